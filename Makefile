@@ -1,0 +1,57 @@
+# Oversight: `make demo` and `make test` each do their own set-up from a fresh clone.
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.stamp
+STATIC := src/oversight/core/static
+APT_PACKAGES := chromium postgresql libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
+.PHONY: setup demo test lint check test-sqlite test-postgres test-fast clean
+
+setup: $(STAMP) $(STATIC)/oversight/oversight.css
+
+# System packages are installed only when missing (CI machines start without Chromium).
+.system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@touch $@
+
+$(STAMP): pyproject.toml .system-packages
+	python3.11 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	@touch $@
+
+node_modules/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(STATIC)/oversight/oversight.css: node_modules/.stamp assets/oversight.scss
+	mkdir -p $(STATIC)/oversight $(STATIC)/govuk $(STATIC)/vendor
+	npx sass --quiet --load-path=node_modules --no-source-map assets/oversight.scss $@
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/govuk/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets $(STATIC)/govuk/
+	cp node_modules/htmx.org/dist/htmx.min.js $(STATIC)/vendor/
+
+demo: setup
+	$(VENV)/bin/oversight demo --port $(PORT)
+
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/oversight makemigrations --check --dry-run
+
+test-sqlite: setup
+	$(VENV)/bin/pytest -q
+
+# The same suite (browser tests aside) against a throwaway PostgreSQL server the tests start.
+test-postgres: setup
+	$(VENV)/bin/pytest -q -m "not browser" --postgres
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) node_modules .system-packages $(STATIC)/govuk $(STATIC)/vendor $(STATIC)/oversight/oversight.css var

@@ -1,0 +1,1 @@
+"""Oversight: oversight of surveillance camera estates."""

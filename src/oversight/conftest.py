@@ -1,0 +1,56 @@
+"""Fixtures shared by every app's tests: two bodies, the regulator, and a user of each role."""
+
+import pytest
+
+from oversight.accounts.models import User
+from oversight.organisations.models import Organisation
+
+
+@pytest.fixture
+def regulator_org(db):
+    return Organisation.objects.get(slug='obscc')
+
+
+@pytest.fixture
+def body_a(db):
+    return Organisation.objects.get(name='Kent Police')
+
+
+@pytest.fixture
+def body_b(db):
+    return Organisation.objects.get(name='Essex Police')
+
+
+def _user(username, organisation, role):
+    return User.objects.create_user(username=username, password='pw-' + username, organisation=organisation, role=role)
+
+
+@pytest.fixture
+def regulator(regulator_org):
+    return _user('regulator', regulator_org, User.Role.REGULATOR)
+
+
+@pytest.fixture
+def editor_a(body_a):
+    return _user('editor_a', body_a, User.Role.EDITOR)
+
+
+@pytest.fixture
+def viewer_a(body_a):
+    return _user('viewer_a', body_a, User.Role.VIEWER)
+
+
+@pytest.fixture
+def editor_b(body_b):
+    return _user('editor_b', body_b, User.Role.EDITOR)
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,86 @@
+"""The audit half of every action: snapshot an object and record the change beside it.
+
+Actions (each app's `actions.py`) call `save_audited` / `delete_audited` inside their own
+transaction, so the write and its `ObjectChange` row commit or roll back together.
+"""
+
+import datetime
+import decimal
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import ObjectChange
+
+
+def _json_value(value):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The object's concrete field values as JSON-safe data (foreign keys by their key)."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        data[field.attname if not field.is_relation else field.name] = _json_value(field.value_from_object(obj))
+    for field in obj._meta.many_to_many:
+        if obj.pk:
+            data[field.name] = sorted(o.pk for o in field.value_from_object(obj))
+    return data
+
+
+def organisation_of(obj: models.Model):
+    """The organisation an object belongs to, for scoping its history (None for reference data)."""
+    organisation_id = getattr(obj, 'organisation_id', None)
+    if organisation_id is None and obj._meta.label == 'organisations.Organisation':
+        organisation_id = obj.pk
+    return organisation_id
+
+
+def record_change(actor, obj, action: str, before: dict | None, after: dict | None, message: str = '') -> ObjectChange:
+    return ObjectChange.objects.create(
+        time=timezone.now(),
+        user=actor if getattr(actor, 'pk', None) else None,
+        user_name=getattr(actor, 'username', '') or 'system',
+        organisation_id=organisation_of(obj),
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        before=before,
+        after=after,
+        message=message[:300],
+    )
+
+
+@transaction.atomic
+def save_audited(actor, obj: models.Model, message: str = '', *, validate: bool = True, m2m: dict | None = None):
+    """Validate, save and audit `obj`; `m2m` maps many-to-many field names to their new values."""
+    before = None
+    if obj.pk is not None:
+        stored = type(obj)._base_manager.filter(pk=obj.pk).first()
+        before = snapshot(stored) if stored is not None else None
+    if validate:
+        obj.full_clean()
+    obj.save()
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(values)
+    after = snapshot(obj)
+    if before != after:
+        action = ObjectChange.Action.CREATE if before is None else ObjectChange.Action.UPDATE
+        record_change(actor, obj, action, before, after, message)
+    return obj
+
+
+@transaction.atomic
+def delete_audited(actor, obj: models.Model, message: str = '') -> None:
+    before = snapshot(obj)
+    record_change(actor, obj, ObjectChange.Action.DELETE, before, None, message)
+    obj.delete()

@@ -1,0 +1,60 @@
+"""CSV and XLSX writing shared by every export, with spreadsheet formula injection neutralised.
+
+A cell that begins with =, +, -, @ (or a tab or carriage return) would be run as a formula by
+spreadsheet programs; such text is prefixed with an apostrophe. Numbers are written as numbers,
+so a negative quantity stays a number and is not mangled.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+
+FORMULA_PREFIXES = ('=', '+', '-', '@', '\t', '\r')
+XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+
+def safe_cell(value):
+    if value is None:
+        return ''
+    if isinstance(value, bool):
+        return 'yes' if value else 'no'
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator='\n')
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return buffer.getvalue().encode('utf-8')
+
+
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = 'Export') -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def download(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+    """An attachment response in `fmt` ('csv' or 'xlsx')."""
+    if fmt == 'xlsx':
+        response = HttpResponse(xlsx_bytes(headers, rows, title=filename), content_type=XLSX_CONTENT_TYPE)
+    else:
+        fmt = 'csv'
+        response = HttpResponse(csv_bytes(headers, rows), content_type='text/csv; charset=utf-8')
+    response['Content-Disposition'] = f'attachment; filename="{filename}.{fmt}"'
+    return response

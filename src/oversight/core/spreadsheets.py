@@ -1,0 +1,108 @@
+"""Reading uploaded CSV and XLSX files into rows, with every problem reported, never raised raw.
+
+openpyxl parses the workbook's XML through defusedxml when it is installed (it is a dependency),
+so entity-expansion and external-entity tricks in a crafted .xlsx are refused.
+"""
+
+import csv
+import datetime
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from openpyxl import load_workbook
+
+from .exports import FORMULA_PREFIXES
+
+
+class SpreadsheetError(Exception):
+    """The file as a whole cannot be read (not a spreadsheet, too large, no header row)."""
+
+
+@dataclass
+class Sheet:
+    headers: list[str]
+    # (row number as a person sees it in the file, {header: text}) for every non-empty row.
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ''
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    # Undo the apostrophe our exports put before formula-like text, so exports re-import unchanged.
+    if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_PREFIXES:
+        return text[1:]
+    return text
+
+
+def _sheet(header_row, data_rows, first_row_number: int) -> Sheet:
+    headers = [_text(h).lower() for h in header_row]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not any(headers):
+        raise SpreadsheetError('The file has no header row.')
+    sheet = Sheet(headers=headers)
+    for offset, values in enumerate(data_rows):
+        cells = [_text(v) for v in values]
+        if not any(cells):
+            continue
+        row = {h: (cells[i] if i < len(cells) else '') for i, h in enumerate(headers) if h}
+        extra = [c for c in cells[len(headers):] if c]
+        if extra:
+            row['__extra__'] = ', '.join(extra)
+        sheet.rows.append((first_row_number + offset, row))
+    return sheet
+
+
+def read_csv_bytes(data: bytes) -> Sheet:
+    try:
+        text = data.decode('utf-8-sig')
+    except UnicodeDecodeError as exc:
+        raise SpreadsheetError('The file is not UTF-8 text: save it as "CSV UTF-8" or upload an .xlsx.') from exc
+    if '\x00' in text:
+        raise SpreadsheetError('The file is not a CSV file (it contains binary data).')
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise SpreadsheetError(f'The CSV file cannot be read: {exc}.') from exc
+    if not rows:
+        raise SpreadsheetError('The file is empty.')
+    return _sheet(rows[0], rows[1:], first_row_number=2)
+
+
+def read_xlsx_bytes(data: bytes) -> Sheet:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise SpreadsheetError('The file is not an Excel workbook (.xlsx).') from exc
+    except Exception as exc:  # defusedxml refuses crafted XML with its own exception types
+        raise SpreadsheetError(f'The workbook cannot be read safely: {type(exc).__name__}.') from exc
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise SpreadsheetError('The workbook is empty.')
+        return _sheet(header, rows, first_row_number=2)
+    finally:
+        workbook.close()
+
+
+def read_upload(name: str, data: bytes, max_bytes: int | None = None) -> Sheet:
+    """Read an uploaded file by its extension; refuse anything over the upload bound."""
+    limit = max_bytes or settings.OVERSIGHT_MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise SpreadsheetError(f'The file is {len(data):,} bytes; the limit is {limit:,} bytes.')
+    lower = name.lower()
+    if lower.endswith('.xlsx'):
+        return read_xlsx_bytes(data)
+    if lower.endswith('.csv') or lower.endswith('.txt'):
+        return read_csv_bytes(data)
+    raise SpreadsheetError('Upload a .csv or .xlsx file.')

@@ -1,0 +1,3 @@
+// GOV.UK Frontend components, started without inline script so the CSP can forbid it.
+import { initAll } from '/static/govuk/govuk-frontend.min.js'
+initAll()

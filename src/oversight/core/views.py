@@ -1,0 +1,131 @@
+"""Generic views every app's pages are built from, all starting from the model's `for_user()` scope."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, FormView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from . import exports
+from .models import ObjectChange
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """The queryset is the model's rows as the signed-in user may see them: others' rows 404."""
+
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.for_user(self.request.user)
+
+
+class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
+    """A filterable, sortable, paginated table, exportable as CSV or XLSX with the same filters."""
+
+    template_name = 'core/object_list.html'
+    paginate_by = 50
+    export_name = 'export'
+    title = ''
+    create_url_name = ''
+
+    def export_rows(self, queryset):
+        """(headers, rows) for ?export=csv|xlsx; by default the table's own columns."""
+        table = self.get_table_class()(queryset)
+        headers = [str(c.header) for c in table.columns if c.name not in ('actions',)]
+        rows = ([cell for cell in row] for row in table.as_values(exclude_columns=('actions',)))
+        next(rows, None)  # as_values() repeats the header row first
+        return headers, rows
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get('export')
+        if fmt in ('csv', 'xlsx'):
+            filterset = self.get_filterset(self.get_filterset_class())
+            headers, rows = self.export_rows(filterset.qs)
+            return exports.download(fmt, self.export_name, headers, rows)
+        return super().get(request, *args, **kwargs)
+
+    def get_template_names(self):
+        if self.request.htmx and not self.request.htmx.boosted:
+            return ['core/table_partial.html']
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['title'] = self.title or self.model._meta.verbose_name_plural.capitalize()
+        context['can_create'] = bool(self.create_url_name) and self.can_create()
+        context['create_url_name'] = self.create_url_name
+        query = self.request.GET.copy()
+        query.pop('page', None)
+        context['export_query'] = query.urlencode()
+        return context
+
+    def can_create(self) -> bool:
+        return False
+
+
+class ObjectDetailView(ScopedMixin, DetailView):
+    template_name = 'core/object_detail.html'
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['history'] = ObjectChange.objects.for_user(self.request.user).for_object(self.object)[:50]
+        return context
+
+
+class ActionFormView(LoginRequiredMixin, FormView):
+    """A form whose valid submission is handed to an `actions` function.
+
+    A `ValidationError` from the action is shown on the form, and the transaction the action
+    ran in has already rolled back, so nothing is half-written.
+    """
+
+    template_name = 'core/object_form.html'
+    success_message = ''
+
+    def run_action(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            result = self.run_action(form)
+        except ValidationError as exc:
+            if hasattr(exc, 'error_dict'):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url(result))
+
+    def get_success_url(self, result=None):
+        return result.get_absolute_url()
+
+
+def get_scoped_or_404(model, user, **lookup):
+    return get_object_or_404(model.objects.for_user(user), **lookup)
+
+
+def require(condition: bool) -> None:
+    if not condition:
+        raise PermissionDenied
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = 'core/home.html'
+
+    def get_context_data(self, **kwargs):
+        from oversight.register.models import EquipmentLine, Site
+
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        lines = EquipmentLine.objects.for_user(user)
+        context['site_count'] = Site.objects.for_user(user).count()
+        context['line_count'] = lines.count()
+        context['device_count'] = lines.total_devices()
+        context['concern_device_count'] = lines.of_concern().total_devices()
+        return context

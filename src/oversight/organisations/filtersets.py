@@ -1,0 +1,14 @@
+import django_filters
+
+from .models import Organisation, OrganisationGroup
+
+
+class OrganisationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name='name', lookup_expr='icontains', label='Name contains')
+    group = django_filters.ModelChoiceFilter(
+        field_name='groups', queryset=lambda request: OrganisationGroup.objects.for_user(request.user), label='Group'
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ['q', 'kind', 'country', 'group']

@@ -1,0 +1,152 @@
+"""Settings shared by every environment. Environment modules override what differs."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# Databases, uploads and published reports live under var/ in the working directory, so every
+# command can run against a database of the caller's choosing.
+VAR_DIR = Path(os.environ.get('OVERSIGHT_VAR_DIR', Path.cwd() / 'var'))
+
+SECRET_KEY = os.environ.get('OVERSIGHT_SECRET_KEY', 'insecure-development-key-change-me')
+DEBUG = False
+ALLOWED_HOSTS: list[str] = ['127.0.0.1', 'localhost', '[::1]']
+
+INSTALLED_APPS = [
+    'django.contrib.admin',
+    'django.contrib.auth',
+    'django.contrib.contenttypes',
+    'django.contrib.sessions',
+    'django.contrib.messages',
+    'django.contrib.staticfiles',
+    'django.contrib.humanize',
+    'django_htmx',
+    'django_tables2',
+    'django_filters',
+    'rest_framework',
+    'rest_framework.authtoken',
+    'drf_spectacular',
+    'axes',
+    'oversight.core',
+    'oversight.accounts',
+    'oversight.organisations',
+    'oversight.vendors',
+    'oversight.register',
+]
+
+MIDDLEWARE = [
+    'django.middleware.security.SecurityMiddleware',
+    'django.contrib.sessions.middleware.SessionMiddleware',
+    'django.middleware.common.CommonMiddleware',
+    'django.middleware.csrf.CsrfViewMiddleware',
+    'django.contrib.auth.middleware.AuthenticationMiddleware',
+    'django.contrib.messages.middleware.MessageMiddleware',
+    'django.middleware.clickjacking.XFrameOptionsMiddleware',
+    'django_htmx.middleware.HtmxMiddleware',
+    'oversight.core.middleware.ContentSecurityPolicyMiddleware',
+    'axes.middleware.AxesMiddleware',
+]
+
+AUTHENTICATION_BACKENDS = [
+    'axes.backends.AxesStandaloneBackend',
+    'django.contrib.auth.backends.ModelBackend',
+]
+
+ROOT_URLCONF = 'oversight.urls'
+WSGI_APPLICATION = 'oversight.wsgi.application'
+
+TEMPLATES = [
+    {
+        'BACKEND': 'django.template.backends.django.DjangoTemplates',
+        'DIRS': [],
+        'APP_DIRS': True,
+        'OPTIONS': {
+            'context_processors': [
+                'django.template.context_processors.request',
+                'django.contrib.auth.context_processors.auth',
+                'django.contrib.messages.context_processors.messages',
+                'oversight.core.context_processors.navigation',
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    'default': dj_database_url.config(
+        default=f'sqlite:///{VAR_DIR / "oversight.sqlite3"}',
+        conn_max_age=int(os.environ.get('OVERSIGHT_CONN_MAX_AGE', '0')),
+    )
+}
+if DATABASES['default']['ENGINE'] == 'django.db.backends.sqlite3':
+    if 'DATABASE_URL' not in os.environ:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # WAL and a busy timeout let the web server and a command share the embedded database.
+    DATABASES['default'].setdefault('OPTIONS', {}).update(
+        {'timeout': 20, 'init_command': 'PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;'}
+    )
+
+DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'
+AUTH_USER_MODEL = 'accounts.User'
+LOGIN_URL = 'accounts:login'
+LOGIN_REDIRECT_URL = 'core:home'
+LOGOUT_REDIRECT_URL = 'accounts:login'
+
+AUTH_PASSWORD_VALIDATORS = [
+    {'NAME': 'django.contrib.auth.password_validation.UserAttributeSimilarityValidator'},
+    {'NAME': 'django.contrib.auth.password_validation.MinimumLengthValidator'},
+    {'NAME': 'django.contrib.auth.password_validation.CommonPasswordValidator'},
+    {'NAME': 'django.contrib.auth.password_validation.NumericPasswordValidator'},
+]
+
+LANGUAGE_CODE = 'en-gb'
+TIME_ZONE = 'Europe/London'
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = '/static/'
+STATIC_ROOT = VAR_DIR / 'static'
+MEDIA_ROOT = VAR_DIR / 'media'
+
+# Uploads are bounded: registers and returns are small; anything larger is refused, not parsed.
+OVERSIGHT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = OVERSIGHT_MAX_UPLOAD_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = OVERSIGHT_MAX_UPLOAD_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+
+DJANGO_TABLES2_TEMPLATE = 'core/table.html'
+DJANGO_TABLES2_TABLE_ATTRS = {'class': 'govuk-table'}
+
+EMAIL_BACKEND = 'django.core.mail.backends.console.EmailBackend'
+DEFAULT_FROM_EMAIL = 'Oversight <oversight@localhost>'
+
+REST_FRAMEWORK = {
+    'DEFAULT_AUTHENTICATION_CLASSES': [
+        'rest_framework.authentication.SessionAuthentication',
+        'rest_framework.authentication.TokenAuthentication',
+    ],
+    'DEFAULT_PERMISSION_CLASSES': ['rest_framework.permissions.IsAuthenticated'],
+    'DEFAULT_FILTER_BACKENDS': ['django_filters.rest_framework.DjangoFilterBackend'],
+    'DEFAULT_PAGINATION_CLASS': 'rest_framework.pagination.PageNumberPagination',
+    'PAGE_SIZE': 50,
+    'DEFAULT_SCHEMA_CLASS': 'drf_spectacular.openapi.AutoSchema',
+}
+SPECTACULAR_SETTINGS = {
+    'TITLE': 'Oversight API',
+    'DESCRIPTION': 'Registers, survey returns, findings, identification and discovery uploads.',
+    'VERSION': '1',
+}
+
+# Login throttling: five failures lock the username from that address for an hour.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [['username', 'ip_address']]
+AXES_RESET_ON_SUCCESS = True
+
+LOGGING = {
+    'version': 1,
+    'disable_existing_loggers': False,
+    'handlers': {'console': {'class': 'logging.StreamHandler'}},
+    'root': {'handlers': ['console'], 'level': 'WARNING'},
+}

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class VendorsConfig(AppConfig):
+    name = 'oversight.vendors'
+    label = 'vendors'
+    verbose_name = 'Makers, brands and concern designations'
