@@ -14,7 +14,5 @@ def navigation(request):
     ]
     path = request.path
     return {
-        'nav_items': [
-            {'label': label, 'url': url, 'active': path.startswith(url)} for label, url, _key in items
-        ],
+        'nav_items': [{'label': label, 'url': url, 'active': path.startswith(url)} for label, url, _key in items],
     }

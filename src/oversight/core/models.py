@@ -45,4 +45,6 @@ class ObjectChange(models.Model):
     def changed_fields(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for every field whose value differs."""
         before, after = self.before or {}, self.after or {}
-        return [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+        return [
+            (k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)
+        ]

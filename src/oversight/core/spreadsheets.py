@@ -55,7 +55,7 @@ def _sheet(header_row, data_rows, first_row_number: int) -> Sheet:
         if not any(cells):
             continue
         row = {h: (cells[i] if i < len(cells) else '') for i, h in enumerate(headers) if h}
-        extra = [c for c in cells[len(headers):] if c]
+        extra = [c for c in cells[len(headers) :] if c]
         if extra:
             row['__extra__'] = ', '.join(extra)
         sheet.rows.append((first_row_number + offset, row))

@@ -35,7 +35,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         """(headers, rows) for ?export=csv|xlsx; by default the table's own columns."""
         table = self.get_table_class()(queryset)
         headers = [str(c.header) for c in table.columns if c.name not in ('actions',)]
-        rows = ([cell for cell in row] for row in table.as_values(exclude_columns=('actions',)))
+        rows = (list(row) for row in table.as_values(exclude_columns=('actions',)))
         next(rows, None)  # as_values() repeats the header row first
         return headers, rows
 

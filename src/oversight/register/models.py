@@ -113,16 +113,26 @@ class EquipmentLine(models.Model):
 
     # Resolution, recomputed whenever the declared identity changes (register.actions).
     manufacturer = models.ForeignKey(
-        'vendors.Manufacturer', null=True, blank=True, on_delete=models.SET_NULL, related_name='declared_lines',
+        'vendors.Manufacturer',
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name='declared_lines',
         help_text='The declared maker, resolved to its canonical name.',
     )
     made_by = models.ForeignKey(
-        'vendors.Manufacturer', null=True, blank=True, on_delete=models.SET_NULL, related_name='made_lines',
+        'vendors.Manufacturer',
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name='made_lines',
         help_text='Who really made the equipment, through sub-brands and relabels.',
     )
     confidence = models.FloatField(null=True, blank=True)
     evidence = models.JSONField(default=list, blank=True)
-    concern = models.BooleanField(null=True, help_text='Made by or for a maker named by a concern list; unknown if unresolved.')
+    concern = models.BooleanField(
+        null=True, help_text='Made by or for a maker named by a concern list; unknown if unresolved.'
+    )
 
     version = models.PositiveIntegerField(default=1, editable=False)
 

@@ -11,8 +11,31 @@ from dataclasses import dataclass, field
 
 # Legal-form words carry no identity: "Axis AB" and "Axis Communications AB" differ in "communications".
 _LEGAL_FORMS = {
-    'co', 'company', 'corp', 'corporation', 'inc', 'incorporated', 'ltd', 'limited', 'llc', 'plc', 'gmbh', 'ag',
-    'ab', 'sa', 'sas', 'srl', 'spa', 'bv', 'nv', 'oy', 'as', 'kk', 'pty', 'pte', 'the',
+    'co',
+    'company',
+    'corp',
+    'corporation',
+    'inc',
+    'incorporated',
+    'ltd',
+    'limited',
+    'llc',
+    'plc',
+    'gmbh',
+    'ag',
+    'ab',
+    'sa',
+    'sas',
+    'srl',
+    'spa',
+    'bv',
+    'nv',
+    'oy',
+    'as',
+    'kk',
+    'pty',
+    'pte',
+    'the',
 }
 _WORD = re.compile(r'[a-z0-9]+')
 
@@ -96,7 +119,9 @@ class NameIndex:
         if fact.kind == 'own':
             evidence.append(f'{fact.name} is the own brand of {fact.made_by}.')
         elif fact.kind == 'sub_brand':
-            evidence.append(f'{fact.name} is a sub-brand of {fact.made_by} ({fact.confidence} confidence): {fact.evidence}')
+            evidence.append(
+                f'{fact.name} is a sub-brand of {fact.made_by} ({fact.confidence} confidence): {fact.evidence}'
+            )
         else:
             evidence.append(
                 f'{fact.name} products are relabelled {fact.made_by} products ({fact.confidence} confidence): '

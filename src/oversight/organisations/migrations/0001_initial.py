@@ -4,11 +4,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
@@ -29,10 +27,28 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, unique=True)),
                 ('slug', models.SlugField(max_length=100, unique=True)),
-                ('kind', models.CharField(choices=[('territorial', 'Territorial police force'), ('special', 'Special police force'), ('agency', 'Law enforcement agency'), ('local_authority', 'Local authority'), ('other', 'Other public body'), ('regulator', 'Regulator')], max_length=20)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('territorial', 'Territorial police force'),
+                            ('special', 'Special police force'),
+                            ('agency', 'Law enforcement agency'),
+                            ('local_authority', 'Local authority'),
+                            ('other', 'Other public body'),
+                            ('regulator', 'Regulator'),
+                        ],
+                        max_length=20,
+                    ),
+                ),
                 ('country', models.CharField(blank=True, max_length=60)),
                 ('source', models.CharField(blank=True, help_text='Where this record comes from.', max_length=300)),
-                ('groups', models.ManyToManyField(blank=True, related_name='organisations', to='organisations.organisationgroup')),
+                (
+                    'groups',
+                    models.ManyToManyField(
+                        blank=True, related_name='organisations', to='organisations.organisationgroup'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['name'],

@@ -17,9 +17,12 @@ def load(apps, schema_editor):
     OrganisationGroup = apps.get_model('organisations', 'OrganisationGroup')
     group, _ = OrganisationGroup.objects.get_or_create(
         slug='policing-bodies-england-wales',
-        defaults={'name': GROUP, 'description': 'The 43 territorial police forces of England and Wales, '
-                  'British Transport Police, Civil Nuclear Constabulary, Ministry of Defence Police and the '
-                  'National Crime Agency: the recipients of the 2022 police survey.'},
+        defaults={
+            'name': GROUP,
+            'description': 'The 43 territorial police forces of England and Wales, '
+            'British Transport Police, Civil Nuclear Constabulary, Ministry of Defence Police and the '
+            'National Crime Agency: the recipients of the 2022 police survey.',
+        },
     )
     with DATA.open(newline='') as f:
         for row in csv.DictReader(f):
@@ -29,7 +32,8 @@ def load(apps, schema_editor):
             )
             org.groups.add(group)
     Organisation.objects.get_or_create(
-        slug='obscc', defaults={'name': REGULATOR, 'kind': 'regulator', 'country': 'United Kingdom', 'source': REGULATOR_SOURCE}
+        slug='obscc',
+        defaults={'name': REGULATOR, 'kind': 'regulator', 'country': 'United Kingdom', 'source': REGULATOR_SOURCE},
     )
 
 

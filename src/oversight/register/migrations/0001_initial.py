@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -22,10 +21,40 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200)),
                 ('address', models.CharField(blank=True, max_length=300)),
                 ('postcode', models.CharField(blank=True, max_length=10)),
-                ('kind', models.CharField(choices=[('police_station', 'Police station'), ('custody', 'Custody suite'), ('headquarters', 'Headquarters'), ('control_room', 'Control room'), ('public_space', 'Public space'), ('roadside', 'Roadside'), ('air_support', 'Air support base'), ('vehicle', 'Vehicles and mobile'), ('other', 'Other')], default='other', max_length=20)),
-                ('sensitive', models.BooleanField(default=False, help_text='A sensitive site as the government statement of 24 November 2022 uses the term.')),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('police_station', 'Police station'),
+                            ('custody', 'Custody suite'),
+                            ('headquarters', 'Headquarters'),
+                            ('control_room', 'Control room'),
+                            ('public_space', 'Public space'),
+                            ('roadside', 'Roadside'),
+                            ('air_support', 'Air support base'),
+                            ('vehicle', 'Vehicles and mobile'),
+                            ('other', 'Other'),
+                        ],
+                        default='other',
+                        max_length=20,
+                    ),
+                ),
+                (
+                    'sensitive',
+                    models.BooleanField(
+                        default=False,
+                        help_text='A sensitive site as the government statement of 24 November 2022 uses the term.',
+                    ),
+                ),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='organisations.organisation')),
+                (
+                    'organisation',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='sites',
+                        to='organisations.organisation',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['organisation__name', 'name'],
@@ -36,10 +65,32 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
-                ('category', models.CharField(choices=[('external_cctv', 'External CCTV'), ('internal_cctv', 'Internal CCTV'), ('anpr', 'ANPR'), ('body_worn_video', 'Body-worn video'), ('drone', 'Drones'), ('helicopter', 'Helicopter-borne cameras'), ('facial_recognition', 'Facial recognition'), ('other', 'Other')], max_length=20)),
+                (
+                    'category',
+                    models.CharField(
+                        choices=[
+                            ('external_cctv', 'External CCTV'),
+                            ('internal_cctv', 'Internal CCTV'),
+                            ('anpr', 'ANPR'),
+                            ('body_worn_video', 'Body-worn video'),
+                            ('drone', 'Drones'),
+                            ('helicopter', 'Helicopter-borne cameras'),
+                            ('facial_recognition', 'Facial recognition'),
+                            ('other', 'Other'),
+                        ],
+                        max_length=20,
+                    ),
+                ),
                 ('description', models.TextField(blank=True)),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='systems', to='organisations.organisation')),
+                (
+                    'organisation',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='systems',
+                        to='organisations.organisation',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['organisation__name', 'name'],
@@ -63,17 +114,70 @@ class Migration(migrations.Migration):
                 ('audio', models.BooleanField(default=False)),
                 ('thermal', models.BooleanField(default=False)),
                 ('night_vision', models.BooleanField(default=False)),
-                ('network', models.CharField(choices=[('isolated', 'Isolated'), ('core', 'Connected to the core network'), ('unknown', 'Unknown')], default='unknown', max_length=10)),
+                (
+                    'network',
+                    models.CharField(
+                        choices=[
+                            ('isolated', 'Isolated'),
+                            ('core', 'Connected to the core network'),
+                            ('unknown', 'Unknown'),
+                        ],
+                        default='unknown',
+                        max_length=10,
+                    ),
+                ),
                 ('notes', models.TextField(blank=True)),
                 ('confidence', models.FloatField(blank=True, null=True)),
                 ('evidence', models.JSONField(blank=True, default=list)),
-                ('concern', models.BooleanField(help_text='Made by or for a maker named by a concern list; unknown if unresolved.', null=True)),
+                (
+                    'concern',
+                    models.BooleanField(
+                        help_text='Made by or for a maker named by a concern list; unknown if unresolved.', null=True
+                    ),
+                ),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('made_by', models.ForeignKey(blank=True, help_text='Who really made the equipment, through sub-brands and relabels.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='made_lines', to='vendors.manufacturer')),
-                ('manufacturer', models.ForeignKey(blank=True, help_text='The declared maker, resolved to its canonical name.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='declared_lines', to='vendors.manufacturer')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='equipment', to='organisations.organisation')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='equipment', to='register.site')),
-                ('system', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='equipment', to='register.system')),
+                (
+                    'made_by',
+                    models.ForeignKey(
+                        blank=True,
+                        help_text='Who really made the equipment, through sub-brands and relabels.',
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='made_lines',
+                        to='vendors.manufacturer',
+                    ),
+                ),
+                (
+                    'manufacturer',
+                    models.ForeignKey(
+                        blank=True,
+                        help_text='The declared maker, resolved to its canonical name.',
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='declared_lines',
+                        to='vendors.manufacturer',
+                    ),
+                ),
+                (
+                    'organisation',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='equipment',
+                        to='organisations.organisation',
+                    ),
+                ),
+                (
+                    'site',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='equipment', to='register.site'
+                    ),
+                ),
+                (
+                    'system',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name='equipment', to='register.system'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['site__name', 'system__name', 'manufacturer_declared', 'model', 'pk'],
@@ -89,10 +193,19 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='equipmentline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='equipment_quantity_positive'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(('quantity__gte', 1)), name='equipment_quantity_positive'
+            ),
         ),
         migrations.AddConstraint(
             model_name='equipmentline',
-            constraint=models.CheckConstraint(condition=models.Q(('confidence__isnull', True), models.Q(('confidence__gte', 0), ('confidence__lte', 1)), _connector='OR'), name='equipment_confidence_fraction'),
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ('confidence__isnull', True),
+                    models.Q(('confidence__gte', 0), ('confidence__lte', 1)),
+                    _connector='OR',
+                ),
+                name='equipment_confidence_fraction',
+            ),
         ),
     ]

@@ -5,11 +5,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
@@ -34,7 +32,10 @@ class Migration(migrations.Migration):
             name='Manufacturer',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Canonical name, as findings print it.', max_length=100, unique=True)),
+                (
+                    'name',
+                    models.CharField(help_text='Canonical name, as findings print it.', max_length=100, unique=True),
+                ),
                 ('slug', models.SlugField(max_length=100, unique=True)),
                 ('legal_names', models.JSONField(blank=True, default=list)),
                 ('country', models.CharField(blank=True, help_text='Country of headquarters.', max_length=60)),
@@ -53,13 +54,42 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=100, unique=True)),
                 ('slug', models.SlugField(max_length=100, unique=True)),
                 ('normalised', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('own', "The maker's own brand"), ('sub_brand', 'Sub-brand of the maker'), ('relabel', "Relabel of another maker's products")], max_length=10)),
-                ('confidence', models.CharField(choices=[('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], max_length=6)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('own', "The maker's own brand"),
+                            ('sub_brand', 'Sub-brand of the maker'),
+                            ('relabel', "Relabel of another maker's products"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    'confidence',
+                    models.CharField(choices=[('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], max_length=6),
+                ),
                 ('evidence', models.TextField()),
                 ('source_url', models.URLField(max_length=500)),
                 ('notes', models.TextField(blank=True)),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='made_for_brands', to='vendors.manufacturer')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='brands', to='vendors.manufacturer')),
+                (
+                    'made_by',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='made_for_brands',
+                        to='vendors.manufacturer',
+                    ),
+                ),
+                (
+                    'owner',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='brands',
+                        to='vendors.manufacturer',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['name'],
@@ -71,9 +101,25 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
                 ('normalised', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('canonical', 'Canonical name'), ('legal', 'Legal name'), ('alias', 'Alias or spelling'), ('former', 'Former name')], max_length=10)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('canonical', 'Canonical name'),
+                            ('legal', 'Legal name'),
+                            ('alias', 'Alias or spelling'),
+                            ('former', 'Former name'),
+                        ],
+                        max_length=10,
+                    ),
+                ),
                 ('source_url', models.URLField(blank=True, max_length=500)),
-                ('manufacturer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='names', to='vendors.manufacturer')),
+                (
+                    'manufacturer',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='names', to='vendors.manufacturer'
+                    ),
+                ),
             ],
             options={
                 'ordering': ['manufacturer__name', 'name'],
@@ -84,33 +130,93 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('date', models.DateField()),
-                ('scope', models.CharField(help_text='What is covered, e.g. "video surveillance equipment".', max_length=300)),
-                ('reason', models.CharField(choices=[('national_security_law', 'National-security law'), ('human_rights', 'Human rights'), ('sanctions', 'Sanctions'), ('kev', 'Known exploited vulnerabilities'), ('regulator_concern', 'Named by the regulator as a concern')], max_length=25)),
+                (
+                    'scope',
+                    models.CharField(help_text='What is covered, e.g. "video surveillance equipment".', max_length=300),
+                ),
+                (
+                    'reason',
+                    models.CharField(
+                        choices=[
+                            ('national_security_law', 'National-security law'),
+                            ('human_rights', 'Human rights'),
+                            ('sanctions', 'Sanctions'),
+                            ('kev', 'Known exploited vulnerabilities'),
+                            ('regulator_concern', 'Named by the regulator as a concern'),
+                        ],
+                        max_length=25,
+                    ),
+                ),
                 ('source_url', models.URLField(max_length=500)),
                 ('notes', models.TextField(blank=True)),
-                ('concern_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='designations', to='vendors.concernlist')),
-                ('manufacturer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='designations', to='vendors.manufacturer')),
+                (
+                    'concern_list',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='designations',
+                        to='vendors.concernlist',
+                    ),
+                ),
+                (
+                    'manufacturer',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='designations',
+                        to='vendors.manufacturer',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['concern_list', 'manufacturer__name'],
-                'constraints': [models.UniqueConstraint(fields=('concern_list', 'manufacturer'), name='one_designation_per_list')],
+                'constraints': [
+                    models.UniqueConstraint(fields=('concern_list', 'manufacturer'), name='one_designation_per_list')
+                ],
             },
         ),
         migrations.CreateModel(
             name='CorporateRelation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('subsidiary', 'Subsidiary'), ('affiliate', 'Affiliate'), ('joint_venture', 'Joint venture')], max_length=15)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('subsidiary', 'Subsidiary'),
+                            ('affiliate', 'Affiliate'),
+                            ('joint_venture', 'Joint venture'),
+                        ],
+                        max_length=15,
+                    ),
+                ),
                 ('since', models.DateField(blank=True, null=True)),
                 ('until', models.DateField(blank=True, null=True)),
                 ('source_url', models.URLField(max_length=500)),
                 ('notes', models.TextField(blank=True)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parent_relations', to='vendors.manufacturer')),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='child_relations', to='vendors.manufacturer')),
+                (
+                    'child',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='parent_relations',
+                        to='vendors.manufacturer',
+                    ),
+                ),
+                (
+                    'parent',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='child_relations',
+                        to='vendors.manufacturer',
+                    ),
+                ),
             ],
             options={
                 'ordering': ['parent__name', 'child__name'],
-                'constraints': [models.UniqueConstraint(fields=('parent', 'child', 'kind'), name='unique_corporate_relation'), models.CheckConstraint(condition=models.Q(('parent', models.F('child')), _negated=True), name='relation_not_to_itself')],
+                'constraints': [
+                    models.UniqueConstraint(fields=('parent', 'child', 'kind'), name='unique_corporate_relation'),
+                    models.CheckConstraint(
+                        condition=models.Q(('parent', models.F('child')), _negated=True), name='relation_not_to_itself'
+                    ),
+                ],
             },
         ),
     ]
