@@ -7,5 +7,11 @@ urlpatterns = [
     path('organisations/', include('oversight.organisations.urls')),
     path('vendors/', include('oversight.vendors.urls')),
     path('register/', include('oversight.register.urls')),
+    path('identification/', include('oversight.identification.urls')),
+    path('surveys/', include('oversight.surveys.urls')),
+    path('findings/', include('oversight.findings.urls')),
+    path('policy/', include('oversight.policy.urls')),
+    path('discovery/', include('oversight.discovery.urls')),
+    path('api/', include('oversight.api.urls')),
     path('admin/', admin.site.urls),
 ]

@@ -5,3 +5,6 @@ class RegisterConfig(AppConfig):
     name = 'oversight.register'
     label = 'register'
     verbose_name = 'Equipment register'
+    # Service navigation entries: (label, URL name), shown in this order among apps.
+    navigation = [('Register', 'register:equipment_list'), ('Sites', 'register:site_list')]
+    navigation_order = 10

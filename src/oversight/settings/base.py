@@ -34,6 +34,12 @@ INSTALLED_APPS = [
     'oversight.organisations',
     'oversight.vendors',
     'oversight.register',
+    'oversight.identification',
+    'oversight.surveys',
+    'oversight.findings',
+    'oversight.policy',
+    'oversight.discovery',
+    'oversight.api',
 ]
 
 MIDDLEWARE = [

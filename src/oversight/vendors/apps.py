@@ -5,3 +5,6 @@ class VendorsConfig(AppConfig):
     name = 'oversight.vendors'
     label = 'vendors'
     verbose_name = 'Makers, brands and concern designations'
+    # Service navigation entries: (label, URL name), shown in this order among apps.
+    navigation = [('Makers', 'vendors:manufacturer_list')]
+    navigation_order = 50
