@@ -9,6 +9,7 @@ import decimal
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -60,19 +61,43 @@ def record_change(actor, obj, action: str, before: dict | None, after: dict | No
     )
 
 
+STALE_MESSAGE = (
+    'Someone else saved a change to this record after you opened it. Nothing you entered was saved: '
+    'reload the page to see their change, then make yours again.'
+)
+
+
 @transaction.atomic
-def save_audited(actor, obj: models.Model, message: str = '', *, validate: bool = True, m2m: dict | None = None):
-    """Validate, save and audit `obj`; `m2m` maps many-to-many field names to their new values."""
+def save_audited(
+    actor,
+    obj: models.Model,
+    message: str = '',
+    *,
+    validate: bool = True,
+    m2m: dict | None = None,
+    expected_version: int | None = None,
+):
+    """Validate, save and audit `obj`; `m2m` maps many-to-many field names to their new values.
+
+    Models with a `version` field get optimistic locking: the stored row is locked, and when
+    `expected_version` (the version the editor started from) is stale the save is refused.
+    """
     before = None
     if obj.pk is not None:
-        stored = type(obj)._base_manager.filter(pk=obj.pk).first()
+        stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
         before = snapshot(stored) if stored is not None else None
+        if stored is not None and hasattr(stored, 'version'):
+            if expected_version is not None and stored.version != expected_version:
+                raise ValidationError(STALE_MESSAGE, code='stale')
+            obj.version = stored.version + 1
+            before.pop('version', None)
     if validate:
         obj.full_clean()
     obj.save()
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
     after = snapshot(obj)
+    after.pop('version', None)
     if before != after:
         action = ObjectChange.Action.CREATE if before is None else ObjectChange.Action.UPDATE
         record_change(actor, obj, action, before, after, message)
