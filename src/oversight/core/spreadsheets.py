@@ -10,6 +10,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from defusedxml import DefusedXmlException
 from django.conf import settings
 from openpyxl import load_workbook
 
@@ -79,20 +80,31 @@ def read_csv_bytes(data: bytes) -> Sheet:
 
 
 def read_xlsx_bytes(data: bytes) -> Sheet:
+    # Read-only workbooks parse sheets lazily, so parsing errors surface while iterating rows.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        try:
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            header = next(rows, None)
+            if header is None:
+                raise SpreadsheetError('The workbook is empty.')
+            return _sheet(header, rows, first_row_number=2)
+        finally:
+            workbook.close()
+    except (DefusedXmlException, zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
+        refused = _defused_cause(exc)
+        if refused is not None:
+            raise SpreadsheetError(f'The workbook cannot be read safely: {type(refused).__name__}.') from exc
         raise SpreadsheetError('The file is not an Excel workbook (.xlsx).') from exc
-    except Exception as exc:  # defusedxml refuses crafted XML with its own exception types
-        raise SpreadsheetError(f'The workbook cannot be read safely: {type(exc).__name__}.') from exc
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise SpreadsheetError('The workbook is empty.')
-        return _sheet(header, rows, first_row_number=2)
-    finally:
-        workbook.close()
+
+
+def _defused_cause(exc: BaseException) -> BaseException | None:
+    """defusedxml's refusal, which openpyxl wraps in a ValueError."""
+    while exc is not None:
+        if isinstance(exc, DefusedXmlException):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def read_upload(name: str, data: bytes, max_bytes: int | None = None) -> Sheet:
