@@ -1,5 +1,13 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+
+from .querysets import UserQuerySet
+
+
+class OversightUserManager(UserManager.from_queryset(UserQuerySet)):
+    """Django's user manager with the `for_user()` scope."""
 
 
 class User(AbstractUser):
@@ -15,7 +23,7 @@ class User(AbstractUser):
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
 
-    objects = UserManager()
+    objects = OversightUserManager()
 
     class Meta:
         constraints = [
@@ -25,6 +33,25 @@ class User(AbstractUser):
                 name='user_has_organisation_unless_superuser',
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse('accounts:user_detail', args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        # The role follows from the organisation: the regulator's people are regulator staff, bodies' are not.
+        if self.organisation_id is None:
+            return
+        at_regulator = self.organisation.kind == self.organisation.Kind.REGULATOR
+        if at_regulator and self.role != self.Role.REGULATOR:
+            raise ValidationError({'role': f'Users of {self.organisation} are regulator staff.'})
+        if not at_regulator and self.role == self.Role.REGULATOR:
+            raise ValidationError(
+                {'role': f'{self.organisation} is an overseen body: its users are editors or viewers.'}
+            )
 
     @property
     def is_regulator(self) -> bool:

@@ -24,11 +24,15 @@ def _json_value(value):
     return value
 
 
+# Never copied into the audit trail: a password hash is a secret even when hashed.
+SECRET_FIELDS = frozenset({'password'})
+
+
 def snapshot(obj: models.Model) -> dict:
     """The object's concrete field values as JSON-safe data (foreign keys by their key)."""
     data = {}
     for field in obj._meta.concrete_fields:
-        if field.primary_key:
+        if field.primary_key or field.name in SECRET_FIELDS:
             continue
         data[field.attname if not field.is_relation else field.name] = _json_value(field.value_from_object(obj))
     for field in obj._meta.many_to_many:

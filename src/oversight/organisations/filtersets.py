@@ -12,3 +12,11 @@ class OrganisationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields = ['q', 'kind', 'country', 'group']
+
+
+class OrganisationGroupFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name='name', lookup_expr='icontains', label='Name contains')
+
+    class Meta:
+        model = OrganisationGroup
+        fields = ['q']

@@ -19,6 +19,9 @@ class OrganisationGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse('organisations:group_detail', args=[self.slug])
+
 
 class Organisation(models.Model):
     """A body the regulator oversees (or the regulator itself)."""

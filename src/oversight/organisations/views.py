@@ -1,8 +1,33 @@
-from oversight.core.views import ObjectDetailView, ObjectListView
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import FormView, TemplateView, View
 
-from .filtersets import OrganisationFilterSet
-from .models import Organisation
-from .tables import OrganisationTable
+from oversight.core.spreadsheets import SpreadsheetError, read_upload
+from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+
+from . import actions
+from .filtersets import OrganisationFilterSet, OrganisationGroupFilterSet
+from .forms import AddMembersForm, GroupForm, ImportForm, OrganisationForm
+from .imports import plan_import
+from .models import Organisation, OrganisationGroup
+from .tables import MemberTable, OrganisationGroupTable, OrganisationTable
+
+IMPORT_SESSION_KEY = 'organisations_import'
+
+
+class RegulatorOnlyMixin(LoginRequiredMixin):
+    """Pages that change organisations or groups: regulator staff only, others get a 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require(actions.can_manage(request.user))
+        return super().dispatch(request, *args, **kwargs)
 
 
 class OrganisationListView(ObjectListView):
@@ -10,8 +35,176 @@ class OrganisationListView(ObjectListView):
     table_class = OrganisationTable
     filterset_class = OrganisationFilterSet
     export_name = 'organisations'
+    template_name = 'organisations/organisation_list.html'
+    create_url_name = 'organisations:organisation_create'
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related('groups')
+
+    def can_create(self) -> bool:
+        return actions.can_manage(self.request.user)
 
 
 class OrganisationDetailView(ObjectDetailView):
     model = Organisation
     template_name = 'organisations/organisation_detail.html'
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['groups'] = OrganisationGroup.objects.for_user(self.request.user).filter(organisations=self.object)
+        return context
+
+
+class OrganisationCreateView(RegulatorOnlyMixin, ActionFormView):
+    form_class = OrganisationForm
+    extra_context = {'title': 'Add an organisation', 'submit_label': 'Add organisation'}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), 'user': self.request.user}
+
+    def run_action(self, form):
+        organisation = actions.create_organisation(self.request.user, **form.cleaned_data)
+        messages.success(self.request, f'{organisation} added.')
+        return organisation
+
+
+class GroupListView(ObjectListView):
+    model = OrganisationGroup
+    table_class = OrganisationGroupTable
+    filterset_class = OrganisationGroupFilterSet
+    export_name = 'organisation-groups'
+    title = 'Organisation groups'
+    create_url_name = 'organisations:group_create'
+
+    def get_queryset(self):
+        # Members are counted within the user's scope: a body counts only itself.
+        visible = Organisation.objects.for_user(self.request.user)
+        return (
+            super()
+            .get_queryset()
+            .annotate(member_count=Count('organisations', filter=Q(organisations__in=visible)))
+            .order_by('name')
+        )
+
+    def can_create(self) -> bool:
+        return actions.can_manage(self.request.user)
+
+
+class GroupDetailView(ObjectDetailView):
+    model = OrganisationGroup
+    template_name = 'organisations/group_detail.html'
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        can_manage = actions.can_manage(self.request.user)
+        members = Organisation.objects.for_user(self.request.user).filter(groups=self.object)
+        context['members'] = MemberTable(members, group=self.object, can_manage=can_manage, request=self.request)
+        context['can_manage'] = can_manage
+        return context
+
+
+class GroupCreateView(RegulatorOnlyMixin, ActionFormView):
+    form_class = GroupForm
+    extra_context = {'title': 'Add an organisation group', 'submit_label': 'Add group'}
+
+    def run_action(self, form):
+        group = actions.create_group(self.request.user, **form.cleaned_data)
+        messages.success(self.request, f'Group "{group}" added. Now add its members.')
+        return group
+
+
+class GroupAddMembersView(RegulatorOnlyMixin, ActionFormView):
+    form_class = AddMembersForm
+    template_name = 'organisations/group_add_members.html'
+
+    @cached_property
+    def group(self):
+        return get_scoped_or_404(OrganisationGroup, self.request.user, slug=self.kwargs['slug'])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), 'user': self.request.user, 'group': self.group}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(group=self.group, title=f'Add organisations to {self.group}', **kwargs)
+
+    def run_action(self, form):
+        joined = actions.add_members(self.request.user, self.group, form.cleaned_data['organisations'])
+        messages.success(self.request, f'{joined} organisation{"s" if joined != 1 else ""} added to {self.group}.')
+        return self.group
+
+
+class GroupRemoveMemberView(RegulatorOnlyMixin, View):
+    http_method_names = ['post']
+
+    def post(self, request, slug, organisation):
+        group = get_scoped_or_404(OrganisationGroup, request.user, slug=slug)
+        member = get_scoped_or_404(Organisation, request.user, slug=organisation)
+        try:
+            actions.remove_member(request.user, group, member)
+        except ValidationError as exc:
+            messages.error(request, ' '.join(exc.messages))
+        else:
+            messages.success(request, f'{member} removed from {group}.')
+        return redirect(group)
+
+
+class OrganisationImportView(RegulatorOnlyMixin, FormView):
+    """Step 1: upload a spreadsheet; every problem is listed, or the user goes on to the preview."""
+
+    form_class = ImportForm
+    template_name = 'organisations/organisation_import.html'
+
+    def form_valid(self, form):
+        upload = form.cleaned_data['file']
+        try:
+            sheet = read_upload(upload.name, upload.read())
+        except SpreadsheetError as exc:
+            form.add_error('file', str(exc))
+            return self.form_invalid(form)
+        user = self.request.user
+        source = f'Imported from {upload.name} by {user.username} on {timezone.localdate():%d %B %Y}'
+        plan = plan_import(sheet.headers, sheet.rows, source)
+        if plan.problems:
+            return self.render_to_response(self.get_context_data(form=form, problems=plan.problems, file=upload.name))
+        self.request.session[IMPORT_SESSION_KEY] = {
+            'file': upload.name,
+            'headers': sheet.headers,
+            'rows': sheet.rows,
+            'source': source,
+        }
+        return redirect('organisations:organisation_import_preview')
+
+
+class OrganisationImportPreviewView(RegulatorOnlyMixin, TemplateView):
+    """Step 2: what the import will do; confirming writes all of it in one transaction, or nothing."""
+
+    template_name = 'organisations/organisation_import_preview.html'
+
+    def pending(self):
+        pending = self.request.session.get(IMPORT_SESSION_KEY)
+        if pending is not None:
+            pending['rows'] = [(number, row) for number, row in pending['rows']]
+        return pending
+
+    def get(self, request, *args, **kwargs):
+        pending = self.pending()
+        if pending is None:
+            return redirect('organisations:organisation_import')
+        plan = plan_import(pending['headers'], pending['rows'], pending['source'])
+        return self.render_to_response(self.get_context_data(plan=plan, file=pending['file']))
+
+    def post(self, request, *args, **kwargs):
+        pending = self.pending()
+        if pending is None:
+            return redirect('organisations:organisation_import')
+        plan = actions.import_organisations(request.user, pending['headers'], pending['rows'], pending['source'])
+        if plan.problems:
+            # The database changed since the preview: show why nothing was written.
+            return self.render_to_response(self.get_context_data(plan=plan, file=pending['file']))
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(
+            request,
+            f'Imported {pending["file"]}: {len(plan.new_organisations)} organisations added, '
+            f'{len(plan.new_groups)} groups created, {plan.memberships} group memberships added.',
+        )
+        return redirect(reverse('organisations:organisation_list'))

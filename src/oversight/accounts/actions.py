@@ -1,0 +1,74 @@
+"""Every write to user accounts, audited. Password hashes never enter the audit record."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from oversight.core.audit import record_change, snapshot
+from oversight.core.models import ObjectChange
+from oversight.core.querysets import sees_everything
+
+from .models import User
+
+def _require_administrator(actor) -> None:
+    """Accounts are created by regulator staff, or by a command run on the server (actor None)."""
+    if actor is not None and not (actor.is_active and sees_everything(actor)):
+        raise PermissionDenied
+
+
+def _password_problems(password: str, user: User) -> dict:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        return {'password': exc.messages}
+    return {}
+
+
+@transaction.atomic
+def create_user(
+    actor,
+    *,
+    username: str,
+    organisation,
+    role: str,
+    password: str,
+    email: str = '',
+    first_name: str = '',
+    last_name: str = '',
+) -> User:
+    _require_administrator(actor)
+    user = User(
+        username=User.normalize_username(username.strip()),
+        organisation=organisation,
+        role=role,
+        email=User.objects.normalize_email(email.strip()),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+    )
+    problems = {}
+    try:
+        user.full_clean(exclude=['password'])
+    except ValidationError as exc:
+        problems = exc.message_dict
+    problems |= _password_problems(password, user)
+    if problems:
+        raise ValidationError(problems)
+    user.set_password(password)
+    user.save()
+    record_change(actor, user, ObjectChange.Action.CREATE, None, snapshot(user), 'Account created')
+    return user
+
+
+@transaction.atomic
+def set_password(actor, user: User, password: str) -> User:
+    """Replace a user's password; the history says it changed, never what to."""
+    if actor is None or actor.pk != user.pk:
+        _require_administrator(actor)
+    problems = _password_problems(password, user)
+    if problems:
+        raise ValidationError(problems)
+    user.set_password(password)
+    user.save(update_fields=['password'])
+    state = snapshot(user)
+    record_change(actor, user, ObjectChange.Action.UPDATE, state, state, 'Password changed')
+    return user

@@ -1,0 +1,25 @@
+import django_filters
+from django.db.models import Q
+
+from oversight.organisations.models import Organisation
+
+from .models import User
+
+
+class UserFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method='search', label='Name, username or email contains')
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=lambda request: Organisation.objects.for_user(request.user), label='Organisation'
+    )
+
+    class Meta:
+        model = User
+        fields = ['q', 'organisation', 'role', 'is_active']
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(username__icontains=value)
+            | Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+            | Q(email__icontains=value)
+        )

@@ -1,0 +1,14 @@
+import django_tables2 as tables
+
+from .models import User
+
+
+class UserTable(tables.Table):
+    username = tables.Column(linkify=True)
+    name = tables.Column(accessor='get_full_name', verbose_name='Name', order_by=('last_name', 'first_name'))
+    organisation = tables.Column()
+    last_login = tables.DateTimeColumn(format='j M Y H:i')
+
+    class Meta:
+        model = User
+        fields = ('username', 'name', 'email', 'organisation', 'role', 'is_active', 'last_login')

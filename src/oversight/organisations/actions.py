@@ -1,0 +1,111 @@
+"""Every write to organisations and their groups. Only regulator staff make them; each is audited.
+
+Group membership is a field of the organisation (`groups`), so joining or leaving a group is
+recorded in the organisation's history, with its groups before and after.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from oversight.core.audit import save_audited
+from oversight.core.querysets import sees_everything
+
+from .imports import RESERVED_GROUP_SLUGS, RESERVED_SLUGS, ImportPlan, group_key, plan_import, slug_for
+from .models import Organisation, OrganisationGroup
+
+
+def can_manage(user) -> bool:
+    """Organisations and groups are the regulator's reference data: its staff (and superusers) keep them."""
+    return bool(user.is_authenticated and user.is_active and sees_everything(user))
+
+
+def _require(actor) -> None:
+    if not can_manage(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def create_organisation(actor, *, name, kind, country='', groups=(), source='') -> Organisation:
+    _require(actor)
+    name = ' '.join(name.split())
+    slug = slug_for(name)
+    if kind == Organisation.Kind.REGULATOR:
+        raise ValidationError({'kind': 'There is one regulator; add the bodies it oversees.'})
+    if not slug or slug in RESERVED_SLUGS:
+        raise ValidationError({'name': f'"{name}" cannot be used as an organisation name.'})
+    clash = Organisation.objects.filter(slug=slug).first()
+    if clash is not None:
+        raise ValidationError({'name': f'"{clash.name}" already exists.'})
+    organisation = Organisation(name=name, slug=slug, kind=kind, country=' '.join(country.split()), source=source)
+    return save_audited(actor, organisation, 'Organisation added', m2m={'groups': list(groups)})
+
+
+@transaction.atomic
+def create_group(actor, *, name, description='') -> OrganisationGroup:
+    _require(actor)
+    name = ' '.join(name.split())
+    slug = slugify(name)[:100]
+    if not slug or slug in RESERVED_GROUP_SLUGS:
+        raise ValidationError({'name': f'"{name}" cannot be used as a group name.'})
+    # Groups are few; comparing keys in Python catches "Policing bodies England and Wales" too.
+    clash = next(
+        (g for g in OrganisationGroup.objects.all() if slug == g.slug or group_key(name) == group_key(g.name)), None
+    )
+    if clash is not None:
+        raise ValidationError({'name': f'The group "{clash.name}" already exists.'})
+    return save_audited(actor, OrganisationGroup(name=name, slug=slug, description=description.strip()), 'Group added')
+
+
+def _set_groups(actor, organisation: Organisation, groups, message: str) -> None:
+    save_audited(actor, organisation, message, m2m={'groups': sorted({g.pk for g in groups})})
+
+
+@transaction.atomic
+def add_members(actor, group: OrganisationGroup, organisations) -> int:
+    """Add organisations to a group; returns how many joined (members already in it are left alone)."""
+    _require(actor)
+    joined = 0
+    for organisation in Organisation.objects.select_for_update().filter(pk__in=[o.pk for o in organisations]):
+        if organisation.kind == Organisation.Kind.REGULATOR:
+            raise ValidationError({'organisations': 'The regulator is not a member of groups of overseen bodies.'})
+        current = list(organisation.groups.all())
+        if group not in current:
+            _set_groups(actor, organisation, [*current, group], f'Added to {group}')
+            joined += 1
+    return joined
+
+
+@transaction.atomic
+def remove_member(actor, group: OrganisationGroup, organisation: Organisation) -> None:
+    _require(actor)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    current = list(organisation.groups.all())
+    if group not in current:
+        raise ValidationError(f'{organisation} is not in {group}.')
+    _set_groups(actor, organisation, [g for g in current if g != group], f'Removed from {group}')
+
+
+@transaction.atomic
+def import_organisations(actor, headers, rows, default_source: str) -> ImportPlan:
+    """Check the rows again against the database as it is now, then write all of them or nothing.
+
+    When any row is wrong nothing is written, and the returned plan lists every problem.
+    """
+    _require(actor)
+    plan = plan_import(headers, rows, default_source)
+    if plan.problems:
+        return plan
+    groups = {g.name: g for g in OrganisationGroup.objects.all()}
+    for name in plan.new_groups:
+        groups[name] = create_group(actor, name=name, description='Created by an import of organisations.')
+    for row in plan.rows:
+        if row.existing is None:
+            organisation = Organisation(
+                name=row.name, slug=slug_for(row.name), kind=row.kind, country=row.country, source=row.source
+            )
+            save_audited(actor, organisation, 'Imported', m2m={'groups': [groups[g].pk for g in row.groups]})
+        elif row.joins:
+            current = list(row.existing.groups.all())
+            _set_groups(actor, row.existing, current + [groups[g] for g in row.joins], 'Imported')
+    return plan

@@ -1,0 +1,28 @@
+"""Cross-app tests get the shared fixtures of src/oversight/conftest.py, and a small register per body."""
+
+import pytest
+
+from oversight.conftest import *  # noqa: F403  (body_a, body_b, regulator, editor_a, viewer_a, editor_b, client_for)
+from oversight.register.models import Category, EquipmentLine, Site, System
+
+
+def add_register(organisation, lines):
+    """One site and one system for `organisation`, with an equipment line per (maker, quantity, concern)."""
+    site = Site.objects.create(organisation=organisation, name=f'{organisation} headquarters', sensitive=True)
+    system = System.objects.create(organisation=organisation, name='Custody CCTV', category=Category.INTERNAL_CCTV)
+    for maker, quantity, concern in lines:
+        EquipmentLine.objects.create(
+            organisation=organisation,
+            site=site,
+            system=system,
+            manufacturer_declared=maker,
+            quantity=quantity,
+            concern=concern,
+        )
+
+
+@pytest.fixture
+def registers(body_a, body_b):
+    """Kent Police: 1 site, 2 lines, 17 devices (5 of concern). Essex Police: 1 site, 1 line, 40 devices."""
+    add_register(body_a, [('Axis', 12, False), ('Hikvision', 5, True)])
+    add_register(body_b, [('Dahua', 40, True)])
