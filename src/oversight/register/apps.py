@@ -6,5 +6,9 @@ class RegisterConfig(AppConfig):
     label = 'register'
     verbose_name = 'Equipment register'
     # Service navigation entries: (label, URL name), shown in this order among apps.
-    navigation = [('Register', 'register:equipment_list'), ('Sites', 'register:site_list')]
+    navigation = [
+        ('Register', 'register:equipment_list'),
+        ('Sites', 'register:site_list'),
+        ('Systems', 'register:system_list'),
+    ]
     navigation_order = 10

@@ -1,10 +1,17 @@
 """A body's register of surveillance equipment: sites, systems and equipment lines."""
 
-from django.core.validators import MinValueValidator
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
-from .querysets import EquipmentLineQuerySet, SiteQuerySet, SystemQuerySet
+from .querysets import EquipmentLineQuerySet, ImportBatchQuerySet, SiteQuerySet, SystemQuerySet
+
+# MACs are stored in one spelling (register.values.parse_mac writes it), so they compare and match.
+validate_mac = RegexValidator(
+    r'^([0-9A-F]{2}:){5}[0-9A-F]{2}$', 'Enter a MAC address as six pairs of hex digits, e.g. 00:1F:54:12:AB:CD.'
+)
 
 
 class Category(models.TextChoices):
@@ -99,7 +106,7 @@ class EquipmentLine(models.Model):
     model = models.CharField(max_length=100, blank=True)
     firmware = models.CharField(max_length=100, blank=True)
     serial_number = models.CharField(max_length=100, blank=True)
-    mac_address = models.CharField('MAC address', max_length=17, blank=True)
+    mac_address = models.CharField('MAC address', max_length=17, blank=True, validators=[validate_mac])
     ip_address = models.GenericIPAddressField('IP address', null=True, blank=True)
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     installed_on = models.DateField(null=True, blank=True)
@@ -131,10 +138,30 @@ class EquipmentLine(models.Model):
     confidence = models.FloatField(null=True, blank=True)
     evidence = models.JSONField(default=list, blank=True)
     concern = models.BooleanField(
-        null=True, help_text='Made by or for a maker named by a concern list; unknown if unresolved.'
+        null=True, blank=True, help_text='Made by or for a maker named by a concern list; unknown if unresolved.'
     )
 
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    # What a body declares about a line beside its site and system, in the order forms and files show it.
+    DECLARED_FIELDS = (
+        'manufacturer_declared',
+        'brand',
+        'model',
+        'firmware',
+        'serial_number',
+        'mac_address',
+        'ip_address',
+        'quantity',
+        'installed_on',
+        'next_upgrade',
+        'video',
+        'audio',
+        'thermal',
+        'night_vision',
+        'network',
+        'notes',
+    )
 
     objects = EquipmentLineQuerySet.as_manager()
 
@@ -153,3 +180,44 @@ class EquipmentLine(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse('register:equipment_detail', args=[self.pk])
+
+
+class ImportBatch(models.Model):
+    """An uploaded register file, kept until its preview is committed or discarded.
+
+    The file itself is stored, so the preview and the commit validate exactly what was uploaded.
+    """
+
+    class Kind(models.TextChoices):
+        EQUIPMENT = 'equipment', 'Equipment lines'
+        SITES = 'sites', 'Sites'
+
+    class Status(models.TextChoices):
+        PENDING = 'pending', 'Awaiting review'
+        COMMITTED = 'committed', 'Imported'
+        DISCARDED = 'discarded', 'Discarded'
+
+    organisation = models.ForeignKey(
+        'organisations.Organisation', on_delete=models.PROTECT, related_name='import_batches'
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    created = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Rows created, updated and unchanged, as committed.
+    counts = models.JSONField(default=dict, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ['-created', '-pk']
+        verbose_name_plural = 'import batches'
+
+    def __str__(self) -> str:
+        return f'{self.filename} ({self.get_kind_display().lower()})'
+
+    def get_absolute_url(self) -> str:
+        return reverse('register:import_preview', args=[self.pk])

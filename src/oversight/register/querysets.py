@@ -1,14 +1,21 @@
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from oversight.core.querysets import OrganisationScopedQuerySet
 
 
-class SiteQuerySet(OrganisationScopedQuerySet):
+class WithCountsQuerySet(OrganisationScopedQuerySet):
+    def with_counts(self):
+        """Each row's equipment lines, devices and devices from makers of concern."""
+        # Django drops Meta.ordering from grouped queries, so it is restated for stable pages.
+        return self.annotate(**_equipment_counts('equipment')).order_by(*self.model._meta.ordering)
+
+
+class SiteQuerySet(WithCountsQuerySet):
     pass
 
 
-class SystemQuerySet(OrganisationScopedQuerySet):
+class SystemQuerySet(WithCountsQuerySet):
     pass
 
 
@@ -19,3 +26,15 @@ class EquipmentLineQuerySet(OrganisationScopedQuerySet):
     def of_concern(self):
         """Lines whose maker (declared or real) is named by any concern list."""
         return self.filter(concern=True)
+
+
+class ImportBatchQuerySet(OrganisationScopedQuerySet):
+    pass
+
+
+def _equipment_counts(relation: str) -> dict:
+    return {
+        'line_count': Count(relation),
+        'device_count': Coalesce(Sum(f'{relation}__quantity'), 0),
+        'concern_device_count': Coalesce(Sum(f'{relation}__quantity', filter=Q(**{f'{relation}__concern': True})), 0),
+    }

@@ -1,19 +1,62 @@
 import django_tables2 as tables
+from django.template.loader import render_to_string
 
-from .models import EquipmentLine, Site
+from .models import EquipmentLine, Site, System
 
 
-class SiteTable(tables.Table):
-    name = tables.Column(linkify=True)
+class MadeByColumn(tables.Column):
+    """Who really made the line, marked when that maker (or the declared one) is of concern."""
 
-    class Meta:
-        model = Site
-        fields = ('name', 'organisation', 'kind', 'sensitive', 'postcode')
+    empty_values = ()
+
+    def render(self, record):
+        return render_to_string('register/made_by.html', {'line': record})
+
+
+class CountColumn(tables.Column):
+    def __init__(self, verbose_name, **kwargs):
+        super().__init__(verbose_name=verbose_name, attrs={'td': {'class': 'govuk-table__cell--numeric'}}, **kwargs)
 
 
 class EquipmentLineTable(tables.Table):
     manufacturer_declared = tables.Column(linkify=True, verbose_name='Manufacturer (as declared)')
+    site = tables.Column(linkify=True, order_by='site__name')
+    # The name alone: the category is a filter, and "ANPR (ANPR)" says it twice.
+    system = tables.Column(
+        accessor='system__name', verbose_name='System', linkify=lambda record: record.system.get_absolute_url()
+    )
+    maker = tables.Column(accessor='manufacturer', verbose_name='Maker', order_by='manufacturer__name')
+    made_by = MadeByColumn(verbose_name='Made by', order_by=('made_by__name', 'concern'))
+    quantity = CountColumn('Devices')
 
     class Meta:
         model = EquipmentLine
-        fields = ('manufacturer_declared', 'brand', 'model', 'quantity', 'site', 'system', 'made_by', 'concern')
+        fields = ('organisation', 'manufacturer_declared', 'brand', 'model', 'quantity', 'site', 'system')
+        sequence = ('organisation', 'manufacturer_declared', 'brand', 'model', 'maker', 'made_by', '...')
+        empty_text = 'No equipment lines match.'
+
+
+class CountsTable(tables.Table):
+    """The equipment counted in each row (querysets' `with_counts()`)."""
+
+    line_count = CountColumn('Lines')
+    device_count = CountColumn('Devices')
+    concern_device_count = CountColumn('Devices of concern')
+
+
+class SiteTable(CountsTable):
+    name = tables.Column(linkify=True)
+
+    class Meta:
+        model = Site
+        fields = ('organisation', 'name', 'kind', 'sensitive', 'postcode')
+        empty_text = 'No sites match.'
+
+
+class SystemTable(CountsTable):
+    name = tables.Column(linkify=True)
+
+    class Meta:
+        model = System
+        fields = ('organisation', 'name', 'category')
+        empty_text = 'No systems match.'

@@ -1,31 +1,327 @@
-from oversight.core.views import ObjectDetailView, ObjectListView
+"""The register's pages. Thin: scope from `for_user()`, writes through `actions`.
 
-from .models import EquipmentLine, Site, System
-from .tables import EquipmentLineTable, SiteTable
+Another body's object is a 404 (the scoped lookup comes first); a user who may see an object but
+not change it (a viewer, the regulator) gets a 403 on every write URL.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.views.generic import DetailView, View
+from django_tables2 import RequestConfig
+
+from oversight.core import exports
+from oversight.core.forms import VersionedForm
+from oversight.core.querysets import sees_everything
+from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.vendors.concerns import ConcernIndex
+from oversight.vendors.models import Designation
+
+from . import actions
+from .exports import equipment_rows, site_rows
+from .filtersets import EquipmentLineFilterSet, SiteFilterSet, SystemFilterSet
+from .forms import ConfirmForm, UploadForm
+from .identification import build_index, identify_line
+from .imports import IMPORTERS, read_batch
+from .models import Category, EquipmentLine, ImportBatch, Site, System
+from .tables import EquipmentLineTable, SiteTable, SystemTable
 
 
-class EquipmentLineListView(ObjectListView):
+def can_edit(user, organisation_id) -> bool:
+    return user.is_authenticated and user.can_edit_for(organisation_id)
+
+
+class RegisterListView(ObjectListView):
+    """A register table: the organisation column is for those who see every body."""
+
+    def get_table_kwargs(self):
+        return {} if sees_everything(self.request.user) else {'exclude': ('organisation',)}
+
+    def can_create(self) -> bool:
+        return can_edit(self.request.user, self.request.user.organisation_id)
+
+
+class EquipmentLineListView(RegisterListView):
     model = EquipmentLine
     table_class = EquipmentLineTable
-    filterset_fields = ['concern']
+    filterset_class = EquipmentLineFilterSet
+    template_name = 'register/equipment_list.html'
     export_name = 'register'
     title = 'Equipment register'
+    create_url_name = 'register:equipment_create'
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('organisation', 'site', 'system', 'manufacturer', 'made_by')
+
+    def export_rows(self, queryset):
+        return equipment_rows(queryset, with_organisation=sees_everything(self.request.user))
 
 
-class EquipmentLineDetailView(ObjectDetailView):
-    model = EquipmentLine
-
-
-class SiteListView(ObjectListView):
+class SiteListView(RegisterListView):
     model = Site
     table_class = SiteTable
-    filterset_fields = ['sensitive']
+    filterset_class = SiteFilterSet
+    template_name = 'register/site_list.html'
     export_name = 'sites'
+    create_url_name = 'register:site_create'
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('organisation').with_counts()
+
+    def export_rows(self, queryset):
+        return site_rows(queryset, with_organisation=sees_everything(self.request.user))
 
 
-class SiteDetailView(ObjectDetailView):
-    model = Site
-
-
-class SystemDetailView(ObjectDetailView):
+class SystemListView(RegisterListView):
     model = System
+    table_class = SystemTable
+    filterset_class = SystemFilterSet
+    export_name = 'systems'
+    create_url_name = 'register:system_create'
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('organisation').with_counts()
+
+
+class RegisterDetailView(ObjectDetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['can_edit'] = can_edit(self.request.user, self.object.organisation_id)
+        context['model_name'] = self.model._meta.model_name
+        return context
+
+
+class EquipmentLineDetailView(RegisterDetailView):
+    model = EquipmentLine
+    template_name = 'register/equipment_detail.html'
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('organisation', 'site', 'system', 'manufacturer', 'made_by')
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The same index the line's concern was worked out with, so affiliates' designations show too.
+        concerns = ConcernIndex.from_db()
+        makers = dict.fromkeys(str(m) for m in (self.object.manufacturer, self.object.made_by) if m)
+        context['designations'] = [
+            {'designated': d, 'reason': Designation.Reason(d.reason).label}
+            for maker in makers
+            for d in concerns.designations(maker)
+        ]
+        return context
+
+
+class EquipmentHolderDetailView(RegisterDetailView):
+    """A site or a system: its details, device counts by category, and the equipment in it."""
+
+    template_name = 'register/holder_detail.html'
+    line_filter = ''
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lines = EquipmentLine.objects.for_user(self.request.user).filter(**{self.line_filter: self.object})
+        by_category = lines.values('system__category').annotate(lines=Count('pk'), devices=Sum('quantity'))
+        context['counts'] = [
+            {'category': Category(row['system__category']).label, 'lines': row['lines'], 'devices': row['devices']}
+            for row in by_category.order_by('system__category')
+        ]
+        context['device_count'] = lines.total_devices()
+        context['concern_device_count'] = lines.of_concern().total_devices()
+        table = EquipmentLineTable(
+            lines.select_related('site', 'system', 'manufacturer', 'made_by'),
+            exclude=('organisation', self.line_filter),
+        )
+        context['table'] = RequestConfig(self.request, paginate={'per_page': 50}).configure(table)
+        return context
+
+
+class SiteDetailView(EquipmentHolderDetailView):
+    model = Site
+    line_filter = 'site'
+
+
+class SystemDetailView(EquipmentHolderDetailView):
+    model = System
+    line_filter = 'system'
+
+
+# Writes
+
+
+class RegisterFormView(ActionFormView):
+    """Create, edit or delete one register object; only the body's editors get past `dispatch`."""
+
+    model = None
+    is_create = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = None if self.is_create else get_scoped_or_404(self.model, request.user, pk=kwargs['pk'])
+            organisation_id = self.object.organisation_id if self.object else request.user.organisation_id
+            require(can_edit(request.user, organisation_id))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if issubclass(self.form_class, VersionedForm):
+            kwargs['user'] = self.request.user
+            kwargs['instance'] = self.object or self.model(organisation=self.request.user.organisation)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        noun = self.model._meta.verbose_name
+        context['object'] = self.object
+        context['title'] = f'Add {noun}' if self.is_create else f'Edit {self.object}'
+        return context
+
+
+class CreateView(RegisterFormView):
+    is_create = True
+
+    def run_action(self, form):
+        create = {Site: actions.create_site, System: actions.create_system, EquipmentLine: actions.create_line}
+        return create[self.model](self.request.user, self.request.user.organisation, **form.model_values())
+
+
+class EditView(RegisterFormView):
+    def run_action(self, form):
+        update = {Site: actions.update_site, System: actions.update_system, EquipmentLine: actions.update_line}
+        return update[self.model](self.request.user, self.object, form.cleaned_data['version'], **form.model_values())
+
+
+class DeleteView(RegisterFormView):
+    form_class = ConfirmForm
+    template_name = 'register/confirm_delete.html'
+    list_url = {Site: 'register:site_list', System: 'register:system_list', EquipmentLine: 'register:equipment_list'}
+
+    def get_initial(self):
+        return {'version': self.object.version}
+
+    def run_action(self, form):
+        delete = {Site: actions.delete_site, System: actions.delete_system, EquipmentLine: actions.delete_line}
+        delete[self.model](self.request.user, self.object, form.cleaned_data['version'])
+        messages.success(self.request, f'Deleted {self.object}.')
+
+    def get_success_url(self, result=None):
+        return reverse(self.list_url[self.model])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['title'] = f'Delete {self.object}?'
+        return context
+
+
+# Imports
+
+_list_after_import = {
+    ImportBatch.Kind.EQUIPMENT: 'register:equipment_list',
+    ImportBatch.Kind.SITES: 'register:site_list',
+}
+_upload_page = {ImportBatch.Kind.EQUIPMENT: 'register:equipment_import', ImportBatch.Kind.SITES: 'register:site_import'}
+
+
+class ImportUploadView(ActionFormView):
+    """Upload a register file; it is kept as a batch and previewed before anything is written."""
+
+    form_class = UploadForm
+    template_name = 'register/import_upload.html'
+    kind = ImportBatch.Kind.EQUIPMENT
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require(can_edit(request.user, request.user.organisation_id))
+        return super().dispatch(request, *args, **kwargs)
+
+    def run_action(self, form):
+        upload = form.cleaned_data['file']
+        return actions.upload_import(
+            self.request.user, self.request.user.organisation, self.kind, upload.name, upload.read()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['kind'] = self.kind
+        context['columns'] = IMPORTERS[self.kind].columns
+        context['title'] = f'Import {ImportBatch.Kind(self.kind).label.lower()}'
+        context['batches'] = ImportBatch.objects.for_user(self.request.user).filter(kind=self.kind)[:10]
+        return context
+
+
+class ImportBatchMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.batch = get_scoped_or_404(ImportBatch, request.user, pk=kwargs['pk'])
+            require(can_edit(request.user, self.batch.organisation_id))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportPreviewView(ImportBatchMixin, DetailView):
+    """Every problem at once, or what the import would create, update and leave alone."""
+
+    template_name = 'register/import_preview.html'
+    context_object_name = 'batch'
+
+    def get_object(self, queryset=None):
+        return self.batch
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        batch = self.batch
+        if batch.status == ImportBatch.Status.PENDING:
+            plan = read_batch(batch)
+            index = build_index() if any(row.reidentify for row in plan.rows) else None
+            for row in plan.rows:
+                if row.reidentify:
+                    identify_line(index, row.obj)
+            context['plan'] = plan
+            context['earlier'] = (
+                ImportBatch.objects.for_user(self.request.user)
+                .filter(sha256=batch.sha256, status=ImportBatch.Status.COMMITTED)
+                .exclude(pk=batch.pk)
+                .first()
+            )
+        context['noun'] = 'line' if batch.kind == ImportBatch.Kind.EQUIPMENT else 'site'
+        return context
+
+
+class ImportCommitView(ImportBatchMixin, View):
+    def post(self, request, pk):
+        try:
+            counts = actions.commit_import(request.user, self.batch, request.POST.get('fingerprint', ''))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(self.batch.get_absolute_url())
+        messages.success(
+            request,
+            f'Imported {self.batch.filename}: {counts["create"]} added, {counts["update"]} updated, '
+            f'{counts["unchanged"]} unchanged.',
+        )
+        return HttpResponseRedirect(reverse(_list_after_import[self.batch.kind]))
+
+
+class ImportDiscardView(ImportBatchMixin, View):
+    def post(self, request, pk):
+        try:
+            actions.discard_import(request.user, self.batch)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return HttpResponseRedirect(self.batch.get_absolute_url())
+        messages.success(request, f'Discarded {self.batch.filename}: nothing was imported.')
+        return HttpResponseRedirect(reverse(_upload_page[self.batch.kind]))
+
+
+class ImportTemplateView(LoginRequiredMixin, View):
+    """A blank file whose header row is exactly the import's columns."""
+
+    kind = ImportBatch.Kind.EQUIPMENT
+
+    def get(self, request, fmt):
+        if fmt not in ('csv', 'xlsx'):
+            raise Http404
+        name = f'{self.kind}-import-template'
+        return exports.download(fmt, name, IMPORTERS[self.kind].columns, [])

@@ -3,10 +3,13 @@
 Every row carries its source: these facts are published in findings and must be checkable.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from oversight.core.querysets import ReferenceQuerySet
+
+from .resolution import normalise
 
 
 class Confidence(models.TextChoices):
@@ -20,16 +23,21 @@ class Manufacturer(models.Model):
 
     name = models.CharField(max_length=100, unique=True, help_text='Canonical name, as findings print it.')
     slug = models.SlugField(max_length=100, unique=True)
-    legal_names = models.JSONField(default=list, blank=True)
-    country = models.CharField(max_length=60, blank=True, help_text='Country of headquarters.')
+    country = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='Country of headquarters, in English (e.g. "China", "United States"). Policy rules read it.',
+    )
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
-    source_url = models.URLField(max_length=500)
+    source_url = models.URLField(max_length=500, help_text='Where the name, legal name and country come from.')
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ['name']
+        verbose_name = 'maker'
 
     def __str__(self) -> str:
         return self.name
@@ -37,9 +45,26 @@ class Manufacturer(models.Model):
     def get_absolute_url(self) -> str:
         return reverse('vendors:manufacturer_detail', args=[self.slug])
 
+    @property
+    def legal_names(self) -> list[str]:
+        """The maker's legal names, from its names (prefetch `names` when listing many makers)."""
+        return [n.name for n in self.names.all() if n.kind == ManufacturerName.Kind.LEGAL]
+
+
+def _key_of(name: str) -> str:
+    key = normalise(name)
+    if not key:
+        raise ValidationError({'name': 'A name needs a letter or digit besides legal forms such as Ltd or Inc.'})
+    return key
+
 
 class ManufacturerName(models.Model):
-    """A name a person may type for a maker: canonical, legal, former or alias spelling."""
+    """A name a person may type for a maker: canonical, legal, former or alias spelling.
+
+    Several names of one maker may share a resolution key ("ZTE" and "ZTE Corporation"), but a
+    key never belongs to two makers: `clean()` refuses it, and name resolution treats such a key
+    as unknown rather than choose.
+    """
 
     class Kind(models.TextChoices):
         CANONICAL = 'canonical', 'Canonical name'
@@ -49,18 +74,48 @@ class ManufacturerName(models.Model):
 
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name='names')
     name = models.CharField(max_length=200)
-    # The resolution key (see vendors.resolution.normalise); one maker per key.
-    normalised = models.CharField(max_length=200, unique=True)
+    # The resolution key (see vendors.resolution.normalise), computed by clean().
+    normalised = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    source_url = models.URLField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=500)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ['manufacturer__name', 'name']
+        verbose_name = 'maker name'
+        constraints = [
+            models.UniqueConstraint(
+                fields=['manufacturer', 'name'],
+                name='unique_name_per_maker',
+                violation_error_message='The maker already has this name.',
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return self.manufacturer.get_absolute_url() + '#names'
+
+    def clean(self):
+        self.normalised = _key_of(self.name)
+        clash = (
+            ManufacturerName.objects.filter(normalised=self.normalised)
+            .exclude(manufacturer_id=self.manufacturer_id)
+            .select_related('manufacturer')
+            .first()
+        )
+        if clash:
+            raise ValidationError(
+                {'name': f'"{self.name}" reads the same as "{clash.name}", a name of {clash.manufacturer}.'}
+            )
+        brand = Brand.objects.filter(normalised=self.normalised).first()
+        if brand and self.manufacturer_id not in (brand.owner_id, brand.made_by_id):
+            raise ValidationError(
+                {'name': f'"{self.name}" reads the same as the brand {brand}, neither owned nor made by this maker.'}
+            )
 
 
 class Brand(models.Model):
@@ -68,21 +123,24 @@ class Brand(models.Model):
 
     class Kind(models.TextChoices):
         OWN = 'own', "The maker's own brand"
-        SUB_BRAND = 'sub_brand', 'Sub-brand of the maker'
+        SUB_BRAND = 'sub_brand', "Sub-brand of a maker's group"
         RELABEL = 'relabel', "Relabel of another maker's products"
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
-    normalised = models.CharField(max_length=200, unique=True)
+    # The resolution key (see vendors.resolution.normalise), computed by clean().
+    normalised = models.CharField(max_length=200, unique=True, blank=True, editable=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # The company that owns the brand (None when it is not itself a maker in the reference data).
     owner = models.ForeignKey(Manufacturer, null=True, blank=True, on_delete=models.PROTECT, related_name='brands')
-    # Who makes the products sold under it: the owner for own and sub-brands, the ODM for relabels.
+    # Who makes the products sold under it: the owner for its own brand, the parent maker of the
+    # group for a sub-brand (EZVIZ: owned by Ezviz, made by Hikvision), the ODM for a relabel.
     made_by = models.ForeignKey(Manufacturer, on_delete=models.PROTECT, related_name='made_for_brands')
     confidence = models.CharField(max_length=6, choices=Confidence.choices)
     evidence = models.TextField()
     source_url = models.URLField(max_length=500)
     notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -94,6 +152,29 @@ class Brand(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse('vendors:brand_detail', args=[self.slug])
+
+    def clean(self):
+        self.normalised = _key_of(self.name)
+        clash = Brand.objects.filter(normalised=self.normalised).exclude(pk=self.pk).first()
+        if clash:
+            raise ValidationError({'name': f'"{self.name}" reads the same as the brand {clash}.'})
+        errors = {}
+        if self.kind == self.Kind.OWN and (self.owner_id is None or self.owner_id != self.made_by_id):
+            errors['made_by'] = "A maker's own brand is owned and made by the same maker."
+        if self.kind == self.Kind.RELABEL and self.owner_id and self.owner_id == self.made_by_id:
+            errors['made_by'] = 'A relabel is made by another maker than the one that owns the brand.'
+        maker_name = ManufacturerName.objects.filter(normalised=self.normalised).select_related('manufacturer').first()
+        if maker_name and maker_name.manufacturer_id not in (self.owner_id, self.made_by_id):
+            errors['name'] = (
+                f'"{self.name}" reads the same as "{maker_name.name}", a name of {maker_name.manufacturer}: '
+                'the brand must be owned or made by that maker.'
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_unique(self, exclude=None):
+        # clean() has already refused a clashing key, with a message naming the other brand.
+        super().validate_unique(exclude={*(exclude or ()), 'normalised'})
 
 
 class CorporateRelation(models.Model):
@@ -107,22 +188,40 @@ class CorporateRelation(models.Model):
     parent = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name='child_relations')
     child = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name='parent_relations')
     kind = models.CharField(max_length=15, choices=Kind.choices)
+    # Empty when not known to the day; the notes then say what the source gives (e.g. the year).
     since = models.DateField(null=True, blank=True)
+    # The last day the relation held; empty while it still holds.
     until = models.DateField(null=True, blank=True)
     source_url = models.URLField(max_length=500)
     notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ['parent__name', 'child__name']
         constraints = [
-            models.UniqueConstraint(fields=['parent', 'child', 'kind'], name='unique_corporate_relation'),
-            models.CheckConstraint(condition=~models.Q(parent=models.F('child')), name='relation_not_to_itself'),
+            models.UniqueConstraint(
+                fields=['parent', 'child', 'kind'],
+                name='unique_corporate_relation',
+                violation_error_message='This relation is already recorded.',
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F('child')),
+                name='relation_not_to_itself',
+                violation_error_message='A maker cannot be related to itself.',
+            ),
         ]
 
     def __str__(self) -> str:
         return f'{self.child} is a {self.get_kind_display().lower()} of {self.parent}'
+
+    def get_absolute_url(self) -> str:
+        return self.parent.get_absolute_url() + '#relations'
+
+    def clean(self):
+        if self.since and self.until and self.until < self.since:
+            raise ValidationError({'until': 'The end date is before the start date.'})
 
 
 class ConcernList(models.Model):
@@ -133,11 +232,16 @@ class ConcernList(models.Model):
     authority = models.CharField(max_length=200)
     instrument = models.CharField(max_length=300)
     jurisdiction = models.CharField(max_length=60)
-    date = models.DateField(help_text='Date the instrument took effect or was published.')
+    date = models.DateField(
+        null=True,
+        blank=True,
+        help_text='Date the instrument took effect or was published; empty when the sources do not give it.',
+    )
     # Whether designating a maker also covers its subsidiaries and affiliates (NDAA s.889 does).
     covers_affiliates = models.BooleanField(default=False)
     description = models.TextField(blank=True)
     source_url = models.URLField(max_length=500)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -163,22 +267,30 @@ class Designation(models.Model):
 
     concern_list = models.ForeignKey(ConcernList, on_delete=models.CASCADE, related_name='designations')
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.PROTECT, related_name='designations')
-    date = models.DateField()
+    date = models.DateField(help_text='Date the maker was named by the list.')
     scope = models.CharField(max_length=300, help_text='What is covered, e.g. "video surveillance equipment".')
     reason = models.CharField(max_length=25, choices=Reason.choices)
     source_url = models.URLField(max_length=500)
     notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ['concern_list', 'manufacturer__name']
         constraints = [
-            models.UniqueConstraint(fields=['concern_list', 'manufacturer'], name='one_designation_per_list'),
+            models.UniqueConstraint(
+                fields=['concern_list', 'manufacturer'],
+                name='one_designation_per_list',
+                violation_error_message='This maker is already designated by this list.',
+            ),
         ]
 
     def __str__(self) -> str:
         return f'{self.manufacturer} – {self.concern_list}'
+
+    def get_absolute_url(self) -> str:
+        return self.concern_list.get_absolute_url() + '#designations'
 
     @property
     def authority(self) -> str:

@@ -1,0 +1,41 @@
+"""Form pieces every app shares: GOV.UK widget classes and optimistic locking."""
+
+from django import forms
+
+
+def govuk_widgets(form: forms.BaseForm) -> None:
+    """Give each widget the GOV.UK Frontend class for its kind (core/form_fields.html renders them bare)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = 'govuk-checkboxes__input'
+        elif isinstance(widget, forms.Select):
+            css = 'govuk-select'
+        elif isinstance(widget, forms.Textarea):
+            css = 'govuk-textarea'
+        elif isinstance(widget, forms.FileInput):
+            css = 'govuk-file-upload'
+        else:
+            css = 'govuk-input'
+        widget.attrs['class'] = css
+
+
+class VersionedForm(forms.ModelForm):
+    """A form for an editable record: it posts the version it was opened at (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            # An edit must say what it started from, or a stale one could not be told apart.
+            self.initial['version'] = self.instance.version
+            self.fields['version'].required = True
+        govuk_widgets(self)
+
+    def model_values(self) -> dict:
+        """The model fields as entered, for the action."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}

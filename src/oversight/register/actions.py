@@ -1,0 +1,269 @@
+"""Every write to the register: sites, systems, equipment lines and imports.
+
+Each action runs in one transaction with its audit rows (core.audit). `actor` is the signed-in
+user, who must be an editor of the body, or None for the system itself (the demo, commands).
+Edits take the `expected_version` the editor started from; a stale one is refused.
+"""
+
+import hashlib
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import transaction
+
+from oversight.core.audit import STALE_MESSAGE, delete_audited, record_change, save_audited
+from oversight.core.models import ObjectChange
+from oversight.core.spreadsheets import SpreadsheetError, read_upload
+
+from .identification import IDENTITY_FIELDS, build_index, identify_line
+from .imports import Plan, read_batch
+from .models import EquipmentLine, ImportBatch, Site, System
+
+
+def _require_editor(actor, organisation_id) -> None:
+    if actor is not None and not actor.can_edit_for(organisation_id):
+        raise PermissionDenied
+
+
+def _apply(obj, fields: dict) -> None:
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+def _check_name_free(obj) -> None:
+    """Names are unique in a body's register whatever their capitals, as imports match them."""
+    taken = type(obj).objects.filter(organisation_id=obj.organisation_id, name__iexact=obj.name).exclude(pk=obj.pk)
+    if taken.exists():
+        noun = obj._meta.verbose_name
+        raise ValidationError({'name': f'{obj.organisation} already has a {noun} named "{obj.name}".'})
+
+
+def _lock_for_delete(obj, expected_version) -> None:
+    stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list('version', flat=True).first()
+    if stored is None:
+        raise ValidationError(f'This {obj._meta.verbose_name} has already been deleted.')
+    if expected_version is not None and stored != expected_version:
+        raise ValidationError(STALE_MESSAGE, code='stale')
+
+
+def _refuse_if_in_use(obj) -> None:
+    count = obj.equipment.count()
+    if count:
+        noun = 'line' if count == 1 else 'lines'
+        raise ValidationError(
+            f'{obj} still has {count} equipment {noun}: move them elsewhere or delete them first.', code='protected'
+        )
+
+
+# Sites and systems: named places and systems of one body, changed the same way.
+
+
+def _create_named(model, actor, organisation, message: str, fields: dict):
+    _require_editor(actor, organisation.pk)
+    obj = model(organisation=organisation, **fields)
+    _check_name_free(obj)
+    return save_audited(actor, obj, message)
+
+
+def _update_named(actor, obj, expected_version: int | None, message: str, fields: dict):
+    _require_editor(actor, obj.organisation_id)
+    _apply(obj, fields)
+    _check_name_free(obj)
+    return save_audited(actor, obj, message, expected_version=expected_version)
+
+
+def _delete_unused(actor, obj, expected_version: int | None) -> None:
+    _require_editor(actor, obj.organisation_id)
+    _lock_for_delete(obj, expected_version)
+    _refuse_if_in_use(obj)
+    delete_audited(actor, obj)
+
+
+@transaction.atomic
+def create_site(actor, organisation, *, message: str = '', **fields) -> Site:
+    return _create_named(Site, actor, organisation, message, fields)
+
+
+@transaction.atomic
+def update_site(actor, site: Site, expected_version: int | None, *, message: str = '', **fields) -> Site:
+    return _update_named(actor, site, expected_version, message, fields)
+
+
+@transaction.atomic
+def delete_site(actor, site: Site, expected_version: int | None = None) -> None:
+    _delete_unused(actor, site, expected_version)
+
+
+@transaction.atomic
+def create_system(actor, organisation, *, message: str = '', **fields) -> System:
+    return _create_named(System, actor, organisation, message, fields)
+
+
+@transaction.atomic
+def update_system(actor, system: System, expected_version: int | None, *, message: str = '', **fields) -> System:
+    return _update_named(actor, system, expected_version, message, fields)
+
+
+@transaction.atomic
+def delete_system(actor, system: System, expected_version: int | None = None) -> None:
+    _delete_unused(actor, system, expected_version)
+
+
+# Equipment lines
+
+
+def _check_line_organisation(line: EquipmentLine) -> None:
+    """A line's site and system are its own body's: never another body's."""
+    errors = {}
+    for name in ('site', 'system'):
+        try:
+            related = getattr(line, name)
+        except ObjectDoesNotExist:
+            continue  # the model's own validation reports a missing site or system
+        # Assigning again records the key of a system an import saved after assigning it.
+        setattr(line, name, related)
+        if related.organisation_id != line.organisation_id:
+            errors[name] = f'Choose a {name} of {line.organisation}.'
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_line(actor, line: EquipmentLine, index, message: str, expected_version=None, reidentify=True, validate=True):
+    _check_line_organisation(line)
+    if reidentify:
+        identify_line(index, line)
+    return save_audited(actor, line, message, expected_version=expected_version, validate=validate)
+
+
+@transaction.atomic
+def create_line(actor, organisation, *, message: str = '', **fields) -> EquipmentLine:
+    _require_editor(actor, organisation.pk)
+    line = EquipmentLine(organisation=organisation, **fields)
+    return _save_line(actor, line, build_index(), message)
+
+
+@transaction.atomic
+def update_line(
+    actor, line: EquipmentLine, expected_version: int | None, *, message: str = '', **fields
+) -> EquipmentLine:
+    """Change a line; who made it is worked out again when its declared identity changes."""
+    _require_editor(actor, line.organisation_id)
+    stored = EquipmentLine.objects.filter(pk=line.pk).values(*IDENTITY_FIELDS).first() or {}
+    _apply(line, fields)
+    changed = any(stored.get(name) != getattr(line, name) for name in IDENTITY_FIELDS)
+    return _save_line(
+        actor, line, build_index() if changed else None, message, expected_version=expected_version, reidentify=changed
+    )
+
+
+@transaction.atomic
+def delete_line(actor, line: EquipmentLine, expected_version: int | None = None) -> None:
+    _require_editor(actor, line.organisation_id)
+    _lock_for_delete(line, expected_version)
+    delete_audited(actor, line)
+
+
+# Imports
+
+
+def _batch_state(batch: ImportBatch) -> dict:
+    # The file's bytes stay out of the audit row: its name and digest identify it.
+    return {
+        'kind': batch.kind,
+        'filename': batch.filename,
+        'sha256': batch.sha256,
+        'status': batch.status,
+        'counts': batch.counts,
+    }
+
+
+@transaction.atomic
+def upload_import(actor, organisation, kind: str, filename: str, content: bytes) -> ImportBatch:
+    """Keep an uploaded file for its preview; a file that cannot be read as a sheet is refused here."""
+    _require_editor(actor, organisation.pk)
+    try:
+        sheet = read_upload(filename, content)
+    except SpreadsheetError as exc:
+        raise ValidationError({'file': str(exc)}) from exc
+    if not sheet.rows:
+        raise ValidationError({'file': 'The file has a header row but no rows of data.'})
+    batch = ImportBatch.objects.create(
+        organisation=organisation,
+        user=actor,
+        kind=kind,
+        filename=filename[:255],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    record_change(actor, batch, ObjectChange.Action.CREATE, None, _batch_state(batch), f'Uploaded {filename}')
+    return batch
+
+
+def _pending(actor, batch: ImportBatch) -> ImportBatch:
+    batch = ImportBatch.objects.select_for_update().select_related('organisation').get(pk=batch.pk)
+    _require_editor(actor, batch.organisation_id)
+    if batch.status != ImportBatch.Status.PENDING:
+        raise ValidationError(f'This file has already been {batch.get_status_display().lower()}.')
+    return batch
+
+
+def _finish(actor, batch: ImportBatch, status: str, counts: dict, message: str) -> None:
+    before = _batch_state(batch)
+    batch.status, batch.counts = status, counts
+    batch.save(update_fields=['status', 'counts'])
+    record_change(actor, batch, ObjectChange.Action.UPDATE, before, _batch_state(batch), message)
+
+
+@transaction.atomic
+def commit_import(actor, batch: ImportBatch, fingerprint: str | None = None) -> dict[str, int]:
+    """Write every row of a previewed file, or nothing: a single failure rolls the whole import back.
+
+    The file is validated again against the register as it is now; when the outcome differs from
+    the preview the person saw (`fingerprint`), the import is refused so they can review it again.
+    """
+    batch = _pending(actor, batch)
+    plan = read_batch(batch)
+    if plan.errors:
+        count = len(plan.errors)
+        raise ValidationError(
+            f'The file has {count} problem{"" if count == 1 else "s"}: nothing was imported.', code='invalid'
+        )
+    if fingerprint is not None and fingerprint != plan.fingerprint:
+        raise ValidationError(
+            'The register changed after you previewed this file: nothing was imported. Review the preview again.',
+            code='stale',
+        )
+    message = f'Imported from {batch.filename}'
+    apply_plan(actor, plan, message)
+    _finish(actor, batch, ImportBatch.Status.COMMITTED, plan.counts, message)
+    return plan.counts
+
+
+@transaction.atomic
+def discard_import(actor, batch: ImportBatch) -> None:
+    batch = _pending(actor, batch)
+    _finish(actor, batch, ImportBatch.Status.DISCARDED, {}, f'Discarded {batch.filename}')
+
+
+@transaction.atomic
+def apply_plan(actor, plan: Plan, message: str) -> None:
+    """Write a clean plan (imports), one audit row per object, with one identification index.
+
+    The importer has already checked every value against its model field, and its sites and
+    systems are the body's own, so the per-row queries of `full_clean` would only repeat that.
+    """
+    if plan.errors:
+        raise ValidationError('A plan with errors cannot be written.')
+    index = build_index() if any(row.reidentify for row in plan.rows) else None
+    for system in plan.new_systems:
+        _require_editor(actor, system.organisation_id)
+        save_audited(actor, system, message, validate=False)
+    for row in plan.rows:
+        if row.action == 'unchanged':
+            continue
+        _require_editor(actor, row.obj.organisation_id)
+        if isinstance(row.obj, EquipmentLine):
+            _save_line(
+                actor, row.obj, index, message, expected_version=row.version, reidentify=row.reidentify, validate=False
+            )
+        else:
+            save_audited(actor, row.obj, message, expected_version=row.version, validate=False)

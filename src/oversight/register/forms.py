@@ -1,0 +1,67 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from oversight.core.forms import VersionedForm, govuk_widgets
+
+from .models import EquipmentLine, Site, System
+from .values import BadValue, parse_mac
+
+
+class SiteForm(VersionedForm):
+    class Meta:
+        model = Site
+        fields = ['name', 'address', 'postcode', 'kind', 'sensitive']
+
+
+class SystemForm(VersionedForm):
+    class Meta:
+        model = System
+        fields = ['name', 'category', 'description']
+        widgets = {'description': forms.Textarea(attrs={'rows': 3})}
+
+
+class EquipmentLineForm(VersionedForm):
+    class Meta:
+        model = EquipmentLine
+        fields = ['site', 'system', *EquipmentLine.DECLARED_FIELDS]
+        date = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
+        widgets = {'installed_on': date, 'next_upgrade': date, 'notes': forms.Textarea(attrs={'rows': 3})}
+        help_texts = {
+            'manufacturer_declared': 'As on the invoice or the device. Who really made it is worked out for you.',
+            'mac_address': 'Optional, e.g. 00:1F:54:12:AB:CD.',
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Dropdowns offer only the signed-in body's own sites and systems.
+        self.fields['site'].queryset = Site.objects.for_user(self.user)
+        self.fields['system'].queryset = System.objects.for_user(self.user)
+
+    def clean_mac_address(self):
+        try:
+            return parse_mac(self.cleaned_data['mac_address'].strip())
+        except BadValue as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label='Spreadsheet (.xlsx or .csv)')
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_widgets(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data['file']
+        limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
+        # Refused before it is read: the size Django reports is the size received.
+        if upload.size > limit:
+            raise ValidationError(f'The file is {upload.size:,} bytes; the limit is {limit:,} bytes.')
+        return upload
+
+
+class ConfirmForm(forms.Form):
+    """Deleting posts the version the page showed, so a record changed meanwhile is not deleted unseen."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,235 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from oversight.core.models import ObjectChange
+from oversight.register import actions
+from oversight.register.imports import EquipmentImporter, SiteImporter, read_batch
+from oversight.register.models import EquipmentLine, ImportBatch, Site, System
+
+from .sheets import row, sheet_bytes
+
+GOOD = {'site': 'Maidstone HQ', 'system': 'Custody CCTV', 'manufacturer': 'Axis', 'quantity': '1'}
+
+
+def _upload(editor, body, rows, fmt='csv', headers=None, kind=ImportBatch.Kind.EQUIPMENT):
+    return actions.upload_import(editor, body, kind, f'register.{fmt}', sheet_bytes(fmt, rows, headers))
+
+
+def _state():
+    """Everything an import could write."""
+    return (
+        list(EquipmentLine.objects.values()),
+        list(System.objects.values()),
+        list(Site.objects.values()),
+        ObjectChange.objects.exclude(content_type__model='importbatch').count(),
+    )
+
+
+@pytest.mark.parametrize('fmt', ['csv', 'xlsx'])
+def test_every_problem_is_reported_at_once_by_row_and_column(editor_a, body_a, register_a, register_b, fmt):
+    line_b = actions.create_line(
+        None, register_b.site.organisation, site=register_b.site, system=register_b.system,
+        manufacturer_declared='Axis', quantity=1,
+    )  # fmt: skip
+    rows = [
+        row(**GOOD, category='internal_cctv', installed_on='31/03/2021', network='isolated'),  # 2: fine
+        row(**GOOD | {'quantity': '-3'}, installed_on='2021-02-30'),  # 3
+        row(**GOOD | {'quantity': '2.5'}, next_upgrade='next year', video='maybe'),  # 4
+        row(**GOOD | {'site': 'Nowhere'}, mac_address='zz:zz', ip_address='999.1.1.1'),  # 5
+        row(**GOOD, category='satellite', network='wifi'),  # 6
+        row(**GOOD | {'manufacturer': ''}, category='anpr'),  # 7: Custody CCTV is internal CCTV
+        row(**GOOD, id=line_b.pk),  # 8: another body's line
+        row(**GOOD, id=999999),  # 9: no such line
+        row(**GOOD | {'system': 'New ANPR'}),  # 10: a new system needs its category
+        row(**GOOD, id='abc'),  # 11
+        row(**GOOD | {'quantity': '0'}),  # 12
+    ]
+    before = _state()
+    batch = _upload(editor_a, body_a, rows, fmt)
+    errors = read_batch(batch).errors
+    assert {(e.row, e.column) for e in errors} == {
+        (3, 'installed_on'),
+        (3, 'quantity'),
+        (4, 'quantity'),
+        (4, 'next_upgrade'),
+        (4, 'video'),
+        (5, 'site'),
+        (5, 'mac_address'),
+        (5, 'ip_address'),
+        (6, 'category'),
+        (6, 'network'),
+        (7, 'category'),
+        (7, 'manufacturer'),
+        (8, 'id'),
+        (9, 'id'),
+        (10, 'category'),
+        (11, 'id'),
+        (12, 'quantity'),
+    }
+    messages = {(e.row, e.column): e.message for e in errors}
+    assert 'negative' in messages[3, 'quantity'] and 'whole number' in messages[4, 'quantity']
+    assert 'not a real date' in messages[3, 'installed_on']
+    assert 'There is no site "Nowhere"' in messages[5, 'site']
+    assert 'is Internal CCTV, not ANPR' in messages[7, 'category']
+    # Another body's line reads exactly like a line that does not exist: its existence does not leak.
+    assert messages[8, 'id'].replace(str(line_b.pk), 'N') == messages[9, 'id'].replace('999999', 'N')
+    with pytest.raises(ValidationError, match='17 problems'):
+        actions.commit_import(editor_a, batch)
+    assert _state() == before
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.PENDING
+
+
+def test_wrong_missing_unknown_and_duplicated_columns(editor_a, body_a, register_a):
+    headers = [c for c in EquipmentImporter.columns if c not in ('quantity', 'notes')] + ['colour', 'brand', '', 'x']
+    batch = _upload(editor_a, body_a, [row(**GOOD, colour='red', x='1')], headers=headers)
+    errors = {(e.row, e.column) for e in read_batch(batch).errors}
+    assert errors == {(1, 'quantity'), (1, 'notes'), (1, 'colour'), (1, 'brand'), (1, 'column U'), (1, 'x')}
+
+
+def test_headers_are_read_whatever_their_capitals_and_spacing(editor_a, body_a, register_a):
+    headers = [c.replace('_', ' ').title() for c in EquipmentImporter.columns]
+    cells = row(**GOOD, mac_address='00-1f-54-12-ab-cd')
+    values = [{h: cells[c] for h, c in zip(headers, EquipmentImporter.columns, strict=True)}]
+    plan = read_batch(_upload(editor_a, body_a, values, headers=headers))
+    assert plan.errors == [] and plan.rows[0].obj.mac_address == '00:1F:54:12:AB:CD'
+
+
+def test_values_beyond_the_last_column_are_an_error(editor_a, body_a, register_a):
+    data = sheet_bytes('csv', [row(**GOOD)]).replace(b'\n', b',stray\n').replace(b',stray\n', b'\n', 1)
+    plan = read_batch(actions.upload_import(editor_a, body_a, 'equipment', 'r.csv', data))
+    assert [(e.row, e.column) for e in plan.errors] == [(2, '')]
+
+
+@pytest.mark.parametrize(
+    ('filename', 'content', 'message'),
+    [
+        ('register.pdf', b'%PDF-1.7 ...', 'Upload a .csv or .xlsx file'),
+        ('register.xlsx', b'this is not a workbook', 'not an Excel workbook'),
+        ('register.csv', b'id,site\x00\x01\x02', 'binary'),
+        ('register.csv', b'', 'empty'),
+        ('register.csv', ','.join(EquipmentImporter.columns).encode(), 'no rows of data'),
+        ('register.csv', b'\xff\xfe\x00junk', 'UTF-8'),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_refused_and_nothing_is_kept(editor_a, body_a, filename, content, message):
+    with pytest.raises(ValidationError) as refused:
+        actions.upload_import(editor_a, body_a, 'equipment', filename, content)
+    assert message in refused.value.message_dict['file'][0]
+    assert not ImportBatch.objects.exists() and not ObjectChange.objects.exists()
+
+
+def test_an_oversized_file_is_refused(editor_a, body_a, settings):
+    settings.OVERSIGHT_MAX_UPLOAD_BYTES = 100
+    with pytest.raises(ValidationError, match='the limit is 100 bytes'):
+        actions.upload_import(editor_a, body_a, 'equipment', 'big.csv', b'x' * 101)
+    assert not ImportBatch.objects.exists()
+
+
+def test_update_by_id_create_and_unchanged_in_one_commit(editor_a, body_a, register_a, reference):
+    fields = {'site': register_a.site, 'system': register_a.system, 'quantity': 2}
+    changed = actions.create_line(editor_a, body_a, manufacturer_declared='Axis', **fields)
+    same = actions.create_line(editor_a, body_a, manufacturer_declared='Axis', model='P3265', **fields)
+    rows = [
+        row(**GOOD | {'quantity': '7', 'manufacturer': 'Northgate Vision'}, id=changed.pk, category='Internal CCTV'),
+        row(**GOOD | {'quantity': '2'}, id=same.pk, model='P3265', video='yes', network='unknown'),
+        row(
+            **GOOD | {'system': 'ANPR cameras', 'manufacturer': 'Hikvision'}, category='ANPR', installed_on='2020-01-31'
+        ),
+        row(**GOOD | {'system': 'anpr CAMERAS', 'manufacturer': 'Hikvision'}),
+    ]
+    batch = _upload(editor_a, body_a, rows, 'xlsx')
+    plan = read_batch(batch)
+    assert plan.errors == []
+    assert [r.action for r in plan.rows] == ['update', 'unchanged', 'create', 'create']
+    assert plan.rows[0].changes == {'manufacturer': ('Axis', 'Northgate Vision'), 'quantity': (2, 7)}
+    assert actions.commit_import(editor_a, batch, plan.fingerprint) == {'create': 2, 'update': 1, 'unchanged': 1}
+    changed.refresh_from_db()
+    assert (changed.quantity, changed.made_by, changed.concern, changed.version) == (7, reference.dahua, True, 2)
+    anpr = System.objects.get(organisation=body_a, name='ANPR cameras')
+    assert anpr.category == 'anpr' and anpr.equipment.count() == 2
+    imported = ObjectChange.objects.filter(message='Imported from register.xlsx').exclude(
+        content_type__model='importbatch'
+    )
+    assert sorted(imported.values_list('action', flat=True)) == ['create', 'create', 'create', 'update']
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.COMMITTED
+    with pytest.raises(ValidationError, match='already been imported'):
+        actions.commit_import(editor_a, batch)
+
+
+def test_a_failure_midway_leaves_the_register_as_it_was(editor_a, body_a, register_a, monkeypatch):
+    batch = _upload(editor_a, body_a, [row(**GOOD, model=f'M{i}') for i in range(5)])
+    before = _state()
+    saved = []
+    real = actions.save_audited
+
+    def failing(*args, **kwargs):
+        saved.append(real(*args, **kwargs))
+        if len(saved) == 3:
+            raise RuntimeError('disk full')
+        return saved[-1]
+
+    monkeypatch.setattr(actions, 'save_audited', failing)
+    with pytest.raises(RuntimeError):
+        actions.commit_import(editor_a, batch)
+    assert len(saved) == 3  # three lines were written before the failure, and rolled back with it
+    assert _state() == before
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.PENDING
+
+
+def test_a_register_changed_since_the_preview_is_not_overwritten(editor_a, body_a, register_a):
+    line = actions.create_line(
+        editor_a, body_a, site=register_a.site, system=register_a.system, manufacturer_declared='Axis', quantity=1
+    )
+    batch = _upload(editor_a, body_a, [row(**GOOD | {'quantity': '5'}, id=line.pk)])
+    previewed = read_batch(batch).fingerprint
+    actions.update_line(editor_a, line, 1, quantity=3)
+    with pytest.raises(ValidationError, match='changed after you previewed'):
+        actions.commit_import(editor_a, batch, previewed)
+    assert EquipmentLine.objects.get(pk=line.pk).quantity == 3
+
+
+def test_one_identification_index_per_import(editor_a, body_a, register_a, monkeypatch):
+    built = []
+    real = actions.build_index
+    monkeypatch.setattr(actions, 'build_index', lambda: built.append(1) or real())
+    actions.commit_import(editor_a, _upload(editor_a, body_a, [row(**GOOD, model=f'M{i}') for i in range(20)]))
+    assert len(built) == 1 and EquipmentLine.objects.count() == 20
+
+
+def test_only_the_bodys_editors_import(viewer_a, regulator, editor_b, editor_a, body_a, register_a):
+    for actor in (viewer_a, regulator, editor_b):
+        with pytest.raises(PermissionDenied):
+            _upload(actor, body_a, [row(**GOOD)])
+    batch = _upload(editor_a, body_a, [row(**GOOD)])
+    for actor in (viewer_a, regulator, editor_b):
+        with pytest.raises(PermissionDenied):
+            actions.commit_import(actor, batch)
+    assert not EquipmentLine.objects.exists()
+
+
+def test_sites_import_through_the_same_flow(editor_a, body_a, register_a):
+    rows = [
+        {
+            'name': 'Ashford Police Station',
+            'address': 'Tufton Street',
+            'postcode': 'TN23 1BT',
+            'kind': 'Police station',
+        },
+        {'name': 'maidstone hq', 'kind': 'headquarters', 'sensitive': 'yes'},
+        {'name': 'Dover custody', 'kind': 'custody', 'sensitive': 'perhaps'},
+        {'name': 'Ashford police station', 'kind': 'prison'},
+    ]
+    batch = _upload(editor_a, body_a, rows, headers=SiteImporter.columns, kind=ImportBatch.Kind.SITES)
+    errors = {(e.row, e.column) for e in read_batch(batch).errors}
+    assert errors == {(4, 'sensitive'), (5, 'name'), (5, 'kind')}
+    rows = rows[:2] + [{'name': 'Dover custody', 'kind': 'custody', 'sensitive': '1'}]
+    batch = _upload(editor_a, body_a, rows, 'xlsx', headers=SiteImporter.columns, kind=ImportBatch.Kind.SITES)
+    plan = read_batch(batch)
+    assert [r.action for r in plan.rows] == ['create', 'update', 'create']
+    assert plan.rows[1].changes == {'name': ('Maidstone HQ', 'maidstone hq')}
+    actions.commit_import(editor_a, batch)
+    assert set(Site.objects.filter(organisation=body_a).values_list('name', 'sensitive')) == {
+        ('Ashford Police Station', False),
+        ('maidstone hq', True),
+        ('Dover custody', True),
+    }

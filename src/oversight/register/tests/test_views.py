@@ -1,0 +1,180 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from oversight.core.audit import STALE_MESSAGE
+from oversight.register import actions
+from oversight.register.models import EquipmentLine, ImportBatch, Site
+
+from .sheets import row, sheet_bytes
+
+
+@pytest.fixture
+def line_a(editor_a, body_a, register_a, reference):
+    return actions.create_line(
+        editor_a, body_a, site=register_a.site, system=register_a.system, manufacturer_declared='Northgate Vision',
+        model='NV-2000', quantity=6,
+    )  # fmt: skip
+
+
+def _write_urls(line, site, system):
+    return [
+        reverse('register:equipment_create'),
+        reverse('register:equipment_edit', args=[line.pk]),
+        reverse('register:equipment_delete', args=[line.pk]),
+        reverse('register:site_create'),
+        reverse('register:site_edit', args=[site.pk]),
+        reverse('register:site_delete', args=[site.pk]),
+        reverse('register:system_create'),
+        reverse('register:system_edit', args=[system.pk]),
+        reverse('register:system_delete', args=[system.pk]),
+        reverse('register:equipment_import'),
+        reverse('register:site_import'),
+    ]
+
+
+@pytest.mark.parametrize('who', ['viewer_a', 'regulator'])
+def test_viewers_and_the_regulator_see_no_edit_buttons_and_get_403_on_writes(
+    client_for, request, who, line_a, register_a
+):
+    client = client_for(request.getfixturevalue(who))
+    detail = client.get(line_a.get_absolute_url()).content.decode()
+    assert 'Northgate Vision' in detail and '/edit/' not in detail and '/delete/' not in detail
+    listing = client.get(reverse('register:equipment_list')).content.decode()
+    assert 'equipment/new/' not in listing and 'Import from a spreadsheet' not in listing
+    for url in _write_urls(line_a, register_a.site, register_a.system):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {'name': 'x', 'version': 1}).status_code == 403, url
+    assert EquipmentLine.objects.get(pk=line_a.pk).version == 1
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, line_a, register_a):
+    for url in [line_a.get_absolute_url(), *_write_urls(line_a, register_a.site, register_a.system)]:
+        response = client.get(url)
+        assert response.status_code == 302 and reverse('accounts:login') in response['Location'], url
+
+
+def test_an_editor_adds_edits_and_deletes_a_line_through_the_pages(client_for, editor_a, register_a, reference):
+    client = client_for(editor_a)
+    form = client.get(reverse('register:equipment_create')).content.decode()
+    assert 'Maidstone HQ' in form and 'name="version"' in form
+    data = {
+        'site': register_a.site.pk,
+        'system': register_a.system.pk,
+        'manufacturer_declared': 'Zhejiang Dahua Technology Co., Ltd.',
+        'model': 'IPC-HFW2431S',
+        'mac_address': '90-02-a9-01-02-03',
+        'quantity': 4,
+        'network': 'isolated',
+        'video': 'on',
+    }
+    response = client.post(reverse('register:equipment_create'), data)
+    line = EquipmentLine.objects.get()
+    assert response.status_code == 302 and response['Location'] == line.get_absolute_url()
+    assert (line.mac_address, line.made_by, line.concern) == ('90:02:A9:01:02:03', reference.dahua, True)
+    detail = client.get(line.get_absolute_url()).content.decode()
+    assert 'Register test list' in detail and 'History' in detail
+    edit = client.get(reverse('register:equipment_edit', args=[line.pk])).content.decode()
+    assert 'name="version" value="1"' in edit
+    client.post(reverse('register:equipment_edit', args=[line.pk]), data | {'quantity': 5, 'version': 1})
+    stale = client.post(reverse('register:equipment_edit', args=[line.pk]), data | {'quantity': 9, 'version': 1})
+    assert stale.status_code == 200 and STALE_MESSAGE.split(':')[0] in stale.content.decode()
+    assert EquipmentLine.objects.get().quantity == 5
+    client.post(reverse('register:equipment_delete', args=[line.pk]), {'version': 2})
+    assert not EquipmentLine.objects.exists()
+
+
+def test_form_errors_name_the_field(client_for, editor_a, register_a):
+    data = {'site': register_a.site.pk, 'system': register_a.system.pk, 'manufacturer_declared': 'Axis'}
+    page = client_for(editor_a).post(reverse('register:equipment_create'), data | {'quantity': 0, 'mac_address': 'x'})
+    text = page.content.decode()
+    assert page.status_code == 200 and 'not a MAC address' in text and 'govuk-error-summary' in text
+    taken = client_for(editor_a).post(reverse('register:site_create'), {'name': 'maidstone HQ', 'kind': 'other'})
+    assert 'already has a site named' in taken.content.decode()
+    assert Site.objects.count() == 1
+
+
+def test_list_filters_sorting_and_htmx_partial(client_for, editor_a, body_a, register_a, line_a):
+    other_site = actions.create_site(editor_a, body_a, name='Ashford Police Station')
+    actions.create_line(
+        editor_a, body_a, site=other_site, system=register_a.system, manufacturer_declared='Axis', model='P1455-LE',
+        quantity=1,
+    )  # fmt: skip
+    client = client_for(editor_a)
+    url = reverse('register:equipment_list')
+
+    def models(**query):
+        page = client.get(url, query).content.decode()
+        return [model for model in ('NV-2000', 'P1455-LE') if model in page]
+
+    assert models(concern='yes') == ['NV-2000']
+    assert models(concern='no') == ['P1455-LE']
+    assert models(sensitive='yes') == ['NV-2000']
+    assert models(q='northgate nv') == ['NV-2000']
+    assert models(site=other_site.pk) == ['P1455-LE']
+    assert models(made_by=line_a.made_by_id) == ['NV-2000']
+    partial = client.get(url, {'concern': 'yes'}, headers={'HX-Request': 'true'}).content.decode()
+    assert '<html' not in partial and 'NV-2000' in partial
+    ordered = client.get(url, {'sort': '-quantity'}).content.decode()
+    assert ordered.index('NV-2000') < ordered.index('P1455-LE')
+    ordered = client.get(url, {'sort': 'quantity'}).content.decode()
+    assert ordered.index('P1455-LE') < ordered.index('NV-2000')
+    assert 'govuk-tag--red' in client.get(url).content.decode()
+
+
+def test_site_and_system_pages_count_devices(client_for, editor_a, register_a, line_a):
+    client = client_for(editor_a)
+    site = client.get(register_a.site.get_absolute_url()).content.decode()
+    assert 'data-testid="device-count">6<' in site and 'data-testid="concern-device-count">6<' in site
+    assert 'Sensitive site' in site and 'NV-2000' in site
+    system = client.get(register_a.system.get_absolute_url()).content.decode()
+    assert 'data-testid="device-count">6<' in system
+    listing = client.get(reverse('register:site_list')).content.decode()
+    assert 'Maidstone HQ' in listing
+
+
+def test_upload_preview_and_commit_through_the_pages(client_for, editor_a, register_a):
+    client = client_for(editor_a)
+    bad = sheet_bytes('xlsx', [row(site='Nowhere', system='Custody CCTV', manufacturer='Axis', quantity='-1')])
+    response = client.post(reverse('register:equipment_import'), {'file': SimpleUploadedFile('bad.xlsx', bad)})
+    batch = ImportBatch.objects.get()
+    assert response['Location'] == batch.get_absolute_url()
+    preview = client.get(batch.get_absolute_url()).content.decode()
+    assert 'There are 2 problems' in preview and 'There is no site' in preview and 'negative' in preview
+    good = sheet_bytes('csv', [row(site='Maidstone HQ', system='Custody CCTV', manufacturer='Hikvision', quantity=3)])
+    client.post(reverse('register:equipment_import'), {'file': SimpleUploadedFile('good.csv', good)})
+    batch = ImportBatch.objects.get(filename='good.csv')
+    preview = client.get(batch.get_absolute_url()).content.decode()
+    assert 'Import 1 line' in preview
+    stale = client.post(reverse('register:import_commit', args=[batch.pk]), {'fingerprint': 'not-the-preview'})
+    assert stale.status_code == 302 and not EquipmentLine.objects.exists()
+    fingerprint = preview.split('name="fingerprint" value="')[1].split('"')[0]
+    done = client.post(reverse('register:import_commit', args=[batch.pk]), {'fingerprint': fingerprint})
+    assert done['Location'] == reverse('register:equipment_list')
+    assert EquipmentLine.objects.get().made_by.name == 'Hikvision'
+    assert 'Imported good.csv: 1 added' in client.get(done['Location']).content.decode()
+
+
+def test_an_unreadable_upload_is_refused_on_the_form(client_for, editor_a, settings):
+    client = client_for(editor_a)
+    page = client.post(reverse('register:equipment_import'), {'file': SimpleUploadedFile('r.pdf', b'%PDF-1.4')})
+    assert 'Upload a .csv or .xlsx file' in page.content.decode()
+    settings.OVERSIGHT_MAX_UPLOAD_BYTES = 10
+    page = client.post(reverse('register:equipment_import'), {'file': SimpleUploadedFile('r.csv', b'x' * 11)})
+    assert 'the limit is 10 bytes' in page.content.decode()
+    page = client.post(reverse('register:equipment_import'), {'file': SimpleUploadedFile('r.csv', b'')})
+    assert 'empty' in page.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_staff_can_read_the_register_in_the_admin_but_not_change_it(client, line_a, django_user_model, body_a):
+    django_user_model.objects.create_superuser('staff', 'staff@example.org', 'pw', organisation=body_a)
+    client.login(username='staff', password='pw')
+    assert client.get(reverse('admin:register_equipmentline_changelist')).status_code == 200
+    assert client.get(reverse('admin:register_equipmentline_change', args=[line_a.pk])).status_code == 200
+    assert client.get(reverse('admin:register_equipmentline_add')).status_code == 403
+    assert (
+        client.post(reverse('admin:register_equipmentline_delete', args=[line_a.pk]), {'post': 'yes'}).status_code
+        == 403
+    )
+    assert EquipmentLine.objects.filter(pk=line_a.pk).exists()

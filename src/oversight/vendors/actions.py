@@ -1,0 +1,153 @@
+"""Every write to the reference data, audited, by regulator staff only (or a server command: actor None).
+
+Each `save_*` creates the object when it has no primary key and updates it otherwise; an edit
+passes the version it started from, and a stale one is refused (core.audit.save_audited).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from oversight.core.audit import delete_audited, save_audited
+from oversight.core.querysets import sees_everything
+
+from .models import Brand, ConcernList, CorporateRelation, Designation, Manufacturer, ManufacturerName
+from .resolution import normalise
+
+# Path segments the URLs use beside slugs (makers/add/): no object may take them as its slug.
+RESERVED_SLUGS = {'add'}
+
+
+def may_edit_reference(user) -> bool:
+    """Reference data is the regulator's: its staff edit it, bodies' users only read it."""
+    return bool(user.is_active and sees_everything(user))
+
+
+def _require_editor(actor) -> None:
+    if actor is not None and not may_edit_reference(actor):
+        raise PermissionDenied
+
+
+def _unique_slug(model, name: str) -> str:
+    base = slugify(name)[:90] or model._meta.model_name
+    slug, n = base, 1
+    while slug in RESERVED_SLUGS or model._base_manager.filter(slug=slug).exists():
+        n += 1
+        slug = f'{base}-{n}'
+    return slug
+
+
+@transaction.atomic
+def save_manufacturer(actor, maker: Manufacturer, *, expected_version: int | None = None) -> Manufacturer:
+    """Save a maker; its canonical name follows its name, and a replaced name stays as a former name."""
+    _require_editor(actor)
+    previous = None
+    if maker.pk is None:
+        maker.slug = _unique_slug(Manufacturer, maker.name)
+    else:
+        previous = Manufacturer.objects.filter(pk=maker.pk).values_list('name', flat=True).first()
+    save_audited(actor, maker, expected_version=expected_version)
+    if previous != maker.name:
+        _follow_canonical_name(actor, maker)
+    return maker
+
+
+def _follow_canonical_name(actor, maker: Manufacturer) -> None:
+    names = list(ManufacturerName.objects.filter(manufacturer=maker))
+    canonical = next((n for n in names if n.kind == ManufacturerName.Kind.CANONICAL), None)
+    same_name = next((n for n in names if n.name == maker.name), None)
+    if same_name is not None and same_name is not canonical:
+        # The new name was already an alias, legal or former name: it becomes the canonical one.
+        if canonical is not None:
+            canonical.kind = ManufacturerName.Kind.FORMER
+            save_audited(actor, canonical, 'The maker was renamed.')
+        same_name.kind = ManufacturerName.Kind.CANONICAL
+        save_audited(actor, same_name, 'The maker was renamed.')
+    elif canonical is not None and canonical.normalised == normalise(maker.name):
+        # Only the spelling changed (case, spacing, punctuation): nothing worth keeping.
+        canonical.name = maker.name
+        save_audited(actor, canonical, 'The maker was renamed.')
+    else:
+        if canonical is not None:
+            canonical.kind = ManufacturerName.Kind.FORMER
+            save_audited(actor, canonical, 'The maker was renamed.')
+        new = ManufacturerName(
+            manufacturer=maker, name=maker.name, kind=ManufacturerName.Kind.CANONICAL, source_url=maker.source_url
+        )
+        save_audited(actor, new, 'Canonical name of the maker.')
+
+
+@transaction.atomic
+def delete_manufacturer(actor, maker: Manufacturer) -> None:
+    """Delete a maker with its names and relations, each audited; brands and designations must go first."""
+    _require_editor(actor)
+    if maker.brands.exists() or maker.made_for_brands.exists() or maker.designations.exists():
+        raise ValidationError(f'{maker} still has brands or designations: remove those first.')
+    for name in maker.names.all():
+        delete_audited(actor, name, f'The maker {maker} was deleted.')
+    for relation in CorporateRelation.objects.filter(parent=maker) | CorporateRelation.objects.filter(child=maker):
+        delete_audited(actor, relation, f'The maker {maker} was deleted.')
+    delete_audited(actor, maker)
+
+
+def _refuse_canonical(name: ManufacturerName) -> None:
+    stored_kind = ManufacturerName.objects.filter(pk=name.pk).values_list('kind', flat=True).first()
+    if ManufacturerName.Kind.CANONICAL in (name.kind, stored_kind):
+        raise ValidationError(
+            {'kind': "The canonical name is the maker's own name: change it by editing the maker."},
+        )
+
+
+@transaction.atomic
+def save_name(actor, name: ManufacturerName, *, expected_version: int | None = None) -> ManufacturerName:
+    """Save a legal, former or alias name of a maker (the canonical one follows the maker)."""
+    _require_editor(actor)
+    _refuse_canonical(name)
+    return save_audited(actor, name, expected_version=expected_version)
+
+
+@transaction.atomic
+def delete_name(actor, name: ManufacturerName) -> None:
+    _require_editor(actor)
+    _refuse_canonical(name)
+    delete_audited(actor, name)
+
+
+@transaction.atomic
+def save_brand(actor, brand: Brand, *, expected_version: int | None = None) -> Brand:
+    _require_editor(actor)
+    if brand.pk is None:
+        brand.slug = _unique_slug(Brand, brand.name)
+    return save_audited(actor, brand, expected_version=expected_version)
+
+
+@transaction.atomic
+def save_relation(actor, relation: CorporateRelation, *, expected_version: int | None = None) -> CorporateRelation:
+    _require_editor(actor)
+    return save_audited(actor, relation, expected_version=expected_version)
+
+
+@transaction.atomic
+def delete_relation(actor, relation: CorporateRelation) -> None:
+    _require_editor(actor)
+    delete_audited(actor, relation)
+
+
+@transaction.atomic
+def save_concern_list(actor, concern_list: ConcernList, *, expected_version: int | None = None) -> ConcernList:
+    _require_editor(actor)
+    if concern_list.slug in RESERVED_SLUGS:
+        raise ValidationError({'slug': f'"{concern_list.slug}" is reserved: choose another short name.'})
+    return save_audited(actor, concern_list, expected_version=expected_version)
+
+
+@transaction.atomic
+def save_designation(actor, designation: Designation, *, expected_version: int | None = None) -> Designation:
+    _require_editor(actor)
+    return save_audited(actor, designation, expected_version=expected_version)
+
+
+@transaction.atomic
+def delete_designation(actor, designation: Designation) -> None:
+    _require_editor(actor)
+    delete_audited(actor, designation)
