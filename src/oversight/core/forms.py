@@ -1,4 +1,4 @@
-"""Form pieces every app shares: GOV.UK widget classes and optimistic locking."""
+"""Form pieces every app shares: GOV.UK widget classes, scoped dropdowns and optimistic locking."""
 
 from django import forms
 
@@ -15,15 +15,20 @@ def govuk_widgets(form: forms.BaseForm) -> None:
             css = 'govuk-select'
         elif isinstance(widget, forms.Textarea):
             css = 'govuk-textarea'
+            widget.attrs.setdefault('rows', 4)
         elif isinstance(widget, forms.FileInput):
             css = 'govuk-file-upload'
         else:
             css = 'govuk-input'
-        widget.attrs['class'] = css
+        widget.attrs['class'] = f'{widget.attrs.get("class", "")} {css}'.strip()
 
 
 class VersionedForm(forms.ModelForm):
-    """A form for an editable record: it posts the version it was opened at (optimistic locking)."""
+    """A form for an editable record.
+
+    It posts the version it was opened at (optimistic locking), and every dropdown offers only
+    what the signed-in user may see, so no other body's sites or systems appear as choices.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -34,6 +39,11 @@ class VersionedForm(forms.ModelForm):
             # An edit must say what it started from, or a stale one could not be told apart.
             self.initial['version'] = self.instance.version
             self.fields['version'].required = True
+        if user is not None:
+            for field in self.fields.values():
+                manager = getattr(getattr(field, 'queryset', None), 'model', None)
+                if manager is not None and hasattr(manager.objects, 'for_user'):
+                    field.queryset = field.queryset & manager.objects.for_user(user)
         govuk_widgets(self)
 
     def model_values(self) -> dict:

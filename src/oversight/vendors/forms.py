@@ -1,56 +1,20 @@
 from django import forms
 
+from oversight.core.forms import VersionedForm, govuk_widgets
+
 from .models import Brand, ConcernList, CorporateRelation, Designation, Manufacturer, ManufacturerName
-
-_WIDGET_CLASSES = {
-    'select': 'govuk-select',
-    'textarea': 'govuk-textarea',
-    'checkbox': 'govuk-checkboxes__input',
-    'hidden': '',
-}
-
-
-def govuk_widgets(form: forms.BaseForm) -> None:
-    """Give each widget its GOV.UK Frontend class (core/form_fields.html renders widgets as they are)."""
-    for field in form.fields.values():
-        widget = field.widget
-        css = _WIDGET_CLASSES.get(getattr(widget, 'input_type', None) or widget.__class__.__name__.lower())
-        if css is None:
-            css = 'govuk-input'
-        if css:
-            widget.attrs['class'] = f'{widget.attrs.get("class", "")} {css}'.strip()
-        if css == 'govuk-textarea':
-            widget.attrs.setdefault('rows', 4)
-
-
-class ReferenceForm(forms.ModelForm):
-    """A reference-data form: GOV.UK widgets, and the version an edit started from (stale edits are refused)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if self.instance.pk:
-            self.fields['version'].initial = self.instance.version
-            self.fields['version'].required = True
-        for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField) and user is not None:
-                field.queryset = field.queryset.model.objects.for_user(user)
-        govuk_widgets(self)
-
 
 _DATE = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
 
 
-class ManufacturerForm(ReferenceForm):
+class ManufacturerForm(VersionedForm):
     class Meta:
         model = Manufacturer
         fields = ['name', 'country', 'website', 'source_url', 'notes']
         labels = {'source_url': 'Source (web address)'}
 
 
-class ManufacturerNameForm(ReferenceForm):
+class ManufacturerNameForm(VersionedForm):
     kind = forms.ChoiceField(
         choices=[c for c in ManufacturerName.Kind.choices if c[0] != ManufacturerName.Kind.CANONICAL],
         help_text="The canonical name is the maker's own name: change it by editing the maker.",
@@ -62,7 +26,7 @@ class ManufacturerNameForm(ReferenceForm):
         labels = {'source_url': 'Source (web address)'}
 
 
-class BrandForm(ReferenceForm):
+class BrandForm(VersionedForm):
     class Meta:
         model = Brand
         fields = ['name', 'kind', 'owner', 'made_by', 'confidence', 'evidence', 'source_url', 'notes']
@@ -75,7 +39,7 @@ class BrandForm(ReferenceForm):
         }
 
 
-class CorporateRelationForm(ReferenceForm):
+class CorporateRelationForm(VersionedForm):
     class Meta:
         model = CorporateRelation
         fields = ['parent', 'child', 'kind', 'since', 'until', 'source_url', 'notes']
@@ -84,7 +48,7 @@ class CorporateRelationForm(ReferenceForm):
         widgets = {'since': _DATE, 'until': _DATE}
 
 
-class ConcernListForm(ReferenceForm):
+class ConcernListForm(VersionedForm):
     class Meta:
         model = ConcernList
         fields = [
@@ -113,7 +77,7 @@ class ConcernListForm(ReferenceForm):
             del self.fields['slug']
 
 
-class DesignationForm(ReferenceForm):
+class DesignationForm(VersionedForm):
     class Meta:
         model = Designation
         fields = ['manufacturer', 'date', 'scope', 'reason', 'source_url', 'notes']
