@@ -1,0 +1,88 @@
+"""Every write of the policy app, audited in the same transaction."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from oversight.core.audit import STALE_MESSAGE, delete_audited, save_audited
+from oversight.register.models import Category
+
+from .models import PolicySettings, UnitCost
+from .rules import optional_rule_sets
+
+# Before the statement of 24 November 2022 there was nothing to review.
+EARLIEST_REVIEW = datetime.date(2022, 11, 24)
+
+
+def _require_editor(actor, organisation) -> None:
+    """A body's editors change its settings; commands run on the server (actor None) may too."""
+    if actor is not None and not actor.can_edit_for(organisation.pk):
+        raise PermissionDenied
+
+
+def _check_version(stored, version: int | None) -> None:
+    """The record must be as the editor saw it: absent if they saw none, at the version they saw."""
+    if (stored is None) != (version is None) or (stored is not None and stored.version != version):
+        raise ValidationError(STALE_MESSAGE, code='stale')
+
+
+@transaction.atomic
+def set_unit_costs(actor, organisation, costs: dict[str, Decimal | None], versions: dict | None = None) -> None:
+    """Set (or, with None, clear) the body's cost of replacing one device, per system category.
+
+    `versions` maps each category to the version the editor started from (None where there was no
+    cost yet); when given, a change someone else saved meanwhile is refused and nothing is written.
+    """
+    _require_editor(actor, organisation)
+    unknown = set(costs) - set(Category.values)
+    if unknown:
+        raise ValidationError(f'Unknown system categories: {", ".join(sorted(unknown))}.')
+    stored = {u.category: u for u in UnitCost.objects.select_for_update().filter(organisation=organisation)}
+    labels = dict(Category.choices)
+    for category, cost in costs.items():
+        current = stored.get(category)
+        if versions is not None:
+            _check_version(current, versions.get(category))
+        if cost is None:
+            if current is not None:
+                delete_audited(actor, current, f'Unit cost for {labels[category]} cleared')
+            continue
+        if current is not None and current.cost == cost:
+            continue
+        unit = current or UnitCost(organisation=organisation, category=category)
+        unit.cost = cost
+        try:
+            save_audited(actor, unit, f'Unit cost for {labels[category]} set')
+        except ValidationError as exc:
+            messages = exc.message_dict.get('cost', exc.messages) if hasattr(exc, 'error_dict') else exc.messages
+            raise ValidationError({f'cost_{category}': messages}) from exc
+
+
+# Passed by callers that do not edit from a form (the demo, commands): no version to compare.
+UNCHECKED = object()
+
+
+@transaction.atomic
+def set_policy_settings(
+    actor, organisation, *, rule_sets: list[str], review_by: datetime.date | None, expected_version=UNCHECKED
+) -> PolicySettings:
+    """Choose the optional rule sets the body applies, and the date it reviews removal by.
+
+    `expected_version` is the version the editor started from (None if the body had no settings).
+    """
+    _require_editor(actor, organisation)
+    allowed = {s.slug for s in optional_rule_sets()}
+    unknown = set(rule_sets) - allowed
+    if unknown:
+        raise ValidationError({'rule_sets': f'Not an optional rule set: {", ".join(sorted(unknown))}.'})
+    if review_by is not None and review_by < EARLIEST_REVIEW:
+        raise ValidationError({'review_by': 'The review date cannot be before the statement of 24 November 2022.'})
+    settings = PolicySettings.objects.select_for_update().filter(organisation=organisation).first()
+    if expected_version is not UNCHECKED:
+        _check_version(settings, expected_version)
+    settings = settings or PolicySettings(organisation=organisation)
+    settings.rule_sets = sorted(set(rule_sets))
+    settings.review_by = review_by
+    return save_audited(actor, settings, 'Policy settings changed')

@@ -1,0 +1,41 @@
+"""The replacement timeline as an SVG chart, drawn on the server (the page carries no chart script).
+
+Text stays text in the SVG (not paths), and the output carries no date or random ids, so the same
+plan always draws the same bytes.
+"""
+
+import io
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from .rules import SEVERITIES, SEVERITY_LABELS
+
+# GOV.UK Frontend colours: red, orange, blue (most to least pressing).
+COLOURS = {'must': '#d4351c', 'should': '#f47738', 'consider': '#1d70b8'}
+_SVG_SETTINGS = {'svg.fonttype': 'none', 'svg.hashsalt': 'oversight-policy', 'font.family': 'sans-serif'}
+
+
+def timeline_svg(periods) -> str:
+    """Stacked bars of devices to replace per period, by severity."""
+    labels = [p.label for p in periods]
+    positions = range(len(periods))
+    with matplotlib.rc_context(_SVG_SETTINGS):
+        figure = Figure(figsize=(6.4, 3.6), dpi=100)
+        axes = figure.add_subplot()
+        bottom = [0] * len(periods)
+        for severity in SEVERITIES:
+            heights = [p.devices[severity] for p in periods]
+            if any(heights):
+                axes.bar(positions, heights, bottom=bottom, color=COLOURS[severity], label=SEVERITY_LABELS[severity])
+                bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+        crowded = len(periods) > 6
+        axes.set_xticks(list(positions), labels, rotation=45 if crowded else 0, ha='right' if crowded else 'center')
+        axes.set_ylabel('Devices to replace')
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.spines[['top', 'right']].set_visible(False)
+        axes.legend(frameon=False, loc='upper right')
+        figure.tight_layout()
+        buffer = io.StringIO()
+        figure.savefig(buffer, format='svg', metadata={'Date': None, 'Creator': 'Oversight'})
+    return buffer.getvalue()

@@ -1,0 +1,58 @@
+import django_filters
+from django import forms
+
+from oversight.organisations.models import Organisation
+from oversight.register.models import Category, EquipmentLine, Site
+
+from .rules import SEVERITIES, SEVERITY_LABELS, rule_sets
+
+_YES_NO = [('', 'Any'), ('true', 'Yes'), ('false', 'No')]
+
+
+class ObligationFilterSet(django_filters.FilterSet):
+    """Filters of the policy page. Line filters narrow the register evaluated; severity and rule set
+    narrow the obligations evaluated from it (`keeps`), so the plan and chart follow both."""
+
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=lambda request: Organisation.objects.for_user(request.user).bodies(), label='Body', empty_label='Any'
+    )
+    site = django_filters.ModelChoiceFilter(
+        queryset=lambda request: Site.objects.for_user(request.user), label='Site', empty_label='Any'
+    )
+    sensitive = django_filters.BooleanFilter(
+        field_name='site__sensitive', label='Sensitive site', widget=forms.Select(choices=_YES_NO)
+    )
+    category = django_filters.ChoiceFilter(
+        field_name='system__category', choices=Category.choices, label='System', empty_label='Any'
+    )
+    network = django_filters.ChoiceFilter(choices=EquipmentLine.Network.choices, label='Network', empty_label='Any')
+    severity = django_filters.ChoiceFilter(
+        choices=[(s, SEVERITY_LABELS[s]) for s in SEVERITIES],
+        method='obligation_filter',
+        label='Severity',
+        empty_label='Any',
+    )
+    rule_set = django_filters.ChoiceFilter(choices=[], method='obligation_filter', label='Rule set', empty_label='Any')
+
+    class Meta:
+        model = EquipmentLine
+        fields: list = []
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters['rule_set'].extra['choices'] = [(s.slug, s.name) for s in rule_sets()]
+        if organisation is not None:
+            # One body's page: its own sites only, and no body filter.
+            del self.filters['organisation']
+            self.filters['site'].queryset = Site.objects.for_user(self.request.user).filter(organisation=organisation)
+        for field in self.form.fields.values():
+            field.widget.attrs['class'] = 'govuk-select'
+
+    def obligation_filter(self, queryset, name, value):
+        return queryset  # applied to the evaluated obligations by keeps()
+
+    def keeps(self, obligation) -> bool:
+        data = self.form.cleaned_data
+        if data.get('severity') and obligation.severity != data['severity']:
+            return False
+        return not data.get('rule_set') or obligation.rule_set.slug == data['rule_set']

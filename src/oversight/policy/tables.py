@@ -1,0 +1,163 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from .rules import SEVERITY_LABELS
+
+SEVERITY_TAGS = {'must': 'govuk-tag--red', 'should': 'govuk-tag--orange', 'consider': 'govuk-tag--blue'}
+OVERDUE_TAG = mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')
+SECONDARY_TAG = mark_safe('<br><strong class="govuk-tag govuk-tag--grey">Secondary sources</strong>')
+STATUS_TAGS = {
+    'affected': 'govuk-tag--red',
+    'possibly_affected': 'govuk-tag--yellow',
+    'not_affected': 'govuk-tag--green',
+}
+
+
+def severity_tag(severity: str):
+    return format_html('<strong class="govuk-tag {}">{}</strong>', SEVERITY_TAGS[severity], SEVERITY_LABELS[severity])
+
+
+def site_cell(site):
+    if site.sensitive:
+        return format_html('{} <strong class="govuk-tag govuk-tag--purple">Sensitive</strong>', site.name)
+    return site.name
+
+
+def equipment_cell(line):
+    """The line (linked to the register) and, beneath it, where it is."""
+    return format_html(
+        '<a class="govuk-link" href="{}">{}</a><br><span class="govuk-body-s">{}</span>',
+        line.get_absolute_url(),
+        line,
+        site_cell(line.site),
+    )
+
+
+def pounds(value) -> str:
+    return '' if value is None else f'£{value:,.0f}'
+
+
+def cost_cell(cost, note: str):
+    """A cost, with what it leaves out beneath it."""
+    return format_html('{}<br><span class="govuk-body-s">{}</span>', pounds(cost), note) if note else pounds(cost)
+
+
+class ObligationTable(tables.Table):
+    organisation = tables.Column(
+        accessor='line__organisation', order_by=('line__organisation__name',), verbose_name='Body'
+    )
+    equipment = tables.Column(
+        accessor='line', order_by=('line__site__name', 'line__pk'), verbose_name='Equipment and site'
+    )
+    rule = tables.Column(accessor='rule__title', order_by=('severity_rank', 'due'), verbose_name='Rule')
+    due = tables.Column(verbose_name='Due')
+    reason = tables.Column(orderable=False)
+
+    class Meta:
+        empty_text = 'No obligations: no equipment line meets a rule that applies to this body.'
+
+    def render_equipment(self, value):
+        return equipment_cell(value)
+
+    def render_rule(self, value, record):
+        return format_html(
+            '{}<br>{}<br><span class="govuk-body-s"><a class="govuk-link" href="{}" rel="noreferrer">{}</a></span>',
+            severity_tag(record.severity),
+            value,
+            record.rule.source_url,
+            record.rule_set.name,
+        )
+
+    def render_due(self, value, record):
+        overdue = OVERDUE_TAG if record.overdue else ''
+        return format_html(
+            '{}{}<br><span class="govuk-body-s">{}</span>', f'{value.day} {value:%b %Y}', overdue, record.due_basis
+        )
+
+    def render_reason(self, value, record):
+        return format_html('<strong>{}</strong><br><span class="govuk-body-s">{}</span>', record.rule.action, value)
+
+
+class PlanTable(tables.Table):
+    organisation = tables.Column(order_by=('organisation__name',), verbose_name='Body')
+    site = tables.Column(order_by=('site__name',))
+    next_upgrade = tables.DateColumn(format='j M Y', verbose_name='Next scheduled upgrade', default='Not recorded')
+    replace_by = tables.Column(verbose_name='Replace by')
+    severity = tables.Column(verbose_name='Most pressing', order_by=('severity_rank',))
+    lines = tables.Column(verbose_name='Lines')
+    devices = tables.Column(verbose_name='Devices')
+    cost = tables.Column(verbose_name='Estimated cost')
+
+    class Meta:
+        empty_text = 'Nothing to replace.'
+
+    def render_site(self, value):
+        return site_cell(value)
+
+    def render_replace_by(self, value, record):
+        overdue = OVERDUE_TAG if record.overdue else ''
+        return format_html('{}{}', f'{value.day} {value:%b %Y}', overdue)
+
+    def render_severity(self, value):
+        return severity_tag(value)
+
+    def render_cost(self, value, record):
+        return cost_cell(value, record.cost_note)
+
+
+class VulnerabilityTable(tables.Table):
+    organisation = tables.Column(
+        accessor='line__organisation', order_by=('line__organisation__name',), verbose_name='Body'
+    )
+    equipment = tables.Column(
+        accessor='line', order_by=('line__site__name', 'line__pk'), verbose_name='Equipment and site'
+    )
+    cve = tables.Column(accessor='match__vulnerability__cve', verbose_name='Vulnerability')
+    status = tables.Column(accessor='match__status', verbose_name='Status')
+    reason = tables.Column(accessor='match__reason', orderable=False)
+
+    class Meta:
+        empty_text = 'No equipment line matches a known exploited vulnerability.'
+
+    def render_equipment(self, value):
+        return equipment_cell(value)
+
+    def render_cve(self, value, record):
+        vulnerability = record.match.vulnerability
+        secondary = SECONDARY_TAG if vulnerability.secondary else ''
+        return format_html(
+            '<a class="govuk-link" href="{}" rel="noreferrer">{}</a><br><span class="govuk-body-s">{}</span>{}',
+            vulnerability.url,
+            value,
+            vulnerability.name,
+            secondary,
+        )
+
+    def render_status(self, value):
+        return format_html('<strong class="govuk-tag {}">{}</strong>', STATUS_TAGS[value], value.label)
+
+    def render_reason(self, value, record):
+        return format_html(
+            '{}<br><span class="govuk-body-s">KEV: {}</span>', value, record.match.vulnerability.required_action
+        )
+
+
+class BodySummaryTable(tables.Table):
+    organisation = tables.Column(verbose_name='Body', order_by=('organisation__name',))
+    must = tables.Column(verbose_name='Devices: must')
+    should = tables.Column(verbose_name='Devices: should')
+    consider = tables.Column(verbose_name='Devices: consider')
+    overdue = tables.Column(verbose_name='Devices overdue')
+    plan_devices = tables.Column(verbose_name='Devices to replace')
+    cost = tables.Column(verbose_name='Estimated cost')
+
+    class Meta:
+        empty_text = 'No body has equipment lines in this selection.'
+
+    def render_organisation(self, value):
+        return format_html('<a class="govuk-link" href="{}">{}</a>', reverse('policy:body', args=[value.slug]), value)
+
+    def render_cost(self, value, record):
+        return cost_cell(value, record.cost_note)

@@ -1,0 +1,173 @@
+"""The policy page (one body's, or the regulator's across bodies), its exports, and the settings forms."""
+
+import base64
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+from django_tables2 import RequestConfig
+
+from oversight.core import exports
+from oversight.core.querysets import sees_everything
+from oversight.core.views import ActionFormView, require
+from oversight.organisations.models import Organisation
+from oversight.register.models import Category, EquipmentLine
+
+from . import actions, downloads
+from .chart import timeline_svg
+from .evaluation import evaluate_register
+from .filtersets import ObligationFilterSet
+from .forms import PolicySettingsForm, UnitCostsForm
+from .models import PolicySettings, UnitCost
+from .rules import applicable, optional_rule_sets, rule_sets
+from .tables import BodySummaryTable, ObligationTable, PlanTable, VulnerabilityTable
+from .vulnerabilities import Status, shipped
+
+PER_PAGE = 50
+
+
+def _body(user, slug: str):
+    """An overseen body the user may see; another body (or the regulator itself) is a 404."""
+    return get_object_or_404(Organisation.objects.for_user(user).bodies(), slug=slug)
+
+
+class PolicyView(LoginRequiredMixin, TemplateView):
+    """`/policy/`: the regulator's view across bodies (a body's user is sent to its own page);
+    `/policy/<slug>/`: one body's obligations, plan, chart, vulnerabilities and settings."""
+
+    template_name = 'policy/policy.html'
+
+    def get(self, request, *args, slug=None, **kwargs):
+        if slug is None and not sees_everything(request.user):
+            if request.user.organisation is None:
+                raise Http404
+            return redirect('policy:body', slug=request.user.organisation.slug)
+        self.organisation = _body(request.user, slug) if slug else None
+        lines = EquipmentLine.objects.for_user(request.user)
+        if self.organisation is not None:
+            lines = lines.filter(organisation=self.organisation)
+        # Always bound (every filter is optional); a value outside the user's scope makes it invalid,
+        # and an invalid filter shows nothing rather than everything.
+        self.filterset = ObligationFilterSet(
+            request.GET, queryset=lines, request=request, organisation=self.organisation
+        )
+        valid = self.filterset.is_valid()
+        self.evaluation = evaluate_register(
+            self.filterset.qs if valid else lines.none(),
+            request.user,
+            timezone.localdate(),
+            keep=self.filterset.keeps if valid else None,
+        )
+        export = request.GET.get('export')
+        if export in downloads.EXPORTS:
+            headers, rows = downloads.EXPORTS[export](self.evaluation)
+            name = f'{export}-{self.organisation.slug if self.organisation else "all-bodies"}'
+            return exports.download(request.GET.get('format', 'xlsx'), name, headers, rows)
+        return super().get(request, *args, **kwargs)
+
+    def _table(self, table_class, data, prefix: str, exclude=()):
+        table = table_class(data, prefix=prefix, exclude=exclude)
+        RequestConfig(self.request, paginate={'per_page': PER_PAGE}).configure(table)
+        return table
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        evaluation, organisation, user = self.evaluation, self.organisation, self.request.user
+        exclude = ('organisation',) if organisation else ()
+        query = self.request.GET.copy()
+        for name in [k for k in query if k.endswith(('page', 'sort')) or k in ('export', 'format')]:
+            query.pop(name)
+        context.update(
+            organisation=organisation,
+            title=f'Policy obligations: {organisation}' if organisation else 'Policy obligations: all bodies',
+            filter=self.filterset,
+            filter_query=query.urlencode(),
+            evaluation=evaluation,
+            by_severity=evaluation.devices_by_severity(),
+            affected_devices=evaluation.vulnerable_devices(Status.AFFECTED),
+            possibly_affected_devices=evaluation.vulnerable_devices(Status.POSSIBLY),
+            obligations=self._table(ObligationTable, evaluation.obligations, 'o-', exclude),
+            plan_table=self._table(PlanTable, evaluation.plan.rows, 'p-', exclude),
+            vulnerabilities=self._table(VulnerabilityTable, evaluation.vulnerabilities, 'v-', exclude),
+            catalogue=shipped(),
+        )
+        if evaluation.plan.timeline:
+            svg = timeline_svg(evaluation.plan.timeline).encode()
+            context['chart_src'] = 'data:image/svg+xml;base64,' + base64.b64encode(svg).decode()
+        if organisation is None:
+            context['bodies'] = self._table(BodySummaryTable, evaluation.by_body(), 'b-')
+            context['all_rule_sets'] = rule_sets()
+            return context
+        settings = PolicySettings.objects.for_user(user).filter(organisation=organisation).first()
+        costs = {u.category: u for u in UnitCost.objects.for_user(user).filter(organisation=organisation)}
+        context.update(
+            can_edit=user.can_edit_for(organisation.pk),
+            rule_sets=applicable(settings.rule_sets if settings else ()),
+            settings=settings,
+            unit_costs=[(label, costs.get(value)) for value, label in Category.choices],
+        )
+        return context
+
+
+class BodySettingsMixin:
+    """Forms that change one body's policy settings: its editors only."""
+
+    def dispatch(self, request, *args, slug, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.organisation = _body(request.user, slug)
+        require(request.user.can_edit_for(self.organisation.pk))
+        return super().dispatch(request, *args, slug=slug, **kwargs)
+
+    def get_success_url(self, result=None):
+        return reverse('policy:body', args=[self.organisation.slug]) + self.anchor
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['organisation'] = self.organisation
+        return context
+
+
+class UnitCostsView(BodySettingsMixin, ActionFormView):
+    form_class = UnitCostsForm
+    template_name = 'policy/unit_costs_form.html'
+    success_message = 'Unit costs saved.'
+    anchor = '#unit-costs'
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs['stored'] = {u.category: u for u in UnitCost.objects.filter(organisation=self.organisation)}
+        return kwargs
+
+    def run_action(self, form):
+        actions.set_unit_costs(self.request.user, self.organisation, form.costs(), form.versions())
+
+
+class PolicySettingsView(BodySettingsMixin, ActionFormView):
+    form_class = PolicySettingsForm
+    template_name = 'policy/settings_form.html'
+    success_message = 'Policy settings saved.'
+    anchor = '#rule-sets'
+
+    def get_initial(self):
+        settings = PolicySettings.objects.filter(organisation=self.organisation).first()
+        if settings is None:
+            return {}
+        return {'rule_sets': settings.rule_sets, 'review_by': settings.review_by, 'version': settings.version}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['optional_rule_sets'] = optional_rule_sets()
+        return context
+
+    def run_action(self, form):
+        return actions.set_policy_settings(
+            self.request.user,
+            self.organisation,
+            rule_sets=form.cleaned_data['rule_sets'],
+            review_by=form.cleaned_data['review_by'],
+            expected_version=form.cleaned_data['version'],
+        )
