@@ -1,0 +1,195 @@
+"""Signatures: patterns of model numbers, firmware versions and banners, kept as data with their sources.
+
+Each file in signatures/ holds entries of one shape: a regular expression, the maker whose products show
+it, optionally the brand they are sold under, a weight (how strongly a match points to the maker), what a
+match shows (evidence wording) and the source that says so. Makers are written as people write them and
+resolved to canonical names through the reference data when the identifier is built.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from oversight.vendors.resolution import NameIndex
+
+from .signals import LABELS, FieldError, Finding, field_problem, quoted
+
+SIGNATURES_DIR = Path(__file__).resolve().parent / 'signatures'
+
+# Entries per memo (values of one field, name pairs, MAC blocks, verdicts): registers repeat the same
+# models, firmware and banners endlessly, and a bound keeps memory flat on any input.
+CACHE_LIMIT = 8_192
+
+
+class SignatureError(ValueError):
+    """A signature file is malformed; raised at start-up, never while identifying."""
+
+
+@dataclass(frozen=True)
+class Signature:
+    id: str
+    pattern: re.Pattern
+    maker: str | None  # None: a note that shows something but counts for no maker
+    brand: str | None
+    weight: float
+    shows: str
+    quote: bool  # whether evidence quotes the value (not when it is a device's own serial or address)
+
+
+@cache
+def load_entries(name: str) -> tuple[dict, ...]:
+    """The raw entries of signatures/<name>.json, checked for the fields every entry must have."""
+    path = SIGNATURES_DIR / f'{name}.json'
+    data = json.loads(path.read_text(encoding='utf-8'))
+    entries = tuple(data['signatures'])
+    seen = set()
+    for entry in entries:
+        missing = {'id', 'pattern', 'weight', 'shows', 'source'} - entry.keys()
+        if missing:
+            raise SignatureError(f'{path.name}: entry {entry.get("id", "?")} lacks {", ".join(sorted(missing))}')
+        if entry['id'] in seen:
+            raise SignatureError(f'{path.name}: id {entry["id"]} is used twice')
+        seen.add(entry['id'])
+        if not entry['source'].startswith('https://'):
+            raise SignatureError(f'{path.name}: entry {entry["id"]} needs an https source URL')
+        if not 0 <= entry['weight'] <= 1 or (entry.get('maker') is None) != (entry['weight'] == 0):
+            raise SignatureError(f'{path.name}: entry {entry["id"]} needs a maker and a weight in (0, 1], or neither')
+    return entries
+
+
+_REALM = re.compile(r'realm=(?:"([^"]*)"|([^,\s]+))', re.IGNORECASE)
+
+
+def realm(challenge: str) -> str:
+    """The realm of a WWW-Authenticate challenge (what identifies the server), or the challenge if it has none."""
+    found = _REALM.search(challenge)
+    return challenge if found is None else found.group(1) if found.group(1) is not None else found.group(2)
+
+
+def canonical_maker(names: NameIndex, name: str) -> str:
+    """A maker named by a signature, as the reference data spells it (or as written if it is not there)."""
+    return names.maker(name) or name
+
+
+def brand_label(names: NameIndex, name: str) -> str:
+    """A brand named by a signature or a firmware string, as the reference data spells it."""
+    fact = names.brand(name)
+    return fact.name if fact else (names.maker(name) or name)
+
+
+def compile_signatures(name: str, names: NameIndex) -> tuple[Signature, ...]:
+    signatures = []
+    for entry in load_entries(name):
+        flags = 0 if entry.get('case_sensitive') else re.IGNORECASE
+        try:
+            pattern = re.compile(entry['pattern'], flags)
+        except re.error as exc:
+            raise SignatureError(f'{name}.json: entry {entry["id"]} has a bad pattern: {exc}') from exc
+        maker = entry.get('maker')
+        signatures.append(
+            Signature(
+                id=entry['id'],
+                pattern=pattern,
+                maker=canonical_maker(names, maker) if maker else None,
+                brand=brand_label(names, entry['brand']) if entry.get('brand') else None,
+                weight=float(entry['weight']),
+                shows=entry['shows'],
+                quote=entry.get('quote', True),
+            )
+        )
+    return tuple(signatures)
+
+
+class Memo(dict):
+    """A bounded memo: a missing key is computed once; when full, the memo starts again.
+
+    Looking a value up is `memo[value]`, a C-level dictionary hit for every value seen before, which is
+    what keeps a million rows fast.
+    """
+
+    __slots__ = ('compute',)
+
+    def __init__(self, compute: Callable):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        if len(self) >= CACHE_LIMIT:
+            self.clear()
+        value = self[key] = self.compute(key)
+        return value
+
+
+class PatternSet:
+    """The signatures of one field, tried in order; the first that matches speaks for the value."""
+
+    def __init__(
+        self,
+        field: str,
+        signatures: tuple[Signature, ...],
+        names: NameIndex,
+        reduce: Callable[[str], str] | None = None,
+    ):
+        self.field = field
+        self.label, self.signal = LABELS[field]
+        self.signatures = signatures
+        self.names = names
+        # The part of a value that signatures read, for values that differ on every request (a nonce).
+        self.reduce = reduce
+        self._memo = Memo(self._classify)
+        self._shared: dict[tuple, Finding] = {}
+        # Classify one value (memoised): a finding, an unreadable-value error, or None.
+        self.classify: Callable[[str], Finding | FieldError | None] = (
+            self._memo.__getitem__ if reduce is None else self._reduced
+        )
+
+    def _reduced(self, value: str) -> Finding | FieldError | None:
+        return field_problem(self.field, value) or self._memo[self.reduce(value)]
+
+    def _classify(self, value: str) -> Finding | FieldError | None:
+        return field_problem(self.field, value) or self.match(value.strip())
+
+    def match(self, text: str, weight_factor: float = 1.0, label: str | None = None) -> Finding | None:
+        if not text:
+            return None
+        for signature in self.signatures:
+            found = signature.pattern.search(text)
+            if found is None:
+                continue
+            if not signature.quote:
+                return self._unquoted(signature, weight_factor, label or self.label)
+            evidence = f'{label or self.label} {quoted(text)} {signature.shows}.'
+            brand = signature.brand
+            vendor = found.groupdict().get('vendor')
+            if vendor:
+                vendor = vendor.strip()
+                evidence += f' It was built for "{vendor}".'
+                label_for_vendor = brand_label(self.names, vendor)
+                if label_for_vendor != signature.maker and (self.names.brand(vendor) or self.names.maker(vendor)):
+                    brand = label_for_vendor
+            return Finding.of(
+                signature.maker,
+                round(signature.weight * weight_factor, 3),
+                (evidence,),
+                device=True,
+                signal=self.signal,
+                brand=brand,
+            )
+        return None
+
+    def _unquoted(self, signature: Signature, weight_factor: float, label: str) -> Finding:
+        """One shared finding for a signature whose values are unique to each device (a serial number)."""
+        key = (signature.id, weight_factor, label)
+        if key not in self._shared:
+            self._shared[key] = Finding.of(
+                signature.maker,
+                round(signature.weight * weight_factor, 3),
+                (f'{label} {signature.shows}.',),
+                device=True,
+                signal=self.signal,
+                brand=signature.brand,
+            )
+        return self._shared[key]
