@@ -1,13 +1,15 @@
-"""Who made an equipment line, as the register records it.
+"""Who made an equipment line, as the register records it: the identification engine, applied to a line.
 
-The register calls one function, `identify_line(index, line)`, with an index built once per action
-(`build_index()`), so the fuller identification engine (firmware, MAC and model signals) can replace
-both without touching the actions, the import or the pages.
+The register calls `identify_line(index, line)` with an index built once per action (`build_index()`),
+so importing a thousand lines reads the reference data once. The engine is the same one behind
+`oversight identify` and the discovery agent, so a line, a CSV row and a scanned device with the same
+identity get the same answer.
 """
 
 from dataclasses import dataclass
 
-from oversight.vendors.concerns import ConcernIndex
+from oversight.identification.engine import Identifier
+from oversight.identification.signals import Signals
 from oversight.vendors.models import Manufacturer
 from oversight.vendors.resolution import NameIndex
 
@@ -18,36 +20,41 @@ IDENTITY_FIELDS = ('manufacturer_declared', 'brand', 'model', 'firmware', 'mac_a
 @dataclass(frozen=True)
 class IdentificationIndex:
     names: NameIndex
+    identifier: Identifier
     makers: dict[str, Manufacturer]  # canonical name -> maker
-    concerns: ConcernIndex  # which concern lists cover each maker, affiliates included
 
 
 def build_index() -> IdentificationIndex:
     """The reference data an action needs to identify any number of lines, read in a few queries."""
+    names = NameIndex.from_db()
+    identifier = Identifier.from_db()
     return IdentificationIndex(
-        names=NameIndex.from_db(),
-        makers={m.name: m for m in Manufacturer.objects.all()},
-        concerns=ConcernIndex.from_db(),
+        names=names, identifier=identifier, makers={m.name: m for m in Manufacturer.objects.all()}
     )
 
 
 def identify_line(index: IdentificationIndex, line) -> None:
-    """Set the line's resolved maker, real maker, confidence, evidence and concern from its declared identity.
+    """Set the line's declared maker, real maker, confidence, evidence and concern from its declared identity.
 
-    An unrecognised name stays unknown (no maker, concern unknown): it is never guessed.
+    An unrecognised device stays unknown (no maker, concern unknown): it is never guessed.
     """
-    resolution = index.names.resolve(line.manufacturer_declared, line.brand)
-    if not resolution.known:
-        line.manufacturer = line.made_by = None
-        line.confidence = line.concern = None
-        typed = ' / '.join(f'"{name}"' for name in (line.manufacturer_declared, line.brand) if name)
-        line.evidence = [
-            f'{typed or "No maker"} is not a maker or brand in the reference data: who made it is unknown.'
-        ]
-        return
-    line.manufacturer = index.makers.get(resolution.manufacturer)
-    line.made_by = index.makers.get(resolution.made_by)
-    line.confidence = resolution.confidence
-    line.evidence = list(resolution.evidence)
-    # Of concern when any list covers the declared maker or the real one (a relabel's ODM).
-    line.concern = any(index.concerns.designations(maker) for maker in (resolution.manufacturer, resolution.made_by))
+    result = index.identifier.identify(
+        Signals(
+            manufacturer=line.manufacturer_declared,
+            brand=line.brand,
+            model=line.model,
+            firmware=line.firmware,
+            mac=line.mac_address,
+        )
+    )
+    declared = index.names.resolve(line.manufacturer_declared, line.brand).manufacturer
+    line.manufacturer = index.makers.get(declared) if declared else None
+    line.made_by = index.makers.get(result.maker) if result.maker else None
+    line.confidence = result.confidence if result.maker else None
+    line.concern = result.concern
+    line.evidence = list(result.evidence)
+    if result.maker is None:
+        line.evidence.append(
+            'Nothing declared for this line matches a maker, brand, model family, firmware format or MAC '
+            'address block in the reference data: who made it is unknown, and nothing is guessed.'
+        )
