@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import DetailView, View
 from django_tables2 import RequestConfig
 
@@ -17,6 +18,7 @@ from oversight.core import exports
 from oversight.core.forms import VersionedForm
 from oversight.core.querysets import sees_everything
 from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.policy.evaluation import evaluate_register
 from oversight.vendors.concerns import ConcernIndex
 from oversight.vendors.models import Designation
 
@@ -111,6 +113,14 @@ class EquipmentLineDetailView(RegisterDetailView):
             for maker in makers
             for d in concerns.designations(maker)
         ]
+        # Why it matters for this line: the policy obligations and known exploited vulnerabilities that apply.
+        evaluation = evaluate_register(
+            EquipmentLine.objects.for_user(self.request.user).filter(pk=self.object.pk),
+            self.request.user,
+            timezone.localdate(),
+        )
+        context['obligations'] = evaluation.obligations
+        context['vulnerabilities'] = [m.match for m in evaluation.vulnerabilities]
         return context
 
 
