@@ -10,6 +10,7 @@ from oversight.core.querysets import sees_everything
 
 from .models import User
 
+
 def _require_administrator(actor) -> None:
     """Accounts are created by regulator staff, or by a command run on the server (actor None)."""
     if actor is not None and not (actor.is_active and sees_everything(actor)):

@@ -125,6 +125,8 @@ DJANGO_TABLES2_TEMPLATE = 'core/table.html'
 DJANGO_TABLES2_TABLE_ATTRS = {'class': 'govuk-table'}
 
 EMAIL_BACKEND = 'django.core.mail.backends.console.EmailBackend'
+# The address people reach the service at, for links in emails (invitations, reminders).
+OVERSIGHT_BASE_URL = os.environ.get('OVERSIGHT_BASE_URL', 'http://127.0.0.1:8000')
 DEFAULT_FROM_EMAIL = 'Oversight <oversight@localhost>'
 
 REST_FRAMEWORK = {

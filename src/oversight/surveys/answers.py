@@ -1,0 +1,210 @@
+"""Answers checked against the questionnaire: value types for a draft, completeness for a submission.
+
+Answers are keyed "<section>.<question>". A manufacturer-lines answer is a list of lines, each
+{"manufacturer", "brand", "model", "quantity"} (and "removed": true once a correction withdraws it).
+Every problem is collected, never only the first, and named by question number and text or by
+manufacturer line, so the web form, the workbook upload and the actions report alike.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from oversight.register.models import Category
+
+from .models import Question, Questionnaire, Section, YesNoUnknown
+
+CATEGORY_LABELS = dict(Category.choices)
+LINE_TEXT_LIMITS = {'manufacturer': 200, 'brand': 100, 'model': 100}
+LINE_FIELDS = (*LINE_TEXT_LIMITS, 'quantity')
+# The per-category questions interchange files and findings depend on.
+OPERATES, AWARE, MANUFACTURERS = 'operates', 'aware_of_concerns', 'manufacturers'
+YES_NO_UNKNOWN = frozenset(YesNoUnknown.values)
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # an answer key, "<key>.<line number>", or "" for the return as a whole
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def raise_problems(problems: list[Problem]) -> None:
+    """One ValidationError keyed by where each problem is, so a form shows it beside its question."""
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            errors.setdefault(problem.where or NON_FIELD_ERRORS, []).append(problem.message)
+        raise ValidationError(errors)
+
+
+def answer_key(section: str, question: str) -> str:
+    return f'{section}.{question}'
+
+
+def lines_of(answers: dict, category: str, *, include_removed: bool = False) -> list[dict]:
+    """A category's manufacturer lines; those a correction withdrew are left out unless asked for."""
+    lines = answers.get(answer_key(category, MANUFACTURERS)) or []
+    return lines if include_removed else [line for line in lines if not line.get('removed')]
+
+
+class Schema:
+    """A questionnaire's questions in order, loaded once (two queries), keyed by answer key."""
+
+    def __init__(self, questionnaire: Questionnaire):
+        self.questionnaire = questionnaire
+        self.sections = list(Section.objects.filter(questionnaire=questionnaire).prefetch_related('questions'))
+        self.questions: dict[str, Question] = {}
+        for section in self.sections:
+            for question in section.questions.all():
+                question.section = section  # building keys must not query once per question
+                self.questions[question.key] = question
+
+    def category_sections(self) -> list[Section]:
+        return [s for s in self.sections if s.category]
+
+    def label(self, key: str) -> str:
+        question = self.questions.get(key)
+        if question is None:
+            return key
+        return f'{question.section.title}, {question.number}: {question.text}'
+
+    def condition_text(self, question: Question) -> str:
+        """ "Answer this if 1.1 is Yes." for a conditional question; empty otherwise."""
+        condition = self.questions.get(question.condition_key) if question.condition_question else None
+        if condition is None:
+            return ''
+        labels = dict(condition.choice_pairs())
+        values = ' or '.join(labels.get(v, v) for v in question.condition_values)
+        return f'Answer this if your answer to {condition.number} is {values}.'
+
+    def applies(self, question: Question, answers: dict) -> bool:
+        """Whether a conditional question is asked, given the answers so far."""
+        if not question.condition_question:
+            return True
+        return answers.get(question.condition_key) in question.condition_values
+
+
+def clean_answer(question: Question, raw) -> tuple[object, str]:
+    """(JSON value or None when unanswered, error message or '') for a raw form or workbook value."""
+    kind = question.kind
+    if kind == Question.Kind.MULTIPLE_CHOICE:
+        values = raw if isinstance(raw, list | tuple) else [v.strip() for v in str(raw or '').split(',')]
+        values = [str(v).strip() for v in values if str(v).strip()]
+        allowed = question.choice_values()
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            return None, f'"{", ".join(unknown)}" is not one of {", ".join(allowed)}.'
+        return (sorted(set(values), key=allowed.index) or None), ''
+    text = str(raw if raw is not None else '').strip()
+    if not text:
+        return None, ''
+    if kind in (Question.Kind.YES_NO_UNKNOWN, Question.Kind.CHOICE):
+        lowered = text.lower()
+        if lowered in question.choice_values():
+            return lowered, ''
+        return None, f'"{text}" is not one of {", ".join(question.choice_values())}.'
+    if kind == Question.Kind.NUMBER:
+        if text.isascii() and text.isdigit():
+            return int(text), ''
+        return None, f'"{text}" is not a whole number.'
+    if kind == Question.Kind.DATE:
+        try:
+            return datetime.date.fromisoformat(text).isoformat(), ''
+        except ValueError:
+            return None, f'"{text}" is not a date: write it as YYYY-MM-DD, e.g. 2022-08-31.'
+    return text, ''
+
+
+def clean_quantity(raw) -> tuple[int | None, str]:
+    text = str(raw if raw is not None else '').strip()
+    if not text:
+        return None, ''
+    if text.isascii() and text.isdigit() and int(text) >= 1:
+        return int(text), ''
+    return None, f'"{text}" is not a whole number of at least 1.'
+
+
+def clean_line(raw: dict) -> tuple[dict | None, list[tuple[str, str]]]:
+    """A manufacturer line from raw fields, and (field, problem) pairs; (None, []) for an empty line."""
+    texts = {name: str(raw.get(name) or '').strip() for name in LINE_TEXT_LIMITS}
+    quantity, quantity_error = clean_quantity(raw.get('quantity'))
+    if not any(texts.values()) and quantity is None and not quantity_error:
+        return None, []
+    errors = [
+        (name, f'longer than {limit} characters.')
+        for name, limit in LINE_TEXT_LIMITS.items()
+        if len(texts[name]) > limit
+    ]
+    if not any(texts.values()):
+        errors.append(('manufacturer', 'give the manufacturer, brand or model.'))
+    if quantity_error:
+        errors.append(('quantity', quantity_error))
+    return {**texts, 'quantity': quantity}, errors
+
+
+def line_label(category: str, number: int) -> str:
+    return f'{CATEGORY_LABELS.get(category, category)}, manufacturer line {number}'
+
+
+def check_answers(schema: Schema, raw_answers: dict) -> tuple[dict, list[Problem]]:
+    """Type-check raw answers; unknown keys are refused. Returns the cleaned answers and the problems."""
+    answers, problems = {}, []
+    for key, raw in raw_answers.items():
+        question = schema.questions.get(key)
+        if question is None:
+            problems.append(Problem('', f'"{key}" is not a question of {schema.questionnaire.slug}.'))
+        elif question.kind == Question.Kind.MANUFACTURER_LINES:
+            lines = []
+            for raw_line in raw or []:
+                line, errors = clean_line(raw_line)
+                if line is None:
+                    continue
+                lines.append(line)
+                label = line_label(question.section.code, len(lines))
+                problems += [Problem(f'{key}.{len(lines)}', f'{label}, {name}: {error}') for name, error in errors]
+            if lines:
+                answers[key] = lines
+        else:
+            value, error = clean_answer(question, raw)
+            if error:
+                problems.append(Problem(key, f'{schema.label(key)} – {error}'))
+            elif value is not None:
+                answers[key] = value
+    return answers, problems
+
+
+def check_submission(schema: Schema, answers: dict) -> list[Problem]:
+    """Everything a submitted return must have: required answers, and lines consistent with them."""
+    problems = []
+    for key, question in schema.questions.items():
+        if not question.required or not schema.applies(question, answers):
+            continue
+        if question.kind == Question.Kind.MANUFACTURER_LINES:
+            if not lines_of(answers, question.section.code):
+                problems.append(Problem(key, f'{schema.label(key)} – add at least one manufacturer line.'))
+        elif answers.get(key) in (None, '', []):
+            problems.append(Problem(key, f'{schema.label(key)} – answer this question.'))
+    for section in schema.category_sections():
+        lines = lines_of(answers, section.code)
+        if answers.get(answer_key(section.code, OPERATES)) == YesNoUnknown.NO and lines:
+            problems.append(
+                Problem(
+                    answer_key(section.code, OPERATES),
+                    f'{section.title}: you answered that you do not operate it, but listed {len(lines)} '
+                    'manufacturer line(s). Change the answer or remove the lines.',
+                )
+            )
+    return problems
+
+
+def check_return(schema: Schema, raw_answers: dict, *, submitting: bool) -> dict:
+    """The cleaned answers; raises ValidationError listing every problem."""
+    answers, problems = check_answers(schema, raw_answers)
+    if submitting and not problems:
+        problems = check_submission(schema, answers)
+    raise_problems(problems)
+    return answers
