@@ -46,8 +46,8 @@ def editor_b(body_b):
 
 
 @pytest.fixture
-def client_for(client):
-    """A test client signed in as the given user."""
+def client_for(db, client):
+    """A test client signed in as the given user (a database test, even when users are fetched lazily)."""
 
     def sign_in(user):
         client.force_login(user)

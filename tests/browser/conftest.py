@@ -30,10 +30,27 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, 'executable_path': CHROMIUM, 'args': CHROMIUM_ARGS, 'headless': True}
 
 
+@pytest.fixture(scope='session')
+def _reference_data(django_db_setup, django_db_blocker):
+    """The database as migrations left it (the 47 bodies, the makers), serialized once per session."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return getattr(connection, '_test_serialized_contents', None) or connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture(autouse=True)
-def _keep_reference_data(django_db_serialized_rollback):
-    """The live server needs committed rows, so the database is flushed after each journey; this reloads
-    the reference data that migrations put there (the 47 bodies, the makers) before the next one."""
+def _keep_reference_data(_reference_data, django_db_serialized_rollback):
+    """The live server needs committed rows, so the database is flushed after each journey, and Django's
+    serialized rollback reloads the reference data migrations put there (the 47 bodies, the makers).
+
+    Django keeps that data on the connection object, but once Playwright's event loop has run in this
+    thread the test gets a fresh connection object without it, and the reload would silently be skipped.
+    So it is put back on whichever connection object the test will use, before the database is set up.
+    """
+    from django.db import connection
+
+    connection._test_serialized_contents = _reference_data
 
 
 @pytest.fixture

@@ -130,7 +130,7 @@ def test_brand_rules_are_enforced(regulator):
 
 
 @pytest.mark.parametrize('user', ['editor_a', 'viewer_a'])
-def test_bodies_users_cannot_write_reference_data(request, user):
+def test_bodies_users_cannot_write_reference_data(db, request, user):
     actor = request.getfixturevalue(user)
     with pytest.raises(PermissionDenied):
         actions.save_manufacturer(actor, Manufacturer(name='Body Vision', source_url=SOURCE))

@@ -53,7 +53,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 
 @pytest.mark.parametrize('user', ['editor_a', 'viewer_a'])
-def test_bodies_users_read_the_reference_data_but_cannot_write_it(request, client_for, user):
+def test_bodies_users_read_the_reference_data_but_cannot_write_it(db, request, client_for, user):
     client = client_for(request.getfixturevalue(user))
     for name, args in READ_URLS:
         assert client.get(reverse(name, args=args)).status_code == 200, name
