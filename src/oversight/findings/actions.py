@@ -1,0 +1,148 @@
+"""Every write of the findings app, each in one transaction with its audit row."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
+from oversight.core.models import ObjectChange
+from oversight.core.querysets import sees_everything
+
+from . import narrative, presentation, report
+from .models import Report, ReportVersion
+from .pdf import render_pdf
+
+DEFAULT_NARRATIVE = """## Summary
+
+The Commissioner surveyed {{ invited }} bodies in {{ year }}. {{ responded|words|capfirst }} responses were \
+received out of a possible total of {{ invited }}: a response rate of {{ response_rate }}. \
+{{ late|words|capfirst }} returns were submitted after the deadline.
+
+At least {{ external_cctv.with_concern }} respondents say that their external camera systems use equipment about \
+which there have been security or ethical concerns (including {{ external_cctv.makers }}).
+
+At least {{ internal_cctv.with_concern }} respondents say that their internal camera systems use equipment about \
+which there have been security or ethical concerns (including {{ internal_cctv.makers }}).
+
+At least {{ anpr.with_concern }} respondents say that their ANPR systems use equipment about which there have \
+been security or ethical concerns.
+
+{{ drone.aware }} of the {{ drone.operating }} respondents who said they operate cameras on drones said they were \
+aware of security or ethical concerns about the manufacturer of their drones ({{ drone.makers }}).
+"""
+# Keys of a report's data that say when it was computed rather than what it found.
+_MOMENT_KEYS = ('as_of',)
+
+
+def _require_regulator(actor) -> None:
+    if actor is not None and not sees_everything(actor):
+        raise PermissionDenied('Only regulator staff write and publish reports.')
+
+
+@transaction.atomic
+def create_report(actor, campaign, *, title: str = '', narrative_text: str | None = None) -> Report:
+    """Start the draft report of a campaign (one per campaign), with the standard text to edit."""
+    _require_regulator(actor)
+    if Report.objects.filter(campaign=campaign).exists():
+        raise ValidationError({'campaign': f'{campaign} already has a report.'})
+    found = Report(
+        campaign=campaign,
+        title=title.strip() or f'{campaign.title}: findings',
+        narrative=DEFAULT_NARRATIVE if narrative_text is None else narrative_text,
+    )
+    return save_audited(actor, found, 'Report started')
+
+
+@transaction.atomic
+def update_report(actor, found: Report, *, title: str, narrative_text: str, expected_version=None) -> Report:
+    _require_regulator(actor)
+    found.title, found.narrative = title.strip(), narrative_text
+    return save_audited(actor, found, 'Report text edited', expected_version=expected_version)
+
+
+def _figures(data: dict) -> dict:
+    """The data without when it was computed, to tell whether anything changed."""
+    figures = {k: v for k, v in data.items() if k not in _MOMENT_KEYS}
+    figures['concern_list'] = {k: v for k, v in data['concern_list'].items() if k != 'on'}
+    return figures
+
+
+def version_context(found: Report, data: dict, narrative_source: str, **status) -> dict:
+    """The page and PDF context of a report's data and text, with its title and status."""
+    return {**presentation.context(data, narrative_source), 'report': found, 'title': found.title, **status}
+
+
+@transaction.atomic
+def publish_report(actor, found: Report, *, note: str = '', expected_version=None, now=None) -> ReportVersion:
+    """Freeze the report as a new published version: its figures as of now, the concern list as it stood,
+    the text with every figure bound, and the PDF. Refused, with every reason, when a check fails."""
+    _require_regulator(actor)
+    now = now or timezone.now()
+    found = Report.objects.select_for_update(of=('self',)).select_related('campaign__concern_list').get(pk=found.pk)
+    if expected_version is not None and found.version != expected_version:
+        raise ValidationError(STALE_MESSAGE, code='stale')
+    if not found.narrative.strip():
+        raise ValidationError('Write the report’s text before publishing it.')
+    data = report.build(found.campaign, as_of=now)
+    names = narrative.namespace(data)
+    checked = narrative.check(found.narrative, data, names)
+    if checked.blocking:
+        raise ValidationError(
+            [f'Publication is blocked: {len(checked.blocking)} problem(s) in the text or the corrections.']
+            + checked.blocking
+        )
+    previous = found.latest()
+    if (
+        previous is not None
+        and _figures(previous.data) == _figures(data)
+        and previous.narrative_source == found.narrative
+        and previous.title == found.title
+    ):
+        raise ValidationError(
+            f'Nothing has changed since version {previous.number}: its figures, text and title are the same.'
+        )
+    number = previous.number + 1 if previous else 1
+    rendered, _problems = narrative.render(found.narrative, names)
+    published_by = getattr(actor, 'username', '') or 'system'
+    status = {
+        'draft': False,
+        'number': number,
+        'published_at': now,
+        'published_by_name': published_by,
+        'status_line': f'Version {number}, published {date_format(timezone.localtime(now), "j F Y")}',
+    }
+    pdf = render_pdf(version_context(found, data, found.narrative, **status))
+    version = ReportVersion(
+        report=found,
+        number=number,
+        title=found.title,
+        narrative_source=found.narrative,
+        narrative=rendered,
+        data=data,
+        designations=data['concern_list'],
+        pdf=pdf,
+        note=note.strip()[:300],
+        published_at=now,
+        published_by=actor if getattr(actor, 'pk', None) else None,
+        published_by_name=published_by,
+    )
+    version.save()
+    # The audit row records what was published, not the PDF and data themselves (they are the version).
+    record_change(
+        actor,
+        version,
+        ObjectChange.Action.CREATE,
+        None,
+        {
+            'report': found.pk,
+            'number': number,
+            'title': found.title,
+            'pdf_sha256': version.pdf_sha256,
+            'response_rate': data['responses']['response_rate'],
+            'updates': len(data['updates']),
+            'note': version.note,
+        },
+        f'Published version {number} of {found.title}',
+    )
+    return version

@@ -1,0 +1,144 @@
+"""The report's charts, drawn on the server as SVG from a report's data (the page carries no chart script).
+
+Text stays text in the SVG, and the output carries no date or random ids, so the same data always
+draws the same bytes (a frozen version's charts do not change). Every chart has a table beside it
+with the same figures (downloads.py).
+"""
+
+import io
+
+import matplotlib
+from matplotlib.figure import Figure
+
+# GOV.UK Frontend colours.
+BLUE, RED, ORANGE, GREEN, PURPLE, TURQUOISE, PINK, BROWN = (
+    '#1d70b8',
+    '#d4351c',
+    '#f47738',
+    '#00703c',
+    '#4c2c92',
+    '#28a197',
+    '#d53880',
+    '#b58840',
+)
+PALETTE = (BLUE, RED, ORANGE, GREEN, PURPLE, TURQUOISE, PINK, BROWN)
+_SVG_SETTINGS = {
+    'svg.fonttype': 'none',
+    'svg.hashsalt': 'oversight-findings',
+    'font.family': 'sans-serif',
+    'font.size': 9,
+}
+
+
+def _svg(draw, size: tuple[float, float]) -> str:
+    with matplotlib.rc_context(_SVG_SETTINGS):
+        figure = Figure(figsize=size, dpi=100)
+        axes = figure.add_subplot()
+        draw(axes)
+        axes.spines[['top', 'right']].set_visible(False)
+        figure.tight_layout()
+        buffer = io.StringIO()
+        figure.savefig(buffer, format='svg', metadata={'Date': None, 'Creator': 'Oversight'})
+    return buffer.getvalue()
+
+
+def _label_bars(axes, bars) -> None:
+    """The value at the end of each bar; none on an empty bar (the table beside gives the zeros)."""
+    axes.bar_label(bars, [f'{b.get_width():.0f}' if b.get_width() else '' for b in bars], padding=2, fontsize=8)
+
+
+def categories_svg(data: dict) -> str:
+    """Per category: respondents operating, with equipment of concern, and of those aware."""
+    rows = list(reversed(data['categories']))
+    series = (
+        ('operating', 'Operating', BLUE),
+        ('with_concern', 'With equipment of concern', RED),
+        ('aware', 'Of those, aware of the concerns', ORANGE),
+    )
+    height = 0.26
+
+    def draw(axes):
+        for number, (key, label, colour) in enumerate(series):
+            positions = [i + (1 - number) * height for i in range(len(rows))]
+            bars = axes.barh(positions, [r[key] for r in rows], height=height, color=colour, label=label)
+            _label_bars(axes, bars)
+        axes.set_yticks(range(len(rows)), [r['label'] for r in rows])
+        axes.set_xlabel(f'Respondents (of {data["respondents"]})')
+        axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.legend(frameon=False, loc='lower right')
+
+    return _svg(draw, (7.0, 5.2))
+
+
+def makers_svg(data: dict) -> str:
+    """Respondents with each maker of concern's equipment, category by category, as a grid of counts."""
+    categories = [row for row in data['categories'] if row['respondents_by_maker']]
+    makers = sorted({maker for row in categories for maker in row['respondents_by_maker']})
+
+    def draw(axes):
+        if not makers:
+            axes.text(0.5, 0.5, 'No respondent has equipment of concern.', ha='center', va='center')
+            axes.set_axis_off()
+            return
+        counts = [[row['respondents_by_maker'].get(maker, 0) for row in categories] for maker in makers]
+        most = max(max(line) for line in counts)
+        axes.imshow(counts, cmap='Reds', vmin=0, vmax=most * 1.4, aspect='auto')
+        for y, line in enumerate(counts):
+            for x, value in enumerate(line):
+                colour = 'white' if value > most * 0.7 else '#0b0c0c'
+                axes.text(x, y, str(value) if value else '–', ha='center', va='center', color=colour, fontsize=10)
+        axes.set_xticks(range(len(categories)), [row['label'] for row in categories])
+        axes.set_yticks(range(len(makers)), makers)
+        axes.tick_params(length=0)
+        axes.xaxis.tick_top()
+        for spine in axes.spines.values():
+            spine.set_visible(False)
+
+    return _svg(draw, (7.0, 0.8 + 0.42 * max(1, len(makers))))
+
+
+def responses_svg(data: dict) -> str:
+    """Response rate of each campaign in the series, labelled "39 of 47"."""
+    series = data['series']
+
+    def draw(axes):
+        rates = [100 * e['responded'] / e['invited'] if e['invited'] else 0 for e in series]
+        bars = axes.bar(range(len(series)), rates, color=BLUE, width=0.6)
+        axes.bar_label(bars, [f'{e["responded"]} of {e["invited"]}' for e in series], padding=2, fontsize=8)
+        axes.set_xticks(range(len(series)), [str(e['year']) for e in series])
+        axes.set_ylim(0, 110)
+        axes.set_ylabel('Response rate (%)')
+
+    return _svg(draw, (5.0, 3.0))
+
+
+def trends_svg(data: dict) -> str:
+    """Respondents with equipment of concern per category, campaign by campaign."""
+    series = data['series']
+    years = [e['year'] for e in series]
+    labels = {row['code']: row['label'] for row in data['categories']}
+    codes = [code for code in labels if any(e['categories'][code]['with_concern'] for e in series)]
+
+    def draw(axes):
+        if not codes:
+            axes.text(0.5, 0.5, 'No respondent had equipment of concern.', ha='center', va='center')
+            axes.set_axis_off()
+            return
+        for number, code in enumerate(codes):
+            values = [e['categories'][code]['with_concern'] for e in series]
+            axes.plot(years, values, marker='o', color=PALETTE[number % len(PALETTE)], label=labels[code])
+        axes.set_xticks(years, [str(y) for y in years])
+        axes.set_ylabel('Respondents with equipment of concern')
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.set_ylim(bottom=0)
+        axes.legend(frameon=False, loc='upper left', fontsize=8)
+
+    return _svg(draw, (7.0, 3.6))
+
+
+CHARTS = {
+    'categories': categories_svg,
+    'manufacturers': makers_svg,
+    'responses': responses_svg,
+    'trends': trends_svg,
+}

@@ -1,0 +1,158 @@
+"""The report's tables, from a report's data: shown beside each chart, and downloaded as CSV or XLSX.
+
+One definition serves the page, the PDF and the downloads, so they always agree. Only aggregates:
+no table carries a body's own answers. core.exports writes the downloads formula-safe.
+"""
+
+from dataclasses import dataclass
+
+from .report import percent
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # in download URLs and file names
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+    def _numeric(self, column: int) -> bool:
+        values = [row[column] for row in self.rows]
+        return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+    @property
+    def wide(self) -> bool:
+        """Many columns: printed smaller so the table fits the page."""
+        return len(self.headers) > 9
+
+    @property
+    def header_cells(self) -> list[tuple[str, bool]]:
+        """(header, whether the column is numeric), for right-aligning numbers on the page."""
+        return [(header, self._numeric(column)) for column, header in enumerate(self.headers)]
+
+    @property
+    def cells(self) -> list[list[tuple[object, bool]]]:
+        numeric = [self._numeric(column) for column in range(len(self.headers))]
+        return [[(_shown(v), n) for v, n in zip(row, numeric, strict=True)] for row in self.rows]
+
+
+def _shown(value):
+    """Large counts grouped by thousands on the page ("65,155"); years and small counts as they are."""
+    return f'{value:,}' if isinstance(value, int) and not isinstance(value, bool) and value >= 10000 else value
+
+
+def categories(data: dict) -> Table:
+    published = {row['code']: row for row in data['published_categories']}
+    headers = [
+        'Category',
+        'Respondents',
+        'Operating',
+        'Operating: not known',
+        'With equipment of concern',
+        'Concern: not known',
+        'Of those, aware',
+        'Aware: not known',
+        'Makers of concern',
+        'Devices',
+        'Devices of concern',
+        'Lines, maker unknown',
+        'Lines, no quantity',
+        'With concern, as first published',
+    ]
+    rows = [
+        [
+            row['label'],
+            row['respondents'],
+            row['operating'],
+            row['operating_unknown'],
+            row['with_concern'],
+            row['concern_unknown'],
+            row['aware'],
+            row['aware_unknown'],
+            ', '.join(row['manufacturers_of_concern']),
+            row['devices'],
+            row['devices_of_concern'],
+            row['lines_unresolved'],
+            row['quantity_unknown'],
+            published[row['code']]['with_concern'],
+        ]
+        for row in data['categories']
+    ]
+    return Table('categories', 'Findings by category', headers, rows)
+
+
+def manufacturers(data: dict) -> Table:
+    headers = ['Maker of concern', 'Category', 'Respondents', 'Devices']
+    rows = [
+        [maker, row['label'], respondents, row['devices_by_maker'].get(maker, 0)]
+        for row in data['categories']
+        for maker, respondents in sorted(row['respondents_by_maker'].items())
+    ]
+    rows.sort(key=lambda r: (r[0], [c['label'] for c in data['categories']].index(r[1])))
+    return Table('manufacturers', 'Respondents with equipment of concern, by maker', headers, rows)
+
+
+def responses(data: dict) -> Table:
+    headers = [
+        'Campaign',
+        'Year',
+        'Invited',
+        'Responded',
+        'On time',
+        'Late',
+        'Response rate (%)',
+        'Did not respond',
+    ]
+    rows = [
+        [
+            entry['title'],
+            entry['year'],
+            entry['invited'],
+            entry['responded'],
+            entry['on_time'],
+            entry['late'],
+            float(percent(entry['responded'], entry['invited'], 1) or 0),
+            '; '.join(entry['non_respondents']),
+        ]
+        for entry in data['series']
+    ]
+    return Table('responses', 'Responses, campaign by campaign', headers, rows)
+
+
+def trends(data: dict) -> Table:
+    series = data['series']
+    headers = ['Category']
+    for entry in series:
+        year = entry['year']
+        headers += [f'Operating {year}', f'With concern {year}', f'Aware {year}']
+    rows = []
+    for row in data['categories']:
+        cells = [row['label']]
+        for entry in series:
+            figures = entry['categories'][row['code']]
+            cells += [figures['operating'], figures['with_concern'], figures['aware']]
+        rows.append(cells)
+    return Table('trends', 'Trends across campaigns', headers, rows)
+
+
+def non_respondents(data: dict) -> Table:
+    rows = [[name] for name in data['responses']['non_respondents']]
+    return Table('non-respondents', 'Bodies that did not respond', ['Body'], rows)
+
+
+def designations(data: dict) -> Table:
+    listed = data['concern_list']
+    headers = ['Maker', 'Designated', 'Scope', 'Reason', 'Source']
+    rows = [[d['maker'], d['date'], d['scope'], d['reason'], d['source_url']] for d in listed['designations']]
+    return Table('designations', f'The concern list as it stood: {listed["name"]}', headers, rows)
+
+
+TABLES = {
+    t.__name__.replace('_', '-'): t
+    for t in (categories, manufacturers, responses, trends, non_respondents, designations)
+}
+
+
+def table(name: str, data: dict) -> Table | None:
+    maker = TABLES.get(name)
+    return maker(data) if maker else None

@@ -1,0 +1,87 @@
+"""Reports of a campaign's findings: the regulator's draft, and the versions it published.
+
+A version is frozen when published: its computed data, the concern list as it stood, the text with
+every figure bound and the PDF are stored, and never change. A later correction is published as a
+new version carrying an Update note; the earlier versions stay readable and downloadable.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from .querysets import ReportQuerySet, ReportVersionQuerySet
+
+FROZEN_MESSAGE = 'Version {} of this report is published: it cannot change. Publish a new version instead.'
+
+
+class Report(models.Model):
+    """The regulator's draft report of one campaign: its title and the text, with placeholders for figures."""
+
+    campaign = models.OneToOneField('surveys.Campaign', on_delete=models.PROTECT, related_name='report')
+    title = models.CharField(max_length=200)
+    narrative = models.TextField(
+        blank=True,
+        help_text='Paragraphs separated by blank lines; "## " starts a heading. State figures with placeholders, '
+        'such as {{ response_rate }} or {{ drone.aware }}: a figure typed by hand is checked before publication.',
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ['-campaign__year', 'campaign__title']
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse('findings:report', args=[self.campaign.slug])
+
+    def latest(self):
+        return self.versions.order_by('-number').first()
+
+
+class ReportVersion(models.Model):
+    """One published version of a report, frozen."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name='versions')
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    narrative_source = models.TextField(help_text='The text as written, placeholders included.')
+    narrative = models.TextField(help_text='The text as published, every placeholder bound to its figure.')
+    data = models.JSONField(help_text='The computed figures, as findings.report.build() made them.')
+    designations = models.JSONField(help_text='The concern list as it stood: its designations and sources.')
+    pdf = models.BinaryField()
+    pdf_sha256 = models.CharField(max_length=64)
+    note = models.CharField(max_length=300, blank=True, help_text='What this version changes.')
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name='+'
+    )
+    # Kept as text so the record survives the user's deletion.
+    published_by_name = models.CharField(max_length=150)
+
+    objects = ReportVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ['report', '-number']
+        constraints = [models.UniqueConstraint(fields=['report', 'number'], name='one_number_per_report_version')]
+
+    def __str__(self) -> str:
+        return f'{self.title}, version {self.number}'
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and type(self)._base_manager.filter(pk=self.pk).exists():
+            raise ValidationError(FROZEN_MESSAGE.format(self.number), code='frozen')
+        self.pdf_sha256 = hashlib.sha256(bytes(self.pdf)).hexdigest()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse('findings:version', args=[self.report.campaign.slug, self.number])
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(FROZEN_MESSAGE.format(self.number), code='frozen')

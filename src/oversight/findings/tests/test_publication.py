@@ -1,0 +1,137 @@
+"""Publication: a version is frozen (data, concern list, text, PDF), checked first, and later corrections make a
+new version with an Update note while the old one stays as it was."""
+
+import datetime
+import re
+import zlib
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from oversight.core.models import ObjectChange
+from oversight.findings import actions
+from oversight.findings.models import ReportVersion
+from oversight.vendors.models import Designation
+
+from .conftest import LONDON, correct_body_worn_video
+
+TEXT = (
+    '{{ responded|words|capfirst }} responses were received out of a possible total of {{ invited }}: a response '
+    'rate of {{ response_rate }}. At least {{ body_worn_video.with_concern }} respondents use body-worn video '
+    'equipment of concern.'
+)
+FIRST = datetime.datetime(2023, 2, 15, 9, 30, tzinfo=LONDON)
+
+
+@pytest.fixture
+def report(campaign, regulator):
+    return actions.create_report(regulator, campaign, narrative_text=TEXT)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures('fast_pdf')
+class TestPublication:
+    def test_publishing_freezes_the_figures_the_concern_list_the_text_and_the_pdf(self, report, regulator):
+        version = actions.publish_report(regulator, report, note='First published.', now=FIRST)
+        assert (version.number, version.published_by, version.note) == (1, regulator, 'First published.')
+        assert version.narrative == (
+            'Two responses were received out of a possible total of 3: a response rate of 67%. At least 1 '
+            'respondents use body-worn video equipment of concern.'
+        )
+        assert version.data['responses']['non_respondents'] == ['Surrey Police']
+        assert [d['maker'] for d in version.designations['designations']] == [
+            'DJI',
+            'Dahua',
+            'Hikvision',
+            'Honeywell',
+            'Huawei',
+            'Nuuo',
+        ]
+        assert bytes(version.pdf).startswith(b'%PDF') and len(version.pdf_sha256) == 64
+        audit = ObjectChange.objects.for_object(version).get()
+        assert audit.user == regulator and audit.after['pdf_sha256'] == version.pdf_sha256
+
+    def test_a_published_version_never_changes(self, report, regulator):
+        version = actions.publish_report(regulator, report, now=FIRST)
+        version.note = 'edited'
+        with pytest.raises(ValidationError, match='cannot change'):
+            version.save()
+        with pytest.raises(ValidationError, match='cannot change'):
+            version.delete()
+        # Nor does a later change to the concern list reach into it.
+        Designation.objects.filter(concern_list__slug='obscc-2022', manufacturer__name='Nuuo').delete()
+        stored = ReportVersion.objects.get(pk=version.pk)
+        assert 'Nuuo' in [d['maker'] for d in stored.designations['designations']]
+
+    def test_a_later_correction_makes_a_new_version_with_an_update_and_the_old_one_stays(
+        self, report, regulator, campaign
+    ):
+        first = actions.publish_report(regulator, report, now=FIRST)
+        correct_body_worn_video(regulator, campaign, now=FIRST + datetime.timedelta(days=14))
+        second = actions.publish_report(regulator, report, now=FIRST + datetime.timedelta(days=15))
+        assert second.number == 2
+        [update] = second.data['updates']
+        assert (update['category'], update['date'], update['corrections']) == ('body_worn_video', '2023-03-01', 1)
+        assert update['changes'][0] == {
+            'figure': 'with_concern',
+            'label': 'respondents with equipment of concern',
+            'published': 1,
+            'corrected': 0,
+        }
+        assert 'At least 0 respondents' in second.narrative
+        first.refresh_from_db()
+        assert first.data['updates'] == [] and 'At least 1 respondents' in first.narrative
+
+    def test_nothing_changed_is_not_a_new_version(self, report, regulator):
+        actions.publish_report(regulator, report, now=FIRST)
+        with pytest.raises(ValidationError, match='Nothing has changed since version 1'):
+            actions.publish_report(regulator, report, now=FIRST + datetime.timedelta(days=1))
+
+    def test_a_typed_figure_that_disagrees_blocks_publication_and_nothing_is_written(self, report, regulator):
+        report = actions.update_report(
+            regulator,
+            report,
+            title=report.title,
+            narrative_text=TEXT + ' Two responses out of 3: the response rate was 91%.',
+            expected_version=report.version,
+        )
+        with pytest.raises(ValidationError) as raised:
+            actions.publish_report(regulator, report, now=FIRST)
+        messages = raised.value.messages
+        assert messages[0] == 'Publication is blocked: 1 problem(s) in the text or the corrections.'
+        assert messages[1].startswith('The survey response rate: the text says 91% but the data give 67% (2 of 3')
+        assert not ReportVersion.objects.exists()
+
+    def test_a_correction_not_flagged_for_publication_blocks_until_it_is(self, report, regulator, campaign):
+        correct_body_worn_video(regulator, campaign, publish=False)
+        with pytest.raises(ValidationError, match='must be flagged to be published as an Update'):
+            actions.publish_report(regulator, report)
+
+    def test_a_stale_draft_is_refused(self, report, regulator):
+        with pytest.raises(ValidationError, match='Someone else saved a change'):
+            actions.publish_report(regulator, report, expected_version=report.version + 1)
+
+    def test_only_regulator_staff_write_and_publish(self, report, editor_a, campaign):
+        with pytest.raises(PermissionDenied):
+            actions.publish_report(editor_a, report)
+        with pytest.raises(PermissionDenied):
+            actions.update_report(editor_a, report, title='x', narrative_text='y')
+
+    def test_one_report_per_campaign(self, report, regulator, campaign):
+        with pytest.raises(ValidationError, match='already has a report'):
+            actions.create_report(regulator, campaign)
+
+
+@pytest.mark.django_db
+def test_the_published_pdf_is_a_real_pdf_with_the_figures(campaign, regulator):
+    """WeasyPrint renders the version (the one test that pays for a real PDF)."""
+    report = actions.create_report(regulator, campaign, narrative_text=TEXT)
+    version = actions.publish_report(regulator, report, now=FIRST)
+    pdf = bytes(version.pdf)
+    assert pdf.startswith(b'%PDF-') and pdf.rstrip().endswith(b'%%EOF')
+    # The cross-reference the trailer points to is where it says, and the page tree has pages.
+    offset = int(re.search(rb'startxref\s+(\d+)', pdf).group(1))
+    assert re.match(rb'xref|\d+ 0 obj', pdf[offset:])
+    objects = pdf + b''.join(zlib.decompress(m) for m in re.findall(rb'stream\r?\n(.*?)\r?\nendstream', pdf, re.S))
+    pages = re.search(rb'/Type\s*/Pages\b.*?/Count\s+(\d+)', objects, re.S)
+    assert pages and int(pages.group(1)) >= 2

@@ -1,0 +1,222 @@
+"""Reports: the regulator's draft with its checks, publication, and the published versions everyone signed in reads.
+
+A body's user never reaches a draft (404): only published versions, which are aggregate findings.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+
+from oversight.core import exports
+from oversight.core.querysets import sees_everything
+from oversight.core.views import ActionFormView, ObjectListView
+
+from . import actions, downloads, narrative, report
+from .filtersets import ReportFilterSet
+from .forms import NewReportForm, PublishForm, ReportForm
+from .models import Report, ReportVersion
+from .pdf import render_pdf
+from .tables import ReportTable
+
+
+class ReportListView(ObjectListView):
+    model = Report
+    table_class = ReportTable
+    filterset_class = ReportFilterSet
+    template_name = 'findings/report_list.html'
+    title = 'Findings'
+    export_name = 'reports'
+    create_url_name = 'findings:report_create'
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('campaign').prefetch_related('versions')
+
+    def can_create(self) -> bool:
+        return sees_everything(self.request.user)
+
+
+class RegulatorMixin(LoginRequiredMixin):
+    """Drafts and their actions are the regulator's: anyone else gets a 404, as for any object they cannot see."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not sees_everything(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def report(self) -> Report:
+        return get_object_or_404(
+            Report.objects.for_user(self.request.user).select_related('campaign__concern_list'),
+            campaign__slug=self.kwargs['slug'],
+        )
+
+
+class ReportCreateView(RegulatorMixin, ActionFormView):
+    form_class = NewReportForm
+    success_message = 'Report started: edit its text, check it, then publish it.'
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), 'user': self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title='Start a report', submit_label='Start the report', **kwargs)
+
+    def run_action(self, form):
+        return actions.create_report(self.request.user, form.cleaned_data['campaign'])
+
+
+class ReportEditView(RegulatorMixin, ActionFormView):
+    form_class = ReportForm
+    template_name = 'findings/report_form.html'
+    success_message = 'Report text saved.'
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), 'instance': self.report, 'user': self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(title=f'Edit {self.report}', submit_label='Save the text', **kwargs)
+        context['names'] = narrative.namespace(report.build(self.report.campaign))
+        context['report'] = self.report
+        return context
+
+    def run_action(self, form):
+        return actions.update_report(
+            self.request.user,
+            self.report,
+            title=form.cleaned_data['title'],
+            narrative_text=form.cleaned_data['narrative'],
+            expected_version=form.cleaned_data['version'],
+        )
+
+
+class ReportView(LoginRequiredMixin, TemplateView):
+    """The regulator's draft with live figures and the checks; anyone else is shown the latest published version."""
+
+    template_name = 'findings/report.html'
+
+    def get(self, request, *args, **kwargs):
+        found = get_object_or_404(
+            Report.objects.for_user(request.user).select_related('campaign__concern_list'),
+            campaign__slug=kwargs['slug'],
+        )
+        if not sees_everything(request.user):
+            return HttpResponseRedirect(found.latest().get_absolute_url())
+        self.report = found
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        found = self.report
+        data = report.build(found.campaign)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            actions.version_context(found, data, found.narrative, draft=True, status_line='Draft: not published'),
+            check=narrative.check(found.narrative, data),
+            versions=found.versions.order_by('-number'),
+            publish_form=kwargs.get('publish_form') or PublishForm(initial={'version': found.version}),
+            tables_base=f'{found.get_absolute_url()}tables/',
+        )
+        return context
+
+
+class PublishView(RegulatorMixin, View):
+    def post(self, request, slug):
+        found = self.report
+        form = PublishForm(request.POST)
+        if form.is_valid():
+            try:
+                version = actions.publish_report(
+                    request.user,
+                    found,
+                    note=form.cleaned_data['note'],
+                    expected_version=form.cleaned_data['version'],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f'Version {version.number} published.')
+                return HttpResponseRedirect(version.get_absolute_url())
+        view = ReportView(request=request, kwargs={'slug': slug})
+        view.report = found
+        return view.render_to_response(view.get_context_data(slug=slug, publish_form=form), status=400)
+
+
+class DraftPdfView(RegulatorMixin, View):
+    def get(self, request, slug):
+        found = self.report
+        data = report.build(found.campaign)
+        context = actions.version_context(found, data, found.narrative, draft=True, status_line='Draft: not published')
+        return _pdf_response(render_pdf(context), f'{found.campaign.slug}-findings-draft.pdf')
+
+
+class DraftTableView(RegulatorMixin, View):
+    def get(self, request, slug, name, fmt):
+        found = self.report
+        return _table_response(name, fmt, report.build(found.campaign), f'{found.campaign.slug}-draft')
+
+
+def _version(user, slug, number) -> ReportVersion:
+    return get_object_or_404(
+        ReportVersion.objects.for_user(user).select_related('report__campaign'),
+        report__campaign__slug=slug,
+        number=number,
+    )
+
+
+class VersionView(LoginRequiredMixin, TemplateView):
+    """A published version, rendered from its own frozen data and text."""
+
+    template_name = 'findings/report.html'
+
+    def get_context_data(self, **kwargs):
+        version = _version(self.request.user, kwargs['slug'], kwargs['number'])
+        found = version.report
+        context = super().get_context_data(**kwargs)
+        context.update(
+            actions.version_context(
+                found,
+                version.data,
+                version.narrative_source,
+                draft=False,
+                number=version.number,
+                published_at=version.published_at,
+                published_by_name=version.published_by_name,
+                status_line=f'Version {version.number}',
+            ),
+            title=version.title,
+            version=version,
+            versions=found.versions.order_by('-number'),
+            latest=found.latest(),
+            is_regulator=sees_everything(self.request.user),
+            tables_base=f'{version.get_absolute_url()}tables/',
+        )
+        return context
+
+
+class VersionPdfView(LoginRequiredMixin, View):
+    def get(self, request, slug, number):
+        version = _version(request.user, slug, number)
+        return _pdf_response(bytes(version.pdf), f'{slug}-findings-v{number}.pdf')
+
+
+class VersionTableView(LoginRequiredMixin, View):
+    def get(self, request, slug, number, name, fmt):
+        version = _version(request.user, slug, number)
+        return _table_response(name, fmt, version.data, f'{slug}-v{number}')
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type='application/pdf')
+    response['Content-Disposition'] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _table_response(name: str, fmt: str, data: dict, prefix: str) -> HttpResponse:
+    table = downloads.table(name, data)
+    if table is None:
+        raise Http404
+    return exports.download(fmt, f'{prefix}-{table.name}', table.headers, table.rows)
