@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from oversight.register.models import Category
 from oversight.surveys.answers import AWARE, MANUFACTURERS, OPERATES, answer_key
+from oversight.surveys.concerns import ConcernResolver, LineVerdict
 
 CATEGORIES = tuple(Category.values)
 CATEGORY_LABELS = dict(Category.choices)
@@ -36,14 +37,6 @@ class Basis(StrEnum):
 
     PUBLISHED = 'published'  # the returns as the bodies gave them: no correction applied
     CORRECTED = 'corrected'  # with the corrections flagged for publication as an Update applied
-
-
-@dataclass(frozen=True)
-class LineVerdict:
-    """What the reference data says of one (manufacturer, brand) pair."""
-
-    maker_of_concern: str | None  # canonical name as findings print it; None when of no concern
-    known: bool  # False when the maker cannot be resolved at all
 
 
 @dataclass
@@ -235,38 +228,8 @@ class Findings:
 
 
 def judge_for(concern_list, on: datetime.date) -> Callable[[str, str], LineVerdict]:
-    """The line judge for a concern list as it stood on `on` (five queries, then lookups).
-
-    A line is of concern when its declared maker (or the brand's owner) or its real maker, through
-    sub-brands and relabels, is covered by the list, affiliates included when the list says so. It
-    is named by the declared maker when the list designates that maker itself (a Honeywell line is
-    Honeywell), otherwise by the real maker (a Lorex line is Dahua, an EZVIZ line Hikvision).
-    """
-    from oversight.vendors.concerns import ConcernIndex
-    from oversight.vendors.resolution import NameIndex
-
-    names = NameIndex.from_db()
-    concerns = ConcernIndex.from_db(on)
-    slug = concern_list if isinstance(concern_list, str) else concern_list.slug
-    covered = concerns.makers_of_concern(slug)
-    designated = {
-        maker
-        for maker in covered
-        if any(d.concern_list == slug and d.through is None for d in concerns.designations(maker))
-    }
-
-    def judge(manufacturer: str, brand: str) -> LineVerdict:
-        resolution = names.resolve(manufacturer, brand)
-        declared, made_by = resolution.manufacturer, resolution.made_by
-        if declared in designated:
-            return LineVerdict(declared, True)
-        if made_by in covered:
-            return LineVerdict(made_by, True)
-        if declared in covered:
-            return LineVerdict(declared, True)
-        return LineVerdict(None, resolution.known)
-
-    return judge
+    """The line judge for a concern list as it stood on `on`: the surveys app's one rule (surveys.concerns)."""
+    return ConcernResolver(concern_list, on=on).verdict
 
 
 def responses_of(campaign) -> Responses:

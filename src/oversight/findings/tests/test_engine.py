@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from oversight.findings.engine import Basis, LineVerdict, campaign_findings, count
+from oversight.findings.engine import Basis, campaign_findings, count
+from oversight.surveys.concerns import LineVerdict
 
 from .conftest import CATEGORY_CODES, LONDON, correct_body_worn_video
 
