@@ -5,3 +5,5 @@ class DiscoveryConfig(AppConfig):
     name = 'oversight.discovery'
     label = 'discovery'
     verbose_name = 'Network discovery'
+    navigation = [('Discovery', 'discovery:scan_list')]
+    navigation_order = 40

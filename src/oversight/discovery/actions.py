@@ -1,0 +1,292 @@
+"""Every write of the discovery app: scan tokens, uploaded scans, reconciliation, and accepting a device.
+
+Each action runs in one transaction with its audit rows. An upload's devices are part of its scan:
+the scan's audit row records the upload (file, counts), not one row per device. Accepting a device
+creates the equipment line through the register's own action, so the line has its history.
+"""
+
+import datetime
+import hashlib
+import ipaddress
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from oversight.core.audit import record_change, save_audited, snapshot
+from oversight.core.models import ObjectChange
+from oversight.register import actions as register_actions
+from oversight.register.models import EquipmentLine
+
+from .identify import DeviceIdentifier
+from .models import DiscoveredDevice, Scan, ScanToken, UnseenLine
+from .nmap import NmapError, read_nmap
+from .reconcile import mismatches, reconcile
+from .results import read_lines
+
+TOKEN_PREFIX = 'ovs_'
+# One upload: a /16 of answering hosts is far beyond any camera network, and the body size is bounded too.
+MAX_HOSTS = 65_536
+
+
+@dataclass(frozen=True)
+class TokenActor:
+    """Who the audit names for an upload made with a scan token (there is no signed-in person)."""
+
+    username: str
+    pk: None = None
+
+
+def _require_editor(actor, organisation_id) -> None:
+    if actor is not None and not actor.can_edit_for(organisation_id):
+        raise PermissionDenied
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode('utf-8')).hexdigest()
+
+
+# Tokens
+
+
+@transaction.atomic
+def create_token(actor, organisation, name: str) -> tuple[ScanToken, str]:
+    """A new token and its secret, which is shown this once and never stored."""
+    _require_editor(actor, organisation.pk)
+    name = name.strip()
+    if not name:
+        raise ValidationError({'name': 'Name the token after what will use it, e.g. "Custody network agent".'})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ScanToken(
+        organisation=organisation, name=name[:100], prefix=secret[:12], digest=digest(secret), created_by=actor
+    )
+    save_audited(actor, token, f'Created scan token "{token.name}"')
+    return token, secret
+
+
+@transaction.atomic
+def revoke_token(actor, token: ScanToken) -> ScanToken:
+    _require_editor(actor, token.organisation_id)
+    token = ScanToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked is not None:
+        raise ValidationError(f'The token "{token.name}" was already revoked.')
+    token.revoked, token.revoked_by = timezone.now(), actor
+    return save_audited(actor, token, f'Revoked scan token "{token.name}"')
+
+
+def token_for(secret: str) -> ScanToken | None:
+    """The active token with this secret, or None. Its last use is noted (not audited: it is not a change)."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    token = ScanToken.objects.active().select_related('organisation').filter(digest=digest(secret)).first()
+    if token is not None:
+        ScanToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
+    return token
+
+
+# Scans
+
+
+@transaction.atomic
+def record_scan(
+    actor, organisation, content: bytes, *, source: str, filename: str = '', token: ScanToken | None = None
+) -> Scan:
+    """Store an upload (JSON lines from `oversight discover`, or nmap XML), identify and reconcile it.
+
+    All or nothing: a file with any unreadable line is refused whole, naming every line at fault.
+    """
+    if token is None:
+        _require_editor(actor, organisation.pk)
+    elif token.organisation_id != organisation.pk or token.revoked is not None:
+        raise PermissionDenied
+    meta, results = _read_upload(content)
+    if meta.organisation and meta.organisation != organisation.slug:
+        # A scan made for another body: the token (or the person) may not write to it, and this body
+        # must not receive it either.
+        raise PermissionDenied(f'This scan says it is for "{meta.organisation}", not {organisation}.')
+    identify = DeviceIdentifier()
+    times = sorted(r.scanned_at for r in results if r.scanned_at)
+    scan = Scan.objects.create(
+        organisation=organisation,
+        source=source,
+        tool=meta.tool[:200],
+        filename=filename[:255],
+        token=token,
+        uploaded_by=actor if getattr(actor, 'pk', None) else None,
+        started=_when(meta.started or (times[0] if times else '')),
+        finished=_when(meta.finished or (times[-1] if times else '')),
+        scope=meta.scope or _scope(r.address for r in results),
+    )
+    devices = []
+    for result in results:
+        if result.state != 'up':
+            continue
+        found = identify(result.observed)
+        observed = result.observed
+        devices.append(
+            DiscoveredDevice(
+                scan=scan,
+                address=result.address,
+                mac_address=observed.get('mac', ''),
+                manufacturer=observed.get('manufacturer', '')[:200],
+                model=observed.get('model', '')[:200],
+                firmware=observed.get('firmware', '')[:200],
+                serial_number=observed.get('serial_number', '')[:200],
+                observed=observed,
+                sources=result.sources,
+                probes=result.probes,
+                services=result.services,
+                errors=result.errors,
+                notes=result.notes,
+                maker=found['maker'] or '',
+                brand=found['brand'] or '',
+                confidence=found['confidence'],
+                concern=found['concern'],
+                designations=found['designations'],
+                evidence=found['evidence'] + ([f'Could not identify: {found["error"]}'] if found.get('error') else []),
+            )
+        )
+    DiscoveredDevice.objects.bulk_create(devices, batch_size=500)
+    scan.counts = {
+        'hosts': len(results),
+        'up': len(devices),
+        'errors': sum(1 for d in devices if d.errors),
+        'concern': sum(1 for d in devices if d.concern),
+    }
+    _reconcile(scan)
+    what = filename or ('the discovery agent' if token else 'an upload')
+    record_change(actor, scan, ObjectChange.Action.CREATE, None, _scan_state(scan), f'Uploaded from {what}')
+    return scan
+
+
+@transaction.atomic
+def reconcile_scan(actor, scan: Scan) -> Scan:
+    """Compare the scan with the register as it is now (after the register changed)."""
+    _require_editor(actor, scan.organisation_id)
+    scan = Scan.objects.select_for_update().get(pk=scan.pk)
+    before = _scan_state(scan)
+    _reconcile(scan)
+    record_change(actor, scan, ObjectChange.Action.UPDATE, before, _scan_state(scan), 'Compared with the register')
+    return scan
+
+
+@transaction.atomic
+def accept_device(actor, device: DiscoveredDevice, **fields) -> EquipmentLine:
+    """Add a discovered device to the body's register as a new line, and record that it is that line.
+
+    `fields` are the equipment line's (site, system, manufacturer_declared, model...). The line is
+    created by the register's own action (validation, identification, audit).
+    """
+    device = DiscoveredDevice.objects.select_for_update().select_related('scan__organisation').get(pk=device.pk)
+    scan = device.scan
+    _require_editor(actor, scan.organisation_id)
+    if device.line_id is not None:
+        raise ValidationError(f'The device at {device.address} already matches a line of the register.')
+    message = f'Accepted from network scan {scan.pk}: the device at {device.address}'
+    line = register_actions.create_line(actor, scan.organisation, message=message, **fields)
+    before = snapshot(device)
+    device.line, device.match, device.match_confidence = line, DiscoveredDevice.Match.ACCEPTED, 1.0
+    device.mismatches = mismatches(device, line)
+    device.save(update_fields=['line', 'match', 'match_confidence', 'mismatches'])
+    record_change(actor, device, ObjectChange.Action.UPDATE, before, snapshot(device), message)
+    _count(scan)
+    scan.save(update_fields=['counts'])
+    return line
+
+
+def suggested_line(device: DiscoveredDevice) -> dict:
+    """What the accept form starts from: the device's own identity, as a register line would declare it."""
+    return {
+        'manufacturer_declared': device.manufacturer or device.brand or device.maker,
+        'model': device.model,
+        'firmware': device.firmware,
+        'serial_number': device.serial_number,
+        'mac_address': device.mac_address,
+        'ip_address': device.address,
+        'quantity': 1,
+        # It answered a scan of the camera network, so it is connected to it.
+        'network': EquipmentLine.Network.CORE,
+    }
+
+
+def _reconcile(scan: Scan) -> None:
+    devices = list(scan.devices.select_related('line'))
+    lines = list(
+        EquipmentLine.objects.filter(organisation_id=scan.organisation_id).select_related(
+            'system', 'manufacturer', 'made_by'
+        )
+    )
+    accepted = {d: d.line for d in devices if d.match == DiscoveredDevice.Match.ACCEPTED and d.line_id}
+    outcome = reconcile(devices, lines, scan.scope, accepted)
+    for device in devices:
+        line, rule, confidence = outcome.matches.get(device, (None, '', None))
+        device.line, device.match, device.match_confidence = line, rule, confidence
+        device.mismatches = outcome.mismatches.get(device, [])
+    DiscoveredDevice.objects.bulk_update(devices, ['line', 'match', 'match_confidence', 'mismatches'], batch_size=500)
+    scan.unseen.all().delete()
+    UnseenLine.objects.bulk_create(
+        UnseenLine(scan=scan, line=line, expected=expected, seen=seen, reason=reason)
+        for line, expected, seen, reason in outcome.unseen
+    )
+    scan.reconciled = timezone.now()
+    _count(scan)
+    scan.save(update_fields=['counts', 'reconciled'])
+
+
+def _count(scan: Scan) -> None:
+    devices = scan.devices.all()
+    unseen = list(scan.unseen.values_list('expected', 'seen'))
+    scan.counts = {
+        **scan.counts,
+        'matched': devices.filter(line__isnull=False).count(),
+        'undeclared': devices.undeclared().count(),
+        'mismatched': devices.mismatched().count(),
+        'unseen': len(unseen),
+        'unseen_devices': sum(expected - seen for expected, seen in unseen),
+    }
+
+
+def _read_upload(content: bytes):
+    text = content.lstrip(b'\xef\xbb\xbf \t\r\n')
+    if text.startswith(b'<'):
+        try:
+            meta, results = read_nmap(content)
+        except NmapError as exc:
+            raise ValidationError({'file': str(exc)}) from exc
+        if not results:
+            raise ValidationError({'file': 'The nmap file lists no hosts.'})
+        if len(results) > MAX_HOSTS:
+            raise ValidationError({'file': f'The nmap file lists more than {MAX_HOSTS:,} hosts.'})
+        return meta, results
+    try:
+        decoded = content.decode('utf-8-sig')
+    except UnicodeDecodeError as exc:
+        raise ValidationError({'file': 'The file is neither UTF-8 JSON lines nor nmap XML.'}) from exc
+    meta, results, problems = read_lines(decoded, max_hosts=MAX_HOSTS)
+    if problems:
+        raise ValidationError({'file': problems})
+    return meta, results
+
+
+def _scope(addresses) -> list[str]:
+    by_version: dict[int, list] = {}
+    for address in addresses:
+        ip = ipaddress.ip_address(address)
+        by_version.setdefault(ip.version, []).append(ipaddress.ip_network(ip))
+    return [str(n) for version in sorted(by_version) for n in ipaddress.collapse_addresses(by_version[version])]
+
+
+def _when(text: str):
+    if not text:
+        return None
+    value = parse_datetime(text)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def _scan_state(scan: Scan) -> dict:
+    return {'source': scan.source, 'filename': scan.filename, 'tool': scan.tool, 'counts': scan.counts}

@@ -1,0 +1,47 @@
+import django_filters
+
+from oversight.core.forms import govuk_widgets
+
+from .models import DiscoveredDevice, Scan
+
+
+class ScanFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Scan
+        fields = ['source']
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_widgets(self.form)
+
+
+class DeviceFilterSet(django_filters.FilterSet):
+    """The devices of one scan: by who made them, whether the register has them, and trouble."""
+
+    STATES = (
+        ('undeclared', 'Not in the register'),
+        ('matched', 'In the register'),
+        ('mismatched', 'Contradicts the register'),
+        ('errors', 'Answered with errors'),
+        ('concern', 'Made by a maker of concern'),
+    )
+
+    maker = django_filters.CharFilter(lookup_expr='iexact', label='Made by')
+    state = django_filters.ChoiceFilter(choices=STATES, method='filter_state', label='Show')
+
+    class Meta:
+        model = DiscoveredDevice
+        fields = ['maker', 'state']
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_widgets(self.form)
+
+    def filter_state(self, queryset, name, value):
+        return {
+            'undeclared': queryset.undeclared,
+            'matched': lambda: queryset.filter(line__isnull=False),
+            'mismatched': queryset.mismatched,
+            'errors': queryset.with_errors,
+            'concern': queryset.of_concern,
+        }[value]()

@@ -1,0 +1,38 @@
+from django import forms
+
+from oversight.core.forms import govuk_widgets
+from oversight.register.forms import EquipmentLineForm, UploadForm
+from oversight.register.models import EquipmentLine
+
+CAPABILITIES = ('video', 'audio', 'thermal', 'night_vision')
+
+
+class ScanFileForm(UploadForm):
+    """The register's upload form (size bound and all), for scan results."""
+
+    file = forms.FileField(
+        label='Scan results',
+        help_text='The JSON lines `oversight discover` writes, or nmap XML (nmap -sV -oX).',
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, help_text='What will use it, e.g. "Custody network agent" or "Security team laptop".'
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_widgets(self)
+
+
+class AcceptDeviceForm(EquipmentLineForm):
+    """A new register line for a discovered device: its identity as found, and where it belongs."""
+
+    class Meta(EquipmentLineForm.Meta):
+        # What a scan can tell, and where the line belongs; dates and capabilities are for the line's own page.
+        fields = [
+            'site',
+            'system',
+            *(f for f in EquipmentLine.DECLARED_FIELDS if f not in ('installed_on', 'next_upgrade', *CAPABILITIES)),
+        ]

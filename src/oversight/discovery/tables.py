@@ -1,0 +1,98 @@
+import django_tables2 as tables
+from django.template.loader import render_to_string
+
+from .models import DiscoveredDevice, Scan, UnseenLine
+
+
+class CountColumn(tables.Column):
+    def __init__(self, verbose_name, **kwargs):
+        super().__init__(verbose_name=verbose_name, attrs={'td': {'class': 'govuk-table__cell--numeric'}}, **kwargs)
+
+
+class CountsColumn(CountColumn):
+    """One of a scan's stored counts."""
+
+    empty_values = ()
+
+    def __init__(self, key, verbose_name):
+        super().__init__(verbose_name, orderable=False)
+        self.key = key
+
+    def render(self, record):
+        return record.counts.get(self.key, 0)
+
+
+class ScanTable(tables.Table):
+    uploaded = tables.DateTimeColumn(format='j M Y H:i', linkify=True, verbose_name='Uploaded')
+    source = tables.Column(verbose_name='From')
+    up = CountsColumn('up', 'Devices')
+    undeclared = CountsColumn('undeclared', 'Not in the register')
+    unseen = CountsColumn('unseen', 'Register lines unseen')
+    mismatched = CountsColumn('mismatched', 'Mismatches')
+    errors = CountsColumn('errors', 'Hosts with errors')
+
+    class Meta:
+        model = Scan
+        fields = ('organisation', 'uploaded', 'source', 'tool')
+        empty_text = 'No scans yet: upload one, or send one from the discovery agent.'
+
+
+class MakerColumn(tables.Column):
+    """Who made the device, as identified, marked when a concern list names the maker."""
+
+    empty_values = ()
+
+    def render(self, record):
+        return render_to_string('discovery/maker.html', {'device': record})
+
+
+class DeviceTable(tables.Table):
+    address = tables.Column(linkify=True, order_by=('address',))
+    reported = tables.Column(
+        accessor='manufacturer', verbose_name='Reports itself as', empty_values=(), orderable=False
+    )
+    maker = MakerColumn(verbose_name='Made by', order_by=('maker',))
+    line = tables.Column(linkify=True, verbose_name='Register line')
+    match = tables.Column(verbose_name='Matched by')
+    problems = tables.Column(accessor='errors', verbose_name='Errors', orderable=False)
+
+    class Meta:
+        model = DiscoveredDevice
+        fields = ('address', 'mac_address')
+        sequence = ('address', 'reported', 'maker', 'mac_address', 'line', 'match', 'problems')
+        empty_text = 'None.'
+
+    def render_reported(self, record):
+        return ' '.join(x for x in (record.manufacturer, record.model) if x) or '—'
+
+    def render_problems(self, value):
+        return '; '.join(f'{e["probe"]}: {e["message"]}' for e in value[:3]) + (' …' if len(value) > 3 else '')
+
+
+class MismatchTable(tables.Table):
+    address = tables.Column(linkify=True)
+    line = tables.Column(linkify=True, verbose_name='Register line')
+    mismatches = tables.TemplateColumn(
+        template_name='discovery/mismatches_cell.html', verbose_name='What differs', orderable=False
+    )
+    evidence = tables.TemplateColumn(
+        template_name='discovery/evidence_cell.html', verbose_name='The evidence', orderable=False
+    )
+
+    class Meta:
+        model = DiscoveredDevice
+        fields = ('address', 'line')
+        empty_text = 'No device contradicts its register line.'
+
+
+class UnseenTable(tables.Table):
+    line = tables.Column(linkify=True, verbose_name='Register line')
+    site = tables.Column(accessor='line__site', linkify=True)
+    address = tables.Column(accessor='line__ip_address', verbose_name='Address', default='—')
+    seen = tables.TemplateColumn('{{ record.seen }} of {{ record.expected }}', verbose_name='Seen', orderable=False)
+    reason = tables.Column(verbose_name='Expected because', orderable=False)
+
+    class Meta:
+        model = UnseenLine
+        fields = ('line',)
+        empty_text = 'Every line the scan should have seen was seen.'

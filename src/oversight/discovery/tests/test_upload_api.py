@@ -1,0 +1,123 @@
+"""The agent's upload endpoint: the body's scan token, nothing else, and bounded."""
+
+import json
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from oversight.core.models import ObjectChange
+from oversight.discovery import actions
+from oversight.discovery.models import Scan, ScanToken
+
+URL = reverse('discovery:upload_api')
+
+
+def result(address, **observed):
+    return json.dumps({'schema': 1, 'address': address, 'state': 'up', 'observed': observed})
+
+
+BODY = '\n'.join(
+    [
+        json.dumps({'scan': {'scope': ['10.20.0.0/24'], 'tool': 'oversight discover'}}),
+        result('10.20.0.5', manufacturer='HIKVISION', model='DS-2CD2143G2-I', firmware='V5.7.3 build 220112'),
+        result('10.20.0.6', manufacturer='Honeywell', firmware='2.420.Honeywell 00.0.R, build: 2014-03-26'),
+    ]
+).encode()
+
+
+def post(body=BODY, token=None, client=None, **headers):
+    client = client or Client(enforce_csrf_checks=True)
+    if token is not None:
+        headers['HTTP_AUTHORIZATION'] = f'Bearer {token}'
+    return client.post(URL, body, content_type='application/x-ndjson', **headers)
+
+
+@pytest.fixture
+def token_a(editor_a, body_a):
+    return actions.create_token(editor_a, body_a, 'Agent A')[1]
+
+
+@pytest.fixture
+def token_b(editor_b, body_b):
+    return actions.create_token(editor_b, body_b, 'Agent B')[1]
+
+
+def test_a_valid_token_uploads_a_scan_for_its_own_body(token_a, body_a):
+    response = post(token=token_a)  # no CSRF token: the endpoint authenticates by scan token alone
+    assert response.status_code == 201, response.content
+    answer = response.json()
+    scan = Scan.objects.get(pk=answer['scan'])
+    assert scan.organisation == body_a and scan.source == Scan.Source.AGENT
+    assert answer['counts']['up'] == 2 and answer['url'].endswith(scan.get_absolute_url())
+    assert set(scan.devices.values_list('maker', flat=True)) == {'Hikvision', 'Dahua'}
+    change = ObjectChange.objects.for_object(scan).get()
+    assert change.user is None and change.user_name == 'scan token "Agent A"'
+    assert ScanToken.objects.get(name='Agent A').last_used is not None
+
+
+@pytest.mark.parametrize('authorization', [None, 'Bearer', 'Bearer ovs_wrong', 'Basic dXNlcjpwdw==', 'ovs_x'])
+def test_missing_or_wrong_tokens_are_refused(db, authorization, token_a):
+    headers = {'HTTP_AUTHORIZATION': authorization} if authorization else {}
+    response = post(**headers)
+    assert response.status_code == 401
+    assert response['WWW-Authenticate'].startswith('Bearer')
+    assert not Scan.objects.exists()
+
+
+def test_a_revoked_token_is_refused(token_a, editor_a):
+    actions.revoke_token(editor_a, ScanToken.objects.get(name='Agent A'))
+    assert post(token=token_a).status_code == 401
+
+
+def test_a_signed_in_session_is_not_a_token(client_for, editor_a):
+    # The endpoint never authenticates by session, so a page on another site cannot post as the editor.
+    assert post(client=client_for(editor_a)).status_code == 401
+
+
+def test_another_bodys_token_cannot_write_to_this_body(token_b, body_a, body_b):
+    scan_for_kent = BODY.replace(b'"tool"', b'"organisation": "kent-police", "tool"')
+    response = post(scan_for_kent, token=token_b)
+    assert response.status_code == 403
+    assert 'kent-police' in response.json()['error']
+    assert not Scan.objects.exists()
+    # Without a claim, the upload lands in the token's own body only.
+    assert post(token=token_b).status_code == 201
+    assert list(Scan.objects.values_list('organisation', flat=True)) == [body_b.pk]
+
+
+@override_settings(OVERSIGHT_MAX_UPLOAD_BYTES=1000)
+def test_uploads_are_size_bounded(token_a):
+    response = post(BODY + b'\n' + b' ' * 1000, token=token_a)
+    assert response.status_code == 413
+    assert 'larger than 1,000 bytes' in response.json()['error']
+    assert not Scan.objects.exists()
+
+
+def test_bad_lines_are_refused_whole_with_their_numbers(token_a):
+    body = (
+        BODY
+        + b'\n'
+        + result('10.20.0.300').encode()
+        + b'\n{"address": "10.20.0.7", "observed": {"mac": "zz"}}\nnot json'
+    )
+    response = post(body, token=token_a)
+    assert response.status_code == 400
+    errors = response.json()['errors']
+    assert any(e.startswith('line 4: "address"') for e in errors)
+    assert any(e.startswith('line 5: "observed.mac"') for e in errors)
+    assert any(e.startswith('line 6: not JSON') for e in errors)
+    assert not Scan.objects.exists()
+
+
+def test_only_post_is_accepted(db):
+    assert Client().get(URL).status_code == 405
+
+
+def test_tokens_are_stored_as_digests_and_shown_once(editor_a, body_a):
+    token, secret = actions.create_token(editor_a, body_a, 'Laptop')
+    assert secret.startswith('ovs_') and len(secret) > 40
+    stored = ScanToken.objects.get(pk=token.pk)
+    assert secret not in (stored.digest, stored.prefix) and stored.digest == actions.digest(secret)
+    assert secret.startswith(stored.prefix)
+    assert secret not in json.dumps(ObjectChange.objects.for_object(stored).get().after)

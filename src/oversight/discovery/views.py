@@ -1,0 +1,271 @@
+"""The Discovery pages and the agent's upload endpoint. Thin: scope from `for_user()`, writes through `actions`.
+
+Viewers read their body's scans; editors upload, compare again, accept devices and manage scan
+tokens; another body's scan or device is a 404. The upload endpoint authenticates by scan token
+only (never by session), so it is exempt from CSRF: a browser cannot send the token for a site.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import TemplateView, View
+from django_tables2 import RequestConfig
+
+from oversight.core.querysets import sees_everything
+from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.register.models import EquipmentLine
+
+from . import actions
+from .filtersets import DeviceFilterSet, ScanFilterSet
+from .forms import AcceptDeviceForm, ScanFileForm, TokenForm
+from .models import DiscoveredDevice, Scan, ScanToken
+from .results import LABELS
+from .tables import DeviceTable, MismatchTable, ScanTable, UnseenTable
+
+
+def can_edit(user, organisation_id) -> bool:
+    return user.is_authenticated and user.can_edit_for(organisation_id)
+
+
+class EditorMixin(LoginRequiredMixin):
+    """Pages only a body's editors may open (uploads, tokens)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require(can_edit(request.user, request.user.organisation_id))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScanListView(ObjectListView):
+    model = Scan
+    table_class = ScanTable
+    filterset_class = ScanFilterSet
+    template_name = 'discovery/scan_list.html'
+    export_name = 'scans'
+    title = 'Network discovery'
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('organisation')
+
+    def get_table_kwargs(self):
+        return {} if sees_everything(self.request.user) else {'exclude': ('organisation',)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['can_edit'] = can_edit(self.request.user, self.request.user.organisation_id)
+        return context
+
+
+class ScanDetailView(ObjectDetailView):
+    model = Scan
+    template_name = 'discovery/scan_detail.html'
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('organisation', 'uploaded_by', 'token')
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scan = self.object
+        devices = DiscoveredDevice.objects.for_user(self.request.user).filter(scan=scan).select_related('line')
+        filterset = DeviceFilterSet(self.request.GET or None, queryset=devices, prefix='devices')
+        config = RequestConfig(self.request, paginate={'per_page': 25})
+        context.update(
+            can_edit=can_edit(self.request.user, scan.organisation_id),
+            mismatched=config.configure(MismatchTable(devices.mismatched(), prefix='mismatched-')),
+            undeclared=config.configure(
+                DeviceTable(devices.undeclared(), prefix='undeclared-', exclude=('line', 'match'))
+            ),
+            unseen=config.configure(UnseenTable(scan.unseen.select_related('line__site'), prefix='unseen-')),
+            devices=config.configure(DeviceTable(filterset.qs, prefix='all-')),
+            filter=filterset,
+        )
+        return context
+
+
+class DeviceDetailView(ObjectDetailView):
+    model = DiscoveredDevice
+    template_name = 'discovery/device_detail.html'
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('scan__organisation', 'line__site', 'line__made_by')
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        device = self.object
+        context['can_accept'] = device.line_id is None and can_edit(self.request.user, device.scan.organisation_id)
+        context['observed'] = [
+            (LABELS.get(name, name), value, device.sources.get(name, '')) for name, value in device.observed.items()
+        ]
+        return context
+
+
+class ScanUploadView(EditorMixin, ActionFormView):
+    form_class = ScanFileForm
+    template_name = 'discovery/scan_upload.html'
+
+    def run_action(self, form):
+        upload = form.cleaned_data['file']
+        scan = actions.record_scan(
+            self.request.user,
+            self.request.user.organisation,
+            upload.read(),
+            source=Scan.Source.FILE,
+            filename=upload.name,
+        )
+        messages.success(self.request, f'Uploaded {upload.name}: {scan.counts.get("up", 0)} devices.')
+        return scan
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['title'] = 'Upload scan results'
+        return context
+
+
+class ReconcileView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        scan = get_scoped_or_404(Scan, request.user, pk=pk)
+        require(can_edit(request.user, scan.organisation_id))
+        actions.reconcile_scan(request.user, scan)
+        messages.success(request, 'Compared with the register as it is now.')
+        return HttpResponseRedirect(scan.get_absolute_url())
+
+
+class AcceptDeviceView(ActionFormView):
+    """One step from a device on the network to a line in the register, with its history."""
+
+    form_class = AcceptDeviceForm
+    template_name = 'discovery/accept.html'
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.device = get_scoped_or_404(DiscoveredDevice, request.user, pk=kwargs['pk'])
+            require(can_edit(request.user, self.device.scan.organisation_id))
+            if self.device.line_id is not None:
+                messages.info(request, 'This device already matches a line of the register.')
+                return HttpResponseRedirect(self.device.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs['user'] = self.request.user
+        kwargs['instance'] = EquipmentLine(organisation=self.device.scan.organisation)
+        return kwargs
+
+    def get_initial(self):
+        return actions.suggested_line(self.device)
+
+    def run_action(self, form):
+        line = actions.accept_device(self.request.user, self.device, **form.model_values())
+        messages.success(self.request, f'Added to the register: {line}.')
+        return line
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['device'] = self.device
+        context['title'] = f'Add the device at {self.device.address} to the register'
+        return context
+
+
+# Scan tokens
+
+
+class TokenListView(EditorMixin, TemplateView):
+    template_name = 'discovery/token_list.html'
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['title'] = 'Scan tokens'
+        context['tokens'] = ScanToken.objects.for_user(self.request.user).select_related('created_by', 'revoked_by')
+        context['upload_url'] = self.request.build_absolute_uri(reverse('discovery:upload_api'))
+        return context
+
+
+class TokenCreateView(EditorMixin, ActionFormView):
+    form_class = TokenForm
+    template_name = 'core/object_form.html'
+
+    def run_action(self, form):
+        return actions.create_token(self.request.user, self.request.user.organisation, form.cleaned_data['name'])
+
+    def form_valid(self, form):
+        try:
+            token, secret = self.run_action(form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        # Shown once, on this response only: the secret is not stored and the page is not cached.
+        response = render(
+            self.request,
+            'discovery/token_created.html',
+            {
+                'title': 'Scan token created',
+                'token': token,
+                'secret': secret,
+                'upload_url': self.request.build_absolute_uri(reverse('discovery:upload_api')),
+            },
+        )
+        response['Cache-Control'] = 'no-store'
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title='Create a scan token', submit_label='Create token')
+        return context
+
+
+class TokenRevokeView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        token = get_scoped_or_404(ScanToken, request.user, pk=pk)
+        require(can_edit(request.user, token.organisation_id))
+        try:
+            actions.revoke_token(request.user, token)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f'Revoked {token.name}: uploads with it are refused from now on.')
+        return HttpResponseRedirect(reverse('discovery:token_list'))
+
+
+# The agent's upload endpoint
+
+
+@csrf_exempt
+def upload_api(request):
+    """POST JSON lines (or nmap XML) with `Authorization: Bearer <scan token>`; 201 with the scan's counts."""
+    if request.method != 'POST':
+        return JsonResponse({'error': 'POST the results of `oversight discover` here.'}, status=405)
+    scheme, _, secret = request.headers.get('Authorization', '').partition(' ')
+    token = actions.token_for(secret.strip()) if scheme.lower() == 'bearer' and secret.strip() else None
+    if token is None:
+        response = JsonResponse({'error': 'A valid scan token is needed (Authorization: Bearer <token>).'}, status=401)
+        response['WWW-Authenticate'] = 'Bearer realm="oversight", error="invalid_token"'
+        return response
+    limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
+    declared = request.META.get('CONTENT_LENGTH') or '0'
+    if not declared.isdigit() or int(declared) > limit:
+        return _too_large(limit)
+    content = request.read(limit + 1)
+    if len(content) > limit:
+        return _too_large(limit)
+    actor = actions.TokenActor(f'scan token "{token.name}"')
+    try:
+        scan = actions.record_scan(actor, token.organisation, content, source=Scan.Source.AGENT, token=token)
+    except ValidationError as exc:
+        return JsonResponse({'errors': exc.messages}, status=400)
+    except PermissionDenied as exc:
+        return JsonResponse({'error': str(exc) or 'This token may not upload that scan.'}, status=403)
+    return JsonResponse(
+        {'scan': scan.pk, 'url': request.build_absolute_uri(scan.get_absolute_url()), 'counts': scan.counts},
+        status=201,
+    )
+
+
+def _too_large(limit: int) -> JsonResponse:
+    return JsonResponse(
+        {'error': f'The upload is larger than {limit:,} bytes: scan smaller ranges and upload each.'}, status=413
+    )
