@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_PREFIXES = ('=', '+', '-', '@', '\t', '\r')
 XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -43,10 +44,16 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = 'E
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(list(headers))
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append([_xlsx_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cell(value):
+    """A safe cell without the control characters XLSX cannot hold (pasted text carries them)."""
+    cell = safe_cell(value)
+    return ILLEGAL_CHARACTERS_RE.sub('', cell) if isinstance(cell, str) else cell
 
 
 def download(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:

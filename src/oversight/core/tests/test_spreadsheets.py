@@ -88,3 +88,8 @@ def test_workbook_with_xml_entities_is_refused():
             target.writestr(item, data)
     with pytest.raises(SpreadsheetError, match='cannot be read safely'):
         read_upload('bomb.xlsx', crafted.getvalue())
+
+
+def test_control_characters_people_paste_do_not_break_an_xlsx_export():
+    data = xlsx_bytes(['site'], [['KENT\x08MARK\x1b Pasted']])
+    assert read_upload('sites.xlsx', data).rows == [(2, {'site': 'KENTMARK Pasted'})]
