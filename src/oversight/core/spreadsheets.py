@@ -79,7 +79,25 @@ def read_csv_bytes(data: bytes) -> Sheet:
     return _sheet(rows[0], rows[1:], first_row_number=2)
 
 
+# A workbook is a zip: a small upload can unpack to gigabytes (a "zip bomb"), so the unpacked size is
+# checked from the zip's directory before anything is decompressed.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise SpreadsheetError('The file is not an Excel workbook (.xlsx).') from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SpreadsheetError(
+            f'The workbook unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED_BYTES:,} bytes.'
+        )
+
+
 def read_xlsx_bytes(data: bytes) -> Sheet:
+    _check_unpacked_size(data)
     # Read-only workbooks parse sheets lazily, so parsing errors surface while iterating rows.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -93,3 +93,16 @@ def test_workbook_with_xml_entities_is_refused():
 def test_control_characters_people_paste_do_not_break_an_xlsx_export():
     data = xlsx_bytes(['site'], [['KENT\x08MARK\x1b Pasted']])
     assert read_upload('sites.xlsx', data).rows == [(2, {'site': 'KENTMARK Pasted'})]
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_unpacked(monkeypatch):
+    from oversight.core import spreadsheets
+
+    workbook = Workbook()
+    workbook.active.append(['site'])
+    workbook.active.append(['x' * 5000])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    monkeypatch.setattr(spreadsheets, 'MAX_UNPACKED_BYTES', 4000)
+    with pytest.raises(SpreadsheetError, match='unpacks to'):
+        read_upload('bomb.xlsx', buffer.getvalue())
