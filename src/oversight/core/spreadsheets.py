@@ -8,6 +8,7 @@ import csv
 import datetime
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from defusedxml import DefusedXmlException
@@ -109,7 +110,18 @@ def read_xlsx_bytes(data: bytes) -> Sheet:
             return _sheet(header, rows, first_row_number=2)
         finally:
             workbook.close()
-    except (DefusedXmlException, zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError) as exc:
+    # A damaged archive surfaces as any of zlib's, zipfile's or the parser's errors.
+    except (
+        DefusedXmlException,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        KeyError,
+        ValueError,
+        OSError,
+        IndexError,
+    ) as exc:
         refused = _defused_cause(exc)
         if refused is not None:
             raise SpreadsheetError(f'The workbook cannot be read safely: {type(refused).__name__}.') from exc

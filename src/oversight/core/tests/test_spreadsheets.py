@@ -106,3 +106,22 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_unpacked(mo
     monkeypatch.setattr(spreadsheets, 'MAX_UNPACKED_BYTES', 4000)
     with pytest.raises(SpreadsheetError, match='unpacks to'):
         read_upload('bomb.xlsx', buffer.getvalue())
+
+
+def test_a_workbook_with_a_damaged_sheet_is_refused_not_crashed():
+    import zipfile
+
+    workbook = Workbook()
+    workbook.active.append(['site'])
+    workbook.active.append(['Dover'])
+    clean = io.BytesIO()
+    workbook.save(clean)
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(clean) as source, zipfile.ZipFile(damaged, 'w', zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item.filename, source.read(item))
+    data = bytearray(damaged.getvalue())
+    start = data.find(b'xl/worksheets/sheet1.xml') + 40
+    data[start : start + 30] = b'\xff' * 30  # corrupt the compressed sheet
+    with pytest.raises(SpreadsheetError):
+        read_upload('damaged.xlsx', bytes(data))
