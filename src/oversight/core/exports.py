@@ -1,8 +1,9 @@
 """CSV and XLSX writing shared by every export, with spreadsheet formula injection neutralised.
 
 A cell that begins with =, +, -, @ (or a tab or carriage return) would be run as a formula by
-spreadsheet programs; such text is prefixed with an apostrophe. Numbers are written as numbers,
-so a negative quantity stays a number and is not mangled.
+spreadsheet programs; such text is prefixed with an apostrophe, which the readers take off again.
+Numbers are written as numbers, so a negative quantity stays a number and is not mangled. Control
+characters other than tab and line breaks are dropped: no worksheet can hold them.
 """
 
 import csv
@@ -24,15 +25,25 @@ def safe_cell(value):
         return 'yes' if value else 'no'
     if isinstance(value, int | float):
         return value
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    # Pasted text carries control characters a worksheet cannot hold (and a NUL makes a CSV look binary);
+    # they go before the formula check, so they cannot hide an "=" from it.
+    text = ILLEGAL_CHARACTERS_RE.sub('', str(value))
+    # Text that already begins with an apostrophe is escaped too, or it would lose it on re-import.
+    if text.startswith((*FORMULA_PREFIXES, "'")):
         return "'" + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """Undo safe_cell's apostrophe, so an export re-imports as exactly what was exported."""
+    if text[:1] == "'" and text[1:2] and text[1:2] in (*FORMULA_PREFIXES, "'"):
+        return text[1:]
     return text
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator='\n')
+    writer = csv.writer(buffer)  # RFC 4180 line ends: a lone \r in a cell then reads back as itself
     writer.writerow(headers)
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
@@ -44,16 +55,10 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = 'E
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(list(headers))
     for row in rows:
-        sheet.append([_xlsx_cell(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _xlsx_cell(value):
-    """A safe cell without the control characters XLSX cannot hold (pasted text carries them)."""
-    cell = safe_cell(value)
-    return ILLEGAL_CHARACTERS_RE.sub('', cell) if isinstance(cell, str) else cell
 
 
 def download(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:

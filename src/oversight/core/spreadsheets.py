@@ -15,7 +15,7 @@ from defusedxml import DefusedXmlException
 from django.conf import settings
 from openpyxl import load_workbook
 
-from .exports import FORMULA_PREFIXES
+from .exports import unescape_cell
 
 
 class SpreadsheetError(Exception):
@@ -38,11 +38,8 @@ def _text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value).strip()
-    # Undo the apostrophe our exports put before formula-like text, so exports re-import unchanged.
-    if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_PREFIXES:
-        return text[1:]
-    return text
+    # Before stripping: the character the apostrophe protects may be a tab or carriage return.
+    return unescape_cell(str(value)).strip()
 
 
 def _sheet(header_row, data_rows, first_row_number: int) -> Sheet:
@@ -72,7 +69,7 @@ def read_csv_bytes(data: bytes) -> Sheet:
     if '\x00' in text:
         raise SpreadsheetError('The file is not a CSV file (it contains binary data).')
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        rows = list(csv.reader(io.StringIO(text, newline='')))  # any line ends, as the csv module asks
     except csv.Error as exc:
         raise SpreadsheetError(f'The CSV file cannot be read: {exc}.') from exc
     if not rows:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from oversight.core.exports import FORMULA_PREFIXES
+from oversight.core.exports import unescape_cell
 from oversight.register.models import Category
 
 from .answers import AWARE, MANUFACTURERS, OPERATES, YES_NO_UNKNOWN, answer_key
@@ -65,13 +65,6 @@ class BodyReturn:
     # the first row giving each category's answers, for messages about rows that disagree with it
     category_rows: dict[str, int] = field(default_factory=dict)
     line_count: int = 0
-
-
-def _unescape(text: str) -> str:
-    """Undo the apostrophe exports put before formula-like text, so exports re-import unchanged."""
-    if text[:1] == "'" and text[1:2] in FORMULA_PREFIXES and text[1:2]:
-        return text[1:]
-    return text
 
 
 def parse_time(text: str) -> datetime.datetime:
@@ -156,7 +149,7 @@ def read_returns(
         )
         if body != last_body:
             last_body, entry, answers = body, None, None
-            name = _unescape(body.strip())
+            name = unescape_cell(body).strip()
             organisation_id = bodies.get(name)
             if organisation_id is not None:
                 if recipients is not None and organisation_id not in recipients:
@@ -195,7 +188,7 @@ def read_returns(
         if has_line:
             manufacturer, brand, model = manufacturer.strip(), brand.strip(), model.strip()
             if manufacturer[:1] == "'" or brand[:1] == "'" or model[:1] == "'":
-                manufacturer, brand, model = _unescape(manufacturer), _unescape(brand), _unescape(model)
+                manufacturer, brand, model = unescape_cell(manufacturer), unescape_cell(brand), unescape_cell(model)
             if len(manufacturer) > 200 or len(brand) > 100 or len(model) > 100:
                 for column, text in (('manufacturer', manufacturer), ('brand', brand), ('model', model)):
                     if len(text) > TEXT_LIMITS[column]:
@@ -269,7 +262,7 @@ def read_recipients(stream, bodies: dict[str, int]) -> list[int]:
     """Organisation ids from a recipients file: one exact name a line, or a CSV whose first column is the name."""
     problems, ids = [], {}
     for number, row in enumerate(read_rows(stream), start=1):
-        name = _unescape(row[0].strip()) if row else ''
+        name = unescape_cell(row[0]).strip() if row else ''
         if not name or (number == 1 and name.lower() in ('body', 'name', 'organisation')):
             continue
         organisation_id = bodies.get(name)

@@ -15,18 +15,26 @@ def test_formula_like_text_is_neutralised_but_numbers_are_not():
     assert safe_cell(-3) == -3
     assert safe_cell(True) == 'yes'
     assert safe_cell(None) == ''
+    assert safe_cell('\x00=1+1') == "'=1+1"  # a control character cannot hide a formula
 
 
 @pytest.mark.parametrize('fmt', ['csv', 'xlsx'])
 def test_exports_read_back_unchanged(fmt):
     headers = ['model', 'notes', 'quantity']
-    rows = [['=cmd|calc', 'a, b\nc', 4], ['DS-2CD2143G2-I', '', 12]]
+    rows = [
+        ['=cmd|calc', 'a, b\nc', 4],
+        ['DS-2CD2143G2-I', '', 12],
+        ["'=not a formula", 'x\ry', 1],
+        ['\x01=HYPERLINK("x")', '\tindented', 2],
+    ]
     data = csv_bytes(headers, rows) if fmt == 'csv' else xlsx_bytes(headers, rows)
     sheet = read_upload(f'register.{fmt}', data)
     assert sheet.headers == headers
     assert sheet.rows == [
         (2, {'model': '=cmd|calc', 'notes': 'a, b\nc', 'quantity': '4'}),
         (3, {'model': 'DS-2CD2143G2-I', 'notes': '', 'quantity': '12'}),
+        (4, {'model': "'=not a formula", 'notes': 'x\ry', 'quantity': '1'}),
+        (5, {'model': '=HYPERLINK("x")', 'notes': 'indented', 'quantity': '2'}),
     ]
 
 

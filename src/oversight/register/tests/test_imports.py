@@ -95,7 +95,7 @@ def test_headers_are_read_whatever_their_capitals_and_spacing(editor_a, body_a, 
 
 
 def test_values_beyond_the_last_column_are_an_error(editor_a, body_a, register_a):
-    data = sheet_bytes('csv', [row(**GOOD)]).replace(b'\n', b',stray\n').replace(b',stray\n', b'\n', 1)
+    data = sheet_bytes('csv', [row(**GOOD)]).replace(b'\r\n', b',stray\r\n').replace(b',stray\r\n', b'\r\n', 1)
     plan = read_batch(actions.upload_import(editor_a, body_a, 'equipment', 'r.csv', data))
     assert [(e.row, e.column) for e in plan.errors] == [(2, '')]
 
