@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     'rest_framework',
     'rest_framework.authtoken',
     'drf_spectacular',
+    'drf_spectacular_sidecar',
     'axes',
     'oversight.core',
     'oversight.accounts',
@@ -144,6 +145,13 @@ SPECTACULAR_SETTINGS = {
     'TITLE': 'Oversight API',
     'DESCRIPTION': 'Registers, survey returns, findings, identification and discovery uploads.',
     'VERSION': '1',
+    # Several models have a "kind" choice; name each enum after its model so the schema has no collisions.
+    'ENUM_NAME_OVERRIDES': {
+        'OrganisationKindEnum': 'oversight.organisations.models.Organisation.Kind',
+        'SiteKindEnum': 'oversight.register.models.Site.Kind',
+        'ImportKindEnum': 'oversight.register.models.ImportBatch.Kind',
+        'QuestionKindEnum': 'oversight.surveys.models.Question.Kind',
+    },
 }
 
 # Login throttling: five failures lock the username from that address for an hour.
@@ -151,6 +159,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [['username', 'ip_address']]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = 'accounts/locked_out.html'
 
 LOGGING = {
     'version': 1,

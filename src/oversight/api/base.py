@@ -1,0 +1,174 @@
+"""What every API endpoint shares: scoped querysets, who may write, errors from actions, bounded bodies.
+
+Endpoints are thin like the pages: every queryset starts from the model's `for_user()`, so another
+body's object is a 404; every write goes through the owning app's `actions`, whose ValidationError
+becomes a 400 naming the field (409 when the record changed meanwhile or is still in use).
+"""
+
+import contextlib
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+
+# Codes actions give refusals that are about the record's state rather than the request's content.
+CONFLICT_CODES = frozenset({'stale', 'protected'})
+MULTIPART_HEADROOM = 64 * 1024
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = 'The record changed since you read it.'
+    default_code = 'stale'
+
+
+class TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = 'too_large'
+
+
+@contextlib.contextmanager
+def action_errors():
+    """Run an action; its ValidationError becomes the API's 400 (by field) or 409 (stale or in use)."""
+    try:
+        yield
+    except IntegrityError as exc:
+        # A database constraint caught what a concurrent request made true after the action's checks.
+        raise Conflict('Another change conflicts with this one: read the record again.', code='conflict') from exc
+    except DjangoValidationError as exc:
+        if getattr(exc, 'code', None) in CONFLICT_CODES:
+            raise Conflict(detail=' '.join(exc.messages), code=exc.code) from exc
+        if hasattr(exc, 'error_dict'):
+            detail = {
+                ('non_field_errors' if field == NON_FIELD_ERRORS else field): messages
+                for field, messages in exc.message_dict.items()
+            }
+        else:
+            detail = {'non_field_errors': exc.messages}
+        raise exceptions.ValidationError(detail) from exc
+
+
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge(f'The upload is larger than {limit:,} bytes, the limit: nothing was saved.')
+
+
+def refuse_declared_excess(request, headroom: int = 0) -> int:
+    """The upload bound; a body declared larger than it is refused with a 413 before any of it is read."""
+    limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
+    declared = request.META.get('CONTENT_LENGTH') or '0'
+    if not declared.isdigit() or int(declared) > limit + headroom:
+        raise _too_large(limit)
+    return limit
+
+
+def refuse_oversize(size: int) -> None:
+    limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise _too_large(limit)
+
+
+class BytesParser(BaseParser):
+    """A raw body (a scan file, a CSV) as bytes, never more than the upload bound read into memory."""
+
+    media_type = 'application/octet-stream'
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = refuse_declared_excess(parser_context['request'])
+        content = stream.read(limit + 1) if stream is not None else b''
+        refuse_oversize(len(content))
+        return content
+
+
+def bytes_parser(*media_types: str) -> list[type[BytesParser]]:
+    """A BytesParser for each media type an endpoint takes its raw body as."""
+    return [type(f'BytesParser[{m}]', (BytesParser,), {'media_type': m}) for m in media_types]
+
+
+class BoundedJSONParser(JSONParser):
+    """JSON bodies within the upload bound: a larger one is refused before it is read."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        refuse_declared_excess(parser_context['request'])
+        return super().parse(stream, media_type, parser_context)
+
+
+class BoundedMultiPartParser(MultiPartParser):
+    """A form upload whose file is within the bound (the headroom is the form's own fields and boundaries)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        refuse_declared_excess(parser_context['request'], headroom=MULTIPART_HEADROOM)
+        return super().parse(stream, media_type, parser_context)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = 'page_size'
+    max_page_size = 500
+
+
+class ReadOrBodyEditor(permissions.BasePermission):
+    """Reads for every signed-in user (the queryset is already their scope); writes for their body's editors.
+
+    Regulator staff read every body's data but do not change a body's register or returns; viewers only read.
+    """
+
+    message = 'Only an editor of the body can change its data.'
+
+    def has_permission(self, request, view):
+        user = request.user
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(user.is_authenticated and user.can_edit_for(user.organisation_id))
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return request.user.can_edit_for(obj.organisation_id)
+
+
+class BodyEditors(permissions.BasePermission):
+    """Only the body's editors, even to read (imports in progress are an editor's working papers)."""
+
+    message = 'Only an editor of the body can do this.'
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user.is_authenticated and user.can_edit_for(user.organisation_id))
+
+    def has_object_permission(self, request, view, obj):
+        return request.user.can_edit_for(obj.organisation_id)
+
+
+# The token first, so a request without credentials is answered 401 naming the Token scheme.
+AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+
+
+class ApiMixin:
+    """What every API view shares: token or session authentication, writes for the body's editors only,
+    bounded JSON bodies, pages of 50, and (for a `model`) its rows as the user may see them."""
+
+    authentication_classes = AUTHENTICATION
+    permission_classes = [permissions.IsAuthenticated, ReadOrBodyEditor]
+    parser_classes = [BoundedJSONParser]
+    pagination_class = Pagination
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.for_user(self.request.user)
+
+
+class ReadOnlyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+def expected_version(request) -> int:
+    """The `version` a delete states it started from (?version=), required so nothing is deleted unseen."""
+    text = request.query_params.get('version', '')
+    if not text.isdigit():
+        raise exceptions.ValidationError({'version': 'Give the version you read (?version=N): it is required.'})
+    return int(text)

@@ -1,0 +1,176 @@
+"""Network discovery over the API: a body's scans and the devices they found, and uploading a scan.
+
+A discovery agent uploads with its body's scan token (`Authorization: Bearer ovs_...`, made on the
+Scan tokens page); that token can do nothing else. A body's editors may upload with their own
+credentials too. The upload is `discovery.actions.record_scan`: all or nothing, identified and
+compared with the register.
+"""
+
+from dataclasses import dataclass
+
+import django_filters
+from django.urls import reverse
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import authentication, exceptions, mixins, permissions, serializers, status, viewsets
+from rest_framework.response import Response
+
+from oversight.discovery import actions
+from oversight.discovery.filtersets import DeviceFilterSet, ScanFilterSet
+from oversight.discovery.models import DiscoveredDevice, Scan, ScanToken
+
+from .base import ApiMixin, ReadOrBodyEditor, action_errors, bytes_parser
+
+AGENT = Scan.Source.AGENT
+UPLOAD_TYPES = (
+    'application/x-ndjson',
+    'application/jsonl',
+    'application/json',
+    'application/xml',
+    'text/xml',
+    'text/plain',
+    'application/octet-stream',
+)
+
+
+@dataclass(frozen=True)
+class ScanAgent:
+    """Who a scan token authenticates: an agent that may upload its body's scans, and read nothing.
+
+    It belongs to no organisation and has no role, so every `for_user()` scope is empty for it.
+    """
+
+    token: ScanToken
+    pk: None = None
+    organisation_id: None = None
+    role: str = ''
+    is_active: bool = True
+    is_authenticated: bool = True
+    is_anonymous: bool = False
+    is_superuser: bool = False
+    is_regulator: bool = False
+
+    @property
+    def username(self) -> str:
+        return f'scan token "{self.token.name}"'
+
+    def can_edit_for(self, organisation_id) -> bool:
+        return False
+
+
+class ScanTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer <scan token>`; a revoked or unknown token is refused (401)."""
+
+    def authenticate(self, request):
+        scheme, _, secret = authentication.get_authorization_header(request).decode('latin-1').partition(' ')
+        if scheme.lower() != 'bearer':
+            return None
+        token = actions.token_for(secret.strip())
+        if token is None:
+            raise exceptions.AuthenticationFailed('The scan token is not valid: it is unknown or has been revoked.')
+        return ScanAgent(token), token
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="oversight"'
+
+
+class ScanTokenScheme(OpenApiAuthenticationExtension):
+    target_class = ScanTokenAuthentication
+    name = 'scanToken'
+
+    def get_security_definition(self, auto_schema):
+        return {'type': 'http', 'scheme': 'bearer', 'description': 'A scan token (ovs_...) from the Scan tokens page.'}
+
+
+class AgentUploadsOrBodyEditor(ReadOrBodyEditor):
+    """A scan token uploads its body's scans and may do nothing else; people as everywhere in the API."""
+
+    def has_permission(self, request, view):
+        if isinstance(request.auth, ScanToken):
+            return view.action == 'create'
+        return super().has_permission(request, view)
+
+
+class ScanSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name='api:scan-detail')
+    organisation = serializers.SlugRelatedField(slug_field='slug', read_only=True)
+    devices = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Scan
+        fields = ['url', 'id', 'organisation', 'source', 'tool', 'filename', 'uploaded', 'started', 'finished']
+        fields += ['scope', 'counts', 'reconciled', 'devices']
+
+    def get_devices(self, scan) -> str:
+        """The devices the scan found."""
+        return self.context['request'].build_absolute_uri(f'{reverse("api:discovereddevice-list")}?scan={scan.pk}')
+
+
+class DeviceSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name='api:discovereddevice-detail')
+    scan = serializers.HyperlinkedRelatedField(view_name='api:scan-detail', read_only=True)
+    line = serializers.HyperlinkedRelatedField(view_name='api:equipmentline-detail', read_only=True)
+
+    class Meta:
+        model = DiscoveredDevice
+        fields = ['url', 'id', 'scan', 'address', 'mac_address', 'manufacturer', 'model', 'firmware']
+        fields += ['serial_number', 'maker', 'brand', 'confidence', 'concern', 'designations', 'evidence']
+        fields += ['services', 'errors', 'line', 'match', 'match_confidence', 'mismatches']
+
+
+class ApiDeviceFilterSet(DeviceFilterSet):
+    """The device page's filters, and the scan they were found by."""
+
+    scan = django_filters.NumberFilter(field_name='scan')
+
+    class Meta(DeviceFilterSet.Meta):
+        fields = ['scan', 'maker', 'state']
+
+
+class DeviceViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    model = DiscoveredDevice
+    serializer_class = DeviceSerializer
+    filterset_class = ApiDeviceFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('scan')
+
+
+FILENAME = OpenApiParameter('filename', str, required=False, description='The name of the file, for the record.')
+
+
+class ScanViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """A body's network scans; upload one as the JSON lines of `oversight discover`, or nmap XML."""
+
+    model = Scan
+    serializer_class = ScanSerializer
+    filterset_class = ScanFilterSet
+    authentication_classes = [ScanTokenAuthentication, *ApiMixin.authentication_classes]
+    permission_classes = [permissions.IsAuthenticated, AgentUploadsOrBodyEditor]
+    parser_classes = bytes_parser(*UPLOAD_TYPES)
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('organisation')
+
+    @extend_schema(
+        request=dict.fromkeys(UPLOAD_TYPES, bytes),
+        responses={201: ScanSerializer},
+        parameters=[FILENAME],
+    )
+    def create(self, request, *args, **kwargs):
+        content = request.data if isinstance(request.data, bytes) else b''
+        token = request.auth if isinstance(request.auth, ScanToken) else None
+        if token is not None:
+            actor, organisation, source = actions.TokenActor(request.user.username), token.organisation, AGENT
+        else:
+            actor, organisation, source = request.user, request.user.organisation, Scan.Source.FILE
+        with action_errors():
+            scan = actions.record_scan(
+                actor,
+                organisation,
+                content,
+                source=source,
+                filename=request.query_params.get('filename', '')[:255],
+                token=token,
+            )
+        return Response(self.get_serializer(scan).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,122 @@
+"""Campaigns and returns over the API: scoped reads; drafts and submissions through the survey actions."""
+
+import pytest
+
+from oversight.surveys.models import Invitation, Return
+
+from .world import complete_answers
+
+
+def _open_invitation(world, body):
+    """The body's invitation, back to where it can be edited (the world's returns are already submitted)."""
+    Return.objects.filter(invitation=body.invitation).delete()
+    Invitation.objects.filter(pk=body.invitation.pk).update(status=Invitation.Status.NOT_STARTED)
+    return f'/api/invitations/{body.invitation.pk}/'
+
+
+def test_a_body_sees_open_campaigns_it_was_invited_to_and_never_a_draft(world, api):
+    slugs = {c['slug'] for c in api(world.a.viewer).get('/api/campaigns/').json()['results']}
+    assert slugs == {'police-survey', 'spring-survey'}
+    assert api(world.a.viewer).get('/api/campaigns/draft-survey/').status_code == 404
+    regulator = [c['slug'] for c in api(world.regulator).get('/api/campaigns/').json()['results']]
+    assert set(regulator) == {'police-survey', 'spring-survey', 'draft-survey'}
+
+
+def test_a_body_reads_only_its_own_return(world, api):
+    client = api(world.a.viewer)
+    rows = client.get('/api/returns/', {'campaign': 'police-survey'}).json()['results']
+    assert [row['id'] for row in rows] == [world.a.survey_return.pk]
+    assert rows[0]['status'] == 'accepted'
+    assert rows[0]['answers']['governance.sro_name'] == 'KENTMARK Deputy'
+    every = client.get('/api/returns/').json()['results']
+    assert {row['organisation'] for row in every} == {'kent-police'} and len(every) == 2
+    assert client.get(f'/api/returns/{world.b.survey_return.pk}/').status_code == 404
+    assert client.get(f'/api/invitations/{world.b.invitation.pk}/').status_code == 404
+
+
+def test_returns_filter_by_campaign_and_status(world, api):
+    client = api(world.regulator)
+    returned = client.get('/api/returns/', {'status': 'returned'}).json()['results']
+    assert [row['organisation'] for row in returned] == ['essex-police']
+    assert client.get('/api/returns/', {'campaign': 'draft-survey'}).json()['count'] == 0
+
+
+def test_the_questionnaire_gives_the_keys_answers_use(world, api):
+    body = api(world.a.viewer).get('/api/questionnaires/police-2022/').json()
+    keys = {q['key'] for section in body['sections'] for q in section['questions']}
+    assert {'external_cctv.operates', 'external_cctv.manufacturers', 'governance.sro_name'} <= keys
+
+
+def test_an_editor_saves_a_draft_then_submits(world, api):
+    url = _open_invitation(world, world.a)
+    client = api(world.a.editor)
+    draft = client.post(f'{url}draft/', {'answers': {'external_cctv.operates': 'yes'}, 'version': 0}, format='json')
+    assert draft.status_code == 200, draft.content
+    assert draft.json()['status'] == 'draft' and draft.json()['version'] == 1
+    answers = complete_answers('KENTMARK', 40, 30)
+    submitted = client.post(f'{url}submit/', {'answers': answers, 'version': 1}, format='json')
+    assert submitted.status_code == 200, submitted.content
+    assert submitted.json()['status'] == 'submitted'
+    assert Return.objects.get(invitation=world.a.invitation).submitted_at is not None
+
+
+def test_a_save_from_a_stale_copy_is_refused(world, api):
+    url = _open_invitation(world, world.a)
+    client = api(world.a.editor)
+    client.post(f'{url}draft/', {'answers': {'governance.sro_name': 'First'}, 'version': 0}, format='json')
+    stale = client.post(f'{url}draft/', {'answers': {'governance.sro_name': 'Second'}, 'version': 0}, format='json')
+    assert stale.status_code == 409
+    assert Return.objects.get(invitation=world.a.invitation).answers == {'governance.sro_name': 'First'}
+
+
+def test_an_incomplete_submission_lists_every_missing_answer(world, api):
+    url = _open_invitation(world, world.a)
+    response = api(world.a.editor).post(f'{url}submit/', {'answers': {}, 'version': 0}, format='json')
+    assert response.status_code == 400
+    assert len(response.json()) > 10
+    assert not Return.objects.filter(invitation=world.a.invitation).exists()
+
+
+@pytest.mark.parametrize(
+    'answers',
+    [
+        {'external_cctv.manufacturers': 'Hikvision'},
+        {'external_cctv.manufacturers': ['Hikvision']},
+        {'external_cctv.operates': {'yes': True}},
+    ],
+)
+def test_answers_of_the_wrong_shape_are_refused_by_key(world, api, answers):
+    url = _open_invitation(world, world.a)
+    response = api(world.a.editor).post(f'{url}draft/', {'answers': answers, 'version': 0}, format='json')
+    assert response.status_code == 400
+    assert set(response.json()['answers']) == set(answers)
+
+
+def test_a_submitted_return_cannot_be_saved_again(world, api):
+    url = f'/api/invitations/{world.a.invitation.pk}/'
+    version = world.a.survey_return.version
+    response = api(world.a.editor).post(f'{url}draft/', {'answers': {}, 'version': version}, format='json')
+    assert response.status_code == 400
+    assert 'it can change only if the regulator returns it' in response.json()['non_field_errors'][0]
+
+
+@pytest.mark.parametrize('who', ['viewer', 'regulator', 'other body'])
+def test_only_the_bodys_editors_save_its_return(world, api, who):
+    url = _open_invitation(world, world.a)
+    user = {'viewer': world.a.viewer, 'regulator': world.regulator, 'other body': world.b.editor}[who]
+    response = api(user).post(f'{url}draft/', {'answers': {}, 'version': 0}, format='json')
+    assert response.status_code == (404 if who == 'other body' else 403)
+    assert not Return.objects.filter(invitation=world.a.invitation).exists()
+
+
+def test_answering_a_query_is_the_pages_work_not_a_resubmission(world, api):
+    # B's return was returned with a query: it is resubmitted by answering the query, never around it.
+    url = f'/api/invitations/{world.b.invitation.pk}/'
+    response = api(world.b.editor).post(
+        f'{url}submit/',
+        {'answers': complete_answers('ESSEXMARK', 1, 1), 'version': world.b.survey_return.version},
+        format='json',
+    )
+    assert response.status_code == 400
+    assert 'answer the query' in response.json()['non_field_errors'][0]
+    assert Invitation.objects.get(pk=world.b.invitation.pk).status == Invitation.Status.RETURNED

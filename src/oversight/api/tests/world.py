@@ -1,0 +1,305 @@
+"""A world of two bodies for access-control tests: every kind of object each body owns, marked so a leak shows.
+
+Kent Police (body A) and Essex Police (body B) each get sites, systems, equipment lines, a pending
+import, a scan token and a scan, a group of their own, and a return to an open campaign (A's accepted
+and corrected, B's returned with a query); the regulator has a draft campaign no body may see. Every
+text a body owns carries its marker (KENTMARK, ESSEXMARK); device quantities are numbers found nowhere
+else, so a count or a total that includes another body's devices shows in a page as that number.
+Some texts start with =, +, - or @, so every export can be checked for formula injection.
+
+Everything is made through the apps' actions, as people would make it.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from oversight.accounts.models import User
+from oversight.discovery import actions as discovery_actions
+from oversight.discovery.models import Scan
+from oversight.discovery.results import HostResult, ScanMeta
+from oversight.findings import actions as findings_actions
+from oversight.organisations import actions as organisation_actions
+from oversight.organisations.models import Organisation, OrganisationGroup
+from oversight.register import actions as register_actions
+from oversight.register.models import Category, ImportBatch, Site
+from oversight.surveys import actions as survey_actions
+from oversight.surveys.models import Questionnaire
+from oversight.vendors.models import ConcernList
+
+FORMULA_PREFIXES = ('=', '+', '-', '@')
+# Quantities of B's lines, and the totals they make: none of these numbers may show in A's pages.
+B_QUANTITIES = (48611, 33599, 27131)
+A_QUANTITIES = (12, 5, 3)
+
+
+def _numbers(*values: int) -> set[str]:
+    """A number as pages print it: plain and with thousands separators."""
+    return {text for v in values for text in (str(v), f'{v:,}')}
+
+
+@dataclass
+class Body:
+    organisation: Organisation
+    marker: str
+    editor: User
+    viewer: User
+    sites: list = field(default_factory=list)
+    systems: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+    batch: ImportBatch | None = None
+    token: object = None
+    token_secret: str = ''
+    scan: Scan | None = None
+    group: OrganisationGroup | None = None
+    invitation: object = None
+    survey_return: object = None
+    # An invitation to a second open campaign, its return a draft: the return form is open to its editors.
+    draft_invitation: object = None
+
+    @property
+    def device(self):
+        return self.scan.devices.order_by('pk').first()
+
+    def owned_urls(self) -> set[str]:
+        """The pages of this body's own objects: another body's pages must never link to them."""
+        objects = [*self.sites, *self.systems, *self.lines, self.scan, self.device, self.survey_return]
+        urls = {obj.get_absolute_url() for obj in objects}
+        urls |= {f'/api/register/sites/{s.pk}/' for s in self.sites}
+        urls |= {f'/api/register/equipment/{line.pk}/' for line in self.lines}
+        urls |= {self.invitation.get_absolute_url(), self.batch.get_absolute_url(), self.group.get_absolute_url()}
+        return urls
+
+
+@dataclass
+class World:
+    regulator: User
+    a: Body
+    b: Body
+    campaign: object
+    draft_campaign: object
+    spring_campaign: object
+    report_version: object = None
+
+    def canaries_of(self, body: Body) -> set[str]:
+        """Strings that may appear only to this body's users and the regulator."""
+        strings = {body.marker, body.editor.username, body.viewer.username, body.organisation.name}
+        # Whole names too: a search for the marker shows the marker, but never another body's rows.
+        strings |= {o.name for o in [*body.sites, *body.systems, body.group]}
+        strings |= {text for line in body.lines for text in (line.model, line.serial_number) if text}
+        strings |= {body.organisation.slug + '/'} | body.owned_urls()
+        if body is self.b:
+            # A's quantities are small numbers that occur everywhere; B's are unique, and so are totals with them.
+            concern = B_QUANTITIES[0] + B_QUANTITIES[2]
+            strings |= _numbers(*B_QUANTITIES, sum(B_QUANTITIES), sum(B_QUANTITIES) + sum(A_QUANTITIES))
+            strings |= _numbers(concern, concern + A_QUANTITIES[0] + A_QUANTITIES[2])
+        return strings
+
+    @property
+    def hidden_from_bodies(self) -> set[str]:
+        """The regulator's draft campaign: no body sees it before it opens."""
+        return {'DRAFTMARK'}
+
+
+def _user(username: str, organisation, role: str) -> User:
+    return User.objects.create_user(username=username, password=f'pw-{username}', organisation=organisation, role=role)
+
+
+def _concern_list() -> ConcernList:
+    return ConcernList.objects.filter(slug='obscc-2022').first() or ConcernList.objects.create(
+        slug='obscc-2022',
+        name="Commissioner's 2022 police survey: manufacturers of concern",
+        authority='Biometrics and Surveillance Camera Commissioner',
+        instrument='Police survey 2022 findings',
+        jurisdiction='England and Wales',
+        date=datetime.date(2023, 2, 15),
+        source_url='https://www.gov.uk/government/publications/police-survey-2022-responses-and-key-findings',
+    )
+
+
+def complete_answers(marker: str, cameras: int, line_quantity: int) -> dict:
+    """Answers to the police questionnaire complete enough to submit, with the body's marks in them."""
+    answers = {f'{c}.operates': 'no' for c in Category.values}
+    answers.update(
+        {
+            'external_cctv.operates': 'yes',
+            'external_cctv.systems': f'={marker} town-centre CCTV',
+            'external_cctv.cameras': str(cameras),
+            'external_cctv.concern_equipment': 'yes',
+            'external_cctv.aware_of_concerns': 'yes',
+            'external_cctv.capabilities': ['video'],
+            'external_cctv.manufacturers': [
+                {'manufacturer': 'Hikvision', 'brand': '', 'model': f'@{marker}-DS', 'quantity': str(line_quantity)}
+            ],
+            'governance.sro_name': f'{marker} Chief',
+            'governance.sro_role': 'Assistant Chief Constable',
+            'governance.dpia': 'yes',
+            'governance.dpia_reviewed': '2022-03-01',
+            'governance.certification': 'none',
+            'governance.contact_point': 'no',
+        }
+    )
+    answers.update({f'governance.principle_{n}': 'compliant' for n in range(1, 13)})
+    return answers
+
+
+def _register(body: Body, quantities) -> None:
+    editor, marker, organisation = body.editor, body.marker, body.organisation
+    body.sites = [
+        register_actions.create_site(
+            editor,
+            organisation,
+            name=f'{marker} Custody Suite',
+            address=f'=HYPERLINK("http://example.invalid/{marker}")',
+            postcode='ZZ9 9ZZ',
+            kind=Site.Kind.CUSTODY,
+            sensitive=True,
+        ),
+        register_actions.create_site(editor, organisation, name=f'{marker} Roadside', address=f'+{marker} A2 verge'),
+    ]
+    body.systems = [
+        register_actions.create_system(
+            editor,
+            organisation,
+            name=f'{marker} Custody CCTV',
+            category=Category.INTERNAL_CCTV,
+            description=f'@{marker}',
+        ),
+        register_actions.create_system(editor, organisation, name=f'{marker} ANPR', category=Category.ANPR),
+    ]
+    site, roadside = body.sites
+    cctv, anpr = body.systems
+    body.lines = [
+        register_actions.create_line(
+            editor,
+            organisation,
+            site=site,
+            system=cctv,
+            manufacturer_declared='Hikvision',
+            model=f'-{marker}-DS-2CD',
+            serial_number=f'@{marker}-serial',
+            notes=f'={marker} notes',
+            quantity=quantities[0],
+        ),
+        register_actions.create_line(
+            editor,
+            organisation,
+            site=roadside,
+            system=anpr,
+            manufacturer_declared='Axis',
+            model=f'{marker}-Q1',
+            quantity=quantities[1],
+        ),
+        register_actions.create_line(
+            editor,
+            organisation,
+            site=site,
+            system=anpr,
+            manufacturer_declared='Dahua',
+            model=f'+{marker}-IPC',
+            quantity=quantities[2],
+        ),
+    ]
+    csv = f'name,address,postcode,kind,sensitive\n{marker} Depot,={marker} import,,other,no\n'.encode()
+    body.batch = register_actions.upload_import(
+        editor, organisation, ImportBatch.Kind.SITES, f'{marker}-sites.csv', csv
+    )
+
+
+def _discovery(body: Body) -> None:
+    body.token, body.token_secret = discovery_actions.create_token(
+        body.editor, body.organisation, f'{body.marker} agent'
+    )
+    meta = ScanMeta(tool=f'{body.marker} scanner', organisation=body.organisation.slug, scope=['10.9.8.0/29'])
+    host = HostResult(
+        address='10.9.8.2',
+        state='up',
+        observed={'manufacturer': f'{body.marker} Cam', 'model': f'={body.marker}-CAM', 'mac': 'C0:56:E3:4A:10:07'},
+        sources={'manufacturer': 'onvif', 'model': 'onvif', 'mac': 'onvif'},
+        probes={
+            'onvif': {'manufacturer': f'{body.marker} Cam', 'model': f'={body.marker}-CAM', 'mac': 'C0:56:E3:4A:10:07'}
+        },
+    )
+    content = '\n'.join([meta.to_json(), host.to_json()]).encode()
+    body.scan = discovery_actions.record_scan(
+        body.editor, body.organisation, content, source=Scan.Source.FILE, filename=f'{body.marker}-scan.jsonl'
+    )
+
+
+def _campaign(regulator, slug: str, title: str, recipients, *, open_now: bool):
+    now = timezone.now()
+    campaign = survey_actions.create_campaign(
+        regulator,
+        title=title,
+        slug=slug,
+        year=now.year,
+        questionnaire=Questionnaire.objects.get(slug='police-2022'),
+        concern_list=_concern_list(),
+        recipients=recipients,
+        opens_at=now - datetime.timedelta(days=10),
+        deadline=now + datetime.timedelta(days=10),
+        late_cutoff=now + datetime.timedelta(days=20),
+    )
+    return survey_actions.open_campaign(regulator, campaign) if open_now else campaign
+
+
+def build_world(*, published_report: bool = False) -> World:
+    """The world; `published_report` adds a published findings report of the main campaign (slower: a PDF)."""
+    regulator_org = Organisation.objects.get(slug='obscc')
+    regulator = _user('regulator', regulator_org, User.Role.REGULATOR)
+    bodies = []
+    for name, marker, prefix, quantities in (
+        ('Kent Police', 'KENTMARK', 'a', A_QUANTITIES),
+        ('Essex Police', 'ESSEXMARK', 'b', B_QUANTITIES),
+    ):
+        organisation = Organisation.objects.get(name=name)
+        body = Body(
+            organisation=organisation,
+            marker=marker,
+            editor=_user(f'editor_{prefix}', organisation, User.Role.EDITOR),
+            viewer=_user(f'viewer_{prefix}', organisation, User.Role.VIEWER),
+        )
+        _register(body, quantities)
+        _discovery(body)
+        body.group = organisation_actions.create_group(regulator, name=f'{marker} partnership')
+        organisation_actions.add_members(regulator, body.group, [organisation])
+        bodies.append(body)
+    a, b = bodies
+    recipients = [a.organisation, b.organisation]
+    campaign = _campaign(regulator, 'police-survey', 'Police survey', recipients, open_now=True)
+    draft_campaign = _campaign(regulator, 'draft-survey', 'DRAFTMARK next survey', recipients, open_now=False)
+    spring_campaign = _campaign(regulator, 'spring-survey', 'Spring survey', recipients, open_now=True)
+    for body, cameras, line_quantity in ((a, 40, 30), (b, 90417, 61223)):
+        body.invitation = campaign.invitations.get(organisation=body.organisation)
+        body.survey_return = survey_actions.submit_return(
+            body.editor, body.invitation, complete_answers(body.marker, cameras, line_quantity)
+        )
+    a.survey_return = survey_actions.accept_return(regulator, a.survey_return)
+    survey_actions.record_correction(
+        regulator,
+        a.survey_return,
+        field='governance.sro_name',
+        new_value='KENTMARK Deputy',
+        reason='=KENTMARK reason',
+        source='KENTMARK letter',
+        date=timezone.localdate(),
+    )
+    survey_actions.return_with_query(regulator, b.survey_return, 'ESSEXMARK: which model are the 61223 cameras?')
+    for body in (a, b):
+        body.invitation.refresh_from_db()
+        body.survey_return.refresh_from_db()
+        body.draft_invitation = spring_campaign.invitations.get(organisation=body.organisation)
+        survey_actions.save_draft(body.editor, body.draft_invitation, {'governance.sro_name': f'{body.marker} Draft'})
+    world = World(regulator, a, b, campaign, draft_campaign, spring_campaign)
+    if published_report:
+        report = findings_actions.create_report(regulator, campaign)
+        world.report_version = findings_actions.publish_report(regulator, report)
+    return world
+
+
+def scan_upload(body: Body, address: str = '10.9.8.3') -> bytes:
+    """A one-host scan of the body's network, as the discovery agent uploads it."""
+    meta = ScanMeta(tool='agent', organisation=body.organisation.slug)
+    host = HostResult(address=address, state='up', observed={'manufacturer': 'Axis'}, sources={'manufacturer': 'onvif'})
+    return '\n'.join([meta.to_json(), host.to_json()]).encode()
