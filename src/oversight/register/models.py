@@ -3,14 +3,16 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
 from .querysets import EquipmentLineQuerySet, ImportBatchQuerySet, SiteQuerySet, SystemQuerySet
 
 # MACs are stored in one spelling (register.values.parse_mac writes it), so they compare and match.
+MAC_PATTERN = r'^([0-9A-F]{2}:){5}[0-9A-F]{2}$'
 validate_mac = RegexValidator(
-    r'^([0-9A-F]{2}:){5}[0-9A-F]{2}$', 'Enter a MAC address as six pairs of hex digits, e.g. 00:1F:54:12:AB:CD.'
+    MAC_PATTERN, 'Enter a MAC address as six pairs of hex digits, e.g. 00:1F:54:12:AB:CD.'
 )
 
 
@@ -25,6 +27,16 @@ class Category(models.TextChoices):
     HELICOPTER = 'helicopter', 'Helicopter-borne cameras'
     FACIAL_RECOGNITION = 'facial_recognition', 'Facial recognition'
     OTHER = 'other', 'Other'
+
+
+def unique_name_per_body(noun: str) -> models.UniqueConstraint:
+    # Whatever the capitals: imports match sites and systems by name that way.
+    return models.UniqueConstraint(
+        Lower('name'),
+        'organisation',
+        name=f'unique_{noun}_name_per_body_any_case',
+        violation_error_message=f'The body already has a {noun} of this name.',
+    )
 
 
 class Site(models.Model):
@@ -55,7 +67,7 @@ class Site(models.Model):
 
     class Meta:
         ordering = ['organisation__name', 'name']
-        constraints = [models.UniqueConstraint(fields=['organisation', 'name'], name='unique_site_name_per_body')]
+        constraints = [unique_name_per_body('site')]
 
     def __str__(self) -> str:
         return self.name
@@ -77,7 +89,7 @@ class System(models.Model):
 
     class Meta:
         ordering = ['organisation__name', 'name']
-        constraints = [models.UniqueConstraint(fields=['organisation', 'name'], name='unique_system_name_per_body')]
+        constraints = [unique_name_per_body('system')]
 
     def __str__(self) -> str:
         return f'{self.name} ({self.get_category_display()})'
@@ -172,6 +184,10 @@ class EquipmentLine(models.Model):
             models.CheckConstraint(
                 condition=models.Q(confidence__isnull=True) | models.Q(confidence__gte=0, confidence__lte=1),
                 name='equipment_confidence_fraction',
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mac_address='') | models.Q(mac_address__regex=MAC_PATTERN),
+                name='equipment_mac_in_one_spelling',
             ),
         ]
 

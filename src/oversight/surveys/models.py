@@ -247,6 +247,9 @@ class Campaign(models.Model):
                 | models.Q(deadline__lte=models.F('late_cutoff')),
                 name='campaign_cutoff_not_before_deadline',
             ),
+            models.CheckConstraint(
+                condition=models.Q(reminder_interval_days__gte=1), name='campaign_reminders_at_least_a_day_apart'
+            ),
         ]
 
     def __str__(self) -> str:

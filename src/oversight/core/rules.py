@@ -1,0 +1,78 @@
+"""Rules across tables, which a CHECK constraint cannot state, enforced by the database with triggers.
+
+A form or an action checks the rule first and says what is wrong in the user's words; the trigger is the
+backstop for every other way in (the admin, a shell, a bug), as CHECK and UNIQUE constraints are for
+rules within one row. A violation is an IntegrityError, as for any constraint.
+
+`condition` is SQL over the row being written (`NEW`) that both SQLite (3.39+) and PostgreSQL read the
+same way: use IS DISTINCT FROM, not != or IS NOT, where a side may be NULL.
+
+SQLite drops a table's triggers when Django rebuilds the table in a migration (ALTER on SQLite), so
+each rule has a test that writes a violating row: if a later migration drops a trigger, it fails.
+"""
+
+from django.db.migrations.operations.base import Operation
+
+
+class EnforceRule(Operation):
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, name: str, table: str, columns: list[str], condition: str, message: str):
+        self.name, self.table, self.columns = name, table, columns
+        self.condition, self.message = condition, message
+
+    def deconstruct(self):
+        kwargs = {
+            'name': self.name,
+            'table': self.table,
+            'columns': self.columns,
+            'condition': self.condition,
+            'message': self.message,
+        }
+        return self.__class__.__name__, [], kwargs
+
+    def state_forwards(self, app_label, state):
+        pass  # triggers are not part of Django's model state
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        for statement in self._create(schema_editor.connection.vendor):
+            schema_editor.execute(statement)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        for statement in self._drop(schema_editor.connection.vendor):
+            schema_editor.execute(statement)
+
+    def describe(self):
+        return f'Enforce rule {self.name} on {self.table}'
+
+    @property
+    def migration_name_fragment(self):
+        return self.name
+
+    def _create(self, vendor: str) -> list[str]:
+        message = self.message.replace("'", "''")
+        columns = ', '.join(self.columns)
+        if vendor == 'sqlite':
+            raise_it = f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            return [
+                f'CREATE TRIGGER {self.name}_insert BEFORE INSERT ON {self.table} '
+                f'FOR EACH ROW WHEN {self.condition} {raise_it}',
+                f'CREATE TRIGGER {self.name}_update BEFORE UPDATE OF {columns} ON {self.table} '
+                f'FOR EACH ROW WHEN {self.condition} {raise_it}',
+            ]
+        if vendor == 'postgresql':
+            return [
+                f'CREATE FUNCTION {self.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN '
+                f'IF {self.condition} THEN '
+                f"RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation', MESSAGE = '{message}'; "
+                'END IF; RETURN NEW; END $$',
+                f'CREATE TRIGGER {self.name} BEFORE INSERT OR UPDATE OF {columns} ON {self.table} '
+                f'FOR EACH ROW EXECUTE FUNCTION {self.name}()',
+            ]
+        raise NotImplementedError(f'Oversight supports SQLite and PostgreSQL, not {vendor}.')
+
+    def _drop(self, vendor: str) -> list[str]:
+        if vendor == 'sqlite':
+            return [f'DROP TRIGGER IF EXISTS {self.name}_insert', f'DROP TRIGGER IF EXISTS {self.name}_update']
+        return [f'DROP TRIGGER IF EXISTS {self.name} ON {self.table}', f'DROP FUNCTION IF EXISTS {self.name}()']
