@@ -1,0 +1,721 @@
+"""Proof of access control: every page and every API operation, as every role, in a world of two bodies.
+
+The world (oversight.api.tests.world) gives Kent Police (body A) and Essex Police (body B) one of every
+kind of object, each text marked with its body's marker and B's device quantities numbers found nowhere
+else. For every URL the resolver knows and every operation in the OpenAPI schema, each role is checked:
+
+- regulator staff, A's editor, A's viewer, B's editor (the "other" body, asking for A's objects), and an
+  anonymous visitor get exactly the status this table says (a 404, never a 403, for another body's object);
+- nothing any body's user receives (pages, partials, exports, JSON, embedded charts) contains the other
+  body's marker, names, object addresses, or device counts and totals including B's devices;
+- every form and filter on those pages offers choices only from the user's own scope;
+- every CSV and XLSX neutralises cells that begin with =, +, - or @;
+- every page carries the Content Security Policy and nothing it would block;
+- POSTs by those who may not write are refused and change nothing, and a POST without a CSRF token is
+  refused even from those who may;
+- what A's users see does not change at all when B's data changes (non-interference: counts, charts,
+  totals and search results cannot depend on another body's rows).
+
+A URL added without a line in PAGES (or an API operation without one in API) fails
+`test_every_url_is_classified`, so new pages are covered from the day they exist.
+"""
+
+import base64
+import csv
+import datetime
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import time_machine
+from api_fixtures import ROLES, client_for, user_for
+from django.contrib.admin.sites import site as admin_site
+from django.forms import BaseForm, ModelChoiceField
+from django.test.utils import ContextList
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from drf_spectacular.generators import SchemaGenerator
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
+
+from oversight.api.tests.world import World, scan_upload
+from oversight.core.models import ObjectChange
+from oversight.core.views import ObjectListView
+from oversight.discovery import actions as discovery_actions
+from oversight.findings.downloads import TABLES
+from oversight.organisations.models import OrganisationGroup
+from oversight.register import actions as register_actions
+from oversight.surveys.models import Invitation, Return
+from oversight.vendors.models import Brand, ConcernList, CorporateRelation, Designation, Manufacturer, ManufacturerName
+
+pytest_plugins = ['api_fixtures']  # the module-scoped `world`
+
+LOGIN = 'login'  # redirected to the sign-in page
+OK = 'ok'  # allowed to write: not exercised here (each app's tests do)
+
+
+def expect(text: str) -> dict[str, str]:
+    """'200 200 200 404 login' -> what each role in ROLES gets."""
+    codes = text.split()
+    assert len(codes) == len(ROLES), text
+    return dict(zip(ROLES, codes, strict=True))
+
+
+@dataclass(frozen=True)
+class Case:
+    get: str  # what each role gets for a GET
+    kwargs: Callable[[World], dict] = lambda w: {}
+    post: str | None = None  # what each role gets for a POST (None: the URL takes no POST)
+    queries: tuple[str, ...] = ()  # extra GET variants: exports, searches, filters
+    label: str = ''
+    suffix: str = ''  # a query string the URL always has
+
+
+@dataclass(frozen=True)
+class Page:
+    cases: tuple[Case, ...]
+    # Published findings are public aggregates: they name bodies (non-respondents) by design.
+    public_aggregate: bool = False
+
+
+def page(get, kwargs=lambda w: {}, post=None, queries=(), **options) -> Page:
+    return Page((Case(get, kwargs, post, queries),), **options)
+
+
+EVERYONE = '200 200 200 200 login'
+OWN_OBJECT = '200 200 200 404 login'  # an object of body A
+REGULATOR_ONLY = '200 403 403 403 login'
+A_EDITORS = '403 200 403 404 login'  # a change to body A's object
+BODY_EDITORS = '403 200 403 200 login'  # a page where a body's editor changes their own body's data
+REFUSED_POST = '403 ok 403 404 login'  # a POST to change body A's object
+REGULATOR_POST = 'ok 403 403 403 login'  # a POST only regulator staff may make
+DRAFT_ONLY = '200 404 404 404 login'  # the regulator's drafts: nobody else knows they exist
+DRAFT_POST = 'ok 404 404 404 login'
+FORMATS = ('csv', 'xlsx')
+EXPORTS = tuple(f'?export={fmt}' for fmt in FORMATS)
+
+
+def first(model, **lookup):
+    return model.objects.filter(**lookup).order_by('pk').first()
+
+
+def a(attribute: str, key: str = 'pk', *, prop: str = 'pk'):
+    """kwargs with an object of body A: a('sites.0') -> {'pk': A's first site's pk}."""
+
+    def build(w: World) -> dict:
+        obj = w.a
+        for part in attribute.split('.'):
+            obj = obj[int(part)] if part.isdigit() else getattr(obj, part)
+        return {key: getattr(obj, prop)}
+
+    return build
+
+
+PAGES: dict[str, Page] = {
+    'core:home': page(EVERYONE),
+    # Accounts
+    'accounts:login': page('200 200 200 200 200'),
+    'accounts:logout': page('405 405 405 405 405'),
+    'accounts:account': page(EVERYONE),
+    'accounts:user_list': page('200 200 403 200 login', queries=EXPORTS),
+    'accounts:user_detail': Page(
+        (
+            Case('200 200 404 404 login', a('editor'), label="A's editor"),
+            Case('200 200 200 404 login', a('viewer'), label="A's viewer, who sees only themselves"),
+        )
+    ),
+    # Organisations: the regulator's reference data; a body sees only itself
+    'organisations:organisation_list': page(EVERYONE, queries=(*EXPORTS, '?q=Essex', '?q=Police')),
+    'organisations:organisation_create': page(REGULATOR_ONLY, post=REGULATOR_POST),
+    'organisations:organisation_import': page(REGULATOR_ONLY, post=REGULATOR_POST),
+    'organisations:organisation_import_preview': page('302 403 403 403 login', post='302 403 403 403 login'),
+    'organisations:group_list': page(EVERYONE, queries=EXPORTS),
+    'organisations:group_create': page(REGULATOR_ONLY, post=REGULATOR_POST),
+    'organisations:group_detail': page(OWN_OBJECT, a('group', 'slug', prop='slug')),
+    'organisations:group_add_members': page(REGULATOR_ONLY, a('group', 'slug', prop='slug'), post=REGULATOR_POST),
+    'organisations:group_member_remove': page(
+        '405 403 403 403 login',
+        lambda w: {'slug': w.a.group.slug, 'organisation': w.a.organisation.slug},
+        post=REGULATOR_POST,
+    ),
+    'organisations:organisation_detail': page(OWN_OBJECT, a('organisation', 'slug', prop='slug')),
+    # Vendors: reference data every signed-in user reads and only the regulator changes
+    'vendors:manufacturer_list': page(EVERYONE, queries=EXPORTS),
+    'vendors:resolve': page(EVERYONE, queries=('?name=Honeywell', '?name=ESSEXMARK')),
+    'vendors:manufacturer_add': page(REGULATOR_ONLY, post=REGULATOR_POST),
+    'vendors:manufacturer_detail': page(EVERYONE, lambda w: {'slug': first(Manufacturer).slug}),
+    'vendors:manufacturer_edit': page(
+        REGULATOR_ONLY, lambda w: {'slug': first(Manufacturer).slug}, post=REGULATOR_POST
+    ),
+    'vendors:name_add': page(REGULATOR_ONLY, lambda w: {'slug': first(Manufacturer).slug}, post=REGULATOR_POST),
+    'vendors:relation_add': page(REGULATOR_ONLY, lambda w: {'slug': first(Manufacturer).slug}, post=REGULATOR_POST),
+    'vendors:name_edit': page(REGULATOR_ONLY, lambda w: {'pk': first(ManufacturerName).pk}, post=REGULATOR_POST),
+    'vendors:name_delete': page(REGULATOR_ONLY, lambda w: {'pk': first(ManufacturerName).pk}, post=REGULATOR_POST),
+    'vendors:relation_edit': page(REGULATOR_ONLY, lambda w: {'pk': first(CorporateRelation).pk}, post=REGULATOR_POST),
+    'vendors:relation_delete': page(REGULATOR_ONLY, lambda w: {'pk': first(CorporateRelation).pk}, post=REGULATOR_POST),
+    'vendors:brand_list': page(EVERYONE, queries=EXPORTS),
+    'vendors:brand_add': page(REGULATOR_ONLY, post=REGULATOR_POST),
+    'vendors:brand_detail': page(EVERYONE, lambda w: {'slug': first(Brand).slug}),
+    'vendors:brand_edit': page(REGULATOR_ONLY, lambda w: {'slug': first(Brand).slug}, post=REGULATOR_POST),
+    'vendors:concernlist_list': page(EVERYONE, queries=EXPORTS),
+    'vendors:concernlist_add': page(REGULATOR_ONLY, post=REGULATOR_POST),
+    'vendors:concernlist_detail': page(EVERYONE, lambda w: {'slug': first(ConcernList).slug}),
+    'vendors:concernlist_edit': page(REGULATOR_ONLY, lambda w: {'slug': first(ConcernList).slug}, post=REGULATOR_POST),
+    'vendors:designation_add': page(REGULATOR_ONLY, lambda w: {'slug': first(ConcernList).slug}, post=REGULATOR_POST),
+    'vendors:designation_edit': page(REGULATOR_ONLY, lambda w: {'pk': first(Designation).pk}, post=REGULATOR_POST),
+    'vendors:designation_delete': page(REGULATOR_ONLY, lambda w: {'pk': first(Designation).pk}, post=REGULATOR_POST),
+    # The register
+    'register:equipment_list': page(
+        EVERYONE,
+        queries=(*EXPORTS, '?q=ESSEXMARK', '?q=KENTMARK', '?concern=yes', '?sensitive=yes', '?export=csv&q=Dahua'),
+    ),
+    'register:equipment_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'register:equipment_detail': page(OWN_OBJECT, a('lines.0')),
+    'register:equipment_edit': page(A_EDITORS, a('lines.0'), post=REFUSED_POST),
+    'register:equipment_delete': page(A_EDITORS, a('lines.0'), post=REFUSED_POST),
+    'register:equipment_import': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'register:equipment_import_template': Page(
+        (
+            Case(EVERYONE, lambda w: {'fmt': 'csv'}),
+            Case(EVERYONE, lambda w: {'fmt': 'xlsx'}),
+            Case('404 404 404 404 login', lambda w: {'fmt': 'pdf'}),
+        )
+    ),
+    'register:site_list': page(EVERYONE, queries=(*EXPORTS, '?q=ESSEXMARK', '?sensitive=yes')),
+    'register:site_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'register:site_detail': page(OWN_OBJECT, a('sites.0')),
+    'register:site_edit': page(A_EDITORS, a('sites.0'), post=REFUSED_POST),
+    'register:site_delete': page(A_EDITORS, a('sites.1'), post=REFUSED_POST),
+    'register:site_import': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'register:site_import_template': Page((Case(EVERYONE, lambda w: {'fmt': 'csv'}),)),
+    'register:system_list': page(EVERYONE, queries=(*EXPORTS, '?q=ESSEXMARK', '?category=anpr')),
+    'register:system_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'register:system_detail': page(OWN_OBJECT, a('systems.0')),
+    'register:system_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
+    'register:system_delete': page(A_EDITORS, a('systems.1'), post=REFUSED_POST),
+    'register:import_preview': page(A_EDITORS, a('batch')),
+    'register:import_commit': page('403 405 403 404 login', a('batch'), post=REFUSED_POST),
+    'register:import_discard': page('403 405 403 404 login', a('batch'), post=REFUSED_POST),
+    # Surveys
+    'surveys:campaign_list': page(EVERYONE, queries=EXPORTS),
+    'surveys:campaign_create': page(REGULATOR_ONLY, post=REGULATOR_POST),
+    'surveys:questionnaire_detail': page(EVERYONE, lambda w: {'slug': 'police-2022'}),
+    'surveys:questionnaire_new_version': page(REGULATOR_ONLY, lambda w: {'slug': 'police-2022'}, post=REGULATOR_POST),
+    'surveys:invitation_token': page('302 302 302 404 login', a('invitation', 'token', prop='token')),
+    'surveys:invitation_detail': Page(
+        (
+            Case(OWN_OBJECT, a('invitation')),
+            Case(DRAFT_ONLY, lambda w: {'pk': w.draft_campaign.invitations.first().pk}, label='draft'),
+        )
+    ),
+    'surveys:return_edit': page(A_EDITORS, a('draft_invitation'), post=REFUSED_POST),
+    'surveys:return_line': Page(
+        (
+            Case(A_EDITORS, a('draft_invitation'), suffix='?category=drone'),
+            Case('403 400 403 404 login', a('draft_invitation'), label='no category'),
+        )
+    ),
+    'surveys:return_workbook': page(OWN_OBJECT, a('draft_invitation')),
+    'surveys:return_upload': page(A_EDITORS, a('draft_invitation'), post=REFUSED_POST),
+    'surveys:invitation_extend': page('200 403 403 404 login', a('invitation'), post='ok 403 403 404 login'),
+    'surveys:invitation_contacts': page('200 403 403 404 login', a('invitation'), post='ok 403 403 404 login'),
+    'surveys:return_detail': page(OWN_OBJECT, a('survey_return')),
+    'surveys:return_query': page('200 403 403 404 login', a('survey_return'), post='ok 403 403 404 login'),
+    'surveys:return_accept': page('405 403 403 404 login', a('survey_return'), post='ok 403 403 404 login'),
+    'surveys:return_correct': page('200 403 403 404 login', a('survey_return'), post='ok 403 403 404 login'),
+    'surveys:campaign_detail': Page(
+        (
+            Case(EVERYONE, lambda w: {'slug': w.campaign.slug}),
+            Case(DRAFT_ONLY, lambda w: {'slug': w.draft_campaign.slug}, label='draft'),
+        )
+    ),
+    'surveys:campaign_edit': page(REGULATOR_ONLY, lambda w: {'slug': w.campaign.slug}, post=REGULATOR_POST),
+    'surveys:campaign_export': page(
+        REGULATOR_ONLY, lambda w: {'slug': w.campaign.slug}, queries=('?format=xlsx', '?as=published')
+    ),
+    'surveys:campaign_corrections': page(EVERYONE, lambda w: {'slug': w.campaign.slug}, queries=EXPORTS),
+    'surveys:campaign_command': Page(
+        tuple(
+            Case(
+                '405 405 405 405 login', lambda w, c=command: {'slug': w.spring_campaign.slug, 'command': c}, post=post
+            )
+            for command, post in (('open', REGULATOR_POST), ('close', REGULATOR_POST))
+        )
+        + (
+            Case(
+                '405 405 405 405 login',
+                lambda w: {'slug': w.draft_campaign.slug, 'command': 'send'},
+                post=DRAFT_POST,
+            ),
+        )
+    ),
+    # Findings: drafts are the regulator's; published versions are aggregates everyone signed in reads
+    'findings:report_list': page(EVERYONE, queries=EXPORTS),
+    'findings:report_create': page(DRAFT_ONLY, post=DRAFT_POST),
+    'findings:report': page('200 302 302 302 login', lambda w: {'slug': w.campaign.slug}),
+    'findings:report_edit': page(DRAFT_ONLY, lambda w: {'slug': w.campaign.slug}, post=DRAFT_POST),
+    'findings:report_publish': page('405 404 404 404 login', lambda w: {'slug': w.campaign.slug}, post=DRAFT_POST),
+    'findings:draft_pdf': page(DRAFT_ONLY, lambda w: {'slug': w.campaign.slug}),
+    'findings:draft_table': Page(
+        tuple(
+            Case(DRAFT_ONLY, lambda w, n=name, f=fmt: {'slug': w.campaign.slug, 'name': n, 'fmt': f})
+            for name in TABLES
+            for fmt in ('csv', 'xlsx')
+        )
+    ),
+    'findings:version': page(EVERYONE, lambda w: {'slug': w.campaign.slug, 'number': 1}, public_aggregate=True),
+    'findings:version_pdf': page(EVERYONE, lambda w: {'slug': w.campaign.slug, 'number': 1}, public_aggregate=True),
+    'findings:version_table': Page(
+        tuple(
+            Case(EVERYONE, lambda w, n=name, f=fmt: {'slug': w.campaign.slug, 'number': '1', 'name': n, 'fmt': f})
+            for name in TABLES
+            for fmt in ('csv', 'xlsx')
+        ),
+        public_aggregate=True,
+    ),
+    # Policy
+    'policy:policy': page('200 302 302 302 login'),
+    'policy:body': page(
+        OWN_OBJECT,
+        a('organisation', 'slug', prop='slug'),
+        queries=tuple(
+            f'?export={e}&format={f}' for e in ('obligations', 'plan', 'vulnerabilities') for f in ('csv', 'xlsx')
+        ),
+    ),
+    'policy:unit_costs': page(A_EDITORS, a('organisation', 'slug', prop='slug'), post=REFUSED_POST),
+    'policy:settings': page(A_EDITORS, a('organisation', 'slug', prop='slug'), post=REFUSED_POST),
+    # Discovery
+    'discovery:scan_list': page(EVERYONE, queries=EXPORTS),
+    'discovery:scan_upload': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'discovery:scan_detail': page(OWN_OBJECT, a('scan'), queries=('?devices-state=undeclared',)),
+    'discovery:scan_reconcile': page('405 405 405 405 login', a('scan'), post=REFUSED_POST),
+    'discovery:device_detail': page(OWN_OBJECT, a('device')),
+    'discovery:device_accept': page(A_EDITORS, a('device'), post=REFUSED_POST),
+    'discovery:token_list': page(BODY_EDITORS),
+    'discovery:token_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'discovery:token_revoke': page('405 405 405 405 login', a('token'), post=REFUSED_POST),
+    # The agent's own endpoint: a scan token or nothing, whoever is signed in.
+    'discovery:upload_api': page('405 405 405 405 405', post='401 401 401 401 401'),
+    # The API's pages (its endpoints are in API below)
+    'api:schema': page('200 200 200 200 401'),
+    'api:docs': page(EVERYONE),
+    'api:token': page(EVERYONE, post='ok ok ok ok login'),
+    'api:api-root': page('200 200 200 200 401'),
+}
+
+
+# What a response says, as text, for the leak checks
+
+
+XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+DATA_URI = re.compile(r'data:([\w/+.-]+);base64,([A-Za-z0-9+/=]+)')
+
+
+def cells(response) -> list[list]:
+    """The rows of a CSV or XLSX response."""
+    if response['Content-Type'].startswith(XLSX):
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        return [list(row) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    return list(csv.reader(io.StringIO(response.content.decode('utf-8-sig'))))
+
+
+def text_of(response) -> str:
+    """Everything a person could read in the response: decoded text, spreadsheet cells, embedded images."""
+    content_type = response.get('Content-Type', '')
+    if content_type.startswith(XLSX) or content_type.startswith('text/csv'):
+        return '\n'.join('\t'.join('' if v is None else str(v) for v in row) for row in cells(response))
+    if content_type.startswith('application/pdf'):
+        return ''  # PDFs are published versions: frozen aggregates, checked through their page and tables
+    text = b''.join(response).decode('utf-8', 'replace') if response.streaming else response.content.decode()
+    embedded = [base64.b64decode(data).decode('utf-8', 'replace') for _, data in DATA_URI.findall(text)]
+    return '\n'.join([DATA_URI.sub('data:', text), *embedded])
+
+
+def assert_no_leak(world: World, role: str, response, url: str, public_aggregate: bool = False) -> None:
+    """Nothing of the other body, and no draft campaign, in what a body's user received."""
+    if role not in ('editor', 'viewer', 'other'):
+        return
+    mine = world.a if role != 'other' else world.b
+    theirs = world.b if mine is world.a else world.a
+    text = text_of(response)
+    canaries = world.canaries_of(theirs) | world.hidden_from_bodies
+    # What the user searched for is shown back to them: only longer strings of the other body count then.
+    asked = [value for _, value in parse_qsl(urlsplit(url).query)]
+    canaries = {c for c in canaries if not any(c in value for value in asked)}
+    if public_aggregate:
+        canaries = {c for c in canaries if c not in (theirs.organisation.name, theirs.organisation.slug + '/')}
+    leaked = sorted(c for c in canaries if c in text)
+    assert not leaked, f'{role} of {mine.organisation} received {leaked} at {url}'
+
+
+def assert_choices_in_scope(world: World, role: str, response, url: str) -> None:
+    """Every form and filter on the page offers only objects the user may see."""
+    user = user_for(world, role)
+    if user is None or response.context is None:
+        return
+    forms = []
+    contexts = response.context if isinstance(response.context, ContextList) else [response.context]
+    for value in (v for context in contexts for v in context.flatten().values()):
+        if isinstance(value, BaseForm):
+            forms.append(value)
+        elif hasattr(value, 'form') and isinstance(getattr(type(value), 'form', None), property):
+            forms.append(value.form)
+    for form in forms:
+        for name, form_field in form.fields.items():
+            if not isinstance(form_field, ModelChoiceField):
+                continue
+            model = form_field.queryset.model
+            if not hasattr(model.objects, 'for_user'):
+                continue
+            outside = form_field.queryset.exclude(pk__in=model.objects.for_user(user).values('pk'))
+            assert not outside.exists(), f'{url}: the "{name}" choices offer {list(outside)[:5]} to {role}'
+
+
+FORMULA_START = ('=', '+', '-', '@')
+
+
+def assert_formula_safe(response, url: str) -> None:
+    for row in cells(response):
+        for value in row:
+            if isinstance(value, str) and value.startswith(FORMULA_START):
+                try:
+                    float(value)
+                except ValueError:
+                    pytest.fail(f'{url}: the cell {value!r} would run as a formula')
+
+
+SCRIPT = re.compile(r'<script\b([^>]*)>(.*?)</script>', re.S | re.I)
+INLINE_HANDLER = re.compile(r'<[^>]+\son[a-z]+\s*=', re.I)
+
+
+def assert_csp_holds(response, url: str) -> None:
+    """The policy is sent, and the page has nothing it would block: inline code only with the page's nonce."""
+    policy = response.get('Content-Security-Policy', '')
+    assert "default-src 'self'" in policy and "object-src 'none'" in policy, url
+    if not response.get('Content-Type', '').startswith('text/html'):
+        return
+    html = response.content.decode()
+    nonce = re.search(r"'nonce-([^']+)'", policy)
+    for attrs, body in SCRIPT.findall(html):
+        if body.strip() and 'application/json' not in attrs:
+            assert nonce and f'nonce="{nonce.group(1)}"' in attrs, f'{url}: an inline script without the nonce'
+    assert not re.search(r'<style\b', html, re.I), f'{url}: an inline <style> element'
+    assert not re.search(r'\sstyle="', html), f'{url}: an inline style attribute'
+    assert not INLINE_HANDLER.search(html), f'{url}: an inline event handler'
+
+
+def assert_login_redirect(response, url: str) -> None:
+    assert response.status_code == 302, f'{url}: {response.status_code} for anonymous'
+    assert response['Location'].startswith(reverse('accounts:login')), f'{url}: sent to {response["Location"]}'
+
+
+def check_status(response, expected: str, url: str, role: str) -> None:
+    if expected == LOGIN:
+        assert_login_redirect(response, url)
+    else:
+        assert response.status_code == int(expected), f'{url} as {role}: {response.status_code}, expected {expected}'
+
+
+# Enumerating what exists
+
+
+def named_patterns(patterns=None, namespace=None):
+    """(qualified name, pattern) for every URL the resolver knows."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            qualified = f'{namespace}:{inner}' if namespace and inner else inner or namespace
+            yield from named_patterns(pattern.url_patterns, qualified)
+        elif isinstance(pattern, URLPattern):
+            yield (f'{namespace}:{pattern.name}' if namespace else pattern.name), pattern
+
+
+def page_cases():
+    for name, spec in PAGES.items():
+        for index, case in enumerate(spec.cases):
+            yield name, index, case
+
+
+CASES = list(page_cases())
+
+
+def url_of(world: World, name: str, case: Case) -> str:
+    return reverse(name, kwargs=case.kwargs(world)) + case.suffix
+
+
+# The tests
+
+
+def test_every_url_is_classified():
+    names = {name for name, _ in named_patterns()}
+    ours = {n for n in names if n and not n.startswith('admin:')}
+    # The API's operations are classified in API below, from the schema.
+    unclassified = sorted(ours - set(PAGES) - api_view_names())
+    assert not unclassified, f'Classify these URLs in PAGES (who may see them, with which objects): {unclassified}'
+    stale = sorted(set(PAGES) - ours)
+    assert not stale, f'PAGES names URLs that no longer exist: {stale}'
+
+
+@pytest.mark.parametrize('role', ROLES)
+@pytest.mark.parametrize(('name', 'index', 'case'), CASES, ids=[f'{n}#{i}' for n, i, _ in CASES])
+def test_page(world, db, name, index, case, role):
+    expected = expect(case.get)[role]
+    client = client_for(world, role)
+    base = url_of(world, name, case)
+    for url in (base, *(base + query for query in case.queries)):
+        response = client.get(url)
+        check_status(response, expected, url, role)
+        if response.status_code != 200:
+            continue
+        public = PAGES[name].public_aggregate
+        assert_no_leak(world, role, response, url, public)
+        content_type = response.get('Content-Type', '')
+        if content_type.startswith(('text/csv', XLSX)):
+            assert_formula_safe(response, url)
+        else:
+            assert_csp_holds(response, url)
+        assert_choices_in_scope(world, role, response, url)
+        if issubclass(getattr(resolve(base.partition('?')[0]).func, 'view_class', object), ObjectListView):
+            # The table alone, as HTMX asks for it when a filter changes.
+            assert_no_leak(world, role, client.get(url, HTTP_HX_REQUEST='true'), url, public)
+
+
+POST_CASES = [(n, i, c) for n, i, c in CASES if c.post]
+
+
+@pytest.mark.parametrize('role', ROLES)
+@pytest.mark.parametrize(('name', 'index', 'case'), POST_CASES, ids=[f'{n}#{i}' for n, i, _ in POST_CASES])
+def test_refused_post_changes_nothing(world, db, name, index, case, role):
+    expected = expect(case.post)[role]
+    if expected == OK:
+        pytest.skip('allowed: a real change, exercised by the app’s own tests')
+    url = url_of(world, name, case)
+    before = ObjectChange.objects.count()
+    response = client_for(world, role).post(url, {'version': 1, 'name': 'Posted', 'command': 'create'})
+    check_status(response, expected, url, role)
+    assert ObjectChange.objects.count() == before, f'{url} as {role} wrote something'
+
+
+REFUSALS = {'401', '403', '404', '405', LOGIN}
+CSRF_CASES = [(n, i, c) for n, i, c in POST_CASES if set(c.post.split()) - REFUSALS]
+
+
+@pytest.mark.parametrize(('name', 'index', 'case'), CSRF_CASES, ids=[f'{n}#{i}' for n, i, _ in CSRF_CASES])
+def test_a_post_without_the_csrf_token_is_refused(world, db, name, index, case):
+    # As someone who may make the change: only the missing token stands in the way.
+    role = next(r for r, code in expect(case.post).items() if code not in REFUSALS)
+    client = client_for(world, role, enforce_csrf_checks=True)
+    url = url_of(world, name, case)
+    before = ObjectChange.objects.count()
+    response = client.post(url, {'version': 1})
+    assert response.status_code == 403, f'{url}: {response.status_code} without a CSRF token'
+    assert b'CSRF' in response.content
+    assert ObjectChange.objects.count() == before
+
+
+# Admin: none of the roles is staff, so every admin page sends them to the admin's own sign-in.
+
+
+ADMIN_VALUES = {'object_id': '1', 'content_type_id': '1', 'id': '1', 'app_label': 'accounts', 'url': 'nowhere'}
+
+
+def admin_urls():
+    for pattern in admin_site.get_urls():
+        yield from _admin_urls('/admin/', pattern)
+
+
+def _admin_urls(prefix, pattern):
+    if isinstance(pattern, URLResolver):
+        for inner in pattern.url_patterns:
+            yield from _admin_urls(prefix + _literal(pattern), inner)
+    else:
+        yield pattern.name, prefix + _literal(pattern)
+
+
+def _literal(pattern) -> str:
+    regex = pattern.pattern.regex.pattern.lstrip('^').rstrip('$').replace('\\Z', '')
+    for group in pattern.pattern.regex.groupindex:
+        regex = re.sub(rf'\(\?P<{group}>[^)]*\)', ADMIN_VALUES[group], regex)
+    return regex.replace('\\', '')
+
+
+@pytest.mark.parametrize('role', ROLES)
+def test_the_admin_is_closed_to_every_role(world, db, role):
+    client = client_for(world, role)
+    for name, url in admin_urls():
+        response = client.get(url)
+        if name == 'login':
+            assert response.status_code == 200
+            assert_no_leak(world, role, response, url)
+        elif name == 'logout':
+            assert response.status_code in (302, 405), url
+        else:
+            assert response.status_code == 302 and response['Location'].startswith('/admin/login/'), url
+
+
+# The API, operation by operation, from the schema
+
+
+@dataclass(frozen=True)
+class Operation:
+    codes: str  # what each role gets
+    params: Callable[[World], dict] = field(default=lambda w: {})
+
+
+API_READ = '200 200 200 200 401'
+API_OWN = '200 200 200 404 401'
+API_REGISTER_WRITE = '403 ok 403 404 401'
+API_REGISTER_CREATE = '403 ok 403 ok 401'
+
+API: dict[tuple[str, str], Operation] = {
+    ('/api/organisations/', 'get'): Operation(API_READ),
+    ('/api/organisations/', 'post'): Operation('ok 403 403 403 401'),
+    ('/api/organisations/{slug}/', 'get'): Operation(API_OWN, lambda w: {'slug': w.a.organisation.slug}),
+    ('/api/organisation-groups/', 'get'): Operation(API_READ),
+    ('/api/organisation-groups/{slug}/', 'get'): Operation(API_OWN, lambda w: {'slug': w.a.group.slug}),
+    ('/api/identify/', 'post'): Operation('ok ok ok ok 401'),
+    ('/api/questionnaires/', 'get'): Operation(API_READ),
+    ('/api/questionnaires/{slug}/', 'get'): Operation(API_READ, lambda w: {'slug': 'police-2022'}),
+    ('/api/campaigns/', 'get'): Operation(API_READ),
+    ('/api/campaigns/{slug}/', 'get'): Operation('200 404 404 404 401', lambda w: {'slug': w.draft_campaign.slug}),
+    ('/api/campaigns/{slug}/findings/', 'get'): Operation('200 403 403 403 401', lambda w: {'slug': w.campaign.slug}),
+    ('/api/invitations/', 'get'): Operation(API_READ),
+    ('/api/invitations/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.invitation.pk}),
+    ('/api/invitations/{id}/draft/', 'post'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.draft_invitation.pk}),
+    ('/api/invitations/{id}/submit/', 'post'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.draft_invitation.pk}),
+    ('/api/returns/', 'get'): Operation(API_READ),
+    ('/api/returns/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.survey_return.pk}),
+    ('/api/reports/', 'get'): Operation(API_READ),
+    ('/api/reports/{id}/', 'get'): Operation(API_READ, lambda w: {'id': w.report_version.pk}),
+    ('/api/discovery/scans/', 'get'): Operation(API_READ),
+    ('/api/discovery/scans/', 'post'): Operation(API_REGISTER_CREATE),
+    ('/api/discovery/scans/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.scan.pk}),
+    ('/api/discovery/devices/', 'get'): Operation(API_READ),
+    ('/api/discovery/devices/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.device.pk}),
+    ('/api/register/imports/', 'get'): Operation('403 200 403 200 401'),
+    ('/api/register/imports/', 'post'): Operation(API_REGISTER_CREATE),
+    ('/api/register/imports/{id}/', 'get'): Operation('403 200 403 404 401', lambda w: {'id': w.a.batch.pk}),
+    ('/api/register/imports/{id}/commit/', 'post'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.batch.pk}),
+    ('/api/register/imports/{id}/discard/', 'post'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.batch.pk}),
+}
+for _path, _attribute in (('sites', 'sites'), ('systems', 'systems'), ('equipment', 'lines')):
+    _params = lambda w, attribute=_attribute: {'id': getattr(w.a, attribute)[-1].pk}  # noqa: E731
+    API[(f'/api/register/{_path}/', 'get')] = Operation(API_READ)
+    API[(f'/api/register/{_path}/', 'post')] = Operation(API_REGISTER_CREATE)
+    API[(f'/api/register/{_path}/{{id}}/', 'get')] = Operation(API_OWN, _params)
+    for _method in ('put', 'patch', 'delete'):
+        API[(f'/api/register/{_path}/{{id}}/', _method)] = Operation(API_REGISTER_WRITE, _params)
+
+
+def schema_operations() -> list[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return sorted((path, method) for path, item in schema['paths'].items() for method in item)
+
+
+def api_view_names() -> set[str]:
+    return {resolve(re.sub(r'\{\w+\}', '1', path)).view_name for path, _ in schema_operations()}
+
+
+def test_every_api_operation_is_classified():
+    operations = set(schema_operations())
+    unclassified = sorted(operations - set(API))
+    assert not unclassified, f'Classify these API operations in API (who may do what): {unclassified}'
+    assert not sorted(set(API) - operations), 'API names operations the schema no longer has'
+    # Every endpoint of the API is in the schema: a view left out of it would be left out of this matrix.
+    routes = {name for name, pattern in named_patterns() if name and name.startswith('api:') and name not in PAGES}
+    assert routes == api_view_names(), f'API views missing from the schema: {sorted(routes - api_view_names())}'
+
+
+API_CASES = sorted(API)
+
+
+def api_client(world: World, role: str):
+    client = APIClient()
+    user = user_for(world, role)
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.mark.parametrize('role', ROLES)
+@pytest.mark.parametrize(('path', 'method'), API_CASES, ids=[f'{m} {p}' for p, m in API_CASES])
+def test_api_operation(world, db, path, method, role):
+    operation = API[(path, method)]
+    expected = expect(operation.codes)[role]
+    if expected == OK:
+        pytest.skip('allowed: a real change, exercised by the API’s own tests')
+    url = path.format(**operation.params(world))
+    before = ObjectChange.objects.count()
+    response = getattr(api_client(world, role), method)(url, {}, format='json')
+    assert response.status_code == int(expected), f'{method.upper()} {url} as {role}: {response.status_code}'
+    if method != 'get':
+        assert ObjectChange.objects.count() == before, f'{method.upper()} {url} as {role} wrote something'
+    elif response.status_code == 200:
+        assert_no_leak(world, role, response, url)
+        # The browsable API as a browser gets it: its forms and filters offer choices too.
+        browsable = api_client(world, role).get(url, HTTP_ACCEPT='text/html')
+        assert browsable.status_code == 200 and browsable['Content-Type'].startswith('text/html'), url
+        assert_no_leak(world, role, browsable, url)
+
+
+# Non-interference: what A's users see does not depend on B's data at all
+
+
+def readable_urls(world: World, role: str) -> list[str]:
+    urls = []
+    for name, _, case in CASES:
+        if expect(case.get)[role] == '200' and not name.startswith('api:') and name != 'accounts:login':
+            base = url_of(world, name, case)
+            urls += [base, *(base + q for q in case.queries)]
+    for (path, method), operation in API.items():
+        if method == 'get' and expect(operation.codes)[role] == '200':
+            urls.append(path.format(**operation.params(world)))
+    return urls
+
+
+# Tokens made afresh for every response: CSRF, the CSP nonce, and the return form's new-row names.
+VOLATILE = re.compile(r'(csrfmiddlewaretoken" value=|nonce=|csrf_token": )"[^"]*"|-n[0-9a-f]{8}\b')
+
+
+def snapshot(client, urls) -> dict[str, object]:
+    seen = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content_type = response.get('Content-Type', '')
+        if content_type.startswith((XLSX, 'text/csv')):
+            seen[url] = cells(response)
+        else:
+            seen[url] = VOLATILE.sub('', response.content.decode('utf-8', 'replace'))
+    return seen
+
+
+def change_everything_of_b(world: World) -> None:
+    """Add to and change B's data on every surface A's pages could count it through."""
+    b = world.b
+    site = register_actions.create_site(b.editor, b.organisation, name='ESSEXMARK Annexe', sensitive=True)
+    register_actions.create_line(
+        b.editor, b.organisation, site=site, system=b.systems[0], manufacturer_declared='Hikvision', quantity=70001
+    )
+    register_actions.create_line(
+        b.editor, b.organisation, site=b.sites[1], system=b.systems[1], manufacturer_declared='Axis', quantity=3
+    )
+    discovery_actions.record_scan(b.editor, b.organisation, scan_upload(b, '10.9.8.9'), source='file', filename='x')
+    OrganisationGroup.objects.get(pk=world.a.group.pk).organisations.add(b.organisation)
+    Return.objects.filter(pk=b.survey_return.pk).update(answers={'governance.sro_name': 'Changed'})
+    Invitation.objects.filter(pk=b.draft_invitation.pk).update(status=Invitation.Status.SUBMITTED)
+
+
+@pytest.mark.parametrize('role', ['editor', 'viewer'])
+def test_what_a_body_sees_does_not_change_when_another_body_changes(world, db, role):
+    client = client_for(world, role)
+    urls = readable_urls(world, role)
+    moment = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    with time_machine.travel(moment, tick=False):
+        before = snapshot(client, urls)
+        change_everything_of_b(world)
+        after = snapshot(client, urls)
+    changed = [url for url in urls if before[url] != after[url]]
+    assert not changed, f'What {role} of A sees changed when only B changed: {changed}'

@@ -1,0 +1,428 @@
+"""Hardening: production settings, login throttling, bounded uploads, crafted spreadsheets, CSRF on the
+API, database constraints behind the form rules, and imports that leave nothing half-written.
+
+Every page's Content Security Policy, every form's CSRF token and every export's formula safety are
+checked page by page in tests/test_access_matrix.py.
+"""
+
+import datetime
+import importlib
+import io
+import json
+import os
+import secrets
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.test import Client, override_settings
+from openpyxl import Workbook
+from rest_framework.authtoken.models import Token
+
+from oversight.accounts.models import User
+from oversight.core.models import ObjectChange
+from oversight.discovery.models import DiscoveredDevice, Scan
+from oversight.organisations.models import Organisation
+from oversight.register import actions as register_actions
+from oversight.register.imports import read_batch
+from oversight.register.models import EquipmentLine, ImportBatch, Site, System
+from oversight.surveys import actions as survey_actions
+from oversight.surveys.models import Campaign, Invitation, Return
+
+pytest_plugins = ['api_fixtures']  # the module-scoped `world`
+
+from api_fixtures import client_for, user_for  # noqa: E402
+
+
+def production_env(tmp_path, **extra) -> dict:
+    env = {
+        **os.environ,
+        'DJANGO_SETTINGS_MODULE': 'oversight.settings.production',
+        'OVERSIGHT_SECRET_KEY': secrets.token_urlsafe(64),
+        'OVERSIGHT_ALLOWED_HOSTS': 'oversight.example.org',
+        'OVERSIGHT_VAR_DIR': str(tmp_path),
+    }
+    env.update(extra)
+    # The browser tests' harness sets this in the test process; a deployment never has it.
+    env.pop('DJANGO_ALLOW_ASYNC_UNSAFE', None)
+    return env
+
+
+def run_oversight(env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, '-m', 'oversight.manage', *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+# Production settings
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    result = run_oversight(production_env(tmp_path), 'check', '--deploy', '--fail-level', 'WARNING')
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'System check identified no issues' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ('override', 'message'),
+    [
+        ({'OVERSIGHT_SECRET_KEY': ''}, 'OVERSIGHT_SECRET_KEY must be set'),
+        ({'OVERSIGHT_SECRET_KEY': 'short'}, 'at least 50 characters'),
+        ({'OVERSIGHT_SECRET_KEY': 'a' * 60}, 'at least 50 characters'),
+        ({'OVERSIGHT_ALLOWED_HOSTS': ''}, 'OVERSIGHT_ALLOWED_HOSTS must be set'),
+    ],
+)
+def test_production_refuses_to_start_without_its_secrets(tmp_path, override, message):
+    result = run_oversight(production_env(tmp_path, **override), 'check')
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_cookies_and_transport_are_secure(tmp_path):
+    names = [
+        'SESSION_COOKIE_SECURE',
+        'SESSION_COOKIE_HTTPONLY',
+        'SESSION_COOKIE_NAME',
+        'CSRF_COOKIE_SECURE',
+        'CSRF_COOKIE_HTTPONLY',
+        'CSRF_COOKIE_NAME',
+        'SECURE_SSL_REDIRECT',
+        'SECURE_HSTS_SECONDS',
+        'DEBUG',
+    ]
+    shown = '{n: getattr(settings, n) for n in names}'
+    code = f'import json; from django.conf import settings; names = {names}; print(json.dumps({shown}))'
+    result = run_oversight(production_env(tmp_path), 'shell', '-c', code)
+    values = json.loads(result.stdout.splitlines()[-1])
+    assert values['SESSION_COOKIE_SECURE'] and values['CSRF_COOKIE_SECURE'] and values['SECURE_SSL_REDIRECT']
+    assert values['SESSION_COOKIE_HTTPONLY'] and values['CSRF_COOKIE_HTTPONLY']
+    assert values['SESSION_COOKIE_NAME'].startswith('__Host-') and values['CSRF_COOKIE_NAME'].startswith('__Host-')
+    assert values['SECURE_HSTS_SECONDS'] >= 31536000 and values['DEBUG'] is False
+
+
+def test_the_throttle_counts_the_client_behind_the_proxy_not_what_it_claims(monkeypatch, rf):
+    monkeypatch.setenv('OVERSIGHT_SECRET_KEY', secrets.token_urlsafe(64))
+    monkeypatch.setenv('OVERSIGHT_ALLOWED_HOSTS', 'oversight.example.org')
+    monkeypatch.setenv('OVERSIGHT_PROXY_COUNT', '1')
+    sys.modules.pop('oversight.settings.production', None)
+    production = importlib.import_module('oversight.settings.production')
+    try:
+        spoofed = rf.get('/', HTTP_X_FORWARDED_FOR='10.0.0.99, 203.0.113.7', REMOTE_ADDR='10.1.1.1')
+        assert production.client_address(spoofed) == '203.0.113.7'
+        direct = rf.get('/', REMOTE_ADDR='192.0.2.5')
+        assert production.client_address(direct) == '192.0.2.5'
+    finally:
+        sys.modules.pop('oversight.settings.production', None)
+
+
+def test_the_content_security_policy_is_strict(client):
+    policy = client.get('/accounts/login/')['Content-Security-Policy']
+    directives = dict(part.strip().split(' ', 1) for part in policy.split(';'))
+    assert directives['default-src'] == "'self'"
+    assert directives['script-src'].startswith("'self' 'nonce-")
+    assert directives['style-src'] == "'self'"
+    assert directives['object-src'] == "'none'" and directives['frame-ancestors'] == "'none'"
+    assert 'unsafe' not in policy
+
+
+# Login throttling (django-axes)
+
+
+@override_settings(AXES_ENABLED=True)
+def test_five_bad_sign_ins_lock_the_account_from_that_address(db, editor_a):
+    here, elsewhere = Client(REMOTE_ADDR='198.51.100.7'), Client(REMOTE_ADDR='198.51.100.8')
+    for _ in range(4):
+        response = here.post('/accounts/login/', {'username': 'editor_a', 'password': 'wrong'})
+        assert response.status_code == 200 and 'enter a correct username and password' in response.content.decode()
+    fifth = here.post('/accounts/login/', {'username': 'editor_a', 'password': 'wrong'})
+    assert fifth.status_code == 429
+    # Locked: even the right password is refused from this address now.
+    locked = here.post('/accounts/login/', {'username': 'editor_a', 'password': 'pw-editor_a'})
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert 'Too many failed sign-in attempts' in page and 'editor_a' in page
+    assert 'govuk-heading-l' in page  # the service's own page, not a bare message
+    assert '_auth_user_id' not in here.session
+    # Someone else's address is not locked out of the account.
+    assert elsewhere.post('/accounts/login/', {'username': 'editor_a', 'password': 'pw-editor_a'}).status_code == 302
+
+
+# Uploads are bounded on every surface
+
+
+LIMIT = 4096
+
+
+def _oversized(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b'name,address\n' + b'x' * LIMIT, content_type='application/octet-stream')
+
+
+def _counts():
+    return (ImportBatch.objects.count(), Scan.objects.count(), Organisation.objects.count(), Return.objects.count())
+
+
+PAGE_UPLOADS = [
+    ('editor', '/register/import/', 'register.csv'),
+    ('editor', '/register/sites/import/', 'sites.csv'),
+    ('regulator', '/organisations/import/', 'organisations.csv'),
+    ('editor', 'return_upload', 'return.xlsx'),
+    ('editor', '/discovery/scans/upload/', 'scan.jsonl'),
+]
+
+
+@override_settings(OVERSIGHT_MAX_UPLOAD_BYTES=LIMIT)
+@pytest.mark.parametrize(('role', 'url', 'name'), PAGE_UPLOADS)
+def test_an_oversized_upload_is_refused_by_every_form(world, db, role, url, name):
+    if url == 'return_upload':
+        url = f'/surveys/invitations/{world.a.draft_invitation.pk}/upload/'
+    before = _counts()
+    response = client_for(world, role).post(url, {'file': _oversized(name)})
+    assert response.status_code in (200, 400)
+    assert f'the limit is {LIMIT:,} bytes' in response.content.decode()
+    assert _counts() == before
+
+
+@override_settings(OVERSIGHT_MAX_UPLOAD_BYTES=LIMIT)
+@pytest.mark.parametrize(
+    ('url', 'content_type'),
+    [
+        ('/api/register/imports/', None),
+        ('/api/discovery/scans/', 'application/x-ndjson'),
+        ('/api/identify/', 'text/csv'),
+        ('/discovery/api/scans/', 'application/x-ndjson'),
+    ],
+)
+def test_an_oversized_body_is_refused_by_every_endpoint(world, db, url, content_type):
+    client = Client()
+    if url.startswith('/discovery/'):
+        headers = {'HTTP_AUTHORIZATION': f'Bearer {world.a.token_secret}'}
+    else:
+        headers = {'HTTP_AUTHORIZATION': f'Token {Token.objects.get_or_create(user=world.a.editor)[0].key}'}
+    before = _counts()
+    if content_type is None:
+        response = client.post(url, {'kind': 'sites', 'file': _oversized('sites.csv')}, **headers)
+    else:
+        response = client.generic('POST', url, b'x' * (LIMIT + 1), content_type=content_type, **headers)
+    assert response.status_code == 413
+    assert f'{LIMIT:,} bytes' in response.content.decode()
+    assert _counts() == before
+
+
+# Crafted spreadsheets: openpyxl reads through defusedxml, on every surface that takes a workbook
+
+
+def crafted_workbook(header: list[str]) -> bytes:
+    """A workbook whose sheet declares XML entities (the start of an entity-expansion attack)."""
+    workbook = Workbook()
+    workbook.active.append(header)
+    workbook.active.append(['x'] * len(header))
+    clean = io.BytesIO()
+    workbook.save(clean)
+    crafted = io.BytesIO()
+    with zipfile.ZipFile(clean) as source, zipfile.ZipFile(crafted, 'w') as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == 'xl/worksheets/sheet1.xml':
+                doctype = b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+                data = data.replace(b'<worksheet', doctype + b'<worksheet', 1)
+            target.writestr(item, data)
+    return crafted.getvalue()
+
+
+@pytest.mark.parametrize(('role', 'url'), [(r, u) for r, u, _ in PAGE_UPLOADS if not u.startswith('/discovery')])
+def test_a_crafted_workbook_is_refused_by_name(world, db, role, url):
+    if url == 'return_upload':
+        url = f'/surveys/invitations/{world.a.draft_invitation.pk}/upload/'
+    upload = SimpleUploadedFile('crafted.xlsx', crafted_workbook(['name', 'address']))
+    before = _counts()
+    response = client_for(world, role).post(url, {'file': upload})
+    assert 'cannot be read safely' in response.content.decode()
+    assert _counts() == before
+
+
+def _member(data: bytes, info: zipfile.ZipInfo) -> int:
+    """Where a member's compressed bytes start: after its local header, name and extra field."""
+    name_length = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], 'little')
+    extra_length = int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], 'little')
+    return info.header_offset + 30 + name_length + extra_length
+
+
+def damaged_workbooks() -> dict[str, bytes]:
+    """Workbooks broken the ways files arrive broken: a sheet that will not inflate, an unknown compression."""
+    workbook = Workbook()
+    workbook.active.append(['name', 'address'])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    good = buffer.getvalue()
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        sheet = archive.getinfo('xl/worksheets/sheet1.xml')
+    deflate = bytearray(good)
+    start = _member(good, sheet)
+    deflate[start : start + sheet.compress_size] = b'\xff' * sheet.compress_size  # an invalid deflate block type
+    method = bytearray(good)
+    entry = method.index(b'PK\x01\x02')  # the central directory, which zipfile believes
+    while method[entry + 46 : entry + 46 + len(sheet.filename)] != sheet.filename.encode():
+        entry = method.index(b'PK\x01\x02', entry + 4)
+    method[entry + 10 : entry + 12] = (99).to_bytes(2, 'little')  # a compression method nobody implements
+    return {'corrupt deflate stream': bytes(deflate), 'unknown compression': bytes(method)}
+
+
+@pytest.mark.parametrize('damage', ['corrupt deflate stream', 'unknown compression'])
+@pytest.mark.parametrize(('role', 'url'), [(r, u) for r, u, _ in PAGE_UPLOADS if not u.startswith('/discovery')])
+def test_a_damaged_workbook_is_refused_with_a_message(world, db, role, url, damage):
+    if url == 'return_upload':
+        url = f'/surveys/invitations/{world.a.draft_invitation.pk}/upload/'
+    upload = SimpleUploadedFile('damaged.xlsx', damaged_workbooks()[damage])
+    before = _counts()
+    response = client_for(world, role, raise_request_exception=False).post(url, {'file': upload})
+    assert response.status_code in (200, 400), f'{url}: {response.status_code} for a damaged workbook'
+    assert 'Excel workbook' in response.content.decode() or 'cannot be read' in response.content.decode()
+    assert _counts() == before
+
+
+def test_every_export_survives_control_characters_in_what_people_typed(world, db):
+    """A vertical tab pasted into a name is kept, but must not stop the register from exporting."""
+    register_actions.create_site(world.a.editor, world.a.organisation, name='KENTMARK Pasted\x0bName')
+    invitation = world.a.draft_invitation
+    version = Return.objects.get(invitation=invitation).version
+    survey_actions.save_draft(
+        world.a.editor, invitation, {'governance.sro_name': 'Pasted\x0bName'}, expected_version=version
+    )
+    client = client_for(world, 'editor', raise_request_exception=False)
+    urls = ['/register/sites/?export=xlsx', '/register/sites/?export=csv', '/api/register/sites/']
+    for url in [*urls, f'/surveys/invitations/{invitation.pk}/workbook/']:
+        response = client.get(url)
+        assert response.status_code == 200, f'{url}: {response.status_code}'
+
+
+# CSRF on the API: a browser session must send the token; a program with an API token need not
+
+
+def test_the_api_refuses_a_session_post_without_the_csrf_token(world, db):
+    client = client_for(world, 'editor', enforce_csrf_checks=True)
+    response = client.post('/api/register/sites/', {'name': 'KENTMARK Forged'}, content_type='application/json')
+    assert response.status_code == 403 and 'CSRF' in response.json()['detail']
+    key = Token.objects.get_or_create(user=world.a.editor)[0].key
+    with_token = Client(enforce_csrf_checks=True).post(
+        '/api/register/sites/',
+        {'name': 'KENTMARK Programmatic'},
+        content_type='application/json',
+        HTTP_AUTHORIZATION=f'Token {key}',
+    )
+    assert with_token.status_code == 201
+    assert not Site.objects.filter(name='KENTMARK Forged').exists()
+
+
+# Nothing lost: the database refuses what the forms refuse, even when the forms are bypassed
+
+
+def refused_by_database(write) -> bool:
+    try:
+        with transaction.atomic():
+            write()
+    except IntegrityError:
+        return True
+    return False
+
+
+def test_database_constraints_back_up_the_form_rules(world, db):
+    line = world.a.lines[0]
+    lines = EquipmentLine.objects.filter(pk=line.pk)
+    assert refused_by_database(lambda: lines.update(quantity=0))
+    assert refused_by_database(lambda: lines.update(confidence=1.5))
+    assert refused_by_database(
+        lambda: Site.objects.create(organisation=world.a.organisation, name=world.a.sites[0].name)
+    )
+    campaign = Campaign.objects.filter(pk=world.campaign.pk)
+    assert refused_by_database(lambda: campaign.update(opens_at=world.campaign.deadline + datetime.timedelta(days=1)))
+    assert refused_by_database(
+        lambda: campaign.update(late_cutoff=world.campaign.deadline - datetime.timedelta(days=1))
+    )
+    unsubmitted = Return.objects.filter(pk=world.a.survey_return.pk)
+    assert refused_by_database(lambda: unsubmitted.update(submitted_at=None))
+    assert refused_by_database(
+        lambda: Invitation.objects.create(campaign=world.campaign, organisation=world.a.organisation)
+    )
+    assert refused_by_database(lambda: User.objects.create(username='nobody-of-anywhere'))
+    device = world.a.device
+    assert refused_by_database(lambda: DiscoveredDevice.objects.create(scan=device.scan, address=device.address))
+    # And what the database holds is as it was.
+    assert EquipmentLine.objects.get(pk=line.pk).quantity == line.quantity
+
+
+def test_database_constraints_back_up_the_rules_forms_check_across_rows_and_tables(world, db):
+    a, b = world.a, world.b
+    # Names are unique in a body whatever their capitals, as imports match them.
+    assert refused_by_database(lambda: Site.objects.create(organisation=a.organisation, name=a.sites[0].name.upper()))
+    assert refused_by_database(
+        lambda: System.objects.create(organisation=a.organisation, name=a.systems[0].name.lower(), category='anpr')
+    )
+    lines = EquipmentLine.objects.filter(pk=a.lines[0].pk)
+    # MACs are kept in one spelling, so the reconciliation can match them.
+    assert refused_by_database(lambda: lines.update(mac_address='c0-56-e3-00-00-01'))
+    assert not refused_by_database(lambda: lines.update(mac_address='C0:56:E3:00:00:01'))
+    # A line's site and system are its own body's (rules across tables: triggers, core/rules.py).
+    assert refused_by_database(lambda: lines.update(site=b.sites[0]))
+    assert refused_by_database(lambda: lines.update(system=b.systems[0]))
+    assert refused_by_database(lambda: lines.update(organisation=b.organisation))
+    assert refused_by_database(
+        lambda: EquipmentLine.objects.create(
+            organisation=a.organisation, site=a.sites[0], system=b.systems[0], manufacturer_declared='Axis', quantity=1
+        )
+    )
+    assert EquipmentLine.objects.get(pk=a.lines[0].pk).site_id == a.lines[0].site_id
+    campaign = Campaign.objects.filter(pk=world.campaign.pk)
+    assert refused_by_database(lambda: campaign.update(reminder_interval_days=0))
+    # The role follows the organisation: the regulator's users are regulator staff, bodies' are not.
+    assert refused_by_database(lambda: User.objects.filter(pk=a.editor.pk).update(role=User.Role.REGULATOR))
+    regulator = user_for(world, 'regulator')
+    assert refused_by_database(lambda: User.objects.filter(pk=regulator.pk).update(role=User.Role.EDITOR))
+    assert refused_by_database(lambda: User.objects.filter(pk=a.editor.pk).update(organisation=regulator.organisation))
+    assert not refused_by_database(lambda: User.objects.filter(pk=a.editor.pk).update(role=User.Role.VIEWER))
+
+
+# Nothing lost: a crash in the middle of an import leaves the database as it was
+
+
+def _register_state(organisation):
+    return (
+        sorted(Site.objects.filter(organisation=organisation).values_list('name', 'address', 'version')),
+        sorted(EquipmentLine.objects.filter(organisation=organisation).values_list('pk', 'model', 'version')),
+        ObjectChange.objects.count(),
+    )
+
+
+@pytest.mark.parametrize('surface', ['page', 'api'])
+def test_a_crash_midway_through_an_import_writes_nothing(world, db, monkeypatch, surface):
+    editor, organisation = world.a.editor, world.a.organisation
+    rows = ''.join(f'KENTMARK Depot {n},{n} Dock Road,,other,no\n' for n in range(4))
+    csv = f'name,address,postcode,kind,sensitive\nKENTMARK Roadside,Moved,,roadside,no\n{rows}'.encode()
+    batch = register_actions.upload_import(editor, organisation, ImportBatch.Kind.SITES, 'sites.csv', csv)
+    before = _register_state(organisation)
+    written = []
+    real = register_actions.save_audited
+
+    def failing_on_the_third_row(*args, **kwargs):
+        written.append(real(*args, **kwargs))
+        if len(written) == 3:
+            raise RuntimeError('the database server went away')
+        return written[-1]
+
+    monkeypatch.setattr(register_actions, 'save_audited', failing_on_the_third_row)
+    client = client_for(world, 'editor', raise_request_exception=False)
+    fingerprint = read_batch(batch).fingerprint  # what the person saw in the preview
+    if surface == 'page':
+        response = client.post(f'/register/imports/{batch.pk}/commit/', {'fingerprint': fingerprint})
+    else:
+        url = f'/api/register/imports/{batch.pk}/commit/'
+        response = client.post(url, {'fingerprint': fingerprint}, content_type='application/json')
+    assert response.status_code == 500
+    assert len(written) == 3  # three rows were written before the crash, and rolled back with it
+    assert _register_state(organisation) == before
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.PENDING
+    # Once the fault is gone the same file imports whole.
+    monkeypatch.setattr(register_actions, 'save_audited', real)
+    assert register_actions.commit_import(editor, batch) == {'create': 4, 'update': 1, 'unchanged': 0}
