@@ -121,7 +121,9 @@ class DeviceSerializer(serializers.ModelSerializer):
 class ApiDeviceFilterSet(DeviceFilterSet):
     """The device page's filters, and the scan they were found by."""
 
-    scan = django_filters.NumberFilter(field_name='scan')
+    # A choice from the user's own scans: another body's scan is refused (400), and so is a number too
+    # large for the database.
+    scan = django_filters.ModelChoiceFilter(queryset=lambda request: Scan.objects.for_user(request.user))
 
     class Meta(DeviceFilterSet.Meta):
         fields = ['scan', 'maker', 'state']
