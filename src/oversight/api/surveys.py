@@ -199,6 +199,7 @@ class InvitationViewSet(ReadOnlyViewSet):
                 invitation,
                 body.validated_data['answers'],
                 expected_version=body.validated_data['version'],
+                source=Return.Source.API,
             )
         return Response(ReturnSerializer(survey_return, context=self.get_serializer_context()).data)
 

@@ -378,6 +378,7 @@ class Return(models.Model):
         WEB = 'web', 'Web form'
         UPLOAD = 'upload', 'Uploaded workbook'
         IMPORT = 'import', 'Imported file'
+        API = 'api', 'API'
 
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name='survey_return')
     # Denormalised from the invitation so scope and campaign counts are single-table filters.

@@ -56,8 +56,9 @@ def test_an_editor_saves_a_draft_then_submits(world, api):
     answers = complete_answers('KENTMARK', 40, 30)
     submitted = client.post(f'{url}submit/', {'answers': answers, 'version': 1}, format='json')
     assert submitted.status_code == 200, submitted.content
-    assert submitted.json()['status'] == 'submitted'
-    assert Return.objects.get(invitation=world.a.invitation).submitted_at is not None
+    assert submitted.json()['status'] == 'submitted' and submitted.json()['source'] == 'api'
+    stored = Return.objects.get(invitation=world.a.invitation)
+    assert stored.submitted_at is not None and stored.source == Return.Source.API
 
 
 def test_a_save_from_a_stale_copy_is_refused(world, api):
