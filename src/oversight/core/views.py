@@ -10,6 +10,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from . import exports
+from .history import readable_history
 from .models import ObjectChange
 
 
@@ -71,7 +72,9 @@ class ObjectDetailView(ScopedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context['history'] = ObjectChange.objects.for_user(self.request.user).for_object(self.object)[:50]
+        user = self.request.user
+        changes = ObjectChange.objects.for_user(user).for_object(self.object).select_related('content_type')
+        context['history'] = readable_history(changes[:50], user)
         return context
 
 

@@ -178,3 +178,25 @@ def test_staff_can_read_the_register_in_the_admin_but_not_change_it(client, line
         == 403
     )
     assert EquipmentLine.objects.filter(pk=line_a.pk).exists()
+
+
+def test_a_lines_history_names_what_changed_in_peoples_words(client_for, editor_a, viewer_a, body_a, register_a):
+    line = actions.create_line(
+        editor_a, body_a, site=register_a.site, system=register_a.system, manufacturer_declared='Axis', quantity=2
+    )
+    depot = actions.create_site(editor_a, body_a, name='Ashford depot')
+    actions.update_line(editor_a, line, line.version, site=depot, network='isolated', audio=True, quantity=3)
+    page = client_for(viewer_a).get(line.get_absolute_url()).content.decode()
+    history = page[page.index('id="history"') :]
+    assert '<strong>Site</strong>: <del>Maidstone HQ</del> → <ins>Ashford depot</ins>' in history
+    assert '<strong>Network</strong>: <del>Unknown</del> → <ins>Isolated</ins>' in history
+    assert '<strong>Audio</strong>: <del>no</del> → <ins>yes</ins>' in history
+    assert '<strong>Quantity</strong>: <del>2</del> → <ins>3</ins>' in history
+    assert f'<ins>{register_a.site.pk}</ins>' not in history
+
+
+def test_a_filter_outside_the_bodys_scope_is_refused_with_a_message(client_for, editor_a, register_a, register_b):
+    page = client_for(editor_a).get(reverse('register:equipment_list'), {'site': register_b.site.pk})
+    text = page.content.decode()
+    assert 'There is a problem with the filters' in text and 'Site: Select a valid choice' in text
+    assert 'Chelmsford HQ' not in text

@@ -78,6 +78,10 @@ def test_editor_fills_saves_resumes_and_submits_through_the_form(client_for, edi
     assert invitation_a.status == Status.SUBMITTED
     detail = client.get(invitation_a.get_absolute_url()).content.decode()
     assert 'Submitted' in detail and 'On time' in detail
+    # The return's history lists each answer that changed, not the whole document twice.
+    history = client.get(survey_return.get_absolute_url()).content.decode()
+    assert '<strong>Answers › drone.operates</strong>:' in history
+    assert '<strong>Answers › governance.sro_name</strong>:  → <ins>A. Chief</ins>' in history
 
 
 @time_machine.travel(london(2022, 7, 10, 12), tick=False)

@@ -1,0 +1,111 @@
+"""An object's history in people's words: field labels, choices by their label, linked records by name.
+
+The audit rows keep raw values (a foreign key as its key), which stay true when names change; this turns
+them into what the history table shows. Linked records are looked up through the reader's own scope, so
+a history never names a record the reader could not open: such a record shows as its number.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
+
+from .models import ObjectChange
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str | None
+    after: str | None
+
+
+@dataclass
+class HistoryEntry:
+    change: ObjectChange
+    fields: list[FieldChange] = field(default_factory=list)
+
+
+def readable_history(changes, user) -> list[HistoryEntry]:
+    changes = list(changes)
+    names = _linked_names(changes, user)
+    entries = []
+    for change in changes:
+        model = change.content_type.model_class()
+        entry = HistoryEntry(change)
+        for name, before, after in change.changed_fields():
+            model_field = _field(model, name)
+            label = str(model_field.verbose_name) if model_field is not None else name.replace('_', ' ')
+            if isinstance(before, dict | None) and isinstance(after, dict | None):
+                # A document (a return's answers): each answer that changed, not the whole document twice.
+                before, after = before or {}, after or {}
+                entry.fields += [
+                    FieldChange(f'{label} › {key}', _text(before.get(key)), _text(after.get(key)))
+                    for key in sorted(set(before) | set(after))
+                    if before.get(key) != after.get(key)
+                ]
+            else:
+                show = lambda value, f=model_field: _display(f, value, names)  # noqa: E731
+                entry.fields.append(FieldChange(label, show(before), show(after)))
+        entries.append(entry)
+    return entries
+
+
+def _field(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _linked_names(changes, user) -> dict:
+    """{(related model, key): name} for every linked record the changes mention, one query per model."""
+    wanted = defaultdict(set)
+    for change in changes:
+        model = change.content_type.model_class()
+        for name, before, after in change.changed_fields():
+            model_field = _field(model, name)
+            if model_field is None or not model_field.is_relation:
+                continue
+            for value in (before, after):
+                keys = value if isinstance(value, list) else [value]
+                wanted[model_field.related_model].update(k for k in keys if isinstance(k, int | str))
+    names = {}
+    for related, keys in wanted.items():
+        manager = related._default_manager
+        visible = manager.for_user(user) if hasattr(manager, 'for_user') else manager.all()
+        names.update({(related, pk): str(obj) for pk, obj in visible.in_bulk(list(keys)).items()})
+    return names
+
+
+def _display(model_field, value, names: dict) -> str | None:
+    if value is None:
+        return None
+    if model_field is not None and model_field.is_relation:
+        keys = value if isinstance(value, list) else [value]
+        shown = [names.get((model_field.related_model, key), f'#{key}') for key in keys]
+        return ', '.join(shown) if shown else 'none'
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.BooleanField) or isinstance(value, bool):
+        return 'yes' if value else 'no'
+    if isinstance(model_field, models.DateTimeField) and isinstance(value, str) and parse_datetime(value):
+        return formats.date_format(timezone.localtime(parse_datetime(value)), 'j M Y H:i')
+    return _text(value)
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return 'yes' if value else 'no'
+    if isinstance(value, list):
+        return '; '.join(_text(v) or '' for v in value)
+    if isinstance(value, dict):
+        return ', '.join(f'{k}: {_text(v)}' for k, v in value.items() if v not in ('', None, []))
+    return str(value)
