@@ -11,9 +11,7 @@ from .querysets import EquipmentLineQuerySet, ImportBatchQuerySet, SiteQuerySet,
 
 # MACs are stored in one spelling (register.values.parse_mac writes it), so they compare and match.
 MAC_PATTERN = r'^([0-9A-F]{2}:){5}[0-9A-F]{2}$'
-validate_mac = RegexValidator(
-    MAC_PATTERN, 'Enter a MAC address as six pairs of hex digits, e.g. 00:1F:54:12:AB:CD.'
-)
+validate_mac = RegexValidator(MAC_PATTERN, 'Enter a MAC address as six pairs of hex digits, e.g. 00:1F:54:12:AB:CD.')
 
 
 class Category(models.TextChoices):
