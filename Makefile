@@ -42,6 +42,7 @@ demo: setup
 
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/oversight makemigrations --check --dry-run
 
 test-sqlite: setup
