@@ -31,6 +31,7 @@ from oversight.register.imports import read_batch
 from oversight.register.models import EquipmentLine, ImportBatch, Site, System
 from oversight.surveys import actions as survey_actions
 from oversight.surveys.models import Campaign, Invitation, Return
+from oversight.vendors.models import Brand, CorporateRelation
 
 pytest_plugins = ['api_fixtures']  # the module-scoped `world`
 
@@ -382,6 +383,14 @@ def test_database_constraints_back_up_the_rules_forms_check_across_rows_and_tabl
     assert refused_by_database(lambda: User.objects.filter(pk=regulator.pk).update(role=User.Role.EDITOR))
     assert refused_by_database(lambda: User.objects.filter(pk=a.editor.pk).update(organisation=regulator.organisation))
     assert not refused_by_database(lambda: User.objects.filter(pk=a.editor.pk).update(role=User.Role.VIEWER))
+    # Reference data: a maker's own brand is owned and made by that maker; a relabel is made by another;
+    # a corporate relation ends after it starts.
+    own, relabel = Brand.objects.filter(kind='own').first(), Brand.objects.filter(kind='relabel').first()
+    assert refused_by_database(lambda: Brand.objects.filter(pk=own.pk).update(owner=None))
+    assert refused_by_database(lambda: Brand.objects.filter(pk=relabel.pk).update(owner=relabel.made_by))
+    relation = CorporateRelation.objects.filter(pk=CorporateRelation.objects.first().pk)
+    since = datetime.date(2020, 1, 1)
+    assert refused_by_database(lambda: relation.update(since=since, until=since - datetime.timedelta(days=1)))
 
 
 # Nothing lost: a crash in the middle of an import leaves the database as it was

@@ -146,6 +146,18 @@ class Brand(models.Model):
 
     class Meta:
         ordering = ['name']
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind='own') | models.Q(owner__isnull=False, owner=models.F('made_by')),
+                name='brand_own_is_owned_and_made_by_one_maker',
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind='relabel')
+                | models.Q(owner__isnull=True)
+                | ~models.Q(owner=models.F('made_by')),
+                name='brand_relabel_is_made_by_another_maker',
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -210,6 +222,13 @@ class CorporateRelation(models.Model):
                 condition=~models.Q(parent=models.F('child')),
                 name='relation_not_to_itself',
                 violation_error_message='A maker cannot be related to itself.',
+            ),
+            models.CheckConstraint(
+                condition=models.Q(since__isnull=True)
+                | models.Q(until__isnull=True)
+                | models.Q(until__gte=models.F('since')),
+                name='relation_ends_after_it_starts',
+                violation_error_message='The end date is before the start date.',
             ),
         ]
 
