@@ -14,8 +14,9 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
+
+from oversight.api.actions import create_api_token
 
 pytest_plugins = ['api_fixtures']  # the module-scoped `world`
 
@@ -27,7 +28,7 @@ application = get_wsgi_application()
 
 @pytest.fixture
 def editor_token(world, db):
-    return Token.objects.get_or_create(user=world.a.editor)[0].key
+    return create_api_token(None, world.a.editor)[1]
 
 
 @pytest.fixture(autouse=True)

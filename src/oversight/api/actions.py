@@ -1,16 +1,25 @@
 """Every write of the API app: a person's API token, created or revoked, audited on their account.
 
-A token is DRF's (rest_framework.authtoken): the key is shown once when it is made. The audit row
-records that a token was made or revoked, never the key itself.
+The secret is returned once, to be shown once; only its digest is stored (core.tokens). The audit row
+records that a token was made or revoked, never the secret.
 """
+
+import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
 from oversight.core.audit import record_change, snapshot
 from oversight.core.models import ObjectChange
 from oversight.core.querysets import sees_everything
+from oversight.core.tokens import digest, new_secret
+
+from .models import ApiToken
+
+TOKEN_PREFIX = 'ova_'
+# Noting every request's time would be a write per API call; to the minute or so is what people need.
+LAST_USED_GRAIN = datetime.timedelta(minutes=5)
 
 
 def _require_self_or_administrator(actor, user) -> None:
@@ -22,23 +31,34 @@ def _require_self_or_administrator(actor, user) -> None:
 
 
 @transaction.atomic
-def create_api_token(actor, user) -> Token:
-    """A new token for `user`, replacing any they had (the old key stops working at once)."""
+def create_api_token(actor, user) -> tuple[ApiToken, str]:
+    """A new token for `user` and its secret, replacing any token they had (the old one stops working at once)."""
     _require_self_or_administrator(actor, user)
     if not user.is_active:
         raise ValidationError(f'{user} is not an active account: it cannot have an API token.')
-    replaced = Token.objects.filter(user=user).delete()[0]
-    token = Token.objects.create(user=user)
+    replaced = ApiToken.objects.filter(user=user).delete()[0]
+    secret = new_secret(TOKEN_PREFIX)
+    token = ApiToken.objects.create(user=user, prefix=secret[:10], digest=digest(secret))
     state = snapshot(user)
     message = 'API token replaced' if replaced else 'API token created'
     record_change(actor, user, ObjectChange.Action.UPDATE, state, state, message)
-    return token
+    return token, secret
 
 
 @transaction.atomic
 def revoke_api_token(actor, user) -> None:
     _require_self_or_administrator(actor, user)
-    if not Token.objects.filter(user=user).delete()[0]:
+    if not ApiToken.objects.filter(user=user).delete()[0]:
         raise ValidationError(f'{user} has no API token to revoke.')
     state = snapshot(user)
     record_change(actor, user, ObjectChange.Action.UPDATE, state, state, 'API token revoked')
+
+
+def token_for(secret: str) -> ApiToken | None:
+    """The token with this secret, or None. Its last use is noted at most every few minutes (not audited)."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    token = ApiToken.objects.select_related('user').filter(digest=digest(secret)).first()
+    if token is not None and (token.last_used is None or timezone.now() - token.last_used > LAST_USED_GRAIN):
+        ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
+    return token

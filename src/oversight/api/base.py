@@ -12,9 +12,11 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import exceptions, permissions, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+
+from .authentication import PersonalTokenAuthentication
 
 # Codes actions give refusals that are about the record's state rather than the request's content.
 CONFLICT_CODES = frozenset({'stale', 'protected'})
@@ -145,7 +147,7 @@ class BodyEditors(permissions.BasePermission):
 
 
 # The token first, so a request without credentials is answered 401 naming the Token scheme.
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+AUTHENTICATION = [PersonalTokenAuthentication, SessionAuthentication]
 
 
 class ApiMixin:

@@ -17,10 +17,10 @@ from django.views.generic import TemplateView
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, permissions
-from rest_framework.authtoken.models import Token
 
 from . import actions
 from .base import AUTHENTICATION
+from .models import ApiToken
 
 SWAGGER_UI_STATIC = 'drf_spectacular_sidecar/swagger-ui-dist'
 
@@ -34,7 +34,7 @@ class TokenView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             title='Your API token',
-            token=Token.objects.filter(user=self.request.user).first(),
+            token=ApiToken.objects.filter(user=self.request.user).first(),
             api_url=self.request.build_absolute_uri(reverse('api:api-root')),
             docs_url=reverse('api:docs'),
         )
@@ -46,12 +46,12 @@ class TokenView(LoginRequiredMixin, TemplateView):
                 actions.revoke_api_token(request.user, request.user)
                 messages.success(request, 'Your API token is revoked: requests with it are refused from now on.')
                 return HttpResponseRedirect(reverse('api:token'))
-            token = actions.create_api_token(request.user, request.user)
+            _, secret = actions.create_api_token(request.user, request.user)
         except ValidationError as exc:
             messages.error(request, ' '.join(exc.messages))
             return HttpResponseRedirect(reverse('api:token'))
         # Shown on this response only: the page is not cached, and later visits show only its start.
-        response = render(request, 'api/token_created.html', {**self.get_context_data(), 'key': token.key})
+        response = render(request, 'api/token_created.html', {**self.get_context_data(), 'key': secret})
         response['Cache-Control'] = 'no-store'
         return response
 

@@ -6,9 +6,7 @@ creates the equipment line through the register's own action, so the line has it
 """
 
 import datetime
-import hashlib
 import ipaddress
-import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 
 from oversight.core.audit import record_change, save_audited, snapshot
 from oversight.core.models import ObjectChange
+from oversight.core.tokens import digest, new_secret
 from oversight.register import actions as register_actions
 from oversight.register.models import EquipmentLine
 
@@ -45,10 +44,6 @@ def _require_editor(actor, organisation_id) -> None:
         raise PermissionDenied
 
 
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode('utf-8')).hexdigest()
-
-
 # Tokens
 
 
@@ -59,7 +54,7 @@ def create_token(actor, organisation, name: str) -> tuple[ScanToken, str]:
     name = name.strip()
     if not name:
         raise ValidationError({'name': 'Name the token after what will use it, e.g. "Custody network agent".'})
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    secret = new_secret(TOKEN_PREFIX)
     token = ScanToken(
         organisation=organisation, name=name[:100], prefix=secret[:12], digest=digest(secret), created_by=actor
     )

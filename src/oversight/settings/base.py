@@ -26,7 +26,6 @@ INSTALLED_APPS = [
     'django_tables2',
     'django_filters',
     'rest_framework',
-    'rest_framework.authtoken',
     'drf_spectacular',
     'drf_spectacular_sidecar',
     'axes',
@@ -132,8 +131,8 @@ DEFAULT_FROM_EMAIL = 'Oversight <oversight@localhost>'
 
 REST_FRAMEWORK = {
     'DEFAULT_AUTHENTICATION_CLASSES': [
+        'oversight.api.authentication.PersonalTokenAuthentication',
         'rest_framework.authentication.SessionAuthentication',
-        'rest_framework.authentication.TokenAuthentication',
     ],
     'DEFAULT_PERMISSION_CLASSES': ['rest_framework.permissions.IsAuthenticated'],
     'DEFAULT_FILTER_BACKENDS': ['django_filters.rest_framework.DjangoFilterBackend'],

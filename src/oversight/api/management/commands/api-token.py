@@ -23,9 +23,9 @@ class Command(BaseCommand):
                 actions.revoke_api_token(None, user)
                 self.stderr.write(f'Revoked the API token of {user}.')
                 return
-            token = actions.create_api_token(None, user)
+            _, secret = actions.create_api_token(None, user)
         except ValidationError as exc:
             raise CommandError(' '.join(exc.messages)) from exc
         # The key alone on standard output, so a script can capture it; the explanation goes to stderr.
-        self.stdout.write(token.key)
+        self.stdout.write(secret)
         self.stderr.write(f'API token for {user}: send it as "Authorization: Token <key>". It is not shown again.')

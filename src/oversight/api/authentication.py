@@ -1,0 +1,20 @@
+"""How a person's program signs in to the API: `Authorization: Token <secret>`.
+
+In a module of its own, apart from the views, because DRF imports its authentication classes from the
+settings while its view modules are still loading.
+"""
+
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+
+from .actions import token_for
+
+
+class PersonalTokenAuthentication(TokenAuthentication):
+    """The secret is checked against the stored digests (api.actions.token_for); an unknown one is a 401."""
+
+    def authenticate_credentials(self, key):
+        token = token_for(key)
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed('The API token is not valid: it is unknown or has been replaced.')
+        return token.user, token
