@@ -5,6 +5,9 @@ import pytest
 from oversight.conftest import *  # noqa: F403  (body_a, body_b, regulator, editor_a, viewer_a, editor_b, client_for)
 from oversight.register.models import Category, EquipmentLine, Site, System
 
+# Modules import api_fixtures before pytest loads it as their plugin: have its asserts rewritten then.
+pytest.register_assert_rewrite('api_fixtures')
+
 
 def add_register(organisation, lines):
     """One site and one system for `organisation`, with an equipment line per (maker, quantity, concern)."""
