@@ -1,6 +1,8 @@
 """Form pieces every app shares: GOV.UK widget classes, scoped dropdowns and optimistic locking."""
 
 from django import forms
+from django.db import models
+from django.forms.models import ModelFormMetaclass
 
 
 def govuk_widgets(form: forms.BaseForm) -> None:
@@ -23,7 +25,24 @@ def govuk_widgets(form: forms.BaseForm) -> None:
         widget.attrs['class'] = f'{widget.attrs.get("class", "")} {css}'.strip()
 
 
-class VersionedForm(forms.ModelForm):
+def _form_field(model_field, **kwargs):
+    # A web address typed without its scheme is taken as https (Django 6's default; 5.2 assumes http).
+    if isinstance(model_field, models.URLField):
+        kwargs.setdefault('assume_scheme', 'https')
+    return model_field.formfield(**kwargs)
+
+
+class _VersionedFormMetaclass(ModelFormMetaclass):
+    """Gives each form's own Meta the field callback: Django reads it from that Meta only."""
+
+    def __new__(mcs, name, bases, attrs):
+        meta = attrs.get('Meta')
+        if meta is not None and not hasattr(meta, 'formfield_callback'):
+            meta.formfield_callback = _form_field
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class VersionedForm(forms.ModelForm, metaclass=_VersionedFormMetaclass):
     """A form for an editable record.
 
     It posts the version it was opened at (optimistic locking), and every dropdown offers only

@@ -37,8 +37,8 @@ class InvitationTable(tables.Table):
         if survey_return is None or survey_return.is_late is None:
             return ''
         if survey_return.is_late:
-            return format_html('<strong class="govuk-tag govuk-tag--red">Late</strong>')
-        return format_html('<strong class="govuk-tag govuk-tag--green">On time</strong>')
+            return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', 'red', 'Late')
+        return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', 'green', 'On time')
 
     def value_timeliness(self, record):
         survey_return = getattr(record, 'survey_return', None) if record.status in Invitation.RESPONDED else None

@@ -1,12 +1,17 @@
 """Django admin for staff: every save and delete goes through the same audited actions as the pages."""
 
 from django.contrib import admin
+from django.db import models
 
 from . import actions
 from .models import Brand, ConcernList, CorporateRelation, Designation, Manufacturer, ManufacturerName
 
+# Sources typed without a scheme are https, as on the pages (core.forms).
+HTTPS_SOURCES = {models.URLField: {'assume_scheme': 'https'}}
+
 
 class AuditedAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_SOURCES
     save = None  # staticmethod(actions.save_*)
     remove = None  # staticmethod(actions.delete_*), or None when the model is not deleted here
 
@@ -25,6 +30,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 class NameInline(admin.TabularInline):
+    formfield_overrides = HTTPS_SOURCES
     model = ManufacturerName
     fields = ('name', 'kind', 'source_url')
     extra = 0

@@ -212,3 +212,11 @@ def test_concern_lists_and_brands_export_with_their_filters(client_for, viewer_a
 
     made_by = {row['made by'] for _, row in read_xlsx_bytes(brands.content).rows}
     assert made_by == {'Dahua'}
+
+
+def test_a_source_typed_without_its_scheme_is_taken_as_https(db):
+    from oversight.vendors.forms import ManufacturerForm
+
+    form = ManufacturerForm(data={'name': 'Example Cameras', 'country': 'GB', 'source_url': 'example.org/about'})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data['source_url'] == 'https://example.org/about'
