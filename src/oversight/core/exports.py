@@ -15,6 +15,9 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_PREFIXES = ('=', '+', '-', '@', '\t', '\r')
+# What safe_cell puts an apostrophe before: formula starts, and an apostrophe of the text's own, which
+# would otherwise be taken off on re-import.
+ESCAPED_STARTS = (*FORMULA_PREFIXES, "'")
 XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 
@@ -28,15 +31,14 @@ def safe_cell(value):
     # Pasted text carries control characters a worksheet cannot hold (and a NUL makes a CSV look binary);
     # they go before the formula check, so they cannot hide an "=" from it.
     text = ILLEGAL_CHARACTERS_RE.sub('', str(value))
-    # Text that already begins with an apostrophe is escaped too, or it would lose it on re-import.
-    if text.startswith((*FORMULA_PREFIXES, "'")):
+    if text.startswith(ESCAPED_STARTS):
         return "'" + text
     return text
 
 
 def unescape_cell(text: str) -> str:
     """Undo safe_cell's apostrophe, so an export re-imports as exactly what was exported."""
-    if text[:1] == "'" and text[1:2] and text[1:2] in (*FORMULA_PREFIXES, "'"):
+    if text[:1] == "'" and text[1:].startswith(ESCAPED_STARTS):
         return text[1:]
     return text
 
