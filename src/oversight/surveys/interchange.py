@@ -186,9 +186,10 @@ def read_returns(
                 problems.append(f'Row {number}, column quantity: "{quantity}" is not a whole number of at least 1.')
         has_line = bool(manufacturer or brand or model)
         if has_line:
-            manufacturer, brand, model = manufacturer.strip(), brand.strip(), model.strip()
+            # Unescaped before stripping, as the register reader does: the apostrophe may protect a tab.
             if manufacturer[:1] == "'" or brand[:1] == "'" or model[:1] == "'":
                 manufacturer, brand, model = unescape_cell(manufacturer), unescape_cell(brand), unescape_cell(model)
+            manufacturer, brand, model = manufacturer.strip(), brand.strip(), model.strip()
             if len(manufacturer) > 200 or len(brand) > 100 or len(model) > 100:
                 for column, text in (('manufacturer', manufacturer), ('brand', brand), ('model', model)):
                     if len(text) > TEXT_LIMITS[column]:
