@@ -30,14 +30,13 @@ class HistoryEntry:
 
 
 def readable_history(changes, user) -> list[HistoryEntry]:
-    changes = list(changes)
-    names = _linked_names(changes, user)
+    # Each change's fields with their model field, worked out once for the name lookup and the display.
+    described = [(change, _described_fields(change)) for change in changes]
+    names = _linked_names([f for _, fields in described for f in fields], user)
     entries = []
-    for change in changes:
-        model = change.content_type.model_class()
+    for change, fields in described:
         entry = HistoryEntry(change)
-        for name, before, after in change.changed_fields():
-            model_field = _field(model, name)
+        for name, model_field, before, after in fields:
             label = str(model_field.verbose_name) if model_field is not None else name.replace('_', ' ')
             if isinstance(before, dict | None) and isinstance(after, dict | None):
                 # A document (a return's answers): each answer that changed, not the whole document twice.
@@ -54,6 +53,12 @@ def readable_history(changes, user) -> list[HistoryEntry]:
     return entries
 
 
+def _described_fields(change: ObjectChange) -> list[tuple]:
+    """(name, model field or None, before, after) for every field the change changed."""
+    model = change.content_type.model_class()
+    return [(name, _field(model, name), before, after) for name, before, after in change.changed_fields()]
+
+
 def _field(model, name: str):
     if model is None:
         return None
@@ -63,18 +68,15 @@ def _field(model, name: str):
         return None
 
 
-def _linked_names(changes, user) -> dict:
-    """{(related model, key): name} for every linked record the changes mention, one query per model."""
+def _linked_names(fields, user) -> dict:
+    """{(related model, key): name} for every linked record the fields mention, one query per model."""
     wanted = defaultdict(set)
-    for change in changes:
-        model = change.content_type.model_class()
-        for name, before, after in change.changed_fields():
-            model_field = _field(model, name)
-            if model_field is None or not model_field.is_relation:
-                continue
-            for value in (before, after):
-                keys = value if isinstance(value, list) else [value]
-                wanted[model_field.related_model].update(k for k in keys if isinstance(k, int | str))
+    for _, model_field, before, after in fields:
+        if model_field is None or not model_field.is_relation:
+            continue
+        for value in (before, after):
+            keys = value if isinstance(value, list) else [value]
+            wanted[model_field.related_model].update(k for k in keys if isinstance(k, int | str))
     names = {}
     for related, keys in wanted.items():
         manager = related._default_manager
@@ -92,11 +94,10 @@ def _display(model_field, value, names: dict) -> str | None:
         return ', '.join(shown) if shown else 'none'
     if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(model_field, models.BooleanField) or isinstance(value, bool):
-        return 'yes' if value else 'no'
-    if isinstance(model_field, models.DateTimeField) and isinstance(value, str) and parse_datetime(value):
-        return formats.date_format(timezone.localtime(parse_datetime(value)), 'j M Y H:i')
-    return _text(value)
+    moment = parse_datetime(value) if isinstance(model_field, models.DateTimeField) and isinstance(value, str) else None
+    if moment is not None:
+        return formats.date_format(timezone.localtime(moment), 'j M Y H:i')
+    return _text(value)  # booleans as yes/no there too
 
 
 def _text(value) -> str | None:
