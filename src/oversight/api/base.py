@@ -164,6 +164,13 @@ class ApiMixin:
         return self.model.objects.for_user(self.request.user)
 
 
+class ScopedChoices:
+    """For a related field: objects offered and accepted only from the requesting user's scope."""
+
+    def get_queryset(self):
+        return self.queryset.model.objects.for_user(self.context['request'].user)
+
+
 class ReadOnlyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     pass
 

@@ -7,7 +7,7 @@ from oversight.organisations import actions
 from oversight.organisations.filtersets import OrganisationFilterSet, OrganisationGroupFilterSet
 from oversight.organisations.models import Organisation, OrganisationGroup
 
-from .base import ApiMixin, action_errors
+from .base import ApiMixin, ScopedChoices, action_errors
 
 
 class RegulatorWrites(permissions.BasePermission):
@@ -17,11 +17,8 @@ class RegulatorWrites(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or actions.can_manage(request.user)
 
 
-class ScopedSlugs(serializers.SlugRelatedField):
+class ScopedSlugs(ScopedChoices, serializers.SlugRelatedField):
     """Related objects by slug, offered and accepted only within the requesting user's scope."""
-
-    def get_queryset(self):
-        return self.queryset.model.objects.for_user(self.context['request'].user)
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

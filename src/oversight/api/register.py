@@ -22,6 +22,7 @@ from .base import (
     BodyEditors,
     BoundedJSONParser,
     BoundedMultiPartParser,
+    ScopedChoices,
     action_errors,
     expected_version,
     refuse_oversize,
@@ -33,11 +34,8 @@ DELETE_VERSION = OpenApiParameter(
 )
 
 
-class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
+class ScopedPrimaryKey(ScopedChoices, serializers.PrimaryKeyRelatedField):
     """A related register object by id, accepted only from the requesting user's own scope."""
-
-    def get_queryset(self):
-        return self.queryset.model.objects.for_user(self.context['request'].user)
 
 
 class RegisterSerializer(serializers.ModelSerializer):
