@@ -13,7 +13,7 @@ from django.utils import timezone
 from oversight.core.audit import record_change, snapshot
 from oversight.core.models import ObjectChange
 from oversight.core.querysets import sees_everything
-from oversight.core.tokens import digest, new_secret
+from oversight.core.tokens import digest, lookup_digest, new_secret
 
 from .models import ApiToken
 
@@ -56,9 +56,10 @@ def revoke_api_token(actor, user) -> None:
 
 def token_for(secret: str) -> ApiToken | None:
     """The token with this secret, or None. Its last use is noted at most every few minutes (not audited)."""
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+    key = lookup_digest(secret, TOKEN_PREFIX)
+    if key is None:
         return None
-    token = ApiToken.objects.select_related('user').filter(digest=digest(secret)).first()
+    token = ApiToken.objects.select_related('user').filter(digest=key).first()
     if token is not None and (token.last_used is None or timezone.now() - token.last_used > LAST_USED_GRAIN):
         ApiToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
     return token

@@ -15,3 +15,10 @@ def new_secret(prefix: str) -> str:
 
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode('utf-8')).hexdigest()
+
+
+def lookup_digest(secret: str, prefix: str) -> str | None:
+    """The digest to find a presented secret by, or None when it cannot be one of ours (no lookup needed)."""
+    if not secret.startswith(prefix) or len(secret) > 200:
+        return None
+    return digest(secret)

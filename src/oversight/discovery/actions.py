@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 
 from oversight.core.audit import record_change, save_audited, snapshot
 from oversight.core.models import ObjectChange
-from oversight.core.tokens import digest, new_secret
+from oversight.core.tokens import digest, lookup_digest, new_secret
 from oversight.register import actions as register_actions
 from oversight.register.models import EquipmentLine
 
@@ -74,9 +74,10 @@ def revoke_token(actor, token: ScanToken) -> ScanToken:
 
 def token_for(secret: str) -> ScanToken | None:
     """The active token with this secret, or None. Its last use is noted (not audited: it is not a change)."""
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+    key = lookup_digest(secret, TOKEN_PREFIX)
+    if key is None:
         return None
-    token = ScanToken.objects.active().select_related('organisation').filter(digest=digest(secret)).first()
+    token = ScanToken.objects.active().select_related('organisation').filter(digest=key).first()
     if token is not None:
         ScanToken.objects.filter(pk=token.pk).update(last_used=timezone.now())
     return token
