@@ -25,10 +25,13 @@ def govuk_widgets(form: forms.BaseForm) -> None:
         widget.attrs['class'] = f'{widget.attrs.get("class", "")} {css}'.strip()
 
 
+# A web address typed without its scheme is taken as https (Django 6's default; 5.2 assumes http).
+ASSUME_HTTPS = {'assume_scheme': 'https'}
+
+
 def _form_field(model_field, **kwargs):
-    # A web address typed without its scheme is taken as https (Django 6's default; 5.2 assumes http).
     if isinstance(model_field, models.URLField):
-        kwargs.setdefault('assume_scheme', 'https')
+        kwargs = {**ASSUME_HTTPS, **kwargs}
     return model_field.formfield(**kwargs)
 
 

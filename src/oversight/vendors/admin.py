@@ -3,11 +3,13 @@
 from django.contrib import admin
 from django.db import models
 
+from oversight.core.forms import ASSUME_HTTPS
+
 from . import actions
 from .models import Brand, ConcernList, CorporateRelation, Designation, Manufacturer, ManufacturerName
 
-# Sources typed without a scheme are https, as on the pages (core.forms).
-HTTPS_SOURCES = {models.URLField: {'assume_scheme': 'https'}}
+# Sources typed without a scheme are https, as on the pages.
+HTTPS_SOURCES = {models.URLField: ASSUME_HTTPS}
 
 
 class AuditedAdmin(admin.ModelAdmin):
