@@ -31,14 +31,14 @@ class AuditedAdmin(admin.ModelAdmin):
         return self.remove is not None and super().has_delete_permission(request, obj)
 
 
-class NameInline(admin.TabularInline):
-    formfield_overrides = HTTPS_SOURCES
-    model = ManufacturerName
-    fields = ('name', 'kind', 'source_url')
+class ReadOnlyInline(admin.TabularInline):
+    """Related rows shown on their parent's page; each is added and changed on its own admin page,
+    through the audited action."""
+
+    formfield_overrides = HTTPS_SOURCES  # the add page still builds the inline's empty form
     extra = 0
 
     def has_add_permission(self, request, obj=None):
-        # Names are added on their own admin page, through the audited action.
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -46,6 +46,11 @@ class NameInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class NameInline(ReadOnlyInline):
+    model = ManufacturerName
+    fields = ('name', 'kind', 'source_url')
 
 
 @admin.register(Manufacturer)
@@ -102,19 +107,9 @@ class CorporateRelationAdmin(AuditedAdmin):
     autocomplete_fields = ('parent', 'child')
 
 
-class DesignationInline(admin.TabularInline):
+class DesignationInline(ReadOnlyInline):
     model = Designation
     fields = ('manufacturer', 'date', 'scope', 'reason', 'source_url')
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ConcernList)
