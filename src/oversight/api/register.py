@@ -119,6 +119,9 @@ class RegisterViewSet(ApiMixin, viewsets.ModelViewSet):
     # The register's actions for this kind of object, as staticmethods.
     create_action = update_action = delete_action = None
 
+    def get_queryset(self):
+        return super().get_queryset().as_listed()
+
     def perform_create(self, serializer):
         user = self.request.user
         values = {k: v for k, v in serializer.validated_data.items() if k != 'version'}
@@ -147,9 +150,6 @@ class SiteViewSet(RegisterViewSet):
     update_action = staticmethod(actions.update_site)
     delete_action = staticmethod(actions.delete_site)
 
-    def get_queryset(self):
-        return super().get_queryset().select_related('organisation').with_counts()
-
 
 class SystemViewSet(RegisterViewSet):
     model = System
@@ -159,9 +159,6 @@ class SystemViewSet(RegisterViewSet):
     update_action = staticmethod(actions.update_system)
     delete_action = staticmethod(actions.delete_system)
 
-    def get_queryset(self):
-        return super().get_queryset().select_related('organisation').with_counts()
-
 
 class EquipmentLineViewSet(RegisterViewSet):
     model = EquipmentLine
@@ -170,9 +167,6 @@ class EquipmentLineViewSet(RegisterViewSet):
     create_action = staticmethod(actions.create_line)
     update_action = staticmethod(actions.update_line)
     delete_action = staticmethod(actions.delete_line)
-
-    def get_queryset(self):
-        return super().get_queryset().select_related('organisation', 'site', 'system', 'manufacturer', 'made_by')
 
 
 # Imports: upload a file, read its preview (every problem, or what it would write), then commit or discard.

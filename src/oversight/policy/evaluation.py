@@ -85,11 +85,7 @@ class Evaluation:
 
 def evaluate_register(lines, user, today: datetime.date, keep=None) -> Evaluation:
     """Evaluate scoped equipment lines; `keep(obligation)` narrows the obligations (page filters)."""
-    lines = list(
-        lines.select_related('organisation', 'site', 'system', 'manufacturer', 'made_by').order_by(
-            'organisation__name', 'site__name', 'pk'
-        )
-    )
+    lines = list(lines.as_listed().order_by('organisation__name', 'site__name', 'pk'))
     bodies = {line.organisation_id for line in lines}
     choices = {
         s.organisation_id: BodyChoices(tuple(s.rule_sets), s.review_by)

@@ -10,6 +10,10 @@ class WithCountsQuerySet(OrganisationScopedQuerySet):
         # Django drops Meta.ordering from grouped queries, so it is restated for stable pages.
         return self.annotate(**_equipment_counts('equipment')).order_by(*self.model._meta.ordering)
 
+    def as_listed(self):
+        """As tables, exports and the API show them: with their body and their counts."""
+        return self.select_related('organisation').with_counts()
+
 
 class SiteQuerySet(WithCountsQuerySet):
     pass
@@ -20,6 +24,10 @@ class SystemQuerySet(WithCountsQuerySet):
 
 
 class EquipmentLineQuerySet(OrganisationScopedQuerySet):
+    def as_listed(self):
+        """As tables, pages, exports and the API show them: with their body, site, system and makers."""
+        return self.select_related('organisation', 'site', 'system', 'manufacturer', 'made_by')
+
     def total_devices(self) -> int:
         return self.aggregate(n=Coalesce(Sum('quantity'), 0))['n']
 

@@ -39,6 +39,9 @@ def can_edit(user, organisation_id) -> bool:
 class RegisterListView(ObjectListView):
     """A register table: the organisation column is for those who see every body."""
 
+    def get_queryset(self):
+        return super().get_queryset().as_listed()
+
     def get_table_kwargs(self):
         return {} if sees_everything(self.request.user) else {'exclude': ('organisation',)}
 
@@ -55,9 +58,6 @@ class EquipmentLineListView(RegisterListView):
     title = 'Equipment register'
     create_url_name = 'register:equipment_create'
 
-    def get_queryset(self):
-        return super().get_queryset().select_related('organisation', 'site', 'system', 'manufacturer', 'made_by')
-
     def export_rows(self, queryset):
         return equipment_rows(queryset, with_organisation=sees_everything(self.request.user))
 
@@ -70,9 +70,6 @@ class SiteListView(RegisterListView):
     export_name = 'sites'
     create_url_name = 'register:site_create'
 
-    def get_queryset(self):
-        return super().get_queryset().select_related('organisation').with_counts()
-
     def export_rows(self, queryset):
         return site_rows(queryset, with_organisation=sees_everything(self.request.user))
 
@@ -83,9 +80,6 @@ class SystemListView(RegisterListView):
     filterset_class = SystemFilterSet
     export_name = 'systems'
     create_url_name = 'register:system_create'
-
-    def get_queryset(self):
-        return super().get_queryset().select_related('organisation').with_counts()
 
 
 class RegisterDetailView(ObjectDetailView):
@@ -101,7 +95,7 @@ class EquipmentLineDetailView(RegisterDetailView):
     template_name = 'register/equipment_detail.html'
 
     def get_queryset(self):
-        return super().get_queryset().select_related('organisation', 'site', 'system', 'manufacturer', 'made_by')
+        return super().get_queryset().as_listed()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
