@@ -47,8 +47,9 @@ def readable_history(changes, user) -> list[HistoryEntry]:
                     if before.get(key) != after.get(key)
                 ]
             else:
-                show = lambda value, f=model_field: _display(f, value, names)  # noqa: E731
-                entry.fields.append(FieldChange(label, show(before), show(after)))
+                shown = (_display(model_field, before, names), _display(model_field, after, names))
+                if any(shown):  # a blank field made blank says nothing (a new record's empty fields)
+                    entry.fields.append(FieldChange(label, *shown))
         entries.append(entry)
     return entries
 

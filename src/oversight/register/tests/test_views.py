@@ -193,6 +193,7 @@ def test_a_lines_history_names_what_changed_in_peoples_words(client_for, editor_
     assert '<strong>Audio</strong>: <del>no</del> → <ins>yes</ins>' in history
     assert '<strong>Quantity</strong>: <del>2</del> → <ins>3</ins>' in history
     assert f'<ins>{register_a.site.pk}</ins>' not in history
+    assert '<strong>Brand</strong>' not in history  # blank when created: nothing to show
 
 
 def test_a_filter_outside_the_bodys_scope_is_refused_with_a_message(client_for, editor_a, register_a, register_b):
