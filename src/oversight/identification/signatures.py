@@ -1,8 +1,10 @@
 """Signatures: patterns of model numbers, firmware versions and banners, kept as data with their sources.
 
-Each file in signatures/ holds entries of one shape: a regular expression, the maker whose products show
-it, optionally the brand they are sold under, a weight (how strongly a match points to the maker), what a
-match shows (evidence wording) and the source that says so. Makers are written as people write them and
+One file in signatures/ per maker group (hikvision.json holds HiLook, EZVIZ and Hikmicro too) lists entries
+by the kind of value they read (KINDS). An entry is a regular expression, the maker whose products show it,
+optionally the brand they are sold under, a weight (how strongly a match points to the maker), what a match
+shows (evidence wording), the source that says so, and examples: real values from that source, which the
+test suite checks it matches and no other maker's entry does. Makers are written as people write them and
 resolved to canonical names through the reference data when the identifier is built.
 """
 
@@ -39,25 +41,51 @@ class Signature:
     quote: bool  # whether evidence quotes the value (not when it is a device's own serial or address)
 
 
+# What a signature reads, as the keys of a signature file.
+KINDS = ('model', 'firmware', 'oui', 'http_server', 'www_authenticate', 'html_title', 'rtsp_server', 'onvif')
+REQUIRED = frozenset({'id', 'pattern', 'weight', 'shows', 'source', 'examples'})
+
+
 @cache
-def load_entries(name: str) -> tuple[dict, ...]:
-    """The raw entries of signatures/<name>.json, checked for the fields every entry must have."""
-    path = SIGNATURES_DIR / f'{name}.json'
-    data = json.loads(path.read_text(encoding='utf-8'))
-    entries = tuple(data['signatures'])
+def signature_files() -> tuple[tuple[str, dict], ...]:
+    """(file name, contents) of every signature file, in name order: one file per maker group."""
+    files = []
+    for path in sorted(SIGNATURES_DIR.glob('*.json')):
+        data = json.loads(path.read_text(encoding='utf-8'))
+        unknown = data.keys() - {'about', *KINDS}
+        if unknown:
+            kinds = ', '.join(KINDS)
+            raise SignatureError(f'{path.name}: unknown key {", ".join(sorted(unknown))}; the kinds are {kinds}')
+        files.append((path.name, data))
+    return tuple(files)
+
+
+@cache
+def load_entries(kind: str) -> tuple[dict, ...]:
+    """Every entry of one kind across the signature files, checked; rules for a maker before notes.
+
+    Notes (entries for no maker, such as "looks like a Dahua model; not confirmed") come last, so they
+    speak only for a value that no rule recognises.
+    """
+    rules, notes = [], []
     seen = set()
-    for entry in entries:
-        missing = {'id', 'pattern', 'weight', 'shows', 'source'} - entry.keys()
-        if missing:
-            raise SignatureError(f'{path.name}: entry {entry.get("id", "?")} lacks {", ".join(sorted(missing))}')
-        if entry['id'] in seen:
-            raise SignatureError(f'{path.name}: id {entry["id"]} is used twice')
-        seen.add(entry['id'])
-        if not entry['source'].startswith('https://'):
-            raise SignatureError(f'{path.name}: entry {entry["id"]} needs an https source URL')
-        if not 0 <= entry['weight'] <= 1 or (entry.get('maker') is None) != (entry['weight'] == 0):
-            raise SignatureError(f'{path.name}: entry {entry["id"]} needs a maker and a weight in (0, 1], or neither')
-    return entries
+    for file_name, data in signature_files():
+        for entry in data.get(kind, ()):
+            where = f'{file_name}: {kind} entry {entry.get("id", "?")}'
+            missing = REQUIRED - entry.keys()
+            if missing:
+                raise SignatureError(f'{where} lacks {", ".join(sorted(missing))}')
+            if entry['id'] in seen:
+                raise SignatureError(f'{where}: the id is used twice')
+            seen.add(entry['id'])
+            if not entry['source'].startswith('https://'):
+                raise SignatureError(f'{where} needs an https source URL')
+            if not 0 <= entry['weight'] <= 1 or (entry.get('maker') is None) != (entry['weight'] == 0):
+                raise SignatureError(f'{where} needs a maker and a weight in (0, 1], or neither')
+            if not entry['examples'] or not all(isinstance(example, str) for example in entry['examples']):
+                raise SignatureError(f'{where} needs examples: real values it matches, from its source')
+            (rules if entry.get('maker') else notes).append(entry)
+    return (*rules, *notes)
 
 
 _REALM = re.compile(r'realm=(?:"([^"]*)"|([^,\s]+))', re.IGNORECASE)
@@ -80,14 +108,14 @@ def brand_label(names: NameIndex, name: str) -> str:
     return fact.name if fact else (names.maker(name) or name)
 
 
-def compile_signatures(name: str, names: NameIndex) -> tuple[Signature, ...]:
+def compile_signatures(kind: str, names: NameIndex) -> tuple[Signature, ...]:
     signatures = []
-    for entry in load_entries(name):
+    for entry in load_entries(kind):
         flags = 0 if entry.get('case_sensitive') else re.IGNORECASE
         try:
             pattern = re.compile(entry['pattern'], flags)
         except re.error as exc:
-            raise SignatureError(f'{name}.json: entry {entry["id"]} has a bad pattern: {exc}') from exc
+            raise SignatureError(f'{kind} entry {entry["id"]} has a bad pattern: {exc}') from exc
         maker = entry.get('maker')
         signatures.append(
             Signature(

@@ -6,41 +6,91 @@ from collections import Counter
 
 import pytest
 
-from oversight.identification.oui import OuiTable
-from oversight.identification.signatures import SIGNATURES_DIR, SignatureError, load_entries
+from oversight.identification.oui import OuiTable, manuf_path, registered_blocks
+from oversight.identification.signatures import (
+    KINDS,
+    SIGNATURES_DIR,
+    SignatureError,
+    load_entries,
+    signature_files,
+)
 from oversight.vendors.resolution import NameIndex
 
-FILES = sorted(path.stem for path in SIGNATURES_DIR.glob('*.json'))
+ENTRIES = {kind: load_entries(kind) for kind in KINDS}
+# (kind, entry id, compiled pattern, maker) for every entry, as the engine tries them.
+COMPILED = [
+    (kind, entry['id'], re.compile(entry['pattern'], 0 if entry.get('case_sensitive') else re.IGNORECASE), entry)
+    for kind, entries in ENTRIES.items()
+    for entry in entries
+]
 
 
-def test_every_signals_file_is_there():
-    assert FILES == [
-        'firmware',
-        'html_title',
-        'http_server',
-        'model',
-        'onvif',
-        'oui',
-        'rtsp_server',
-        'www_authenticate',
-    ]
+def _matches(kind: str, value: str) -> list[dict]:
+    return [entry for k, _, pattern, entry in COMPILED if k == kind and pattern.search(value)]
 
 
-@pytest.mark.parametrize('name', FILES)
-def test_every_entry_is_sourced_and_compiles(name):
-    entries = load_entries(name)
-    assert entries
-    for entry in entries:
-        assert entry['source'].startswith('https://'), entry['id']
-        assert entry['shows'].strip(), entry['id']
-        re.compile(entry['pattern'])
+def test_every_kind_has_entries_and_every_file_is_read():
+    assert all(ENTRIES[kind] for kind in KINDS)
+    assert {name for name, _ in signature_files()} == {path.name for path in SIGNATURES_DIR.glob('*.json')}
+
+
+@pytest.mark.parametrize(('kind', 'entry_id', 'pattern', 'entry'), COMPILED, ids=[c[1] for c in COMPILED])
+def test_every_entry_is_sourced_and_matches_its_examples(kind, entry_id, pattern, entry):
+    assert entry['source'].startswith('https://')
+    assert entry['shows'].strip()
+    for example in entry['examples']:
+        if kind == 'oui':
+            assert pattern.match(example), f'{entry_id} does not match its example "{example}"'
+        else:
+            assert pattern.search(example), f'{entry_id} does not match its example "{example}"'
+    for counterexample in entry.get('not', ()):
+        assert not pattern.search(counterexample), f'{entry_id} matches "{counterexample}", which it must not'
+
+
+@pytest.mark.parametrize('kind', KINDS)
+def test_no_example_is_claimed_by_another_maker(kind):
+    """One string, one maker: a rule for another maker matching an example is a conflict in the data."""
+    conflicts = []
+    for _, entry_id, _, entry in (c for c in COMPILED if c[0] == kind and kind != 'oui'):
+        for example in entry['examples']:
+            # A note (no maker) is shadowed by any rule; a rule conflicts with a rule for another maker.
+            rivals = sorted(
+                other['id']
+                for other in _matches(kind, example)
+                if other.get('maker') and other.get('maker') != entry.get('maker')
+            )
+            if rivals:
+                conflicts.append(f'{kind} "{example}" ({entry_id}) is matched by {", ".join(rivals)}')
+    assert not conflicts, '\n'.join(conflicts)
+
+
+def test_organisation_patterns_claim_each_registered_block_once():
+    table_entries = ENTRIES['oui']
+    patterns = [(entry['id'], entry['maker'], re.compile(entry['pattern'], re.IGNORECASE)) for entry in table_entries]
+    conflicts = []
+    for _, written, organisation in registered_blocks(manuf_path(), tuple(e['pattern'] for e in table_entries)):
+        makers = {(maker, entry_id) for entry_id, maker, pattern in patterns if pattern.match(organisation)}
+        if len({maker for maker, _ in makers}) > 1:
+            conflicts.append(f'{written} "{organisation}": {sorted(makers)}')
+    assert not conflicts, '\n'.join(conflicts)
 
 
 def test_a_malformed_entry_is_refused_at_start_up(tmp_path, monkeypatch):
-    (tmp_path / 'broken.json').write_text(json.dumps({'signatures': [{'id': 'x', 'pattern': 'x', 'weight': 0.5}]}))
+    entry = {'id': 'x', 'pattern': 'x', 'weight': 0.5}
+    (tmp_path / 'broken.json').write_text(json.dumps({'model': [entry]}))
     monkeypatch.setattr('oversight.identification.signatures.SIGNATURES_DIR', tmp_path)
-    with pytest.raises(SignatureError, match='entry x lacks shows, source'):
-        load_entries('broken')
+    signature_files.cache_clear()
+    load_entries.cache_clear()
+    try:
+        with pytest.raises(SignatureError, match='broken.json: model entry x lacks examples, shows, source'):
+            load_entries('model')
+        (tmp_path / 'broken.json').write_text(json.dumps({'modle': [entry]}))
+        signature_files.cache_clear()
+        with pytest.raises(SignatureError, match='broken.json: unknown key modle'):
+            load_entries('firmware')
+    finally:
+        signature_files.cache_clear()
+        load_entries.cache_clear()
 
 
 def test_the_registry_blocks_kept_match_the_research_counts():
