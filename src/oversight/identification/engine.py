@@ -26,7 +26,7 @@ from .designations import DesignationIndex
 from .names import DeclaredNames
 from .onvif import OnvifScopes
 from .oui import OuiTable
-from .signals import FIELDS, FieldError, Finding, Signals, Vote
+from .signals import FIELDS, LABELS, FieldError, Finding, Signals, Vote, quoted
 from .signatures import Memo, PatternSet, compile_signatures, realm
 
 MAX_CONFIDENCE = 0.99
@@ -128,6 +128,8 @@ class Identifier:
         findings.extend(extra)
         verdict = self.verdict(findings)
         evidence = tuple(line for finding in findings for line in finding.evidence) + verdict.summary
+        if verdict.maker is None and (unknown_line := looked_at(values)):
+            evidence += (unknown_line,)
         return Identification(
             verdict.maker, verdict.brand, verdict.confidence, evidence, verdict.concern, verdict.designations
         )
@@ -150,12 +152,14 @@ class Identifier:
                     findings.append(found)
         return findings
 
-    def answer_json(self, findings: list[Finding]) -> str:
-        """The output line for these findings, assembled from pieces encoded once."""
+    def answer_json(self, findings: list[Finding], values: Sequence[str]) -> str:
+        """The output line for the findings of these values, assembled from pieces encoded once."""
         verdict = self.verdict(findings)
         items = [finding.evidence_json for finding in findings]
         if verdict.summary_json:
             items.append(verdict.summary_json)
+        if verdict.maker is None and (unknown_line := looked_at(values)):
+            items.append(json.dumps(unknown_line))
         return verdict.head_json + ', '.join(items) + ']}'
 
     def verdict(self, findings: list[Finding]) -> Verdict:
@@ -190,6 +194,14 @@ class Identifier:
         if declared and declared.declared and declared.declared != maker:
             makers += (declared.declared,)
         return _verdict(maker, brand, confidence, tuple(summary), self.designations.of(makers))
+
+
+def looked_at(values: Sequence[str]) -> str | None:
+    """What an unknown result adds to its evidence: which values were read, none pointing to a maker."""
+    read = [f'{LABELS[field][0].lower()} {quoted(value)}' for field, value in zip(FIELDS, values) if value]  # noqa: B905
+    if not read:
+        return None
+    return f'Who made it is unknown: nothing read points to a maker, and nothing is guessed. Read: {"; ".join(read)}.'
 
 
 def _verdict(maker, brand, confidence, summary, designations) -> Verdict:

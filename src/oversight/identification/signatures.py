@@ -178,9 +178,30 @@ class PatternSet:
         return field_problem(self.field, value) or self._memo[self.reduce(value)]
 
     def _classify(self, value: str) -> Finding | FieldError | None:
-        return field_problem(self.field, value) or self.match(value.strip())
+        problem = field_problem(self.field, value)
+        if problem:
+            return problem
+        text = value.strip()
+        found = self.match(text)
+        if found is None and self.field == 'model':
+            found = self._after_name(text)
+        return found
 
-    def match(self, text: str, weight_factor: float = 1.0, label: str | None = None) -> Finding | None:
+    def _after_name(self, text: str) -> Finding | None:
+        """A model written after its maker or brand ("Hikvision DS-2CD2143G2-I", "HiLook THC-B120-PC")."""
+        for words in (1, 2):
+            parts = text.split(maxsplit=words)
+            if len(parts) <= words:
+                return None
+            head = ' '.join(parts[:words])
+            if self.names.maker(head) or self.names.brand(head):
+                return self.match(parts[words], shown=text)
+        return None
+
+    def match(
+        self, text: str, weight_factor: float = 1.0, label: str | None = None, shown: str | None = None
+    ) -> Finding | None:
+        """The finding of the first signature matching `text`; evidence quotes `shown` (default: the text)."""
         if not text:
             return None
         for signature in self.signatures:
@@ -189,7 +210,7 @@ class PatternSet:
                 continue
             if not signature.quote:
                 return self._unquoted(signature, weight_factor, label or self.label)
-            evidence = f'{label or self.label} {quoted(text)} {signature.shows}.'
+            evidence = f'{label or self.label} {quoted(shown or text)} {signature.shows}.'
             brand = signature.brand
             vendor = found.groupdict().get('vendor')
             if vendor:

@@ -53,8 +53,3 @@ def identify_line(index: IdentificationIndex, line) -> None:
     line.confidence = result.confidence if result.maker else None
     line.concern = result.concern
     line.evidence = list(result.evidence)
-    if result.maker is None:
-        line.evidence.append(
-            'Nothing declared for this line matches a maker, brand, model family, firmware format or MAC '
-            'address block in the reference data: who made it is unknown, and nothing is guessed.'
-        )

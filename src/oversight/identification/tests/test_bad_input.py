@@ -55,7 +55,7 @@ def test_any_row(values):
     findings = IDENTIFIER.findings(values)
     if not isinstance(findings, FieldError):
         # The assembled output line says exactly what the Identification says.
-        assert json.loads(IDENTIFIER.answer_json(findings)) == result.as_dict()
+        assert json.loads(IDENTIFIER.answer_json(findings, values)) == result.as_dict()
 
 
 @never_hangs

@@ -130,6 +130,25 @@ def test_model_families(identifier, model, maker, brand):
     assert (result.maker, result.brand) == (maker, brand)
 
 
+@pytest.mark.parametrize(
+    ('model', 'maker'),
+    [('Hikvision DS-2CD2143G0-I', 'Hikvision'), ('HIK VISION DS-7608NI-K2', 'Hikvision'), ('Lorex LNB9242B', 'Dahua')],
+)
+def test_a_model_written_after_its_maker_or_brand(identifier, model, maker):
+    result = identifier.identify(Signals(model=model))
+    assert result.maker == maker
+    assert result.evidence[0].startswith(f'Model "{model}" ')
+
+
+def test_a_model_after_a_word_that_is_no_maker_is_not_read_past(identifier):
+    result = identifier.identify(Signals(model='Spare DS-2CD2143G0-I'))
+    assert result.maker is None
+    assert result.evidence == (
+        'Who made it is unknown: nothing read points to a maker, and nothing is guessed. '
+        'Read: model "Spare DS-2CD2143G0-I".',
+    )
+
+
 def test_onvif_scopes(identifier):
     scopes = (
         'onvif://www.onvif.org/type/video_encoder onvif://www.onvif.org/name/HIKVISION%20DS-2CD2142FWD-I '
@@ -221,7 +240,11 @@ def test_axis_is_of_no_concern(identifier):
 def test_unknown_stays_null(identifier):
     result = identifier.identify(Signals(manufacturer='Acme Cameras', model='X-100', firmware='1.2.3'))
     assert (result.maker, result.brand, result.concern, result.confidence) == (None, None, None, 0.0)
-    assert result.evidence == ('"Acme Cameras" is not a maker or brand in the reference data.',)
+    assert result.evidence == (
+        '"Acme Cameras" is not a maker or brand in the reference data.',
+        'Who made it is unknown: nothing read points to a maker, and nothing is guessed. '
+        'Read: declared maker "Acme Cameras"; model "X-100"; firmware "1.2.3".',
+    )
     assert identifier.identify(Signals()).as_dict() == {
         'maker': None,
         'concern': None,
@@ -254,7 +277,8 @@ def test_an_unreadable_value_makes_the_row_unknown_and_names_the_column(identifi
 )
 def test_the_assembled_output_line_is_the_identification(identifier, values):
     assert (
-        json.loads(identifier.answer_json(identifier.findings(values))) == identifier.identify_values(values).as_dict()
+        json.loads(identifier.answer_json(identifier.findings(values), values))
+        == identifier.identify_values(values).as_dict()
     )
 
 

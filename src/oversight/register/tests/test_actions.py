@@ -29,7 +29,8 @@ def test_a_maker_of_no_concern_and_an_unknown_maker(editor_a, body_a, register_a
     assert (axis.manufacturer, axis.made_by, axis.concern) == (reference.axis, reference.axis, False)
     unknown = _line(editor_a, body_a, register_a, manufacturer_declared='Acme Optics Unheard-of')
     assert (unknown.manufacturer, unknown.made_by, unknown.concern, unknown.confidence) == (None, None, None, None)
-    assert 'who made it is unknown' in unknown.evidence[-1]
+    assert unknown.evidence[-1].startswith('Who made it is unknown')
+    assert unknown.evidence[-1].endswith('Read: declared maker "Acme Optics Unheard-of".')
 
 
 def test_identity_change_reidentifies_and_other_edits_do_not(editor_a, body_a, register_a, reference, monkeypatch):
