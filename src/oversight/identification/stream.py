@@ -19,6 +19,31 @@ BATCH_ROWS = 1024
 _CUT_LINE = '\n'  # what a cut-off line becomes for the CSV reader: an empty record of its own
 
 
+# A register export feeds `identify` unchanged: its MAC column keeps the register's name, and the columns
+# that describe the line rather than the device's identity (where it is, how many, notes) are read past.
+ALIASES = {'mac_address': 'mac'}
+REGISTER_COLUMNS = frozenset(
+    {
+        'organisation',
+        'id',
+        'site',
+        'system',
+        'category',
+        'serial_number',
+        'ip_address',
+        'quantity',
+        'installed_on',
+        'next_upgrade',
+        'video',
+        'audio',
+        'thermal',
+        'night_vision',
+        'network',
+        'notes',
+    }
+)
+
+
 class HeaderError(ValueError):
     """The first line does not name the columns as documented: nothing is identified."""
 
@@ -60,18 +85,23 @@ def read_header(reader: Iterator[list[str]], lines: _Lines) -> list[str]:
         raise HeaderError(f'The header line cannot be read as CSV: {exc}.') from None
     if lines.cut:
         raise HeaderError(f'The header line is longer than {MAX_LINE_BYTES:,} bytes.')
-    names = [name.strip().lower() for name in header]
+    names = [ALIASES.get(name, name) for name in (name.strip().lower() for name in header)]
     problems = []
     for position, name in enumerate(names, start=1):
         if not name:
             problems.append(f'column {position} has no name')
+        elif name in REGISTER_COLUMNS:
+            continue
         elif name not in FIELDS:
             shown = name if len(name) <= 40 else f'{name[:39]}…'
             problems.append(f'unknown column "{shown.encode("ascii", "backslashreplace").decode()}"')
         elif names.index(name) != position - 1:
             problems.append(f'column "{name}" is named twice')
     if problems:
-        raise HeaderError(f'{"; ".join(problems).capitalize()}. The columns are: {", ".join(FIELDS)}.')
+        raise HeaderError(
+            f'{"; ".join(problems).capitalize()}. The columns are: {", ".join(FIELDS)} '
+            '(or a register export, whose other columns are read past).'
+        )
     return names
 
 
@@ -125,11 +155,12 @@ def identify_csv(stream: BinaryIO, write: Callable[[str], object], identifier: I
                 else:
                     row = row[:width] + [''] * (width - len(row))
             if row is not None:
-                findings = findings_of(row if as_is else [row[p] if p is not None else '' for p in positions])
+                values = row if as_is else [row[p] if p is not None else '' for p in positions]
+                findings = findings_of(values)
                 if findings.__class__ is FieldError:
                     answer = unknown(f'line {start}, {findings}').json
                 else:
-                    answer = answer_json(findings)
+                    answer = answer_json(findings, values)
         batch.append(answer)
         rows += 1
         if len(batch) >= BATCH_ROWS:

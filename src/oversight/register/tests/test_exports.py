@@ -1,6 +1,9 @@
 import datetime
+import io
+import json
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from oversight.core.exports import FORMULA_PREFIXES
@@ -86,3 +89,21 @@ def test_blank_templates_have_exactly_the_import_columns(client_for, viewer_a, k
     assert response.status_code == 200
     header = read_xlsx(response.content)[0] if fmt == 'xlsx' else response.content.decode().strip().split(',')
     assert tuple(header) == importer.columns
+
+
+@pytest.mark.parametrize('who', ['editor_a', 'regulator'])
+def test_an_export_feeds_oversight_identify_unchanged(request, client_for, lines_a, tmp_path, who):
+    """The register's own columns (mac_address, site, quantity …) are what `identify` reads or reads past."""
+    content = client_for(request.getfixturevalue(who)).get(reverse('register:equipment_list'), {'export': 'csv'})
+    path = tmp_path / 'register.csv'
+    path.write_bytes(content.content)
+    out = io.StringIO()
+    call_command('identify', str(path), stdout=out)
+    answers = [json.loads(line) for line in out.getvalue().splitlines()]
+    by_maker = {a['maker']: a for a in answers}
+    assert len(answers) == 3 and {m: a['concern'] for m, a in by_maker.items()} == {
+        'Dahua': True,
+        None: None,
+        'Axis': False,
+    }
+    assert any('MAC address is in block 90:02:A9' in line for line in by_maker['Dahua']['evidence'])
