@@ -14,6 +14,9 @@ REFUSED = 2
 
 
 class Command(BaseCommand):
+    # System checks import every URL module (and with them WeasyPrint and matplotlib): seconds of start-up
+    # that a data command reading a CSV file does not need.
+    requires_system_checks = []
     help = (
         f'Identify who made each device in a CSV file (columns, all optional: {", ".join(FIELDS)}). '
         'Prints one JSON object per row: maker, concern, designations, confidence, evidence (and error).'
