@@ -313,6 +313,104 @@ def camio(rows: Rows, mirrors: Path):
                 rows.add('negative', expected, src, model=m)
 
 
+# ----------------------------------------------------------------------------- CCTV Camera Database
+
+# brand as the database writes it -> (expected maker, how rows of it are used)
+CHBAS_BRANDS = {
+    'Hikvision': (HIK, 'group'),
+    'HiLook': (HIK, 'sub_brand'),
+    'Dahua': (DAHUA, 'group'),
+    'EZVIZ': (GROUP['Ezviz'], 'sub_brand_named'),
+    'IMOU': (GROUP['Huacheng'], 'sub_brand_named'),
+    'Amcrest': (DAHUA, 'relabel'),
+    'LTS': (HIK, 'relabel'),
+    'D-Link': ('D-Link', 'named'),
+    'GeoVision': ('GeoVision', 'named'),
+    'TVT Digital': ('TVT', 'named'),
+    'ACTi': ('ACTi', 'negative'),
+    'Ajax': ('Ajax Systems|Ajax', 'negative'),
+    'Aqara': ('Aqara', 'negative'),
+    'Arlo': ('Arlo', 'negative'),
+    'AvertX': ('AvertX', 'negative'),
+    'Avigilon': ('Motorola Solutions|Avigilon', 'negative'),
+    'Axis': ('Axis', 'negative'),
+    'Blink': ('Blink', 'negative'),
+    'Bosch': ('Bosch', 'negative'),
+    'Bosch Smart Home': ('Bosch', 'negative'),
+    'Canon': ('Canon', 'negative'),
+    'Costar': ('Costar', 'negative'),
+    'Digital Watchdog': ('Digital Watchdog', 'negative'),
+    'Eufy': ('Eufy|Anker', 'negative'),
+    'EverFocus': ('EverFocus', 'negative'),
+    'FLIR': ('Teledyne FLIR|FLIR', 'negative'),
+    'Foscam': ('Foscam', 'negative'),
+    'Google': ('Google', 'negative'),
+    'Grandstream': ('Grandstream', 'negative'),
+    'Hanwha': ('Hanwha Vision', 'negative'),
+    'i-PRO': ('i-PRO', 'negative'),
+    'IDIS': ('IDIS', 'negative'),
+    'INSTAR': ('INSTAR', 'negative'),
+    'Jovision': ('Jovision', 'negative'),
+    'Kasa': ('TP-Link|Kasa', 'negative'),
+    'Kedacom': ('Kedacom', 'negative'),
+    'March Networks': ('March Networks', 'negative'),
+    'Milesight': ('Milesight', 'negative'),
+    'Mobotix': ('Mobotix', 'negative'),
+    'Netatmo': ('Netatmo', 'negative'),
+    'Pelco': ('Pelco', 'negative'),
+    'Reolink': ('Reolink', 'negative'),
+    'Ring': ('Ring', 'negative'),
+    'Synology': ('Synology', 'negative'),
+    'Tapo': ('TP-Link|Tapo', 'negative'),
+    'Tiandy': ('Tiandy', 'negative'),
+    'Ubiquiti': ('Ubiquiti', 'negative'),
+    'Uniarch': ('Uniview|Uniarch', 'negative'),
+    'Uniview': ('Uniview', 'negative'),
+    'Verkada': ('Verkada', 'negative'),
+    'VIGI': ('TP-Link|VIGI', 'negative'),
+    'Vivotek': ('Vivotek', 'negative'),
+    'Wyze': ('Wyze', 'negative'),
+    'Xiaomi': ('Xiaomi', 'negative'),
+}
+# A model number that can stand alone: letters, digits and a hyphen, no spaces ("XNV-A9084R", "IPC2122LB-AF28K").
+CODE = re.compile(r'^(?=.*\d)[A-Za-z0-9]+(?:[-/][A-Za-z0-9()]+)+$')
+MAKER_NAMES = {
+    HIK: ['Hikvision', 'HIKVISION', 'Hangzhou Hikvision Digital Technology Co., Ltd.'],
+    DAHUA: ['Dahua', 'Dahua Technology', 'Zhejiang Dahua Technology Co., Ltd.'],
+}
+
+
+def chbas(rows: Rows):
+    src = sources.CHBAS
+    for line in sources.CHBAS_ROWS.strip().splitlines():
+        brand, model = line.split('|', 1)
+        expected, use = CHBAS_BRANDS[brand]
+        alone = bool(CODE.match(model))
+        pick = int(h(model)[:4], 16)
+        if use == 'group':
+            if alone and pick % 2:
+                rows.add('model_only', expected, src, model=model)
+            else:
+                names = MAKER_NAMES[expected]
+                rows.add('maker_named', expected, src, manufacturer=names[pick % len(names)], model=model)
+        elif use == 'sub_brand':
+            rows.add('maker_named', expected, src, brand=brand, model=model)
+            if alone:
+                rows.add('model_only', expected, src, model=model)
+        elif use == 'sub_brand_named':
+            rows.add('maker_named', expected, src, brand=brand, model=model)
+        elif use == 'relabel':
+            rows.add('relabel', expected, src, manufacturer=brand, model=model)
+        elif use == 'named':
+            rows.add('maker_named', expected, src, manufacturer=brand, model=model)
+            if alone:
+                rows.add('model_only', expected, src, model=model)
+        else:
+            rows.add('negative', expected, src, manufacturer=brand, model=model)
+            if alone:
+                rows.add('negative', expected, src, model=model)
+
+
 # ------------------------------------------------------------------------------------------- MAC blocks
 
 # Registered organisation (start of name, case-insensitive) -> expected maker, how many blocks to take.
@@ -429,6 +527,7 @@ def main():
     mac_rows(rows)
     banners(rows)
     transcribed(rows)
+    chbas(rows)
     with args.out.open('w', newline='', encoding='utf-8') as f:
         writer = csv.DictWriter(f, COLUMNS, lineterminator='\n')
         writer.writeheader()
