@@ -103,6 +103,7 @@ def test_the_registry_blocks_kept_match_the_research_counts():
     assert counts[('Hikrobot', None)] == 2
     assert counts[('Dahua', None)] == 31  # not Shanghai Dahua Scale Factory, not Zhejiang Dahua Zhilian
     assert counts[('Dahua', 'Imou')] == 6
+    assert counts[('Dahua', 'Huaray')] == 1  # Zhejiang HuaRay Technology, Dahua's machine-vision subsidiary
     assert counts[('Uniview', None)] == 5
     assert counts[('DJI', None)] == 17  # not Avedis Zildjian
     assert counts[('Hytera', None)] == 2
