@@ -101,6 +101,8 @@ def test_the_registry_blocks_kept_match_the_research_counts():
     assert counts[('Hikvision', 'PRAMA')] == 3  # two Prama Hikvision India blocks and one Prama India
     assert counts[('Hikvision', 'EZVIZ')] == 15
     assert counts[('Hikrobot', None)] == 2
+    assert counts[('Hikvision', 'Hikmicro')] == 2  # Hangzhou Microimage Software (HIKMICRO)
+    assert counts[('Hikvision', 'HIKSEMI')] == 2  # Hangzhou and Wuhan Hikstorage Technology
     assert counts[('Dahua', None)] == 31  # not Shanghai Dahua Scale Factory, not Zhejiang Dahua Zhilian
     assert counts[('Dahua', 'Imou')] == 6
     assert counts[('Dahua', 'Huaray')] == 1  # Zhejiang HuaRay Technology, Dahua's machine-vision subsidiary
