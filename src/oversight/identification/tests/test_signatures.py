@@ -110,3 +110,19 @@ def test_the_registry_blocks_kept_match_the_research_counts():
     assert counts[('DJI', None)] == 17  # not Avedis Zildjian
     assert counts[('Hytera', None)] == 2
     assert counts[('Huawei', None)] == 2088  # Huawei Technologies and Huawei Device, not Honor
+
+
+@pytest.mark.django_db
+def test_every_maker_and_brand_a_signature_names_is_in_the_reference_data():
+    """Otherwise a register line identified as that maker could not be linked to it."""
+    names = NameIndex.from_db()
+    unknown = sorted(
+        {
+            f'{kind} {entry["id"]}: {name}'
+            for kind, entries in ENTRIES.items()
+            for entry in entries
+            for name in (entry.get('maker'), entry.get('brand'))
+            if name and names.maker(name) is None and names.brand(name) is None
+        }
+    )
+    assert not unknown, '\n'.join(unknown)

@@ -10,9 +10,8 @@ import json
 from pathlib import Path
 
 from django.db import migrations
-from django.utils.text import slugify
 
-from oversight.vendors.resolution import normalise
+from oversight.vendors.reference_data import load_brands, load_makers
 
 DATA = Path(__file__).parent / 'initial_data'
 
@@ -26,52 +25,13 @@ def _date(value):
 
 
 def load(apps, schema_editor):
-    Manufacturer = apps.get_model('vendors', 'Manufacturer')
-    ManufacturerName = apps.get_model('vendors', 'ManufacturerName')
-    Brand = apps.get_model('vendors', 'Brand')
     CorporateRelation = apps.get_model('vendors', 'CorporateRelation')
     ConcernList = apps.get_model('vendors', 'ConcernList')
     Designation = apps.get_model('vendors', 'Designation')
 
-    makers = {}
     owner_of_key = {}
-    for row in _read('manufacturers.json'):
-        maker, _ = Manufacturer.objects.get_or_create(
-            slug=slugify(row['name']),
-            defaults={k: row[k] for k in ('name', 'country', 'website', 'source_url', 'notes')},
-        )
-        makers[maker.name] = maker
-        names = [{'name': row['name'], 'kind': 'canonical', 'source_url': row['source_url']}, *row['names']]
-        for name in names:
-            key = normalise(name['name'])
-            # A key belongs to one maker only: resolution must never have to choose.
-            if not key or owner_of_key.setdefault(key, maker.name) != maker.name:
-                raise ValueError(f'Name "{name["name"]}" of {maker.name} is empty or also names {owner_of_key[key]}.')
-            ManufacturerName.objects.get_or_create(
-                manufacturer=maker,
-                name=name['name'],
-                defaults={'normalised': key, 'kind': name['kind'], 'source_url': name['source_url']},
-            )
-
-    for row in _read('brands.json'):
-        key = normalise(row['name'])
-        named = owner_of_key.get(key)
-        if named and named not in (row['owner'], row['made_by']):
-            raise ValueError(f'Brand {row["name"]} reads the same as a name of {named}.')
-        Brand.objects.get_or_create(
-            slug=slugify(row['name']),
-            defaults={
-                'name': row['name'],
-                'normalised': key,
-                'kind': row['kind'],
-                'owner': makers[row['owner']] if row['owner'] else None,
-                'made_by': makers[row['made_by']],
-                'confidence': row['confidence'],
-                'evidence': row['evidence'],
-                'source_url': row['source_url'],
-                'notes': row['notes'],
-            },
-        )
+    makers = load_makers(apps, _read('manufacturers.json'), owner_of_key)
+    load_brands(apps, _read('brands.json'), makers, owner_of_key)
 
     for row in _read('corporate-relations.json'):
         CorporateRelation.objects.get_or_create(
