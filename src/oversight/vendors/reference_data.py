@@ -37,6 +37,22 @@ def load_makers(apps, rows, owner_of_key: dict[str, str]) -> dict:
     return {maker.name: maker for maker in Manufacturer.objects.all()}
 
 
+def load_names(apps, rows, owner_of_key: dict[str, str]) -> None:
+    """More names of makers already in the database (a spelling registers use, a legal name)."""
+    Manufacturer = apps.get_model('vendors', 'Manufacturer')
+    ManufacturerName = apps.get_model('vendors', 'ManufacturerName')
+    for row in rows:
+        maker = Manufacturer.objects.get(name=row['maker'])
+        key = normalise(row['name'])
+        if not key or owner_of_key.setdefault(key, maker.name) != maker.name:
+            raise ValueError(f'Name "{row["name"]}" of {maker.name} is empty or also names {owner_of_key[key]}.')
+        ManufacturerName.objects.get_or_create(
+            manufacturer=maker,
+            name=row['name'],
+            defaults={'normalised': key, 'kind': row['kind'], 'source_url': row['source_url']},
+        )
+
+
 def load_brands(apps, rows, makers: dict, owner_of_key: dict[str, str]) -> None:
     Brand = apps.get_model('vendors', 'Brand')
     for row in rows:
