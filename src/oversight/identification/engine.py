@@ -198,7 +198,7 @@ class Identifier:
 
 def looked_at(values: Sequence[str]) -> str | None:
     """What an unknown result adds to its evidence: which values were read, none pointing to a maker."""
-    read = [f'{LABELS[field][0].lower()} {quoted(value)}' for field, value in zip(FIELDS, values) if value]  # noqa: B905
+    read = [f'{LABELS[field][1]} {quoted(value)}' for field, value in zip(FIELDS, values) if value]  # noqa: B905
     if not read:
         return None
     return f'Who made it is unknown: nothing read points to a maker, and nothing is guessed. Read: {"; ".join(read)}.'

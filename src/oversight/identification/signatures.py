@@ -26,6 +26,13 @@ SIGNATURES_DIR = Path(__file__).resolve().parent / 'signatures'
 CACHE_LIMIT = 8_192
 
 
+# Banners that a device shows, in which a maker's own name is read when no signature knows the banner.
+BANNERS = frozenset({'http_server', 'www_authenticate', 'html_title', 'rtsp_server'})
+# A name in a banner is set by whoever built the firmware, usually the maker, but a reseller can set it too.
+NAMING_WEIGHT = 0.7
+_WORD = re.compile(r'[A-Za-z][A-Za-z0-9-]*')
+
+
 class SignatureError(ValueError):
     """A signature file is malformed; raised at start-up, never while identifying."""
 
@@ -185,7 +192,31 @@ class PatternSet:
         found = self.match(text)
         if found is None and self.field == 'model':
             found = self._after_name(text)
+        elif found is None and self.field in BANNERS:
+            found = self._naming(text)
         return found
+
+    def _naming(self, text: str) -> Finding | None:
+        """A banner naming its maker or one of the maker's own brands outright ("Sony Network Camera")."""
+        words = _WORD.findall(text)
+        for size in (2, 1):
+            for start in range(len(words) - size + 1):
+                name = ' '.join(words[start : start + size])
+                maker = self.names.maker(name)
+                fact = None if maker else self.names.brand(name)
+                if fact and fact.kind != 'relabel':
+                    maker = fact.made_by
+                if maker:
+                    brand = fact.name if fact and fact.made_by != fact.name else None
+                    return Finding.of(
+                        maker,
+                        NAMING_WEIGHT,
+                        (f'{self.label} {quoted(text)} names {fact.name if fact else maker} outright.',),
+                        device=True,
+                        signal=self.signal,
+                        brand=brand,
+                    )
+        return None
 
     def _after_name(self, text: str) -> Finding | None:
         """A model written after its maker or brand ("Hikvision DS-2CD2143G2-I", "HiLook THC-B120-PC")."""

@@ -104,6 +104,24 @@ def test_banners_alone_name_the_maker(identifier, field, value, maker):
     assert identifier.identify(Signals(**{field: value})).maker == maker
 
 
+@pytest.mark.parametrize(
+    ('field', 'value', 'maker'),
+    [
+        ('http_server', 'AXIS 241Q Video Server', 'Axis'),
+        ('www_authenticate', 'Digest realm="Honeywell", nonce="1a2b"', 'Honeywell'),
+        ('html_title', 'EZVIZ camera', 'Hikvision'),
+        # A relabel brand in a banner says who sold it, not who made it; plain words name nobody.
+        ('html_title', 'LTS Platinum', None),
+        ('html_title', 'Network Camera Login', None),
+    ],
+)
+def test_a_banner_naming_its_maker_outright(identifier, field, value, maker):
+    result = identifier.identify(Signals(**{field: value}))
+    assert result.maker == maker
+    if maker:
+        assert result.evidence[0].endswith('outright.') and result.confidence == 0.7
+
+
 def test_a_realm_without_a_serial_is_not_dahua(identifier):
     assert identifier.identify(Signals(www_authenticate='Basic realm="Login to continue"')).maker is None
 
@@ -145,7 +163,7 @@ def test_a_model_after_a_word_that_is_no_maker_is_not_read_past(identifier):
     assert result.maker is None
     assert result.evidence == (
         'Who made it is unknown: nothing read points to a maker, and nothing is guessed. '
-        'Read: model "Spare DS-2CD2143G0-I".',
+        'Read: the model number "Spare DS-2CD2143G0-I".',
     )
 
 
@@ -243,7 +261,7 @@ def test_unknown_stays_null(identifier):
     assert result.evidence == (
         '"Acme Cameras" is not a maker or brand in the reference data.',
         'Who made it is unknown: nothing read points to a maker, and nothing is guessed. '
-        'Read: declared maker "Acme Cameras"; model "X-100"; firmware "1.2.3".',
+        'Read: the declared maker or brand "Acme Cameras"; the model number "X-100"; the firmware version "1.2.3".',
     )
     assert identifier.identify(Signals()).as_dict() == {
         'maker': None,

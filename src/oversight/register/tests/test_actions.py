@@ -30,7 +30,7 @@ def test_a_maker_of_no_concern_and_an_unknown_maker(editor_a, body_a, register_a
     unknown = _line(editor_a, body_a, register_a, manufacturer_declared='Acme Optics Unheard-of')
     assert (unknown.manufacturer, unknown.made_by, unknown.concern, unknown.confidence) == (None, None, None, None)
     assert unknown.evidence[-1].startswith('Who made it is unknown')
-    assert unknown.evidence[-1].endswith('Read: declared maker "Acme Optics Unheard-of".')
+    assert unknown.evidence[-1].endswith('Read: the declared maker or brand "Acme Optics Unheard-of".')
 
 
 def test_identity_change_reidentifies_and_other_edits_do_not(editor_a, body_a, register_a, reference, monkeypatch):
