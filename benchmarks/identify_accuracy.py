@@ -12,7 +12,8 @@ reads its JSON lines back. It prints, per slice and in total:
   true; an unknown maker, concern null, counts as not flagged);
 - false concerns: rows whose maker is of no concern but that were flagged.
 
-Then whether each target of the issue is met, and, for the holdout part, up to 40 wrong rows (slice, input,
+Then whether each target of the issue is met, the same per source (and whether the rule writers read that
+source), and, for the holdout part, up to 40 wrong rows (slice, input,
 expected, got, the first line of evidence), so failure kinds can be seen without opening holdout.csv.
 Rules may be written from build.csv; holdout.csv is only measured.
 """
@@ -21,6 +22,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,6 +51,10 @@ TARGET_ACCURACY = 0.90
 TARGET_RECALL = 0.95
 TARGET_PRECISION = 0.99
 WRONG_SHOWN = 40
+# The one source that the rule writers were told not to read (its build rows aside): on its holdout rows the
+# rules meet strings no one who wrote them had seen. Every other source was also read to write rules (the
+# IEEE registry is the MAC rules' data by design), so its holdout rows measure less than they seem to.
+UNREAD_SOURCE = 'ch-bas/cctv-camera-database'
 
 
 def oversight_command() -> str:
@@ -156,6 +162,32 @@ def report(console: Console, name: str, rows: list[dict], results: list[dict]) -
     return total
 
 
+def source_of(row: dict) -> str:
+    """The repository (owner/name) or the host a row was read from."""
+    found = re.match(r'https://github\.com/([^/]+/[^/]+)', row['source'])
+    return found.group(1) if found else re.match(r'https?://([^/]+)', row['source']).group(1)
+
+
+def by_source(console: Console, name: str, rows: list[dict], results: list[dict]):
+    scores = defaultdict(Score)
+    for row, result in zip(rows, results, strict=True):
+        scores[source_of(row)].add(row, result)
+    table = Table(title=f'{name}, by source', title_justify='left')
+    for heading in ['source', 'rows', 'accuracy', 'concern recall', 'false concerns', 'read by rule writers']:
+        table.add_column(heading, justify='left' if heading in ('source', 'read by rule writers') else 'right')
+    for source, s in sorted(scores.items(), key=lambda item: -item[1].rows):
+        table.add_row(
+            source,
+            str(s.rows),
+            fmt(s.accuracy),
+            fmt(s.recall),
+            str(s.false_concerns),
+            'no (build rows only)' if source == UNREAD_SOURCE else 'yes',
+        )
+    console.print(table)
+    console.print()
+
+
 def targets(console: Console, scores: dict, total: Score):
     def line(ok: bool, text: str):
         console.print(f'  [{"green" if ok else "red"}]{"met    " if ok else "NOT met"}[/] {text}')
@@ -225,6 +257,7 @@ def main() -> int:
             rows = read_part(name)
             results = identify(command, rows, workdir, env, name)
             report(console, name, rows, results)
+            by_source(console, name, rows, results)
             if name == 'holdout':
                 wrong_rows(console, rows, results)
     finally:
