@@ -33,19 +33,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from oversight.identification.signals import FIELDS
+
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / 'benchmarks' / 'identify_eval'
-SIGNALS = [
-    'manufacturer',
-    'brand',
-    'model',
-    'firmware',
-    'mac',
-    'http_server',
-    'www_authenticate',
-    'html_title',
-    'rtsp_server',
-]
+SIGNALS = list(FIELDS)  # the input columns of oversight identify
 SLICES = ['maker_named', 'model_only', 'model_firmware', 'relabel', 'mac', 'banner', 'negative']
 TARGET_ACCURACY = 0.90
 TARGET_RECALL = 0.95

@@ -29,23 +29,10 @@ sys.path.insert(0, str(HERE))
 
 import sources  # noqa: E402  (transcribed rows, next to this file)
 
-COLUMNS = [
-    'id',
-    'slice',
-    'manufacturer',
-    'brand',
-    'model',
-    'firmware',
-    'mac',
-    'http_server',
-    'www_authenticate',
-    'html_title',
-    'rtsp_server',
-    'expected_maker',
-    'expected_concern',
-    'source',
-]
-SIGNALS = COLUMNS[2:11]
+from oversight.identification.signals import FIELDS  # noqa: E402
+
+SIGNALS = list(FIELDS)  # the input columns of oversight identify
+COLUMNS = ['id', 'slice', *SIGNALS, 'expected_maker', 'expected_concern', 'source']
 
 GH = 'https://github.com'
 HIK_FW = 'JoeyGE0/hikvision-fw-archive'

@@ -26,14 +26,7 @@ def load_makers(apps, rows, owner_of_key: dict[str, str]) -> dict:
         )
         names = [{'name': row['name'], 'kind': 'canonical', 'source_url': row['source_url']}, *row['names']]
         for name in names:
-            key = normalise(name['name'])
-            if not key or owner_of_key.setdefault(key, maker.name) != maker.name:
-                raise ValueError(f'Name "{name["name"]}" of {maker.name} is empty or also names {owner_of_key[key]}.')
-            ManufacturerName.objects.get_or_create(
-                manufacturer=maker,
-                name=name['name'],
-                defaults={'normalised': key, 'kind': name['kind'], 'source_url': name['source_url']},
-            )
+            _add_name(ManufacturerName, maker, name, owner_of_key)
     return {maker.name: maker for maker in Manufacturer.objects.all()}
 
 
@@ -42,15 +35,18 @@ def load_names(apps, rows, owner_of_key: dict[str, str]) -> None:
     Manufacturer = apps.get_model('vendors', 'Manufacturer')
     ManufacturerName = apps.get_model('vendors', 'ManufacturerName')
     for row in rows:
-        maker = Manufacturer.objects.get(name=row['maker'])
-        key = normalise(row['name'])
-        if not key or owner_of_key.setdefault(key, maker.name) != maker.name:
-            raise ValueError(f'Name "{row["name"]}" of {maker.name} is empty or also names {owner_of_key[key]}.')
-        ManufacturerName.objects.get_or_create(
-            manufacturer=maker,
-            name=row['name'],
-            defaults={'normalised': key, 'kind': row['kind'], 'source_url': row['source_url']},
-        )
+        _add_name(ManufacturerName, Manufacturer.objects.get(name=row['maker']), row, owner_of_key)
+
+
+def _add_name(ManufacturerName, maker, name: dict, owner_of_key: dict[str, str]) -> None:
+    key = normalise(name['name'])
+    if not key or owner_of_key.setdefault(key, maker.name) != maker.name:
+        raise ValueError(f'Name "{name["name"]}" of {maker.name} is empty or also names {owner_of_key[key]}.')
+    ManufacturerName.objects.get_or_create(
+        manufacturer=maker,
+        name=name['name'],
+        defaults={'normalised': key, 'kind': name['kind'], 'source_url': name['source_url']},
+    )
 
 
 def load_brands(apps, rows, makers: dict, owner_of_key: dict[str, str]) -> None:
