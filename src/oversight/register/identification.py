@@ -52,4 +52,7 @@ def identify_line(index: IdentificationIndex, line) -> None:
     line.made_by = index.makers.get(result.maker) if result.maker else None
     line.confidence = result.confidence if result.maker else None
     line.concern = result.concern
-    line.evidence = list(result.evidence)
+    line.evidence = list(result.evidence) or [
+        'Nothing is declared for this line to identify it by (maker, brand, model, firmware or MAC address): '
+        'who made it is unknown.'
+    ]
