@@ -433,7 +433,7 @@ MAC_ORGS = [
     (r'i-PRO Co', 'i-PRO', 3),
     (r'Mobotix', 'Mobotix', 3),
     (r'Avigilon', 'Motorola Solutions|Avigilon', 3),
-    (r'Pelco', 'Pelco', 3),
+    (r'Pelco\b', 'Pelco', 3),  # not Pelcombe Group (00:90:32), the only prefix match
     (r'FLIR Systems', 'Teledyne FLIR', 5),
     (r'Teledyne FLIR', 'Teledyne FLIR', 3),
     (r'Canon Inc', 'Canon', 8),
