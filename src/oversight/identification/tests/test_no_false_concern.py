@@ -20,6 +20,11 @@ from oversight.identification.signals import FIELDS
 
 # (field, value): a model alone, as model-number-only registers hold it, unless a maker is declared too.
 MODELS = [
+    # Arista data-centre switches, not D-Link DCS- cameras (D-Link is of concern through the KEV list):
+    # NetBox device-type library, Arista (DCS-7050QX-32S, DCS-7050S-52, DCS-7010T-48).
+    'DCS-7050QX-32S',
+    'DCS-7050S-52',
+    'DCS-7010T-48',
     # Planex Communications (Japan) CS- cameras, not EZVIZ: iSpy camera list, ISPY/planex.json.
     'CS-W70HD',
     'CS-W04G',
@@ -127,11 +132,6 @@ OTHERS = [
 ]
 
 
-# Arista data-centre switches (DCS-7xxx), still read as D-Link DCS- cameras by d-link.json, which another
-# group owns: NETBOX/Arista (DCS-7050QX-32S, DCS-7050S-52, DCS-7010T-48).
-KNOWN_FALSE_CONCERNS = ['DCS-7050QX-32S', 'DCS-7050S-52', 'DCS-7010T-48']
-
-
 @cache
 def identifier() -> Identifier:
     return Identifier.from_db()
@@ -160,10 +160,3 @@ def test_a_declared_maker_of_no_concern_with_its_model_is_not_of_concern(manufac
 def test_other_values_of_makers_of_no_concern_are_not_of_concern(field, value):
     found = identify(**{field: value})
     assert found.concern is not True, f'{field} {value}: {found.maker} {found.evidence}'
-
-
-@pytest.mark.django_db
-@pytest.mark.xfail(reason="d-link.json's DCS- family still claims Arista's DCS-7xxx switches", strict=False)
-@pytest.mark.parametrize('model', KNOWN_FALSE_CONCERNS)
-def test_known_false_concerns_left_to_other_groups(model):
-    assert identify(model=model).concern is not True
