@@ -3,13 +3,13 @@
     python -m oversight.identification.coverage
 
 prints it as Markdown; the test suite fails while the table in the docs differs, so the docs say what the
-data holds. One row per maker (with the brands its entries name), its model families by the id that
-names their product line, and how many entries of each kind of signal it has.
+data holds. One row per maker (with the brands its entries name), the product lines its model entries
+cover (their `lines`, in the order of PRODUCT_LINES), and how many entries of each kind of signal it has.
 """
 
 from collections import defaultdict
 
-from .signatures import KINDS, load_entries
+from .signatures import KINDS, PRODUCT_LINES, load_entries
 
 COLUMNS = (
     ('model', 'model families'),
@@ -34,15 +34,20 @@ def coverage_rows() -> list[tuple[str, str, str, dict[str, int]]]:
             if entry.get('brand'):
                 brands[maker].add(entry['brand'])
             if kind == 'model' and entry.get('maker'):
-                lines[maker].add(entry['id'])
+                lines[maker].update(entry.get('lines', ()))
     return [
-        (maker, ', '.join(sorted(brands[maker])), ', '.join(sorted(lines[maker])), dict(counts[maker]))
+        (
+            maker,
+            ', '.join(sorted(brands[maker])),
+            ', '.join(line for line in PRODUCT_LINES if line in lines[maker]),
+            dict(counts[maker]),
+        )
         for maker in sorted(counts, key=lambda m: (m.startswith('notes'), m.casefold()))
     ]
 
 
 def coverage_table() -> str:
-    header = ['maker', 'sold as', 'model families (product lines)', *(label for _, label in COLUMNS)]
+    header = ['maker', 'sold as', 'product lines', *(label for _, label in COLUMNS)]
     rows = [
         '| ' + ' | '.join(header) + ' |',
         '|' + '|'.join('---' for _ in header) + '|',

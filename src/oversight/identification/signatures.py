@@ -51,6 +51,30 @@ class Signature:
 # What a signature reads, as the keys of a signature file.
 KINDS = ('model', 'firmware', 'oui', 'http_server', 'www_authenticate', 'html_title', 'rtsp_server', 'onvif')
 REQUIRED = frozenset({'id', 'pattern', 'weight', 'shows', 'source', 'examples'})
+# The product lines a model entry may name (its optional `lines`, most important first): a fixed list, so the
+# coverage table reads the same across makers.
+PRODUCT_LINES = (
+    'camera',
+    'PTZ camera',
+    'thermal camera',
+    'traffic and ANPR camera',
+    'body-worn camera',
+    'recorder',
+    'encoder and decoder',
+    'storage',
+    'access control and intercom',
+    'alarm',
+    'network equipment',
+    'display',
+    'automotive and mobile',
+    'drone',
+    'drone payload',
+    'drone dock and controller',
+    'radio',
+    'machine vision',
+    'consumer camera',
+    'kit',
+)
 
 
 @cache
@@ -91,6 +115,13 @@ def load_entries(kind: str) -> tuple[dict, ...]:
                 raise SignatureError(f'{where} needs a maker and a weight in (0, 1], or neither')
             if not entry['examples'] or not all(isinstance(example, str) for example in entry['examples']):
                 raise SignatureError(f'{where} needs examples: real values it matches, from its source')
+            if 'lines' in entry:
+                if not isinstance(entry['lines'], list) or not entry['lines']:
+                    raise SignatureError(f'{where} needs lines: a list of product lines, most important first')
+                unknown = [str(line) for line in entry['lines'] if line not in PRODUCT_LINES]
+                if unknown:
+                    known = ', '.join(PRODUCT_LINES)
+                    raise SignatureError(f'{where}: unknown line {", ".join(unknown)}; the lines are {known}')
             (rules if entry.get('maker') else notes).append(entry)
     return (*rules, *notes)
 

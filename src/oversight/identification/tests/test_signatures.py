@@ -95,6 +95,41 @@ def test_a_malformed_entry_is_refused_at_start_up(tmp_path, monkeypatch):
         load_entries.cache_clear()
 
 
+def test_an_unknown_product_line_is_refused_at_start_up(tmp_path, monkeypatch):
+    entry = {
+        'id': 'x',
+        'pattern': '^X1',
+        'maker': 'Hikvision',
+        'weight': 0.5,
+        'shows': 'is an X',
+        'lines': ['camera', 'toaster'],
+        'source': 'https://example.org/x',
+        'examples': ['X1'],
+    }
+    (tmp_path / 'broken.json').write_text(json.dumps({'model': [entry]}))
+    monkeypatch.setattr('oversight.identification.signatures.SIGNATURES_DIR', tmp_path)
+    signature_files.cache_clear()
+    load_entries.cache_clear()
+    try:
+        with pytest.raises(SignatureError, match='broken.json: model entry x: unknown line toaster; the lines are'):
+            load_entries('model')
+        (tmp_path / 'broken.json').write_text(json.dumps({'model': [{**entry, 'lines': []}]}))
+        signature_files.cache_clear()
+        load_entries.cache_clear()
+        with pytest.raises(SignatureError, match='broken.json: model entry x needs lines'):
+            load_entries('model')
+    finally:
+        signature_files.cache_clear()
+        load_entries.cache_clear()
+
+
+def test_every_model_entry_for_a_maker_names_its_product_lines():
+    """The coverage table lists each maker's product lines from them."""
+    missing = [entry['id'] for entry in ENTRIES['model'] if entry.get('maker') and not entry.get('lines')]
+    assert not missing, ', '.join(missing)
+    assert all(len(entry['lines']) <= 3 for entry in ENTRIES['model'] if entry.get('maker'))
+
+
 def test_the_registry_blocks_kept_match_the_research_counts():
     table = OuiTable(NameIndex({}, {}))
     counts = Counter((f.vote.maker, f.vote.brand) for blocks in table.by_length.values() for f in blocks.values())
