@@ -13,6 +13,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 import zipfile
 
 import pytest
@@ -24,6 +25,7 @@ from openpyxl import Workbook
 from oversight.accounts.models import User
 from oversight.api.actions import create_api_token
 from oversight.core.models import ObjectChange
+from oversight.core.spreadsheets import MAX_ROWS
 from oversight.discovery.models import DiscoveredDevice, Scan
 from oversight.organisations.models import Organisation
 from oversight.register import actions as register_actions
@@ -281,6 +283,37 @@ def test_a_damaged_workbook_is_refused_with_a_message(world, db, role, url, dama
     response = client_for(world, role, raise_request_exception=False).post(url, {'file': upload})
     assert response.status_code in (200, 400), f'{url}: {response.status_code} for a damaged workbook'
     assert 'Excel workbook' in response.content.decode() or 'cannot be read' in response.content.decode()
+    assert _counts() == before
+
+
+def sheet_declaring(rows: int) -> bytes:
+    """A header, one cell in the sheet's last row, and a declared size of every column Excel has."""
+    workbook = Workbook()
+    workbook.active.append(['name', 'address'])
+    workbook.active.cell(rows, 1, 'Dover')
+    clean = io.BytesIO()
+    workbook.save(clean)
+    crafted = io.BytesIO()
+    with zipfile.ZipFile(clean) as source, zipfile.ZipFile(crafted, 'w', zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == 'xl/worksheets/sheet1.xml':
+                data = data.replace(f'<dimension ref="A1:B{rows}"'.encode(), f'<dimension ref="A1:XFD{rows}"'.encode())
+            target.writestr(item.filename, data)
+    return crafted.getvalue()
+
+
+@pytest.mark.parametrize(('role', 'url'), [(r, u) for r, u, _ in PAGE_UPLOADS if not u.startswith('/discovery')])
+def test_a_workbook_claiming_every_row_and_column_is_refused_at_once(world, db, role, url):
+    """A few KB declaring A1:XFD1048576 once held a worker for minutes, and again on every preview."""
+    if url == 'return_upload':
+        url = f'/surveys/invitations/{world.a.draft_invitation.pk}/upload/'
+    upload = SimpleUploadedFile('huge.xlsx', sheet_declaring(1_048_576))
+    before = _counts()
+    started = time.perf_counter()
+    response = client_for(world, role).post(url, {'file': upload})
+    assert time.perf_counter() - started < 5
+    assert f'the limit is {MAX_ROWS:,}' in response.content.decode()
     assert _counts() == before
 
 
