@@ -310,3 +310,17 @@ def test_a_submitted_return_cannot_be_reopened_by_the_body(client_for, editor_a,
     response = client_for(editor_a).get(reverse('surveys:return_edit', args=[invitation_a.pk]), follow=True)
     assert response.redirect_chain[-1][0] == invitation_a.get_absolute_url()
     assert 'it can change only if the regulator returns it with a query' in response.content.decode()
+
+
+@pytest.mark.parametrize('fmt', ['csv', 'xlsx'])
+def test_the_campaign_export_hides_what_the_page_hides_from_a_body(client_for, editor_a, regulator, campaign, fmt):
+    """A body exporting the campaigns must not see how many others were invited or have responded."""
+    from oversight.core.spreadsheets import read_upload
+
+    def headers(user):
+        response = client_for(user).get(reverse('surveys:campaign_list'), {'export': fmt})
+        assert response.status_code == 200
+        return read_upload(f'campaigns.{fmt}', response.content).headers
+
+    assert 'invited' not in headers(editor_a) and 'responded' not in headers(editor_a)
+    assert {'invited', 'responded'} <= set(headers(regulator))
