@@ -20,7 +20,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import Client, override_settings
+from drf_spectacular.generators import SchemaGenerator
 from openpyxl import Workbook
+from rest_framework.test import APIClient
 
 from oversight.accounts.models import User
 from oversight.api.actions import create_api_token
@@ -28,6 +30,8 @@ from oversight.core.models import ObjectChange
 from oversight.core.spreadsheets import MAX_ROWS
 from oversight.discovery.models import DiscoveredDevice, Scan
 from oversight.organisations.models import Organisation
+from oversight.policy import catalogue
+from oversight.policy.catalogue import CatalogueError
 from oversight.register import actions as register_actions
 from oversight.register.imports import read_batch
 from oversight.register.models import EquipmentLine, ImportBatch, Site, System
@@ -38,6 +42,7 @@ from oversight.vendors.models import Brand, CorporateRelation
 pytest_plugins = ['api_fixtures']  # the module-scoped `world`
 
 from api_fixtures import client_for, user_for  # noqa: E402
+from test_access_matrix import API, expect  # noqa: E402  (every API operation, and who may make it)
 
 
 def production_env(tmp_path, **extra) -> dict:
@@ -468,3 +473,57 @@ def test_a_crash_midway_through_an_import_writes_nothing(world, db, monkeypatch,
     # Once the fault is gone the same file imports whole.
     monkeypatch.setattr(register_actions, 'save_audited', real)
     assert register_actions.commit_import(editor, batch) == {'create': 4, 'update': 1, 'unchanged': 0}
+
+
+# Hostile JSON: nesting, numbers and dates Python would crash on are a 400 naming the reason
+
+DEEP = '[' * 50_000 + ']' * 50_000
+
+
+def json_writes() -> list[tuple[str, str]]:
+    """Every API operation whose schema says it takes a JSON body (the scan upload's JSON lines: below)."""
+    paths = SchemaGenerator().get_schema(request=None, public=True)['paths']
+    return [
+        (path, method)
+        for path, method in sorted(API)
+        if 'application/json' in paths[path][method].get('requestBody', {}).get('content', {})
+        and path != '/api/discovery/scans/'
+    ]
+
+
+@pytest.mark.parametrize(('path', 'method'), json_writes())
+def test_json_nested_deeply_is_a_400_on_every_endpoint_taking_json(world, db, path, method):
+    """50,000 levels of nesting once raised RecursionError: a 500, also under production settings."""
+    operation = API[(path, method)]
+    role = next(role for role, code in expect(operation.codes).items() if code in ('ok', '200'))
+    client = APIClient()
+    client.force_authenticate(user_for(world, role))
+    before = ObjectChange.objects.count()
+    response = getattr(client, method)(path.format(**operation.params(world)), DEEP, content_type='application/json')
+    assert response.status_code == 400, f'{method.upper()} {path}: {response.status_code}'
+    assert 'nested more than' in response.json()['detail']
+    assert ObjectChange.objects.count() == before
+
+
+@pytest.mark.parametrize('url', ['/api/discovery/scans/', '/discovery/api/scans/'])
+@pytest.mark.parametrize(
+    ('line', 'reason'),
+    [
+        ('{"address": "127.0.0.1", "probes": ' + DEEP + '}', 'nested more than'),
+        ('{"address": "127.0.0.1", "elapsed": ' + '9' * 5000 + '}', 'a number of 5,000 digits'),
+        ('{"address": "127.0.0.1", "elapsed": NaN}', 'NaN is not a number'),
+    ],
+    ids=['deep', 'long number', 'NaN'],
+)
+def test_a_scan_upload_with_hostile_json_is_a_400_naming_the_line(world, db, url, line, reason):
+    headers = {'HTTP_AUTHORIZATION': f'Bearer {world.a.token_secret}'}
+    before = _counts()
+    response = Client().generic('POST', url, line.encode(), content_type='application/x-ndjson', **headers)
+    assert response.status_code == 400, response.status_code
+    assert f'line 1: not JSON ({reason}' in response.content.decode()
+    assert _counts() == before
+
+
+def test_a_kev_catalogue_nested_deeply_is_refused_with_a_reason():
+    with pytest.raises(CatalogueError, match='nested more than'):
+        catalogue.parse(DEEP.encode())

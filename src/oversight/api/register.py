@@ -17,16 +17,8 @@ from oversight.register.imports import read_batch
 from oversight.register.models import EquipmentLine, ImportBatch, Site, System
 from oversight.register.values import BadValue, parse_mac
 
-from .base import (
-    ApiMixin,
-    BodyEditors,
-    BoundedJSONParser,
-    BoundedMultiPartParser,
-    ScopedChoices,
-    action_errors,
-    expected_version,
-    refuse_oversize,
-)
+from .base import ApiMixin, BodyEditors, ScopedChoices, action_errors, expected_version
+from .parsers import BoundedJSONParser, BoundedMultiPartParser, refuse_oversize
 
 VERSION_HELP = 'The version you read; an edit must send it, and is refused (409) when the record changed since.'
 DELETE_VERSION = OpenApiParameter(

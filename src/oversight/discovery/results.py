@@ -9,6 +9,7 @@ import ipaddress
 import json
 from dataclasses import asdict, dataclass, field
 
+from oversight.core.jsondata import loads
 from oversight.register.values import BadValue, parse_mac
 
 SCHEMA = 1
@@ -153,9 +154,9 @@ def read_lines(text: str, *, max_hosts: int) -> tuple[ScanMeta, list[HostResult]
             problems.append('… and more: fix these first.')
             break
         try:
-            data = json.loads(line)
+            data = loads(line)
         except ValueError as exc:
-            problems.append(f'line {number}: not JSON ({exc.msg})')
+            problems.append(f'line {number}: not JSON ({exc})')
             continue
         if not isinstance(data, dict):
             problems.append(f'line {number}: not a JSON object')
@@ -186,7 +187,7 @@ def done_addresses(text: str) -> set[str]:
     done = set()
     for line in text.splitlines():
         try:
-            data = json.loads(line)
+            data = loads(line)
         except ValueError:
             continue
         if isinstance(data, dict) and isinstance(data.get('address'), str):
