@@ -5,14 +5,12 @@ the scan's audit row records the upload (file, counts), not one row per device. 
 creates the equipment line through the register's own action, so the line has its history.
 """
 
-import datetime
 import ipaddress
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from oversight.core.audit import record_change, save_audited, snapshot
 from oversight.core.models import ObjectChange
@@ -24,7 +22,7 @@ from .identify import DeviceIdentifier
 from .models import DiscoveredDevice, Scan, ScanToken, UnseenLine
 from .nmap import NmapError, read_nmap
 from .reconcile import mismatches, reconcile
-from .results import read_lines
+from .results import parse_moment, read_lines
 
 TOKEN_PREFIX = 'ovs_'
 # One upload: a /16 of answering hosts is far beyond any camera network, and the body size is bounded too.
@@ -104,7 +102,7 @@ def record_scan(
         # must not receive it either.
         raise PermissionDenied(f'This scan says it is for "{meta.organisation}", not {organisation}.')
     identify = DeviceIdentifier()
-    times = sorted(r.scanned_at for r in results if r.scanned_at)
+    times = sorted(parse_moment(r.scanned_at, 'scanned_at') for r in results if r.scanned_at)
     scan = Scan.objects.create(
         organisation=organisation,
         source=source,
@@ -112,8 +110,8 @@ def record_scan(
         filename=filename[:255],
         token=token,
         uploaded_by=actor if getattr(actor, 'pk', None) else None,
-        started=_when(meta.started or (times[0] if times else '')),
-        finished=_when(meta.finished or (times[-1] if times else '')),
+        started=parse_moment(meta.started, 'scan.started') or (times[0] if times else None),
+        finished=parse_moment(meta.finished, 'scan.finished') or (times[-1] if times else None),
         scope=meta.scope or _scope(r.address for r in results),
     )
     devices = []
@@ -273,15 +271,6 @@ def _scope(addresses) -> list[str]:
         ip = ipaddress.ip_address(address)
         by_version.setdefault(ip.version, []).append(ipaddress.ip_network(ip))
     return [str(n) for version in sorted(by_version) for n in ipaddress.collapse_addresses(by_version[version])]
-
-
-def _when(text: str):
-    if not text:
-        return None
-    value = parse_datetime(text)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.UTC)
-    return value
 
 
 def _scan_state(scan: Scan) -> dict:
