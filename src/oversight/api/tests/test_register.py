@@ -158,10 +158,12 @@ def test_a_line_cannot_use_another_bodys_site(world, api):
     assert 'ESSEXMARK' not in response.content.decode()
 
 
-def test_a_quantity_below_one_is_refused(world, api):
+@pytest.mark.parametrize('quantity', [0, 1_000_001, 10**29])
+def test_a_quantity_below_one_or_beyond_any_estate_is_refused(world, api, quantity):
     line = world.a.lines[0]
-    response = api(world.a.editor).patch(f'{LINES}{line.pk}/', {'quantity': 0, 'version': 1}, format='json')
+    response = api(world.a.editor).patch(f'{LINES}{line.pk}/', {'quantity': quantity, 'version': 1}, format='json')
     assert response.status_code == 400
+    assert 'quantity' in response.json()
     assert EquipmentLine.objects.get(pk=line.pk).quantity == 12
 
 

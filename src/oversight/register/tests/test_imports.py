@@ -233,3 +233,10 @@ def test_sites_import_through_the_same_flow(editor_a, body_a, register_a):
         ('maidstone hq', True),
         ('Dover custody', True),
     }
+
+
+@pytest.mark.parametrize('quantity', ['1000001', '1' + '0' * 29, '9' * 5000])
+def test_a_quantity_beyond_any_estate_is_refused_naming_row_and_column(editor_a, body_a, register_a, quantity):
+    plan = read_batch(_upload(editor_a, body_a, [row(**GOOD), row(**GOOD | {'quantity': quantity})]))
+    assert [(e.row, e.column) for e in plan.errors] == [(3, 'quantity')]
+    assert 'the most devices one line may hold' in plan.errors[0].message

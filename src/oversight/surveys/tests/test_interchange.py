@@ -91,6 +91,10 @@ def test_a_changed_file_replaces_the_bodys_return(tmp_path, concern_list):
         ('Kent Police,cctv,yes,Bosch,,,3,no,2022-08-30', 'Row 3, column category: "cctv" is not a category'),
         ('Kent Police,anpr,yes,Bosch,,,2.5,no,2022-08-30', 'Row 3, column quantity: "2.5" is not a whole number'),
         ('Kent Police,anpr,yes,Bosch,,,-1,no,2022-08-30', 'Row 3, column quantity: "-1" is not a whole number'),
+        # Once a raw ValueError traceback from the command (Python reads at most 4,300 digits).
+        ('Kent Police,anpr,yes,Bosch,,,' + '9' * 5000 + ',no,2022-08-30', 'Row 3, column quantity: "99999'),
+        ('Kent Police,anpr,yes,Bosch,,,1000001,no,2022-08-30', 'a whole number from 1 to 1,000,000'),
+        ('Kent Police,anpr,yes,"Bosch,,,3,no,2022-08-30', 'Line 3 of the file cannot be read'),
         ('Kent Police,anpr,maybe,Bosch,,,3,no,2022-08-30', 'Row 3, column operates: "maybe" is not yes, no or unknown'),
         ('Kent Police,anpr,yes,Bosch,,,3,perhaps,2022-08-30', 'Row 3, column aware_of_concerns: "perhaps"'),
         ('Kent Police,anpr,yes,Bosch,,,3,no,31/08/2022', 'Row 3, column submitted_at: "31/08/2022" is not an ISO 8601'),
