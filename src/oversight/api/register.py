@@ -175,6 +175,9 @@ class ImportPreviewSerializer(serializers.Serializer):
     counts = serializers.DictField(child=serializers.IntegerField(), help_text='Rows to create, update, leave alone.')
     new_systems = serializers.ListField(child=serializers.CharField(), help_text='Systems the file would add.')
     fingerprint = serializers.CharField(help_text='Send it to commit: the commit is refused if the outcome changed.')
+    already_imported = serializers.DateTimeField(
+        allow_null=True, help_text='When this same file was imported for the body: committing it again is refused.'
+    )
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
@@ -197,6 +200,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             'counts': plan.counts,
             'new_systems': [system.name for system in plan.new_systems],
             'fingerprint': plan.fingerprint,
+            'already_imported': getattr(ImportBatch.objects.same_file_imported(batch), 'created', None),
         }
 
 

@@ -9,6 +9,7 @@ import hashlib
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from oversight.core.audit import STALE_MESSAGE, delete_audited, record_change, save_audited
 from oversight.core.models import ObjectChange
@@ -220,7 +221,20 @@ def commit_import(actor, batch: ImportBatch, fingerprint: str | None = None) -> 
     The file is validated again against the register as it is now; when the outcome differs from
     the preview the person saw (`fingerprint`), the import is refused so they can review it again.
     """
+    # Every upload of this file is locked, in one order, so two uploads of it cannot both be committed.
+    same_file = ImportBatch.objects.select_for_update().filter(
+        organisation_id=batch.organisation_id, sha256=batch.sha256
+    )
+    list(same_file.order_by('pk').values_list('pk', flat=True))
     batch = _pending(actor, batch)
+    earlier = ImportBatch.objects.same_file_imported(batch)
+    if earlier is not None:
+        when = timezone.localtime(earlier.created).strftime('%d %B %Y %H:%M')
+        raise ValidationError(
+            f'This same file was already imported on {when} (as {earlier.filename}): nothing was imported, so '
+            'nothing is added twice. Discard this upload; to import the file again on purpose, change it first.',
+            code='duplicate',
+        )
     plan = read_batch(batch)
     if plan.errors:
         count = len(plan.errors)

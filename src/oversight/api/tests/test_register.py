@@ -181,6 +181,21 @@ def test_a_register_file_is_uploaded_previewed_and_committed(world, api):
     assert Site.objects.filter(organisation=world.a.organisation, name='KENTMARK Yard').exists()
 
 
+def test_the_same_file_is_flagged_in_the_preview_and_not_committed_twice(world, api):
+    client = api(world.a.editor)
+    csv = b'name,address,postcode,kind,sensitive\nKENTMARK Yard,1 High St,,other,no\n'
+    first, second = (
+        client.post(IMPORTS, {'kind': 'sites', 'file': _file('sites.csv', csv)}, format='multipart').json()
+        for _ in range(2)
+    )
+    assert second['preview']['already_imported'] is None
+    assert client.post(f'{IMPORTS}{first["id"]}/commit/', {}, format='json').status_code == 200
+    preview = client.get(f'{IMPORTS}{second["id"]}/').json()['preview']
+    assert preview['already_imported'] is not None
+    refused = client.post(f'{IMPORTS}{second["id"]}/commit/', {}, format='json')
+    assert refused.status_code == 400 and 'This same file was already imported' in refused.content.decode()
+
+
 def test_an_import_with_problems_lists_them_by_row_and_column_and_writes_nothing(world, api):
     client = api(world.a.editor)
     csv = b'name,address,postcode,kind,sensitive\nKENTMARK Yard,,,castle,maybe\n'

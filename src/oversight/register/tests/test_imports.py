@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from oversight.core.models import ObjectChange
 from oversight.register import actions
@@ -240,3 +241,26 @@ def test_a_quantity_beyond_any_estate_is_refused_naming_row_and_column(editor_a,
     plan = read_batch(_upload(editor_a, body_a, [row(**GOOD), row(**GOOD | {'quantity': quantity})]))
     assert [(e.row, e.column) for e in plan.errors] == [(3, 'quantity')]
     assert 'the most devices one line may hold' in plan.errors[0].message
+
+
+def test_the_same_file_uploaded_twice_is_flagged_and_cannot_be_committed_twice(
+    client_for, editor_a, body_a, register_a
+):
+    """Both uploads once committed, each adding the file's lines; the second preview said nothing."""
+    rows = [row(**GOOD), row(**GOOD | {'quantity': '2'})]
+    first, second = _upload(editor_a, body_a, rows), _upload(editor_a, body_a, rows)
+    client = client_for(editor_a)
+    assert 'data-testid="already-imported"' not in client.get(second.get_absolute_url()).content.decode()
+    actions.commit_import(editor_a, first)
+    page = client.get(second.get_absolute_url()).content.decode()
+    assert 'data-testid="already-imported"' in page and 'cannot be imported again' in page
+    assert reverse('register:import_commit', args=[second.pk]) not in page  # no button to import it
+    before = _state()
+    with pytest.raises(ValidationError, match='This same file was already imported') as refused:
+        actions.commit_import(editor_a, second)
+    assert refused.value.code == 'duplicate'
+    assert _state() == before
+    assert ImportBatch.objects.get(pk=second.pk).status == ImportBatch.Status.PENDING
+    # The same file for sites, or another file, is not the same upload.
+    other = _upload(editor_a, body_a, [row(**GOOD | {'quantity': '3'})])
+    actions.commit_import(editor_a, other)
