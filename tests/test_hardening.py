@@ -5,20 +5,27 @@ Every page's Content Security Policy, every form's CSRF token and every export's
 checked page by page in tests/test_access_matrix.py.
 """
 
+import concurrent.futures
 import datetime
+import functools
 import importlib
 import io
 import json
 import os
+import pathlib
 import secrets
+import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.test import Client, override_settings
 from drf_spectacular.generators import SchemaGenerator
 from openpyxl import Workbook
@@ -527,3 +534,122 @@ def test_a_scan_upload_with_hostile_json_is_a_400_naming_the_line(world, db, url
 def test_a_kev_catalogue_nested_deeply_is_refused_with_a_reason():
     with pytest.raises(CatalogueError, match='nested more than'):
         catalogue.parse(DEEP.encode())
+
+
+# Races on SQLite: a lost race is a 409, as on PostgreSQL, never a 500 "database is locked"
+
+RACE_SETUP = """
+import json
+from oversight.accounts.models import User
+from oversight.api.actions import create_api_token
+from oversight.organisations.models import Organisation
+from oversight.register import actions
+from oversight.register.models import Category
+kent = Organisation.objects.get(name='Kent Police')
+editor = User.objects.create_user(username='editor', password='x', organisation=kent, role=User.Role.EDITOR)
+site = actions.create_site(editor, kent, name='HQ')
+system = actions.create_system(editor, kent, name='CCTV', category=Category.INTERNAL_CCTV)
+line = actions.create_line(editor, kent, site=site, system=system, manufacturer_declared='Axis', quantity=1)
+print(json.dumps({'token': create_api_token(None, editor)[1], 'line': line.pk}))
+"""
+
+
+@pytest.fixture
+def sqlite_server(tmp_path):
+    """Oversight under gunicorn (three worker processes) on an SQLite file, as a small deployment runs it."""
+    env = {
+        **os.environ,
+        'DJANGO_SETTINGS_MODULE': 'oversight.settings.test',
+        'DATABASE_URL': f'sqlite:///{tmp_path / "oversight.sqlite3"}',
+    }
+    migrated = run_oversight(env, 'migrate', '-v0')
+    assert migrated.returncode == 0, migrated.stderr[-2000:]
+    made = run_oversight(env, 'shell', '-c', RACE_SETUP)
+    world = json.loads(made.stdout.splitlines()[-1])
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    gunicorn = pathlib.Path(sys.executable).with_name('gunicorn')
+    server = subprocess.Popen(
+        [gunicorn, 'oversight.wsgi', '-b', f'127.0.0.1:{port}', '-w', '3', '--log-level', 'warning'],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f'http://127.0.0.1:{port}'
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f'{base}/accounts/login/', timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base, world
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _api(base: str, token: str, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        f'{base}{path}',
+        data=json.dumps(body).encode() if body is not None else None,
+        method=method,
+        headers={'Authorization': f'Token {token}', 'Content-Type': 'application/json'},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, {}
+
+
+def _at_once(calls) -> list[int]:
+    """Run the calls in threads released together; their statuses."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        barrier.wait()
+        return call()[0]
+
+    with concurrent.futures.ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_simultaneous_edits_on_sqlite_are_one_saved_and_the_rest_409(sqlite_server):
+    """Three at once once gave the losers a 500 "database is locked" on SQLite."""
+    base, world = sqlite_server
+    path = f'/api/register/equipment/{world["line"]}/'
+    for round_ in range(5):
+        version = _api(base, world['token'], 'GET', path)[1]['version']
+        edits = [
+            functools.partial(
+                _api, base, world['token'], 'PATCH', path, {'quantity': 10 * round_ + n, 'version': version}
+            )
+            for n in range(1, 4)
+        ]
+        statuses = _at_once(edits)
+        assert sorted(statuses) == [200, 409, 409], statuses
+    creates = [
+        functools.partial(_api, base, world['token'], 'POST', '/api/register/sites/', {'name': f'Depot {n}'})
+        for n in range(3)
+    ]
+    assert _at_once(creates) == [201, 201, 201]
+
+
+def test_a_write_that_waited_past_the_busy_timeout_is_a_409_on_pages_and_the_api(world, db, monkeypatch):
+    """The rare loser left after transactions wait their turn: told to try again, never a 500."""
+
+    def locked(*args, **kwargs):
+        raise OperationalError('database is locked')
+
+    monkeypatch.setattr(Site, 'save', locked)
+    before = ObjectChange.objects.count()
+    api = client_for(world, 'editor', raise_request_exception=False)
+    response = api.post('/api/register/sites/', {'name': 'Depot'}, content_type='application/json')
+    assert response.status_code == 409 and 'nothing you sent was saved' in response.json()['detail']
+    page = client_for(world, 'editor', raise_request_exception=False).post(
+        '/register/sites/new/', {'name': 'Depot', 'kind': 'custody'}
+    )
+    assert page.status_code == 409 and 'nothing you sent was saved' in page.content.decode()
+    assert ObjectChange.objects.count() == before
