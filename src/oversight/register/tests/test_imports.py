@@ -264,3 +264,11 @@ def test_the_same_file_uploaded_twice_is_flagged_and_cannot_be_committed_twice(
     # The same file for sites, or another file, is not the same upload.
     other = _upload(editor_a, body_a, [row(**GOOD | {'quantity': '3'})])
     actions.commit_import(editor_a, other)
+
+
+def test_a_site_file_with_a_quote_left_open_is_refused_naming_its_row(editor_a, body_a):
+    """Once read as one long site name, the sensitive site below it silently became not sensitive."""
+    data = b'name,address,postcode,kind,sensitive\nDover,1 High St,,custody,no\n"Ashford,2 Road,,custody,yes\n'
+    with pytest.raises(ValidationError, match='Row 3 of the CSV file cannot be read'):
+        actions.upload_import(editor_a, body_a, ImportBatch.Kind.SITES, 'sites.csv', data)
+    assert not ImportBatch.objects.exists()
