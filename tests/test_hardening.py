@@ -24,6 +24,7 @@ import urllib.request
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, OperationalError, transaction
 from django.test import Client, override_settings
@@ -329,19 +330,61 @@ def test_a_workbook_claiming_every_row_and_column_is_refused_at_once(world, db, 
     assert _counts() == before
 
 
-def test_every_export_survives_control_characters_in_what_people_typed(world, db):
-    """A vertical tab pasted into a name is kept, but must not stop the register from exporting."""
-    register_actions.create_site(world.a.editor, world.a.organisation, name='KENTMARK Pasted\x0bName')
+def test_every_export_survives_control_characters_saved_before_they_were_refused(world, db):
+    """A vertical tab pasted into a name before such characters were refused must not stop an export."""
+    Site.objects.create(organisation=world.a.organisation, name='KENTMARK Pasted\x0bName')
     invitation = world.a.draft_invitation
-    version = Return.objects.get(invitation=invitation).version
-    survey_actions.save_draft(
-        world.a.editor, invitation, {'governance.sro_name': 'Pasted\x0bName'}, expected_version=version
-    )
+    draft = Return.objects.get(invitation=invitation)
+    draft.answers = {**draft.answers, 'governance.sro_name': 'Pasted\x0bName'}
+    draft.save(update_fields=['answers'])
     client = client_for(world, 'editor', raise_request_exception=False)
     urls = ['/register/sites/?export=xlsx', '/register/sites/?export=csv', '/api/register/sites/']
     for url in [*urls, f'/surveys/invitations/{invitation.pk}/workbook/']:
         response = client.get(url)
         assert response.status_code == 200, f'{url}: {response.status_code}'
+
+
+SPOOFED = 'KENTMARK Depot\u202egpj.exe'  # shown as "KENTMARK Depotexe.jpg"
+
+
+def test_hidden_characters_in_names_are_refused_naming_the_field_on_every_surface(world, db):
+    """Once accepted: a right-to-left override or a BEL in a name can spoof it in tables and exports."""
+    before = (Site.objects.count(), Organisation.objects.count(), ObjectChange.objects.count())
+    editor = client_for(world, 'editor')
+    page = editor.post('/register/sites/new/', {'name': SPOOFED, 'kind': 'custody'})
+    assert page.status_code == 200 and 'U+202E' in str(page.context['form'].errors['name'])
+    api = editor.post('/api/register/sites/', {'name': 'Depot\x07'}, content_type='application/json')
+    assert api.status_code == 400 and 'U+0007' in api.json()['name'][0]
+    system = editor.post(
+        '/api/register/systems/', {'name': SPOOFED, 'category': 'internal_cctv'}, content_type='application/json'
+    )
+    assert system.status_code == 400 and 'U+202E' in system.json()['name'][0]
+    batch = register_actions.upload_import(
+        world.a.editor,
+        world.a.organisation,
+        'sites',
+        'sites.csv',
+        f'name,address,postcode,kind,sensitive\n{SPOOFED},,,custody,no\n'.encode(),
+    )
+    assert [(e.row, e.column) for e in read_batch(batch).errors] == [(2, 'name')]
+    organisations = client_for(world, 'regulator').post(
+        '/organisations/import/',
+        {'file': SimpleUploadedFile('organisations.csv', f'name,kind\n{SPOOFED},police\n'.encode())},
+    )
+    assert 'U+202E' in organisations.content.decode()
+    assert (Site.objects.count(), Organisation.objects.count()) == before[:2]
+
+
+def test_hidden_characters_in_return_answers_are_refused_naming_the_field(world, db):
+    invitation = world.a.draft_invitation
+    version = Return.objects.get(invitation=invitation).version
+    line = {'manufacturer': '\u202eAxis', 'brand': '', 'model': '', 'quantity': 1}
+    answers = {'governance.sro_name': 'A. Chief\x07', 'external_cctv.operates': 'yes'}
+    answers['external_cctv.manufacturers'] = [line]
+    with pytest.raises(ValidationError) as refused:
+        survey_actions.save_draft(world.a.editor, invitation, answers, expected_version=version)
+    messages = str(refused.value)
+    assert 'U+0007' in messages and 'U+202E' in messages and 'manufacturer' in messages
 
 
 # CSRF on the API: a browser session must send the token; a program with an API token need not

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from oversight.core.text import hidden_character
 from oversight.register.models import Category
 from oversight.register.values import MAX_QUANTITY
 
@@ -115,6 +116,8 @@ def clean_answer(question: Question, raw) -> tuple[object, str]:
             return datetime.date.fromisoformat(text).isoformat(), ''
         except ValueError:
             return None, f'"{text}" is not a date: write it as YYYY-MM-DD, e.g. 2022-08-31.'
+    if hidden := hidden_character(text):
+        return None, hidden
     return text, ''
 
 
@@ -145,6 +148,7 @@ def clean_line(raw: dict) -> tuple[dict | None, list[tuple[str, str]]]:
         for name, limit in LINE_TEXT_LIMITS.items()
         if len(texts[name]) > limit
     ]
+    errors += [(name, hidden) for name, text in texts.items() if (hidden := hidden_character(text))]
     if not any(texts.values()):
         errors.append(('manufacturer', 'give the manufacturer, brand or model.'))
     if quantity_error:
