@@ -56,6 +56,12 @@ def shared_tls_context() -> ssl.SSLContext:
 UNANSWERED: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar('unanswered', default=None)
 
 
+def _unanswered(port: int) -> None:
+    unanswered = UNANSWERED.get()
+    if unanswered is not None:
+        unanswered.append(port)
+
+
 async def connect(address: str, port: int, *, timeout: float, tls: bool = False):
     """Open a TCP connection; None when nothing accepts it (closed, filtered or unreachable).
 
@@ -65,9 +71,7 @@ async def connect(address: str, port: int, *, timeout: float, tls: bool = False)
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(address, port, limit=HEADER_LIMIT), timeout)
     except TimeoutError:
-        unanswered = UNANSWERED.get()
-        if unanswered is not None:
-            unanswered.append(port)
+        _unanswered(port)
         return None
     except OSError:
         return None
@@ -179,6 +183,7 @@ async def exchange_datagram(address: str, port: int, payload: bytes, timeout: fl
         try:
             data = await asyncio.wait_for(protocol.replies.get(), timeout)
         except TimeoutError:
+            _unanswered(port)
             return None
         return data or None
     finally:
