@@ -27,6 +27,8 @@ from .results import parse_moment, read_lines
 TOKEN_PREFIX = 'ovs_'
 # One upload: a /16 of answering hosts is far beyond any camera network, and the body size is bounded too.
 MAX_HOSTS = 65_536
+# The most addresses a scan's scope may claim: 10.0.0.0/8, the largest private network.
+MAX_SCOPE_ADDRESSES = 2**24
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ def record_scan(
         # A scan made for another body: the token (or the person) may not write to it, and this body
         # must not receive it either.
         raise PermissionDenied(f'This scan says it is for "{meta.organisation}", not {organisation}.')
+    scope = meta.scope or _scope(r.address for r in results)
+    _check_scope(scope)
     identify = DeviceIdentifier()
     times = sorted(parse_moment(r.scanned_at, 'scanned_at') for r in results if r.scanned_at)
     scan = Scan.objects.create(
@@ -112,7 +116,7 @@ def record_scan(
         uploaded_by=actor if getattr(actor, 'pk', None) else None,
         started=parse_moment(meta.started, 'scan.started') or (times[0] if times else None),
         finished=parse_moment(meta.finished, 'scan.finished') or (times[-1] if times else None),
-        scope=meta.scope or _scope(r.address for r in results),
+        scope=scope,
     )
     devices = []
     for result in results:
@@ -263,6 +267,21 @@ def _read_upload(content: bytes):
     if problems:
         raise ValidationError({'file': problems})
     return meta, results
+
+
+def _check_scope(scope: list[str]) -> None:
+    """A scan's scope marks every register line in it that the scan did not see as unseen, so it may claim no
+    more than a scan can cover: the largest private network, 10.0.0.0/8 ("0.0.0.0/0" would claim them all)."""
+    covered = sum(ipaddress.ip_network(network).num_addresses for network in scope)
+    if covered > MAX_SCOPE_ADDRESSES:
+        widest = max(scope, key=lambda network: ipaddress.ip_network(network).num_addresses)
+        raise ValidationError(
+            {
+                'file': f'"scan.scope" covers {covered:,} addresses (it includes {widest}); a scan may claim at most '
+                f'{MAX_SCOPE_ADDRESSES:,}, as every register line in its scope that it did not see is marked unseen. '
+                'Give the networks that were scanned.'
+            }
+        )
 
 
 def _scope(addresses) -> list[str]:

@@ -155,3 +155,21 @@ def test_times_in_any_offset_give_the_scan_its_first_and_last(token_a):
         '2026-02-27T08:00:00+00:00',
         '2026-02-27T09:30:00+00:00',
     )
+
+
+@pytest.mark.parametrize('scope', [['0.0.0.0/0', '::/0'], ['10.0.0.0/7'], ['10.0.0.0/8', '192.168.0.0/24'], ['::/64']])
+def test_a_scope_wider_than_any_scan_is_refused(token_a, scope):
+    """Once accepted: one upload claiming every address marked a whole register unseen."""
+    body = json.dumps({'scan': {'scope': scope}}).encode() + b'\n' + result('10.20.0.5').encode()
+    response = post(body, token=token_a)
+    assert response.status_code == 400, response.content
+    assert (
+        '"scan.scope" covers' in response.json()['errors'][0] and 'at most 16,777,216' in response.json()['errors'][0]
+    )
+    assert not Scan.objects.exists()
+
+
+def test_the_largest_private_network_is_a_scope_a_scan_may_claim(token_a):
+    body = json.dumps({'scan': {'scope': ['10.0.0.0/8']}}).encode() + b'\n' + result('10.20.0.5').encode()
+    assert post(body, token=token_a).status_code == 201
+    assert Scan.objects.get().scope == ['10.0.0.0/8']
