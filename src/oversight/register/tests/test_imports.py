@@ -272,3 +272,14 @@ def test_a_site_file_with_a_quote_left_open_is_refused_naming_its_row(editor_a, 
     with pytest.raises(ValidationError, match='Row 3 of the CSV file cannot be read'):
         actions.upload_import(editor_a, body_a, ImportBatch.Kind.SITES, 'sites.csv', data)
     assert not ImportBatch.objects.exists()
+
+
+def test_discarding_from_the_preview_page_discards_and_imports_nothing(client_for, editor_a, body_a, register_a):
+    batch = _upload(editor_a, body_a, [row(**GOOD)])
+    before = _state()
+    response = client_for(editor_a).post(reverse('register:import_discard', args=[batch.pk]))
+    assert response.status_code == 302
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.DISCARDED
+    assert _state() == before
+    with pytest.raises(ValidationError, match='already been discarded'):
+        actions.commit_import(editor_a, batch)
