@@ -2,6 +2,8 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 
 from oversight.core.models import ObjectChange
 from oversight.organisations.models import Organisation
@@ -202,6 +204,15 @@ def test_export_as_published_undoes_corrections(tmp_path, concern_list, regulato
     )
     assert 'Essex Police,body_worn_video,yes,Reveal,' in export()
     assert 'Essex Police,body_worn_video,yes,Hikvision,' in export('2022', '--as-published')
+    # The campaign page's export gives the same two files (its ?as=published was once ignored unnoticed).
+    client = Client()
+    client.force_login(regulator)
+    url = reverse('surveys:campaign_export', args=[essex.invitation.campaign.slug])
+    as_corrected, as_published = client.get(url).content.decode(), client.get(url, {'as': 'published'})
+    assert 'Essex Police,body_worn_video,yes,Reveal,' in as_corrected
+    assert 'Essex Police,body_worn_video,yes,Hikvision,' in as_published.content.decode()
+    assert 'Reveal' not in as_published.content.decode()
+    assert as_published['Content-Disposition'].endswith('-returns-as-published.csv"')
 
 
 def test_quoted_cells_a_byte_order_mark_and_capitals_are_read(tmp_path, concern_list):
