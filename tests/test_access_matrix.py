@@ -33,6 +33,7 @@ import pytest
 import time_machine
 from api_fixtures import ROLES, client_for, user_for
 from django.contrib.admin.sites import site as admin_site
+from django.db import transaction
 from django.forms import BaseForm, ModelChoiceField
 from django.test.utils import ContextList
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -47,6 +48,7 @@ from oversight.discovery import actions as discovery_actions
 from oversight.findings.downloads import TABLES
 from oversight.organisations.models import OrganisationGroup
 from oversight.register import actions as register_actions
+from oversight.register.models import EquipmentLine
 from oversight.surveys.models import Invitation, Return
 from oversight.vendors.models import Brand, ConcernList, CorporateRelation, Designation, Manufacturer, ManufacturerName
 
@@ -367,10 +369,27 @@ def assert_choices_in_scope(world: World, role: str, response, url: str) -> None
             if not isinstance(form_field, ModelChoiceField):
                 continue
             model = form_field.queryset.model
+            other = {'editor': world.b, 'viewer': world.b, 'other': world.a}.get(role)
+            if other is not None and model is type(other.own_maker):
+                # Makers are reference data everyone reads, so the scope check below passes whatever is offered;
+                # but the maker only the other body's register has must not be offered because of that register.
+                maker = other.own_maker
+                assert not offered_because_of(other, form_field, maker), f'{url}: "{name}" offers {maker} to {role}'
             if not hasattr(model.objects, 'for_user'):
                 continue
             outside = form_field.queryset.exclude(pk__in=model.objects.for_user(user).values('pk'))
             assert not outside.exists(), f'{url}: the "{name}" choices offer {list(outside)[:5]} to {role}'
+
+
+def offered_because_of(other, form_field, maker) -> bool:
+    """Whether a choice list offers `maker` only because the other body's line is made by it."""
+    if not form_field.queryset.filter(pk=maker.pk).exists():
+        return False
+    with transaction.atomic():
+        EquipmentLine.objects.filter(pk=other.lines[2].pk).update(made_by=None)
+        offered_without_it = form_field.queryset.all().filter(pk=maker.pk).exists()
+        transaction.set_rollback(True)
+    return not offered_without_it
 
 
 FORMULA_START = ('=', '+', '-', '@')
