@@ -125,7 +125,8 @@ class TestScope:
             response = client.get(url('version_table', 'survey-2022', 1, name, 'csv'))
             assert response.status_code == 200 and b'Essex Police' not in response.content
         pdf = client.get(url('version_pdf', 'survey-2022', 1))
-        assert pdf['Content-Type'] == 'application/pdf' and pdf.content.startswith(b'%PDF')
+        assert pdf['Content-Type'] == 'application/pdf' and pdf.content == bytes(published.pdf)
+        assert pdf.content.startswith(b'stub PDF of ') and b'Version 1' in pdf.content
 
     def test_anonymous_visitors_are_sent_to_sign_in(self, client, published):
         for target in (url('version', 'survey-2022', 1), url('version_pdf', 'survey-2022', 1), url('report_list')):
