@@ -86,6 +86,12 @@ class TestDraft:
         confirmed = client.post(url('report_publish', 'survey-2022'), publish | {'confirm_unchecked': 'on'})
         assert confirmed.status_code == 302 and report.versions.count() == 1
 
+    def test_starting_a_report_from_the_page(self, client_for, regulator, campaign):
+        response = client_for(regulator).post(url('report_create'), {'campaign': campaign.pk})
+        found = campaign.report
+        assert response.status_code == 302 and response.url == found.get_absolute_url()
+        assert found.narrative.strip()  # it starts from a text whose figures are placeholders
+
     def test_publishing_from_the_page(self, client_for, regulator, report):
         response = client_for(regulator).post(
             url('report_publish', 'survey-2022'), {'version': report.version, 'note': 'First.'}
