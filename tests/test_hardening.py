@@ -585,6 +585,7 @@ RACE_SETUP = """
 import json
 from oversight.accounts.models import User
 from oversight.api.actions import create_api_token
+from oversight.api.tests.world import _campaign
 from oversight.organisations.models import Organisation
 from oversight.register import actions
 from oversight.register.models import Category
@@ -593,7 +594,11 @@ editor = User.objects.create_user(username='editor', password='x', organisation=
 site = actions.create_site(editor, kent, name='HQ')
 system = actions.create_system(editor, kent, name='CCTV', category=Category.INTERNAL_CCTV)
 line = actions.create_line(editor, kent, site=site, system=system, manufacturer_declared='Axis', quantity=1)
-print(json.dumps({'token': create_api_token(None, editor)[1], 'line': line.pk}))
+regulator = User.objects.create_user(
+    username='regulator', password='x', organisation=Organisation.objects.get(slug='obscc'), role=User.Role.REGULATOR
+)
+invitation = _campaign(regulator, 'race', 'Race', [kent], open_now=True).invitations.get(organisation=kent)
+print(json.dumps({'token': create_api_token(None, editor)[1], 'line': line.pk, 'invitation': invitation.pk}))
 """
 
 
@@ -660,7 +665,7 @@ def _at_once(calls) -> list[int]:
 
 
 def test_simultaneous_edits_on_sqlite_are_one_saved_and_the_rest_409(sqlite_server):
-    """Three at once once gave the losers a 500 "database is locked" on SQLite."""
+    """Three edits of one line, or three saves of one draft, at once gave the losers a 500 "database is locked"."""
     base, world = sqlite_server
     path = f'/api/register/equipment/{world["line"]}/'
     for round_ in range(5):
@@ -678,6 +683,21 @@ def test_simultaneous_edits_on_sqlite_are_one_saved_and_the_rest_409(sqlite_serv
         for n in range(3)
     ]
     assert _at_once(creates) == [201, 201, 201]
+    draft = f'/api/invitations/{world["invitation"]}/draft/'
+    for version in range(0, 3):
+        saves = [
+            functools.partial(
+                _api,
+                base,
+                world['token'],
+                'POST',
+                draft,
+                {'answers': {'governance.sro_name': f'SRO {n}'}, 'version': version},
+            )
+            for n in range(3)
+        ]
+        statuses = _at_once(saves)
+        assert sorted(statuses) == [200, 409, 409], statuses
 
 
 def test_a_write_that_waited_past_the_busy_timeout_is_a_409_on_pages_and_the_api(world, db, monkeypatch):
