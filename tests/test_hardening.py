@@ -36,6 +36,7 @@ from oversight.accounts.models import User
 from oversight.api.actions import create_api_token
 from oversight.core.models import ObjectChange
 from oversight.core.spreadsheets import MAX_ROWS
+from oversight.core.tests.test_spreadsheets import declaring
 from oversight.discovery.models import DiscoveredDevice, Scan
 from oversight.organisations.models import Organisation
 from oversight.policy import catalogue
@@ -299,29 +300,13 @@ def test_a_damaged_workbook_is_refused_with_a_message(world, db, role, url, dama
     assert _counts() == before
 
 
-def sheet_declaring(rows: int) -> bytes:
-    """A header, one cell in the sheet's last row, and a declared size of every column Excel has."""
-    workbook = Workbook()
-    workbook.active.append(['name', 'address'])
-    workbook.active.cell(rows, 1, 'Dover')
-    clean = io.BytesIO()
-    workbook.save(clean)
-    crafted = io.BytesIO()
-    with zipfile.ZipFile(clean) as source, zipfile.ZipFile(crafted, 'w', zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == 'xl/worksheets/sheet1.xml':
-                data = data.replace(f'<dimension ref="A1:B{rows}"'.encode(), f'<dimension ref="A1:XFD{rows}"'.encode())
-            target.writestr(item.filename, data)
-    return crafted.getvalue()
-
-
 @pytest.mark.parametrize(('role', 'url'), [(r, u) for r, u, _ in PAGE_UPLOADS if not u.startswith('/discovery')])
 def test_a_workbook_claiming_every_row_and_column_is_refused_at_once(world, db, role, url):
     """A few KB declaring A1:XFD1048576 once held a worker for minutes, and again on every preview."""
     if url == 'return_upload':
         url = f'/surveys/invitations/{world.a.draft_invitation.pk}/upload/'
-    upload = SimpleUploadedFile('huge.xlsx', sheet_declaring(1_048_576))
+    huge = declaring({(1, 1): 'name', (1, 2): 'address', (1_048_576, 1): 'Dover'}, 'A1:XFD1048576')
+    upload = SimpleUploadedFile('huge.xlsx', huge)
     before = _counts()
     started = time.perf_counter()
     response = client_for(world, role).post(url, {'file': upload})

@@ -135,7 +135,7 @@ def test_a_workbook_with_a_damaged_sheet_is_refused_not_crashed():
         read_upload('damaged.xlsx', bytes(data))
 
 
-def _declaring(cells: dict[tuple[int, int], str], dimension: str) -> bytes:
+def declaring(cells: dict[tuple[int, int], str], dimension: str) -> bytes:
     """A workbook holding `cells` ({(row, column): text}) whose sheet declares `dimension` as its size."""
     import re
     import zipfile
@@ -159,7 +159,7 @@ def test_a_sheet_declaring_itself_huge_is_read_by_what_it_holds_and_quickly():
     """A few KB claiming A1:XFD20000 once took 20 s a read: every row was padded to 16,384 cells."""
     import time
 
-    data = _declaring({(1, 1): 'name', (1, 2): 'address', (20000, 1): 'Dover'}, 'A1:XFD20000')
+    data = declaring({(1, 1): 'name', (1, 2): 'address', (20000, 1): 'Dover'}, 'A1:XFD20000')
     assert len(data) < 10_000
     started = time.perf_counter()
     sheet = read_upload('register.xlsx', data)
@@ -173,7 +173,7 @@ def test_a_sheet_beyond_the_row_cap_is_refused_naming_the_limit():
 
     from oversight.core.spreadsheets import MAX_ROWS
 
-    data = _declaring({(1, 1): 'name', (1_048_576, 1): 'Dover'}, 'A1:XFD1048576')
+    data = declaring({(1, 1): 'name', (1_048_576, 1): 'Dover'}, 'A1:XFD1048576')
     started = time.perf_counter()
     with pytest.raises(SpreadsheetError, match=f'the limit is {MAX_ROWS:,}'):
         read_upload('register.xlsx', data)
@@ -189,11 +189,11 @@ def test_rows_padded_far_beyond_the_header_are_refused_by_the_cell_cap():
     # Each row holds one cell in the last column Excel has, so each is 16,384 cells wide.
     cells = {(1, 1): 'name'} | {(row, 16384): 'x' for row in range(2, 2 + MAX_CELLS // 16384 + 2)}
     with pytest.raises(SpreadsheetError, match=f'the limit is {MAX_CELLS:,}'):
-        read_upload('register.xlsx', _declaring(cells, 'A1:A2'))
+        read_upload('register.xlsx', declaring(cells, 'A1:A2'))
 
 
 def test_a_value_far_beyond_the_header_is_still_reported():
-    sheet = read_upload('register.xlsx', _declaring({(1, 1): 'name', (2, 1): 'Dover', (2, 300): 'stray'}, 'A1:A2'))
+    sheet = read_upload('register.xlsx', declaring({(1, 1): 'name', (2, 1): 'Dover', (2, 300): 'stray'}, 'A1:A2'))
     assert sheet.rows == [(2, {'name': 'Dover', '__extra__': 'stray'})]
 
 
