@@ -34,9 +34,11 @@ from rest_framework.test import APIClient
 
 from oversight.accounts.models import User
 from oversight.api.actions import create_api_token
+from oversight.api.tests.world import scan_upload
 from oversight.core.models import ObjectChange
 from oversight.core.spreadsheets import MAX_ROWS
 from oversight.core.tests.test_spreadsheets import declaring
+from oversight.discovery import actions as discovery_actions
 from oversight.discovery.models import DiscoveredDevice, Scan
 from oversight.organisations.models import Organisation
 from oversight.policy import catalogue
@@ -358,6 +360,13 @@ def test_hidden_characters_in_names_are_refused_naming_the_field_on_every_surfac
     )
     assert 'U+202E' in organisations.content.decode()
     assert (Site.objects.count(), Organisation.objects.count()) == before[:2]
+    # A file's name is shown in the lists of imports and scans.
+    with pytest.raises(ValidationError, match='U\\+202E'):
+        register_actions.upload_import(world.a.editor, world.a.organisation, 'sites', 'gpj\u202e.csv', b'name\nx\n')
+    with pytest.raises(ValidationError, match='U\\+202E'):
+        discovery_actions.record_scan(
+            world.a.editor, world.a.organisation, scan_upload(world.a), source='file', filename='scan\u202e.jsonl'
+        )
 
 
 def test_hidden_characters_in_return_answers_are_refused_naming_the_field(world, db):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from oversight.core.audit import record_change, save_audited, snapshot
 from oversight.core.models import ObjectChange
+from oversight.core.text import hidden_character
 from oversight.core.tokens import digest, lookup_digest, new_secret
 from oversight.register import actions as register_actions
 from oversight.register.models import EquipmentLine
@@ -98,6 +99,8 @@ def record_scan(
         _require_editor(actor, organisation.pk)
     elif token.organisation_id != organisation.pk or token.revoked is not None:
         raise PermissionDenied
+    if hidden := hidden_character(filename):
+        raise ValidationError({'file': f'The file name: {hidden}'})  # it is shown in the list of scans
     meta, results = _read_upload(content)
     if meta.organisation and meta.organisation != organisation.slug:
         # A scan made for another body: the token (or the person) may not write to it, and this body

@@ -14,6 +14,7 @@ from django.utils import timezone
 from oversight.core.audit import STALE_MESSAGE, delete_audited, record_change, save_audited
 from oversight.core.models import ObjectChange
 from oversight.core.spreadsheets import SpreadsheetError, read_upload
+from oversight.core.text import hidden_character
 
 from .identification import IDENTITY_FIELDS, build_index, identify_line
 from .imports import Plan, read_batch
@@ -181,6 +182,8 @@ def _batch_state(batch: ImportBatch) -> dict:
 def upload_import(actor, organisation, kind: str, filename: str, content: bytes) -> ImportBatch:
     """Keep an uploaded file for its preview; a file that cannot be read as a sheet is refused here."""
     _require_editor(actor, organisation.pk)
+    if hidden := hidden_character(filename):
+        raise ValidationError({'file': f'The file name: {hidden}'})  # it is shown in the list of imports
     try:
         sheet = read_upload(filename, content)
     except SpreadsheetError as exc:
