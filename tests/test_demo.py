@@ -49,9 +49,11 @@ def test_demo_serves_on_the_chosen_port_without_the_reloader(db, monkeypatch):
     output = run_demo('--port', '8123', '--fleet')
     assert served == [(('127.0.0.1:8123',), {'use_reloader': False, 'insecure_serving': True})]
     assert 'http://127.0.0.1:8123/' in output
-    # Until the discovery app ships an emulated fleet, --fleet says so rather than pretending.
-    if not any(hasattr(module, 'start_fleet') for _, module in demo.demo_modules()):
-        assert 'No emulated device fleet in this build' in output
+    # --fleet starts the discovery app's emulated fleet beside the server (or says why it could not), and
+    # says how to scan it.
+    assert 'No emulated device fleet in this build' not in output
+    started = 'Emulated fleet: ' in output and 'oversight discover 127.0.1.0/24 --ports ' in output
+    assert started or 'The emulated fleet could not start' in output, output
 
 
 @pytest.mark.parametrize('port', ['0', '70000', 'eighty'])

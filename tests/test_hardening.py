@@ -5,27 +5,44 @@ Every page's Content Security Policy, every form's CSRF token and every export's
 checked page by page in tests/test_access_matrix.py.
 """
 
+import concurrent.futures
 import datetime
+import functools
 import importlib
 import io
 import json
 import os
+import pathlib
 import secrets
+import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.error
+import urllib.request
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.test import Client, override_settings
+from drf_spectacular.generators import SchemaGenerator
 from openpyxl import Workbook
+from rest_framework.test import APIClient
 
 from oversight.accounts.models import User
 from oversight.api.actions import create_api_token
+from oversight.api.tests.world import scan_upload
 from oversight.core.models import ObjectChange
+from oversight.core.spreadsheets import MAX_ROWS
+from oversight.core.tests.test_spreadsheets import declaring
+from oversight.discovery import actions as discovery_actions
 from oversight.discovery.models import DiscoveredDevice, Scan
 from oversight.organisations.models import Organisation
+from oversight.policy import catalogue
+from oversight.policy.catalogue import CatalogueError
 from oversight.register import actions as register_actions
 from oversight.register.imports import read_batch
 from oversight.register.models import EquipmentLine, ImportBatch, Site, System
@@ -36,6 +53,7 @@ from oversight.vendors.models import Brand, CorporateRelation
 pytest_plugins = ['api_fixtures']  # the module-scoped `world`
 
 from api_fixtures import client_for, user_for  # noqa: E402
+from test_access_matrix import API, expect  # noqa: E402  (every API operation, and who may make it)
 
 
 def production_env(tmp_path, **extra) -> dict:
@@ -284,19 +302,83 @@ def test_a_damaged_workbook_is_refused_with_a_message(world, db, role, url, dama
     assert _counts() == before
 
 
-def test_every_export_survives_control_characters_in_what_people_typed(world, db):
-    """A vertical tab pasted into a name is kept, but must not stop the register from exporting."""
-    register_actions.create_site(world.a.editor, world.a.organisation, name='KENTMARK Pasted\x0bName')
+@pytest.mark.parametrize(('role', 'url'), [(r, u) for r, u, _ in PAGE_UPLOADS if not u.startswith('/discovery')])
+def test_a_workbook_claiming_every_row_and_column_is_refused_at_once(world, db, role, url):
+    """A few KB declaring A1:XFD1048576 once held a worker for minutes, and again on every preview."""
+    if url == 'return_upload':
+        url = f'/surveys/invitations/{world.a.draft_invitation.pk}/upload/'
+    huge = declaring({(1, 1): 'name', (1, 2): 'address', (1_048_576, 1): 'Dover'}, 'A1:XFD1048576')
+    upload = SimpleUploadedFile('huge.xlsx', huge)
+    before = _counts()
+    started = time.perf_counter()
+    response = client_for(world, role).post(url, {'file': upload})
+    assert time.perf_counter() - started < 5
+    assert f'the limit is {MAX_ROWS:,}' in response.content.decode()
+    assert _counts() == before
+
+
+def test_every_export_survives_control_characters_saved_before_they_were_refused(world, db):
+    """A vertical tab pasted into a name before such characters were refused must not stop an export."""
+    Site.objects.create(organisation=world.a.organisation, name='KENTMARK Pasted\x0bName')
     invitation = world.a.draft_invitation
-    version = Return.objects.get(invitation=invitation).version
-    survey_actions.save_draft(
-        world.a.editor, invitation, {'governance.sro_name': 'Pasted\x0bName'}, expected_version=version
-    )
+    draft = Return.objects.get(invitation=invitation)
+    draft.answers = {**draft.answers, 'governance.sro_name': 'Pasted\x0bName'}
+    draft.save(update_fields=['answers'])
     client = client_for(world, 'editor', raise_request_exception=False)
     urls = ['/register/sites/?export=xlsx', '/register/sites/?export=csv', '/api/register/sites/']
     for url in [*urls, f'/surveys/invitations/{invitation.pk}/workbook/']:
         response = client.get(url)
         assert response.status_code == 200, f'{url}: {response.status_code}'
+
+
+SPOOFED = 'KENTMARK Depot\u202egpj.exe'  # shown as "KENTMARK Depotexe.jpg"
+
+
+def test_hidden_characters_in_names_are_refused_naming_the_field_on_every_surface(world, db):
+    """Once accepted: a right-to-left override or a BEL in a name can spoof it in tables and exports."""
+    before = (Site.objects.count(), Organisation.objects.count(), ObjectChange.objects.count())
+    editor = client_for(world, 'editor')
+    page = editor.post('/register/sites/new/', {'name': SPOOFED, 'kind': 'custody'})
+    assert page.status_code == 200 and 'U+202E' in str(page.context['form'].errors['name'])
+    api = editor.post('/api/register/sites/', {'name': 'Depot\x07'}, content_type='application/json')
+    assert api.status_code == 400 and 'U+0007' in api.json()['name'][0]
+    system = editor.post(
+        '/api/register/systems/', {'name': SPOOFED, 'category': 'internal_cctv'}, content_type='application/json'
+    )
+    assert system.status_code == 400 and 'U+202E' in system.json()['name'][0]
+    batch = register_actions.upload_import(
+        world.a.editor,
+        world.a.organisation,
+        'sites',
+        'sites.csv',
+        f'name,address,postcode,kind,sensitive\n{SPOOFED},,,custody,no\n'.encode(),
+    )
+    assert [(e.row, e.column) for e in read_batch(batch).errors] == [(2, 'name')]
+    organisations = client_for(world, 'regulator').post(
+        '/organisations/import/',
+        {'file': SimpleUploadedFile('organisations.csv', f'name,kind\n{SPOOFED},police\n'.encode())},
+    )
+    assert 'U+202E' in organisations.content.decode()
+    assert (Site.objects.count(), Organisation.objects.count()) == before[:2]
+    # A file's name is shown in the lists of imports and scans.
+    with pytest.raises(ValidationError, match='U\\+202E'):
+        register_actions.upload_import(world.a.editor, world.a.organisation, 'sites', 'gpj\u202e.csv', b'name\nx\n')
+    with pytest.raises(ValidationError, match='U\\+202E'):
+        discovery_actions.record_scan(
+            world.a.editor, world.a.organisation, scan_upload(world.a), source='file', filename='scan\u202e.jsonl'
+        )
+
+
+def test_hidden_characters_in_return_answers_are_refused_naming_the_field(world, db):
+    invitation = world.a.draft_invitation
+    version = Return.objects.get(invitation=invitation).version
+    line = {'manufacturer': '\u202eAxis', 'brand': '', 'model': '', 'quantity': 1}
+    answers = {'governance.sro_name': 'A. Chief\x07', 'external_cctv.operates': 'yes'}
+    answers['external_cctv.manufacturers'] = [line]
+    with pytest.raises(ValidationError) as refused:
+        survey_actions.save_draft(world.a.editor, invitation, answers, expected_version=version)
+    messages = str(refused.value)
+    assert 'U+0007' in messages and 'U+202E' in messages and 'manufacturer' in messages
 
 
 # CSRF on the API: a browser session must send the token; a program with an API token need not
@@ -435,3 +517,196 @@ def test_a_crash_midway_through_an_import_writes_nothing(world, db, monkeypatch,
     # Once the fault is gone the same file imports whole.
     monkeypatch.setattr(register_actions, 'save_audited', real)
     assert register_actions.commit_import(editor, batch) == {'create': 4, 'update': 1, 'unchanged': 0}
+
+
+# Hostile JSON: nesting, numbers and dates Python would crash on are a 400 naming the reason
+
+DEEP = '[' * 50_000 + ']' * 50_000
+
+
+def json_writes() -> list[tuple[str, str]]:
+    """Every API operation whose schema says it takes a JSON body (the scan upload's JSON lines: below)."""
+    paths = SchemaGenerator().get_schema(request=None, public=True)['paths']
+    return [
+        (path, method)
+        for path, method in sorted(API)
+        if 'application/json' in paths[path][method].get('requestBody', {}).get('content', {})
+        and path != '/api/discovery/scans/'
+    ]
+
+
+@pytest.mark.parametrize(('path', 'method'), json_writes())
+def test_json_nested_deeply_is_a_400_on_every_endpoint_taking_json(world, db, path, method):
+    """50,000 levels of nesting once raised RecursionError: a 500, also under production settings."""
+    operation = API[(path, method)]
+    role = next(role for role, code in expect(operation.codes).items() if code in ('ok', '200'))
+    client = APIClient()
+    client.force_authenticate(user_for(world, role))
+    before = ObjectChange.objects.count()
+    response = getattr(client, method)(path.format(**operation.params(world)), DEEP, content_type='application/json')
+    assert response.status_code == 400, f'{method.upper()} {path}: {response.status_code}'
+    assert 'nested more than' in response.json()['detail']
+    assert ObjectChange.objects.count() == before
+
+
+@pytest.mark.parametrize('url', ['/api/discovery/scans/', '/discovery/api/scans/'])
+@pytest.mark.parametrize(
+    ('line', 'reason'),
+    [
+        ('{"address": "127.0.0.1", "probes": ' + DEEP + '}', 'nested more than'),
+        ('{"address": "127.0.0.1", "elapsed": ' + '9' * 5000 + '}', 'a number of 5,000 digits'),
+        ('{"address": "127.0.0.1", "elapsed": NaN}', 'NaN is not a number'),
+    ],
+    ids=['deep', 'long number', 'NaN'],
+)
+def test_a_scan_upload_with_hostile_json_is_a_400_naming_the_line(world, db, url, line, reason):
+    headers = {'HTTP_AUTHORIZATION': f'Bearer {world.a.token_secret}'}
+    before = _counts()
+    response = Client().generic('POST', url, line.encode(), content_type='application/x-ndjson', **headers)
+    assert response.status_code == 400, response.status_code
+    assert f'line 1: not JSON ({reason}' in response.content.decode()
+    assert _counts() == before
+
+
+def test_a_kev_catalogue_nested_deeply_is_refused_with_a_reason():
+    with pytest.raises(CatalogueError, match='nested more than'):
+        catalogue.parse(DEEP.encode())
+
+
+# Races on SQLite: a lost race is a 409, as on PostgreSQL, never a 500 "database is locked"
+
+RACE_SETUP = """
+import json
+from oversight.accounts.models import User
+from oversight.api.actions import create_api_token
+from oversight.api.tests.world import _campaign
+from oversight.organisations.models import Organisation
+from oversight.register import actions
+from oversight.register.models import Category
+kent = Organisation.objects.get(name='Kent Police')
+editor = User.objects.create_user(username='editor', password='x', organisation=kent, role=User.Role.EDITOR)
+site = actions.create_site(editor, kent, name='HQ')
+system = actions.create_system(editor, kent, name='CCTV', category=Category.INTERNAL_CCTV)
+line = actions.create_line(editor, kent, site=site, system=system, manufacturer_declared='Axis', quantity=1)
+regulator = User.objects.create_user(
+    username='regulator', password='x', organisation=Organisation.objects.get(slug='obscc'), role=User.Role.REGULATOR
+)
+invitation = _campaign(regulator, 'race', 'Race', [kent], open_now=True).invitations.get(organisation=kent)
+print(json.dumps({'token': create_api_token(None, editor)[1], 'line': line.pk, 'invitation': invitation.pk}))
+"""
+
+
+@pytest.fixture
+def sqlite_server(tmp_path):
+    """Oversight under gunicorn (three worker processes) on an SQLite file, as a small deployment runs it."""
+    env = {
+        **os.environ,
+        'DJANGO_SETTINGS_MODULE': 'oversight.settings.test',
+        'DATABASE_URL': f'sqlite:///{tmp_path / "oversight.sqlite3"}',
+    }
+    migrated = run_oversight(env, 'migrate', '-v0')
+    assert migrated.returncode == 0, migrated.stderr[-2000:]
+    made = run_oversight(env, 'shell', '-c', RACE_SETUP)
+    world = json.loads(made.stdout.splitlines()[-1])
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    gunicorn = pathlib.Path(sys.executable).with_name('gunicorn')
+    server = subprocess.Popen(
+        [gunicorn, 'oversight.wsgi', '-b', f'127.0.0.1:{port}', '-w', '3', '--log-level', 'warning'],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f'http://127.0.0.1:{port}'
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f'{base}/accounts/login/', timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base, world
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _api(base: str, token: str, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        f'{base}{path}',
+        data=json.dumps(body).encode() if body is not None else None,
+        method=method,
+        headers={'Authorization': f'Token {token}', 'Content-Type': 'application/json'},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, {}
+
+
+def _at_once(calls) -> list[int]:
+    """Run the calls in threads released together; their statuses."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        barrier.wait()
+        return call()[0]
+
+    with concurrent.futures.ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_simultaneous_edits_on_sqlite_are_one_saved_and_the_rest_409(sqlite_server):
+    """Three edits of one line, or three saves of one draft, at once gave the losers a 500 "database is locked"."""
+    base, world = sqlite_server
+    path = f'/api/register/equipment/{world["line"]}/'
+    for round_ in range(5):
+        version = _api(base, world['token'], 'GET', path)[1]['version']
+        edits = [
+            functools.partial(
+                _api, base, world['token'], 'PATCH', path, {'quantity': 10 * round_ + n, 'version': version}
+            )
+            for n in range(1, 4)
+        ]
+        statuses = _at_once(edits)
+        assert sorted(statuses) == [200, 409, 409], statuses
+    creates = [
+        functools.partial(_api, base, world['token'], 'POST', '/api/register/sites/', {'name': f'Depot {n}'})
+        for n in range(3)
+    ]
+    assert _at_once(creates) == [201, 201, 201]
+    draft = f'/api/invitations/{world["invitation"]}/draft/'
+    for version in range(0, 3):
+        saves = [
+            functools.partial(
+                _api,
+                base,
+                world['token'],
+                'POST',
+                draft,
+                {'answers': {'governance.sro_name': f'SRO {n}'}, 'version': version},
+            )
+            for n in range(3)
+        ]
+        statuses = _at_once(saves)
+        assert sorted(statuses) == [200, 409, 409], statuses
+
+
+def test_a_write_that_waited_past_the_busy_timeout_is_a_409_on_pages_and_the_api(world, db, monkeypatch):
+    """The rare loser left after transactions wait their turn: told to try again, never a 500."""
+
+    def locked(*args, **kwargs):
+        raise OperationalError('database is locked')
+
+    monkeypatch.setattr(Site, 'save', locked)
+    before = ObjectChange.objects.count()
+    api = client_for(world, 'editor', raise_request_exception=False)
+    response = api.post('/api/register/sites/', {'name': 'Depot'}, content_type='application/json')
+    assert response.status_code == 409 and 'nothing you sent was saved' in response.json()['detail']
+    page = client_for(world, 'editor', raise_request_exception=False).post(
+        '/register/sites/new/', {'name': 'Depot', 'kind': 'custody'}
+    )
+    assert page.status_code == 409 and 'nothing you sent was saved' in page.content.decode()
+    assert ObjectChange.objects.count() == before

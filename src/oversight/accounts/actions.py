@@ -7,6 +7,7 @@ from django.db import transaction
 from oversight.core.audit import record_change, snapshot
 from oversight.core.models import ObjectChange
 from oversight.core.querysets import sees_everything
+from oversight.core.text import check_visible_text
 
 from .models import User
 
@@ -47,10 +48,11 @@ def create_user(
         last_name=last_name.strip(),
     )
     problems = {}
-    try:
-        user.full_clean(exclude=['password'])
-    except ValidationError as exc:
-        problems = exc.message_dict
+    for check in (lambda: user.full_clean(exclude=['password']), lambda: check_visible_text(user)):
+        try:
+            check()
+        except ValidationError as exc:
+            problems = exc.message_dict | problems
     problems |= _password_problems(password, user)
     if problems:
         raise ValidationError(problems)

@@ -1,4 +1,4 @@
-"""What every API endpoint shares: scoped querysets, who may write, errors from actions, bounded bodies.
+"""What every API endpoint shares: scoped querysets, who may write, errors from actions.
 
 Endpoints are thin like the pages: every queryset starts from the model's `for_user()`, so another
 body's object is a 404; every write goes through the owning app's `actions`, whose ValidationError
@@ -7,31 +7,24 @@ becomes a 400 naming the field (409 when the record changed meanwhile or is stil
 
 import contextlib
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 
 from .authentication import PersonalTokenAuthentication
+from .parsers import BoundedJSONParser
 
 # Codes actions give refusals that are about the record's state rather than the request's content.
 CONFLICT_CODES = frozenset({'stale', 'protected'})
-MULTIPART_HEADROOM = 64 * 1024
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = 'The record changed since you read it.'
     default_code = 'stale'
-
-
-class TooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = 'too_large'
 
 
 @contextlib.contextmanager
@@ -53,58 +46,6 @@ def action_errors():
         else:
             detail = {'non_field_errors': exc.messages}
         raise exceptions.ValidationError(detail) from exc
-
-
-def _too_large(limit: int) -> TooLarge:
-    return TooLarge(f'The upload is larger than {limit:,} bytes, the limit: nothing was saved.')
-
-
-def refuse_declared_excess(request, headroom: int = 0) -> int:
-    """The upload bound; a body declared larger than it is refused with a 413 before any of it is read."""
-    limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
-    declared = request.META.get('CONTENT_LENGTH') or '0'
-    if not declared.isdigit() or int(declared) > limit + headroom:
-        raise _too_large(limit)
-    return limit
-
-
-def refuse_oversize(size: int) -> None:
-    limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
-    if size > limit:
-        raise _too_large(limit)
-
-
-class BytesParser(BaseParser):
-    """A raw body (a scan file, a CSV) as bytes, never more than the upload bound read into memory."""
-
-    media_type = 'application/octet-stream'
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        limit = refuse_declared_excess(parser_context['request'])
-        content = stream.read(limit + 1) if stream is not None else b''
-        refuse_oversize(len(content))
-        return content
-
-
-def bytes_parser(*media_types: str) -> list[type[BytesParser]]:
-    """A BytesParser for each media type an endpoint takes its raw body as."""
-    return [type(f'BytesParser[{m}]', (BytesParser,), {'media_type': m}) for m in media_types]
-
-
-class BoundedJSONParser(JSONParser):
-    """JSON bodies within the upload bound: a larger one is refused before it is read."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        refuse_declared_excess(parser_context['request'])
-        return super().parse(stream, media_type, parser_context)
-
-
-class BoundedMultiPartParser(MultiPartParser):
-    """A form upload whose file is within the bound (the headroom is the form's own fields and boundaries)."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        refuse_declared_excess(parser_context['request'], headroom=MULTIPART_HEADROOM)
-        return super().parse(stream, media_type, parser_context)
 
 
 class Pagination(PageNumberPagination):

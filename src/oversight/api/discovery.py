@@ -19,7 +19,8 @@ from oversight.discovery import actions
 from oversight.discovery.filtersets import DeviceFilterSet, ScanFilterSet
 from oversight.discovery.models import DiscoveredDevice, Scan, ScanToken
 
-from .base import ApiMixin, ReadOrBodyEditor, action_errors, bytes_parser
+from .base import ApiMixin, ReadOrBodyEditor, action_errors
+from .parsers import bytes_parser
 
 AGENT = Scan.Source.AGENT
 UPLOAD_TYPES = (

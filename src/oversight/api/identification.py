@@ -17,7 +17,8 @@ from oversight.identification.engine import Identifier
 from oversight.identification.signals import FIELDS, Signals
 from oversight.identification.stream import HeaderError, identify_csv
 
-from .base import ApiMixin, BoundedJSONParser, bytes_parser
+from .base import ApiMixin
+from .parsers import BoundedJSONParser, bytes_parser
 
 MAX_ROWS = 10_000
 

@@ -17,16 +17,8 @@ from oversight.register.imports import read_batch
 from oversight.register.models import EquipmentLine, ImportBatch, Site, System
 from oversight.register.values import BadValue, parse_mac
 
-from .base import (
-    ApiMixin,
-    BodyEditors,
-    BoundedJSONParser,
-    BoundedMultiPartParser,
-    ScopedChoices,
-    action_errors,
-    expected_version,
-    refuse_oversize,
-)
+from .base import ApiMixin, BodyEditors, ScopedChoices, action_errors, expected_version
+from .parsers import BoundedJSONParser, BoundedMultiPartParser, refuse_oversize
 
 VERSION_HELP = 'The version you read; an edit must send it, and is refused (409) when the record changed since.'
 DELETE_VERSION = OpenApiParameter(
@@ -183,6 +175,9 @@ class ImportPreviewSerializer(serializers.Serializer):
     counts = serializers.DictField(child=serializers.IntegerField(), help_text='Rows to create, update, leave alone.')
     new_systems = serializers.ListField(child=serializers.CharField(), help_text='Systems the file would add.')
     fingerprint = serializers.CharField(help_text='Send it to commit: the commit is refused if the outcome changed.')
+    already_imported = serializers.DateTimeField(
+        allow_null=True, help_text='When this same file was imported for the body: committing it again is refused.'
+    )
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
@@ -205,6 +200,7 @@ class ImportBatchSerializer(serializers.ModelSerializer):
             'counts': plan.counts,
             'new_systems': [system.name for system in plan.new_systems],
             'fingerprint': plan.fingerprint,
+            'already_imported': getattr(ImportBatch.objects.same_file_imported(batch), 'created', None),
         }
 
 

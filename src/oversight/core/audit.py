@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .models import ObjectChange
+from .text import check_visible_text
 
 
 def _json_value(value):
@@ -95,6 +96,8 @@ def save_audited(
                 raise ValidationError(STALE_MESSAGE, code='stale')
             obj.version = stored.version + 1
             before.pop('version', None)
+    # Even where the caller has validated (imports), hidden characters are never saved.
+    check_visible_text(obj)
     if validate:
         obj.full_clean()
     obj.save()

@@ -1,5 +1,8 @@
 import secrets
 
+from django.db import OperationalError
+from django.http import HttpResponse, JsonResponse
+
 
 class ContentSecurityPolicyMiddleware:
     """A strict Content Security Policy: scripts only from this site or carrying the request's nonce."""
@@ -18,3 +21,30 @@ class ContentSecurityPolicyMiddleware:
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
         )
         return response
+
+
+BUSY_MESSAGE = (
+    'Another change was being saved at the same moment and this one could not wait for it: nothing you '
+    'sent was saved. Reload, check the record, and make your change again.'
+)
+
+
+class DatabaseBusyMiddleware:
+    """A write that lost a race for SQLite's lock past its busy timeout is a 409, as a stale edit is.
+
+    Transactions wait for the lock (settings: transaction_mode IMMEDIATE), so this is the rare case of
+    a wait longer than the timeout; the transaction has rolled back, so nothing was half-written.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (isinstance(exception, OperationalError) and 'database is locked' in str(exception)):
+            return None
+        if request.path.startswith('/api/') or request.path.startswith('/discovery/api/'):
+            return JsonResponse({'detail': BUSY_MESSAGE}, status=409)
+        return HttpResponse(BUSY_MESSAGE, status=409, content_type='text/plain; charset=utf-8')

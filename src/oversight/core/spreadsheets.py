@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from defusedxml import DefusedXmlException
 from django.conf import settings
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from .exports import unescape_cell
 
@@ -42,19 +43,44 @@ def _text(value) -> str:
     return unescape_cell(str(value)).strip()
 
 
+# What a file may hold, whatever it declares: every surface reads a whole sheet for each preview, so a
+# small crafted workbook claiming a million rows or 16,384 columns must not hold a worker for minutes.
+MAX_ROWS = 50_000
+MAX_COLUMNS = 200
+MAX_CELLS = 2_000_000
+
+
+def _bounded(rows):
+    """The rows, refused beyond the row and cell caps (a row counts as wide as the file makes it)."""
+    cells = 0
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_ROWS + 1:
+            raise SpreadsheetError(
+                f'The file has more than {MAX_ROWS:,} rows below its header; the limit is {MAX_ROWS:,}.'
+            )
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise SpreadsheetError(f'The file has more than {MAX_CELLS:,} cells; the limit is {MAX_CELLS:,}.')
+        yield row
+
+
 def _sheet(header_row, data_rows, first_row_number: int) -> Sheet:
     headers = [_text(h).lower() for h in header_row]
     while headers and not headers[-1]:
         headers.pop()
     if not any(headers):
         raise SpreadsheetError('The file has no header row.')
+    if len(headers) > MAX_COLUMNS:
+        raise SpreadsheetError(f'The header row has {len(headers):,} columns; the limit is {MAX_COLUMNS:,}.')
     sheet = Sheet(headers=headers)
+    width = len(headers)
     for offset, values in enumerate(data_rows):
-        cells = [_text(v) for v in values]
-        if not any(cells):
+        # Only the header's columns are read as text; beyond them, only cells holding something.
+        cells = [_text(v) for v in values[:width]]
+        extra = [text for text in (_text(v) for v in values[width:] if v is not None) if text]
+        if not any(cells) and not extra:
             continue
         row = {h: (cells[i] if i < len(cells) else '') for i, h in enumerate(headers) if h}
-        extra = [c for c in cells[len(headers) :] if c]
         if extra:
             row['__extra__'] = ', '.join(extra)
         sheet.rows.append((first_row_number + offset, row))
@@ -68,10 +94,18 @@ def read_csv_bytes(data: bytes) -> Sheet:
         raise SpreadsheetError('The file is not UTF-8 text: save it as "CSV UTF-8" or upload an .xlsx.') from exc
     if '\x00' in text:
         raise SpreadsheetError('The file is not a CSV file (it contains binary data).')
+    # Strict: an unclosed quote would otherwise swallow the rest of the file into one cell, and a
+    # row's other columns would silently take their defaults.
+    reader = csv.reader(io.StringIO(text, newline=''), strict=True)  # any line ends, as the csv module asks
+    rows = []
     try:
-        rows = list(csv.reader(io.StringIO(text, newline='')))  # any line ends, as the csv module asks
+        for row in _bounded(reader):
+            rows.append(row)
     except csv.Error as exc:
-        raise SpreadsheetError(f'The CSV file cannot be read: {exc}.') from exc
+        raise SpreadsheetError(
+            f'Row {len(rows) + 1} of the CSV file cannot be read ({exc}): look for a double quote (") '
+            'that is not closed or is followed by more text.'
+        ) from exc
     if not rows:
         raise SpreadsheetError('The file is empty.')
     return _sheet(rows[0], rows[1:], first_row_number=2)
@@ -94,17 +128,33 @@ def _check_unpacked_size(data: bytes) -> None:
         )
 
 
+def _values(rows, formulas: list[str]):
+    """Each row's cell values; where a cell holds a formula, its place is noted in `formulas`."""
+    for number, row in enumerate(rows, start=1):
+        for position, cell in enumerate(row, start=1):
+            if cell.data_type == 'f':
+                formulas.append(f'row {number}, column {get_column_letter(position)}')
+        yield [cell.value for cell in row]
+
+
 def read_xlsx_bytes(data: bytes) -> Sheet:
     _check_unpacked_size(data)
     # Read-only workbooks parse sheets lazily, so parsing errors surface while iterating rows.
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Formulas are read as formulas, not as the value a program may have cached beside them (none,
+        # when a script wrote the file): a formula is refused rather than read as a blank.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         try:
-            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            worksheet = workbook.worksheets[0]
+            # The sheet's declared <dimension> would pad every row to its width: rows are read as
+            # wide as their own cells, and bounded by the caps.
+            worksheet.reset_dimensions()
+            formulas = []
+            rows = _values(_bounded(worksheet.iter_rows()), formulas)
             header = next(rows, None)
             if header is None:
                 raise SpreadsheetError('The workbook is empty.')
-            return _sheet(header, rows, first_row_number=2)
+            sheet = _sheet(header, rows, first_row_number=2)
         finally:
             workbook.close()
     # A damaged archive surfaces as any of zlib's, zipfile's or the parser's errors.
@@ -123,6 +173,13 @@ def read_xlsx_bytes(data: bytes) -> Sheet:
         if refused is not None:
             raise SpreadsheetError(f'The workbook cannot be read safely: {type(refused).__name__}.') from exc
         raise SpreadsheetError('The file is not an Excel workbook (.xlsx).') from exc
+    if formulas:
+        shown = '; '.join(formulas[:10]) + ('; …' if len(formulas) > 10 else '')
+        raise SpreadsheetError(
+            f'The workbook has formulas where values are read ({shown}): type the values themselves, '
+            'or copy the cells and paste them as values.'
+        )
+    return sheet
 
 
 def _defused_cause(exc: BaseException) -> BaseException | None:

@@ -33,11 +33,14 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     create_url_name = ''
 
     def export_rows(self, queryset):
-        """(headers, rows) for ?export=csv|xlsx; by default the table's own columns."""
-        table = self.get_table_class()(queryset)
-        headers = [str(c.header) for c in table.columns if c.name not in ('actions',)]
+        """(headers, rows) for ?export=csv|xlsx; by default the table's own columns.
+
+        The table is built with the page's own arguments, so a column the page hides from a user
+        (e.g. campaigns' response counts from a body) is left out of the export as well.
+        """
+        table = self.get_table_class()(queryset, **self.get_table_kwargs())
         rows = (list(row) for row in table.as_values(exclude_columns=('actions',)))
-        next(rows, None)  # as_values() repeats the header row first
+        headers = [str(header) for header in next(rows)]  # as_values() gives the header row first
         return headers, rows
 
     def get(self, request, *args, **kwargs):

@@ -5,17 +5,16 @@ the scan's audit row records the upload (file, counts), not one row per device. 
 creates the equipment line through the register's own action, so the line has its history.
 """
 
-import datetime
 import ipaddress
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from oversight.core.audit import record_change, save_audited, snapshot
 from oversight.core.models import ObjectChange
+from oversight.core.text import hidden_character
 from oversight.core.tokens import digest, lookup_digest, new_secret
 from oversight.register import actions as register_actions
 from oversight.register.models import EquipmentLine
@@ -24,11 +23,13 @@ from .identify import DeviceIdentifier
 from .models import DiscoveredDevice, Scan, ScanToken, UnseenLine
 from .nmap import NmapError, read_nmap
 from .reconcile import mismatches, reconcile
-from .results import read_lines
+from .results import parse_moment, read_lines
 
 TOKEN_PREFIX = 'ovs_'
 # One upload: a /16 of answering hosts is far beyond any camera network, and the body size is bounded too.
 MAX_HOSTS = 65_536
+# The most addresses a scan's scope may claim: 10.0.0.0/8, the largest private network.
+MAX_SCOPE_ADDRESSES = 2**24
 
 
 @dataclass(frozen=True)
@@ -98,13 +99,17 @@ def record_scan(
         _require_editor(actor, organisation.pk)
     elif token.organisation_id != organisation.pk or token.revoked is not None:
         raise PermissionDenied
+    if hidden := hidden_character(filename):
+        raise ValidationError({'file': f'The file name: {hidden}'})  # it is shown in the list of scans
     meta, results = _read_upload(content)
     if meta.organisation and meta.organisation != organisation.slug:
         # A scan made for another body: the token (or the person) may not write to it, and this body
         # must not receive it either.
         raise PermissionDenied(f'This scan says it is for "{meta.organisation}", not {organisation}.')
+    scope = meta.scope or _scope(r.address for r in results)
+    _check_scope(scope)
     identify = DeviceIdentifier()
-    times = sorted(r.scanned_at for r in results if r.scanned_at)
+    times = sorted(parse_moment(r.scanned_at, 'scanned_at') for r in results if r.scanned_at)
     scan = Scan.objects.create(
         organisation=organisation,
         source=source,
@@ -112,9 +117,9 @@ def record_scan(
         filename=filename[:255],
         token=token,
         uploaded_by=actor if getattr(actor, 'pk', None) else None,
-        started=_when(meta.started or (times[0] if times else '')),
-        finished=_when(meta.finished or (times[-1] if times else '')),
-        scope=meta.scope or _scope(r.address for r in results),
+        started=parse_moment(meta.started, 'scan.started') or (times[0] if times else None),
+        finished=parse_moment(meta.finished, 'scan.finished') or (times[-1] if times else None),
+        scope=scope,
     )
     devices = []
     for result in results:
@@ -267,21 +272,27 @@ def _read_upload(content: bytes):
     return meta, results
 
 
+def _check_scope(scope: list[str]) -> None:
+    """A scan's scope marks every register line in it that the scan did not see as unseen, so it may claim no
+    more than a scan can cover: the largest private network, 10.0.0.0/8 ("0.0.0.0/0" would claim them all)."""
+    covered = sum(ipaddress.ip_network(network).num_addresses for network in scope)
+    if covered > MAX_SCOPE_ADDRESSES:
+        widest = max(scope, key=lambda network: ipaddress.ip_network(network).num_addresses)
+        raise ValidationError(
+            {
+                'file': f'"scan.scope" covers {covered:,} addresses (it includes {widest}); a scan may claim at most '
+                f'{MAX_SCOPE_ADDRESSES:,}, as every register line in its scope that it did not see is marked unseen. '
+                'Give the networks that were scanned.'
+            }
+        )
+
+
 def _scope(addresses) -> list[str]:
     by_version: dict[int, list] = {}
     for address in addresses:
         ip = ipaddress.ip_address(address)
         by_version.setdefault(ip.version, []).append(ipaddress.ip_network(ip))
     return [str(n) for version in sorted(by_version) for n in ipaddress.collapse_addresses(by_version[version])]
-
-
-def _when(text: str):
-    if not text:
-        return None
-    value = parse_datetime(text)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.UTC)
-    return value
 
 
 def _scan_state(scan: Scan) -> dict:

@@ -71,7 +71,7 @@ def _host(host) -> HostResult | None:
         state = port.find('state')
         if state is None or state.get('state') != 'open':
             continue
-        protocol, number = port.get('protocol', 'tcp'), int(port.get('portid', '0') or 0)
+        protocol, number = port.get('protocol', 'tcp'), _port_number(port.get('portid', ''), address)
         service = port.find('service')
         summary = {'port': number, 'transport': protocol}
         if service is not None:
@@ -152,6 +152,12 @@ def _unescape(match) -> str:
     if code.startswith('x') and len(code) == 3:
         return chr(int(code[1:], 16))
     return {'r': '\r', 'n': '\n', 't': '\t', '0': '\0'}.get(code, code)
+
+
+def _port_number(text: str, address: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 5 and 0 < int(text) < 65536):
+        raise NmapError(f'Host {address}: port {text[:20]!r} is not a port number (1 to 65535).')
+    return int(text)
 
 
 def _time(epoch) -> str:

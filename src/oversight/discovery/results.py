@@ -5,10 +5,14 @@ them, and the server reads them back from an upload. Reading is strict and bound
 is not what the scanner writes is refused with its line number and field.
 """
 
+import datetime
 import ipaddress
 import json
 from dataclasses import asdict, dataclass, field
 
+from django.utils.dateparse import parse_datetime
+
+from oversight.core.jsondata import loads
 from oversight.register.values import BadValue, parse_mac
 
 SCHEMA = 1
@@ -69,8 +73,41 @@ MAX_LIST = 64
 MAX_PROBES_JSON = 32 * 1024
 
 
+# Seconds one host may take: the agent's own time-outs end a host within minutes.
+MAX_ELAPSED = 24 * 60 * 60
+
+
 class ResultError(ValueError):
     """A line that cannot be read; the message names the line and the field."""
+
+
+def parse_moment(text: str, name: str) -> datetime.datetime | None:
+    """A time in results (`scan.started`, `scanned_at`…) as an aware datetime; naive ones are UTC.
+
+    The one reader of times in results: what the agent writes, what nmap's import writes, what an
+    upload says. A time that is not one (a 13th month, a 30th of February) is a ResultError naming `name`.
+    """
+    if not text:
+        return None
+    try:
+        value = parse_datetime(text)
+    except ValueError as exc:
+        raise ResultError(f'"{name}": {text[:40]!r} is not a real date and time ({exc})') from exc
+    if value is None:
+        raise ResultError(f'"{name}": {text[:40]!r} is not a date and time such as 2026-02-27T10:00:00Z')
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError as exc:
+        raise ResultError(f'"{name}": {text[:40]!r} is out of range') from exc
+
+
+def _moment_text(data: dict, name: str, *, prefix: str = '') -> str:
+    """A time field checked by parse_moment, kept as the text it was given."""
+    text = _text(data, name, limit=40, prefix=prefix)
+    parse_moment(text, f'{prefix}{name}')
+    return text
 
 
 @dataclass
@@ -153,9 +190,9 @@ def read_lines(text: str, *, max_hosts: int) -> tuple[ScanMeta, list[HostResult]
             problems.append('… and more: fix these first.')
             break
         try:
-            data = json.loads(line)
+            data = loads(line)
         except ValueError as exc:
-            problems.append(f'line {number}: not JSON ({exc.msg})')
+            problems.append(f'line {number}: not JSON ({exc})')
             continue
         if not isinstance(data, dict):
             problems.append(f'line {number}: not a JSON object')
@@ -186,7 +223,7 @@ def done_addresses(text: str) -> set[str]:
     done = set()
     for line in text.splitlines():
         try:
-            data = json.loads(line)
+            data = loads(line)
         except ValueError:
             continue
         if isinstance(data, dict) and isinstance(data.get('address'), str):
@@ -198,8 +235,10 @@ def _meta(data) -> ScanMeta:
     if not isinstance(data, dict):
         raise ResultError('"scan" must be an object')
     meta = ScanMeta()
-    for name in ('started', 'finished', 'tool', 'organisation'):
+    for name in ('tool', 'organisation'):
         setattr(meta, name, _text(data, name, limit=200))
+    for name in ('started', 'finished'):
+        setattr(meta, name, _moment_text(data, name, prefix='scan.'))
     scope = data.get('scope', [])
     if not isinstance(scope, list) or len(scope) > 4096:
         raise ResultError('"scan.scope" must be a list of at most 4,096 networks')
@@ -252,13 +291,13 @@ def _result(data: dict) -> HostResult:
     if identification is not None and not isinstance(identification, dict):
         raise ResultError('"identification" must be an object')
     elapsed = data.get('elapsed', 0.0)
-    if not isinstance(elapsed, int | float) or elapsed < 0:
-        raise ResultError('"elapsed" must be a number of seconds')
+    if isinstance(elapsed, bool) or not isinstance(elapsed, int | float) or not 0 <= elapsed <= MAX_ELAPSED:
+        raise ResultError(f'"elapsed" must be a number of seconds from 0 to {MAX_ELAPSED:,}')
     return HostResult(
         address=address,
         state=state,
         source=source,
-        scanned_at=_text(data, 'scanned_at', limit=40),
+        scanned_at=_moment_text(data, 'scanned_at'),
         elapsed=float(elapsed),
         observed=clean,
         sources=_string_map(data, 'sources'),

@@ -74,9 +74,15 @@ def version_context(found: Report, data: dict, narrative_source: str, **status) 
 
 
 @transaction.atomic
-def publish_report(actor, found: Report, *, note: str = '', expected_version=None, now=None) -> ReportVersion:
+def publish_report(
+    actor, found: Report, *, note: str = '', expected_version=None, now=None, confirmed_unchecked: str = ''
+) -> ReportVersion:
     """Freeze the report as a new published version: its figures as of now, the concern list as it stood,
-    the text with every figure bound, and the PDF. Refused, with every reason, when a check fails."""
+    the text with every figure bound, and the PDF. Refused, with every reason, when a check fails.
+
+    Numbers and claims the check cannot match to a figure are never passed silently: the regulator
+    confirms the list as they saw it (`confirmed_unchecked`, its fingerprint), and a changed list needs
+    confirming again."""
     _require_regulator(actor)
     now = now or timezone.now()
     found = Report.objects.select_for_update(of=('self',)).select_related('campaign__concern_list').get(pk=found.pk)
@@ -91,6 +97,15 @@ def publish_report(actor, found: Report, *, note: str = '', expected_version=Non
         raise ValidationError(
             [f'Publication is blocked: {len(checked.blocking)} problem(s) in the text or the corrections.']
             + checked.blocking
+        )
+    if checked.unchecked and confirmed_unchecked != checked.unchecked_fingerprint:
+        raise ValidationError(
+            [
+                f'Publication waits for you: the check could not match {len(checked.unchecked)} number(s) or '
+                'claim(s) to a figure. Confirm each against the data (or state it with a placeholder), then tick '
+                'the confirmation.'
+            ]
+            + [f'{typed} in “{sentence}”' for typed, sentence in checked.unchecked]
         )
     previous = found.latest()
     if (

@@ -26,6 +26,12 @@ class ReportForm(VersionedForm):
 
 class PublishForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # The fingerprint of the unchecked numbers as shown, so the confirmation is of that list only.
+    unchecked = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm_unchecked = forms.BooleanField(
+        label='I have confirmed each number and claim the check could not match against the data',
+        required=False,
+    )
     note = forms.CharField(
         label='What this version changes (optional)',
         max_length=300,
@@ -33,6 +39,11 @@ class PublishForm(forms.Form):
         help_text='Shown in the list of versions, e.g. "Corrected body-worn video figures".',
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, unchecked: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not unchecked:
+            del self.fields['confirm_unchecked']
         govuk_widgets(self)
+
+    def confirmed_unchecked(self) -> str:
+        return self.cleaned_data['unchecked'] if self.cleaned_data.get('confirm_unchecked') else ''

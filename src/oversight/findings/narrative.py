@@ -5,10 +5,14 @@ The regulator writes the text with placeholders such as ``{{ drone.aware }}`` or
 drift from the data. A number typed by hand instead is read in its sentence and recomputed: when the
 sentence says which figure it is ("the return rate dipped to 91%", "at least 20 respondents say that
 their external camera systems use equipment ... of concern") and the data disagree, publication is
-blocked with the figure, the typed value and the computed value. A number whose figure the checker
-cannot tell is listed as unchecked and does not block. docs/findings.md describes the rules.
+blocked with the figure, the typed value and the computed value. Percentages are figures, and so are
+the words "no", "all", "every", "most" and "half" used as counts ("No respondent uses…", "All forces
+replied"): each is checked the same way. A number or claim whose figure the checker cannot tell is
+listed as unchecked, and publication waits until the regulator confirms that list as it stands.
+docs/findings.md describes the rules.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -270,6 +274,11 @@ class Check:
     correction_problems: list[str] = field(default_factory=list)
 
     @property
+    def unchecked_fingerprint(self) -> str:
+        """What the regulator confirms: a different list (the text changed) needs confirming again."""
+        return hashlib.sha256(repr(self.unchecked).encode()).hexdigest()
+
+    @property
     def disagreements(self) -> list[Typed]:
         return [t for t in self.typed if not t.agrees]
 
@@ -419,7 +428,8 @@ def _numbers(sentence: str) -> list[re.Match]:
             continue
         if REFERENCE_BEFORE.search(before) or (not match.group('percent') and UNIT_AFTER.match(after)):
             continue
-        if before.endswith('(') and after.startswith(')'):
+        # "(3)" is a reference; "(97%)" is a figure.
+        if before.endswith('(') and after.startswith(')') and not match.group('percent'):
             continue
         # A number in words is a figure only before a counted noun ("thirty-nine responses", "none of the forces").
         counted = COUNT_NOUNS.match(after) or DEVICE_NOUNS.match(after) or OF_TOTAL.match(after)
@@ -464,6 +474,79 @@ def _check_sentence(sentence: str, book: Book, result: Check) -> None:
             bindings = [(match, _measure(match, sentence, window, category, book))]
         for number, measure in bindings:
             _compare(number, measure, category, years, sentence, window, book, result)
+    _check_quantifiers(sentence, numbers, book, result)
+
+
+# Words used as counts: "No respondent…", "All forces…", "Most of the respondents…", "Nearly every force…".
+QUANTIFIER = re.compile(
+    r'\b(?P<quantifier>(?:nearly|almost|virtually)\s+(?:all|every)|the\s+majority|no|all|every|each|most|half)'
+    r'(?:\s+of)?(?:\s+(?:the|them|those|these))?\b',
+    re.I,
+)
+QUANTIFIER_KIND = {'no': 'none', 'all': 'all', 'every': 'all', 'each': 'all', 'most': 'most', 'half': 'half'}
+QUANTIFIER_KIND['the majority'] = 'most'
+# The whole a quantified figure is a part of: "all respondents operate drones" is operating = respondents.
+WHOLE = {
+    'responded': 'invited',
+    'non_respondents': 'invited',
+    'late': 'responded',
+    'on_time': 'responded',
+    'operating': 'respondents',
+    'with_concern': 'operating',
+    'aware': 'with_concern',
+}
+RESPONDED_VERB = re.compile(r'\b(?:replied|responded|returned|submitted|answered)\b', re.I)
+
+
+def _claim_holds(kind: str, part: int, whole: int | None) -> bool | None:
+    if kind == 'none':
+        return part == 0
+    if whole is None:
+        return None
+    return {'all': part == whole, 'most': 2 * part > whole, 'half': abs(2 * part - whole) <= 1}[kind]
+
+
+def _check_quantifiers(sentence: str, numbers: list[re.Match], book: Book, result: Check) -> None:
+    """Each quantifier word used as a count is checked like a number, or listed as unchecked."""
+    for match in QUANTIFIER.finditer(sentence):
+        before, after = sentence[: match.start()], sentence[match.end() :]
+        # "all 43 forces": the number is the figure, and is read as one.
+        if NUMBER.match(after.lstrip()) or not (COUNT_NOUNS.match(after) or DEVICE_NOUNS.match(after)):
+            continue
+        typed = match.group(0).strip()
+        kind = QUANTIFIER_KIND.get(' '.join(match.group('quantifier').lower().split()))
+        following = [n.start() for n in numbers if n.start() > match.end()]
+        window = sentence[match.end() : following[0] if following else len(sentence)]
+        clause = _clause(sentence, match.start(), match.end())
+        category = _category(clause, sentence, match.start())
+        years = _years(sentence, book, clause, match.start())
+        measure = _measure_of(before, after, False, sentence, window, category, book)
+        # With no category, a quantifier is about responding only when a verb says so ("every force replied to
+        # the survey"); "no respondent says…" is not.
+        if category is None and measure in ('responded', 'invited'):
+            measure = 'responded' if RESPONDED_VERB.search(window) else None
+        if kind is None or measure is None or not years:
+            result.unchecked.append((typed, sentence))
+            continue
+        for year in years:
+            part, whole = _part_and_whole(book, year, category, measure, sentence)
+            holds = None if part is None else _claim_holds(kind, part.value, whole.value if whole else None)
+            if holds is None:
+                result.unchecked.append((typed, sentence))
+                break
+            computed = str(part.value) if kind == 'none' else f'{part.value} of {whole.value}'
+            result.typed.append(Typed(typed, part.label, computed, holds, sentence.strip(), part.explanation))
+
+
+def _part_and_whole(book: Book, year: int, category, measure: str, sentence: str):
+    if category is None:
+        part = book.response_figure(year, measure)
+        whole = book.response_figure(year, WHOLE[measure]) if measure in WHOLE else None
+        return part, whole
+    maker = _maker(sentence, book) if measure == 'with_concern' and not CONCERN.search(sentence) else None
+    part = book.category_figure(year, category, measure, maker)
+    whole = book.category_figure(year, category, WHOLE[measure]) if measure in WHOLE else None
+    return part, whole
 
 
 RESPONSE_NOUN = re.compile(r'^\s*(?:[a-z\-]+\s+){0,2}?(?:respondents?|responses?|returns?)\b', re.I)
@@ -472,11 +555,19 @@ TOTAL_BEFORE = re.compile(r'(?:total of|out of)\s*$', re.I)
 
 def _measure(match: re.Match, sentence: str, window: str, category: str | None, book: Book) -> str | None:
     """Which figure a lone number states: from the noun after it, the words up to the next number, the sentence."""
-    after = sentence[match.end() :]
-    before = sentence[: match.start()]
+    before, after = sentence[: match.start()], sentence[match.end() :]
+    return _measure_of(before, after, bool(match.group('percent')), sentence, window, category, book)
+
+
+def _measure_of(before, after, percent: bool, sentence, window, category: str | None, book: Book) -> str | None:
     people = COUNT_NOUNS.match(after)
-    if match.group('percent'):
-        if category is None and RESPONSE.search(sentence) and RATE.search(sentence):
+    if percent:
+        # "a return rate of 83%", and "nearly every force (97%) replied": a share of bodies that responded.
+        if (
+            category is None
+            and RESPONSE.search(sentence)
+            and (RATE.search(sentence) or RESPONDED_VERB.search(sentence))
+        ):
             return 'response_rate'
         return None
     if category is None:

@@ -113,11 +113,13 @@ class ReportView(LoginRequiredMixin, TemplateView):
         found = self.report
         data = report.build(found.campaign)
         context = super().get_context_data(**kwargs)
+        checked = narrative.check(found.narrative, data)
+        initial = {'version': found.version, 'unchecked': checked.unchecked_fingerprint}
         context.update(
             actions.version_context(found, data, found.narrative, draft=True, status_line='Draft: not published'),
-            check=narrative.check(found.narrative, data),
+            check=checked,
             versions=found.versions.order_by('-number'),
-            publish_form=kwargs.get('publish_form') or PublishForm(initial={'version': found.version}),
+            publish_form=kwargs.get('publish_form') or PublishForm(initial=initial, unchecked=bool(checked.unchecked)),
             tables_base=f'{found.get_absolute_url()}tables/',
         )
         return context
@@ -134,6 +136,7 @@ class PublishView(RegulatorMixin, View):
                     found,
                     note=form.cleaned_data['note'],
                     expected_version=form.cleaned_data['version'],
+                    confirmed_unchecked=form.confirmed_unchecked(),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
+from oversight.core.text import hidden_character
+
 from .models import Organisation, OrganisationGroup
 
 REQUIRED_COLUMNS = ('name', 'kind')
@@ -127,6 +129,9 @@ class _Checker:
 
         if cells.get('__extra__'):
             problem('', f'Cells beyond the last column: {cells["__extra__"]}.')
+        for column in ('name', 'country', 'source', 'group'):
+            if hidden := hidden_character(cells.get(column, '')):
+                problem(column, hidden)
         name = ' '.join(cells.get('name', '').split())
         existing = self._check_name(name, number, problem)
         kind = parse_kind(cells.get('kind', ''))

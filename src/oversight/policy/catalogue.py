@@ -14,6 +14,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from oversight.core.jsondata import JsonError, loads
 from oversight.vendors.resolution import normalise
 
 DATA_DIR = Path(__file__).resolve().parent / 'data'
@@ -92,11 +93,11 @@ def parse(data: bytes) -> dict:
     if len(data) > MAX_BYTES:
         raise CatalogueError(f'The file is {len(data):,} bytes; a KEV catalogue is at most {MAX_BYTES:,} bytes.')
     try:
-        document = json.loads(data.decode('utf-8-sig'))
+        document = loads(data.decode('utf-8-sig'))
     except UnicodeDecodeError as exc:
         raise CatalogueError('The file is not UTF-8 text, so it is not a KEV JSON file.') from exc
-    except json.JSONDecodeError as exc:
-        raise CatalogueError(f'The file is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.') from exc
+    except JsonError as exc:
+        raise CatalogueError(f'The file is not JSON: {exc}.') from exc
     validate(document)
     return document
 

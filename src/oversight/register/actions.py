@@ -9,10 +9,12 @@ import hashlib
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from oversight.core.audit import STALE_MESSAGE, delete_audited, record_change, save_audited
 from oversight.core.models import ObjectChange
 from oversight.core.spreadsheets import SpreadsheetError, read_upload
+from oversight.core.text import hidden_character
 
 from .identification import IDENTITY_FIELDS, build_index, identify_line
 from .imports import Plan, read_batch
@@ -180,6 +182,8 @@ def _batch_state(batch: ImportBatch) -> dict:
 def upload_import(actor, organisation, kind: str, filename: str, content: bytes) -> ImportBatch:
     """Keep an uploaded file for its preview; a file that cannot be read as a sheet is refused here."""
     _require_editor(actor, organisation.pk)
+    if hidden := hidden_character(filename):
+        raise ValidationError({'file': f'The file name: {hidden}'})  # it is shown in the list of imports
     try:
         sheet = read_upload(filename, content)
     except SpreadsheetError as exc:
@@ -220,7 +224,20 @@ def commit_import(actor, batch: ImportBatch, fingerprint: str | None = None) -> 
     The file is validated again against the register as it is now; when the outcome differs from
     the preview the person saw (`fingerprint`), the import is refused so they can review it again.
     """
+    # Every upload of this file is locked, in one order, so two uploads of it cannot both be committed.
+    same_file = ImportBatch.objects.select_for_update().filter(
+        organisation_id=batch.organisation_id, sha256=batch.sha256
+    )
+    list(same_file.order_by('pk').values_list('pk', flat=True))
     batch = _pending(actor, batch)
+    earlier = ImportBatch.objects.same_file_imported(batch)
+    if earlier is not None:
+        when = timezone.localtime(earlier.created).strftime('%d %B %Y %H:%M')
+        raise ValidationError(
+            f'This same file was already imported on {when} (as {earlier.filename}): nothing was imported, so '
+            'nothing is added twice. Discard this upload; to import the file again on purpose, change it first.',
+            code='duplicate',
+        )
     plan = read_batch(batch)
     if plan.errors:
         count = len(plan.errors)

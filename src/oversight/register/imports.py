@@ -17,6 +17,7 @@ from django.db import models
 from openpyxl.utils import get_column_letter
 
 from oversight.core.spreadsheets import Sheet, SpreadsheetError, read_upload
+from oversight.core.text import hidden_character
 
 from .identification import IDENTITY_FIELDS
 from .models import Category, EquipmentLine, ImportBatch, Site, System
@@ -102,6 +103,8 @@ def _text(field: models.Field):
             raise BadValue('This is required.')
         if field.max_length and len(text) > field.max_length:
             raise BadValue(f'This is {len(text)} characters long; the most is {field.max_length}.')
+        if hidden := hidden_character(text):
+            raise BadValue(hidden)
         return text
 
     return parse

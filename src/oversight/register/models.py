@@ -1,13 +1,14 @@
 """A body's register of surveillance equipment: sites, systems and equipment lines."""
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
 from .querysets import EquipmentLineQuerySet, ImportBatchQuerySet, SiteQuerySet, SystemQuerySet
+from .values import MAX_QUANTITY
 
 # MACs are stored in one spelling (register.values.parse_mac writes it), so they compare and match.
 MAC_PATTERN = r'^([0-9A-F]{2}:){5}[0-9A-F]{2}$'
@@ -118,7 +119,7 @@ class EquipmentLine(models.Model):
     serial_number = models.CharField(max_length=100, blank=True)
     mac_address = models.CharField('MAC address', max_length=17, blank=True, validators=[validate_mac])
     ip_address = models.GenericIPAddressField('IP address', null=True, blank=True)
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)])
     installed_on = models.DateField(null=True, blank=True)
     next_upgrade = models.DateField('next scheduled upgrade', null=True, blank=True)
     video = models.BooleanField(default=True)

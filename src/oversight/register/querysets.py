@@ -37,7 +37,10 @@ class EquipmentLineQuerySet(OrganisationScopedQuerySet):
 
 
 class ImportBatchQuerySet(OrganisationScopedQuerySet):
-    pass
+    def same_file_imported(self, batch):
+        """The earlier import of this very file (same body, kind and digest), if it was committed."""
+        same = self.filter(organisation_id=batch.organisation_id, kind=batch.kind, sha256=batch.sha256)
+        return same.filter(status='committed').exclude(pk=batch.pk).order_by('created', 'pk').first()
 
 
 def _equipment_counts(relation: str) -> dict:

@@ -51,6 +51,11 @@ def parse_date(text: str) -> datetime.date | None:
     raise BadValue(f'"{text}" is not a date: write it as yyyy-mm-dd (2024-03-31) or dd/mm/yyyy (31/03/2024).')
 
 
+# The most devices one line (of a register or a return) may count: far beyond any body's estate, and
+# far below what would overflow a database integer or Python's reading of a number.
+MAX_QUANTITY = 1_000_000
+
+
 def parse_quantity(text: str) -> int:
     """A whole number of devices, at least 1."""
     if not text:
@@ -67,6 +72,8 @@ def parse_quantity(text: str) -> int:
         raise BadValue(f'{text} is not a whole number of devices.')
     if number < 1:
         raise BadValue('The number of devices must be at least 1.')
+    if number > MAX_QUANTITY:
+        raise BadValue(f'{text[:20]} is more than {MAX_QUANTITY:,}, the most devices one line may hold.')
     return int(number)
 
 

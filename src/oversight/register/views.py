@@ -282,12 +282,7 @@ class ImportPreviewView(ImportBatchMixin, DetailView):
                 if row.reidentify:
                     identify_line(index, row.obj)
             context['plan'] = plan
-            context['earlier'] = (
-                ImportBatch.objects.for_user(self.request.user)
-                .filter(sha256=batch.sha256, status=ImportBatch.Status.COMMITTED)
-                .exclude(pk=batch.pk)
-                .first()
-            )
+            context['earlier'] = ImportBatch.objects.for_user(self.request.user).same_file_imported(batch)
         context['noun'] = 'line' if batch.kind == ImportBatch.Kind.EQUIPMENT else 'site'
         return context
 

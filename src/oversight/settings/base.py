@@ -52,6 +52,7 @@ MIDDLEWARE = [
     'django.middleware.clickjacking.XFrameOptionsMiddleware',
     'django_htmx.middleware.HtmxMiddleware',
     'oversight.core.middleware.ContentSecurityPolicyMiddleware',
+    'oversight.core.middleware.DatabaseBusyMiddleware',
     'axes.middleware.AxesMiddleware',
 ]
 
@@ -88,9 +89,16 @@ DATABASES = {
 if DATABASES['default']['ENGINE'] == 'django.db.backends.sqlite3':
     if 'DATABASE_URL' not in os.environ:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # WAL and a busy timeout let the web server and a command share the embedded database.
+    # WAL and a busy timeout let the web server and a command share the embedded database. Transactions
+    # take the write lock when they begin: one that began reading and then wrote would fail at once with
+    # "database is locked" when another wrote meanwhile, where waiting its turn lets it see the change and
+    # be refused as stale (409), as on PostgreSQL.
     DATABASES['default'].setdefault('OPTIONS', {}).update(
-        {'timeout': 20, 'init_command': 'PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;'}
+        {
+            'timeout': 20,
+            'transaction_mode': 'IMMEDIATE',
+            'init_command': 'PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;',
+        }
     )
 
 DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'
@@ -135,6 +143,8 @@ REST_FRAMEWORK = {
         'rest_framework.authentication.SessionAuthentication',
     ],
     'DEFAULT_PERMISSION_CLASSES': ['rest_framework.permissions.IsAuthenticated'],
+    # Any view that names no parsers reads JSON as every API view does: bounded, deep nesting a 400.
+    'DEFAULT_PARSER_CLASSES': ['oversight.api.parsers.BoundedJSONParser'],
     'DEFAULT_FILTER_BACKENDS': ['django_filters.rest_framework.DjangoFilterBackend'],
     'DEFAULT_PAGINATION_CLASS': 'rest_framework.pagination.PageNumberPagination',
     'PAGE_SIZE': 50,

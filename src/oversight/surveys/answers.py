@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from oversight.core.text import hidden_character
 from oversight.register.models import Category
+from oversight.register.values import MAX_QUANTITY
 
 from .models import Question, Questionnaire, Section, YesNoUnknown
 
@@ -108,24 +110,31 @@ def clean_answer(question: Question, raw) -> tuple[object, str]:
             return lowered, ''
         return None, f'"{text}" is not one of {", ".join(question.choice_values())}.'
     if kind == Question.Kind.NUMBER:
-        if text.isascii() and text.isdigit():
-            return int(text), ''
-        return None, f'"{text}" is not a whole number.'
+        return _whole_number(text, 0)
     if kind == Question.Kind.DATE:
         try:
             return datetime.date.fromisoformat(text).isoformat(), ''
         except ValueError:
             return None, f'"{text}" is not a date: write it as YYYY-MM-DD, e.g. 2022-08-31.'
+    if hidden := hidden_character(text):
+        return None, hidden
     return text, ''
+
+
+def _whole_number(text: str, minimum: int) -> tuple[int | None, str]:
+    """A count of devices from `minimum` to MAX_QUANTITY; its length is checked before it is read as a number."""
+    readable = text.isascii() and text.isdigit() and len(text) <= len(str(MAX_QUANTITY))
+    if readable and minimum <= int(text) <= MAX_QUANTITY:
+        return int(text), ''
+    shown = text if len(text) <= 20 else f'{text[:20]}…'
+    return None, f'"{shown}" is not a whole number from {minimum} to {MAX_QUANTITY:,}.'
 
 
 def clean_quantity(raw) -> tuple[int | None, str]:
     text = str(raw if raw is not None else '').strip()
     if not text:
         return None, ''
-    if text.isascii() and text.isdigit() and int(text) >= 1:
-        return int(text), ''
-    return None, f'"{text}" is not a whole number of at least 1.'
+    return _whole_number(text, 1)
 
 
 def clean_line(raw: dict) -> tuple[dict | None, list[tuple[str, str]]]:
@@ -139,6 +148,7 @@ def clean_line(raw: dict) -> tuple[dict | None, list[tuple[str, str]]]:
         for name, limit in LINE_TEXT_LIMITS.items()
         if len(texts[name]) > limit
     ]
+    errors += [(name, hidden) for name, text in texts.items() if (hidden := hidden_character(text))]
     if not any(texts.values()):
         errors.append(('manufacturer', 'give the manufacturer, brand or model.'))
     if quantity_error:

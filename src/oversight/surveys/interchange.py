@@ -18,7 +18,7 @@ from django.utils import timezone
 from oversight.core.exports import unescape_cell
 from oversight.register.models import Category
 
-from .answers import AWARE, MANUFACTURERS, OPERATES, YES_NO_UNKNOWN, answer_key
+from .answers import AWARE, MANUFACTURERS, OPERATES, YES_NO_UNKNOWN, answer_key, clean_quantity
 
 COLUMNS = (
     'body',
@@ -80,8 +80,22 @@ def format_time(value: datetime.datetime) -> str:
 
 
 def read_rows(stream) -> Iterator[list[str]]:
-    """CSV rows of a text stream (open files with encoding="utf-8-sig" to drop a byte-order mark)."""
-    return csv.reader(stream)
+    """CSV rows of a text stream (open files with encoding="utf-8-sig" to drop a byte-order mark).
+
+    Strict, so a quote left open is refused rather than swallowing the rest of the file, and any
+    row the csv module cannot read (a cell over its size limit) is refused naming its line.
+    """
+    reader = csv.reader(stream, strict=True)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InterchangeError(
+                [f'Line {reader.line_num} of the file cannot be read ({exc}): look for a double quote not closed.']
+            ) from exc
+        yield row
 
 
 def _suggest(name: str, bodies: dict[str, int]) -> str:
@@ -96,11 +110,6 @@ def _body_problem(number: int, body: str, organisation_id, bodies, campaign_name
     if organisation_id == NOT_INVITED:
         return f'Row {number}, column body: {body} was not invited to {campaign_name}.'
     return f'Row {number}, column body: "{body}" is not the exact name of an organisation.' + _suggest(body, bodies)
-
-
-def _whole(text: str) -> int | None:
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() and int(text) >= 1 else None
 
 
 def read_returns(
@@ -181,9 +190,9 @@ def read_returns(
                 problems.append(f'Row {number}, column aware_of_concerns: "{aware}" is not yes, no or unknown.')
         count = None
         if quantity:
-            count = int(quantity) if quantity.isdigit() and quantity.isascii() else _whole(quantity)
-            if not count and quantity.strip():
-                problems.append(f'Row {number}, column quantity: "{quantity}" is not a whole number of at least 1.')
+            count, error = clean_quantity(quantity)
+            if error:
+                problems.append(f'Row {number}, column quantity: {error}')
         has_line = bool(manufacturer or brand or model)
         if has_line:
             # Unescaped before stripping, as the register reader does: the apostrophe may protect a tab.

@@ -85,3 +85,12 @@ def test_duplicate_username_is_refused(editor_a, body_a):
     with pytest.raises(ValidationError) as exc:
         actions.create_user(None, username='editor_a', organisation=body_a, role='viewer', password=PASSWORD)
     assert 'username' in exc.value.message_dict
+
+
+def test_a_name_with_a_hidden_character_is_refused_naming_the_field(body_a):
+    with pytest.raises(ValidationError) as refused:
+        actions.create_user(
+            None, username='kent.new', organisation=body_a, role='viewer', password=PASSWORD, last_name='Smith\u202e'
+        )
+    assert 'U+202E' in refused.value.message_dict['last_name'][0]
+    assert not User.objects.filter(username='kent.new').exists()

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from oversight.core.models import ObjectChange
-from oversight.register.models import EquipmentLine, ImportBatch, Site
+from oversight.register.models import EquipmentLine, ImportBatch, Site, System
 
 SITES = '/api/register/sites/'
 LINES = '/api/register/equipment/'
@@ -158,10 +158,12 @@ def test_a_line_cannot_use_another_bodys_site(world, api):
     assert 'ESSEXMARK' not in response.content.decode()
 
 
-def test_a_quantity_below_one_is_refused(world, api):
+@pytest.mark.parametrize('quantity', [0, 1_000_001, 10**29])
+def test_a_quantity_below_one_or_beyond_any_estate_is_refused(world, api, quantity):
     line = world.a.lines[0]
-    response = api(world.a.editor).patch(f'{LINES}{line.pk}/', {'quantity': 0, 'version': 1}, format='json')
+    response = api(world.a.editor).patch(f'{LINES}{line.pk}/', {'quantity': quantity, 'version': 1}, format='json')
     assert response.status_code == 400
+    assert 'quantity' in response.json()
     assert EquipmentLine.objects.get(pk=line.pk).quantity == 12
 
 
@@ -177,6 +179,21 @@ def test_a_register_file_is_uploaded_previewed_and_committed(world, api):
     committed = client.post(url, {'fingerprint': preview['fingerprint']}, format='json')
     assert committed.status_code == 200 and committed.json()['status'] == 'committed'
     assert Site.objects.filter(organisation=world.a.organisation, name='KENTMARK Yard').exists()
+
+
+def test_the_same_file_is_flagged_in_the_preview_and_not_committed_twice(world, api):
+    client = api(world.a.editor)
+    csv = b'name,address,postcode,kind,sensitive\nKENTMARK Yard,1 High St,,other,no\n'
+    first, second = (
+        client.post(IMPORTS, {'kind': 'sites', 'file': _file('sites.csv', csv)}, format='multipart').json()
+        for _ in range(2)
+    )
+    assert second['preview']['already_imported'] is None
+    assert client.post(f'{IMPORTS}{first["id"]}/commit/', {}, format='json').status_code == 200
+    preview = client.get(f'{IMPORTS}{second["id"]}/').json()['preview']
+    assert preview['already_imported'] is not None
+    refused = client.post(f'{IMPORTS}{second["id"]}/commit/', {}, format='json')
+    assert refused.status_code == 400 and 'This same file was already imported' in refused.content.decode()
 
 
 def test_an_import_with_problems_lists_them_by_row_and_column_and_writes_nothing(world, api):
@@ -217,3 +234,36 @@ def test_a_discarded_import_cannot_be_committed(world, api):
 
 def _file(name, content):
     return SimpleUploadedFile(name, content, content_type='text/csv')
+
+
+@pytest.mark.parametrize(
+    ('path', 'attribute', 'model'),
+    [('sites', 'sites', Site), ('systems', 'systems', System), ('equipment', 'lines', EquipmentLine)],
+)
+def test_an_editor_replaces_amends_and_deletes_each_kind_of_record(world, api, path, attribute, model):
+    """PUT, PATCH and DELETE each make their change (the access matrix checks only who may)."""
+    client = api(world.a.editor)
+    url = f'/api/register/{path}/{getattr(world.a, attribute)[-1].pk}/'
+    record = client.get(url).json()
+    writable = {k: v for k, v in record.items() if k not in ('url', 'id', 'organisation') and not isinstance(v, dict)}
+    changed = 'notes' if path == 'equipment' else 'description' if path == 'systems' else 'address'
+    replaced = client.put(url, writable | {changed: 'Replaced'}, format='json')
+    assert replaced.status_code == 200, replaced.content
+    amended = client.patch(url, {changed: 'Amended', 'version': replaced.json()['version']}, format='json')
+    assert amended.status_code == 200, amended.content
+    stored = model.objects.get(pk=record['id'])
+    assert getattr(stored, changed) == 'Amended' and stored.version == record['version'] + 2
+    if path != 'equipment':
+        EquipmentLine.objects.filter(**{path.rstrip('s'): stored}).delete()  # records in use are kept
+    assert client.delete(f'{url}?version={stored.version}').status_code == 204
+    assert not model.objects.filter(pk=record['id']).exists()
+
+
+def test_an_editor_adds_a_system_through_the_action_with_its_audit_row(world, api):
+    response = api(world.a.editor).post(
+        '/api/register/systems/', {'name': 'KENTMARK Port ANPR', 'category': 'anpr'}, format='json'
+    )
+    assert response.status_code == 201, response.content
+    system = System.objects.get(pk=response.json()['id'])
+    assert system.organisation == world.a.organisation and system.category == 'anpr'
+    assert ObjectChange.objects.for_object(system).get().user == world.a.editor

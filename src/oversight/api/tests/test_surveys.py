@@ -121,3 +121,16 @@ def test_answering_a_query_is_the_pages_work_not_a_resubmission(world, api):
     assert response.status_code == 400
     assert 'answer the query' in response.json()['non_field_errors'][0]
     assert Invitation.objects.get(pk=world.b.invitation.pk).status == Invitation.Status.RETURNED
+
+
+@pytest.mark.parametrize('quantity', [10**29, '9' * 5000, 1_000_001, 0])
+def test_a_line_quantity_out_of_bounds_is_refused_naming_the_field(world, api, quantity):
+    """10^29 devices was accepted in a draft, and 5,000 digits were a 500."""
+    url = _open_invitation(world, world.a)
+    line = {'manufacturer': 'Axis', 'brand': '', 'model': '', 'quantity': quantity}
+    answers = {'external_cctv.operates': 'yes', 'external_cctv.manufacturers': [line]}
+    response = api(world.a.editor).post(f'{url}draft/', {'answers': answers, 'version': 0}, format='json')
+    assert response.status_code == 400, response.content
+    shown = str(quantity) if len(str(quantity)) <= 20 else f'{str(quantity)[:20]}…'
+    message = f'quantity: "{shown}" is not a whole number from 1 to 1,000,000.'
+    assert response.json() == {'external_cctv.manufacturers.1': [f'External CCTV, manufacturer line 1, {message}']}

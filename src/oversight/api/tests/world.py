@@ -59,6 +59,12 @@ class Body:
     draft_invitation: object = None
 
     @property
+    def own_maker(self):
+        """The maker only this body's register has (A's third line is Dahua, B's Huawei): a list of makers
+        narrowed to what a user has shows it only to this body's users."""
+        return self.lines[2].made_by
+
+    @property
     def device(self):
         return self.scan.devices.order_by('pk').first()
 
@@ -144,7 +150,7 @@ def complete_answers(marker: str, cameras: int, line_quantity: int) -> dict:
     return answers
 
 
-def _register(body: Body, quantities) -> None:
+def _register(body: Body, quantities, own_maker: str) -> None:
     editor, marker, organisation = body.editor, body.marker, body.organisation
     body.sites = [
         register_actions.create_site(
@@ -196,7 +202,7 @@ def _register(body: Body, quantities) -> None:
             organisation,
             site=site,
             system=anpr,
-            manufacturer_declared='Dahua',
+            manufacturer_declared=own_maker,
             model=f'+{marker}-IPC',
             quantity=quantities[2],
         ),
@@ -249,9 +255,10 @@ def build_world(*, published_report: bool = False) -> World:
     regulator_org = Organisation.objects.get(slug='obscc')
     regulator = _user('regulator', regulator_org, User.Role.REGULATOR)
     bodies = []
-    for name, marker, prefix, quantities in (
-        ('Kent Police', 'KENTMARK', 'a', A_QUANTITIES),
-        ('Essex Police', 'ESSEXMARK', 'b', B_QUANTITIES),
+    # Both makers are of concern, so B's devices of concern stay its first and third lines.
+    for name, marker, prefix, quantities, own_maker in (
+        ('Kent Police', 'KENTMARK', 'a', A_QUANTITIES, 'Dahua'),
+        ('Essex Police', 'ESSEXMARK', 'b', B_QUANTITIES, 'Huawei'),
     ):
         organisation = Organisation.objects.get(name=name)
         body = Body(
@@ -260,7 +267,7 @@ def build_world(*, published_report: bool = False) -> World:
             editor=_user(f'editor_{prefix}', organisation, User.Role.EDITOR),
             viewer=_user(f'viewer_{prefix}', organisation, User.Role.VIEWER),
         )
-        _register(body, quantities)
+        _register(body, quantities, own_maker)
         _discovery(body)
         body.group = organisation_actions.create_group(regulator, name=f'{marker} partnership')
         organisation_actions.add_members(regulator, body.group, [organisation])

@@ -36,3 +36,17 @@ def test_history_is_scoped_to_the_body(editor_a, editor_b, body_a):
     save_audited(editor_a, Site(organisation=body_a, name='Ashford'))
     assert ObjectChange.objects.for_user(editor_a).count() == 1
     assert ObjectChange.objects.for_user(editor_b).count() == 0
+
+
+@pytest.mark.parametrize('hidden', ['\u202e', '\u2066', '\u200f', '\x07', '\x00', '\x85'])
+def test_hidden_characters_are_never_saved_even_unvalidated(editor_a, body_a, hidden):
+    with pytest.raises(ValidationError) as refused:
+        save_audited(editor_a, Site(organisation=body_a, name=f'Depot{hidden}', address='1\nHigh St'), validate=False)
+    assert list(refused.value.message_dict) == ['name']
+    assert f'U+{ord(hidden):04X}' in refused.value.message_dict['name'][0]
+    assert not Site.objects.exists()
+
+
+def test_tabs_and_line_breaks_stay_allowed(editor_a, body_a):
+    site = save_audited(editor_a, Site(organisation=body_a, name='Depot', address='1 High St\r\nDover\tKent'))
+    assert site.pk is not None

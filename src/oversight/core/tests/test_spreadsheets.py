@@ -133,3 +133,86 @@ def test_a_workbook_with_a_damaged_sheet_is_refused_not_crashed():
     data[start : start + 30] = b'\xff' * 30  # corrupt the compressed sheet
     with pytest.raises(SpreadsheetError):
         read_upload('damaged.xlsx', bytes(data))
+
+
+def declaring(cells: dict[tuple[int, int], str], dimension: str) -> bytes:
+    """A workbook holding `cells` ({(row, column): text}) whose sheet declares `dimension` as its size."""
+    import re
+    import zipfile
+
+    workbook = Workbook()
+    for (row, column), text in cells.items():
+        workbook.active.cell(row, column, text)
+    clean = io.BytesIO()
+    workbook.save(clean)
+    crafted = io.BytesIO()
+    with zipfile.ZipFile(clean) as source, zipfile.ZipFile(crafted, 'w', zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == 'xl/worksheets/sheet1.xml':
+                data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'.encode(), data)
+            target.writestr(item.filename, data)
+    return crafted.getvalue()
+
+
+def test_a_sheet_declaring_itself_huge_is_read_by_what_it_holds_and_quickly():
+    """A few KB claiming A1:XFD20000 once took 20 s a read: every row was padded to 16,384 cells."""
+    import time
+
+    data = declaring({(1, 1): 'name', (1, 2): 'address', (20000, 1): 'Dover'}, 'A1:XFD20000')
+    assert len(data) < 10_000
+    started = time.perf_counter()
+    sheet = read_upload('register.xlsx', data)
+    assert time.perf_counter() - started < 2
+    assert sheet.headers == ['name', 'address']
+    assert sheet.rows == [(20000, {'name': 'Dover', 'address': ''})]
+
+
+def test_a_sheet_beyond_the_row_cap_is_refused_naming_the_limit():
+    import time
+
+    from oversight.core.spreadsheets import MAX_ROWS
+
+    data = declaring({(1, 1): 'name', (1_048_576, 1): 'Dover'}, 'A1:XFD1048576')
+    started = time.perf_counter()
+    with pytest.raises(SpreadsheetError, match=f'the limit is {MAX_ROWS:,}'):
+        read_upload('register.xlsx', data)
+    assert time.perf_counter() - started < 2
+    rows = b'name\n' + b'x\n' * (MAX_ROWS + 1)
+    with pytest.raises(SpreadsheetError, match=f'the limit is {MAX_ROWS:,}'):
+        read_upload('register.csv', rows, max_bytes=len(rows))
+
+
+def test_rows_padded_far_beyond_the_header_are_refused_by_the_cell_cap():
+    from oversight.core.spreadsheets import MAX_CELLS
+
+    # Each row holds one cell in the last column Excel has, so each is 16,384 cells wide.
+    cells = {(1, 1): 'name'} | {(row, 16384): 'x' for row in range(2, 2 + MAX_CELLS // 16384 + 2)}
+    with pytest.raises(SpreadsheetError, match=f'the limit is {MAX_CELLS:,}'):
+        read_upload('register.xlsx', declaring(cells, 'A1:A2'))
+
+
+def test_a_value_far_beyond_the_header_is_still_reported():
+    sheet = read_upload('register.xlsx', declaring({(1, 1): 'name', (2, 1): 'Dover', (2, 300): 'stray'}, 'A1:A2'))
+    assert sheet.rows == [(2, {'name': 'Dover', '__extra__': 'stray'})]
+
+
+def test_a_formula_where_a_value_is_read_is_refused_naming_its_cell():
+    """A script-written formula has no cached value: it used to be read as a blank answer, silently."""
+    workbook = Workbook()
+    workbook.active.append(['key', 'answer'])
+    workbook.active.append(['staff.count', '=2+2'])
+    workbook.active.append(['staff.names', 'plain text'])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(SpreadsheetError, match=r'formulas where values are read \(row 2, column B\)'):
+        read_upload('return.xlsx', buffer.getvalue())
+
+
+def test_a_csv_quote_left_open_is_refused_naming_its_row():
+    """Once read as one long site name, the rest of its row (sensitive: yes) silently left at its default."""
+    data = b'name,address,sensitive\nDover,1 High St,no\n"Ashford,2 Road,yes\nDeal,3 Lane,yes\n'
+    with pytest.raises(SpreadsheetError, match=r'Row 3 of the CSV file cannot be read .*double quote'):
+        read_upload('sites.csv', data)
+    with pytest.raises(SpreadsheetError, match='Row 2 of the CSV'):
+        read_upload('sites.csv', b'name,address\n"Dover" Castle,1 High St\n')

@@ -17,7 +17,7 @@ from ..results import HostResult, merge
 from .dhip import probe_dhip
 from .http import probe_http
 from .neighbours import NeighbourTable
-from .net import ProbeError, close, connect
+from .net import UNANSWERED, ProbeError, close, connect
 from .onvif import Credentials, NeedsCredentials, NotOnvif, probe_onvif, warm_up
 from .ports import PortSpec
 from .rtsp import probe_rtsp
@@ -27,6 +27,8 @@ from .wsd import device_service_urls, probe_wsd
 ONVIF_PATH = '/onvif/device_service'
 # ONVIF is asked at no more than this many addresses per host (advertised first, then web ports).
 MAX_ONVIF_ATTEMPTS = 2
+# Hosts tried again at once, after the scan, when they gave no answer in time the first time.
+RETRY_CONCURRENCY = 4
 # Requests an ONVIF exchange may take (anonymous, clock, authenticated, interfaces), for the rate limit.
 ONVIF_COST = 4
 
@@ -83,21 +85,37 @@ async def scan(addresses: Iterable[str], options: ScanOptions, on_result: Callab
     if any(spec.protocol in ('http', 'https', 'wsd') for spec in options.ports):
         await warm_up()
     count = 0
+    unheard: list[str] = []
 
-    async def worker():
+    async def worker(addresses, retry: bool):
         nonlocal count
-        for address in pending:
+        for address in addresses:
             await limiter.acquire(options.host_cost())
-            on_result(await scan_host(address, options))
+            result = await scan_host(address, options)
+            if retry and timed_out(result):
+                unheard.append(address)  # its result comes from the second try
+                continue
+            on_result(result)
             count += 1
 
-    await asyncio.gather(*(worker() for _ in range(max(1, options.concurrency))))
+    await asyncio.gather(*(worker(pending, True) for _ in range(max(1, options.concurrency))))
+    # A host that gave no answer in time is tried again, a few at a time, once the scan no longer loads the
+    # machine and the network: every host still ends in the results, found, timed out, or with its errors.
+    again = iter(unheard[:])
+    await asyncio.gather(*(worker(again, False) for _ in range(min(RETRY_CONCURRENCY, options.concurrency))))
     return count
+
+
+def timed_out(result: HostResult) -> bool:
+    """Nothing answered and something stayed silent: the host may be there, not heard in time."""
+    return result.state == 'down' and bool(result.errors)
 
 
 async def scan_host(address: str, options: ScanOptions) -> HostResult:
     result = HostResult(address=address, scanned_at=datetime.now(UTC).isoformat(timespec='seconds'))
     started = time.monotonic()
+    unanswered = []
+    UNANSWERED.set(unanswered)
     try:
         async with asyncio.timeout(options.timeout):
             await _probe(result, options)
@@ -111,6 +129,13 @@ async def scan_host(address: str, options: ScanOptions) -> HostResult:
     result.services.sort(key=lambda s: (s['transport'], s['port']))
     merge(result)
     result.state = 'up' if result.services or result.probes else 'down'
+    if result.state == 'down' and unanswered:
+        ports = ', '.join(str(port) for port in sorted(set(unanswered)))
+        result.error(
+            'host',
+            f'no answer within {options.probe_timeout:g} s on port {ports}: the host may be there but was not '
+            'heard in time (a busy scanner or network); scan it again',
+        )
     return result
 
 

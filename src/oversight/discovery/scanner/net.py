@@ -6,6 +6,7 @@ Every read has a size limit and runs under the probe's time-out; what goes wrong
 
 import asyncio
 import contextlib
+import contextvars
 import ssl
 from dataclasses import dataclass, field
 
@@ -49,6 +50,18 @@ def shared_tls_context() -> ssl.SSLContext:
     return _TLS
 
 
+# The ports of the host being scanned whose connection got no answer at all in time (set per host by the
+# engine): "nothing there" is refused or unreachable, while silence may be a device the busy scanner or
+# network did not hear in time, so the host is tried again rather than reported as nothing.
+UNANSWERED: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar('unanswered', default=None)
+
+
+def _unanswered(port: int) -> None:
+    unanswered = UNANSWERED.get()
+    if unanswered is not None:
+        unanswered.append(port)
+
+
 async def connect(address: str, port: int, *, timeout: float, tls: bool = False):
     """Open a TCP connection; None when nothing accepts it (closed, filtered or unreachable).
 
@@ -57,7 +70,10 @@ async def connect(address: str, port: int, *, timeout: float, tls: bool = False)
     """
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(address, port, limit=HEADER_LIMIT), timeout)
-    except (TimeoutError, OSError):
+    except TimeoutError:
+        _unanswered(port)
+        return None
+    except OSError:
         return None
     if tls:
         try:
@@ -167,6 +183,7 @@ async def exchange_datagram(address: str, port: int, payload: bytes, timeout: fl
         try:
             data = await asyncio.wait_for(protocol.replies.get(), timeout)
         except TimeoutError:
+            _unanswered(port)
             return None
         return data or None
     finally:

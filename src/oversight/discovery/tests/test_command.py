@@ -45,6 +45,8 @@ def test_results_are_json_lines_with_a_scan_line_and_identified_hosts(fleet):
     assert hosts[address_in(fleet.network, 12)]['identification']['maker'] == 'Dahua'
     assert hosts[address_in(fleet.network, 40)]['state'] == 'down'
     assert 'Scanned 3 hosts' in err and '2 answered' in err
+    # Every host is counted: answered, not heard in time, or nothing there.
+    assert '0 gave no answer in time' in err and '1 had nothing there' in err
 
 
 @pytest.mark.django_db

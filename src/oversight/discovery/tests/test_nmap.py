@@ -72,3 +72,13 @@ def test_files_that_are_not_nmap_output_are_refused(content, message):
 def test_an_upload_that_is_not_nmap_says_so(body_a, editor_a):
     with pytest.raises(ValidationError, match='not nmap output'):
         actions.record_scan(editor_a, body_a, b'<svg/>', source=Scan.Source.FILE)
+
+
+@pytest.mark.parametrize('port', ['http', '0', '70000', '9' * 5000, '²'])
+def test_a_port_that_is_not_a_port_number_is_refused_naming_the_host(port):
+    content = (
+        '<nmaprun><host><address addr="127.0.0.1" addrtype="ipv4"/><ports>'
+        f'<port protocol="tcp" portid="{port}"><state state="open"/></port></ports></host></nmaprun>'
+    ).encode()
+    with pytest.raises(NmapError, match='Host 127.0.0.1: port .* is not a port number'):
+        read_nmap(content)

@@ -182,3 +182,28 @@ def test_the_neighbour_table_gives_complete_entries_only():
     assert parse_proc_arp(arp) == {'10.20.0.5': '44:19:B6:01:02:03'}
     neigh = 'fd00::5 dev eth0 lladdr 90:02:a9:1c:3e:55 REACHABLE\n10.20.0.7 dev eth0  FAILED\n'
     assert parse_ip_neigh(neigh) == {'fd00::5': '90:02:A9:1C:3E:55'}
+
+
+def test_a_host_not_heard_in_time_is_tried_again_and_never_left_out(fleet, monkeypatch):
+    """On a busy machine four devices that answer alone were reported as nothing there, with no error."""
+    slow, silent = {fleet.devices[0].address, fleet.devices[1].address}, fleet.devices[2].address
+    ports = fleet.ports
+    tcp = f'{ports.http}/http,{ports.https}/https,{ports.rtsp}/rtsp,{ports.sdk}/tcp,{ports.dahua}/tcp'
+    first_pass: set[tuple[str, int]] = set()
+    connect = asyncio.open_connection
+
+    async def busy(host, port, **kwargs):
+        first = (host, port) not in first_pass
+        first_pass.add((host, port))
+        if host == silent or (host in slow and first):
+            await asyncio.sleep(5)  # the accept is not heard within the probe time-out
+        return await connect(host, port, **kwargs)
+
+    monkeypatch.setattr(asyncio, 'open_connection', busy)
+    addresses = [d.address for d in fleet.devices[:4]] + [address_in(fleet.network, 40)]
+    found = run(fleet, addresses, ports=parse_ports(tcp), probe_timeout=0.5, timeout=4.0, concurrency=8)
+    assert set(found) == set(addresses)
+    assert all(found[address].state == 'up' for address in slow | {fleet.devices[3].address})
+    assert found[silent].state == 'down' and engine.timed_out(found[silent])
+    assert 'no answer within 0.5 s on port' in found[silent].errors[-1]['message']
+    assert found[address_in(fleet.network, 40)].errors == []  # refused: nothing there, not a time-out

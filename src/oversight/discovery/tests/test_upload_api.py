@@ -122,3 +122,54 @@ def test_tokens_are_stored_as_digests_and_shown_once(editor_a, body_a):
     assert secret not in (stored.digest, stored.prefix) and stored.digest == digest(secret)
     assert secret.startswith(stored.prefix)
     assert secret not in json.dumps(ObjectChange.objects.for_object(stored).get().after)
+
+
+@pytest.mark.parametrize(
+    ('line', 'message'),
+    [
+        ({'scan': {'started': '2026-13-45T00:00:00'}}, '"scan.started": \'2026-13-45T00:00:00\' is not a real date'),
+        ({'scan': {'finished': 'yesterday'}}, '"scan.finished": \'yesterday\' is not a date and time'),
+        ({'address': '10.20.0.9', 'scanned_at': '2026-02-30T10:00:00'}, '"scanned_at": \'2026-02-30T10:00:00\''),
+        ({'address': '10.20.0.9', 'elapsed': 10**20}, '"elapsed" must be a number of seconds from 0 to 86,400'),
+        ({'address': '10.20.0.9', 'elapsed': -1}, '"elapsed" must be a number of seconds'),
+        ({'address': '10.20.0.9', 'elapsed': True}, '"elapsed" must be a number of seconds'),
+    ],
+)
+def test_impossible_times_and_numbers_are_refused_naming_the_field(token_a, line, message):
+    """A 13th month or a 30th of February once raised ValueError from the date parser: a 500."""
+    body = json.dumps(line).encode() + b'\n' + result('10.20.0.5').encode()
+    response = post(body, token=token_a)
+    assert response.status_code == 400, response.content
+    assert any(message in error for error in response.json()['errors']), response.json()
+    assert not Scan.objects.exists()
+
+
+def test_times_in_any_offset_give_the_scan_its_first_and_last(token_a):
+    lines = [
+        json.dumps({'address': '10.20.0.5', 'scanned_at': '2026-02-27T10:00:00+02:00'}),
+        json.dumps({'address': '10.20.0.6', 'scanned_at': '2026-02-27T09:30:00'}),
+    ]
+    response = post('\n'.join(lines).encode(), token=token_a)
+    scan = Scan.objects.get(pk=response.json()['scan'])
+    assert (scan.started.isoformat(), scan.finished.isoformat()) == (
+        '2026-02-27T08:00:00+00:00',
+        '2026-02-27T09:30:00+00:00',
+    )
+
+
+@pytest.mark.parametrize('scope', [['0.0.0.0/0', '::/0'], ['10.0.0.0/7'], ['10.0.0.0/8', '192.168.0.0/24'], ['::/64']])
+def test_a_scope_wider_than_any_scan_is_refused(token_a, scope):
+    """Once accepted: one upload claiming every address marked a whole register unseen."""
+    body = json.dumps({'scan': {'scope': scope}}).encode() + b'\n' + result('10.20.0.5').encode()
+    response = post(body, token=token_a)
+    assert response.status_code == 400, response.content
+    assert (
+        '"scan.scope" covers' in response.json()['errors'][0] and 'at most 16,777,216' in response.json()['errors'][0]
+    )
+    assert not Scan.objects.exists()
+
+
+def test_the_largest_private_network_is_a_scope_a_scan_may_claim(token_a):
+    body = json.dumps({'scan': {'scope': ['10.0.0.0/8']}}).encode() + b'\n' + result('10.20.0.5').encode()
+    assert post(body, token=token_a).status_code == 201
+    assert Scan.objects.get().scope == ['10.0.0.0/8']

@@ -141,3 +141,39 @@ class TestTypedFigures:
 def test_a_rate_with_nobody_invited_is_not_a_number(data):
     data['responses'].update(invited=0, responded=0, non_respondents=[])
     assert narrative.namespace(data)['response_rate'] == '–'
+
+
+class TestPercentagesAndQuantifiers:
+    """Once published unchecked: only a bare number was read as a figure."""
+
+    def test_a_percentage_in_brackets_is_a_figure(self, data):
+        [typed] = check('Nearly every force (97%) replied.', data).disagreements
+        assert (typed.typed, typed.figure, typed.computed) == ('97%', 'The survey response rate', '83%')
+        assert check('Most forces (83%) replied.', data).disagreements == []
+
+    @pytest.mark.parametrize(
+        ('text', 'typed', 'figure', 'computed'),
+        [
+            ('All respondents operate drones.', 'All', 'Drones: respondents operating it (2022)', '31 of 39'),
+            ('Every force replied to the survey.', 'Every', 'Responses received (2022)', '39 of 47'),
+            ('No respondent operates drones.', 'No', 'Drones: respondents operating it (2022)', '31'),
+            (
+                'Half of the respondents operate drones.',
+                'Half of the',
+                'Drones: respondents operating it (2022)',
+                '31 of 39',
+            ),
+        ],
+    )
+    def test_quantifier_words_used_as_counts_are_checked(self, data, text, typed, figure, computed):
+        [found] = check(text, data).disagreements
+        assert (found.typed, found.figure, found.computed) == (typed, figure, computed)
+
+    def test_quantifiers_the_data_bear_out_pass(self, data):
+        result = check('Most respondents operate drones. Most forces replied.', data)
+        assert result.blocking == [] and len(result.typed) == 2
+
+    def test_a_quantifier_the_check_cannot_match_is_listed_for_confirmation(self, data):
+        result = check('Nearly every force has a policy. No respondent says it is unsure.', data)
+        assert result.blocking == []
+        assert [typed for typed, _sentence in result.unchecked] == ['Nearly every', 'No']

@@ -2,14 +2,17 @@
 new version with an Update note while the old one stays as it was."""
 
 import datetime
+import hashlib
 import re
 import zlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from weasyprint import HTML
 
 from oversight.core.models import ObjectChange
 from oversight.findings import actions
+from oversight.findings import pdf as pdf_module
 from oversight.findings.models import ReportVersion
 from oversight.vendors.models import Designation
 
@@ -47,7 +50,8 @@ class TestPublication:
             'Huawei',
             'Nuuo',
         ]
-        assert bytes(version.pdf).startswith(b'%PDF') and len(version.pdf_sha256) == 64
+        assert bytes(version.pdf) == f'stub PDF of {report.title}: Version 1, published 15 February 2023'.encode()
+        assert version.pdf_sha256 == hashlib.sha256(bytes(version.pdf)).hexdigest()
         audit = ObjectChange.objects.for_object(version).get()
         assert audit.user == regulator and audit.after['pdf_sha256'] == version.pdf_sha256
 
@@ -122,12 +126,35 @@ class TestPublication:
             actions.create_report(regulator, campaign)
 
 
+class LaidOut(HTML):
+    """WeasyPrint's HTML, keeping the text of the pages it lays out for the PDF it writes."""
+
+    pages: list[str] = []
+
+    def write_pdf(self, *args, **kwargs):
+        document = self.render()
+        LaidOut.pages = [
+            ' '.join(box.text for box in page._page_box.descendants() if getattr(box, 'text', None))
+            for page in document.pages
+        ]
+        return document.write_pdf(*args, **kwargs)
+
+
 @pytest.mark.django_db
-def test_the_published_pdf_is_a_real_pdf_with_the_figures(campaign, regulator):
+def test_the_published_pdf_is_a_real_pdf_with_the_figures(campaign, regulator, monkeypatch):
     """WeasyPrint renders the version (the one test that pays for a real PDF)."""
+    monkeypatch.setattr(pdf_module, 'HTML', LaidOut)
     report = actions.create_report(regulator, campaign, narrative_text=TEXT)
     version = actions.publish_report(regulator, report, now=FIRST)
     pdf = bytes(version.pdf)
+    # The figures as the PDF's pages lay them out: the text with its placeholders bound, and the tables.
+    text = ' '.join(' '.join(page.split()) for page in LaidOut.pages)
+    assert 'Two responses were received out of a possible total of 3: a response rate of 67%.' in text
+    assert 'At least 1 respondents use body-worn video equipment of concern.' in text
+    assert 'Response rate 67% (2 of 3 bodies invited)' in text
+    assert 'Body-worn video : 2 of 2 respondents operate it (0 not known); at least 1 has equipment of concern' in text
+    assert 'Surrey Police' in text  # the non-respondent, named in the responses table
+    assert '{{' not in text
     assert pdf.startswith(b'%PDF-') and pdf.rstrip().endswith(b'%%EOF')
     # The cross-reference the trailer points to is where it says, and the page tree has pages.
     offset = int(re.search(rb'startxref\s+(\d+)', pdf).group(1))

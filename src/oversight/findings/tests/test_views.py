@@ -62,6 +62,36 @@ class TestDraft:
         assert 'the text says 91% but the data give 67%' in response.content.decode()
         assert not report.versions.exists()
 
+    def test_what_the_check_cannot_match_waits_for_the_regulator_to_confirm_that_list(
+        self, client_for, regulator, report
+    ):
+        """Once published silently: a number or claim the checker could not tell was passed."""
+        actions.update_report(
+            regulator, report, title=report.title, narrative_text=TEXT + ' Nearly every force has a policy.'
+        )
+        client = client_for(regulator)
+        page = client.get(url('report', 'survey-2022'))
+        assert 'Nearly every in “Nearly every force has a policy.”' in page.content.decode()
+        fingerprint = page.context['publish_form'].initial['unchecked']
+        report.refresh_from_db()
+        publish = {'version': report.version, 'note': '', 'unchecked': fingerprint}
+        refused = client.post(url('report_publish', 'survey-2022'), publish)
+        assert refused.status_code == 400 and 'Publication waits for you' in refused.content.decode()
+        assert not report.versions.exists()
+        # A confirmation of another list (the text changed since the page was read) is not this one's.
+        stale = client.post(
+            url('report_publish', 'survey-2022'), publish | {'confirm_unchecked': 'on', 'unchecked': 'x'}
+        )
+        assert stale.status_code == 400 and not report.versions.exists()
+        confirmed = client.post(url('report_publish', 'survey-2022'), publish | {'confirm_unchecked': 'on'})
+        assert confirmed.status_code == 302 and report.versions.count() == 1
+
+    def test_starting_a_report_from_the_page(self, client_for, regulator, campaign):
+        response = client_for(regulator).post(url('report_create'), {'campaign': campaign.pk})
+        found = campaign.report
+        assert response.status_code == 302 and response.url == found.get_absolute_url()
+        assert found.narrative.strip()  # it starts from a text whose figures are placeholders
+
     def test_publishing_from_the_page(self, client_for, regulator, report):
         response = client_for(regulator).post(
             url('report_publish', 'survey-2022'), {'version': report.version, 'note': 'First.'}
@@ -101,7 +131,8 @@ class TestScope:
             response = client.get(url('version_table', 'survey-2022', 1, name, 'csv'))
             assert response.status_code == 200 and b'Essex Police' not in response.content
         pdf = client.get(url('version_pdf', 'survey-2022', 1))
-        assert pdf['Content-Type'] == 'application/pdf' and pdf.content.startswith(b'%PDF')
+        assert pdf['Content-Type'] == 'application/pdf' and pdf.content == bytes(published.pdf)
+        assert pdf.content.startswith(b'stub PDF of ') and b'Version 1' in pdf.content
 
     def test_anonymous_visitors_are_sent_to_sign_in(self, client, published):
         for target in (url('version', 'survey-2022', 1), url('version_pdf', 'survey-2022', 1), url('report_list')):

@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from oversight.core.models import ObjectChange
 from oversight.register import actions
@@ -233,3 +234,52 @@ def test_sites_import_through_the_same_flow(editor_a, body_a, register_a):
         ('maidstone hq', True),
         ('Dover custody', True),
     }
+
+
+@pytest.mark.parametrize('quantity', ['1000001', '1' + '0' * 29, '9' * 5000])
+def test_a_quantity_beyond_any_estate_is_refused_naming_row_and_column(editor_a, body_a, register_a, quantity):
+    plan = read_batch(_upload(editor_a, body_a, [row(**GOOD), row(**GOOD | {'quantity': quantity})]))
+    assert [(e.row, e.column) for e in plan.errors] == [(3, 'quantity')]
+    assert 'the most devices one line may hold' in plan.errors[0].message
+
+
+def test_the_same_file_uploaded_twice_is_flagged_and_cannot_be_committed_twice(
+    client_for, editor_a, body_a, register_a
+):
+    """Both uploads once committed, each adding the file's lines; the second preview said nothing."""
+    rows = [row(**GOOD), row(**GOOD | {'quantity': '2'})]
+    first, second = _upload(editor_a, body_a, rows), _upload(editor_a, body_a, rows)
+    client = client_for(editor_a)
+    assert 'data-testid="already-imported"' not in client.get(second.get_absolute_url()).content.decode()
+    actions.commit_import(editor_a, first)
+    page = client.get(second.get_absolute_url()).content.decode()
+    assert 'data-testid="already-imported"' in page and 'cannot be imported again' in page
+    assert reverse('register:import_commit', args=[second.pk]) not in page  # no button to import it
+    before = _state()
+    with pytest.raises(ValidationError, match='This same file was already imported') as refused:
+        actions.commit_import(editor_a, second)
+    assert refused.value.code == 'duplicate'
+    assert _state() == before
+    assert ImportBatch.objects.get(pk=second.pk).status == ImportBatch.Status.PENDING
+    # The same file for sites, or another file, is not the same upload.
+    other = _upload(editor_a, body_a, [row(**GOOD | {'quantity': '3'})])
+    actions.commit_import(editor_a, other)
+
+
+def test_a_site_file_with_a_quote_left_open_is_refused_naming_its_row(editor_a, body_a):
+    """Once read as one long site name, the sensitive site below it silently became not sensitive."""
+    data = b'name,address,postcode,kind,sensitive\nDover,1 High St,,custody,no\n"Ashford,2 Road,,custody,yes\n'
+    with pytest.raises(ValidationError, match='Row 3 of the CSV file cannot be read'):
+        actions.upload_import(editor_a, body_a, ImportBatch.Kind.SITES, 'sites.csv', data)
+    assert not ImportBatch.objects.exists()
+
+
+def test_discarding_from_the_preview_page_discards_and_imports_nothing(client_for, editor_a, body_a, register_a):
+    batch = _upload(editor_a, body_a, [row(**GOOD)])
+    before = _state()
+    response = client_for(editor_a).post(reverse('register:import_discard', args=[batch.pk]))
+    assert response.status_code == 302
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.DISCARDED
+    assert _state() == before
+    with pytest.raises(ValidationError, match='already been discarded'):
+        actions.commit_import(editor_a, batch)

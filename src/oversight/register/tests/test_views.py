@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from oversight.core.audit import STALE_MESSAGE
 from oversight.register import actions
-from oversight.register.models import EquipmentLine, ImportBatch, Site
+from oversight.register.imports import read_batch
+from oversight.register.models import EquipmentLine, ImportBatch, Site, System
 
 from .sheets import row, sheet_bytes
 
@@ -201,3 +202,35 @@ def test_a_filter_outside_the_bodys_scope_is_refused_with_a_message(client_for, 
     text = page.content.decode()
     assert 'There is a problem with the filters' in text and 'Site: Select a valid choice' in text
     assert 'Chelmsford HQ' not in text
+
+
+@pytest.mark.parametrize(
+    ('kind', 'model', 'data'),
+    [
+        ('site', Site, {'name': 'Dover Port', 'kind': 'custody', 'address': '1 Dock Road'}),
+        ('system', System, {'name': 'Port ANPR', 'category': 'anpr'}),
+    ],
+)
+def test_an_editor_adds_edits_and_deletes_sites_and_systems_through_the_pages(
+    client_for, editor_a, body_a, kind, model, data
+):
+    client = client_for(editor_a)
+    assert client.post(reverse(f'register:{kind}_create'), data).status_code == 302
+    made = model.objects.get(organisation=body_a, name=data['name'])
+    edited = client.post(reverse(f'register:{kind}_edit', args=[made.pk]), data | {'name': 'Renamed', 'version': 1})
+    assert edited.status_code == 302 and model.objects.get(pk=made.pk).name == 'Renamed'
+    assert client.post(reverse(f'register:{kind}_delete', args=[made.pk]), {'version': 2}).status_code == 302
+    assert not model.objects.filter(pk=made.pk).exists()
+
+
+def test_an_editor_imports_sites_through_the_pages(client_for, editor_a, body_a):
+    client = client_for(editor_a)
+    csv = SimpleUploadedFile(
+        'sites.csv', b'name,address,postcode,kind,sensitive\nDover Port,1 Dock Road,,custody,yes\n'
+    )
+    preview = client.post(reverse('register:site_import'), {'file': csv})
+    batch = ImportBatch.objects.get(organisation=body_a)
+    assert preview.status_code == 302 and preview['Location'] == batch.get_absolute_url()
+    fingerprint = read_batch(batch).fingerprint
+    client.post(reverse('register:import_commit', args=[batch.pk]), {'fingerprint': fingerprint})
+    assert Site.objects.get(organisation=body_a, name='Dover Port').sensitive is True

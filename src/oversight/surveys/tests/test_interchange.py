@@ -2,6 +2,8 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 
 from oversight.core.models import ObjectChange
 from oversight.organisations.models import Organisation
@@ -91,6 +93,10 @@ def test_a_changed_file_replaces_the_bodys_return(tmp_path, concern_list):
         ('Kent Police,cctv,yes,Bosch,,,3,no,2022-08-30', 'Row 3, column category: "cctv" is not a category'),
         ('Kent Police,anpr,yes,Bosch,,,2.5,no,2022-08-30', 'Row 3, column quantity: "2.5" is not a whole number'),
         ('Kent Police,anpr,yes,Bosch,,,-1,no,2022-08-30', 'Row 3, column quantity: "-1" is not a whole number'),
+        # Once a raw ValueError traceback from the command (Python reads at most 4,300 digits).
+        ('Kent Police,anpr,yes,Bosch,,,' + '9' * 5000 + ',no,2022-08-30', 'Row 3, column quantity: "99999'),
+        ('Kent Police,anpr,yes,Bosch,,,1000001,no,2022-08-30', 'a whole number from 1 to 1,000,000'),
+        ('Kent Police,anpr,yes,"Bosch,,,3,no,2022-08-30', 'Line 3 of the file cannot be read'),
         ('Kent Police,anpr,maybe,Bosch,,,3,no,2022-08-30', 'Row 3, column operates: "maybe" is not yes, no or unknown'),
         ('Kent Police,anpr,yes,Bosch,,,3,perhaps,2022-08-30', 'Row 3, column aware_of_concerns: "perhaps"'),
         ('Kent Police,anpr,yes,Bosch,,,3,no,31/08/2022', 'Row 3, column submitted_at: "31/08/2022" is not an ISO 8601'),
@@ -198,6 +204,15 @@ def test_export_as_published_undoes_corrections(tmp_path, concern_list, regulato
     )
     assert 'Essex Police,body_worn_video,yes,Reveal,' in export()
     assert 'Essex Police,body_worn_video,yes,Hikvision,' in export('2022', '--as-published')
+    # The campaign page's export gives the same two files (its ?as=published was once ignored unnoticed).
+    client = Client()
+    client.force_login(regulator)
+    url = reverse('surveys:campaign_export', args=[essex.invitation.campaign.slug])
+    as_corrected, as_published = client.get(url).content.decode(), client.get(url, {'as': 'published'})
+    assert 'Essex Police,body_worn_video,yes,Reveal,' in as_corrected
+    assert 'Essex Police,body_worn_video,yes,Hikvision,' in as_published.content.decode()
+    assert 'Reveal' not in as_published.content.decode()
+    assert as_published['Content-Disposition'].endswith('-returns-as-published.csv"')
 
 
 def test_quoted_cells_a_byte_order_mark_and_capitals_are_read(tmp_path, concern_list):

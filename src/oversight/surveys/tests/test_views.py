@@ -10,7 +10,7 @@ from django.urls import reverse
 from oversight.surveys import actions
 from oversight.surveys.demo import NON_RESPONDENTS_2022
 from oversight.surveys.interchange import COLUMNS
-from oversight.surveys.models import Campaign, Invitation, Return
+from oversight.surveys.models import Campaign, Invitation, Question, Questionnaire, Return
 
 from .conftest import CUTOFF, complete_answers, london
 from .test_workflow import with_lines
@@ -310,3 +310,54 @@ def test_a_submitted_return_cannot_be_reopened_by_the_body(client_for, editor_a,
     response = client_for(editor_a).get(reverse('surveys:return_edit', args=[invitation_a.pk]), follow=True)
     assert response.redirect_chain[-1][0] == invitation_a.get_absolute_url()
     assert 'it can change only if the regulator returns it with a query' in response.content.decode()
+
+
+@pytest.mark.parametrize('fmt', ['csv', 'xlsx'])
+def test_the_campaign_export_hides_what_the_page_hides_from_a_body(client_for, editor_a, regulator, campaign, fmt):
+    """A body exporting the campaigns must not see how many others were invited or have responded."""
+    from oversight.core.spreadsheets import read_upload
+
+    def headers(user):
+        response = client_for(user).get(reverse('surveys:campaign_list'), {'export': fmt})
+        assert response.status_code == 200
+        return read_upload(f'campaigns.{fmt}', response.content).headers
+
+    assert 'invited' not in headers(editor_a) and 'responded' not in headers(editor_a)
+    assert {'invited', 'responded'} <= set(headers(regulator))
+
+
+class TestTheRegulatorsChangesHappen:
+    """Through their pages, each change is made, not only announced (a view doing nothing once passed)."""
+
+    def test_an_extension_lets_that_body_submit_until_the_new_cut_off(self, client_for, regulator, invitation_a):
+        response = client_for(regulator).post(
+            reverse('surveys:invitation_extend', args=[invitation_a.pk]),
+            {'extended_until': '2023-01-13T17:00', 'extension_reason': 'Force IT outage'},
+        )
+        assert response.status_code == 302
+        invitation_a.refresh_from_db()
+        assert invitation_a.extended_until == london(2023, 1, 13, 17)
+        assert invitation_a.extension_reason == 'Force IT outage'
+
+    def test_contacts_are_replaced_by_the_ones_given(self, client_for, regulator, invitation_a):
+        url = reverse('surveys:invitation_contacts', args=[invitation_a.pk])
+        lines = 'Jo Bloggs, jo.bloggs@police.example, Senior Responsible Officer\nSam Roe, sam@police.example'
+        assert client_for(regulator).post(url, {'contacts': lines}).status_code == 302
+        contacts = sorted(invitation_a.contacts.values_list('name', 'email', 'role'))
+        assert contacts == [
+            ('Jo Bloggs', 'jo.bloggs@police.example', 'Senior Responsible Officer'),
+            ('Sam Roe', 'sam@police.example', ''),
+        ]
+        assert client_for(regulator).post(url, {'contacts': 'Al Poe, al@police.example'}).status_code == 302
+        assert list(invitation_a.contacts.values_list('name', flat=True)) == ['Al Poe']
+
+    def test_a_new_version_of_a_questionnaire_has_its_questions(self, client_for, regulator, questionnaire):
+        url = reverse('surveys:questionnaire_new_version', args=[questionnaire.slug])
+        response = client_for(regulator).post(url, {'slug': 'police-2025', 'title': 'Police survey 2025'})
+        assert response.status_code == 302
+        copy = Questionnaire.objects.get(slug='police-2025')
+        assert (copy.title, copy.version) == ('Police survey 2025', questionnaire.version + 1)
+        assert Question.objects.filter(section__questionnaire=copy).count() == (
+            Question.objects.filter(section__questionnaire=questionnaire).count()
+        )
+        assert Question.objects.filter(section__questionnaire=copy).count() > 0

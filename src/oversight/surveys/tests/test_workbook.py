@@ -166,3 +166,25 @@ def test_unknown_keys_and_repeated_questions_are_named(editor_a, invitation_a):
     text = '\n'.join(caught.value.problems)
     assert '"drone.colour" is not a question of questionnaire "police-2022"' in text
     assert 'question governance.sro_name is also on row' in text
+
+
+@time_machine.travel(london(2022, 7, 10, 12), tick=False)
+def test_an_answer_written_as_a_formula_is_refused_naming_its_cell(client_for, editor_a, invitation_a):
+    """Once stored as a blank answer with no message: a formula written by a script has no value in the file."""
+    client = client_for(editor_a)
+    data = fill(download(client, invitation_a), {'external_cctv.cameras': '=20+20'})
+    response = upload(client, invitation_a, data)
+    text = response.content.decode()
+    assert 'The workbook has formulas where values are read (row ' in text and ', column F)' in text
+    assert not Return.objects.exists()
+
+
+@time_machine.travel(london(2022, 7, 10, 12), tick=False)
+def test_a_quantity_beyond_any_estate_is_refused_naming_row_and_column(client_for, editor_a, invitation_a):
+    client = client_for(editor_a)
+    data = fill(download(client, invitation_a), {}, [('anpr.manufacturers', 'Bosch', '', 'X', '9' * 5000)])
+    text = upload(client, invitation_a, data).content.decode()
+    assert (
+        'column quantity (ANPR, manufacturer line 1): &quot;99999999999999999999…&quot; is not a whole number' in text
+    )
+    assert not Return.objects.exists()

@@ -2,10 +2,11 @@ import csv
 import io
 
 import pytest
+from django import forms
 from django.urls import reverse
 
 from oversight.core.models import ObjectChange
-from oversight.vendors.models import ConcernList, CorporateRelation, Designation, Manufacturer, ManufacturerName
+from oversight.vendors.models import Brand, ConcernList, CorporateRelation, Designation, Manufacturer, ManufacturerName
 
 SOURCE = 'https://example.org/source'
 
@@ -220,3 +221,116 @@ def test_a_source_typed_without_its_scheme_is_taken_as_https(db):
     form = ManufacturerForm(data={'name': 'Example Cameras', 'country': 'GB', 'source_url': 'example.org/about'})
     assert form.is_valid(), form.errors
     assert form.cleaned_data['source_url'] == 'https://example.org/about'
+
+
+def _as_posted(form, changes: dict) -> dict:
+    """The form's current values as a browser would post them, with `changes`."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field, forms.BooleanField):
+            value = 'on' if value else None
+        elif hasattr(value, 'isoformat'):
+            value = value.isoformat()
+        if value not in (None, ''):
+            data[name] = value
+    return data | changes
+
+
+@pytest.mark.parametrize(
+    ('name', 'target', 'model'),
+    [
+        (
+            'name_edit',
+            lambda: ManufacturerName.objects.exclude(kind='canonical').order_by('pk').first(),
+            ManufacturerName,
+        ),
+        ('relation_edit', lambda: CorporateRelation.objects.order_by('pk').first(), CorporateRelation),
+        ('brand_edit', lambda: Brand.objects.get(slug='lorex'), Brand),
+        ('concernlist_edit', lambda: ConcernList.objects.get(slug='obscc-2022'), ConcernList),
+        ('designation_edit', lambda: Designation.objects.order_by('pk').first(), Designation),
+    ],
+)
+def test_the_regulator_edits_reference_data_through_its_pages(client_for, regulator, name, target, model):
+    """Each edit is made, not only announced: the stored record has the new source."""
+    obj = target()
+    url = reverse(f'vendors:{name}', args=[getattr(obj, 'slug', None) or obj.pk])
+    client = client_for(regulator)
+    form = client.get(url).context['form']
+    response = client.post(url, _as_posted(form, {'source_url': 'https://example.org/corrected'}))
+    assert response.status_code == 302, form.errors
+    assert model.objects.get(pk=obj.pk).source_url == 'https://example.org/corrected'
+
+
+@pytest.mark.parametrize(
+    ('name', 'target', 'model'),
+    [
+        (
+            'name_delete',
+            lambda: ManufacturerName.objects.exclude(kind='canonical').order_by('pk').first(),
+            ManufacturerName,
+        ),
+        ('relation_delete', lambda: CorporateRelation.objects.order_by('pk').first(), CorporateRelation),
+        ('designation_delete', lambda: Designation.objects.order_by('pk').first(), Designation),
+    ],
+)
+def test_the_regulator_deletes_reference_data_through_its_pages(client_for, regulator, name, target, model):
+    obj = target()
+    response = client_for(regulator).post(reverse(f'vendors:{name}', args=[obj.pk]), {})
+    assert response.status_code == 302
+    assert not model.objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ('name', 'args', 'data', 'made'),
+    [
+        (
+            'name_add',
+            ['axis'],
+            {'name': 'Axis Comms', 'kind': 'alias'},
+            lambda: ManufacturerName.objects.filter(name='Axis Comms'),
+        ),
+        (
+            'relation_add',
+            ['hikvision'],
+            {'child': 'axis', 'kind': 'affiliate', 'since': '2020-01-01'},
+            lambda: CorporateRelation.objects.filter(parent__slug='hikvision', child__slug='axis'),
+        ),
+        (
+            'brand_add',
+            [],
+            {
+                'name': 'Testvision',
+                'kind': 'relabel',
+                'made_by': 'hikvision',
+                'confidence': 'high',
+                'evidence': 'Teardown',
+            },
+            lambda: Brand.objects.filter(name='Testvision', made_by__slug='hikvision'),
+        ),
+        (
+            'concernlist_add',
+            [],
+            {
+                'slug': 'test-list',
+                'name': 'Test list',
+                'authority': 'A regulator',
+                'instrument': 'A notice',
+                'jurisdiction': 'England and Wales',
+                'date': '2024-01-01',
+            },
+            lambda: ConcernList.objects.filter(slug='test-list'),
+        ),
+    ],
+)
+def test_the_regulator_adds_reference_data_through_its_pages(client_for, regulator, name, args, data, made):
+    client = client_for(regulator)
+    url = reverse(f'vendors:{name}', args=args)
+    form = client.get(url).context['form']
+    posted = data | {'source_url': SOURCE}
+    for field in ('child', 'made_by'):
+        if field in posted:  # chosen by slug here, posted by key as the dropdown does
+            posted[field] = Manufacturer.objects.get(slug=posted[field]).pk
+    response = client.post(url, _as_posted(form, posted))
+    assert response.status_code == 302, response.context['form'].errors if response.context else response
+    assert made().exists()

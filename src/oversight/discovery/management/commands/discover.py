@@ -26,7 +26,7 @@ from oversight.discovery.agent import (
 from oversight.discovery.identify import DeviceIdentifier
 from oversight.discovery.nmap import NmapError, read_nmap
 from oversight.discovery.results import ScanMeta
-from oversight.discovery.scanner.engine import ScanOptions, run
+from oversight.discovery.scanner.engine import ScanOptions, run, timed_out
 from oversight.discovery.scanner.neighbours import NeighbourTable
 from oversight.discovery.scanner.onvif import Credentials
 from oversight.discovery.scanner.ports import DEFAULT_PORTS, parse_ports
@@ -163,7 +163,7 @@ class Command(BaseCommand):
             write(meta.to_json())
         addresses = [a for a in targets.addresses() if a not in done]
         _raise_file_limit(scan_options.concurrency)
-        counts = {'up': 0, 'errors': 0}
+        counts = {'up': 0, 'errors': 0, 'timed_out': 0}
         started = time.monotonic()
         progress = self._progress(options, len(addresses), len(done))
         task = progress.add_task('Scanning', total=len(addresses) + len(done), completed=len(done), status='')
@@ -172,9 +172,11 @@ class Command(BaseCommand):
             if result.state == 'up':
                 result.identification = identify(result.observed)
                 counts['up'] += 1
-            counts['errors'] += bool(result.errors)
+                counts['errors'] += bool(result.errors)
+            elif timed_out(result):
+                counts['timed_out'] += 1
             write(result.to_json())
-            progress.update(task, advance=1, status=f'{counts["up"]} up, {counts["errors"]} with errors')
+            progress.update(task, advance=1, status=f'{counts["up"]} up, {counts["timed_out"]} not heard in time')
 
         with progress:
             run(addresses, scan_options, on_result)
@@ -183,9 +185,11 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         skipped = f' ({len(done):,} done before)' if done else ''
         where = f' Results: {path}.' if path else ''
+        nothing = len(addresses) - counts['up'] - counts['timed_out']
         self.stderr.write(
-            f'Scanned {len(addresses):,} hosts{skipped} in {elapsed:.1f} s: {counts["up"]:,} answered, '
-            f'{counts["errors"]:,} with errors.{where}'
+            f'Scanned {len(addresses):,} hosts{skipped} in {elapsed:.1f} s: {counts["up"]:,} answered '
+            f'({counts["errors"]:,} with errors), {counts["timed_out"]:,} gave no answer in time even when tried '
+            f'again (each has its error in the results), {nothing:,} had nothing there.{where}'
         )
         return _read(path) if path else '\n'.join(lines)
 
