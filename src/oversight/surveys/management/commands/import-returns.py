@@ -16,6 +16,8 @@ def _open(path: str, what: str):
 
 
 class Command(BaseCommand):
+    # A data command skips the system checks (they import every URL module): start-up is a person's wait.
+    requires_system_checks = []
     help = (
         'Import survey returns from an interchange CSV file into a campaign (named by slug or year), creating the '
         'campaign if it does not exist. All or nothing; importing the same file twice changes nothing.'
