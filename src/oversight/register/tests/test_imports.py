@@ -142,7 +142,7 @@ def test_update_by_id_create_and_unchanged_in_one_commit(editor_a, body_a, regis
     plan = read_batch(batch)
     assert plan.errors == []
     assert [r.action for r in plan.rows] == ['update', 'unchanged', 'create', 'create']
-    assert plan.rows[0].changes == {'manufacturer': ('Axis', 'Northgate Vision'), 'quantity': (2, 7)}
+    assert plan.rows[0].changes == {'manufacturer': ['Axis', 'Northgate Vision'], 'quantity': [2, 7]}
     assert actions.commit_import(editor_a, batch, plan.fingerprint) == {'create': 2, 'update': 1, 'unchanged': 1}
     changed.refresh_from_db()
     assert (changed.quantity, changed.made_by, changed.concern, changed.version) == (7, reference.dahua, True, 2)
@@ -158,21 +158,22 @@ def test_update_by_id_create_and_unchanged_in_one_commit(editor_a, body_a, regis
 
 
 def test_a_failure_midway_leaves_the_register_as_it_was(editor_a, body_a, register_a, monkeypatch):
+    monkeypatch.setattr(actions, 'WRITE_BATCH', 2)
     batch = _upload(editor_a, body_a, [row(**GOOD, model=f'M{i}') for i in range(5)])
     before = _state()
-    saved = []
-    real = actions.save_audited
+    written = []
+    real = actions.record_changes
 
     def failing(*args, **kwargs):
-        saved.append(real(*args, **kwargs))
-        if len(saved) == 3:
+        real(*args, **kwargs)
+        written.append(1)
+        if len(written) == 2:
             raise RuntimeError('disk full')
-        return saved[-1]
 
-    monkeypatch.setattr(actions, 'save_audited', failing)
+    monkeypatch.setattr(actions, 'record_changes', failing)
     with pytest.raises(RuntimeError):
         actions.commit_import(editor_a, batch)
-    assert len(saved) == 3  # three lines were written before the failure, and rolled back with it
+    assert len(written) == 2  # two batches of lines were written before the failure, and rolled back with it
     assert _state() == before
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.PENDING
 
@@ -189,12 +190,18 @@ def test_a_register_changed_since_the_preview_is_not_overwritten(editor_a, body_
     assert EquipmentLine.objects.get(pk=line.pk).quantity == 3
 
 
-def test_one_identification_index_per_import(editor_a, body_a, register_a, monkeypatch):
-    built = []
-    real = actions.build_index
-    monkeypatch.setattr(actions, 'build_index', lambda: built.append(1) or real())
-    actions.commit_import(editor_a, _upload(editor_a, body_a, [row(**GOOD, model=f'M{i}') for i in range(20)]))
-    assert len(built) == 1 and EquipmentLine.objects.count() == 20
+def test_each_distinct_identity_is_identified_once_with_one_index(editor_a, body_a, register_a, monkeypatch):
+    from oversight.register import identification
+
+    built, identified = [], []
+    real_index, real_identification = identification.build_index, identification.identification
+    monkeypatch.setattr(identification, 'build_index', lambda: built.append(1) or real_index())
+    monkeypatch.setattr(
+        identification, 'identification', lambda *args: identified.append(1) or real_identification(*args)
+    )
+    rows = [row(**GOOD, model=f'M{i % 4}', serial_number=f'S{i}') for i in range(20)]
+    actions.commit_import(editor_a, _upload(editor_a, body_a, rows))
+    assert len(built) == 1 and len(identified) == 4 and EquipmentLine.objects.count() == 20
 
 
 def test_only_the_bodys_editors_import(viewer_a, regulator, editor_b, editor_a, body_a, register_a):
@@ -227,7 +234,7 @@ def test_sites_import_through_the_same_flow(editor_a, body_a, register_a):
     batch = _upload(editor_a, body_a, rows, 'xlsx', headers=SiteImporter.columns, kind=ImportBatch.Kind.SITES)
     plan = read_batch(batch)
     assert [r.action for r in plan.rows] == ['create', 'update', 'create']
-    assert plan.rows[1].changes == {'name': ('Maidstone HQ', 'maidstone hq')}
+    assert plan.rows[1].changes == {'name': ['Maidstone HQ', 'maidstone hq']}
     actions.commit_import(editor_a, batch)
     assert set(Site.objects.filter(organisation=body_a).values_list('name', 'sensitive')) == {
         ('Ashford Police Station', False),
