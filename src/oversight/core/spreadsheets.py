@@ -127,7 +127,8 @@ def _open_csv(data: bytes) -> Iterator[Sheet]:
 
 # A workbook is a zip: a small upload can unpack to gigabytes (a "zip bomb"), so the unpacked size is
 # checked from the zip's directory before anything is decompressed.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# A 50 MB register unpacks to about 550 MB of XML, read as a stream; more than 1 GiB is refused.
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 
 
 def _check_unpacked_size(data: bytes) -> None:
