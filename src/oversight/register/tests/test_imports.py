@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -290,3 +292,81 @@ def test_discarding_from_the_preview_page_discards_and_imports_nothing(client_fo
     assert _state() == before
     with pytest.raises(ValidationError, match='already been discarded'):
         actions.commit_import(editor_a, batch)
+
+
+def test_the_file_is_read_once_from_upload_to_commit(editor_a, body_a, register_a, client_for, monkeypatch):
+    from oversight.register import imports
+
+    opened = []
+    real = imports.open_upload
+    monkeypatch.setattr(imports, 'open_upload', lambda *args: opened.append(1) or real(*args))
+    batch = _upload(editor_a, body_a, [row(**GOOD, model=f'M{i}') for i in range(3)])
+    preview = client_for(editor_a).get(batch.get_absolute_url()).content.decode()
+    fingerprint = preview.split('name="fingerprint" value="')[1].split('"')[0]
+    assert actions.commit_import(editor_a, batch, fingerprint) == {'create': 3, 'update': 0, 'unchanged': 0}
+    assert len(opened) == 1  # checked at upload; the preview and the commit read the kept plan
+    # One audit row per line, written in batches with the lines.
+    lines = EquipmentLine.objects.filter(organisation=body_a)
+    audited = ObjectChange.objects.filter(content_type__model='equipmentline', action=ObjectChange.Action.CREATE)
+    assert sorted(audited.values_list('object_id', flat=True)) == sorted(
+        str(pk) for pk in lines.values_list('pk', flat=True)
+    )
+    assert ImportBatch.objects.get(pk=batch.pk).planned_rows is None  # a finished import keeps only its counts
+
+
+def test_a_register_changed_since_the_upload_is_checked_again(editor_a, body_a, register_a):
+    batch = _upload(editor_a, body_a, [row(**GOOD | {'system': 'Door entry'})])
+    assert read_batch(batch).first_errors[0].column == 'category'  # a new system needs its category
+    actions.create_system(editor_a, body_a, name='Door entry', category='other')
+    assert read_batch(ImportBatch.objects.get(pk=batch.pk)).problem_count == 0
+    assert actions.commit_import(editor_a, batch)['create'] == 1
+
+
+def test_the_preview_shows_a_page_of_rows_and_the_first_problems(editor_a, body_a, register_a, client_for, monkeypatch):
+    from oversight.register import views
+
+    monkeypatch.setattr(views.ImportPreviewView, 'per_page', 10)
+    client = client_for(editor_a)
+    batch = _upload(editor_a, body_a, [row(**GOOD, model=f'M{i:02d}') for i in range(25)])
+    last = client.get(batch.get_absolute_url() + '?page=3').content.decode()
+    assert 'rows 21 to 25 of 25' in last and 'Page 3 of 3' in last
+    assert last.count('<td class="govuk-table__cell">Add</td>') == 5 and 'M24' in last and 'M19' not in last
+    bad = _upload(editor_a, body_a, [row(**GOOD | {'quantity': '0'}, model=f'N{i}') for i in range(120)])
+    page = client.get(bad.get_absolute_url()).content.decode()
+    assert 'There are 120 problems' in page and 'the first 100 of 120' in page
+    assert page.count('<td class="govuk-table__cell">quantity</td>') == 100
+
+
+def test_the_command_imports_as_the_page_does(editor_a, body_a, register_a, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / 'register.csv'
+    path.write_bytes(sheet_bytes('csv', [row(**GOOD, model='A'), row(**GOOD, model='B')]))
+    out = io.StringIO()
+    call_command('import-register', body_a.slug, str(path), '--dry-run', stdout=out)
+    assert 'would add 2' in out.getvalue() and not EquipmentLine.objects.exists()
+    assert not ImportBatch.objects.exists()  # a dry run leaves no upload behind
+    call_command('import-register', body_a.slug, str(path), stdout=out)
+    assert EquipmentLine.objects.count() == 2
+    assert ImportBatch.objects.get().status == ImportBatch.Status.COMMITTED
+
+    bad = tmp_path / 'sites.csv'
+    bad.write_text('name,address,postcode,kind,sensitive\nDover,,,nowhere,no\n,,,,\nDeal,,,,maybe\n')
+    before, err = _state(), io.StringIO()
+    with pytest.raises(CommandError, match='has 2 problems: nothing was imported') as raised:
+        call_command('import-register', body_a.slug, str(bad), '--kind', 'sites', stderr=err)
+    assert raised.value.returncode == 1
+    assert 'row 2, kind:' in err.getvalue() and 'row 4, sensitive:' in err.getvalue()
+    assert _state() == before and ImportBatch.objects.count() == 1
+
+
+def test_the_command_names_an_unknown_body_and_an_unreadable_file(body_a, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match='no organisation with the slug "nobody"'):
+        call_command('import-register', 'nobody', str(tmp_path / 'x.csv'))
+    with pytest.raises(CommandError, match='Cannot read'):
+        call_command('import-register', body_a.slug, str(tmp_path / 'missing.csv'))
+    (tmp_path / 'x.pdf').write_bytes(b'%PDF')
+    with pytest.raises(CommandError, match='Upload a .csv or .xlsx file'):
+        call_command('import-register', body_a.slug, str(tmp_path / 'x.pdf'))
