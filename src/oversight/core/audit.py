@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from .bulk import insert
 from .models import ObjectChange
 from .text import check_visible_text
 
@@ -78,8 +79,9 @@ def record_changes(actor, changes, message: str = '') -> None:
     `changes` holds (obj, action, before, after); the rows are inserted together, as the objects were.
     """
     now = timezone.now()
-    ObjectChange.objects.bulk_create(
-        [_change(actor, obj, action, before, after, message, now) for obj, action, before, after in changes]
+    insert(
+        ObjectChange,
+        [_change(actor, obj, action, before, after, message, now) for obj, action, before, after in changes],
     )
 
 

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.core.audit import STALE_MESSAGE, delete_audited, record_change, record_changes, save_audited, snapshot
+from oversight.core.bulk import insert
 from oversight.core.models import ObjectChange
-from oversight.core.spreadsheets import SpreadsheetError, open_upload
+from oversight.core.spreadsheets import SpreadsheetError
 from oversight.core.text import hidden_character
 
 from .identification import IDENTITY_FIELDS, build_index, identify_line
@@ -181,20 +182,14 @@ def _batch_state(batch: ImportBatch) -> dict:
 
 @transaction.atomic
 def upload_import(actor, organisation, kind: str, filename: str, content: bytes) -> ImportBatch:
-    """Keep an uploaded file, checked: its plan is kept with it for the preview and the commit.
+    """Keep an uploaded file, checked once: its plan is kept with it for the preview and the commit.
 
-    A file that cannot be read as a sheet is refused here; problems in its rows are the preview's to show.
+    A file that cannot be read as a sheet, or holds no rows, is refused here (and nothing is kept);
+    problems in its rows are the preview's to show.
     """
     _require_editor(actor, organisation.pk)
     if hidden := hidden_character(filename):
         raise ValidationError({'file': f'The file name: {hidden}'})  # it is shown in the list of imports
-    try:
-        with open_upload(filename, content) as sheet:
-            empty = next(iter(sheet.rows), None) is None  # only the first row is read here
-    except SpreadsheetError as exc:
-        raise ValidationError({'file': str(exc)}) from exc
-    if empty:
-        raise ValidationError({'file': 'The file has a header row but no rows of data.'})
     batch = ImportBatch.objects.create(
         organisation=organisation,
         user=actor,
@@ -204,9 +199,11 @@ def upload_import(actor, organisation, kind: str, filename: str, content: bytes)
         sha256=hashlib.sha256(content).hexdigest(),
     )
     try:
-        plan_file(batch)
+        plan = plan_file(batch)
     except SpreadsheetError as exc:
         raise ValidationError({'file': str(exc)}) from exc
+    if not plan.rows_read:
+        raise ValidationError({'file': 'The file has a header row but no rows of data.'})
     record_change(actor, batch, ObjectChange.Action.CREATE, None, _batch_state(batch), f'Uploaded {filename}')
     return batch
 
@@ -315,7 +312,7 @@ def _create_rows(actor, organisation, model, rows, message: str) -> None:
     objects = [build(model, row.values) for row in rows]
     for obj in objects:
         obj.organisation = organisation
-    model.objects.bulk_create(objects)
+    insert(model, objects)
     record_changes(actor, [(obj, ObjectChange.Action.CREATE, None, _audited(obj)) for obj in objects], message)
 
 

@@ -80,6 +80,7 @@ class Plan:
         self.system_rows = summary.get('new_systems', [])  # [name, category] of systems the import adds
         self.fingerprint = summary.get('fingerprint', '')
         self.mark = summary.get('mark', 0)
+        self.rows_read = summary.get('rows', 0)  # data rows in the file
         self.kept = kept or b''
 
     def summary(self) -> dict:
@@ -90,6 +91,7 @@ class Plan:
             'new_systems': self.system_rows,
             'fingerprint': self.fingerprint,
             'mark': self.mark,
+            'rows': self.rows_read,
         }
 
     @property
@@ -304,6 +306,7 @@ class Importer:
                 if row.extra:
                     row.error('', f'There are values beyond the last named column: {row.extra}.')
                 self.plan_row(row, writer)
+        writer.plan.rows_read = read
         if not read:
             writer.error(RowError(HEADER_ROW, '', 'The file has no rows of data below the header row.'))
         return writer.finish()
