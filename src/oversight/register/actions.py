@@ -19,7 +19,7 @@ from oversight.core.spreadsheets import SpreadsheetError
 from oversight.core.text import hidden_character
 
 from .identification import IDENTITY_FIELDS, build_index, identify_line
-from .imports import Plan, build, plan_file, read_batch
+from .imports import IMPORTERS, Plan, build, plan_file, read_batch
 from .models import EquipmentLine, ImportBatch, Site, System
 
 
@@ -283,7 +283,7 @@ def apply_plan(actor, organisation, plan: Plan, message: str) -> None:
     if plan.problem_count:
         raise ValidationError('A plan with errors cannot be written.')
     _require_editor(actor, organisation.pk)
-    model = EquipmentLine if plan.kind == ImportBatch.Kind.EQUIPMENT else Site
+    model = IMPORTERS[plan.kind].model
     systems = {}
     for system in plan.new_systems:
         system.organisation = organisation

@@ -138,7 +138,7 @@ class Plan:
         rows = (row for row in self.iter_rows() if row.action in actions)
         start = (number - 1) * (size or 0)
         chosen = list(itertools.islice(rows, start, None if size is None else start + size))
-        model = EquipmentLine if self.kind == ImportBatch.Kind.EQUIPMENT else Site
+        model = IMPORTERS[self.kind].model
         makers = Manufacturer.objects.in_bulk(
             {row.values.get(name) for row in chosen for name in ('manufacturer_id', 'made_by_id')} - {None}
         )
@@ -270,6 +270,7 @@ class Importer:
 
     kind: str
     model: type[models.Model]
+    noun: str  # what a row is, as the preview counts them
     columns: tuple[str, ...]
     # Columns holding a model field's value, read by the field's type unless `parsers` says otherwise.
     value_columns: dict[str, str]
@@ -359,6 +360,7 @@ def _parse_id(text: str) -> int | None:
 class EquipmentImporter(Importer):
     kind = ImportBatch.Kind.EQUIPMENT
     model = EquipmentLine
+    noun = 'line'
     # The file calls the declared maker "manufacturer"; every other column is named for its field.
     value_columns = {
         'manufacturer' if name == 'manufacturer_declared' else name: name for name in EquipmentLine.DECLARED_FIELDS
@@ -462,39 +464,54 @@ class EquipmentImporter(Importer):
         return system
 
 
-class SiteImporter(Importer):
-    kind = ImportBatch.Kind.SITES
-    model = Site
-    columns = ('name', 'address', 'postcode', 'kind', 'sensitive')
-    value_columns = {column: column for column in columns}
+class NamedImporter(Importer):
+    """Sites and systems: matched by name, capitals ignored, so an import renames one only by its capitals."""
 
     def prepare(self):
-        self.sites = {
-            site['name'].casefold(): site
-            for site in Site.objects.filter(organisation=self.organisation).values('pk', 'version', *self.columns)
+        self.stored = {
+            obj['name'].casefold(): obj
+            for obj in self.model.objects.filter(organisation=self.organisation).values('pk', 'version', *self.columns)
         }
         self.rows_of_name = {}
 
     def plan_row(self, row, writer):
         values = self.values(row)
         name = values['name']
+        noun = self.model._meta.verbose_name
         if name:
             first = self.rows_of_name.setdefault(name.casefold(), row.number)
             if first != row.number:
-                row.error('name', f'The site "{name}" is also in row {first}: a site may appear once.')
+                row.error('name', f'The {noun} "{name}" is also in row {first}: a {noun} may appear once.')
         if row.failed or writer.failed:
             return
-        stored = self.sites.get(name.casefold())
+        stored = self.stored.get(name.casefold())
         if stored is None:
             writer.row(PlannedRow(row.number, 'create', values))
             return
-        # Sites are matched by name, so a change of capitals alone is the only rename an import makes.
         changes = self.changes(stored, values)
         action = 'update' if changes else 'unchanged'
         writer.row(PlannedRow(row.number, action, values if changes else {}, stored['pk'], stored['version'], changes))
 
 
-IMPORTERS = {importer.kind: importer for importer in (EquipmentImporter, SiteImporter)}
+class SiteImporter(NamedImporter):
+    kind = ImportBatch.Kind.SITES
+    model = Site
+    noun = 'site'
+    columns = ('name', 'address', 'postcode', 'kind', 'sensitive')
+    value_columns = {column: column for column in columns}
+
+
+class SystemImporter(NamedImporter):
+    kind = ImportBatch.Kind.SYSTEMS
+    model = System
+    noun = 'system'
+    columns = ('name', 'category', 'description')
+    value_columns = {column: column for column in columns}
+    # A system's category has no default: blank is an error, not "other".
+    parsers = {'category': lambda text: parse_choice(text, Category.choices)}
+
+
+IMPORTERS = {importer.kind: importer for importer in (EquipmentImporter, SiteImporter, SystemImporter)}
 
 
 def _latest_change() -> int:

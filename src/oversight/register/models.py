@@ -206,6 +206,7 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         EQUIPMENT = 'equipment', 'Equipment lines'
         SITES = 'sites', 'Sites'
+        SYSTEMS = 'systems', 'Systems'
 
     class Status(models.TextChoices):
         PENDING = 'pending', 'Awaiting review'

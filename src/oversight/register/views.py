@@ -78,6 +78,7 @@ class SystemListView(RegisterListView):
     model = System
     table_class = SystemTable
     filterset_class = SystemFilterSet
+    template_name = 'register/system_list.html'
     export_name = 'systems'
     create_url_name = 'register:system_create'
 
@@ -224,8 +225,18 @@ class DeleteView(RegisterFormView):
 _list_after_import = {
     ImportBatch.Kind.EQUIPMENT: 'register:equipment_list',
     ImportBatch.Kind.SITES: 'register:site_list',
+    ImportBatch.Kind.SYSTEMS: 'register:system_list',
 }
-_upload_page = {ImportBatch.Kind.EQUIPMENT: 'register:equipment_import', ImportBatch.Kind.SITES: 'register:site_import'}
+_template_download = {
+    ImportBatch.Kind.EQUIPMENT: 'register:equipment_import_template',
+    ImportBatch.Kind.SITES: 'register:site_import_template',
+    ImportBatch.Kind.SYSTEMS: 'register:system_import_template',
+}
+_upload_page = {
+    ImportBatch.Kind.EQUIPMENT: 'register:equipment_import',
+    ImportBatch.Kind.SITES: 'register:site_import',
+    ImportBatch.Kind.SYSTEMS: 'register:system_import',
+}
 
 
 class ImportUploadView(ActionFormView):
@@ -250,6 +261,7 @@ class ImportUploadView(ActionFormView):
         context = super().get_context_data(**kwargs)
         context['kind'] = self.kind
         context['columns'] = IMPORTERS[self.kind].columns
+        context['template_url'] = _template_download[self.kind]
         context['title'] = f'Import {ImportBatch.Kind(self.kind).label.lower()}'
         batches = ImportBatch.objects.for_user(self.request.user).filter(kind=self.kind)
         # The files and their kept plans stay in the database: the list shows names and counts only.
@@ -289,7 +301,8 @@ class ImportPreviewView(ImportBatchMixin, DetailView):
             context['page'] = rows
             context['rows'] = plan.page(rows.number, self.per_page, actions=('create', 'update'))
             context['earlier'] = ImportBatch.objects.for_user(self.request.user).same_file_imported(batch)
-        context['noun'] = 'line' if batch.kind == ImportBatch.Kind.EQUIPMENT else 'site'
+        context['noun'] = IMPORTERS[batch.kind].noun
+        context['upload_page'] = _upload_page[batch.kind]
         return context
 
 
