@@ -65,7 +65,13 @@ class PlannedRow:
     obj: models.Model | None = None  # built for showing (Plan.page), never saved
 
     def record(self) -> list:
-        return [self.row, self.action, self.values, self.object_id, self.version, self.changes, self.shown]
+        # The action first: a page of the preview picks its rows by a record's first bytes, unparsed.
+        return ['r', self.action, self.row, self.values, self.object_id, self.version, self.changes, self.shown]
+
+    @classmethod
+    def from_record(cls, record: list) -> 'PlannedRow':
+        _kind, action, row, *rest = record
+        return cls(row, action, *rest)
 
 
 class Plan:
@@ -120,14 +126,19 @@ class Plan:
             return []
         return [RowError(*record[1:]) for line in self._records() if (record := json.loads(line))[0] == 'e']
 
-    def iter_rows(self):
-        """The planned rows in file order; none when the file has problems."""
+    def _row_records(self, actions=('create', 'update', 'unchanged')):
+        """The kept rows' records of these actions, in file order, still unparsed; none when the file has problems."""
         if self.problem_count:
             return
+        starts = tuple(json.dumps(['r', action], separators=(',', ':'))[:-1].encode() + b',' for action in actions)
         for line in self._records():
-            record = json.loads(line)
-            if record[0] == 'r':
-                yield PlannedRow(*record[1:])
+            if line.startswith(starts):
+                yield line
+
+    def iter_rows(self):
+        """The planned rows in file order; none when the file has problems."""
+        for line in self._row_records():
+            yield PlannedRow.from_record(json.loads(line))
 
     @property
     def rows(self) -> list[PlannedRow]:
@@ -135,9 +146,9 @@ class Plan:
 
     def page(self, number: int, size: int | None, actions=('create', 'update', 'unchanged')) -> list[PlannedRow]:
         """The `number`th page of `size` rows of these actions, each with an unsaved object to show."""
-        rows = (row for row in self.iter_rows() if row.action in actions)
         start = (number - 1) * (size or 0)
-        chosen = list(itertools.islice(rows, start, None if size is None else start + size))
+        lines = itertools.islice(self._row_records(actions), start, None if size is None else start + size)
+        chosen = [PlannedRow.from_record(json.loads(line)) for line in lines]
         model = IMPORTERS[self.kind].model
         makers = Manufacturer.objects.in_bulk(
             {row.values.get(name) for row in chosen for name in ('manufacturer_id', 'made_by_id')} - {None}
@@ -190,7 +201,7 @@ class PlanWriter:
         self.plan.counts[row.action] += 1
         changes = sorted((column, str(old), str(new)) for column, (old, new) in row.changes.items())
         self.digest.update(repr((row.row, row.action, row.object_id, row.version, changes)).encode())
-        self._keep(['r', *row.record()])
+        self._keep(row.record())
 
     def new_system(self, name: str, category: str) -> None:
         self.plan.system_rows.append([name, category])
