@@ -299,7 +299,7 @@ def apply_plan(actor, organisation, plan: Plan, message: str) -> None:
                 row.values['system_id'] = systems[row.shown['system'].casefold()]  # a system this import adds
             (created if row.action == 'create' else updated).append(row)
         _create_rows(actor, organisation, model, created, message)
-        _update_rows(actor, model, updated, message)
+        _update_rows(actor, organisation, model, updated, message)
 
 
 def _audited(obj) -> dict:
@@ -316,11 +316,12 @@ def _create_rows(actor, organisation, model, rows, message: str) -> None:
     record_changes(actor, [(obj, ObjectChange.Action.CREATE, None, _audited(obj)) for obj in objects], message)
 
 
-def _update_rows(actor, model, rows, message: str) -> None:
+def _update_rows(actor, organisation, model, rows, message: str) -> None:
     """Apply each row to its stored object, locked, refusing the whole import if one changed since the plan."""
     if not rows:
         return
-    stored = model._base_manager.select_for_update().in_bulk([row.object_id for row in rows])
+    own = model._base_manager.select_for_update().filter(organisation=organisation)
+    stored = own.in_bulk([row.object_id for row in rows])
     changes, fields = [], {'version'}
     for row in rows:
         obj = stored.get(row.object_id)

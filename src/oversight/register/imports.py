@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Max
+from django.db.models import Max, Q
 from openpyxl.utils import get_column_letter
 
 from oversight.core.models import ObjectChange
@@ -530,17 +530,17 @@ def _latest_change() -> int:
 
 
 def plan_is_current(batch: ImportBatch) -> bool:
-    """Whether the kept plan still holds: nothing in the body's register has been written since it was made.
+    """Whether the kept plan still holds: nothing it depends on has been written since it was made.
 
-    Every write to the register goes through an action and leaves an audit row, so one indexed query
-    tells, however large the file.
+    That is the body's register, and the reference data who made each line was worked out from. Every
+    write to them goes through an action and leaves an audit row, so one query tells, however large the file.
     """
     if not batch.plan:
         return False
     types = ContentType.objects.get_for_models(Site, System, EquipmentLine).values()
-    return not ObjectChange.objects.filter(
-        pk__gt=batch.plan['mark'], organisation_id=batch.organisation_id, content_type__in=types
-    ).exists()
+    since = ObjectChange.objects.filter(pk__gt=batch.plan['mark'])
+    register = Q(organisation_id=batch.organisation_id, content_type__in=types)
+    return not since.filter(register | Q(content_type__app_label='vendors')).exists()
 
 
 def plan_file(batch: ImportBatch) -> Plan:
