@@ -899,16 +899,16 @@ def import_returns(
             new.append(entry)
             continue
         pk, _org, submitted_at, answers, status = row
-        merged = {k: v for k, v in (answers or {}).items() if k not in interchange.INTERCHANGE_KEYS}
-        merged.update(entry.answers)
-        if submitted_at == entry.submitted_at and merged == answers:
+        # The return's other answers (given on the web form) are kept beside what the file says.
+        others = {k: v for k, v in (answers or {}).items() if k not in interchange.INTERCHANGE_KEYS}
+        if submitted_at == entry.submitted_at and others | entry.as_answers() == answers:
             result.unchanged += 1
             continue
         if status in (Status.ACCEPTED, Status.RETURNED):
             verb = 'was accepted: record a correction' if status == Status.ACCEPTED else 'has an open query'
             problems.append(f'Row {entry.first_row}: the return of {entry.name} {verb}; the file would change it.')
             continue
-        changed.append((pk, merged, entry))
+        changed.append((pk, others, entry))
     if problems:
         raise interchange.InterchangeError(problems)
     _write_imported(actor, campaign, invitations, new, changed, file_name, illustrative, result, file_digest)
@@ -952,43 +952,45 @@ def _write_imported(actor, campaign, invitations, new, changed, file_name, illus
             adapted[value] = connection.ops.adapt_datetimefield_value(value)
         return adapted[value]
 
-    insert_rows(
-        Return,
-        RETURN_COLUMNS,
-        [
-            (
-                invitations[e.organisation_id],
-                campaign.pk,
-                e.organisation_id,
-                answers_field.get_db_prep_save(e.answers, connection),
-                when(e.submitted_at),
-                when(e.submitted_at),
-                Return.Source.IMPORT,
-                illustrative,
-                when(now),
-                1,
-            )
-            for e in new
-        ],
-    )
-    Return.objects.bulk_update(
-        [
-            Return(
-                pk=pk,
-                answers=merged,
-                submitted_at=e.submitted_at,
-                last_submitted_at=e.submitted_at,
-                source=Return.Source.IMPORT,
-                illustrative=illustrative,
-                updated_at=now,
-                version=F('version') + 1,
-            )
-            for pk, merged, e in changed
-        ],
-        ['answers', 'submitted_at', 'last_submitted_at', 'source', 'illustrative', 'updated_at', 'version'],
-        batch_size=BATCH,
-    )
-    lines = sum(e.line_count for e in [*new, *(entry for _pk, _merged, entry in changed)])
+    # A batch of returns at a time: each one's answers become JSON only as it is written.
+    for start in range(0, len(new), BATCH):
+        insert_rows(
+            Return,
+            RETURN_COLUMNS,
+            [
+                (
+                    invitations[e.organisation_id],
+                    campaign.pk,
+                    e.organisation_id,
+                    answers_field.get_db_prep_save(e.as_answers(), connection),
+                    when(e.submitted_at),
+                    when(e.submitted_at),
+                    Return.Source.IMPORT,
+                    illustrative,
+                    when(now),
+                    1,
+                )
+                for e in new[start : start + BATCH]
+            ],
+        )
+    for start in range(0, len(changed), BATCH):
+        Return.objects.bulk_update(
+            [
+                Return(
+                    pk=pk,
+                    answers=others | e.as_answers(),
+                    submitted_at=e.submitted_at,
+                    last_submitted_at=e.submitted_at,
+                    source=Return.Source.IMPORT,
+                    illustrative=illustrative,
+                    updated_at=now,
+                    version=F('version') + 1,
+                )
+                for pk, others, e in changed[start : start + BATCH]
+            ],
+            ['answers', 'submitted_at', 'last_submitted_at', 'source', 'illustrative', 'updated_at', 'version'],
+        )
+    lines = sum(e.line_count for e in [*new, *(entry for _pk, _others, entry in changed)])
     organisation_ids = [e.organisation_id for e in new] + [entry.organisation_id for _pk, _m, entry in changed]
     for start in range(0, len(organisation_ids), BATCH):
         campaign.invitations.filter(
