@@ -46,21 +46,26 @@ if len(sys.argv) > 2:
 """
 
 
-def run(command: list[str], env: dict | None = None) -> tuple[float, float]:
-    """(seconds, peak MiB) of one whole process."""
+def run(command: list[str], env: dict | None = None) -> tuple[float, float, float]:
+    """(seconds, peak MiB, CPU seconds) of one whole process."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f'{" ".join(command)} failed: {process.stderr.read().decode()[-2000:]}')
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def report(name: str, runs: list[tuple[float, float]]) -> float:
-    median = statistics.median(t for t, _ in runs)
-    print(f'  {name}: median {median:.2f} s, peak {max(m for _, m in runs):.0f} MiB')
-    return median
+def report(name: str, runs: list[tuple[float, float, float]]) -> tuple[float, float]:
+    """Print the median time (and CPU time, steadier on a shared machine) and the peak; return both medians."""
+    median, cpu = statistics.median(t for t, _, _ in runs), statistics.median(c for _, _, c in runs)
+    print(f'  {name}: median {median:.2f} s ({cpu:.2f} s of CPU), peak {max(m for _, m, _ in runs):.0f} MiB')
+    return median, cpu
+
+
+def ratio(name: str, product: tuple[float, float], baseline: tuple[float, float], target: str = '') -> None:
+    print(f'  ratio {name}: {product[0] / baseline[0]:.2f}, by CPU time {product[1] / baseline[1]:.2f}{target}')
 
 
 def environment(database_url: str) -> dict:
@@ -140,14 +145,14 @@ def main() -> int:
                     subprocess.run(['psql', admin, '-qc', f'drop database {name}'], check=True)
             baseline = report('sqlite3 .import', shell)
             imported = report('oversight import-returns (SQLite)', product)
-            print(f'  ratio import-returns / sqlite3 .import: {imported / baseline:.2f} (target 3x at 150k lines)')
+            ratio('import-returns / sqlite3 .import', imported, baseline, ' (target 3x at 150k lines)')
             reading = report('reading the file (python csv)', read)
             again = report('oversight import-returns again, a no-op (SQLite)', noop)
-            print(f'  ratio no-op re-import / reading the file: {again / reading:.2f} (target 1.5x)')
+            ratio('no-op re-import / reading the file', again, reading, ' (target 1.5x)')
             if server:
                 copied = report('psql \\copy (COPY)', copy)
                 on_postgres = report('oversight import-returns (PostgreSQL)', pg_product)
-                print(f'  ratio import-returns / COPY on PostgreSQL: {on_postgres / copied:.2f}')
+                ratio('import-returns / COPY on PostgreSQL', on_postgres, copied)
         print(f'load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores')
         return 0
     finally:
