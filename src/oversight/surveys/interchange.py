@@ -156,6 +156,7 @@ def read_returns(
     lines_keys = {c: answer_key(c, MANUFACTURERS) for c in CATEGORIES}
     answers_of = YES_NO_UNKNOWN
     shared = {}.setdefault
+    quantities: dict[str, tuple[int | None, str]] = {}
     last_body, organisation_id, entry, answers, name = None, None, None, None, ''
     for number, row in enumerate(rows, start=2):
         if len(row) != width:
@@ -203,7 +204,10 @@ def read_returns(
                 problems.append(f'Row {number}, column aware_of_concerns: "{aware}" is not yes, no or unknown.')
         count = None
         if quantity:
-            count, error = clean_quantity(quantity)
+            checked = quantities.get(quantity)
+            if checked is None:
+                checked = quantities[quantity] = clean_quantity(quantity)  # a file repeats a few quantities
+            count, error = checked
             if error:
                 problems.append(f'Row {number}, column quantity: {error}')
         has_line = bool(manufacturer or brand or model)
