@@ -198,6 +198,8 @@ PAGES: dict[str, Page] = {
     'register:system_list': page(EVERYONE, queries=(*EXPORTS, '?q=ESSEXMARK', '?category=anpr')),
     'register:system_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
     'register:system_detail': page(OWN_OBJECT, a('systems.0')),
+    'register:system_import': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'register:system_import_template': Page((Case(EVERYONE, lambda w: {'fmt': 'csv'}),)),
     'register:system_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     'register:system_delete': page(A_EDITORS, a('systems.1'), post=REFUSED_POST),
     'register:import_preview': page(A_EDITORS, a('batch')),
@@ -737,6 +739,7 @@ PROVED_BY = {
         'register', 'imports', 'test_discarding_from_the_preview_page_discards_and_imports_nothing'
     ),
     'register:site_import': T('register', 'views', 'test_an_editor_imports_sites_through_the_pages'),
+    'register:system_import': T('register', 'views', 'test_an_editor_imports_systems_through_the_pages'),
     'surveys:campaign_command': T('surveys', 'views', 'test_campaign_create_open_and_send_through_the_pages'),
     'surveys:campaign_create': T('surveys', 'views', 'test_campaign_create_open_and_send_through_the_pages'),
     'surveys:campaign_edit': T('surveys', 'views', 'test_campaign_create_open_and_send_through_the_pages'),

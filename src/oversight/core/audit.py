@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from .bulk import insert
 from .models import ObjectChange
 from .text import check_visible_text
 
@@ -50,9 +51,9 @@ def organisation_of(obj: models.Model):
     return organisation_id
 
 
-def record_change(actor, obj, action: str, before: dict | None, after: dict | None, message: str = '') -> ObjectChange:
-    return ObjectChange.objects.create(
-        time=timezone.now(),
+def _change(actor, obj, action: str, before: dict | None, after: dict | None, message: str, time) -> ObjectChange:
+    return ObjectChange(
+        time=time,
         user=actor if getattr(actor, 'pk', None) else None,
         user_name=getattr(actor, 'username', '') or 'system',
         organisation_id=organisation_of(obj),
@@ -63,6 +64,24 @@ def record_change(actor, obj, action: str, before: dict | None, after: dict | No
         before=before,
         after=after,
         message=message[:300],
+    )
+
+
+def record_change(actor, obj, action: str, before: dict | None, after: dict | None, message: str = '') -> ObjectChange:
+    change = _change(actor, obj, action, before, after, message, timezone.now())
+    change.save()
+    return change
+
+
+def record_changes(actor, changes, message: str = '') -> None:
+    """Record many changes at once (an import's chunk of lines): still one audit row per object.
+
+    `changes` holds (obj, action, before, after); the rows are inserted together, as the objects were.
+    """
+    now = timezone.now()
+    insert(
+        ObjectChange,
+        [_change(actor, obj, action, before, after, message, now) for obj, action, before, after in changes],
     )
 
 

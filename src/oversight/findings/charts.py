@@ -7,9 +7,6 @@ with the same figures (downloads.py).
 
 import io
 
-import matplotlib
-from matplotlib.figure import Figure
-
 # GOV.UK Frontend colours.
 BLUE, RED, ORANGE, GREEN, PURPLE, TURQUOISE, PINK, BROWN = (
     '#1d70b8',
@@ -31,6 +28,11 @@ _SVG_SETTINGS = {
 
 
 def _svg(draw, size: tuple[float, float]) -> str:
+    # Imported here, not at module level: matplotlib costs every process that loads the URLs (and with them
+    # this module) a fraction of a second, and most never draw a chart.
+    import matplotlib
+    from matplotlib.figure import Figure
+
     with matplotlib.rc_context(_SVG_SETTINGS):
         figure = Figure(figsize=size, dpi=100)
         axes = figure.add_subplot()

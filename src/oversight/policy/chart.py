@@ -6,9 +6,6 @@ plan always draws the same bytes.
 
 import io
 
-import matplotlib
-from matplotlib.figure import Figure
-
 from .rules import SEVERITIES, SEVERITY_LABELS
 
 # GOV.UK Frontend colours: red, orange, blue (most to least pressing).
@@ -18,6 +15,10 @@ _SVG_SETTINGS = {'svg.fonttype': 'none', 'svg.hashsalt': 'oversight-policy', 'fo
 
 def timeline_svg(periods) -> str:
     """Stacked bars of devices to replace per period, by severity."""
+    # Imported when a chart is drawn: a process that loads the URLs without drawing one does not pay for it.
+    import matplotlib
+    from matplotlib.figure import Figure
+
     labels = [p.label for p in periods]
     positions = range(len(periods))
     with matplotlib.rc_context(_SVG_SETTINGS):

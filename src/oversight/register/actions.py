@@ -6,18 +6,20 @@ Edits take the `expected_version` the editor started from; a stale one is refuse
 """
 
 import hashlib
+import itertools
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from oversight.core.audit import STALE_MESSAGE, delete_audited, record_change, save_audited
+from oversight.core.audit import STALE_MESSAGE, delete_audited, record_change, record_changes, save_audited, snapshot
+from oversight.core.bulk import insert
 from oversight.core.models import ObjectChange
-from oversight.core.spreadsheets import SpreadsheetError, read_upload
+from oversight.core.spreadsheets import SpreadsheetError
 from oversight.core.text import hidden_character
 
 from .identification import IDENTITY_FIELDS, build_index, identify_line
-from .imports import Plan, read_batch
+from .imports import IMPORTERS, Plan, build, plan_file, read_batch
 from .models import EquipmentLine, ImportBatch, Site, System
 
 
@@ -180,16 +182,14 @@ def _batch_state(batch: ImportBatch) -> dict:
 
 @transaction.atomic
 def upload_import(actor, organisation, kind: str, filename: str, content: bytes) -> ImportBatch:
-    """Keep an uploaded file for its preview; a file that cannot be read as a sheet is refused here."""
+    """Keep an uploaded file, checked once: its plan is kept with it for the preview and the commit.
+
+    A file that cannot be read as a sheet, or holds no rows, is refused here (and nothing is kept);
+    problems in its rows are the preview's to show.
+    """
     _require_editor(actor, organisation.pk)
     if hidden := hidden_character(filename):
         raise ValidationError({'file': f'The file name: {hidden}'})  # it is shown in the list of imports
-    try:
-        sheet = read_upload(filename, content)
-    except SpreadsheetError as exc:
-        raise ValidationError({'file': str(exc)}) from exc
-    if not sheet.rows:
-        raise ValidationError({'file': 'The file has a header row but no rows of data.'})
     batch = ImportBatch.objects.create(
         organisation=organisation,
         user=actor,
@@ -198,6 +198,12 @@ def upload_import(actor, organisation, kind: str, filename: str, content: bytes)
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
     )
+    try:
+        plan = plan_file(batch)
+    except SpreadsheetError as exc:
+        raise ValidationError({'file': str(exc)}) from exc
+    if not plan.rows_read:
+        raise ValidationError({'file': 'The file has a header row but no rows of data.'})
     record_change(actor, batch, ObjectChange.Action.CREATE, None, _batch_state(batch), f'Uploaded {filename}')
     return batch
 
@@ -212,8 +218,9 @@ def _pending(actor, batch: ImportBatch) -> ImportBatch:
 
 def _finish(actor, batch: ImportBatch, status: str, counts: dict, message: str) -> None:
     before = _batch_state(batch)
-    batch.status, batch.counts = status, counts
-    batch.save(update_fields=['status', 'counts'])
+    # The kept plan served the preview and the commit: a finished batch keeps only the file and its counts.
+    batch.status, batch.counts, batch.plan, batch.planned_rows = status, counts, None, None
+    batch.save(update_fields=['status', 'counts', 'plan', 'planned_rows'])
     record_change(actor, batch, ObjectChange.Action.UPDATE, before, _batch_state(batch), message)
 
 
@@ -221,7 +228,8 @@ def _finish(actor, batch: ImportBatch, status: str, counts: dict, message: str) 
 def commit_import(actor, batch: ImportBatch, fingerprint: str | None = None) -> dict[str, int]:
     """Write every row of a previewed file, or nothing: a single failure rolls the whole import back.
 
-    The file is validated again against the register as it is now; when the outcome differs from
+    The plan kept at upload is written while the register is as it was then; when it has changed,
+    the file is checked again against the register as it is now, and when the outcome differs from
     the preview the person saw (`fingerprint`), the import is refused so they can review it again.
     """
     # Every upload of this file is locked, in one order, so two uploads of it cannot both be committed.
@@ -239,8 +247,8 @@ def commit_import(actor, batch: ImportBatch, fingerprint: str | None = None) -> 
             code='duplicate',
         )
     plan = read_batch(batch)
-    if plan.errors:
-        count = len(plan.errors)
+    if plan.problem_count:
+        count = plan.problem_count
         raise ValidationError(
             f'The file has {count} problem{"" if count == 1 else "s"}: nothing was imported.', code='invalid'
         )
@@ -250,7 +258,7 @@ def commit_import(actor, batch: ImportBatch, fingerprint: str | None = None) -> 
             code='stale',
         )
     message = f'Imported from {batch.filename}'
-    apply_plan(actor, plan, message)
+    apply_plan(actor, batch.organisation, plan, message)
     _finish(actor, batch, ImportBatch.Status.COMMITTED, plan.counts, message)
     return plan.counts
 
@@ -261,26 +269,70 @@ def discard_import(actor, batch: ImportBatch) -> None:
     _finish(actor, batch, ImportBatch.Status.DISCARDED, {}, f'Discarded {batch.filename}')
 
 
-@transaction.atomic
-def apply_plan(actor, plan: Plan, message: str) -> None:
-    """Write a clean plan (imports), one audit row per object, with one identification index.
+WRITE_BATCH = 500  # rows inserted or updated, with their audit rows, in one statement each
 
-    The importer has already checked every value against its model field, and its sites and
-    systems are the body's own, so the per-row queries of `full_clean` would only repeat that.
+
+@transaction.atomic
+def apply_plan(actor, organisation, plan: Plan, message: str) -> None:
+    """Write a clean plan (imports) in batches, one audit row per object, read back from the kept plan.
+
+    The importer has already checked every value against its model field (hidden characters too),
+    its sites and systems are the body's own, and it identified each distinct declared identity: the
+    per-row queries of `full_clean` and of `save_audited` would only repeat that.
     """
-    if plan.errors:
+    if plan.problem_count:
         raise ValidationError('A plan with errors cannot be written.')
-    index = build_index() if any(row.reidentify for row in plan.rows) else None
+    _require_editor(actor, organisation.pk)
+    model = IMPORTERS[plan.kind].model
+    systems = {}
     for system in plan.new_systems:
-        _require_editor(actor, system.organisation_id)
+        system.organisation = organisation
         save_audited(actor, system, message, validate=False)
-    for row in plan.rows:
-        if row.action == 'unchanged':
-            continue
-        _require_editor(actor, row.obj.organisation_id)
-        if isinstance(row.obj, EquipmentLine):
-            _save_line(
-                actor, row.obj, index, message, expected_version=row.version, reidentify=row.reidentify, validate=False
-            )
-        else:
-            save_audited(actor, row.obj, message, expected_version=row.version, validate=False)
+        systems[system.name.casefold()] = system.pk
+    rows = plan.iter_rows()
+    while chunk := list(itertools.islice(rows, WRITE_BATCH)):
+        created, updated = [], []
+        for row in chunk:
+            if row.action == 'unchanged':
+                continue
+            if model is EquipmentLine and row.values['system_id'] is None:
+                row.values['system_id'] = systems[row.shown['system'].casefold()]  # a system this import adds
+            (created if row.action == 'create' else updated).append(row)
+        _create_rows(actor, organisation, model, created, message)
+        _update_rows(actor, organisation, model, updated, message)
+
+
+def _audited(obj) -> dict:
+    after = snapshot(obj)
+    after.pop('version', None)
+    return after
+
+
+def _create_rows(actor, organisation, model, rows, message: str) -> None:
+    objects = [build(model, row.values) for row in rows]
+    for obj in objects:
+        obj.organisation = organisation
+    insert(model, objects)
+    record_changes(actor, [(obj, ObjectChange.Action.CREATE, None, _audited(obj)) for obj in objects], message)
+
+
+def _update_rows(actor, organisation, model, rows, message: str) -> None:
+    """Apply each row to its stored object, locked, refusing the whole import if one changed since the plan."""
+    if not rows:
+        return
+    own = model._base_manager.select_for_update().filter(organisation=organisation)
+    stored = own.in_bulk([row.object_id for row in rows])
+    changes, fields = [], {'version'}
+    for row in rows:
+        obj = stored.get(row.object_id)
+        if obj is None or obj.version != row.version:
+            raise ValidationError(STALE_MESSAGE, code='stale')
+        before = _audited(obj)
+        for name, value in vars(build(model, row.values)).items():
+            if name in row.values:
+                setattr(obj, name, value)
+        fields.update(row.values)
+        obj.version += 1
+        changes.append((obj, ObjectChange.Action.UPDATE, before, _audited(obj)))
+    model.objects.bulk_update([obj for obj, *_ in changes], sorted(fields))
+    record_changes(actor, changes, message)

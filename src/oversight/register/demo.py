@@ -328,9 +328,9 @@ class LineMaker:
 def _import(importer, rows: list[dict[str, str]]) -> int:
     sheet = Sheet(headers=list(importer.columns), rows=list(enumerate(rows, start=2)))
     plan = importer.plan(sheet)
-    if plan.errors:
-        raise RuntimeError(f'The demo register does not validate: {plan.errors[:5]}')
-    apply_plan(None, plan, MESSAGE)
+    if plan.problem_count:
+        raise RuntimeError(f'The demo register does not validate: {plan.first_errors[:5]}')
+    apply_plan(None, importer.organisation, plan, MESSAGE)
     return plan.to_write
 
 

@@ -33,26 +33,59 @@ def build_index() -> IdentificationIndex:
     )
 
 
-def identify_line(index: IdentificationIndex, line) -> None:
-    """Set the line's declared maker, real maker, confidence, evidence and concern from its declared identity.
+def identification(index: IdentificationIndex, declared: dict) -> dict:
+    """Who made a device declaring these values (IDENTITY_FIELDS): the line fields that say it.
 
     An unrecognised device stays unknown (no maker, concern unknown): it is never guessed.
     """
     result = index.identifier.identify(
         Signals(
-            manufacturer=line.manufacturer_declared,
-            brand=line.brand,
-            model=line.model,
-            firmware=line.firmware,
-            mac=line.mac_address,
+            manufacturer=declared['manufacturer_declared'],
+            brand=declared['brand'],
+            model=declared['model'],
+            firmware=declared['firmware'],
+            mac=declared['mac_address'],
         )
     )
-    declared = index.names.resolve(line.manufacturer_declared, line.brand).manufacturer
-    line.manufacturer = index.makers.get(declared) if declared else None
-    line.made_by = index.makers.get(result.maker) if result.maker else None
-    line.confidence = result.confidence if result.maker else None
-    line.concern = result.concern
-    line.evidence = list(result.evidence) or [
-        'Nothing is declared for this line to identify it by (maker, brand, model, firmware or MAC address): '
-        'who made it is unknown.'
-    ]
+    name = index.names.resolve(declared['manufacturer_declared'], declared['brand']).manufacturer
+    return {
+        'manufacturer': index.makers.get(name) if name else None,
+        'made_by': index.makers.get(result.maker) if result.maker else None,
+        'confidence': result.confidence if result.maker else None,
+        'concern': result.concern,
+        'evidence': list(result.evidence)
+        or [
+            'Nothing is declared for this line to identify it by (maker, brand, model, firmware or MAC address): '
+            'who made it is unknown.'
+        ],
+    }
+
+
+def identify_line(index: IdentificationIndex, line) -> None:
+    """Set the line's declared maker, real maker, confidence, evidence and concern from its declared identity."""
+    for name, value in identification(index, {name: getattr(line, name) for name in IDENTITY_FIELDS}).items():
+        setattr(line, name, value)
+
+
+class Identities:
+    """Who made each distinct declared identity, worked out once however many lines of a file declare it.
+
+    A force's register repeats a few hundred identities over tens of thousands of lines.
+    """
+
+    def __init__(self):
+        self.index = None  # read on the first identity asked for: a file that identifies nothing reads nothing
+        self.found: dict[tuple, dict] = {}
+
+    def fields(self, declared: dict) -> dict:
+        """The identification as stored values: makers by key, as a plan keeps them."""
+        key = tuple(declared[name] for name in IDENTITY_FIELDS)
+        found = self.found.get(key)
+        if found is None:
+            if self.index is None:
+                self.index = build_index()
+            found = identification(self.index, declared)
+            found['manufacturer_id'] = getattr(found.pop('manufacturer'), 'pk', None)
+            found['made_by_id'] = getattr(found.pop('made_by'), 'pk', None)
+            self.found[key] = found
+        return found

@@ -206,6 +206,7 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         EQUIPMENT = 'equipment', 'Equipment lines'
         SITES = 'sites', 'Sites'
+        SYSTEMS = 'systems', 'Systems'
 
     class Status(models.TextChoices):
         PENDING = 'pending', 'Awaiting review'
@@ -224,6 +225,10 @@ class ImportBatch(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     # Rows created, updated and unchanged, as committed.
     counts = models.JSONField(default=dict, blank=True)
+    # The checked plan (register.imports.Plan), kept while the file is pending so that the preview's pages
+    # and the commit do not read the file again: its summary, and its rows or problems, compressed.
+    plan = models.JSONField(null=True, blank=True, editable=False)
+    planned_rows = models.BinaryField(null=True, editable=False)
 
     objects = ImportBatchQuerySet.as_manager()
 

@@ -39,6 +39,12 @@ urlpatterns = [
     path('systems/', views.SystemListView.as_view(), name='system_list'),
     path('systems/new/', views.CreateView.as_view(model=System, form_class=SystemForm), name='system_create'),
     path('systems/<int:pk>/', views.SystemDetailView.as_view(), name='system_detail'),
+    path('systems/import/', views.ImportUploadView.as_view(kind=ImportBatch.Kind.SYSTEMS), name='system_import'),
+    path(
+        'systems/import/template.<str:fmt>',
+        views.ImportTemplateView.as_view(kind=ImportBatch.Kind.SYSTEMS),
+        name='system_import_template',
+    ),
     path('systems/<int:pk>/edit/', views.EditView.as_view(model=System, form_class=SystemForm), name='system_edit'),
     path('systems/<int:pk>/delete/', views.DeleteView.as_view(model=System), name='system_delete'),
     path('imports/<int:pk>/', views.ImportPreviewView.as_view(), name='import_preview'),

@@ -7,6 +7,7 @@ not change it (a viewer, the regulator) gets a 403 on every write URL.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
@@ -26,7 +27,6 @@ from . import actions
 from .exports import equipment_rows, site_rows
 from .filtersets import EquipmentLineFilterSet, SiteFilterSet, SystemFilterSet
 from .forms import ConfirmForm, UploadForm
-from .identification import build_index, identify_line
 from .imports import IMPORTERS, read_batch
 from .models import Category, EquipmentLine, ImportBatch, Site, System
 from .tables import EquipmentLineTable, SiteTable, SystemTable
@@ -78,6 +78,7 @@ class SystemListView(RegisterListView):
     model = System
     table_class = SystemTable
     filterset_class = SystemFilterSet
+    template_name = 'register/system_list.html'
     export_name = 'systems'
     create_url_name = 'register:system_create'
 
@@ -224,8 +225,18 @@ class DeleteView(RegisterFormView):
 _list_after_import = {
     ImportBatch.Kind.EQUIPMENT: 'register:equipment_list',
     ImportBatch.Kind.SITES: 'register:site_list',
+    ImportBatch.Kind.SYSTEMS: 'register:system_list',
 }
-_upload_page = {ImportBatch.Kind.EQUIPMENT: 'register:equipment_import', ImportBatch.Kind.SITES: 'register:site_import'}
+_template_download = {
+    ImportBatch.Kind.EQUIPMENT: 'register:equipment_import_template',
+    ImportBatch.Kind.SITES: 'register:site_import_template',
+    ImportBatch.Kind.SYSTEMS: 'register:system_import_template',
+}
+_upload_page = {
+    ImportBatch.Kind.EQUIPMENT: 'register:equipment_import',
+    ImportBatch.Kind.SITES: 'register:site_import',
+    ImportBatch.Kind.SYSTEMS: 'register:system_import',
+}
 
 
 class ImportUploadView(ActionFormView):
@@ -250,8 +261,11 @@ class ImportUploadView(ActionFormView):
         context = super().get_context_data(**kwargs)
         context['kind'] = self.kind
         context['columns'] = IMPORTERS[self.kind].columns
+        context['template_url'] = _template_download[self.kind]
         context['title'] = f'Import {ImportBatch.Kind(self.kind).label.lower()}'
-        context['batches'] = ImportBatch.objects.for_user(self.request.user).filter(kind=self.kind)[:10]
+        batches = ImportBatch.objects.for_user(self.request.user).filter(kind=self.kind)
+        # The files and their kept plans stay in the database: the list shows names and counts only.
+        context['batches'] = batches.defer('content', 'planned_rows')[:10]
         return context
 
 
@@ -264,10 +278,15 @@ class ImportBatchMixin(LoginRequiredMixin):
 
 
 class ImportPreviewView(ImportBatchMixin, DetailView):
-    """Every problem at once, or what the import would create, update and leave alone."""
+    """The first problems and how many there are, or the counts and a page of what the import would write.
+
+    Read from the plan kept with the upload: a page never reads the file again, and never shows the
+    whole of a large file at once.
+    """
 
     template_name = 'register/import_preview.html'
     context_object_name = 'batch'
+    per_page = 100
 
     def get_object(self, queryset=None):
         return self.batch
@@ -277,13 +296,13 @@ class ImportPreviewView(ImportBatchMixin, DetailView):
         batch = self.batch
         if batch.status == ImportBatch.Status.PENDING:
             plan = read_batch(batch)
-            index = build_index() if any(row.reidentify for row in plan.rows) else None
-            for row in plan.rows:
-                if row.reidentify:
-                    identify_line(index, row.obj)
+            rows = Paginator(range(plan.to_write), self.per_page).get_page(self.request.GET.get('page'))
             context['plan'] = plan
+            context['page'] = rows
+            context['rows'] = plan.page(rows.number, self.per_page, actions=('create', 'update'))
             context['earlier'] = ImportBatch.objects.for_user(self.request.user).same_file_imported(batch)
-        context['noun'] = 'line' if batch.kind == ImportBatch.Kind.EQUIPMENT else 'site'
+        context['noun'] = IMPORTERS[batch.kind].noun
+        context['upload_page'] = _upload_page[batch.kind]
         return context
 
 

@@ -123,10 +123,11 @@ STATIC_URL = '/static/'
 STATIC_ROOT = VAR_DIR / 'static'
 MEDIA_ROOT = VAR_DIR / 'media'
 
-# Uploads are bounded: registers and returns are small; anything larger is refused, not parsed.
-OVERSIGHT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Uploads are bounded: a national body's register (a few hundred thousand lines) fits; anything larger is
+# refused, not parsed. Files are read as streams; an upload over 5 MB waits on disk, not in memory.
+OVERSIGHT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = OVERSIGHT_MAX_UPLOAD_BYTES
-FILE_UPLOAD_MAX_MEMORY_SIZE = OVERSIGHT_MAX_UPLOAD_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 DJANGO_TABLES2_TEMPLATE = 'core/table.html'

@@ -60,11 +60,23 @@ class BodyReturn:
     first_row: int
     submitted_at: datetime.datetime | None = None
     submitted_text: str = ''
-    # operates, aware_of_concerns and manufacturer lines per category, keyed as a return's answers are
+    # operates, aware_of_concerns and manufacturer lines per category, keyed as a return's answers are; a
+    # line is kept as a (manufacturer, brand, model, quantity) tuple of shared strings while the file is
+    # read (a national file has 1.5 million), and becomes the answers' dict in `as_answers`
     answers: dict = field(default_factory=dict)
     # the first row giving each category's answers, for messages about rows that disagree with it
     category_rows: dict[str, int] = field(default_factory=dict)
     line_count: int = 0
+
+    def as_answers(self) -> dict:
+        """The answers as a return stores them."""
+        return {
+            key: [dict(zip(LINE_KEYS, line, strict=True)) for line in value] if isinstance(value, list) else value
+            for key, value in self.answers.items()
+        }
+
+
+LINE_KEYS = ('manufacturer', 'brand', 'model', 'quantity')
 
 
 def parse_time(text: str) -> datetime.datetime:
@@ -143,6 +155,8 @@ def read_returns(
     aware_keys = {c: answer_key(c, AWARE) for c in CATEGORIES}
     lines_keys = {c: answer_key(c, MANUFACTURERS) for c in CATEGORIES}
     answers_of = YES_NO_UNKNOWN
+    shared = {}.setdefault
+    quantities: dict[str, tuple[int | None, str]] = {}
     last_body, organisation_id, entry, answers, name = None, None, None, None, ''
     for number, row in enumerate(rows, start=2):
         if len(row) != width:
@@ -190,7 +204,10 @@ def read_returns(
                 problems.append(f'Row {number}, column aware_of_concerns: "{aware}" is not yes, no or unknown.')
         count = None
         if quantity:
-            count, error = clean_quantity(quantity)
+            checked = quantities.get(quantity)
+            if checked is None:
+                checked = quantities[quantity] = clean_quantity(quantity)  # a file repeats a few quantities
+            count, error = checked
             if error:
                 problems.append(f'Row {number}, column quantity: {error}')
         has_line = bool(manufacturer or brand or model)
@@ -255,7 +272,8 @@ def read_returns(
             lines = answers.get(lines_keys[category])
             if lines is None:
                 lines = answers[lines_keys[category]] = []
-            lines.append({'manufacturer': manufacturer, 'brand': brand, 'model': model, 'quantity': count})
+            # Makers and models repeat across a file: each distinct text is kept once.
+            lines.append((shared(manufacturer, manufacturer), shared(brand, brand), shared(model, model), count))
             entry.line_count += 1
     for entry in returns.values():
         if entry.submitted_at is None:

@@ -7,12 +7,12 @@ import re
 import zlib
 
 import pytest
+import weasyprint
 from django.core.exceptions import PermissionDenied, ValidationError
 from weasyprint import HTML
 
 from oversight.core.models import ObjectChange
 from oversight.findings import actions
-from oversight.findings import pdf as pdf_module
 from oversight.findings.models import ReportVersion
 from oversight.vendors.models import Designation
 
@@ -143,7 +143,7 @@ class LaidOut(HTML):
 @pytest.mark.django_db
 def test_the_published_pdf_is_a_real_pdf_with_the_figures(campaign, regulator, monkeypatch):
     """WeasyPrint renders the version (the one test that pays for a real PDF)."""
-    monkeypatch.setattr(pdf_module, 'HTML', LaidOut)
+    monkeypatch.setattr(weasyprint, 'HTML', LaidOut)  # render_pdf imports it when it renders
     report = actions.create_report(regulator, campaign, narrative_text=TEXT)
     version = actions.publish_report(regulator, report, now=FIRST)
     pdf = bytes(version.pdf)

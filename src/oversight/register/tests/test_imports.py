@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -142,7 +144,7 @@ def test_update_by_id_create_and_unchanged_in_one_commit(editor_a, body_a, regis
     plan = read_batch(batch)
     assert plan.errors == []
     assert [r.action for r in plan.rows] == ['update', 'unchanged', 'create', 'create']
-    assert plan.rows[0].changes == {'manufacturer': ('Axis', 'Northgate Vision'), 'quantity': (2, 7)}
+    assert plan.rows[0].changes == {'manufacturer': ['Axis', 'Northgate Vision'], 'quantity': [2, 7]}
     assert actions.commit_import(editor_a, batch, plan.fingerprint) == {'create': 2, 'update': 1, 'unchanged': 1}
     changed.refresh_from_db()
     assert (changed.quantity, changed.made_by, changed.concern, changed.version) == (7, reference.dahua, True, 2)
@@ -158,21 +160,22 @@ def test_update_by_id_create_and_unchanged_in_one_commit(editor_a, body_a, regis
 
 
 def test_a_failure_midway_leaves_the_register_as_it_was(editor_a, body_a, register_a, monkeypatch):
+    monkeypatch.setattr(actions, 'WRITE_BATCH', 2)
     batch = _upload(editor_a, body_a, [row(**GOOD, model=f'M{i}') for i in range(5)])
     before = _state()
-    saved = []
-    real = actions.save_audited
+    written = []
+    real = actions.record_changes
 
     def failing(*args, **kwargs):
-        saved.append(real(*args, **kwargs))
-        if len(saved) == 3:
+        real(*args, **kwargs)
+        written.append(1)
+        if len(written) == 2:
             raise RuntimeError('disk full')
-        return saved[-1]
 
-    monkeypatch.setattr(actions, 'save_audited', failing)
+    monkeypatch.setattr(actions, 'record_changes', failing)
     with pytest.raises(RuntimeError):
         actions.commit_import(editor_a, batch)
-    assert len(saved) == 3  # three lines were written before the failure, and rolled back with it
+    assert len(written) == 2  # two batches of lines were written before the failure, and rolled back with it
     assert _state() == before
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.PENDING
 
@@ -189,12 +192,18 @@ def test_a_register_changed_since_the_preview_is_not_overwritten(editor_a, body_
     assert EquipmentLine.objects.get(pk=line.pk).quantity == 3
 
 
-def test_one_identification_index_per_import(editor_a, body_a, register_a, monkeypatch):
-    built = []
-    real = actions.build_index
-    monkeypatch.setattr(actions, 'build_index', lambda: built.append(1) or real())
-    actions.commit_import(editor_a, _upload(editor_a, body_a, [row(**GOOD, model=f'M{i}') for i in range(20)]))
-    assert len(built) == 1 and EquipmentLine.objects.count() == 20
+def test_each_distinct_identity_is_identified_once_with_one_index(editor_a, body_a, register_a, monkeypatch):
+    from oversight.register import identification
+
+    built, identified = [], []
+    real_index, real_identification = identification.build_index, identification.identification
+    monkeypatch.setattr(identification, 'build_index', lambda: built.append(1) or real_index())
+    monkeypatch.setattr(
+        identification, 'identification', lambda *args: identified.append(1) or real_identification(*args)
+    )
+    rows = [row(**GOOD, model=f'M{i % 4}', serial_number=f'S{i}') for i in range(20)]
+    actions.commit_import(editor_a, _upload(editor_a, body_a, rows))
+    assert len(built) == 1 and len(identified) == 4 and EquipmentLine.objects.count() == 20
 
 
 def test_only_the_bodys_editors_import(viewer_a, regulator, editor_b, editor_a, body_a, register_a):
@@ -227,7 +236,7 @@ def test_sites_import_through_the_same_flow(editor_a, body_a, register_a):
     batch = _upload(editor_a, body_a, rows, 'xlsx', headers=SiteImporter.columns, kind=ImportBatch.Kind.SITES)
     plan = read_batch(batch)
     assert [r.action for r in plan.rows] == ['create', 'update', 'create']
-    assert plan.rows[1].changes == {'name': ('Maidstone HQ', 'maidstone hq')}
+    assert plan.rows[1].changes == {'name': ['Maidstone HQ', 'maidstone hq']}
     actions.commit_import(editor_a, batch)
     assert set(Site.objects.filter(organisation=body_a).values_list('name', 'sensitive')) == {
         ('Ashford Police Station', False),
@@ -283,3 +292,81 @@ def test_discarding_from_the_preview_page_discards_and_imports_nothing(client_fo
     assert _state() == before
     with pytest.raises(ValidationError, match='already been discarded'):
         actions.commit_import(editor_a, batch)
+
+
+def test_the_file_is_read_once_from_upload_to_commit(editor_a, body_a, register_a, client_for, monkeypatch):
+    from oversight.register import imports
+
+    opened = []
+    real = imports.open_upload
+    monkeypatch.setattr(imports, 'open_upload', lambda *args: opened.append(1) or real(*args))
+    batch = _upload(editor_a, body_a, [row(**GOOD, model=f'M{i}') for i in range(3)])
+    preview = client_for(editor_a).get(batch.get_absolute_url()).content.decode()
+    fingerprint = preview.split('name="fingerprint" value="')[1].split('"')[0]
+    assert actions.commit_import(editor_a, batch, fingerprint) == {'create': 3, 'update': 0, 'unchanged': 0}
+    assert len(opened) == 1  # checked at upload; the preview and the commit read the kept plan
+    # One audit row per line, written in batches with the lines.
+    lines = EquipmentLine.objects.filter(organisation=body_a)
+    audited = ObjectChange.objects.filter(content_type__model='equipmentline', action=ObjectChange.Action.CREATE)
+    assert sorted(audited.values_list('object_id', flat=True)) == sorted(
+        str(pk) for pk in lines.values_list('pk', flat=True)
+    )
+    assert ImportBatch.objects.get(pk=batch.pk).planned_rows is None  # a finished import keeps only its counts
+
+
+def test_a_register_changed_since_the_upload_is_checked_again(editor_a, body_a, register_a):
+    batch = _upload(editor_a, body_a, [row(**GOOD | {'system': 'Door entry'})])
+    assert read_batch(batch).first_errors[0].column == 'category'  # a new system needs its category
+    actions.create_system(editor_a, body_a, name='Door entry', category='other')
+    assert read_batch(ImportBatch.objects.get(pk=batch.pk)).problem_count == 0
+    assert actions.commit_import(editor_a, batch)['create'] == 1
+
+
+def test_the_preview_shows_a_page_of_rows_and_the_first_problems(editor_a, body_a, register_a, client_for, monkeypatch):
+    from oversight.register import views
+
+    monkeypatch.setattr(views.ImportPreviewView, 'per_page', 10)
+    client = client_for(editor_a)
+    batch = _upload(editor_a, body_a, [row(**GOOD, model=f'M{i:02d}') for i in range(25)])
+    last = client.get(batch.get_absolute_url() + '?page=3').content.decode()
+    assert 'rows 21 to 25 of 25' in last and 'Page 3 of 3' in last
+    assert last.count('<td class="govuk-table__cell">Add</td>') == 5 and 'M24' in last and 'M19' not in last
+    bad = _upload(editor_a, body_a, [row(**GOOD | {'quantity': '0'}, model=f'N{i}') for i in range(120)])
+    page = client.get(bad.get_absolute_url()).content.decode()
+    assert 'There are 120 problems' in page and 'the first 100 of 120' in page
+    assert page.count('<td class="govuk-table__cell">quantity</td>') == 100
+
+
+def test_the_command_imports_as_the_page_does(editor_a, body_a, register_a, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / 'register.csv'
+    path.write_bytes(sheet_bytes('csv', [row(**GOOD, model='A'), row(**GOOD, model='B')]))
+    out = io.StringIO()
+    call_command('import-register', body_a.slug, str(path), '--dry-run', stdout=out)
+    assert 'would add 2' in out.getvalue() and not EquipmentLine.objects.exists()
+    assert not ImportBatch.objects.exists()  # a dry run leaves no upload behind
+    call_command('import-register', body_a.slug, str(path), stdout=out)
+    assert EquipmentLine.objects.count() == 2
+    assert ImportBatch.objects.get().status == ImportBatch.Status.COMMITTED
+
+    bad = tmp_path / 'sites.csv'
+    bad.write_text('name,address,postcode,kind,sensitive\nDover,,,nowhere,no\n,,,,\nDeal,,,,maybe\n')
+    before, err = _state(), io.StringIO()
+    with pytest.raises(CommandError, match='has 2 problems: nothing was imported') as raised:
+        call_command('import-register', body_a.slug, str(bad), '--kind', 'sites', stderr=err)
+    assert raised.value.returncode == 1
+    assert 'row 2, kind:' in err.getvalue() and 'row 4, sensitive:' in err.getvalue()
+    assert _state() == before and ImportBatch.objects.count() == 1
+
+
+def test_the_command_names_an_unknown_body_and_an_unreadable_file(body_a, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match='no organisation with the slug "nobody"'):
+        call_command('import-register', 'nobody', str(tmp_path / 'x.csv'))
+    with pytest.raises(CommandError, match='Cannot read'):
+        call_command('import-register', body_a.slug, str(tmp_path / 'missing.csv'))
+    (tmp_path / 'x.pdf').write_bytes(b'%PDF')
+    with pytest.raises(CommandError, match='Upload a .csv or .xlsx file'):
+        call_command('import-register', body_a.slug, str(tmp_path / 'x.pdf'))

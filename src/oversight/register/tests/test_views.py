@@ -234,3 +234,26 @@ def test_an_editor_imports_sites_through_the_pages(client_for, editor_a, body_a)
     fingerprint = read_batch(batch).fingerprint
     client.post(reverse('register:import_commit', args=[batch.pk]), {'fingerprint': fingerprint})
     assert Site.objects.get(organisation=body_a, name='Dover Port').sensitive is True
+
+
+def test_an_editor_imports_systems_through_the_pages(client_for, editor_a, body_a, register_a):
+    client = client_for(editor_a)
+    assert 'Import systems from a spreadsheet' in client.get(reverse('register:system_list')).content.decode()
+    csv = SimpleUploadedFile(
+        'systems.csv', b'name,category,description\nANPR ring,ANPR,Main roads\ncustody cctv,internal_cctv,Cells\n'
+    )
+    preview = client.post(reverse('register:system_import'), {'file': csv})
+    batch = ImportBatch.objects.get(organisation=body_a)
+    assert preview['Location'] == batch.get_absolute_url()
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert 'Import 2 systems' in page and 'ANPR' in page
+    fingerprint = page.split('name="fingerprint" value="')[1].split('"')[0]
+    done = client.post(reverse('register:import_commit', args=[batch.pk]), {'fingerprint': fingerprint})
+    assert done['Location'] == reverse('register:system_list')
+    assert System.objects.get(organisation=body_a, name='ANPR ring').category == 'anpr'
+    renamed = System.objects.get(pk=register_a.system.pk)
+    assert (renamed.name, renamed.description, renamed.version) == ('custody cctv', 'Cells', 2)
+    blank = SimpleUploadedFile('bad.csv', b'name,category,description\nDrones,,\n')
+    client.post(reverse('register:system_import'), {'file': blank})
+    page = client.get(ImportBatch.objects.get(filename='bad.csv').get_absolute_url()).content.decode()
+    assert 'There is 1 problem' in page and 'Choose one of' in page

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from oversight.core.models import ObjectChange
 from oversight.organisations.models import Organisation
+from oversight.surveys import actions
 from oversight.surveys.interchange import COLUMNS
 from oversight.surveys.models import Campaign, Invitation, Return
 
@@ -73,6 +74,26 @@ def test_export_then_import_round_trips_and_a_second_import_changes_nothing(tmp_
     assert ObjectChange.objects.count() == changes
     assert list(Return.objects.values_list('version', flat=True)) == versions
     assert export() == exported
+
+
+def test_the_same_file_imported_again_is_recognised_unread_until_anything_changes(
+    tmp_path, concern_list, monkeypatch, regulator
+):
+    from oversight.surveys import interchange
+
+    path = write(tmp_path, GOOD)
+    call_command('import-returns', '2022', path, stdout=io.StringIO())
+    read = []
+    real = interchange.read_returns
+    monkeypatch.setattr(interchange, 'read_returns', lambda *args: read.append(1) or real(*args))
+    out = io.StringIO()
+    call_command('import-returns', '2022', path, stdout=out)
+    assert '0 returns created, 0 updated, 2 unchanged' in out.getvalue() and read == []
+    # Once a return has changed, the file is read and compared again.
+    kent = Return.objects.get(organisation__name='Kent Police')
+    actions.accept_return(regulator, kent)
+    call_command('import-returns', '2022', path, stdout=out)
+    assert read == [1]
 
 
 def test_a_changed_file_replaces_the_bodys_return(tmp_path, concern_list):

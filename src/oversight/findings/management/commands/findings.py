@@ -61,6 +61,8 @@ def csv_rows(findings):
 
 
 class Command(BaseCommand):
+    # A data command skips the system checks (they import every URL module): start-up is a person's wait.
+    requires_system_checks = []
     help = (
         'Print a campaign’s findings (named by slug or year): response figures and, per category, respondents '
         'operating it, with equipment of concern, and of those aware of the concerns.'

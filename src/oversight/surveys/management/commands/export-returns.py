@@ -9,6 +9,8 @@ from oversight.surveys.snapshots import campaign_returns
 
 
 class Command(BaseCommand):
+    # A data command skips the system checks (they import every URL module): start-up is a person's wait.
+    requires_system_checks = []
     help = 'Write a campaign’s submitted returns as an interchange CSV (docs/interchange.md) to standard output.'
 
     def add_arguments(self, parser):
