@@ -18,7 +18,7 @@ from oversight.register.models import Category, EquipmentLine
 
 from . import actions, downloads
 from .chart import timeline_svg
-from .evaluation import evaluate_register
+from .evaluation import cached_evaluation
 from .filtersets import ObligationFilterSet
 from .forms import PolicySettingsForm, UnitCostsForm
 from .models import PolicySettings, UnitCost
@@ -55,11 +55,13 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             request.GET, queryset=lines, request=request, organisation=self.organisation
         )
         valid = self.filterset.is_valid()
-        self.evaluation = evaluate_register(
+        self.evaluation = cached_evaluation(
             self.filterset.qs if valid else lines.none(),
             request.user,
             timezone.localdate(),
+            organisation=self.organisation,
             keep=self.filterset.keeps if valid else None,
+            keep_key=self.filterset.keep_key() if valid else (),
         )
         export = request.GET.get('export')
         if export in downloads.EXPORTS:
