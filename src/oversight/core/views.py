@@ -3,9 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -110,6 +110,20 @@ class ActionFormView(LoginRequiredMixin, FormView):
 
     def get_success_url(self, result=None):
         return result.get_absolute_url()
+
+
+class NameSearchView(ScopedMixin, View):
+    """The names a search-as-you-type filter offers (core.filtersets.SearchableChoiceFilter): the
+    first few the user may see that contain every word typed, as JSON."""
+
+    LIMIT = 20
+
+    def get(self, request, *args, **kwargs):
+        names = self.get_queryset()
+        for word in request.GET.get('q', '')[:200].split():
+            names = names.filter(name__icontains=word)
+        names = names.order_by('name').values_list('name', flat=True).distinct()[: self.LIMIT]
+        return JsonResponse({'results': list(names)})
 
 
 def get_scoped_or_404(model, user, **lookup):
