@@ -7,9 +7,9 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
-from . import exports
+from . import exports, pagination
 from .history import readable_history
 from .models import ObjectChange
 
@@ -31,6 +31,19 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     export_name = 'export'
     title = ''
     create_url_name = ''
+    # Lists that grow with the national register page by cursor (core.pagination), not by page number.
+    keyset = False
+
+    def get_table(self, **kwargs):
+        if not self.keyset:
+            return super().get_table(**kwargs)
+        table = self.get_table_class()(self.get_table_data(), **kwargs)
+        # The request's sort orders the table's queryset (and marks the sorted column); the page is then
+        # read from that order by cursor and put in place of the queryset: no OFFSET, no COUNT.
+        RequestConfig(self.request, paginate=False).configure(table)
+        table.keyset = pagination.page(table.data.data, self.request.GET.get('cursor'), self.paginate_by)
+        table.data.data = table.keyset.rows
+        return table
 
     def export_rows(self, queryset):
         """(headers, rows) for ?export=csv|xlsx; by default the table's own columns.
@@ -63,6 +76,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         context['create_url_name'] = self.create_url_name
         query = self.request.GET.copy()
         query.pop('page', None)
+        query.pop('cursor', None)
         context['export_query'] = query.urlencode()
         return context
 
