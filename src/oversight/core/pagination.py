@@ -5,8 +5,9 @@ thousand pages. A cursor instead carries the sort values of the row a page ends 
 next page is the rows strictly after it in the same order: "WHERE (a, b, id) > (x, y, z) ORDER BY a, b,
 id LIMIT 51", which an index on (a, b, id) answers by reading 51 entries, however deep the page.
 
-The order always ends with the primary key, so rows never tie. Nulls sort first going forwards (and so
-last going backwards) on every database, so a cursor means the same on SQLite and PostgreSQL. A cursor
+The order always ends with the primary key, so rows never tie. Nulls stay where the database puts them
+(PostgreSQL sorts them as the largest values, SQLite as the smallest), since an explicit NULLS FIRST or
+LAST that differs from the index's own order would stop the index serving the sort. A cursor
 holds sort values only, and the rows are looked up in the caller's (already scoped) queryset, so a
 crafted cursor can skip about within the user's own rows and nowhere else; one that cannot be read, or
 was made for another order, starts again from the first page.
@@ -19,7 +20,8 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db import connections
+from django.db.models import Q
 
 FORWARD, BACKWARD = 'n', 'p'
 
@@ -76,16 +78,21 @@ def _decode(cursor: str, ordering: list[str]):
     return direction, values
 
 
-def _after(ordering: list[str], values: list) -> Q:
-    """Rows strictly after `values` in `ordering` (ascending: nulls first; descending: nulls last)."""
-    after = Q(pk__in=[])
-    equal = Q()
+def _after(ordering: list[str], values: list, nulls_largest: bool) -> Q:
+    """Rows strictly after `values` in `ordering`, nulls being the largest values or the smallest."""
+    nothing = Q(pk__in=[])
+    after, equal = nothing, Q()
     for field, value in zip(ordering, values, strict=True):
         name = field.lstrip('-')
-        if field.startswith('-'):
-            beyond = Q(pk__in=[]) if value is None else Q(**{f'{name}__lt': value}) | Q(**{f'{name}__isnull': True})
+        # Going up from a value when nulls are the largest (or down when they are the smallest) the nulls
+        # come after it; from a null, the non-null values do in the other two cases.
+        nulls_follow = nulls_largest != field.startswith('-')
+        if value is None:
+            beyond = nothing if nulls_follow else Q(**{f'{name}__isnull': False})
         else:
-            beyond = Q(**{f'{name}__isnull': False}) if value is None else Q(**{f'{name}__gt': value})
+            beyond = Q(**{f'{name}__lt' if field.startswith('-') else f'{name}__gt': value})
+            if nulls_follow:
+                beyond |= Q(**{f'{name}__isnull': True})
         after |= equal & beyond
         equal &= Q(**{f'{name}__isnull': True}) if value is None else Q(**{name: value})
     return after
@@ -95,19 +102,15 @@ def _flip(field: str) -> str:
     return field[1:] if field.startswith('-') else f'-{field}'
 
 
-def _order(ordering: list[str]) -> list:
-    return [F(f[1:]).desc(nulls_last=True) if f.startswith('-') else F(f).asc(nulls_first=True) for f in ordering]
-
-
 def page(queryset, cursor: str | None, per_page: int) -> KeysetPage:
     """One page of the ordered queryset, and the cursors of the pages either side of it."""
     ordering = ordering_of(queryset)
     decoded = _decode(cursor, ordering) if cursor else None
     direction, values = decoded or (FORWARD, None)
     walk = ordering if direction == FORWARD else [_flip(f) for f in ordering]
-    rows = queryset.order_by(*_order(walk))
+    rows = queryset.order_by(*walk)
     if values is not None:
-        rows = rows.filter(_after(walk, values))
+        rows = rows.filter(_after(walk, values, connections[queryset.db].features.nulls_order_largest))
     rows = list(rows[: per_page + 1])
     more = len(rows) > per_page
     rows = rows[:per_page]

@@ -61,7 +61,7 @@ def test_every_row_once_in_order_both_ways(lines, ordering):
     queryset = EquipmentLine.objects.as_listed()
     if ordering:
         queryset = queryset.order_by(*ordering)
-    expected = [line.pk for line in queryset.order_by(*pagination._order(pagination.ordering_of(queryset)))]
+    expected = [line.pk for line in queryset.order_by(*pagination.ordering_of(queryset))]
     forwards, backwards = walk(queryset, per_page=4)
     assert forwards == expected
     assert backwards == expected
