@@ -68,7 +68,7 @@ class Site(models.Model):
         ordering = ['organisation__name', 'name']
         constraints = [unique_name_per_body('site')]
         # The default sort and the name search, within a body and across bodies.
-        indexes = [models.Index(fields=['organisation', 'name']), models.Index(fields=['name'])]
+        indexes = [models.Index(fields=['organisation', 'name', 'id']), models.Index(fields=['name', 'id'])]
 
     def __str__(self) -> str:
         return self.name
@@ -91,7 +91,7 @@ class System(models.Model):
     class Meta:
         ordering = ['organisation__name', 'name']
         constraints = [unique_name_per_body('system')]
-        indexes = [models.Index(fields=['organisation', 'name']), models.Index(fields=['name'])]
+        indexes = [models.Index(fields=['organisation', 'name', 'id']), models.Index(fields=['name', 'id'])]
 
     def __str__(self) -> str:
         return f'{self.name} ({self.get_category_display()})'
