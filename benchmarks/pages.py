@@ -1,8 +1,12 @@
 """Pages as a person meets them: a running server answering HTTP, each page alternated with a trivial one.
 
     DATABASE_URL=sqlite:////tmp/pages.sqlite3 .venv/bin/python benchmarks/pages.py [--runs 15] [--pages NAME,...]
+    .venv/bin/python benchmarks/pages.py --build 2000 1000000 100000 --postgres
 
-Build the database first with benchmarks/pages_data.py. This serves it with gunicorn on 127.0.0.1
+Either point DATABASE_URL at a database benchmarks/pages_data.py built, or give --build BODIES LINES
+BODY_LINES to build one first in a throwaway SQLite file, or with --postgres in a throwaway PostgreSQL
+server (started as the test suite's is: fsync off, which a read-only benchmark does not notice). This
+serves it with gunicorn on 127.0.0.1
 (production settings less TLS, benchmarks/load/load_settings.py; 2 workers, as the 2-core machine has),
 signs in as `regulator` and as `kent`, and requests each page --runs times, alternating with the
 baseline: the sign-in page from the same server (a page that reads no register). It prints, per page,
@@ -13,8 +17,11 @@ baseline and the page's size. Targets (issue 13): p95 < 500 ms and < 300 KB.
 import argparse
 import os
 import re
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -76,9 +83,50 @@ def main() -> None:
     parser.add_argument('--runs', type=int, default=15)
     parser.add_argument('--workers', type=int, default=2)
     parser.add_argument('--pages', help='comma-separated page names to run (default: all)')
+    parser.add_argument('--build', nargs=3, type=int, metavar=('BODIES', 'LINES', 'BODY_LINES'))
+    parser.add_argument('--postgres', action='store_true', help='build in a throwaway PostgreSQL server')
     args = parser.parse_args()
-    if 'DATABASE_URL' not in os.environ:
-        sys.exit('Set DATABASE_URL to the database benchmarks/pages_data.py built.')
+    if args.postgres and not args.build:
+        sys.exit('--postgres needs --build.')
+    if not args.build and 'DATABASE_URL' not in os.environ:
+        sys.exit('Set DATABASE_URL to the database benchmarks/pages_data.py built, or give --build.')
+    database = None
+    try:
+        if args.build:
+            database = build(args)
+        run(args)
+    finally:
+        if database is not None:
+            database()
+
+
+def build(args):
+    """Build the register in a throwaway database; return what removes it."""
+    if args.postgres:
+        from oversight.testing.postgres import DATABASE, ROLE, ThrowawayServer, find_bin_dir
+
+        server = ThrowawayServer(find_bin_dir())
+        os.environ['DATABASE_URL'] = server.start()
+        server._run('createdb', '-h', str(server.root), '-U', ROLE, DATABASE)
+        remove = server.stop
+    else:
+        folder = tempfile.mkdtemp(prefix='oversight-pages-')
+        os.environ['DATABASE_URL'] = f'sqlite:///{folder}/pages.sqlite3'
+
+        def remove():
+            shutil.rmtree(folder, ignore_errors=True)
+
+    bodies, lines, body_lines = args.build
+    command = [sys.executable, str(HERE / 'pages_data.py'), '--bodies', str(bodies), '--lines', str(lines)]
+    try:
+        subprocess.run([*command, '--body-lines', str(body_lines)], check=True)
+    except BaseException:
+        remove()
+        raise
+    return remove
+
+
+def run(args) -> None:
     os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'oversight.settings.dev')
     import django
 
