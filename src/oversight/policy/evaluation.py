@@ -48,25 +48,25 @@ class Evaluation:
     obligations: list[Obligation]
     plan: replacement.Plan
     vulnerabilities: list[LineMatch]
-    # A cached evaluation serves many requests: its summaries are worked out once.
+    # A kept evaluation serves many requests: its summaries (and the page's chart) are worked out once.
     _memo: dict = field(default_factory=dict, repr=False)
 
-    def _once(self, name: str, compute):
+    def once(self, name: str, compute):
         if name not in self._memo:
             self._memo[name] = compute()
         return self._memo[name]
 
     def devices_by_severity(self) -> dict[str, int]:
-        return self._once('by_severity', self._devices_by_severity)
+        return self.once('by_severity', self._devices_by_severity)
 
     def overdue_devices(self) -> int:
-        return self._once('overdue', self._overdue_devices)
+        return self.once('overdue', self._overdue_devices)
 
     def vulnerable_devices(self, status: Status) -> int:
-        return self._once(f'vulnerable {status}', lambda: self._vulnerable_devices(status))
+        return self.once(f'vulnerable {status}', lambda: self._vulnerable_devices(status))
 
     def by_body(self) -> list[BodySummary]:
-        return self._once('by_body', self._by_body)
+        return self.once('by_body', self._by_body)
 
     def _devices_by_severity(self) -> dict[str, int]:
         """Devices counted once each, under the most pressing severity of their obligations."""
@@ -85,7 +85,7 @@ class Evaluation:
         return sum(line.quantity for line in lines.values())
 
     def _worst_by_line(self) -> dict:
-        return self._once('worst', self._worst)
+        return self.once('worst', self._worst)
 
     def _worst(self) -> dict:
         worst: dict[int, tuple] = {}
@@ -121,7 +121,8 @@ def _listed(lines) -> list:
     `select_related` would build one site (and body, system, makers) per line: 600,000 objects for
     100,000 lines where a few thousand distinct ones exist.
     """
-    lines = lines.select_related(None)
+    # The evidence and notes are not read here, and decoding 100,000 evidence lists costs seconds.
+    lines = lines.select_related(None).defer('evidence', 'notes')
     related = {
         'organisation': Organisation.objects.filter(pk__in=lines.values('organisation_id')).in_bulk(),
         'site': Site.objects.filter(pk__in=lines.values('site_id')).in_bulk(),

@@ -163,11 +163,11 @@ def identity(line) -> tuple:
     )
 
 
-def _evaluate_one(line, facts: MakerFacts, body: BodyChoices, today: datetime.date) -> tuple:
+def _evaluate_one(line, facts: MakerFacts, body: BodyChoices, rule_sets, today: datetime.date) -> tuple:
     """(rule, rule set, due, basis, maker clause, overdue) of each rule applying to a line."""
     review_by = body.review_by or end_of_financial_year(today)
     found = []
-    for rule_set in rule_data.applicable(body.rule_sets):
+    for rule_set in rule_sets:
         for rule in rule_set.rules:
             if applies(rule, line, facts):
                 due, basis = due_date(rule, line, review_by)
@@ -182,12 +182,16 @@ def evaluate(lines, facts: MakerFacts, choices: dict, today: datetime.date) -> l
     """
     default = BodyChoices()
     by_identity: dict[tuple, tuple] = {}
+    applicable: dict[tuple, tuple] = {}
     obligations = []
     for line in lines:
         key = identity(line)
         found = by_identity.get(key)
         if found is None:
-            found = by_identity[key] = _evaluate_one(line, facts, choices.get(line.organisation_id, default), today)
+            body = choices.get(line.organisation_id, default)
+            if body.rule_sets not in applicable:
+                applicable[body.rule_sets] = rule_data.applicable(body.rule_sets)
+            found = by_identity[key] = _evaluate_one(line, facts, body, applicable[body.rule_sets], today)
         obligations.extend(Obligation(line, *each) for each in found)
     return obligations
 

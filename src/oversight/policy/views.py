@@ -34,6 +34,11 @@ def _body(user, slug: str):
     return get_object_or_404(Organisation.objects.for_user(user).bodies(), slug=slug)
 
 
+def chart_src(timeline) -> str:
+    svg = timeline_svg(timeline).encode()
+    return 'data:image/svg+xml;base64,' + base64.b64encode(svg).decode()
+
+
 class PolicyView(LoginRequiredMixin, TemplateView):
     """`/policy/`: the regulator's view across bodies (a body's user is sent to its own page);
     `/policy/<slug>/`: one body's obligations, plan, chart, vulnerabilities and settings."""
@@ -97,8 +102,7 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             catalogue=shipped(),
         )
         if evaluation.plan.timeline:
-            svg = timeline_svg(evaluation.plan.timeline).encode()
-            context['chart_src'] = 'data:image/svg+xml;base64,' + base64.b64encode(svg).decode()
+            context['chart_src'] = evaluation.once('chart', lambda: chart_src(evaluation.plan.timeline))
         if organisation is None:
             context['bodies'] = self._table(BodySummaryTable, evaluation.by_body(), 'b-')
             context['all_rule_sets'] = rule_sets()
