@@ -59,12 +59,20 @@ def sign_in(base: str, username: str) -> httpx.Client:
     return client
 
 
+class Failed(Exception):
+    pass
+
+
 def timed(client: httpx.Client, path: str) -> tuple[float, int]:
     started = time.perf_counter()
-    response = client.get(path)
+    try:
+        response = client.get(path)
+    except httpx.HTTPError as exc:
+        raise Failed(f'{type(exc).__name__} after {time.perf_counter() - started:.0f} s') from exc
     elapsed = time.perf_counter() - started
     if response.status_code != 200:
-        raise SystemExit(f'{path}: {response.status_code}')
+        # gunicorn answers 500 (or drops the connection) when a worker passes its 30 s time-out.
+        raise Failed(f'HTTP {response.status_code} after {elapsed:.0f} s')
     return elapsed, len(response.content)
 
 
@@ -152,11 +160,15 @@ def run(args) -> None:
             if wanted and name not in wanted:
                 continue
             path = path.format(kent_id=kent)
-            first, size = timed(clients[user], path)
-            product, baseline = [], []
-            for _ in range(args.runs):
-                baseline.append(timed(anonymous, '/accounts/login/')[0])
-                product.append(timed(clients[user], path)[0])
+            try:
+                first, size = timed(clients[user], path)
+                product, baseline = [], []
+                for _ in range(args.runs):
+                    baseline.append(timed(anonymous, '/accounts/login/')[0])
+                    product.append(timed(clients[user], path)[0])
+            except Failed as exc:
+                print(f'{name:30} failed: {exc}', flush=True)
+                continue
             median, base_median = statistics.median(product), statistics.median(baseline)
             print(
                 f'{name:30} {first * 1000:7.0f}ms {median * 1000:7.0f}ms {p95(product) * 1000:7.0f}ms '
