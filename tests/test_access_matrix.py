@@ -133,6 +133,7 @@ PAGES: dict[str, Page] = {
     ),
     # Organisations: the regulator's reference data; a body sees only itself
     'organisations:organisation_list': page(EVERYONE, queries=(*EXPORTS, '?q=Essex', '?q=Police')),
+    'organisations:body_names': page(EVERYONE, queries=('?q=Essex', '?q=Police')),
     'organisations:organisation_create': page(REGULATOR_ONLY, post=REGULATOR_POST),
     'organisations:organisation_import': page(REGULATOR_ONLY, post=REGULATOR_POST),
     'organisations:organisation_import_preview': page('302 403 403 403 login', post='302 403 403 403 login'),
@@ -189,6 +190,7 @@ PAGES: dict[str, Page] = {
         )
     ),
     'register:site_list': page(EVERYONE, queries=(*EXPORTS, '?q=ESSEXMARK', '?sensitive=yes')),
+    'register:site_names': page(EVERYONE, queries=('?q=ESSEXMARK', '?q=a')),
     'register:site_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
     'register:site_detail': page(OWN_OBJECT, a('sites.0')),
     'register:site_edit': page(A_EDITORS, a('sites.0'), post=REFUSED_POST),
@@ -196,6 +198,7 @@ PAGES: dict[str, Page] = {
     'register:site_import': page(BODY_EDITORS, post='403 ok 403 ok login'),
     'register:site_import_template': Page((Case(EVERYONE, lambda w: {'fmt': 'csv'}),)),
     'register:system_list': page(EVERYONE, queries=(*EXPORTS, '?q=ESSEXMARK', '?category=anpr')),
+    'register:system_names': page(EVERYONE, queries=('?q=ESSEXMARK', '?q=a')),
     'register:system_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
     'register:system_detail': page(OWN_OBJECT, a('systems.0')),
     'register:system_import': page(BODY_EDITORS, post='403 ok 403 ok login'),

@@ -17,7 +17,7 @@ from oversight.register.imports import read_batch
 from oversight.register.models import EquipmentLine, ImportBatch, Site, System
 from oversight.register.values import BadValue, parse_mac
 
-from .base import ApiMixin, BodyEditors, ScopedChoices, action_errors, expected_version
+from .base import ApiMixin, BodyEditors, KeysetPagination, ScopedChoices, action_errors, expected_version
 from .parsers import BoundedJSONParser, BoundedMultiPartParser, refuse_oversize
 
 VERSION_HELP = 'The version you read; an edit must send it, and is refused (409) when the record changed since.'
@@ -108,6 +108,7 @@ class EquipmentLineSerializer(RegisterSerializer):
 class RegisterViewSet(ApiMixin, viewsets.ModelViewSet):
     """List, read, add, change and delete one kind of register object through its actions."""
 
+    pagination_class = KeysetPagination
     # The register's actions for this kind of object, as staticmethods.
     create_action = update_action = delete_action = None
 

@@ -39,6 +39,8 @@ def can_edit(user, organisation_id) -> bool:
 class RegisterListView(ObjectListView):
     """A register table: the organisation column is for those who see every body."""
 
+    keyset = True
+
     def get_queryset(self):
         return super().get_queryset().as_listed()
 
