@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ('organisations', '0002_policing_bodies'),
-        ('register', '0004_line_quantity_bounded'),
+        ('register', '0005_import_plan_kept_and_systems'),
         ('vendors', '0006_makers_named_by_signatures'),
     ]
 
