@@ -1,0 +1,176 @@
+"""Every write to a task's record: starting it, queueing it again, and the worker's own bookkeeping.
+
+A task is started inside the transaction of the action that asks for it and handed to the tasks
+backend only when that transaction commits (`transaction.on_commit`), so a worker never looks for
+a record that was rolled back, and a rolled-back request queues nothing.
+"""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from oversight.core.audit import record_change
+from oversight.core.models import ObjectChange
+from oversight.register.models import ImportBatch
+
+from .models import Job
+
+Status = Job.Status
+
+
+def _enqueue_on_commit(job: Job) -> None:
+    from .tasks import run_job  # the task module imports the handlers, which import every app's actions
+
+    job_id, attempt = job.pk, job.attempt
+    transaction.on_commit(lambda: run_job.enqueue(job_id, attempt))
+
+
+def _state(job: Job) -> dict:
+    return {'kind': job.kind, 'status': job.status, 'attempt': job.attempt, 'arguments': job.arguments}
+
+
+def already_running(lock_key: str) -> Job | None:
+    return Job.objects.filter(lock_key=lock_key, status__in=Job.ACTIVE).first()
+
+
+def _busy(job: Job) -> ValidationError:
+    return ValidationError(
+        f'The same work is already under way: "{job.description}" (task {job.pk}, {job.shown_status.lower()}). '
+        'Wait for it to finish, or queue it again from its page if it stopped.',
+        code='protected',
+    )
+
+
+@transaction.atomic
+def start_job(
+    actor, kind: str, description: str, *, organisation=None, arguments: dict | None = None, lock_key: str = ''
+) -> Job:
+    """Record the work and queue it once this transaction commits; the same `lock_key` cannot run twice at once."""
+    if lock_key and (running := already_running(lock_key)) is not None:
+        raise _busy(running)
+    job = Job(
+        organisation=organisation,
+        user=actor if getattr(actor, 'pk', None) else None,
+        kind=kind,
+        description=description[:300],
+        arguments=arguments or {},
+        lock_key=lock_key,
+    )
+    try:
+        with transaction.atomic():
+            job.save()
+    except IntegrityError as exc:  # another request started it between the check and the insert
+        raise _busy(already_running(lock_key) or job) from exc
+    record_change(actor, job, ObjectChange.Action.CREATE, None, _state(job), f'Started: {job.description}')
+    _enqueue_on_commit(job)
+    return job
+
+
+def may_retry(actor, job: Job) -> bool:
+    """The person who started it, or an editor of its body."""
+    if actor is None:
+        return True
+    return (job.user_id is not None and job.user_id == actor.pk) or (
+        job.organisation_id is not None and actor.can_edit_for(job.organisation_id)
+    )
+
+
+@transaction.atomic
+def retry_job(actor, job: Job) -> Job:
+    """Queue a failed or stopped task again, as a new attempt; the work is idempotent, so nothing is done twice."""
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if not may_retry(actor, job):
+        raise PermissionDenied
+    if not job.can_retry:
+        raise ValidationError(
+            f'This task is {job.shown_status.lower()}: only a failed or stopped task is queued again.'
+        )
+    before = _state(job)
+    now = timezone.now()
+    job.status, job.attempt = Status.QUEUED, job.attempt + 1
+    job.stage, job.progress_done, job.progress_total = '', 0, 0
+    job.result, job.errors, job.result_url = {}, [], ''
+    job.started_at, job.finished_at, job.heartbeat_at = None, None, now
+    try:
+        with transaction.atomic():
+            job.save()
+    except IntegrityError as exc:  # the same work was started afresh meanwhile
+        raise _busy(already_running(job.lock_key) or job) from exc
+    record_change(actor, job, ObjectChange.Action.UPDATE, before, _state(job), f'Queued again: {job.description}')
+    _enqueue_on_commit(job)
+    return job
+
+
+# The worker's bookkeeping. Each changes the row only for the attempt the worker claimed, so a worker
+# that was taken for dead and comes back cannot touch a retry.
+
+
+class Superseded(Exception):
+    """The attempt this worker runs was queued again meanwhile: its work must not be kept."""
+
+
+def claim_job(job_id: int, attempt: int) -> bool:
+    """Mark the attempt running; False if it is not queued (delivered twice, or superseded by a retry)."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, attempt=attempt, status=Status.QUEUED)
+    return claimed.update(status=Status.RUNNING, started_at=now, heartbeat_at=now, stage='Started') == 1
+
+
+def record_progress(job_id: int, attempt: int, done: int, total: int, stage: str) -> None:
+    Job.objects.filter(pk=job_id, attempt=attempt, status=Status.RUNNING).update(
+        progress_done=done, progress_total=total, stage=stage[:100], heartbeat_at=timezone.now()
+    )
+
+
+def _close(job_id: int, attempt: int, **fields) -> bool:
+    now = timezone.now()
+    running = Job.objects.filter(pk=job_id, attempt=attempt, status=Status.RUNNING)
+    return running.update(finished_at=now, heartbeat_at=now, **fields) == 1
+
+
+def finish_job(job_id: int, attempt: int, result: dict, url: str = '') -> None:
+    """Done; run inside the work's own transaction, so the work and its "done" commit together or not at all."""
+    if not _close(job_id, attempt, status=Status.DONE, stage='Done', result=result, result_url=url):
+        raise Superseded
+
+
+def fail_job(job_id: int, attempt: int, errors: list[dict]) -> None:
+    _close(job_id, attempt, status=Status.FAILED, stage='Failed', errors=errors)
+
+
+# Starting each kind of work: the owner's checks, then the job.
+
+
+def register_import_key(organisation_id: int, sha256: str) -> str:
+    return f'register-import:{organisation_id}:{sha256}'
+
+
+@transaction.atomic
+def queue_register_import(actor, batch, fingerprint: str | None = None) -> Job:
+    """Commit a previewed register file in the background (`register.actions.commit_import`).
+
+    One import of the same file of a body at a time: a re-upload of a file whose import is under way
+    is refused, so the two cannot race (the commit itself refuses a file already imported).
+    """
+    if actor is not None and not actor.can_edit_for(batch.organisation_id):
+        raise PermissionDenied
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PENDING:
+        raise ValidationError(f'This file has already been {batch.get_status_display().lower()}.')
+    return start_job(
+        actor,
+        Job.Kind.REGISTER_IMPORT,
+        f'Import {batch.filename} ({batch.get_kind_display().lower()})',
+        organisation=batch.organisation,
+        arguments={'batch': batch.pk, 'fingerprint': fingerprint},
+        lock_key=register_import_key(batch.organisation_id, batch.sha256),
+    )
+
+
+def refuse_while_importing(organisation, content: bytes) -> None:
+    """Refuse an upload of a file whose import for the body is queued or running."""
+    key = register_import_key(organisation.pk, hashlib.sha256(content).hexdigest())
+    if (running := already_running(key)) is not None:
+        raise ValidationError({'file': _busy(running).messages[0]}, code='protected')
