@@ -2,22 +2,12 @@
 
 This is the database backend's own worker (django-tasks-db's `db_worker`) under the project's name,
 with its options: run as many as wanted, on any machines that reach the database. A site that moved
-to another backend of Django's tasks API runs that backend's worker instead (docs/tasks.md).
+to another backend of Django's tasks API runs that backend's worker instead, and this command says so
+(docs/tasks.md).
 """
 
-from django.core.management.base import CommandError
-from django_tasks import default_task_backend
-from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands import db_worker
 
 
 class Command(db_worker.Command):
     help = 'Run a background worker: it takes queued tasks from the database and runs them, one at a time.'
-
-    def handle(self, *args, **options):
-        if not isinstance(default_task_backend, DatabaseBackend):
-            raise CommandError(
-                f'The tasks backend is {type(default_task_backend).__name__}, not the database backend: '
-                "run that backend's own worker (see docs/tasks.md)."
-            )
-        super().handle(*args, **options)
