@@ -251,6 +251,14 @@ PAGES: dict[str, Page] = {
         + (
             Case(
                 '405 405 405 405 login',
+                lambda w: {'slug': w.campaign.slug, 'command': 'remind'},
+                post=REGULATOR_POST,
+                label='reminders',
+            ),
+        )
+        + (
+            Case(
+                '405 405 405 405 login',
                 lambda w: {'slug': w.draft_campaign.slug, 'command': 'send'},
                 post=DRAFT_POST,
             ),

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from oversight.core.audit import record_change
 from oversight.core.models import ObjectChange
+from oversight.core.querysets import sees_everything
 from oversight.register.models import ImportBatch
+from oversight.surveys.models import Campaign
 
 from .models import Job
 
@@ -174,3 +176,30 @@ def refuse_while_importing(organisation, content: bytes) -> None:
     key = register_import_key(organisation.pk, hashlib.sha256(content).hexdigest())
     if (running := already_running(key)) is not None:
         raise ValidationError({'file': _busy(running).messages[0]}, code='protected')
+
+
+def _campaign_emails(actor, campaign, kind: str, description: str) -> Job:
+    if actor is not None and not sees_everything(actor):
+        raise PermissionDenied
+    if campaign.status != Campaign.Status.OPEN:
+        raise ValidationError('Open the campaign before emailing its bodies.')
+    return start_job(
+        actor,
+        kind,
+        description,
+        organisation=getattr(actor, 'organisation', None),
+        arguments={'campaign': campaign.pk},
+        lock_key=f'{kind}:{campaign.pk}',
+    )
+
+
+@transaction.atomic
+def queue_invitations(actor, campaign) -> Job:
+    """Email every body of the campaign not yet sent its invitation (`surveys.actions.send_invitations`)."""
+    return _campaign_emails(actor, campaign, Job.Kind.INVITATIONS, f'Email the invitations to {campaign}')
+
+
+@transaction.atomic
+def queue_reminders(actor, campaign) -> Job:
+    """Email the reminders the campaign's schedule calls for now (`surveys.actions.send_due_reminders`)."""
+    return _campaign_emails(actor, campaign, Job.Kind.REMINDERS, f'Email the reminders due for {campaign}')

@@ -6,11 +6,14 @@ job's "done", so it is all or nothing, and a retry after any failure starts from
 """
 
 from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
 from django.urls import reverse
 
 from oversight.register import actions as register_actions
 from oversight.register.imports import read_batch
 from oversight.register.models import ImportBatch
+from oversight.surveys import actions as survey_actions
+from oversight.surveys.models import Campaign
 
 from .models import Job
 from .runner import JobFailed, Outcome, Progress, problem
@@ -34,6 +37,30 @@ def register_import(job: Job, progress: Progress) -> Outcome:
     return Outcome(counts, reverse(_REGISTER_LISTS[batch.kind]))
 
 
+def invitations(job: Job, progress: Progress) -> Outcome:
+    """One connection to the mail server for the whole batch; sent last, so a refusal rolls back every "sent"."""
+    campaign = Campaign.objects.get(pk=job.arguments['campaign'])
+    progress(0, 0, 'Emailing the invitations')
+    with get_connection() as connection:
+        sent, without = survey_actions.send_invitations(job.user, campaign, connection=connection)
+    return Outcome({'emailed': sent, 'bodies without a contact': len(without)}, campaign.get_absolute_url())
+
+
+def reminders(job: Job, progress: Progress) -> Outcome:
+    campaign = Campaign.objects.get(pk=job.arguments['campaign'])
+    progress(0, 0, 'Emailing the reminders due')
+    with get_connection() as connection:
+        reminded = survey_actions.send_due_reminders(campaign=campaign, connection=connection)
+    return Outcome({'reminded': len(reminded)}, campaign.get_absolute_url())
+
+
+# Each reminder is recorded in its own transaction as it is sent, so a retry after a failure sends only those
+# still due: rolling back the ones already sent would send them twice.
+reminders.atomic = False
+
+
 HANDLERS = {
     Job.Kind.REGISTER_IMPORT: register_import,
+    Job.Kind.INVITATIONS: invitations,
+    Job.Kind.REMINDERS: reminders,
 }

@@ -29,7 +29,7 @@ urlpatterns = [
     path('<slug:slug>/export/', views.CampaignExportView.as_view(), name='campaign_export'),
     path('<slug:slug>/corrections/', views.CorrectionListView.as_view(), name='campaign_corrections'),
     re_path(
-        r'^(?P<slug>[-\w]+)/(?P<command>open|close|send)/$',
+        r'^(?P<slug>[-\w]+)/(?P<command>open|close|send|remind)/$',
         views.CampaignCommandView.as_view(),
         name='campaign_command',
     ),

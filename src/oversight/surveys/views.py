@@ -19,6 +19,7 @@ from django_tables2 import RequestConfig
 from oversight.core import exports
 from oversight.core.querysets import sees_everything
 from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.jobs.actions import queue_invitations, queue_reminders
 
 from . import actions, workbook
 from .answers import CATEGORY_LABELS, MANUFACTURERS, Schema, answer_key
@@ -178,7 +179,7 @@ class CampaignEditView(ActionFormView):
 
 
 class CampaignCommandView(LoginRequiredMixin, View):
-    """Open, close, or send a campaign's invitations (POST)."""
+    """Open or close a campaign, or send its invitations or the reminders due (POST)."""
 
     def post(self, request, slug, command):
         campaign = get_scoped_or_404(Campaign, request.user, slug=slug)
@@ -190,12 +191,11 @@ class CampaignCommandView(LoginRequiredMixin, View):
             elif command == 'close':
                 actions.close_campaign(request.user, campaign)
                 messages.success(request, f'{campaign} is closed.')
-            else:
-                sent, without = actions.send_invitations(request.user, campaign)
-                text = f'Invitations emailed to {sent} bodies.'
-                if without:
-                    text += f' {len(without)} bodies have no contact yet: ' + ', '.join(without[:10])
-                messages.success(request, text)
+            else:  # emails are sent by a worker; the task's page follows them
+                send = queue_invitations if command == 'send' else queue_reminders
+                job = send(request.user, campaign)
+                messages.success(request, f'{job.description}: this page follows it until it is done.')
+                return HttpResponseRedirect(job.get_absolute_url())
         except ValidationError as exc:
             messages.error(request, ' '.join(exc.messages))
         return HttpResponseRedirect(campaign.get_absolute_url())
