@@ -14,6 +14,7 @@ from django.utils import timezone
 from oversight.core.audit import record_change
 from oversight.core.models import ObjectChange
 from oversight.core.querysets import sees_everything
+from oversight.discovery import actions as discovery_actions
 from oversight.register.models import ImportBatch
 from oversight.surveys.models import Campaign
 
@@ -47,7 +48,14 @@ def _busy(job: Job) -> ValidationError:
 
 @transaction.atomic
 def start_job(
-    actor, kind: str, description: str, *, organisation=None, arguments: dict | None = None, lock_key: str = ''
+    actor,
+    kind: str,
+    description: str,
+    *,
+    organisation=None,
+    arguments: dict | None = None,
+    lock_key: str = '',
+    payload: bytes = b'',
 ) -> Job:
     """Record the work and queue it once this transaction commits; the same `lock_key` cannot run twice at once."""
     if lock_key and (running := already_running(lock_key)) is not None:
@@ -59,6 +67,7 @@ def start_job(
         description=description[:300],
         arguments=arguments or {},
         lock_key=lock_key,
+        payload=payload,
     )
     try:
         with transaction.atomic():
@@ -134,7 +143,8 @@ def _close(job_id: int, attempt: int, **fields) -> bool:
 
 def finish_job(job_id: int, attempt: int, result: dict, url: str = '') -> None:
     """Done; run inside the work's own transaction, so the work and its "done" commit together or not at all."""
-    if not _close(job_id, attempt, status=Status.DONE, stage='Done', result=result, result_url=url):
+    # The uploaded file has served its purpose: what it made is in the database now.
+    if not _close(job_id, attempt, status=Status.DONE, stage='Done', result=result, result_url=url, payload=b''):
         raise Superseded
 
 
@@ -203,3 +213,46 @@ def queue_invitations(actor, campaign) -> Job:
 def queue_reminders(actor, campaign) -> Job:
     """Email the reminders the campaign's schedule calls for now (`surveys.actions.send_due_reminders`)."""
     return _campaign_emails(actor, campaign, Job.Kind.REMINDERS, f'Email the reminders due for {campaign}')
+
+
+@transaction.atomic
+def queue_scan(actor, organisation, content: bytes, *, source: str, filename: str = '', token=None) -> Job:
+    """Identify and reconcile an uploaded scan in the background (`discovery.actions.record_scan`).
+
+    What the upload itself can be refused for (who, which body, an unreadable line) is refused now; the
+    slow part, every device identified and compared with the register, is the worker's.
+    """
+    discovery_actions.check_upload(actor, organisation, content, filename=filename, token=token)
+    return start_job(
+        actor,
+        Job.Kind.SCAN,
+        f'Scan {filename}' if filename else f'Scan uploaded by {getattr(actor, "username", "the agent")}',
+        organisation=organisation,
+        arguments={'source': source, 'filename': filename, 'token': token.pk if token else None},
+        payload=content,
+    )
+
+
+@transaction.atomic
+def queue_publication(actor, report, *, note: str = '', expected_version=None, confirmed_unchecked: str = '') -> Job:
+    """Publish a findings report in the background (`findings.actions.publish_report`): its checks are made
+    now, with every reason for a refusal; the figures are frozen and the PDF rendered by a worker."""
+    # Imported here: the findings actions bring WeasyPrint, which nothing else that starts tasks needs.
+    from oversight.findings import actions as findings_actions
+
+    findings_actions.check_publication(
+        actor, report, expected_version=expected_version, confirmed_unchecked=confirmed_unchecked
+    )
+    return start_job(
+        actor,
+        Job.Kind.REPORT_PDF,
+        f'Publish {report.title}',
+        organisation=getattr(actor, 'organisation', None),
+        arguments={
+            'report': report.pk,
+            'note': note,
+            'expected_version': expected_version,
+            'confirmed_unchecked': confirmed_unchecked,
+        },
+        lock_key=f'publication:{report.pk}',
+    )

@@ -5,10 +5,14 @@ ValidationError). Unless it says otherwise (`atomic = False`) it runs in one tra
 job's "done", so it is all or nothing, and a retry after any failure starts from a clean state.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
 from django.urls import reverse
 
+from oversight.discovery import actions as discovery_actions
+from oversight.discovery.models import ScanToken
+from oversight.findings import actions as findings_actions
+from oversight.findings.models import Report
 from oversight.register import actions as register_actions
 from oversight.register.imports import read_batch
 from oversight.register.models import ImportBatch
@@ -59,7 +63,43 @@ def reminders(job: Job, progress: Progress) -> Outcome:
 reminders.atomic = False
 
 
+def scan(job: Job, progress: Progress) -> Outcome:
+    arguments = job.arguments
+    token = ScanToken.objects.filter(pk=arguments['token']).first() if arguments['token'] else None
+    actor = discovery_actions.TokenActor(f'scan token "{token.name}"') if token else job.user
+    progress(0, 0, 'Identifying the devices and comparing them with the register')
+    try:
+        found = discovery_actions.record_scan(
+            actor,
+            job.organisation,
+            bytes(job.payload),
+            source=arguments['source'],
+            filename=arguments['filename'],
+            token=token,
+        )
+    except PermissionDenied as exc:  # the token was revoked, or the person lost their role, meanwhile
+        raise JobFailed([problem(str(exc) or 'Whoever uploaded this scan may no longer add it to the body.')]) from exc
+    return Outcome(found.counts, found.get_absolute_url())
+
+
+def publication(job: Job, progress: Progress) -> Outcome:
+    """The figures frozen as of now and the PDF rendered; refused, with every reason, if a check fails now."""
+    arguments = job.arguments
+    found = Report.objects.get(pk=arguments['report'])
+    progress(0, 0, 'Computing the figures and rendering the PDF')
+    version = findings_actions.publish_report(
+        job.user,
+        found,
+        note=arguments['note'],
+        expected_version=arguments['expected_version'],
+        confirmed_unchecked=arguments['confirmed_unchecked'],
+    )
+    return Outcome({'version': version.number}, version.get_absolute_url())
+
+
 HANDLERS = {
+    Job.Kind.REPORT_PDF: publication,
+    Job.Kind.SCAN: scan,
     Job.Kind.REGISTER_IMPORT: register_import,
     Job.Kind.INVITATIONS: invitations,
     Job.Kind.REMINDERS: reminders,

@@ -40,6 +40,8 @@ class Job(models.Model):
     description = models.CharField(max_length=300)
     # What the task works on (primary keys, options): JSON so any backend can carry the job id alone.
     arguments = models.JSONField(default=dict, blank=True)
+    # An uploaded file the task reads (a scan), kept until the task is done so a retry reads it again.
+    payload = models.BinaryField(default=b'', blank=True)
     # While queued or running, the same work (e.g. one file of one body) cannot be started twice.
     lock_key = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
