@@ -206,6 +206,7 @@ PAGES: dict[str, Page] = {
     # Surveys
     'surveys:campaign_list': page(EVERYONE, queries=EXPORTS),
     'surveys:campaign_create': page(REGULATOR_ONLY, post=REGULATOR_POST),
+    'surveys:returns_import': page(REGULATOR_ONLY, post=REGULATOR_POST),
     'surveys:questionnaire_detail': page(EVERYONE, lambda w: {'slug': 'police-2022'}),
     'surveys:questionnaire_new_version': page(REGULATOR_ONLY, lambda w: {'slug': 'police-2022'}, post=REGULATOR_POST),
     'surveys:invitation_token': page('302 302 302 404 login', a('invitation', 'token', prop='token')),
@@ -756,6 +757,7 @@ PROVED_BY = {
     'register:site_import': T('register', 'views', 'test_an_editor_imports_sites_through_the_pages'),
     'surveys:campaign_command': T('surveys', 'views', 'test_campaign_create_open_and_send_through_the_pages'),
     'surveys:campaign_create': T('surveys', 'views', 'test_campaign_create_open_and_send_through_the_pages'),
+    'surveys:returns_import': T('jobs', 'returns', 'test_the_regulator_imports_returns_and_sees_every_problem_by_row'),
     'surveys:campaign_edit': T('surveys', 'views', 'test_campaign_create_open_and_send_through_the_pages'),
     'surveys:invitation_contacts': T(
         'surveys', 'views', 'TestTheRegulatorsChangesHappen::test_contacts_are_replaced_by_the_ones_given'

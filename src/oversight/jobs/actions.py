@@ -256,3 +256,27 @@ def queue_publication(actor, report, *, note: str = '', expected_version=None, c
         },
         lock_key=f'publication:{report.pk}',
     )
+
+
+@transaction.atomic
+def queue_returns_import(
+    actor, reference: str, content: bytes, *, recipients: bytes | None = None, file_name=''
+) -> Job:
+    """Import survey returns from an interchange file in the background (`surveys.actions.import_returns`);
+    one import into a campaign at a time."""
+    if actor is not None and not sees_everything(actor):
+        raise PermissionDenied
+    return start_job(
+        actor,
+        Job.Kind.RETURNS_IMPORT,
+        f'Import returns from {file_name or "an interchange file"} into {reference}',
+        organisation=getattr(actor, 'organisation', None),
+        # The recipients list is small text; the interchange file itself is the payload.
+        arguments={
+            'reference': reference,
+            'file_name': file_name,
+            'recipients': recipients.decode('utf-8-sig', 'replace') if recipients is not None else None,
+        },
+        lock_key=f'returns-import:{reference.strip().lower()}',
+        payload=content,
+    )

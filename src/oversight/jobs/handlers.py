@@ -5,6 +5,9 @@ ValidationError). Unless it says otherwise (`atomic = False`) it runs in one tra
 job's "done", so it is all or nothing, and a retry after any failure starts from a clean state.
 """
 
+import io
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
 from django.urls import reverse
@@ -17,6 +20,7 @@ from oversight.register import actions as register_actions
 from oversight.register.imports import read_batch
 from oversight.register.models import ImportBatch
 from oversight.surveys import actions as survey_actions
+from oversight.surveys.interchange import InterchangeError
 from oversight.surveys.models import Campaign
 
 from .models import Job
@@ -97,7 +101,37 @@ def publication(job: Job, progress: Progress) -> Outcome:
     return Outcome({'version': version.number}, version.get_absolute_url())
 
 
+ROW_AND_COLUMN = re.compile(r'^Row (\d+)(?:, column ([\w.]+))?:')
+
+
+def returns_import(job: Job, progress: Progress) -> Outcome:
+    arguments = job.arguments
+    progress(0, 0, 'Checking and writing the returns')
+    try:
+        text = bytes(job.payload).decode('utf-8-sig')
+    except UnicodeDecodeError as exc:
+        raise JobFailed([problem('The file is not UTF-8 text: save it as "CSV UTF-8". Nothing was imported.')]) from exc
+    recipients = arguments['recipients']
+    try:
+        result = survey_actions.import_returns(
+            job.user,
+            arguments['reference'],
+            io.StringIO(text, newline=''),
+            recipients_stream=io.StringIO(recipients, newline='') if recipients is not None else None,
+            file_name=arguments['file_name'],
+        )
+    except InterchangeError as exc:
+        problems = []
+        for message in exc.problems:  # "Row 12, column operates: ..." names where it is
+            found = ROW_AND_COLUMN.match(message)
+            problems.append(problem(message, int(found[1]), found[2] or '') if found else problem(message))
+        raise JobFailed([problem(str(exc).splitlines()[0]), *problems]) from exc
+    counts = {'created': result.created, 'updated': result.updated, 'unchanged': result.unchanged}
+    return Outcome({**counts, 'lines': result.lines}, result.campaign.get_absolute_url())
+
+
 HANDLERS = {
+    Job.Kind.RETURNS_IMPORT: returns_import,
     Job.Kind.REPORT_PDF: publication,
     Job.Kind.SCAN: scan,
     Job.Kind.REGISTER_IMPORT: register_import,

@@ -6,6 +6,7 @@ app_name = 'surveys'
 urlpatterns = [
     path('', views.CampaignListView.as_view(), name='campaign_list'),
     path('new/', views.CampaignCreateView.as_view(), name='campaign_create'),
+    path('import-returns/', views.ReturnsImportView.as_view(), name='returns_import'),
     path('questionnaires/<slug:slug>/', views.QuestionnaireDetailView.as_view(), name='questionnaire_detail'),
     path(
         'questionnaires/<slug:slug>/new-version/',

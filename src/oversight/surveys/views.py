@@ -19,7 +19,7 @@ from django_tables2 import RequestConfig
 from oversight.core import exports
 from oversight.core.querysets import sees_everything
 from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
-from oversight.jobs.actions import queue_invitations, queue_reminders
+from oversight.jobs.actions import queue_invitations, queue_reminders, queue_returns_import
 
 from . import actions, workbook
 from .answers import CATEGORY_LABELS, MANUFACTURERS, Schema, answer_key
@@ -35,6 +35,7 @@ from .forms import (
     QueryAnswersForm,
     QueryForm,
     ReturnForm,
+    ReturnsImportForm,
     UploadForm,
     VersionForm,
 )
@@ -176,6 +177,33 @@ class CampaignEditView(ActionFormView):
         return actions.update_campaign(
             self.request.user, campaign, expected_version=form.cleaned_data.get('version'), **form.values()
         )
+
+
+class ReturnsImportView(ActionFormView):
+    """The regulator loads returns from an interchange file: checked and written by a worker, all or nothing."""
+
+    form_class = ReturnsImportForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require(is_regulator(request.user))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title='Import returns from an interchange file', **kwargs)
+
+    def run_action(self, form):
+        recipients = form.cleaned_data.get('recipients')
+        upload = form.cleaned_data['file']
+        job = queue_returns_import(
+            self.request.user,
+            form.cleaned_data['campaign'],
+            upload.read(),
+            recipients=recipients.read() if recipients else None,
+            file_name=upload.name,
+        )
+        messages.success(self.request, f'Importing {upload.name}: this page follows it until it is done.')
+        return job
 
 
 class CampaignCommandView(LoginRequiredMixin, View):
