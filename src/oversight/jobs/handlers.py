@@ -8,7 +8,7 @@ job's "done", so it is all or nothing, and a retry after any failure starts from
 import io
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.urls import reverse
 
@@ -76,17 +76,14 @@ def scan(job: Job, progress: Progress) -> Outcome:
     token = ScanToken.objects.filter(pk=arguments['token']).first() if arguments['token'] else None
     actor = discovery_actions.TokenActor(f'scan token "{token.name}"') if token else job.user
     progress(0, 0, 'Identifying the devices and comparing them with the register')
-    try:
-        found = discovery_actions.record_scan(
-            actor,
-            job.organisation,
-            bytes(job.payload),
-            source=arguments['source'],
-            filename=arguments['filename'],
-            token=token,
-        )
-    except PermissionDenied as exc:  # the token was revoked, or the person lost their role, meanwhile
-        raise JobFailed([problem(str(exc) or 'Whoever uploaded this scan may no longer add it to the body.')]) from exc
+    found = discovery_actions.record_scan(
+        actor,
+        job.organisation,
+        bytes(job.payload),
+        source=arguments['source'],
+        filename=arguments['filename'],
+        token=token,
+    )
     return Outcome(found.counts, found.get_absolute_url())
 
 

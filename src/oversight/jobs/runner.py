@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, connections, transaction
 
 from . import actions
@@ -119,6 +119,10 @@ def run(job_id: int, attempt: int, handlers: dict[str, Handler]) -> str:
         return 'failed'
     except ValidationError as exc:
         actions.fail_job(job_id, attempt, [problem(message) for message in exc.messages])
+        return 'failed'
+    except PermissionDenied as exc:  # e.g. the person lost their role, or the scan token was revoked, meanwhile
+        message = str(exc) or 'Whoever started this task may no longer do what it does: nothing was written.'
+        actions.fail_job(job_id, attempt, [problem(message)])
         return 'failed'
     except Exception:
         logger.exception('Job %s (attempt %s) stopped with an unexpected error', job_id, attempt)
