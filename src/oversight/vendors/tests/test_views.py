@@ -209,9 +209,9 @@ def test_concern_lists_and_brands_export_with_their_filters(client_for, viewer_a
     assert rows['obscc-2022']['Makers named'] == '6'
     brands = client.get(reverse('vendors:brand_list'), {'export': 'xlsx', 'made_by': 'dahua'})
     assert brands['Content-Type'].startswith('application/vnd.openxmlformats')
-    from oversight.core.spreadsheets import read_xlsx_bytes
+    from oversight.core.spreadsheets import read_upload
 
-    made_by = {row['made by'] for _, row in read_xlsx_bytes(brands.content).rows}
+    made_by = {row['made by'] for _, row in read_upload('brands.xlsx', brands.content).rows}
     assert made_by == {'Dahua'}
 
 
