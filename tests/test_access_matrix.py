@@ -133,6 +133,7 @@ PAGES: dict[str, Page] = {
     ),
     # Organisations: the regulator's reference data; a body sees only itself
     'organisations:organisation_list': page(EVERYONE, queries=(*EXPORTS, '?q=Essex', '?q=Police')),
+    'organisations:body_names': page(EVERYONE, queries=('?q=Essex', '?q=Police')),
     'organisations:organisation_create': page(REGULATOR_ONLY, post=REGULATOR_POST),
     'organisations:organisation_import': page(REGULATOR_ONLY, post=REGULATOR_POST),
     'organisations:organisation_import_preview': page('302 403 403 403 login', post='302 403 403 403 login'),
@@ -189,6 +190,7 @@ PAGES: dict[str, Page] = {
         )
     ),
     'register:site_list': page(EVERYONE, queries=(*EXPORTS, '?q=ESSEXMARK', '?sensitive=yes')),
+    'register:site_names': page(EVERYONE, queries=('?q=ESSEXMARK', '?q=a')),
     'register:site_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
     'register:site_detail': page(OWN_OBJECT, a('sites.0')),
     'register:site_edit': page(A_EDITORS, a('sites.0'), post=REFUSED_POST),
@@ -196,6 +198,7 @@ PAGES: dict[str, Page] = {
     'register:site_import': page(BODY_EDITORS, post='403 ok 403 ok login'),
     'register:site_import_template': Page((Case(EVERYONE, lambda w: {'fmt': 'csv'}),)),
     'register:system_list': page(EVERYONE, queries=(*EXPORTS, '?q=ESSEXMARK', '?category=anpr')),
+    'register:system_names': page(EVERYONE, queries=('?q=ESSEXMARK', '?q=a')),
     'register:system_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
     'register:system_detail': page(OWN_OBJECT, a('systems.0')),
     'register:system_import': page(BODY_EDITORS, post='403 ok 403 ok login'),
@@ -208,6 +211,7 @@ PAGES: dict[str, Page] = {
     # Surveys
     'surveys:campaign_list': page(EVERYONE, queries=EXPORTS),
     'surveys:campaign_create': page(REGULATOR_ONLY, post=REGULATOR_POST),
+    'surveys:returns_import': page(REGULATOR_ONLY, post=REGULATOR_POST),
     'surveys:questionnaire_detail': page(EVERYONE, lambda w: {'slug': 'police-2022'}),
     'surveys:questionnaire_new_version': page(REGULATOR_ONLY, lambda w: {'slug': 'police-2022'}, post=REGULATOR_POST),
     'surveys:invitation_token': page('302 302 302 404 login', a('invitation', 'token', prop='token')),
@@ -249,6 +253,14 @@ PAGES: dict[str, Page] = {
                 '405 405 405 405 login', lambda w, c=command: {'slug': w.spring_campaign.slug, 'command': c}, post=post
             )
             for command, post in (('open', REGULATOR_POST), ('close', REGULATOR_POST))
+        )
+        + (
+            Case(
+                '405 405 405 405 login',
+                lambda w: {'slug': w.campaign.slug, 'command': 'remind'},
+                post=REGULATOR_POST,
+                label='reminders',
+            ),
         )
         + (
             Case(
@@ -305,6 +317,11 @@ PAGES: dict[str, Page] = {
     'discovery:token_revoke': page('405 405 405 405 login', a('token'), post=REFUSED_POST),
     # The agent's own endpoint: a scan token or nothing, whoever is signed in.
     'discovery:upload_api': page('405 405 405 405 405', post='401 401 401 401 401'),
+    # Background tasks: a body's editors see their body's, regulator staff everyone's; the person who started
+    # one, or an editor of its body, queues a failed one again
+    'jobs:job_list': page(EVERYONE, queries=(*EXPORTS, '?status=failed')),
+    'jobs:job_detail': page('200 200 404 404 login', a('job')),
+    'jobs:job_retry': page('405 405 405 405 login', a('job'), post='403 ok 404 404 login'),
     # The API's pages (its endpoints are in API below)
     'api:schema': page('200 200 200 200 401'),
     'api:docs': page(EVERYONE),
@@ -636,6 +653,9 @@ API: dict[tuple[str, str], Operation] = {
     ('/api/discovery/scans/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.scan.pk}),
     ('/api/discovery/devices/', 'get'): Operation(API_READ),
     ('/api/discovery/devices/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.device.pk}),
+    ('/api/jobs/', 'get'): Operation(API_READ),
+    ('/api/jobs/{id}/', 'get'): Operation('200 200 404 404 401', lambda w: {'id': w.a.job.pk}),
+    ('/api/jobs/{id}/retry/', 'post'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.job.pk}),
     ('/api/register/imports/', 'get'): Operation('403 200 403 200 401'),
     ('/api/register/imports/', 'post'): Operation(API_REGISTER_CREATE),
     ('/api/register/imports/{id}/', 'get'): Operation('403 200 403 404 401', lambda w: {'id': w.a.batch.pk}),
@@ -713,6 +733,7 @@ PROVED_BY = {
     'findings:report_create': T('findings', 'views', 'TestDraft::test_starting_a_report_from_the_page'),
     'findings:report_edit': T('findings', 'views', 'TestDraft::test_editing_the_text'),
     'findings:report_publish': T('findings', 'views', 'TestDraft::test_publishing_from_the_page'),
+    'jobs:job_retry': T('jobs', 'views', 'test_a_failed_import_lists_every_problem_and_is_queued_again'),
     'organisations:group_add_members': T(
         'organisations', 'views', 'test_regulator_creates_a_group_and_manages_its_members'
     ),
@@ -742,6 +763,7 @@ PROVED_BY = {
     'register:system_import': T('register', 'views', 'test_an_editor_imports_systems_through_the_pages'),
     'surveys:campaign_command': T('surveys', 'views', 'test_campaign_create_open_and_send_through_the_pages'),
     'surveys:campaign_create': T('surveys', 'views', 'test_campaign_create_open_and_send_through_the_pages'),
+    'surveys:returns_import': T('jobs', 'returns', 'test_the_regulator_imports_returns_and_sees_every_problem_by_row'),
     'surveys:campaign_edit': T('surveys', 'views', 'test_campaign_create_open_and_send_through_the_pages'),
     'surveys:invitation_contacts': T(
         'surveys', 'views', 'TestTheRegulatorsChangesHappen::test_contacts_are_replaced_by_the_ones_given'
@@ -762,6 +784,7 @@ PROVED_BY = {
     'vendors:designation_add': T('vendors', 'views', 'test_the_regulator_adds_a_designation'),
     'vendors:manufacturer_add': T('vendors', 'views', 'test_the_regulator_adds_a_maker_and_the_change_is_audited'),
     'vendors:manufacturer_edit': T('vendors', 'views', 'test_the_regulator_edits_a_maker_and_a_stale_form_is_refused'),
+    ('/api/jobs/{id}/retry/', 'post'): T('api', 'jobs', 'test_a_stopped_task_is_failed_and_queued_again_over_the_api'),
     ('/api/identify/', 'post'): T('api', 'identification', 'test_json_rows_give_the_commands_answers'),
     ('/api/invitations/{id}/draft/', 'post'): T('api', 'surveys', 'test_an_editor_saves_a_draft_then_submits'),
     ('/api/invitations/{id}/submit/', 'post'): T('api', 'surveys', 'test_an_editor_saves_a_draft_then_submits'),

@@ -45,9 +45,20 @@ def test_demo_serves_on_the_chosen_port_without_the_reloader(db, monkeypatch):
             return None
         return real_call_command(name, *args, **options)
 
+    stopped = []
+
+    class FakeWorker:
+        def terminate(self):
+            stopped.append(True)
+
+        def wait(self, timeout):
+            return 0
+
     monkeypatch.setattr(demo, 'call_command', fake_call_command)
+    monkeypatch.setattr(demo.Command, '_start_worker', lambda self: FakeWorker())
     output = run_demo('--port', '8123', '--fleet')
     assert served == [(('127.0.0.1:8123',), {'use_reloader': False, 'insecure_serving': True})]
+    assert stopped == [True]  # the worker started beside the server is stopped with it
     assert 'http://127.0.0.1:8123/' in output
     # --fleet starts the discovery app's emulated fleet beside the server (or says why it could not), and
     # says how to scan it.
@@ -60,3 +71,12 @@ def test_demo_serves_on_the_chosen_port_without_the_reloader(db, monkeypatch):
 def test_demo_refuses_a_bad_port(port):
     with pytest.raises(CommandError, match='is not a port number'):
         call_command('demo', '--port', port, '--no-serve')
+
+
+def test_the_demo_worker_is_oversight_worker_on_the_same_settings(monkeypatch):
+    started = []
+    monkeypatch.setattr(demo.subprocess, 'Popen', lambda command, env: started.append((command, env)))
+    demo.Command(stdout=io.StringIO())._start_worker()
+    [(command, env)] = started
+    assert command[1:] == ['-m', 'oversight.manage', 'worker', '--no-reload', '--no-startup-delay']
+    assert env['DJANGO_SETTINGS_MODULE'] == 'oversight.settings.test'

@@ -12,6 +12,7 @@ urlpatterns = [
     path('findings/', include('oversight.findings.urls')),
     path('policy/', include('oversight.policy.urls')),
     path('discovery/', include('oversight.discovery.urls')),
+    path('tasks/', include('oversight.jobs.urls')),
     path('api/', include('oversight.api.urls')),
     path('admin/', admin.site.urls),
 ]

@@ -41,6 +41,9 @@ def test_an_editor_uploads_a_scan_and_adds_an_undeclared_device_to_the_register(
     page.get_by_role('link', name='Upload scan results').click()
     page.get_by_label('Scan results').set_input_files(str(scan_file(tmp_path)))
     page.get_by_role('button', name='Upload and compare').click()
+    # Compared with the register by a background task, whose page links to the scan once done.
+    expect(page.get_by_test_id('job-state')).to_have_text('Done')
+    page.get_by_test_id('job-result-link').click()
 
     expect(page.get_by_test_id('undeclared-count')).to_have_text('1')
     expect(page.locator('#undeclared')).to_contain_text('On the network, not in the register')

@@ -76,6 +76,10 @@ def test_an_editor_imports_a_register_after_fixing_every_error(
     upload(page, live_server, tmp_path, 'register-fixed.xlsx', GOOD)
     expect(page.get_by_test_id('import-counts')).to_contain_text('3')
     page.get_by_role('button', name=re.compile(r'^Import 3 ')).click()
+    # The import runs as a background task; its page follows it and links to the register once done.
+    expect(page).to_have_url(re.compile(r'/tasks/\d+/$'))
+    expect(page.get_by_test_id('job-state')).to_have_text('Done')
+    page.get_by_test_id('job-result-link').click()
     expect(page).to_have_url(re.compile(r'/register/'))
     assert EquipmentLine.objects.filter(organisation=body_a).count() == 3
     assert ImportBatch.objects.get(filename='register-fixed.xlsx').status == ImportBatch.Status.COMMITTED

@@ -61,6 +61,9 @@ def test_the_regulator_is_stopped_by_a_wrong_figure_then_publishes_and_a_body_re
     edit_text(page, TEXT)
     page.get_by_label('What this version changes (optional)').fill('First published.')
     page.get_by_role('button', name='Publish version 1').click()
+    # Frozen and rendered by a background task, whose page links to the new version once done.
+    expect(page.get_by_test_id('job-state')).to_have_text('Done')
+    page.get_by_test_id('job-result-link').click()
     expect(page).to_have_url(re.compile(r'/findings/survey-2022/v1/$'))
     expect(page.get_by_test_id('status')).to_contain_text('Version 1, published')
     expect(page.get_by_test_id('narrative')).to_contain_text('We surveyed 3 bodies: a response rate of 67%.')

@@ -12,7 +12,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from oversight.core import pagination
 
 from .authentication import PersonalTokenAuthentication
 from .parsers import BoundedJSONParser
@@ -52,6 +56,59 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = 'page_size'
     max_page_size = 500
+
+
+class KeysetPagination(BasePagination):
+    """The register's lists, which grow with the national register: pages by cursor (core.pagination),
+    `{"next", "previous", "results"}` without a count, so page 1,000 costs what page 1 does."""
+
+    page_size_query_param = Pagination.page_size_query_param
+
+    def paginate_queryset(self, queryset, request, view=None):
+        size = Pagination().get_page_size(request)
+        self.request = request
+        self.page = pagination.page(queryset, request.query_params.get('cursor'), size)
+        return self.page.rows
+
+    def _link(self, cursor):
+        if cursor is None:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), 'cursor', cursor)
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                'next': self._link(self.page.next_cursor),
+                'previous': self._link(self.page.previous_cursor),
+                'results': data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        link = {'type': 'string', 'nullable': True, 'format': 'uri'}
+        return {
+            'type': 'object',
+            'required': ['next', 'previous', 'results'],
+            'properties': {'next': link, 'previous': link, 'results': schema},
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                'name': 'cursor',
+                'required': False,
+                'in': 'query',
+                'description': "Where the page starts: the cursor in the previous response's next or previous link.",
+                'schema': {'type': 'string'},
+            },
+            {
+                'name': self.page_size_query_param,
+                'required': False,
+                'in': 'query',
+                'description': f'Rows a page, up to {Pagination.max_page_size}.',
+                'schema': {'type': 'integer'},
+            },
+        ]
 
 
 class ReadOrBodyEditor(permissions.BasePermission):

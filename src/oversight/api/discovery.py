@@ -2,8 +2,8 @@
 
 A discovery agent uploads with its body's scan token (`Authorization: Bearer ovs_...`, made on the
 Scan tokens page); that token can do nothing else. A body's editors may upload with their own
-credentials too. The upload is `discovery.actions.record_scan`: all or nothing, identified and
-compared with the register.
+credentials too. The upload is checked at once and answered 202 with its task; a worker runs
+`discovery.actions.record_scan`: all or nothing, identified and compared with the register.
 """
 
 from dataclasses import dataclass
@@ -12,14 +12,15 @@ import django_filters
 from django.urls import reverse
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import authentication, exceptions, mixins, permissions, serializers, status, viewsets
-from rest_framework.response import Response
+from rest_framework import authentication, exceptions, mixins, permissions, serializers, viewsets
 
 from oversight.discovery import actions
 from oversight.discovery.filtersets import DeviceFilterSet, ScanFilterSet
 from oversight.discovery.models import DiscoveredDevice, Scan, ScanToken
+from oversight.jobs.actions import queue_scan
 
 from .base import ApiMixin, ReadOrBodyEditor, action_errors
+from .jobs import JobSerializer, accepted
 from .parsers import bytes_parser
 
 AGENT = Scan.Source.AGENT
@@ -157,7 +158,7 @@ class ScanViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
 
     @extend_schema(
         request=dict.fromkeys(UPLOAD_TYPES, bytes),
-        responses={201: ScanSerializer},
+        responses={202: JobSerializer},
         parameters=[FILENAME],
     )
     def create(self, request, *args, **kwargs):
@@ -168,7 +169,7 @@ class ScanViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         else:
             actor, organisation, source = request.user, request.user.organisation, Scan.Source.FILE
         with action_errors():
-            scan = actions.record_scan(
+            job = queue_scan(
                 actor,
                 organisation,
                 content,
@@ -176,4 +177,4 @@ class ScanViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
                 filename=request.query_params.get('filename', '')[:255],
                 token=token,
             )
-        return Response(self.get_serializer(scan).data, status=status.HTTP_201_CREATED)
+        return accepted(request, job)  # a worker identifies and reconciles it; the task names the scan once done

@@ -11,13 +11,15 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from oversight.jobs.actions import queue_register_import, refuse_while_importing
 from oversight.register import actions
 from oversight.register.filtersets import EquipmentLineFilterSet, SiteFilterSet, SystemFilterSet
 from oversight.register.imports import read_batch
 from oversight.register.models import EquipmentLine, ImportBatch, Site, System
 from oversight.register.values import BadValue, parse_mac
 
-from .base import ApiMixin, BodyEditors, ScopedChoices, action_errors, expected_version
+from .base import ApiMixin, BodyEditors, KeysetPagination, ScopedChoices, action_errors, expected_version
+from .jobs import JobSerializer, accepted
 from .parsers import BoundedJSONParser, BoundedMultiPartParser, refuse_oversize
 
 VERSION_HELP = 'The version you read; an edit must send it, and is refused (409) when the record changed since.'
@@ -108,6 +110,7 @@ class EquipmentLineSerializer(RegisterSerializer):
 class RegisterViewSet(ApiMixin, viewsets.ModelViewSet):
     """List, read, add, change and delete one kind of register object through its actions."""
 
+    pagination_class = KeysetPagination
     # The register's actions for this kind of object, as staticmethods.
     create_action = update_action = delete_action = None
 
@@ -233,22 +236,27 @@ class ImportBatchViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMod
         upload.is_valid(raise_exception=True)
         file = upload.validated_data['file']
         refuse_oversize(file.size)
+        content = file.read()
         with action_errors():
+            refuse_while_importing(request.user.organisation, content)
             batch = actions.upload_import(
-                request.user, request.user.organisation, upload.validated_data['kind'], file.name, file.read()
+                request.user, request.user.organisation, upload.validated_data['kind'], file.name, content
             )
         return Response(self.get_serializer(batch).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ImportCommitSerializer, responses={200: ImportBatchSerializer})
+    @extend_schema(request=ImportCommitSerializer, responses={202: JobSerializer})
     @action(detail=True, methods=['post'])
     def commit(self, request, pk=None):
-        """Write every row of the file, or nothing; refused when it has problems or its outcome changed."""
+        """Queue the import of every row of the file, or nothing: 202 with the task to follow (Location).
+
+        The task fails, naming every problem by row and column, when the file has problems or its outcome changed.
+        """
         batch = self.get_object()
         body = ImportCommitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with action_errors():
-            actions.commit_import(request.user, batch, body.validated_data.get('fingerprint'))
-        return Response(self.get_serializer(self.get_queryset().get(pk=batch.pk)).data)
+            job = queue_register_import(request.user, batch, body.validated_data.get('fingerprint'))
+        return accepted(request, job)
 
     @extend_schema(request=None, responses={200: ImportBatchSerializer})
     @action(detail=True, methods=['post'])

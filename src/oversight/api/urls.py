@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from . import discovery, findings, identification, organisations, register, surveys, views
+from . import discovery, findings, identification, jobs, organisations, register, surveys, views
 from .base import AUTHENTICATION
 
 
@@ -29,6 +29,7 @@ router.register('returns', surveys.ReturnViewSet, basename='return')
 router.register('reports', findings.ReportVersionViewSet, basename='reportversion')
 router.register('discovery/scans', discovery.ScanViewSet, basename='scan')
 router.register('discovery/devices', discovery.DeviceViewSet, basename='discovereddevice')
+router.register('jobs', jobs.JobViewSet, basename='job')
 
 app_name = 'api'
 urlpatterns = [

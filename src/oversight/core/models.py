@@ -37,7 +37,11 @@ class ObjectChange(models.Model):
 
     class Meta:
         ordering = ['-time', '-pk']
-        indexes = [models.Index(fields=['content_type', 'object_id'])]
+        indexes = [
+            models.Index(fields=['content_type', 'object_id']),
+            # The newest change of a body's data (policy.evaluation.revision) in one index probe.
+            models.Index(fields=['organisation', 'id']),
+        ]
 
     def __str__(self) -> str:
         return f'{self.get_action_display()} {self.object_repr}'

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
-from . import exports
+from . import exports, pagination
 from .history import readable_history
 from .models import ObjectChange
 
@@ -31,6 +31,19 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     export_name = 'export'
     title = ''
     create_url_name = ''
+    # Lists that grow with the national register page by cursor (core.pagination), not by page number.
+    keyset = False
+
+    def get_table(self, **kwargs):
+        if not self.keyset:
+            return super().get_table(**kwargs)
+        table = self.get_table_class()(self.get_table_data(), **kwargs)
+        # The request's sort orders the table's queryset (and marks the sorted column); the page is then
+        # read from that order by cursor and put in place of the queryset: no OFFSET, no COUNT.
+        RequestConfig(self.request, paginate=False).configure(table)
+        table.keyset = pagination.page(table.data.data, self.request.GET.get('cursor'), self.paginate_by)
+        table.data.data = table.keyset.rows
+        return table
 
     def export_rows(self, queryset):
         """(headers, rows) for ?export=csv|xlsx; by default the table's own columns.
@@ -63,6 +76,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         context['create_url_name'] = self.create_url_name
         query = self.request.GET.copy()
         query.pop('page', None)
+        query.pop('cursor', None)
         context['export_query'] = query.urlencode()
         return context
 
@@ -110,6 +124,20 @@ class ActionFormView(LoginRequiredMixin, FormView):
 
     def get_success_url(self, result=None):
         return result.get_absolute_url()
+
+
+class NameSearchView(ScopedMixin, View):
+    """The names a search-as-you-type filter offers (core.filtersets.SearchableChoiceFilter): the
+    first few the user may see that contain every word typed, as JSON."""
+
+    LIMIT = 20
+
+    def get(self, request, *args, **kwargs):
+        names = self.get_queryset()
+        for word in request.GET.get('q', '')[:200].split():
+            names = names.filter(name__icontains=word)
+        names = names.order_by('name').values_list('name', flat=True).distinct()[: self.LIMIT]
+        return JsonResponse({'results': list(names)})
 
 
 def get_scoped_or_404(model, user, **lookup):

@@ -95,19 +95,7 @@ def record_scan(
 
     All or nothing: a file with any unreadable line is refused whole, naming every line at fault.
     """
-    if token is None:
-        _require_editor(actor, organisation.pk)
-    elif token.organisation_id != organisation.pk or token.revoked is not None:
-        raise PermissionDenied
-    if hidden := hidden_character(filename):
-        raise ValidationError({'file': f'The file name: {hidden}'})  # it is shown in the list of scans
-    meta, results = _read_upload(content)
-    if meta.organisation and meta.organisation != organisation.slug:
-        # A scan made for another body: the token (or the person) may not write to it, and this body
-        # must not receive it either.
-        raise PermissionDenied(f'This scan says it is for "{meta.organisation}", not {organisation}.')
-    scope = meta.scope or _scope(r.address for r in results)
-    _check_scope(scope)
+    meta, results, scope = _checked_upload(actor, organisation, content, filename, token)
     identify = DeviceIdentifier()
     times = sorted(parse_moment(r.scanned_at, 'scanned_at') for r in results if r.scanned_at)
     scan = Scan.objects.create(
@@ -161,6 +149,29 @@ def record_scan(
     what = filename or ('the discovery agent' if token else 'an upload')
     record_change(actor, scan, ObjectChange.Action.CREATE, None, _scan_state(scan), f'Uploaded from {what}')
     return scan
+
+
+def _checked_upload(actor, organisation, content: bytes, filename: str, token: ScanToken | None):
+    if token is None:
+        _require_editor(actor, organisation.pk)
+    elif token.organisation_id != organisation.pk or token.revoked is not None:
+        raise PermissionDenied
+    if hidden := hidden_character(filename):
+        raise ValidationError({'file': f'The file name: {hidden}'})  # it is shown in the list of scans
+    meta, results = _read_upload(content)
+    if meta.organisation and meta.organisation != organisation.slug:
+        # A scan made for another body: the token (or the person) may not write to it, and this body
+        # must not receive it either.
+        raise PermissionDenied(f'This scan says it is for "{meta.organisation}", not {organisation}.')
+    scope = meta.scope or _scope(r.address for r in results)
+    _check_scope(scope)
+    return meta, results, scope
+
+
+def check_upload(actor, organisation, content: bytes, *, filename: str = '', token: ScanToken | None = None) -> None:
+    """Refuse now what `record_scan` would refuse (who, which body, an unreadable line, the scope), without
+    the slow part (identifying every device, reconciling with the register), which a worker does."""
+    _checked_upload(actor, organisation, content, filename, token)
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig
 
 from oversight.core.querysets import sees_everything
 from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.jobs.actions import queue_scan
 from oversight.register.models import EquipmentLine
 
 from . import actions
@@ -109,16 +110,17 @@ class ScanUploadView(EditorMixin, ActionFormView):
     template_name = 'discovery/scan_upload.html'
 
     def run_action(self, form):
+        """The file is checked now; a worker identifies its devices and compares them with the register."""
         upload = form.cleaned_data['file']
-        scan = actions.record_scan(
+        job = queue_scan(
             self.request.user,
             self.request.user.organisation,
             upload.read(),
             source=Scan.Source.FILE,
             filename=upload.name,
         )
-        messages.success(self.request, f'Uploaded {upload.name}: {scan.counts.get("up", 0)} devices.')
-        return scan
+        messages.success(self.request, f'Uploaded {upload.name}: this page follows it until it is processed.')
+        return job
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -254,15 +256,14 @@ def upload_api(request):
         return _too_large(limit)
     actor = actions.TokenActor(f'scan token "{token.name}"')
     try:
-        scan = actions.record_scan(actor, token.organisation, content, source=Scan.Source.AGENT, token=token)
+        job = queue_scan(actor, token.organisation, content, source=Scan.Source.AGENT, token=token)
     except ValidationError as exc:
         return JsonResponse({'errors': exc.messages}, status=400)
     except PermissionDenied as exc:
         return JsonResponse({'error': str(exc) or 'This token may not upload that scan.'}, status=403)
-    return JsonResponse(
-        {'scan': scan.pk, 'url': request.build_absolute_uri(scan.get_absolute_url()), 'counts': scan.counts},
-        status=201,
-    )
+    # Accepted: a worker identifies the devices and compares them with the register; the body's editors
+    # follow it (and find the scan) at the task's page.
+    return JsonResponse({'task': job.pk, 'url': request.build_absolute_uri(job.get_absolute_url())}, status=202)
 
 
 def _too_large(limit: int) -> JsonResponse:

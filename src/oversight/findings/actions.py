@@ -73,18 +73,9 @@ def version_context(found: Report, data: dict, narrative_source: str, **status) 
     return {**presentation.context(data, narrative_source), 'report': found, 'title': found.title, **status}
 
 
-@transaction.atomic
-def publish_report(
-    actor, found: Report, *, note: str = '', expected_version=None, now=None, confirmed_unchecked: str = ''
-) -> ReportVersion:
-    """Freeze the report as a new published version: its figures as of now, the concern list as it stood,
-    the text with every figure bound, and the PDF. Refused, with every reason, when a check fails.
-
-    Numbers and claims the check cannot match to a figure are never passed silently: the regulator
-    confirms the list as they saw it (`confirmed_unchecked`, its fingerprint), and a changed list needs
-    confirming again."""
+def _checked(actor, found: Report, *, expected_version, now, confirmed_unchecked: str):
+    """The report locked, its figures as of `now`, and the text's names, once every check passes."""
     _require_regulator(actor)
-    now = now or timezone.now()
     found = Report.objects.select_for_update(of=('self',)).select_related('campaign__concern_list').get(pk=found.pk)
     if expected_version is not None and found.version != expected_version:
         raise ValidationError(STALE_MESSAGE, code='stale')
@@ -117,6 +108,31 @@ def publish_report(
         raise ValidationError(
             f'Nothing has changed since version {previous.number}: its figures, text and title are the same.'
         )
+    return found, data, names, previous
+
+
+@transaction.atomic
+def check_publication(actor, found: Report, *, expected_version=None, confirmed_unchecked: str = '') -> None:
+    """Refuse now, with every reason, what `publish_report` would refuse, without rendering the PDF."""
+    _checked(
+        actor, found, expected_version=expected_version, now=timezone.now(), confirmed_unchecked=confirmed_unchecked
+    )
+
+
+@transaction.atomic
+def publish_report(
+    actor, found: Report, *, note: str = '', expected_version=None, now=None, confirmed_unchecked: str = ''
+) -> ReportVersion:
+    """Freeze the report as a new published version: its figures as of now, the concern list as it stood,
+    the text with every figure bound, and the PDF. Refused, with every reason, when a check fails.
+
+    Numbers and claims the check cannot match to a figure are never passed silently: the regulator
+    confirms the list as they saw it (`confirmed_unchecked`, its fingerprint), and a changed list needs
+    confirming again."""
+    now = now or timezone.now()
+    found, data, names, previous = _checked(
+        actor, found, expected_version=expected_version, now=now, confirmed_unchecked=confirmed_unchecked
+    )
     number = previous.number + 1 if previous else 1
     rendered, _problems = narrative.render(found.narrative, names)
     published_by = getattr(actor, 'username', '') or 'system'

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from oversight.core import exports
 from oversight.core.querysets import sees_everything
 from oversight.core.views import ActionFormView, ObjectListView
+from oversight.jobs.actions import queue_publication
 
 from . import actions, downloads, narrative, report
 from .filtersets import ReportFilterSet
@@ -130,8 +131,8 @@ class PublishView(RegulatorMixin, View):
         found = self.report
         form = PublishForm(request.POST)
         if form.is_valid():
-            try:
-                version = actions.publish_report(
+            try:  # checked now; the figures are frozen and the PDF rendered by a worker
+                job = queue_publication(
                     request.user,
                     found,
                     note=form.cleaned_data['note'],
@@ -141,8 +142,8 @@ class PublishView(RegulatorMixin, View):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, f'Version {version.number} published.')
-                return HttpResponseRedirect(version.get_absolute_url())
+                messages.success(request, 'Publishing: this page follows it until the new version is published.')
+                return HttpResponseRedirect(job.get_absolute_url())
         view = ReportView(request=request, kwargs={'slug': slug})
         view.report = found
         return view.render_to_response(view.get_context_data(slug=slug, publish_form=form), status=400)

@@ -5,6 +5,7 @@ from . import views
 app_name = 'organisations'
 urlpatterns = [
     path('', views.OrganisationListView.as_view(), name='organisation_list'),
+    path('names/', views.BodyNamesView.as_view(), name='body_names'),
     path('add/', views.OrganisationCreateView.as_view(), name='organisation_create'),
     path('import/', views.OrganisationImportView.as_view(), name='organisation_import'),
     path('import/preview/', views.OrganisationImportPreviewView.as_view(), name='organisation_import_preview'),

@@ -9,7 +9,14 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView, View
 
 from oversight.core.spreadsheets import SpreadsheetError, read_upload
-from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.core.views import (
+    ActionFormView,
+    NameSearchView,
+    ObjectDetailView,
+    ObjectListView,
+    get_scoped_or_404,
+    require,
+)
 
 from . import actions
 from .filtersets import OrganisationFilterSet, OrganisationGroupFilterSet
@@ -19,6 +26,15 @@ from .models import Organisation, OrganisationGroup
 from .tables import MemberTable, OrganisationGroupTable, OrganisationTable
 
 IMPORT_SESSION_KEY = 'organisations_import'
+
+
+class BodyNamesView(NameSearchView):
+    """Names of the overseen bodies, for the body filters of pages across thousands of them."""
+
+    model = Organisation
+
+    def get_queryset(self):
+        return super().get_queryset().bodies()
 
 
 class RegulatorOnlyMixin(LoginRequiredMixin):

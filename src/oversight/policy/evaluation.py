@@ -5,8 +5,18 @@ settings and unit costs read here are scoped the same way, so no figure includes
 """
 
 import datetime
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Max
+
+from oversight.core.models import ObjectChange
+from oversight.organisations.models import Organisation
+from oversight.register.models import EquipmentLine, Site, System
+from oversight.vendors.models import Manufacturer
 
 from . import plan as replacement
 from .makers import MakerFacts
@@ -38,8 +48,27 @@ class Evaluation:
     obligations: list[Obligation]
     plan: replacement.Plan
     vulnerabilities: list[LineMatch]
+    # A kept evaluation serves many requests: its summaries (and the page's chart) are worked out once.
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def once(self, name: str, compute):
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
 
     def devices_by_severity(self) -> dict[str, int]:
+        return self.once('by_severity', self._devices_by_severity)
+
+    def overdue_devices(self) -> int:
+        return self.once('overdue', self._overdue_devices)
+
+    def vulnerable_devices(self, status: Status) -> int:
+        return self.once(f'vulnerable {status}', lambda: self._vulnerable_devices(status))
+
+    def by_body(self) -> list[BodySummary]:
+        return self.once('by_body', self._by_body)
+
+    def _devices_by_severity(self) -> dict[str, int]:
         """Devices counted once each, under the most pressing severity of their obligations."""
         worst = self._worst_by_line()
         totals = dict.fromkeys(SEVERITY_RANK, 0)
@@ -47,15 +76,18 @@ class Evaluation:
             totals[severity] += line.quantity
         return totals
 
-    def overdue_devices(self) -> int:
+    def _overdue_devices(self) -> int:
         lines = {o.line.pk: o.line for o in self.obligations if o.overdue}
         return sum(line.quantity for line in lines.values())
 
-    def vulnerable_devices(self, status: Status) -> int:
+    def _vulnerable_devices(self, status: Status) -> int:
         lines = {m.line.pk: m.line for m in self.vulnerabilities if m.match.status == status}
         return sum(line.quantity for line in lines.values())
 
     def _worst_by_line(self) -> dict:
+        return self.once('worst', self._worst)
+
+    def _worst(self) -> dict:
         worst: dict[int, tuple] = {}
         for obligation in self.obligations:
             current = worst.get(obligation.line.pk)
@@ -63,7 +95,7 @@ class Evaluation:
                 worst[obligation.line.pk] = (obligation.line, obligation.severity)
         return worst
 
-    def by_body(self) -> list[BodySummary]:
+    def _by_body(self) -> list[BodySummary]:
         """One summary per body with lines in the selection (for the regulator's overview)."""
         bodies = {line.organisation_id: BodySummary(line.organisation) for line in self.lines}
         for line, severity in self._worst_by_line().values():
@@ -83,9 +115,35 @@ class Evaluation:
         return sorted(bodies.values(), key=lambda b: b.organisation.name)
 
 
+def _listed(lines) -> list:
+    """The lines in the policy page's order, each body, site, system and maker loaded once and shared.
+
+    `select_related` would build one site (and body, system, makers) per line: 600,000 objects for
+    100,000 lines where a few thousand distinct ones exist.
+    """
+    # The evidence and notes are not read here, and decoding 100,000 evidence lists costs seconds.
+    lines = lines.select_related(None).defer('evidence', 'notes')
+    related = {
+        'organisation': Organisation.objects.filter(pk__in=lines.values('organisation_id')).in_bulk(),
+        'site': Site.objects.filter(pk__in=lines.values('site_id')).in_bulk(),
+        'system': System.objects.filter(pk__in=lines.values('system_id')).in_bulk(),
+    }
+    makers = Manufacturer.objects.filter(pk__in=lines.values('manufacturer_id')) | Manufacturer.objects.filter(
+        pk__in=lines.values('made_by_id')
+    )
+    related['manufacturer'] = related['made_by'] = makers.in_bulk()
+    fields = [EquipmentLine._meta.get_field(name) for name in related]
+    listed = list(lines.order_by('organisation__name', 'site__name', 'pk'))
+    for line in listed:
+        for relation in fields:
+            key = getattr(line, relation.attname)
+            relation.set_cached_value(line, None if key is None else related[relation.name][key])
+    return listed
+
+
 def evaluate_register(lines, user, today: datetime.date, keep=None) -> Evaluation:
     """Evaluate scoped equipment lines; `keep(obligation)` narrows the obligations (page filters)."""
-    lines = list(lines.as_listed().order_by('organisation__name', 'site__name', 'pk'))
+    lines = _listed(lines)
     bodies = {line.organisation_id for line in lines}
     choices = {
         s.organisation_id: BodyChoices(tuple(s.rule_sets), s.review_by)
@@ -103,3 +161,54 @@ def evaluate_register(lines, user, today: datetime.date, keep=None) -> Evaluatio
         plan=replacement.build(obligations, unit_costs, today),
         vulnerabilities=match_lines(lines),
     )
+
+
+# Evaluations kept by this process, newest last, bounded by the lines they hold (about 1 KB a line).
+_cache: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
+CACHE_LINES = 300_000
+
+
+def forget_evaluations() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def revision(organisation=None) -> tuple:
+    """What an evaluation depends on besides the rules, as of now. Every write to a register, a body's
+    policy settings and unit costs, or the makers and concern lists goes through an action that records
+    an audit row (core.audit) in the same transaction, so the newest audit row of the body and of the
+    reference data changes whenever any of them does. Across bodies, the newest audit row of all."""
+    changes = ObjectChange.objects.order_by()
+    if organisation is None:
+        return (changes.aggregate(n=Max('pk'))['n'],)
+    settings = PolicySettings.objects.filter(organisation=organisation).values_list('version', flat=True).first()
+    return (
+        changes.filter(organisation=organisation).aggregate(n=Max('pk'))['n'],
+        changes.filter(organisation__isnull=True).aggregate(n=Max('pk'))['n'],
+        settings,
+    )
+
+
+def cached_evaluation(lines, user, today: datetime.date, organisation=None, keep=None, keep_key=()) -> Evaluation:
+    """`evaluate_register`, kept until the register, the body's settings or the reference data change.
+
+    The key is the lines' own query (scope and filters), what `keep` keeps (`keep_key`), the day and the
+    revision. The rules are read once per process (rules.rule_sets), so new rules arrive with a restart,
+    which empties this cache too.
+    """
+    try:
+        sql, params = lines.query.sql_with_params()
+    except EmptyResultSet:  # .none(): nothing to keep
+        return evaluate_register(lines, user, today, keep=keep)
+    key = (sql, tuple(map(str, params)), today, tuple(keep_key), revision(organisation))
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    evaluation = evaluate_register(lines, user, today, keep=keep)
+    with _cache_lock:
+        _cache[key] = evaluation
+        while len(_cache) > 1 and sum(len(e.lines) for e in _cache.values()) > CACHE_LINES:
+            _cache.popitem(last=False)
+    return evaluation

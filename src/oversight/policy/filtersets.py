@@ -1,6 +1,8 @@
 import django_filters
 from django import forms
 
+from oversight.core.filtersets import SearchableChoiceFilter
+from oversight.core.forms import govuk_widgets
 from oversight.organisations.models import Organisation
 from oversight.register.models import Category, EquipmentLine, Site
 
@@ -13,11 +15,17 @@ class ObligationFilterSet(django_filters.FilterSet):
     """Filters of the policy page. Line filters narrow the register evaluated; severity and rule set
     narrow the obligations evaluated from it (`keeps`), so the plan and chart follow both."""
 
-    organisation = django_filters.ModelChoiceFilter(
-        queryset=lambda request: Organisation.objects.for_user(request.user).bodies(), label='Body', empty_label='Any'
+    organisation = SearchableChoiceFilter(
+        queryset=lambda request: Organisation.objects.for_user(request.user).bodies(),
+        label='Body',
+        empty_label='Any',
+        source='organisations:body_names',
     )
-    site = django_filters.ModelChoiceFilter(
-        queryset=lambda request: Site.objects.for_user(request.user), label='Site', empty_label='Any'
+    site = SearchableChoiceFilter(
+        queryset=lambda request: Site.objects.for_user(request.user),
+        label='Site',
+        empty_label='Any',
+        source='register:site_names',
     )
     sensitive = django_filters.BooleanFilter(
         field_name='site__sensitive', label='Sensitive site', widget=forms.Select(choices=_YES_NO)
@@ -45,11 +53,15 @@ class ObligationFilterSet(django_filters.FilterSet):
             # One body's page: its own sites only, and no body filter.
             del self.filters['organisation']
             self.filters['site'].queryset = Site.objects.for_user(self.request.user).filter(organisation=organisation)
-        for field in self.form.fields.values():
-            field.widget.attrs['class'] = 'govuk-select'
+        govuk_widgets(self.form)
 
     def obligation_filter(self, queryset, name, value):
         return queryset  # applied to the evaluated obligations by keeps()
+
+    def keep_key(self) -> tuple:
+        """What `keeps` keeps, for the evaluation cache (the other filters are in the lines' query)."""
+        data = self.form.cleaned_data
+        return (data.get('severity') or '', data.get('rule_set') or '')
 
     def keeps(self, obligation) -> bool:
         data = self.form.cleaned_data

@@ -29,8 +29,13 @@ class Obligation:
     rule_set: rule_data.RuleSet
     due: datetime.date
     due_basis: str
-    reason: str
+    # The reason's parts that hold for every line of the same identity; the site is added when it is read.
+    maker_clause: str
     overdue: bool
+
+    @property
+    def reason(self) -> str:
+        return f'{self.maker_clause}; {_facts_clause(self.rule, self.line)}. {self.rule.requirement}'
 
     @property
     def severity(self) -> str:
@@ -143,20 +148,51 @@ def due_date(rule: rule_data.Rule, line, review_by: datetime.date) -> tuple[date
     )
 
 
+def identity(line) -> tuple:
+    """Everything about a line that the rules, due dates and maker clauses read: lines sharing it share
+    their obligations (a register of 100,000 lines holds a few hundred of them)."""
+    return (
+        line.organisation_id,
+        line.site.sensitive,
+        line.installed_on,
+        line.network,
+        line.next_upgrade,
+        line.manufacturer_id,
+        line.made_by_id,
+        _sold_as(line),
+    )
+
+
+def _evaluate_one(line, facts: MakerFacts, body: BodyChoices, rule_sets, today: datetime.date) -> tuple:
+    """(rule, rule set, due, basis, maker clause, overdue) of each rule applying to a line."""
+    review_by = body.review_by or end_of_financial_year(today)
+    found = []
+    for rule_set in rule_sets:
+        for rule in rule_set.rules:
+            if applies(rule, line, facts):
+                due, basis = due_date(rule, line, review_by)
+                found.append((rule, rule_set, due, basis, _maker_clause(rule, line, facts), due < today))
+    return tuple(found)
+
+
 def evaluate(lines, facts: MakerFacts, choices: dict, today: datetime.date) -> list[Obligation]:
-    """Every obligation of every line; `choices` maps organisation id -> BodyChoices."""
+    """Every obligation of every line; `choices` maps organisation id -> BodyChoices.
+
+    The rules are applied once per distinct identity (`identity`), not once per line.
+    """
     default = BodyChoices()
+    by_identity: dict[tuple, tuple] = {}
+    applicable: dict[tuple, tuple] = {}
     obligations = []
     for line in lines:
-        body = choices.get(line.organisation_id, default)
-        review_by = body.review_by or end_of_financial_year(today)
-        for rule_set in rule_data.applicable(body.rule_sets):
-            for rule in rule_set.rules:
-                if not applies(rule, line, facts):
-                    continue
-                due, basis = due_date(rule, line, review_by)
-                reason = f'{_maker_clause(rule, line, facts)}; {_facts_clause(rule, line)}. {rule.requirement}'
-                obligations.append(Obligation(line, rule, rule_set, due, basis, reason, due < today))
+        key = identity(line)
+        found = by_identity.get(key)
+        if found is None:
+            body = choices.get(line.organisation_id, default)
+            if body.rule_sets not in applicable:
+                applicable[body.rule_sets] = rule_data.applicable(body.rule_sets)
+            found = by_identity[key] = _evaluate_one(line, facts, body, applicable[body.rule_sets], today)
+        obligations.extend(Obligation(line, *each) for each in found)
     return obligations
 
 

@@ -9,8 +9,14 @@ a category without a unit cost leaves the cost unknown, and the plan says how ma
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+
+from oversight.register.models import Category
 
 from .obligations import SEVERITY_RANK, Obligation
+
+# Looked up once per line of the plan; get_category_display() rebuilds its choices on every call.
+CATEGORY_LABELS = dict(Category.choices)
 
 
 def unpriced_note(devices: int, categories=()) -> str:
@@ -85,15 +91,16 @@ class Plan:
     lines: list[PlanLine]
     timeline: list[Period]
 
-    @property
+    # Cached: a kept evaluation (policy.evaluation) shows these on every request, over up to 1M lines.
+    @cached_property
     def devices(self) -> int:
         return sum(p.line.quantity for p in self.lines)
 
-    @property
+    @cached_property
     def cost(self) -> Decimal:
         return sum((p.cost for p in self.lines if p.cost is not None), Decimal(0))
 
-    @property
+    @cached_property
     def devices_without_cost(self) -> int:
         return sum(p.line.quantity for p in self.lines if p.cost is None)
 
@@ -135,7 +142,7 @@ def _rows(lines: list[PlanLine]) -> list[PlanRow]:
         row.devices += line.quantity
         if entry.cost is None:
             row.devices_without_cost += line.quantity
-            row.categories_without_cost.add(line.system.get_category_display())
+            row.categories_without_cost.add(CATEGORY_LABELS[line.system.category])
         else:
             row.cost += entry.cost
     return sorted(

@@ -18,7 +18,7 @@ from oversight.register.models import Category, EquipmentLine
 
 from . import actions, downloads
 from .chart import timeline_svg
-from .evaluation import evaluate_register
+from .evaluation import cached_evaluation
 from .filtersets import ObligationFilterSet
 from .forms import PolicySettingsForm, UnitCostsForm
 from .models import PolicySettings, UnitCost
@@ -32,6 +32,11 @@ PER_PAGE = 50
 def _body(user, slug: str):
     """An overseen body the user may see; another body (or the regulator itself) is a 404."""
     return get_object_or_404(Organisation.objects.for_user(user).bodies(), slug=slug)
+
+
+def chart_src(timeline) -> str:
+    svg = timeline_svg(timeline).encode()
+    return 'data:image/svg+xml;base64,' + base64.b64encode(svg).decode()
 
 
 class PolicyView(LoginRequiredMixin, TemplateView):
@@ -55,11 +60,13 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             request.GET, queryset=lines, request=request, organisation=self.organisation
         )
         valid = self.filterset.is_valid()
-        self.evaluation = evaluate_register(
+        self.evaluation = cached_evaluation(
             self.filterset.qs if valid else lines.none(),
             request.user,
             timezone.localdate(),
+            organisation=self.organisation,
             keep=self.filterset.keeps if valid else None,
+            keep_key=self.filterset.keep_key() if valid else (),
         )
         export = request.GET.get('export')
         if export in downloads.EXPORTS:
@@ -95,8 +102,7 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             catalogue=shipped(),
         )
         if evaluation.plan.timeline:
-            svg = timeline_svg(evaluation.plan.timeline).encode()
-            context['chart_src'] = 'data:image/svg+xml;base64,' + base64.b64encode(svg).decode()
+            context['chart_src'] = evaluation.once('chart', lambda: chart_src(evaluation.plan.timeline))
         if organisation is None:
             context['bodies'] = self._table(BodySummaryTable, evaluation.by_body(), 'b-')
             context['all_rule_sets'] = rule_sets()

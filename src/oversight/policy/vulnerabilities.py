@@ -309,4 +309,12 @@ class LineMatch:
 def match_lines(lines, source: Catalogue | None = None) -> list[LineMatch]:
     """Every (line, entry) pair where the line is affected or possibly affected by the entry."""
     source = source or shipped()
-    return [LineMatch(line, m) for line in lines for m in source.matches(Device.of(line))]
+    # Lines of one make, model and firmware match alike: each distinct device is matched once.
+    found: dict[tuple, list] = {}
+    matched = []
+    for line in lines:
+        key = (line.manufacturer_declared, line.brand, line.made_by_id, line.model, line.firmware)
+        if key not in found:
+            found[key] = source.matches(Device.of(line))
+        matched.extend(LineMatch(line, m) for m in found[key])
+    return matched

@@ -67,6 +67,8 @@ class Site(models.Model):
     class Meta:
         ordering = ['organisation__name', 'name']
         constraints = [unique_name_per_body('site')]
+        # The default sort and the name search, within a body and across bodies.
+        indexes = [models.Index(fields=['organisation', 'name', 'id']), models.Index(fields=['name', 'id'])]
 
     def __str__(self) -> str:
         return self.name
@@ -89,6 +91,7 @@ class System(models.Model):
     class Meta:
         ordering = ['organisation__name', 'name']
         constraints = [unique_name_per_body('system')]
+        indexes = [models.Index(fields=['organisation', 'name', 'id']), models.Index(fields=['name', 'id'])]
 
     def __str__(self) -> str:
         return f'{self.name} ({self.get_category_display()})'
@@ -178,6 +181,14 @@ class EquipmentLine(models.Model):
 
     class Meta:
         ordering = ['site__name', 'system__name', 'manufacturer_declared', 'model', 'pk']
+        # The default sort walks sites by name, then each site's lines (site, system, maker, model); the
+        # filters a body's register page offers probe one index each rather than the body's every line.
+        indexes = [
+            models.Index(fields=['site', 'system', 'manufacturer_declared', 'model', 'id']),
+            models.Index(fields=['organisation', 'made_by']),
+            models.Index(fields=['organisation', 'concern']),
+            models.Index(fields=['organisation', 'network']),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gte=1), name='equipment_quantity_positive'),
             models.CheckConstraint(

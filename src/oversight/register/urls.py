@@ -1,5 +1,7 @@
 from django.urls import path
 
+from oversight.core.views import NameSearchView
+
 from . import views
 from .forms import EquipmentLineForm, SiteForm, SystemForm
 from .models import EquipmentLine, ImportBatch, Site, System
@@ -26,6 +28,7 @@ urlpatterns = [
         name='equipment_import_template',
     ),
     path('sites/', views.SiteListView.as_view(), name='site_list'),
+    path('sites/names/', NameSearchView.as_view(model=Site), name='site_names'),
     path('sites/new/', views.CreateView.as_view(model=Site, form_class=SiteForm), name='site_create'),
     path('sites/<int:pk>/', views.SiteDetailView.as_view(), name='site_detail'),
     path('sites/<int:pk>/edit/', views.EditView.as_view(model=Site, form_class=SiteForm), name='site_edit'),
@@ -37,6 +40,7 @@ urlpatterns = [
         name='site_import_template',
     ),
     path('systems/', views.SystemListView.as_view(), name='system_list'),
+    path('systems/names/', NameSearchView.as_view(model=System), name='system_names'),
     path('systems/new/', views.CreateView.as_view(model=System, form_class=SystemForm), name='system_create'),
     path('systems/<int:pk>/', views.SystemDetailView.as_view(), name='system_detail'),
     path('systems/import/', views.ImportUploadView.as_view(kind=ImportBatch.Kind.SYSTEMS), name='system_import'),

@@ -19,6 +19,7 @@ from oversight.core import exports
 from oversight.core.forms import VersionedForm
 from oversight.core.querysets import sees_everything
 from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.jobs.actions import queue_register_import, refuse_while_importing
 from oversight.policy.evaluation import evaluate_register
 from oversight.vendors.concerns import ConcernIndex
 from oversight.vendors.models import Designation
@@ -38,6 +39,8 @@ def can_edit(user, organisation_id) -> bool:
 
 class RegisterListView(ObjectListView):
     """A register table: the organisation column is for those who see every body."""
+
+    keyset = True
 
     def get_queryset(self):
         return super().get_queryset().as_listed()
@@ -222,11 +225,6 @@ class DeleteView(RegisterFormView):
 
 # Imports
 
-_list_after_import = {
-    ImportBatch.Kind.EQUIPMENT: 'register:equipment_list',
-    ImportBatch.Kind.SITES: 'register:site_list',
-    ImportBatch.Kind.SYSTEMS: 'register:system_list',
-}
 _template_download = {
     ImportBatch.Kind.EQUIPMENT: 'register:equipment_import_template',
     ImportBatch.Kind.SITES: 'register:site_import_template',
@@ -253,9 +251,9 @@ class ImportUploadView(ActionFormView):
 
     def run_action(self, form):
         upload = form.cleaned_data['file']
-        return actions.upload_import(
-            self.request.user, self.request.user.organisation, self.kind, upload.name, upload.read()
-        )
+        content = upload.read()
+        refuse_while_importing(self.request.user.organisation, content)
+        return actions.upload_import(self.request.user, self.request.user.organisation, self.kind, upload.name, content)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -307,19 +305,17 @@ class ImportPreviewView(ImportBatchMixin, DetailView):
 
 
 class ImportCommitView(ImportBatchMixin, View):
+    """Queue the import: it runs in a worker, and the person follows it on the task's page."""
+
     def post(self, request, pk):
         try:
-            counts = actions.commit_import(request.user, self.batch, request.POST.get('fingerprint', ''))
+            job = queue_register_import(request.user, self.batch, request.POST.get('fingerprint', ''))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
             return HttpResponseRedirect(self.batch.get_absolute_url())
-        messages.success(
-            request,
-            f'Imported {self.batch.filename}: {counts["create"]} added, {counts["update"]} updated, '
-            f'{counts["unchanged"]} unchanged.',
-        )
-        return HttpResponseRedirect(reverse(_list_after_import[self.batch.kind]))
+        messages.success(request, f'Importing {self.batch.filename}: this page follows it until it is done.')
+        return HttpResponseRedirect(job.get_absolute_url())
 
 
 class ImportDiscardView(ImportBatchMixin, View):

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     'drf_spectacular',
     'drf_spectacular_sidecar',
     'axes',
+    'django_tasks',
+    'django_tasks_db',
     'oversight.core',
     'oversight.accounts',
     'oversight.organisations',
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     'oversight.findings',
     'oversight.policy',
     'oversight.discovery',
+    'oversight.jobs',
     'oversight.api',
 ]
 
@@ -163,6 +166,14 @@ SPECTACULAR_SETTINGS = {
         'QuestionKindEnum': 'oversight.surveys.models.Question.Kind',
     },
 }
+
+# Background work goes through Django's tasks API only (docs/tasks.md): the database backend runs on the
+# embedded SQLite and on PostgreSQL with `oversight worker`; another backend is a change of this setting.
+TASKS = {'default': {'BACKEND': 'django_tasks_db.DatabaseBackend'}}
+# A running task writes a sign of life this often; one silent for longer than the stale limit is taken as
+# dead (its worker was killed) and may be queued again. Long enough for one SQLite write transaction.
+OVERSIGHT_TASK_HEARTBEAT_SECONDS = float(os.environ.get('OVERSIGHT_TASK_HEARTBEAT_SECONDS', '10'))
+OVERSIGHT_TASK_STALE_SECONDS = float(os.environ.get('OVERSIGHT_TASK_STALE_SECONDS', '300'))
 
 # Login throttling: five failures lock the username from that address for an hour.
 AXES_FAILURE_LIMIT = 5

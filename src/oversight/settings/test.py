@@ -1,8 +1,16 @@
 """Settings for the test suite: fast hashing, in-memory email, no login lock-outs between tests."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ['django.contrib.auth.hashers.MD5PasswordHasher']
 EMAIL_BACKEND = 'django.core.mail.backends.locmem.EmailBackend'
 AXES_ENABLED = False
+# Tasks run as soon as their transaction commits, in the test's own process; the tests that need a real
+# worker name the database backend for the processes they start on a database file. No heartbeat thread,
+# which would write from outside the test's transaction.
+IMMEDIATE = 'django_tasks.backends.immediate.ImmediateBackend'
+TASKS = {'default': {'BACKEND': os.environ.get('OVERSIGHT_TASKS_BACKEND', IMMEDIATE)}}
+OVERSIGHT_TASK_HEARTBEAT_SECONDS = float(os.environ.get('OVERSIGHT_TASK_HEARTBEAT_SECONDS', '0'))

@@ -355,8 +355,12 @@ def send_due_reminders(
     """Send every reminder the schedules call for; safe to run from cron as often as wanted.
 
     Each invitation is re-read under a row lock in its own transaction, so two runs at once
-    cannot both send it a reminder, and a failure leaves the others sent and recorded.
+    cannot both send it a reminder, and a failure leaves the others sent and recorded. Every
+    reminder of the run goes over one connection to the mail server, opened when the first is sent.
     """
+    if connection is None:
+        with get_connection() as opened:
+            return send_due_reminders(now, campaign, dry_run, connection=opened)
     now = now or timezone.now()
     candidates = Invitation.objects.filter(
         campaign__status=Campaign.Status.OPEN, sent_at__isnull=False, status__in=Invitation.OUTSTANDING

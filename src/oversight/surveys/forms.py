@@ -252,3 +252,35 @@ class NewVersionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         govuk_widgets(self)
+
+
+def _bounded(upload):
+    limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
+    # Refused before it is read: the size Django reports is the size received.
+    if upload is not None and upload.size > limit:
+        raise forms.ValidationError(f'The file is {upload.size:,} bytes; the limit is {limit:,} bytes.')
+    return upload
+
+
+class ReturnsImportForm(forms.Form):
+    """An interchange file (docs/interchange.md) for `import-returns`, from the web."""
+
+    campaign = forms.CharField(
+        max_length=60, help_text='Its slug (e.g. police-2022) or year; a campaign that does not exist is created.'
+    )
+    file = forms.FileField(label='Interchange file (.csv, UTF-8)')
+    recipients = forms.FileField(
+        required=False,
+        label='Bodies invited (optional)',
+        help_text='One exact organisation name a line; bodies not yet invited are added.',
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_widgets(self)
+
+    def clean_file(self):
+        return _bounded(self.cleaned_data['file'])
+
+    def clean_recipients(self):
+        return _bounded(self.cleaned_data.get('recipients'))

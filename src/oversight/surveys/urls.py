@@ -6,6 +6,7 @@ app_name = 'surveys'
 urlpatterns = [
     path('', views.CampaignListView.as_view(), name='campaign_list'),
     path('new/', views.CampaignCreateView.as_view(), name='campaign_create'),
+    path('import-returns/', views.ReturnsImportView.as_view(), name='returns_import'),
     path('questionnaires/<slug:slug>/', views.QuestionnaireDetailView.as_view(), name='questionnaire_detail'),
     path(
         'questionnaires/<slug:slug>/new-version/',
@@ -29,7 +30,7 @@ urlpatterns = [
     path('<slug:slug>/export/', views.CampaignExportView.as_view(), name='campaign_export'),
     path('<slug:slug>/corrections/', views.CorrectionListView.as_view(), name='campaign_corrections'),
     re_path(
-        r'^(?P<slug>[-\w]+)/(?P<command>open|close|send)/$',
+        r'^(?P<slug>[-\w]+)/(?P<command>open|close|send|remind)/$',
         views.CampaignCommandView.as_view(),
         name='campaign_command',
     ),

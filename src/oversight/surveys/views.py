@@ -19,6 +19,7 @@ from django_tables2 import RequestConfig
 from oversight.core import exports
 from oversight.core.querysets import sees_everything
 from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.jobs.actions import queue_invitations, queue_reminders, queue_returns_import
 
 from . import actions, workbook
 from .answers import CATEGORY_LABELS, MANUFACTURERS, Schema, answer_key
@@ -34,6 +35,7 @@ from .forms import (
     QueryAnswersForm,
     QueryForm,
     ReturnForm,
+    ReturnsImportForm,
     UploadForm,
     VersionForm,
 )
@@ -122,7 +124,7 @@ class CampaignDetailView(LoginRequiredMixin, TemplateView):
             context['invitation'] = Invitation.objects.for_user(user).filter(campaign=campaign).first()
             return context
         invitations = (
-            campaign.invitations.select_related('organisation', 'survey_return', 'campaign')
+            campaign.invitations.select_related('organisation', 'survey_return__campaign', 'campaign')
             .annotate(reminder_count=Count('reminders'))
             .order_by('organisation__name')
         )
@@ -177,8 +179,35 @@ class CampaignEditView(ActionFormView):
         )
 
 
+class ReturnsImportView(ActionFormView):
+    """The regulator loads returns from an interchange file: checked and written by a worker, all or nothing."""
+
+    form_class = ReturnsImportForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require(is_regulator(request.user))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title='Import returns from an interchange file', **kwargs)
+
+    def run_action(self, form):
+        recipients = form.cleaned_data.get('recipients')
+        upload = form.cleaned_data['file']
+        job = queue_returns_import(
+            self.request.user,
+            form.cleaned_data['campaign'],
+            upload.read(),
+            recipients=recipients.read() if recipients else None,
+            file_name=upload.name,
+        )
+        messages.success(self.request, f'Importing {upload.name}: this page follows it until it is done.')
+        return job
+
+
 class CampaignCommandView(LoginRequiredMixin, View):
-    """Open, close, or send a campaign's invitations (POST)."""
+    """Open or close a campaign, or send its invitations or the reminders due (POST)."""
 
     def post(self, request, slug, command):
         campaign = get_scoped_or_404(Campaign, request.user, slug=slug)
@@ -190,12 +219,11 @@ class CampaignCommandView(LoginRequiredMixin, View):
             elif command == 'close':
                 actions.close_campaign(request.user, campaign)
                 messages.success(request, f'{campaign} is closed.')
-            else:
-                sent, without = actions.send_invitations(request.user, campaign)
-                text = f'Invitations emailed to {sent} bodies.'
-                if without:
-                    text += f' {len(without)} bodies have no contact yet: ' + ', '.join(without[:10])
-                messages.success(request, text)
+            else:  # emails are sent by a worker; the task's page follows them
+                send = queue_invitations if command == 'send' else queue_reminders
+                job = send(request.user, campaign)
+                messages.success(request, f'{job.description}: this page follows it until it is done.')
+                return HttpResponseRedirect(job.get_absolute_url())
         except ValidationError as exc:
             messages.error(request, ' '.join(exc.messages))
         return HttpResponseRedirect(campaign.get_absolute_url())

@@ -1,9 +1,10 @@
 """Scan uploads over the API: by a body's scan token (which can do nothing else) or by its editors."""
 
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
 from oversight.discovery import actions
 from oversight.discovery.models import Scan
+from oversight.jobs.models import Job
 
 from .world import scan_upload
 
@@ -11,15 +12,19 @@ SCANS = '/api/discovery/scans/'
 
 
 def _upload(client, content, **headers):
-    return client.generic('POST', SCANS, content, content_type='application/x-ndjson', **headers)
+    """Upload; the worker's part (the immediate backend in tests) runs once the request has committed."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.generic('POST', SCANS, content, content_type='application/x-ndjson', **headers)
 
 
 def test_the_agent_uploads_with_its_scan_token(world, api):
     response = _upload(api(None), scan_upload(world.a), HTTP_AUTHORIZATION=f'Bearer {world.a.token_secret}')
-    assert response.status_code == 201, response.content
-    scan = Scan.objects.get(pk=response.json()['id'])
+    assert response.status_code == 202, response.content
+    job = Job.objects.get(pk=response.json()['id'])
+    scan = Scan.objects.filter(organisation=world.a.organisation).latest('pk')
     assert (scan.organisation, scan.source, scan.token) == (world.a.organisation, Scan.Source.AGENT, world.a.token)
-    assert response.json()['counts']['up'] == 1
+    assert job.status == Job.Status.DONE and job.result['up'] == 1 and job.result_url == scan.get_absolute_url()
+    assert response['Location'] == f'/api/jobs/{job.pk}/'
 
 
 def test_a_scan_token_can_do_nothing_but_upload(world, api):
@@ -46,7 +51,8 @@ def test_a_token_cannot_upload_a_scan_made_for_another_body(world, api):
 
 
 def test_an_editor_uploads_with_their_own_token_and_a_viewer_cannot(world, api):
-    assert _upload(api(world.a.editor), scan_upload(world.a), QUERY_STRING='filename=x.jsonl').status_code == 201
+    assert _upload(api(world.a.editor), scan_upload(world.a), QUERY_STRING='filename=x.jsonl').status_code == 202
+    assert Scan.objects.filter(organisation=world.a.organisation, filename='x.jsonl').exists()
     assert _upload(api(world.a.viewer), scan_upload(world.a)).status_code == 403
     assert _upload(api(world.regulator), scan_upload(world.a)).status_code == 403
 

@@ -54,12 +54,19 @@ def test_the_filters_of_the_register_page_apply(world, api):
     assert 'ESSEXMARK' not in refused.content.decode()
 
 
-def test_pages_are_of_fifty_unless_asked(world, api):
-    response = api(world.regulator).get(LINES, {'page_size': 2})
-    body = response.json()
-    assert body['count'] == 6
-    assert len(body['results']) == 2
-    assert body['next'].endswith('page=2&page_size=2')
+def test_pages_are_of_fifty_unless_asked_and_follow_by_cursor(world, api):
+    client = api(world.regulator)
+    body = client.get(LINES, {'page_size': 2}).json()
+    assert set(body) == {'next', 'previous', 'results'}
+    assert body['previous'] is None
+    seen = [line['id'] for line in body['results']]
+    while body['next']:
+        body = client.get(body['next']).json()
+        assert 1 <= len(body['results']) <= 2
+        seen += [line['id'] for line in body['results']]
+    assert len(seen) == len(set(seen)) == 6
+    back = client.get(body['previous']).json()
+    assert [line['id'] for line in back['results']] == seen[-2 - len(body['results']) : -len(body['results'])]
 
 
 def test_an_editor_adds_a_site_through_the_action_with_its_audit_row(world, api):
@@ -167,7 +174,7 @@ def test_a_quantity_below_one_or_beyond_any_estate_is_refused(world, api, quanti
     assert EquipmentLine.objects.get(pk=line.pk).quantity == 12
 
 
-def test_a_register_file_is_uploaded_previewed_and_committed(world, api):
+def test_a_register_file_is_uploaded_previewed_and_committed(world, api, django_capture_on_commit_callbacks):
     client = api(world.a.editor)
     csv = b'name,address,postcode,kind,sensitive\nKENTMARK Yard,1 High St,,other,no\n'
     upload = client.post(IMPORTS, {'kind': 'sites', 'file': _file('sites.csv', csv)}, format='multipart')
@@ -175,13 +182,24 @@ def test_a_register_file_is_uploaded_previewed_and_committed(world, api):
     preview = upload.json()['preview']
     assert preview['problems'] == [] and preview['counts'] == {'create': 1, 'update': 0, 'unchanged': 0}
     url = f'{IMPORTS}{upload.json()["id"]}/commit/'
-    assert client.post(url, {'fingerprint': 'not it'}, format='json').status_code == 409
-    committed = client.post(url, {'fingerprint': preview['fingerprint']}, format='json')
-    assert committed.status_code == 200 and committed.json()['status'] == 'committed'
+    with django_capture_on_commit_callbacks(execute=True):
+        stale = client.post(url, {'fingerprint': 'not it'}, format='json')
+    assert stale.status_code == 202  # queued; the task fails, saying why
+    failed = client.get(stale['Location']).json()
+    assert failed['status'] == 'failed' and failed['retryable'] and 'register changed' in failed['errors'][0]['message']
+    with django_capture_on_commit_callbacks(execute=True):
+        committed = client.post(url, {'fingerprint': preview['fingerprint']}, format='json')
+    assert committed.status_code == 202 and committed.json()['status'] == 'queued'
+    assert committed['Location'] == committed.json()['url'].removeprefix('http://testserver')
+    job = client.get(committed['Location']).json()
+    assert job['status'] == 'done' and job['result'] == {'create': 1, 'update': 0, 'unchanged': 0}
+    assert client.get(f'{IMPORTS}{upload.json()["id"]}/').json()['status'] == 'committed'
     assert Site.objects.filter(organisation=world.a.organisation, name='KENTMARK Yard').exists()
 
 
-def test_the_same_file_is_flagged_in_the_preview_and_not_committed_twice(world, api):
+def test_the_same_file_is_flagged_in_the_preview_and_not_committed_twice(
+    world, api, django_capture_on_commit_callbacks
+):
     client = api(world.a.editor)
     csv = b'name,address,postcode,kind,sensitive\nKENTMARK Yard,1 High St,,other,no\n'
     first, second = (
@@ -189,21 +207,29 @@ def test_the_same_file_is_flagged_in_the_preview_and_not_committed_twice(world, 
         for _ in range(2)
     )
     assert second['preview']['already_imported'] is None
-    assert client.post(f'{IMPORTS}{first["id"]}/commit/', {}, format='json').status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f'{IMPORTS}{first["id"]}/commit/', {}, format='json').status_code == 202
     preview = client.get(f'{IMPORTS}{second["id"]}/').json()['preview']
     assert preview['already_imported'] is not None
-    refused = client.post(f'{IMPORTS}{second["id"]}/commit/', {}, format='json')
-    assert refused.status_code == 400 and 'This same file was already imported' in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(f'{IMPORTS}{second["id"]}/commit/', {}, format='json')
+    job = client.get(refused['Location']).json()
+    assert job['status'] == 'failed' and 'This same file was already imported' in job['errors'][0]['message']
 
 
-def test_an_import_with_problems_lists_them_by_row_and_column_and_writes_nothing(world, api):
+def test_an_import_with_problems_lists_them_by_row_and_column_and_writes_nothing(
+    world, api, django_capture_on_commit_callbacks
+):
     client = api(world.a.editor)
     csv = b'name,address,postcode,kind,sensitive\nKENTMARK Yard,,,castle,maybe\n'
     upload = client.post(IMPORTS, {'kind': 'sites', 'file': _file('sites.csv', csv)}, format='multipart')
     problems = upload.json()['preview']['problems']
     assert {(p['row'], p['column']) for p in problems} == {(2, 'kind'), (2, 'sensitive')}
-    response = client.post(f'{IMPORTS}{upload.json()["id"]}/commit/', {}, format='json')
-    assert response.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f'{IMPORTS}{upload.json()["id"]}/commit/', {}, format='json')
+    job = client.get(response['Location']).json()
+    assert job['status'] == 'failed' and job['errors'][0]['message'].startswith('The file has 2 problems')
+    assert {(p['row'], p['column']) for p in job['errors'][1:]} == {(2, 'kind'), (2, 'sensitive')}
     assert not Site.objects.filter(name='KENTMARK Yard').exists()
 
 

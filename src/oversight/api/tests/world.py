@@ -20,6 +20,8 @@ from oversight.discovery import actions as discovery_actions
 from oversight.discovery.models import Scan
 from oversight.discovery.results import HostResult, ScanMeta
 from oversight.findings import actions as findings_actions
+from oversight.jobs import actions as job_actions
+from oversight.jobs.models import Job
 from oversight.organisations import actions as organisation_actions
 from oversight.organisations.models import Organisation, OrganisationGroup
 from oversight.register import actions as register_actions
@@ -49,6 +51,7 @@ class Body:
     systems: list = field(default_factory=list)
     lines: list = field(default_factory=list)
     batch: ImportBatch | None = None
+    job: Job | None = None  # the commit of that import, failed: its page lists the file's problems
     token: object = None
     token_secret: str = ''
     scan: Scan | None = None
@@ -75,6 +78,7 @@ class Body:
         urls |= {f'/api/register/sites/{s.pk}/' for s in self.sites}
         urls |= {f'/api/register/equipment/{line.pk}/' for line in self.lines}
         urls |= {self.invitation.get_absolute_url(), self.batch.get_absolute_url(), self.group.get_absolute_url()}
+        urls |= {self.job.get_absolute_url(), f'/api/jobs/{self.job.pk}/'}
         return urls
 
 
@@ -211,6 +215,12 @@ def _register(body: Body, quantities, own_maker: str) -> None:
     body.batch = register_actions.upload_import(
         editor, organisation, ImportBatch.Kind.SITES, f'{marker}-sites.csv', csv
     )
+    body.job = job_actions.queue_register_import(editor, body.batch)
+    job_actions.claim_job(body.job.pk, body.job.attempt)
+    job_actions.fail_job(
+        body.job.pk, body.job.attempt, [{'row': 2, 'column': 'kind', 'message': f'{marker} is no kind'}]
+    )
+    body.job.refresh_from_db()
 
 
 def _discovery(body: Body) -> None:

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 
 from oversight.discovery import actions, agent
 from oversight.discovery.fleet.catalogue import address_in
 from oversight.discovery.models import Scan
+from oversight.jobs.models import Job
 
 FIXTURE = Path(__file__).parent / 'data' / 'nmap-sv.xml'
 
@@ -118,9 +120,10 @@ def server(monkeypatch, client):
         sent.append(request)
         headers = {f'HTTP_{k.upper().replace("-", "_")}': v for k, v in request.header_items()}
         headers.pop('HTTP_CONTENT_TYPE', None)
-        response = client.post(
-            request.full_url, request.data, content_type=request.get_header('Content-type'), **headers
-        )
+        with TestCase.captureOnCommitCallbacks(execute=True):  # the worker's part, once the upload commits
+            response = client.post(
+                request.full_url, request.data, content_type=request.get_header('Content-type'), **headers
+            )
         if response.status_code >= 400:
             raise urllib.error.HTTPError(
                 request.full_url, response.status_code, 'refused', {}, io.BytesIO(response.content)
@@ -144,7 +147,9 @@ def test_results_are_uploaded_with_the_bodys_scan_token(fleet, tmp_path, server,
     )
     assert scan.counts['hosts'] == 2 and scan.counts['up'] == 2  # silent hosts are left out, covered by the scope
     assert len(scan.scope) == 3
-    assert 'Uploaded: 2 devices' in err and scan.get_absolute_url() in err
+    job = Job.objects.get()
+    assert 'Uploaded: the server is comparing it' in err and job.get_absolute_url() in err
+    assert job.result_url == scan.get_absolute_url()
     assert server[0].get_header('Authorization') == f'Bearer {secret}'
     assert b'"identification"' not in server[0].data  # the server identifies again
 

@@ -3,13 +3,14 @@
 import json
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
 from oversight.core.models import ObjectChange
 from oversight.core.tokens import digest
 from oversight.discovery import actions
 from oversight.discovery.models import Scan, ScanToken
+from oversight.jobs.models import Job
 
 URL = reverse('discovery:upload_api')
 
@@ -28,10 +29,12 @@ BODY = '\n'.join(
 
 
 def post(body=BODY, token=None, client=None, **headers):
+    """Upload; the worker's part (the immediate backend in tests) runs once the request has committed."""
     client = client or Client(enforce_csrf_checks=True)
     if token is not None:
         headers['HTTP_AUTHORIZATION'] = f'Bearer {token}'
-    return client.post(URL, body, content_type='application/x-ndjson', **headers)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(URL, body, content_type='application/x-ndjson', **headers)
 
 
 @pytest.fixture
@@ -46,11 +49,13 @@ def token_b(editor_b, body_b):
 
 def test_a_valid_token_uploads_a_scan_for_its_own_body(token_a, body_a):
     response = post(token=token_a)  # no CSRF token: the endpoint authenticates by scan token alone
-    assert response.status_code == 201, response.content
+    assert response.status_code == 202, response.content
     answer = response.json()
-    scan = Scan.objects.get(pk=answer['scan'])
-    assert scan.organisation == body_a and scan.source == Scan.Source.AGENT
-    assert answer['counts']['up'] == 2 and answer['url'].endswith(scan.get_absolute_url())
+    job = Job.objects.get(pk=answer['task'])
+    scan = Scan.objects.get()
+    assert scan.organisation == body_a and scan.source == Scan.Source.AGENT and job.organisation == body_a
+    assert answer['url'].endswith(job.get_absolute_url()) and job.result_url == scan.get_absolute_url()
+    assert job.status == Job.Status.DONE and job.result['up'] == 2 and job.payload == b''
     assert set(scan.devices.values_list('maker', flat=True)) == {'Hikvision', 'Dahua'}
     change = ObjectChange.objects.for_object(scan).get()
     assert change.user is None and change.user_name == 'scan token "Agent A"'
@@ -83,7 +88,7 @@ def test_another_bodys_token_cannot_write_to_this_body(token_b, body_a, body_b):
     assert 'kent-police' in response.json()['error']
     assert not Scan.objects.exists()
     # Without a claim, the upload lands in the token's own body only.
-    assert post(token=token_b).status_code == 201
+    assert post(token=token_b).status_code == 202
     assert list(Scan.objects.values_list('organisation', flat=True)) == [body_b.pk]
 
 
@@ -149,8 +154,8 @@ def test_times_in_any_offset_give_the_scan_its_first_and_last(token_a):
         json.dumps({'address': '10.20.0.5', 'scanned_at': '2026-02-27T10:00:00+02:00'}),
         json.dumps({'address': '10.20.0.6', 'scanned_at': '2026-02-27T09:30:00'}),
     ]
-    response = post('\n'.join(lines).encode(), token=token_a)
-    scan = Scan.objects.get(pk=response.json()['scan'])
+    assert post('\n'.join(lines).encode(), token=token_a).status_code == 202
+    scan = Scan.objects.get()
     assert (scan.started.isoformat(), scan.finished.isoformat()) == (
         '2026-02-27T08:00:00+00:00',
         '2026-02-27T09:30:00+00:00',
@@ -171,5 +176,5 @@ def test_a_scope_wider_than_any_scan_is_refused(token_a, scope):
 
 def test_the_largest_private_network_is_a_scope_a_scan_may_claim(token_a):
     body = json.dumps({'scan': {'scope': ['10.0.0.0/8']}}).encode() + b'\n' + result('10.20.0.5').encode()
-    assert post(body, token=token_a).status_code == 201
+    assert post(body, token=token_a).status_code == 202
     assert Scan.objects.get().scope == ['10.0.0.0/8']

@@ -10,6 +10,7 @@ from django.urls import reverse
 from oversight.core.models import ObjectChange
 from oversight.discovery import actions
 from oversight.discovery.models import Scan, ScanToken
+from oversight.jobs.models import Job
 from oversight.register.models import EquipmentLine, Site, System
 
 from .test_upload_api import BODY
@@ -81,13 +82,18 @@ def test_the_regulator_reads_every_body_but_does_not_write(client_for, regulator
     assert client.get(urls(scan_a, device_a)['accept']).status_code == 403
 
 
-def test_an_editor_uploads_scan_files_and_nmap_output(client_for, editor_a):
+def test_an_editor_uploads_scan_files_and_nmap_output(client_for, editor_a, django_capture_on_commit_callbacks):
     client = client_for(editor_a)
     upload = reverse('discovery:scan_upload')
-    response = client.post(upload, {'file': SimpleUploadedFile('scan.jsonl', BODY)})
+    # Checked in the request; identified and reconciled by a worker once it commits, followed on the task's page.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(upload, {'file': SimpleUploadedFile('scan.jsonl', BODY)})
     scan = Scan.objects.get(filename='scan.jsonl')
-    assert response.status_code == 302 and response['Location'] == scan.get_absolute_url()
-    response = client.post(upload, {'file': SimpleUploadedFile('nmap.xml', NMAP.read_bytes())})
+    job = Job.objects.get(kind=Job.Kind.SCAN)
+    assert response.status_code == 302 and response['Location'] == job.get_absolute_url()
+    assert scan.get_absolute_url() in client.get(response['Location']).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(upload, {'file': SimpleUploadedFile('nmap.xml', NMAP.read_bytes())})
     assert Scan.objects.get(filename='nmap.xml').counts['up'] == 3
 
     broken = client.post(upload, {'file': SimpleUploadedFile('bad.jsonl', BODY + b'\n{"address": "x"}')})

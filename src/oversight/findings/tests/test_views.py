@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from oversight.findings import actions
+from oversight.jobs.models import Job
 from oversight.surveys.models import Campaign
 
 from .test_publication import FIRST, TEXT
@@ -63,7 +64,7 @@ class TestDraft:
         assert not report.versions.exists()
 
     def test_what_the_check_cannot_match_waits_for_the_regulator_to_confirm_that_list(
-        self, client_for, regulator, report
+        self, client_for, regulator, report, django_capture_on_commit_callbacks
     ):
         """Once published silently: a number or claim the checker could not tell was passed."""
         actions.update_report(
@@ -83,7 +84,8 @@ class TestDraft:
             url('report_publish', 'survey-2022'), publish | {'confirm_unchecked': 'on', 'unchecked': 'x'}
         )
         assert stale.status_code == 400 and not report.versions.exists()
-        confirmed = client.post(url('report_publish', 'survey-2022'), publish | {'confirm_unchecked': 'on'})
+        with django_capture_on_commit_callbacks(execute=True):
+            confirmed = client.post(url('report_publish', 'survey-2022'), publish | {'confirm_unchecked': 'on'})
         assert confirmed.status_code == 302 and report.versions.count() == 1
 
     def test_starting_a_report_from_the_page(self, client_for, regulator, campaign):
@@ -92,11 +94,18 @@ class TestDraft:
         assert response.status_code == 302 and response.url == found.get_absolute_url()
         assert found.narrative.strip()  # it starts from a text whose figures are placeholders
 
-    def test_publishing_from_the_page(self, client_for, regulator, report):
-        response = client_for(regulator).post(
-            url('report_publish', 'survey-2022'), {'version': report.version, 'note': 'First.'}
+    def test_publishing_from_the_page(self, client_for, regulator, report, django_capture_on_commit_callbacks):
+        client = client_for(regulator)
+        # Checked in the request; the figures frozen and the PDF rendered by a worker, followed on the task's page.
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url('report_publish', 'survey-2022'), {'version': report.version, 'note': 'First.'})
+        job = Job.objects.get(kind=Job.Kind.REPORT_PDF)
+        assert response.status_code == 302 and response.url == job.get_absolute_url()
+        assert job.status == Job.Status.DONE and job.result_url == url('version', 'survey-2022', 1)
+        assert (
+            report.versions.get().pdf_sha256
+            and url('version', 'survey-2022', 1) in client.get(response.url).content.decode()
         )
-        assert response.status_code == 302 and response.url == url('version', 'survey-2022', 1)
 
     def test_editing_the_text(self, client_for, regulator, report):
         client = client_for(regulator)

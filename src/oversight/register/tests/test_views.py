@@ -3,6 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from oversight.core.audit import STALE_MESSAGE
+from oversight.jobs.models import Job
 from oversight.register import actions
 from oversight.register.imports import read_batch
 from oversight.register.models import EquipmentLine, ImportBatch, Site, System
@@ -134,7 +135,9 @@ def test_site_and_system_pages_count_devices(client_for, editor_a, register_a, l
     assert 'Maidstone HQ' in listing
 
 
-def test_upload_preview_and_commit_through_the_pages(client_for, editor_a, register_a):
+def test_upload_preview_and_commit_through_the_pages(
+    client_for, editor_a, register_a, django_capture_on_commit_callbacks
+):
     client = client_for(editor_a)
     bad = sheet_bytes('xlsx', [row(site='Nowhere', system='Custody CCTV', manufacturer='Axis', quantity='-1')])
     response = client.post(reverse('register:equipment_import'), {'file': SimpleUploadedFile('bad.xlsx', bad)})
@@ -147,13 +150,18 @@ def test_upload_preview_and_commit_through_the_pages(client_for, editor_a, regis
     batch = ImportBatch.objects.get(filename='good.csv')
     preview = client.get(batch.get_absolute_url()).content.decode()
     assert 'Import 1 line' in preview
-    stale = client.post(reverse('register:import_commit', args=[batch.pk]), {'fingerprint': 'not-the-preview'})
+    # The import runs as a background task once the request has committed; its page follows it.
+    with django_capture_on_commit_callbacks(execute=True):
+        stale = client.post(reverse('register:import_commit', args=[batch.pk]), {'fingerprint': 'not-the-preview'})
     assert stale.status_code == 302 and not EquipmentLine.objects.exists()
+    assert 'The register changed after you previewed' in client.get(stale['Location']).content.decode()
     fingerprint = preview.split('name="fingerprint" value="')[1].split('"')[0]
-    done = client.post(reverse('register:import_commit', args=[batch.pk]), {'fingerprint': fingerprint})
-    assert done['Location'] == reverse('register:equipment_list')
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(reverse('register:import_commit', args=[batch.pk]), {'fingerprint': fingerprint})
+    assert done['Location'] == Job.objects.get(status=Job.Status.DONE).get_absolute_url()
     assert EquipmentLine.objects.get().made_by.name == 'Hikvision'
-    assert 'Imported good.csv: 1 added' in client.get(done['Location']).content.decode()
+    page = client.get(done['Location']).content.decode()
+    assert 'Importing good.csv' in page and 'Done' in page and reverse('register:equipment_list') in page
 
 
 def test_an_unreadable_upload_is_refused_on_the_form(client_for, editor_a, settings):
@@ -223,7 +231,7 @@ def test_an_editor_adds_edits_and_deletes_sites_and_systems_through_the_pages(
     assert not model.objects.filter(pk=made.pk).exists()
 
 
-def test_an_editor_imports_sites_through_the_pages(client_for, editor_a, body_a):
+def test_an_editor_imports_sites_through_the_pages(client_for, editor_a, body_a, django_capture_on_commit_callbacks):
     client = client_for(editor_a)
     csv = SimpleUploadedFile(
         'sites.csv', b'name,address,postcode,kind,sensitive\nDover Port,1 Dock Road,,custody,yes\n'
@@ -232,11 +240,14 @@ def test_an_editor_imports_sites_through_the_pages(client_for, editor_a, body_a)
     batch = ImportBatch.objects.get(organisation=body_a)
     assert preview.status_code == 302 and preview['Location'] == batch.get_absolute_url()
     fingerprint = read_batch(batch).fingerprint
-    client.post(reverse('register:import_commit', args=[batch.pk]), {'fingerprint': fingerprint})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse('register:import_commit', args=[batch.pk]), {'fingerprint': fingerprint})
     assert Site.objects.get(organisation=body_a, name='Dover Port').sensitive is True
 
 
-def test_an_editor_imports_systems_through_the_pages(client_for, editor_a, body_a, register_a):
+def test_an_editor_imports_systems_through_the_pages(
+    client_for, editor_a, body_a, register_a, django_capture_on_commit_callbacks
+):
     client = client_for(editor_a)
     assert 'Import systems from a spreadsheet' in client.get(reverse('register:system_list')).content.decode()
     csv = SimpleUploadedFile(
@@ -248,8 +259,9 @@ def test_an_editor_imports_systems_through_the_pages(client_for, editor_a, body_
     page = client.get(batch.get_absolute_url()).content.decode()
     assert 'Import 2 systems' in page and 'ANPR' in page
     fingerprint = page.split('name="fingerprint" value="')[1].split('"')[0]
-    done = client.post(reverse('register:import_commit', args=[batch.pk]), {'fingerprint': fingerprint})
-    assert done['Location'] == reverse('register:system_list')
+    with django_capture_on_commit_callbacks(execute=True):  # the import runs as a task once the request commits
+        done = client.post(reverse('register:import_commit', args=[batch.pk]), {'fingerprint': fingerprint})
+    assert done['Location'].startswith('/tasks/')  # the task's page follows it
     assert System.objects.get(organisation=body_a, name='ANPR ring').category == 'anpr'
     renamed = System.objects.get(pk=register_a.system.pk)
     assert (renamed.name, renamed.description, renamed.version) == ('custody cctv', 'Cells', 2)

@@ -1,4 +1,5 @@
-"""`oversight demo`: build the demo database from every app's `demo.py`, print the logins, and serve.
+"""`oversight demo`: build the demo database from every app's `demo.py`, print the logins, and serve it
+with a background worker beside the server.
 
 The database is whichever DATABASE_URL names (by default the SQLite file under var/), so the
 demo can be loaded into PostgreSQL as well. Each app's `load(log)` runs in INSTALLED_APPS order in
@@ -9,7 +10,10 @@ import argparse
 import importlib
 import importlib.util
 import io
+import os
 import shutil
+import subprocess
+import sys
 
 from django.apps import apps
 from django.conf import settings
@@ -63,14 +67,26 @@ class Command(BaseCommand):
         if no_serve:
             return
         stop_fleet = self._start_fleet() if fleet else None
+        worker = self._start_worker()
         try:
             self.stdout.write(self.style.SUCCESS(f'Serving the demo on http://127.0.0.1:{port}/ (Ctrl-C stops it).'))
             # The reloader would run the whole demo again in a child process; static files are
             # served by runserver even when DEBUG is off, which is all the demo needs.
             call_command('runserver', f'127.0.0.1:{port}', use_reloader=False, insecure_serving=True)
         finally:
+            worker.terminate()  # the worker finishes the task it is running, then stops
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
             if stop_fleet:
                 stop_fleet()
+
+    def _start_worker(self) -> subprocess.Popen:
+        """A background worker beside the server, so imports, emails and PDFs queued in the demo get done."""
+        self.stdout.write('Starting a background worker (oversight worker).')
+        command = [sys.executable, '-m', 'oversight.manage', 'worker', '--no-reload', '--no-startup-delay']
+        return subprocess.Popen(command, env={**os.environ, 'DJANGO_SETTINGS_MODULE': settings.SETTINGS_MODULE})
 
     def _database(self) -> str:
         db = settings.DATABASES['default']

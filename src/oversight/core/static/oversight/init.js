@@ -1,3 +1,6 @@
 // GOV.UK Frontend components, started without inline script so the CSP can forbid it.
 import { initAll } from '/static/govuk/govuk-frontend.min.js'
 initAll()
+
+import { enhanceSearchBoxes } from '/static/oversight/search.js'
+enhanceSearchBoxes(document)

@@ -238,11 +238,9 @@ class Command(BaseCommand):
         if options['organisation']:
             meta.organisation = options['organisation']
         answer = upload(options['upload'], token, compact(text, meta))
-        counts = answer.get('counts', {})
+        # The server checks the file at once and compares it with the register in the background.
         self.stderr.write(
-            f'Uploaded: {counts.get("up", 0)} devices, {counts.get("undeclared", 0)} not in the register, '
-            f'{counts.get("mismatched", 0)} mismatched, {counts.get("unseen", 0)} register lines unseen. '
-            f'{answer.get("url", "")}'
+            f'Uploaded: the server is comparing it with the register. Follow it at {answer.get("url", "")}'
         )
 
 

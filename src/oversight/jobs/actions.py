@@ -1,0 +1,282 @@
+"""Every write to a task's record: starting it, queueing it again, and the worker's own bookkeeping.
+
+A task is started inside the transaction of the action that asks for it and handed to the tasks
+backend only when that transaction commits (`transaction.on_commit`), so a worker never looks for
+a record that was rolled back, and a rolled-back request queues nothing.
+"""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from oversight.core.audit import record_change
+from oversight.core.models import ObjectChange
+from oversight.core.querysets import sees_everything
+from oversight.discovery import actions as discovery_actions
+from oversight.register.models import ImportBatch
+from oversight.surveys.models import Campaign
+
+from .models import Job
+
+Status = Job.Status
+
+
+def _enqueue_on_commit(job: Job) -> None:
+    from .tasks import run_job  # the task module imports the handlers, which import every app's actions
+
+    job_id, attempt = job.pk, job.attempt
+    transaction.on_commit(lambda: run_job.enqueue(job_id, attempt))
+
+
+def _state(job: Job) -> dict:
+    return {'kind': job.kind, 'status': job.status, 'attempt': job.attempt, 'arguments': job.arguments}
+
+
+def already_running(lock_key: str) -> Job | None:
+    return Job.objects.filter(lock_key=lock_key, status__in=Job.ACTIVE).first()
+
+
+def _busy(job: Job) -> ValidationError:
+    return ValidationError(
+        f'The same work is already under way: "{job.description}" (task {job.pk}, {job.shown_status.lower()}). '
+        'Wait for it to finish, or queue it again from its page if it stopped.',
+        code='protected',
+    )
+
+
+@transaction.atomic
+def start_job(
+    actor,
+    kind: str,
+    description: str,
+    *,
+    organisation=None,
+    arguments: dict | None = None,
+    lock_key: str = '',
+    payload: bytes = b'',
+) -> Job:
+    """Record the work and queue it once this transaction commits; the same `lock_key` cannot run twice at once."""
+    if lock_key and (running := already_running(lock_key)) is not None:
+        raise _busy(running)
+    job = Job(
+        organisation=organisation,
+        user=actor if getattr(actor, 'pk', None) else None,
+        kind=kind,
+        description=description[:300],
+        arguments=arguments or {},
+        lock_key=lock_key,
+        payload=payload,
+    )
+    try:
+        with transaction.atomic():
+            job.save()
+    except IntegrityError as exc:  # another request started it between the check and the insert
+        raise _busy(already_running(lock_key) or job) from exc
+    record_change(actor, job, ObjectChange.Action.CREATE, None, _state(job), f'Started: {job.description}')
+    _enqueue_on_commit(job)
+    return job
+
+
+def may_retry(actor, job: Job) -> bool:
+    """The person who started it, or an editor of its body."""
+    if actor is None:
+        return True
+    return (job.user_id is not None and job.user_id == actor.pk) or (
+        job.organisation_id is not None and actor.can_edit_for(job.organisation_id)
+    )
+
+
+@transaction.atomic
+def retry_job(actor, job: Job) -> Job:
+    """Queue a failed or stopped task again, as a new attempt; the work is idempotent, so nothing is done twice."""
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if not may_retry(actor, job):
+        raise PermissionDenied
+    if not job.can_retry:
+        raise ValidationError(
+            f'This task is {job.shown_status.lower()}: only a failed or stopped task is queued again.'
+        )
+    before = _state(job)
+    now = timezone.now()
+    job.status, job.attempt = Status.QUEUED, job.attempt + 1
+    job.stage, job.progress_done, job.progress_total = '', 0, 0
+    job.result, job.errors, job.result_url = {}, [], ''
+    job.started_at, job.finished_at, job.heartbeat_at = None, None, now
+    try:
+        with transaction.atomic():
+            job.save()
+    except IntegrityError as exc:  # the same work was started afresh meanwhile
+        raise _busy(already_running(job.lock_key) or job) from exc
+    record_change(actor, job, ObjectChange.Action.UPDATE, before, _state(job), f'Queued again: {job.description}')
+    _enqueue_on_commit(job)
+    return job
+
+
+# The worker's bookkeeping. Each changes the row only for the attempt the worker claimed, so a worker
+# that was taken for dead and comes back cannot touch a retry.
+
+
+class Superseded(Exception):
+    """The attempt this worker runs was queued again meanwhile: its work must not be kept."""
+
+
+def claim_job(job_id: int, attempt: int) -> bool:
+    """Mark the attempt running; False if it is not queued (delivered twice, or superseded by a retry)."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, attempt=attempt, status=Status.QUEUED)
+    return claimed.update(status=Status.RUNNING, started_at=now, heartbeat_at=now, stage='Started') == 1
+
+
+def record_progress(job_id: int, attempt: int, done: int, total: int, stage: str) -> None:
+    Job.objects.filter(pk=job_id, attempt=attempt, status=Status.RUNNING).update(
+        progress_done=done, progress_total=total, stage=stage[:100], heartbeat_at=timezone.now()
+    )
+
+
+def _close(job_id: int, attempt: int, **fields) -> bool:
+    now = timezone.now()
+    running = Job.objects.filter(pk=job_id, attempt=attempt, status=Status.RUNNING)
+    return running.update(finished_at=now, heartbeat_at=now, **fields) == 1
+
+
+def finish_job(job_id: int, attempt: int, result: dict, url: str = '') -> None:
+    """Done; run inside the work's own transaction, so the work and its "done" commit together or not at all."""
+    # The uploaded file has served its purpose: what it made is in the database now.
+    if not _close(job_id, attempt, status=Status.DONE, stage='Done', result=result, result_url=url, payload=b''):
+        raise Superseded
+
+
+def fail_job(job_id: int, attempt: int, errors: list[dict]) -> None:
+    _close(job_id, attempt, status=Status.FAILED, stage='Failed', errors=errors)
+
+
+# Starting each kind of work: the owner's checks, then the job.
+
+
+def register_import_key(organisation_id: int, sha256: str) -> str:
+    return f'register-import:{organisation_id}:{sha256}'
+
+
+@transaction.atomic
+def queue_register_import(actor, batch, fingerprint: str | None = None) -> Job:
+    """Commit a previewed register file in the background (`register.actions.commit_import`).
+
+    One import of the same file of a body at a time: a re-upload of a file whose import is under way
+    is refused, so the two cannot race (the commit itself refuses a file already imported).
+    """
+    if actor is not None and not actor.can_edit_for(batch.organisation_id):
+        raise PermissionDenied
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PENDING:
+        raise ValidationError(f'This file has already been {batch.get_status_display().lower()}.')
+    return start_job(
+        actor,
+        Job.Kind.REGISTER_IMPORT,
+        f'Import {batch.filename} ({batch.get_kind_display().lower()})',
+        organisation=batch.organisation,
+        arguments={'batch': batch.pk, 'fingerprint': fingerprint},
+        lock_key=register_import_key(batch.organisation_id, batch.sha256),
+    )
+
+
+def refuse_while_importing(organisation, content: bytes) -> None:
+    """Refuse an upload of a file whose import for the body is queued or running."""
+    key = register_import_key(organisation.pk, hashlib.sha256(content).hexdigest())
+    if (running := already_running(key)) is not None:
+        raise ValidationError({'file': _busy(running).messages[0]}, code='protected')
+
+
+def _campaign_emails(actor, campaign, kind: str, description: str) -> Job:
+    if actor is not None and not sees_everything(actor):
+        raise PermissionDenied
+    if campaign.status != Campaign.Status.OPEN:
+        raise ValidationError('Open the campaign before emailing its bodies.')
+    return start_job(
+        actor,
+        kind,
+        description,
+        organisation=getattr(actor, 'organisation', None),
+        arguments={'campaign': campaign.pk},
+        lock_key=f'{kind}:{campaign.pk}',
+    )
+
+
+@transaction.atomic
+def queue_invitations(actor, campaign) -> Job:
+    """Email every body of the campaign not yet sent its invitation (`surveys.actions.send_invitations`)."""
+    return _campaign_emails(actor, campaign, Job.Kind.INVITATIONS, f'Email the invitations to {campaign}')
+
+
+@transaction.atomic
+def queue_reminders(actor, campaign) -> Job:
+    """Email the reminders the campaign's schedule calls for now (`surveys.actions.send_due_reminders`)."""
+    return _campaign_emails(actor, campaign, Job.Kind.REMINDERS, f'Email the reminders due for {campaign}')
+
+
+@transaction.atomic
+def queue_scan(actor, organisation, content: bytes, *, source: str, filename: str = '', token=None) -> Job:
+    """Identify and reconcile an uploaded scan in the background (`discovery.actions.record_scan`).
+
+    What the upload itself can be refused for (who, which body, an unreadable line) is refused now; the
+    slow part, every device identified and compared with the register, is the worker's.
+    """
+    discovery_actions.check_upload(actor, organisation, content, filename=filename, token=token)
+    return start_job(
+        actor,
+        Job.Kind.SCAN,
+        f'Scan {filename}' if filename else f'Scan uploaded by {getattr(actor, "username", "the agent")}',
+        organisation=organisation,
+        arguments={'source': source, 'filename': filename, 'token': token.pk if token else None},
+        payload=content,
+    )
+
+
+@transaction.atomic
+def queue_publication(actor, report, *, note: str = '', expected_version=None, confirmed_unchecked: str = '') -> Job:
+    """Publish a findings report in the background (`findings.actions.publish_report`): its checks are made
+    now, with every reason for a refusal; the figures are frozen and the PDF rendered by a worker."""
+    # Imported here: the findings actions bring WeasyPrint, which nothing else that starts tasks needs.
+    from oversight.findings import actions as findings_actions
+
+    findings_actions.check_publication(
+        actor, report, expected_version=expected_version, confirmed_unchecked=confirmed_unchecked
+    )
+    return start_job(
+        actor,
+        Job.Kind.REPORT_PDF,
+        f'Publish {report.title}',
+        organisation=getattr(actor, 'organisation', None),
+        arguments={
+            'report': report.pk,
+            'note': note,
+            'expected_version': expected_version,
+            'confirmed_unchecked': confirmed_unchecked,
+        },
+        lock_key=f'publication:{report.pk}',
+    )
+
+
+@transaction.atomic
+def queue_returns_import(
+    actor, reference: str, content: bytes, *, recipients: bytes | None = None, file_name=''
+) -> Job:
+    """Import survey returns from an interchange file in the background (`surveys.actions.import_returns`);
+    one import into a campaign at a time."""
+    if actor is not None and not sees_everything(actor):
+        raise PermissionDenied
+    return start_job(
+        actor,
+        Job.Kind.RETURNS_IMPORT,
+        f'Import returns from {file_name or "an interchange file"} into {reference}',
+        organisation=getattr(actor, 'organisation', None),
+        # The recipients list is small text; the interchange file itself is the payload.
+        arguments={
+            'reference': reference,
+            'file_name': file_name,
+            'recipients': recipients.decode('utf-8-sig', 'replace') if recipients is not None else None,
+        },
+        lock_key=f'returns-import:{reference.strip().lower()}',
+        payload=content,
+    )

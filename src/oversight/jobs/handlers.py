@@ -1,0 +1,141 @@
+"""The work each kind of job does, calling the owning app's actions as the person who started it.
+
+A handler returns an `Outcome` or raises (`JobFailed` with every problem, or the action's
+ValidationError). Unless it says otherwise (`atomic = False`) it runs in one transaction with the
+job's "done", so it is all or nothing, and a retry after any failure starts from a clean state.
+"""
+
+import io
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
+from django.urls import reverse
+
+from oversight.discovery import actions as discovery_actions
+from oversight.discovery.models import ScanToken
+from oversight.findings import actions as findings_actions
+from oversight.findings.models import Report
+from oversight.register import actions as register_actions
+from oversight.register.imports import read_batch
+from oversight.register.models import ImportBatch
+from oversight.surveys import actions as survey_actions
+from oversight.surveys.interchange import InterchangeError
+from oversight.surveys.models import Campaign
+
+from .models import Job
+from .runner import JobFailed, Outcome, Progress, problem
+
+_REGISTER_LISTS = {
+    ImportBatch.Kind.EQUIPMENT: 'register:equipment_list',
+    ImportBatch.Kind.SITES: 'register:site_list',
+    ImportBatch.Kind.SYSTEMS: 'register:system_list',
+}
+
+
+def register_import(job: Job, progress: Progress) -> Outcome:
+    batch = ImportBatch.objects.get(pk=job.arguments['batch'])
+    if batch.status == ImportBatch.Status.COMMITTED:
+        # An earlier attempt committed it and was then taken for dead: the work is done, not to be done twice.
+        return Outcome(batch.counts, reverse(_REGISTER_LISTS[batch.kind]))
+    progress(0, 0, f'Checking and writing {batch.filename}')
+    try:
+        counts = register_actions.commit_import(job.user, batch, job.arguments.get('fingerprint'))
+    except ValidationError as exc:
+        if getattr(exc, 'code', None) == 'invalid':  # the file has problems: name each by row and column
+            errors = [problem(e.message, e.row, e.column) for e in read_batch(batch).errors]
+            raise JobFailed([problem(exc.messages[0]), *errors]) from exc
+        raise
+    return Outcome(counts, reverse(_REGISTER_LISTS[batch.kind]))
+
+
+def invitations(job: Job, progress: Progress) -> Outcome:
+    """One connection to the mail server for the whole batch; sent last, so a refusal rolls back every "sent"."""
+    campaign = Campaign.objects.get(pk=job.arguments['campaign'])
+    progress(0, 0, 'Emailing the invitations')
+    with get_connection() as connection:
+        sent, without = survey_actions.send_invitations(job.user, campaign, connection=connection)
+    return Outcome({'emailed': sent, 'bodies without a contact': len(without)}, campaign.get_absolute_url())
+
+
+def reminders(job: Job, progress: Progress) -> Outcome:
+    campaign = Campaign.objects.get(pk=job.arguments['campaign'])
+    progress(0, 0, 'Emailing the reminders due')
+    with get_connection() as connection:
+        reminded = survey_actions.send_due_reminders(campaign=campaign, connection=connection)
+    return Outcome({'reminded': len(reminded)}, campaign.get_absolute_url())
+
+
+# Each reminder is recorded in its own transaction as it is sent, so a retry after a failure sends only those
+# still due: rolling back the ones already sent would send them twice.
+reminders.atomic = False
+
+
+def scan(job: Job, progress: Progress) -> Outcome:
+    arguments = job.arguments
+    token = ScanToken.objects.filter(pk=arguments['token']).first() if arguments['token'] else None
+    actor = discovery_actions.TokenActor(f'scan token "{token.name}"') if token else job.user
+    progress(0, 0, 'Identifying the devices and comparing them with the register')
+    found = discovery_actions.record_scan(
+        actor,
+        job.organisation,
+        bytes(job.payload),
+        source=arguments['source'],
+        filename=arguments['filename'],
+        token=token,
+    )
+    return Outcome(found.counts, found.get_absolute_url())
+
+
+def publication(job: Job, progress: Progress) -> Outcome:
+    """The figures frozen as of now and the PDF rendered; refused, with every reason, if a check fails now."""
+    arguments = job.arguments
+    found = Report.objects.get(pk=arguments['report'])
+    progress(0, 0, 'Computing the figures and rendering the PDF')
+    version = findings_actions.publish_report(
+        job.user,
+        found,
+        note=arguments['note'],
+        expected_version=arguments['expected_version'],
+        confirmed_unchecked=arguments['confirmed_unchecked'],
+    )
+    return Outcome({'version': version.number}, version.get_absolute_url())
+
+
+ROW_AND_COLUMN = re.compile(r'^Row (\d+)(?:, column ([\w.]+))?:')
+
+
+def returns_import(job: Job, progress: Progress) -> Outcome:
+    arguments = job.arguments
+    progress(0, 0, 'Checking and writing the returns')
+    try:
+        text = bytes(job.payload).decode('utf-8-sig')
+    except UnicodeDecodeError as exc:
+        raise JobFailed([problem('The file is not UTF-8 text: save it as "CSV UTF-8". Nothing was imported.')]) from exc
+    recipients = arguments['recipients']
+    try:
+        result = survey_actions.import_returns(
+            job.user,
+            arguments['reference'],
+            io.StringIO(text, newline=''),
+            recipients_stream=io.StringIO(recipients, newline='') if recipients is not None else None,
+            file_name=arguments['file_name'],
+        )
+    except InterchangeError as exc:
+        problems = []
+        for message in exc.problems:  # "Row 12, column operates: ..." names where it is
+            found = ROW_AND_COLUMN.match(message)
+            problems.append(problem(message, int(found[1]), found[2] or '') if found else problem(message))
+        raise JobFailed([problem(str(exc).splitlines()[0]), *problems]) from exc
+    counts = {'created': result.created, 'updated': result.updated, 'unchanged': result.unchanged}
+    return Outcome({**counts, 'lines': result.lines}, result.campaign.get_absolute_url())
+
+
+HANDLERS = {
+    Job.Kind.RETURNS_IMPORT: returns_import,
+    Job.Kind.REPORT_PDF: publication,
+    Job.Kind.SCAN: scan,
+    Job.Kind.REGISTER_IMPORT: register_import,
+    Job.Kind.INVITATIONS: invitations,
+    Job.Kind.REMINDERS: reminders,
+}

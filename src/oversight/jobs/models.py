@@ -1,0 +1,112 @@
+"""A piece of long work done by a worker, as the person who asked for it sees it.
+
+The Job row is the record of the work whatever tasks backend runs it: the backend only carries
+"run job N, attempt A" to a worker, so its own result store is never read (docs/tasks.md).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .querysets import JobQuerySet
+
+
+class Job(models.Model):
+    class Kind(models.TextChoices):
+        REGISTER_IMPORT = 'register_import', 'Register import'
+        RETURNS_IMPORT = 'returns_import', 'Returns import'
+        SCAN = 'scan', 'Scan processing'
+        INVITATIONS = 'invitations', 'Invitations'
+        REMINDERS = 'reminders', 'Reminders'
+        REPORT_PDF = 'report_pdf', 'Report PDF'
+
+    class Status(models.TextChoices):
+        QUEUED = 'queued', 'Queued'
+        RUNNING = 'running', 'Running'
+        DONE = 'done', 'Done'
+        FAILED = 'failed', 'Failed'
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    organisation = models.ForeignKey(
+        'organisations.Organisation', null=True, blank=True, on_delete=models.PROTECT, related_name='jobs'
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.CharField(max_length=300)
+    # What the task works on (primary keys, options): JSON so any backend can carry the job id alone.
+    arguments = models.JSONField(default=dict, blank=True)
+    # An uploaded file the task reads (a scan), kept until the task is done so a retry reads it again.
+    payload = models.BinaryField(default=b'', blank=True)
+    # While queued or running, the same work (e.g. one file of one body) cannot be started twice.
+    lock_key = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Each retry is a new attempt; a worker finishes only the attempt it claimed, so a stale worker that
+    # wakes up again cannot overwrite a retry.
+    attempt = models.PositiveIntegerField(default=1)
+    stage = models.CharField(max_length=100, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    # Every problem, each {row, column, message} (row and column empty when the problem is not in a row).
+    errors = models.JSONField(default=list, blank=True)
+    # Where the outcome is (the imported register, the PDF), once done.
+    result_url = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ['-created', '-pk']
+        indexes = [
+            models.Index(fields=['organisation', '-created'], name='jobs_org_created'),
+            models.Index(fields=['user', '-created'], name='jobs_user_created'),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=['lock_key'],
+                condition=Q(status__in=['queued', 'running']) & ~Q(lock_key=''),
+                name='jobs_one_active_per_lock_key',
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_done__lte=models.F('progress_total')) | Q(progress_total=0),
+                name='jobs_progress_within_total',
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def get_absolute_url(self) -> str:
+        return reverse('jobs:job_detail', args=[self.pk])
+
+    @property
+    def is_stale(self) -> bool:
+        """Queued or running with no sign of life for longer than the stale limit: its worker is gone."""
+        limit = timedelta(seconds=settings.OVERSIGHT_TASK_STALE_SECONDS)
+        return self.status in self.ACTIVE and timezone.now() - self.heartbeat_at > limit
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED or self.is_stale
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def shown_status(self) -> str:
+        return 'Failed (stopped)' if self.is_stale else self.get_status_display()
+
+    @property
+    def percent(self) -> int | None:
+        if not self.progress_total:
+            return None
+        return min(100, self.progress_done * 100 // self.progress_total)

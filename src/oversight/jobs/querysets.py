@@ -1,0 +1,20 @@
+from django.db.models import Q
+
+from oversight.core.querysets import OrganisationScopedQuerySet, sees_everything
+
+
+class JobQuerySet(OrganisationScopedQuerySet):
+    def for_user(self, user):
+        """Regulator staff see every task; a body's editors their body's; anyone else only what they started.
+
+        A task's page shows a file's problems and names, which are an editor's working papers like an import's
+        preview, so a viewer does not see the body's tasks.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if sees_everything(user):
+            return self
+        mine = Q(user=user)
+        if user.organisation_id and user.can_edit_for(user.organisation_id):
+            mine |= Q(organisation_id=user.organisation_id)
+        return self.filter(mine)

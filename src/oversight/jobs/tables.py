@@ -1,0 +1,14 @@
+import django_tables2 as tables
+
+from .models import Job
+
+
+class JobTable(tables.Table):
+    description = tables.Column(linkify=True, verbose_name='Task')
+    status = tables.Column(accessor='shown_status', order_by='status')
+    user = tables.Column(verbose_name='Started by')
+
+    class Meta:
+        model = Job
+        fields = ['description', 'kind', 'organisation', 'user', 'created', 'status']
+        orderable = True
