@@ -96,7 +96,7 @@ def deep_cursor(page: int = 1000, per_page: int = 50) -> str:
     lines = EquipmentLine.objects.as_listed()
     ordering = pagination.ordering_of(lines)
     last = lines.order_by(*ordering)[(page - 1) * per_page - 1]
-    return pagination._encode(pagination.FORWARD, ordering, last)
+    return pagination.cursor_from(pagination.FORWARD, ordering, last)
 
 
 def main() -> None:
