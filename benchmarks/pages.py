@@ -42,6 +42,8 @@ PAGES = [
     ('systems (regulator)', 'regulator', '/register/systems/'),
     ('API equipment (regulator)', 'regulator', '/api/register/equipment/'),
     ('policy (regulator)', 'regulator', '/policy/'),
+    ('register page 1000 (regulator)', 'regulator', '/register/?cursor={deep}'),
+    ('API page 1000 (regulator)', 'regulator', '/api/register/equipment/?cursor={deep}'),
     ('register (Kent)', 'kent', '/register/'),
     ('policy (Kent)', 'kent', '/policy/kent-police/'),
     ('policy plan page 20 (Kent)', 'kent', '/policy/kent-police/?p-page=20'),
@@ -84,6 +86,17 @@ def kent_id() -> int:
     from oversight.organisations.models import Organisation
 
     return Organisation.objects.get(name='Kent Police').pk
+
+
+def deep_cursor(page: int = 1000, per_page: int = 50) -> str:
+    """The cursor the Next link of page `page - 1` carries (found here by OFFSET, once, untimed)."""
+    from oversight.core import pagination
+    from oversight.register.models import EquipmentLine
+
+    lines = EquipmentLine.objects.as_listed()
+    ordering = pagination.ordering_of(lines)
+    last = lines.order_by(*ordering)[(page - 1) * per_page - 1]
+    return pagination.cursor_from(pagination.FORWARD, ordering, last)
 
 
 def main() -> None:
@@ -139,7 +152,7 @@ def run(args) -> None:
     import django
 
     django.setup()
-    kent = kent_id()
+    kent, deep = kent_id(), deep_cursor()
     port = free_port()
     env = {
         **os.environ,
@@ -159,7 +172,7 @@ def run(args) -> None:
         for name, user, path in PAGES:
             if wanted and name not in wanted:
                 continue
-            path = path.format(kent_id=kent)
+            path = path.format(kent_id=kent, deep=deep)
             try:
                 first, size = timed(clients[user], path)
                 product, baseline = [], []

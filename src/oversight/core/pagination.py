@@ -60,7 +60,8 @@ def _json(value):
     return value
 
 
-def _encode(direction: str, ordering: list[str], row) -> str:
+def cursor_from(direction: str, ordering: list[str], row) -> str:
+    """The cursor of the page after `row` (FORWARD) or before it (BACKWARD) in `ordering`."""
     values = [_json(_value(row, f.lstrip('-'))) for f in ordering]
     text = json.dumps([direction, ordering, values], separators=(',', ':'))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip('=')
@@ -78,7 +79,7 @@ def _decode(cursor: str, ordering: list[str]):
     return direction, values
 
 
-def _after(ordering: list[str], values: list, nulls_largest: bool) -> Q:
+def rows_after(ordering: list[str], values: list, nulls_largest: bool) -> Q:
     """Rows strictly after `values` in `ordering`, nulls being the largest values or the smallest."""
     nothing = Q(pk__in=[])
     after, equal = nothing, Q()
@@ -110,7 +111,7 @@ def page(queryset, cursor: str | None, per_page: int) -> KeysetPage:
     walk = ordering if direction == FORWARD else [_flip(f) for f in ordering]
     rows = queryset.order_by(*walk)
     if values is not None:
-        rows = rows.filter(_after(walk, values, connections[queryset.db].features.nulls_order_largest))
+        rows = rows.filter(rows_after(walk, values, connections[queryset.db].features.nulls_order_largest))
     rows = list(rows[: per_page + 1])
     more = len(rows) > per_page
     rows = rows[:per_page]
@@ -123,6 +124,6 @@ def page(queryset, cursor: str | None, per_page: int) -> KeysetPage:
     has_previous = values is not None if direction == FORWARD else more
     return KeysetPage(
         rows,
-        _encode(FORWARD, ordering, rows[-1]) if has_next else None,
-        _encode(BACKWARD, ordering, rows[0]) if has_previous else None,
+        cursor_from(FORWARD, ordering, rows[-1]) if has_next else None,
+        cursor_from(BACKWARD, ordering, rows[0]) if has_previous else None,
     )

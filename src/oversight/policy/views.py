@@ -27,6 +27,7 @@ from .tables import BodySummaryTable, ObligationTable, PlanTable, VulnerabilityT
 from .vulnerabilities import Status, shipped
 
 PER_PAGE = 50
+ACROSS_BODIES_MAX_LINES = 300_000
 
 
 def _body(user, slug: str):
@@ -60,8 +61,16 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             request.GET, queryset=lines, request=request, organisation=self.organisation
         )
         valid = self.filterset.is_valid()
+        selection = self.filterset.qs if valid else lines.none()
+        # Across bodies, a national register (a million lines) is too much to evaluate in one request:
+        # the regulator chooses a body, or narrows the filters, first.
+        self.too_many = selection.count() if self.organisation is None else 0
+        if self.too_many <= ACROSS_BODIES_MAX_LINES:
+            self.too_many = 0
+        else:
+            selection = lines.none()
         self.evaluation = cached_evaluation(
-            self.filterset.qs if valid else lines.none(),
+            selection,
             request.user,
             timezone.localdate(),
             organisation=self.organisation,
@@ -92,6 +101,8 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             title=f'Policy obligations: {organisation}' if organisation else 'Policy obligations: all bodies',
             filter=self.filterset,
             filter_query=query.urlencode(),
+            too_many=self.too_many,
+            max_lines=ACROSS_BODIES_MAX_LINES,
             evaluation=evaluation,
             by_severity=evaluation.devices_by_severity(),
             affected_devices=evaluation.vulnerable_devices(Status.AFFECTED),

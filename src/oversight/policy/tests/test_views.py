@@ -192,3 +192,50 @@ def test_csv_export_follows_the_filters(client_for, editor_a, registers):
     lines = response.content.decode().splitlines()
     assert lines[0].startswith('Body,Site,Sensitive site')
     assert len(lines) == 2 and 'No new deployment on sensitive sites' in lines[1]
+
+
+def test_across_bodies_a_selection_too_large_asks_for_a_body_first(client_for, regulator, registers, monkeypatch):
+    from oversight.policy import views
+
+    monkeypatch.setattr(views, 'ACROSS_BODIES_MAX_LINES', 1)
+    client = client_for(regulator)
+    html = page(client, reverse('policy:policy'))
+    assert 'data-testid="too-many"' in html
+    assert re.search(r'data-testid="must-devices">0<', html)
+    # One body's page evaluates its whole register whatever its size.
+    html = page(client, reverse('policy:body', args=['kent-police']))
+    assert 'data-testid="too-many"' not in html
+    assert re.search(r'data-testid="must-devices">4<', html)
+
+
+def test_a_kept_evaluation_is_replaced_when_the_register_or_the_settings_change(
+    client_for, editor_a, registers, estate_a, makers, monkeypatch
+):
+    from oversight.policy import actions as policy_actions
+    from oversight.policy import evaluation
+    from oversight.register import actions as register_actions
+
+    evaluated = []
+    real = evaluation.evaluate_register
+    monkeypatch.setattr(evaluation, 'evaluate_register', lambda *a, **k: evaluated.append(1) or real(*a, **k))
+    client = client_for(editor_a)
+    url = reverse('policy:body', args=['kent-police'])
+    assert re.search(r'data-testid="must-devices">4<', page(client, url))
+    assert re.search(r'data-testid="must-devices">4<', page(client, url))
+    assert 'Maidstone HQ' in page(client, url, export='obligations', format='csv')
+    assert len(evaluated) == 1  # kept, for the page and its exports alike
+    register_actions.create_line(
+        editor_a,
+        estate_a.body,
+        site=estate_a.hq,
+        system=estate_a.custody,
+        manufacturer_declared='Hikvision',
+        quantity=3,
+        installed_on=datetime.date(2023, 3, 1),
+    )
+    assert re.search(r'data-testid="must-devices">7<', page(client, url))
+    policy_actions.set_policy_settings(
+        editor_a, estate_a.body, rule_sets=['ndaa-889'], review_by=None, expected_version=None
+    )
+    assert 'Covered equipment procured after the ban' in page(client, url)
+    assert len(evaluated) == 3

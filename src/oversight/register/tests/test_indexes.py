@@ -68,7 +68,7 @@ def test_a_bodys_register_page_reads_its_lines_through_an_index(register, body_a
     lines = EquipmentLine.objects.filter(organisation=body_a).as_listed()
     assert 'register_equipmentline' not in scans(plan(first_page(lines)))
     # A deep page starts from its cursor through the same index.
-    after = pagination._after(
+    after = pagination.rows_after(
         pagination.ordering_of(lines), ['x', 'y', 'Maker 1', 'M1', 10], connection.features.nulls_order_largest
     )
     assert 'register_equipmentline' not in scans(plan(first_page(lines.filter(after))))
