@@ -48,7 +48,7 @@ from oversight.policy.catalogue import CatalogueError
 from oversight.register import actions as register_actions
 from oversight.register.imports import read_batch
 from oversight.register.models import EquipmentLine, ImportBatch, Site, System
-from oversight.surveys import actions as survey_actions
+from oversight.surveys.actions.returns import save_draft
 from oversight.surveys.models import Campaign, Invitation, Return
 from oversight.vendors.models import Brand, CorporateRelation
 
@@ -378,7 +378,7 @@ def test_hidden_characters_in_return_answers_are_refused_naming_the_field(world,
     answers = {'governance.sro_name': 'A. Chief\x07', 'external_cctv.operates': 'yes'}
     answers['external_cctv.manufacturers'] = [line]
     with pytest.raises(ValidationError) as refused:
-        survey_actions.save_draft(world.a.editor, invitation, answers, expected_version=version)
+        save_draft(world.a.editor, invitation, answers, expected_version=version)
     messages = str(refused.value)
     assert 'U+0007' in messages and 'U+202E' in messages and 'manufacturer' in messages
 

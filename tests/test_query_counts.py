@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from oversight.accounts.models import User
 from oversight.policy.evaluation import forget_evaluations
 from oversight.register.models import Category, EquipmentLine, Site, System
-from oversight.surveys import actions
+from oversight.surveys.actions.returns import submit_return
 from oversight.surveys.tests.conftest import DEADLINE, campaign, concern_list, questionnaire  # noqa: F401 (fixtures)
 from oversight.surveys.tests.test_workflow import with_lines
 
@@ -95,7 +95,7 @@ def test_the_campaign_page_stays_within_15_queries_whatever_the_number_of_bodies
             )
             # Some on time, some late: whether each is late is shown on the page.
             when = DEADLINE + datetime.timedelta(days=1 if n % 2 else -1)
-            actions.submit_return(editor, invitation, with_lines(), now=when)
+            submit_return(editor, invitation, with_lines(), now=when)
 
     url = f'/surveys/{campaign.slug}/'
     submit(invitations[:2])

@@ -139,7 +139,7 @@ def seed(count: int) -> list[Body]:
     from oversight.accounts.models import User
     from oversight.organisations import actions as organisation_actions
     from oversight.organisations.models import Organisation
-    from oversight.surveys import actions as survey_actions
+    from oversight.surveys.actions.campaigns import create_campaign, open_campaign
     from oversight.surveys.models import Questionnaire
     from oversight.vendors.models import ConcernList
 
@@ -160,7 +160,7 @@ def seed(count: int) -> list[Body]:
     )
     now = timezone.now()
     concern_list = ConcernList.objects.order_by('pk').first()
-    campaign = survey_actions.create_campaign(
+    campaign = create_campaign(
         regulator,
         title='Load test survey',
         slug='load-test',
@@ -172,7 +172,7 @@ def seed(count: int) -> list[Body]:
         deadline=now + datetime.timedelta(hours=1),
         late_cutoff=now + datetime.timedelta(hours=2),
     )
-    survey_actions.open_campaign(regulator, campaign)
+    open_campaign(regulator, campaign)
     invitations = dict(campaign.invitations.values_list('organisation__slug', 'pk'))
     return [Body(f'editor-{body.slug}', invitations[body.slug]) for body in bodies]
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from oversight.findings import actions as findings
-from oversight.surveys import actions as surveys
+from oversight.surveys.actions.imports import import_returns
 from oversight.surveys.interchange import COLUMNS
 
 pytestmark = pytest.mark.browser
@@ -29,7 +29,7 @@ def report(regulator, body_a, body_b):
     buffer = io.StringIO()
     csv.writer(buffer).writerows([COLUMNS, *ROWS])
     buffer.seek(0)
-    result = surveys.import_returns(
+    result = import_returns(
         regulator, 'survey-2022', buffer, recipients_stream=io.StringIO('Kent Police\nEssex Police\nSurrey Police\n')
     )
     return findings.create_report(regulator, result.campaign, title='Survey 2022 findings', narrative_text=TEXT)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from oversight.organisations.models import OrganisationGroup
-from oversight.surveys import actions
+from oversight.surveys.actions.campaigns import create_campaign, open_campaign
 from oversight.surveys.models import Questionnaire
 from oversight.vendors.models import ConcernList
 
@@ -39,7 +39,7 @@ def campaign(regulator):
         jurisdiction='England and Wales',
         source_url='https://www.gov.uk/government/publications/police-survey-2022-responses-and-key-findings',
     )
-    created = actions.create_campaign(
+    created = create_campaign(
         regulator,
         title='Police survey (journey)',
         slug='police-journey',
@@ -51,7 +51,7 @@ def campaign(regulator):
         deadline=now - datetime.timedelta(days=1),
         late_cutoff=now + datetime.timedelta(days=14),
     )
-    return actions.open_campaign(regulator, created)
+    return open_campaign(regulator, created)
 
 
 def question(page, key):

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from oversight.surveys import actions
+from oversight.surveys.actions.campaigns import create_campaign, open_campaign
+from oversight.surveys.actions.returns import save_draft
 from oversight.surveys.models import Questionnaire, Return
 from oversight.vendors.models import ConcernList
 
@@ -29,7 +30,7 @@ def invitation(regulator, body_a):
         date=now.date(),
         source_url='https://example.org/',
     )
-    campaign = actions.create_campaign(
+    campaign = create_campaign(
         regulator,
         title='Police survey',
         slug='police-survey',
@@ -41,7 +42,7 @@ def invitation(regulator, body_a):
         deadline=now + datetime.timedelta(days=30),
         late_cutoff=now + datetime.timedelta(days=40),
     )
-    actions.open_campaign(regulator, campaign)
+    open_campaign(regulator, campaign)
     return campaign.invitations.get(organisation=body_a)
 
 
@@ -55,7 +56,7 @@ def test_the_second_tabs_save_is_refused_and_the_first_is_kept(
     sign_in, live_server, editor_a, invitation, saved_before
 ):
     if saved_before:
-        actions.save_draft(editor_a, invitation, {'governance.sro_name': 'Before'})
+        save_draft(editor_a, invitation, {'governance.sro_name': 'Before'})
     first = sign_in(editor_a)
     second = first.context.new_page()
     url = f'{live_server.url}/surveys/invitations/{invitation.pk}/return/'

@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from oversight.organisations.models import OrganisationGroup
-from oversight.surveys import actions
+from oversight.surveys.actions.returns import save_draft, submit_return
 from oversight.surveys.answers import Schema
 from oversight.surveys.filtersets import CampaignFilterSet, InvitationFilterSet
 from oversight.surveys.models import Campaign, Invitation, Question, Questionnaire, Return
@@ -207,10 +207,10 @@ class InvitationViewSet(ReadOnlyViewSet):
     @action(detail=True, methods=['post'])
     def draft(self, request, pk=None):
         """Save the return as a draft: values are checked, nothing is yet required."""
-        return self._save(request, actions.save_draft)
+        return self._save(request, save_draft)
 
     @extend_schema(request=AnswersSerializer, responses={200: ReturnSerializer})
     @action(detail=True, methods=['post'])
     def submit(self, request, pk=None):
         """Save and submit the return: refused, listing every missing answer, until it is complete."""
-        return self._save(request, actions.submit_return)
+        return self._save(request, submit_return)

@@ -261,14 +261,9 @@ class CampaignAnswers:
         ]
 
     def _replay(self, chosen) -> dict:
-        from oversight.surveys.actions import apply_value
+        from oversight.surveys.corrections import replay
 
-        answers = dict(self.stored)
-        for return_id, key, old, _new, _publish, _when in reversed(self.corrections):
-            answers[return_id] = apply_value(answers[return_id], key, old)
-        for return_id, key, _old, new, _publish, _when in chosen:
-            answers[return_id] = apply_value(answers[return_id], key, new)
-        return answers
+        return replay(self.stored, [c[:4] for c in self.corrections], [c[:4] for c in chosen])
 
     def on(self, basis: Basis, as_of: datetime.datetime):
         """(answers of each return, corrections applied, answers with every correction recorded by as_of).

@@ -205,13 +205,13 @@ def _campaign_emails(actor, campaign, kind: str, description: str) -> Job:
 
 @transaction.atomic
 def queue_invitations(actor, campaign) -> Job:
-    """Email every body of the campaign not yet sent its invitation (`surveys.actions.send_invitations`)."""
+    """Email every body of the campaign not yet sent its invitation (`surveys.actions.invitations.send_invitations`)."""
     return _campaign_emails(actor, campaign, Job.Kind.INVITATIONS, f'Email the invitations to {campaign}')
 
 
 @transaction.atomic
 def queue_reminders(actor, campaign) -> Job:
-    """Email the reminders the campaign's schedule calls for now (`surveys.actions.send_due_reminders`)."""
+    """Email the reminders the campaign's schedule calls for now (`surveys.actions.invitations.send_due_reminders`)."""
     return _campaign_emails(actor, campaign, Job.Kind.REMINDERS, f'Email the reminders due for {campaign}')
 
 
@@ -262,7 +262,7 @@ def queue_publication(actor, report, *, note: str = '', expected_version=None, c
 def queue_returns_import(
     actor, reference: str, content: bytes, *, recipients: bytes | None = None, file_name=''
 ) -> Job:
-    """Import survey returns from an interchange file in the background (`surveys.actions.import_returns`);
+    """Import survey returns from an interchange file in the background (`surveys.actions.imports.import_returns`);
     one import into a campaign at a time."""
     if actor is not None and not sees_everything(actor):
         raise PermissionDenied

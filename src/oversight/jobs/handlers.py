@@ -19,7 +19,8 @@ from oversight.findings.models import Report
 from oversight.register import actions as register_actions
 from oversight.register.imports import read_batch
 from oversight.register.models import ImportBatch
-from oversight.surveys import actions as survey_actions
+from oversight.surveys.actions.imports import import_returns
+from oversight.surveys.actions.invitations import send_due_reminders, send_invitations
 from oversight.surveys.interchange import InterchangeError
 from oversight.surveys.models import Campaign
 
@@ -54,7 +55,7 @@ def invitations(job: Job, progress: Progress) -> Outcome:
     campaign = Campaign.objects.get(pk=job.arguments['campaign'])
     progress(0, 0, 'Emailing the invitations')
     with get_connection() as connection:
-        sent, without = survey_actions.send_invitations(job.user, campaign, connection=connection)
+        sent, without = send_invitations(job.user, campaign, connection=connection)
     return Outcome({'emailed': sent, 'bodies without a contact': len(without)}, campaign.get_absolute_url())
 
 
@@ -62,7 +63,7 @@ def reminders(job: Job, progress: Progress) -> Outcome:
     campaign = Campaign.objects.get(pk=job.arguments['campaign'])
     progress(0, 0, 'Emailing the reminders due')
     with get_connection() as connection:
-        reminded = survey_actions.send_due_reminders(campaign=campaign, connection=connection)
+        reminded = send_due_reminders(campaign=campaign, connection=connection)
     return Outcome({'reminded': len(reminded)}, campaign.get_absolute_url())
 
 
@@ -114,7 +115,7 @@ def returns_import(job: Job, progress: Progress) -> Outcome:
         raise JobFailed([problem('The file is not UTF-8 text: save it as "CSV UTF-8". Nothing was imported.')]) from exc
     recipients = arguments['recipients']
     try:
-        result = survey_actions.import_returns(
+        result = import_returns(
             job.user,
             arguments['reference'],
             io.StringIO(text, newline=''),

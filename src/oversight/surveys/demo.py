@@ -10,7 +10,7 @@ drone operators, 23 of them aware of the concerns about DJI. Kent Police's and E
 2022 returns are their demo registers, summed. 2017 and 2019 had 100% response (report para 2);
 their figures are invented and plausible only.
 
-Returns go through the interchange import (actions.import_returns), then the review actions.
+Returns go through the interchange import (import_returns), then the review actions.
 Idempotent: a campaign that exists is left as it is.
 """
 
@@ -28,7 +28,12 @@ from oversight.organisations.models import Organisation, OrganisationGroup
 from oversight.register.models import Category
 from oversight.vendors.models import ConcernList
 
-from . import actions
+from .actions.campaigns import close_campaign, create_campaign, open_campaign
+from .actions.corrections import record_correction
+from .actions.imports import DEFAULT_CONCERN_LIST, DEFAULT_GROUP, DEFAULT_QUESTIONNAIRE, import_returns
+from .actions.invitations import send_due_reminders, send_invitations
+from .actions.questionnaires import copy_questionnaire
+from .actions.returns import accept_return, answer_queries, return_with_query, save_draft, supplement_answers
 from .answers import answer_key
 from .concerns import ConcernResolver
 from .interchange import COLUMNS, format_time
@@ -376,7 +381,7 @@ def _contacts(campaign: Campaign) -> None:
 def _historic(plan: CampaignPlan, questionnaire, concern_list, group, resolver, log) -> None:
     bodies = list(Organisation.objects.bodies().filter(groups=group).order_by('name'))
     respondents = [o for o in bodies if plan.year != 2022 or o.name not in NON_RESPONDENTS_2022]
-    campaign = actions.create_campaign(
+    campaign = create_campaign(
         None,
         title=f'Police survey {plan.year}',
         slug=plan.slug,
@@ -392,9 +397,9 @@ def _historic(plan: CampaignPlan, questionnaire, concern_list, group, resolver, 
         illustrative=True,
     )
     _contacts(campaign)
-    actions.open_campaign(None, campaign, now=plan.opens)
+    open_campaign(None, campaign, now=plan.opens)
     silent = get_connection(SILENT)
-    actions.send_invitations(None, campaign, now=plan.opens + datetime.timedelta(minutes=30), connection=silent)
+    send_invitations(None, campaign, now=plan.opens + datetime.timedelta(minutes=30), connection=silent)
     builder = Builder(plan, respondents, resolver)
     register_bodies = [o for o in respondents if o.name in REGISTER_BODIES] if plan.year == 2022 else []
     builder.build(register_bodies)
@@ -407,19 +412,19 @@ def _historic(plan: CampaignPlan, questionnaire, concern_list, group, resolver, 
     for moment in [*reminder_times, None]:
         wave = [o for o in respondents if o.pk not in imported and (moment is None or submitted[o.pk] < moment)]
         if wave:
-            actions.import_returns(
+            import_returns(
                 None, plan.slug, _csv(builder.rows(wave, submitted)), file_name='demo.csv', illustrative=True
             )
             imported |= {o.pk for o in wave}
         if moment is not None:
-            actions.send_due_reminders(now=moment, campaign=campaign, connection=silent)
-    actions.supplement_answers(None, campaign, {o.pk: builder.other_answers(o) for o in respondents})
+            send_due_reminders(now=moment, campaign=campaign, connection=silent)
+    supplement_answers(None, campaign, {o.pk: builder.other_answers(o) for o in respondents})
     _review(campaign, plan, submitted, rng)
     for organisation, manufacturer in zip(corrected, BWV_CORRECTED_TO[: len(corrected)], strict=True):
         survey_return = campaign.returns.get(organisation=organisation)
         lines = survey_return.answers['body_worn_video.manufacturers']
         number = next(n for n, line in enumerate(lines, 1) if line['manufacturer'] == PUBLISHED_BWV.manufacturer)
-        actions.record_correction(
+        record_correction(
             None,
             survey_return,
             field=f'body_worn_video.manufacturers.{number}.manufacturer',
@@ -431,7 +436,7 @@ def _historic(plan: CampaignPlan, questionnaire, concern_list, group, resolver, 
             publish_as_update=True,
             now=_london(2023, 3, 1, 10),
         )
-    actions.close_campaign(None, campaign)
+    close_campaign(None, campaign)
     late = campaign.returns.late().count()
     log(f'{campaign}: {len(respondents)} of {len(bodies)} returns ({late} late), illustrative.')
 
@@ -443,7 +448,7 @@ def _review(campaign: Campaign, plan: CampaignPlan, submitted, rng: random.Rando
     for survey_return in returns:
         reviewed = submitted[survey_return.organisation_id] + datetime.timedelta(days=rng.randint(3, 12))
         if survey_return.pk in queried:
-            query = actions.return_with_query(
+            query = return_with_query(
                 None,
                 survey_return,
                 'Please confirm the number of external CCTV cameras: it differs from your last return.',
@@ -451,7 +456,7 @@ def _review(campaign: Campaign, plan: CampaignPlan, submitted, rng: random.Rando
                 connection=get_connection(SILENT),
             )
             survey_return.refresh_from_db()
-            actions.answer_queries(
+            answer_queries(
                 None,
                 survey_return,
                 {query.pk: 'Confirmed: cameras were added in two town centres since the last survey.'},
@@ -460,7 +465,7 @@ def _review(campaign: Campaign, plan: CampaignPlan, submitted, rng: random.Rando
             )
             survey_return.refresh_from_db()
             reviewed += datetime.timedelta(days=7)
-        actions.accept_return(None, survey_return, now=reviewed)
+        accept_return(None, survey_return, now=reviewed)
 
 
 def _open_campaign(questionnaire, concern_list, group, log) -> None:
@@ -471,10 +476,10 @@ def _open_campaign(questionnaire, concern_list, group, log) -> None:
     if Campaign.objects.filter(slug=slug).exists():
         log(f'{slug} already loaded; left as it is.')
         return
-    version = Questionnaire.objects.filter(slug=f'police-{year}').first() or actions.copy_questionnaire(
+    version = Questionnaire.objects.filter(slug=f'police-{year}').first() or copy_questionnaire(
         None, questionnaire, slug=f'police-{year}', title=questionnaire.title
     )
-    campaign = actions.create_campaign(
+    campaign = create_campaign(
         None,
         title=f'Police survey {year} (demo, open)',
         slug=slug,
@@ -488,20 +493,20 @@ def _open_campaign(questionnaire, concern_list, group, log) -> None:
         description=f'{ILLUSTRATIVE} Open so the return form can be tried; invitations go to the demo editors.',
         illustrative=True,
     )
-    actions.open_campaign(None, campaign)
-    sent, _without = actions.send_invitations(None, campaign)
+    open_campaign(None, campaign)
+    sent, _without = send_invitations(None, campaign)
     essex = campaign.invitations.filter(organisation__name='Essex Police').first()
     if essex is not None:
         draft = prefilled_answers(essex.organisation)
         draft['governance.sro_name'] = 'Senior Responsible Officer, Essex Police'
-        actions.save_draft(None, essex, draft)
+        save_draft(None, essex, draft)
     log(f'{campaign}: open until {campaign.deadline:%d %B %Y}; {sent} invitation emails sent.')
 
 
 def load(log) -> None:
-    group = OrganisationGroup.objects.filter(slug=actions.DEFAULT_GROUP).first()
-    concern_list = ConcernList.objects.filter(slug=actions.DEFAULT_CONCERN_LIST).first()
-    questionnaire = Questionnaire.objects.filter(slug=actions.DEFAULT_QUESTIONNAIRE).first()
+    group = OrganisationGroup.objects.filter(slug=DEFAULT_GROUP).first()
+    concern_list = ConcernList.objects.filter(slug=DEFAULT_CONCERN_LIST).first()
+    questionnaire = Questionnaire.objects.filter(slug=DEFAULT_QUESTIONNAIRE).first()
     if group is None or concern_list is None or questionnaire is None:
         log('The policing group, the obscc-2022 concern list or the police questionnaire is missing; skipped.')
         return

@@ -9,8 +9,8 @@ change them.
 import datetime
 from dataclasses import dataclass, field
 
-from .actions import apply_value
 from .answers import AWARE, MANUFACTURERS, OPERATES
+from .corrections import replay
 from .models import Campaign, Correction, Return
 
 # The per-category answers the interchange file carries.
@@ -44,7 +44,7 @@ def campaign_returns(campaign: Campaign, *, as_published: bool = False) -> list[
     `categories` holds what the interchange file carries: operates, aware_of_concerns and the
     lines a correction has not withdrawn, for each category the return answers.
     """
-    rows = (
+    rows = list(
         Return.objects.filter(campaign=campaign)
         .responded()
         .order_by('organisation__name')
@@ -58,15 +58,20 @@ def campaign_returns(campaign: Campaign, *, as_published: bool = False) -> list[
             'answers',
         )
     )
-    corrections: dict[int, list[Correction]] = {}
-    for correction in Correction.objects.filter(survey_return__campaign=campaign).order_by('-recorded_at', '-pk'):
-        corrections.setdefault(correction.survey_return_id, []).append(correction)
+    recorded = list(
+        Correction.objects.filter(survey_return__campaign=campaign)
+        .order_by('recorded_at', 'pk')
+        .values_list('survey_return_id', 'field', 'old_value', 'new_value')
+    )
+    corrected_ids = {return_id for return_id, *_ in recorded}
+    first_given = {}
+    if as_published and recorded:
+        stored = {row[0]: row[6] for row in rows if row[0] in corrected_ids}
+        first_given = replay(stored, [r for r in recorded if r[0] in stored])
     snapshots = []
     for pk, organisation_id, body, status, submitted_at, illustrative, answers in rows:
-        corrected = pk in corrections
-        if as_published:
-            for correction in corrections.get(pk, ()):
-                answers = apply_value(answers, correction.field, correction.old_value)
+        corrected = pk in corrected_ids
+        answers = first_given.get(pk, answers)
         snapshot = ReturnSnapshot(
             return_id=pk,
             organisation_id=organisation_id,

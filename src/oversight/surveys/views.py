@@ -21,9 +21,15 @@ from oversight.core.querysets import sees_everything
 from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
 from oversight.jobs.actions import queue_invitations, queue_reminders, queue_returns_import
 
-from . import actions, workbook
+from . import workbook
+from .actions.campaigns import close_campaign, create_campaign, open_campaign, update_campaign
+from .actions.corrections import record_correction
+from .actions.invitations import extend_deadline, set_contacts
+from .actions.questionnaires import copy_questionnaire
+from .actions.returns import accept_return, answer_queries, check_editable, return_with_query, save_draft, submit_return
 from .answers import CATEGORY_LABELS, MANUFACTURERS, Schema, answer_key
 from .concerns import ConcernResolver
+from .corrections import correctable_fields
 from .filtersets import CampaignFilterSet, CorrectionFilterSet, InvitationFilterSet
 from .forms import (
     CampaignForm,
@@ -153,7 +159,7 @@ class CampaignCreateView(ActionFormView):
         return super().get_context_data(title='New survey campaign', submit_label='Create campaign', **kwargs)
 
     def run_action(self, form):
-        return actions.create_campaign(self.request.user, **form.values())
+        return create_campaign(self.request.user, **form.values())
 
 
 class CampaignEditView(ActionFormView):
@@ -174,7 +180,7 @@ class CampaignEditView(ActionFormView):
 
     def run_action(self, form):
         campaign = Campaign.objects.get(pk=self.campaign.pk)
-        return actions.update_campaign(
+        return update_campaign(
             self.request.user, campaign, expected_version=form.cleaned_data.get('version'), **form.values()
         )
 
@@ -214,10 +220,10 @@ class CampaignCommandView(LoginRequiredMixin, View):
         require(is_regulator(request.user))
         try:
             if command == 'open':
-                actions.open_campaign(request.user, campaign)
+                open_campaign(request.user, campaign)
                 messages.success(request, f'{campaign} is open: its questionnaire is now frozen.')
             elif command == 'close':
-                actions.close_campaign(request.user, campaign)
+                close_campaign(request.user, campaign)
                 messages.success(request, f'{campaign} is closed.')
             else:  # emails are sent by a worker; the task's page follows them
                 send = queue_invitations if command == 'send' else queue_reminders
@@ -321,7 +327,7 @@ class ExtendView(InvitationFormView):
         return super().get_context_data(title=f'Extend the cut-off for {self.invitation.organisation}', **kwargs)
 
     def run_action(self, form):
-        return actions.extend_deadline(
+        return extend_deadline(
             self.request.user,
             self.invitation,
             form.cleaned_data['extended_until'],
@@ -344,7 +350,7 @@ class ContactsView(InvitationFormView):
         return super().get_context_data(title=f'Contacts at {self.invitation.organisation}', **kwargs)
 
     def run_action(self, form):
-        return actions.set_contacts(self.request.user, self.invitation, form.cleaned_data['contacts'])
+        return set_contacts(self.request.user, self.invitation, form.cleaned_data['contacts'])
 
 
 # The return form --------------------------------------------------------------------------------
@@ -410,7 +416,7 @@ class ReturnEditView(EditorMixin, View):
     def get(self, request, pk):
         invitation = self.invitation
         try:
-            actions.check_editable(invitation)
+            check_editable(invitation)
         except ValidationError as exc:
             messages.error(request, ' '.join(exc.messages))
             return HttpResponseRedirect(invitation.get_absolute_url())
@@ -435,7 +441,7 @@ class ReturnEditView(EditorMixin, View):
         version = form.cleaned_data.get('version')
         try:
             if command == 'answer' and query_form is not None:
-                actions.answer_queries(
+                answer_queries(
                     request.user,
                     invitation.survey_return,
                     query_form.query_answers(),
@@ -444,10 +450,10 @@ class ReturnEditView(EditorMixin, View):
                 )
                 messages.success(request, 'Your answers were sent and the return resubmitted.')
             elif command == 'submit':
-                actions.submit_return(request.user, invitation, answers, expected_version=version)
+                submit_return(request.user, invitation, answers, expected_version=version)
                 messages.success(request, 'Return submitted. The Commissioner’s office will review it.')
             else:
-                actions.save_draft(request.user, invitation, answers, expected_version=version)
+                save_draft(request.user, invitation, answers, expected_version=version)
                 messages.success(request, 'Draft saved. You can come back to it at any time before the deadline.')
         except ValidationError as exc:
             errors = []
@@ -508,7 +514,7 @@ class WorkbookUploadView(EditorMixin, ActionFormView):
         except workbook.WorkbookError as exc:
             raise ValidationError(exc.problems) from exc
         survey_return = Return.objects.filter(invitation=self.invitation).first()
-        return actions.save_draft(
+        return save_draft(
             self.request.user,
             self.invitation,
             answers,
@@ -613,7 +619,7 @@ class ReturnQueryView(ReviewMixin, ActionFormView):
         )
 
     def run_action(self, form):
-        return actions.return_with_query(
+        return return_with_query(
             self.request.user,
             self.survey_return,
             form.cleaned_data['text'],
@@ -626,7 +632,7 @@ class ReturnAcceptView(ReviewMixin, View):
         form = VersionForm(request.POST)
         form.is_valid()
         try:
-            actions.accept_return(request.user, self.survey_return, expected_version=form.cleaned_data.get('version'))
+            accept_return(request.user, self.survey_return, expected_version=form.cleaned_data.get('version'))
             messages.success(request, f'The return of {self.survey_return.organisation} is accepted.')
         except ValidationError as exc:
             messages.error(request, ' '.join(exc.messages))
@@ -638,7 +644,7 @@ class CorrectionCreateView(ReviewMixin, ActionFormView):
     success_message = 'Correction recorded; the original answer stays on the return.'
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), 'fields': actions.correctable_fields(self.survey_return)}
+        return {**super().get_form_kwargs(), 'fields': correctable_fields(self.survey_return)}
 
     def get_initial(self):
         return {'date': timezone.localdate(), 'field': self.request.GET.get('field', '')}
@@ -649,7 +655,7 @@ class CorrectionCreateView(ReviewMixin, ActionFormView):
         )
 
     def run_action(self, form):
-        return actions.record_correction(self.request.user, self.survey_return, **form.cleaned_data)
+        return record_correction(self.request.user, self.survey_return, **form.cleaned_data)
 
 
 # Questionnaires ---------------------------------------------------------------------------------
@@ -687,4 +693,4 @@ class QuestionnaireVersionView(ActionFormView):
         return super().get_context_data(title=f'New version of {self.questionnaire}', **kwargs)
 
     def run_action(self, form):
-        return actions.copy_questionnaire(self.request.user, self.questionnaire, **form.cleaned_data)
+        return copy_questionnaire(self.request.user, self.questionnaire, **form.cleaned_data)

@@ -26,7 +26,9 @@ from oversight.organisations import actions as organisation_actions
 from oversight.organisations.models import Organisation, OrganisationGroup
 from oversight.register import actions as register_actions
 from oversight.register.models import Category, ImportBatch, Site
-from oversight.surveys import actions as survey_actions
+from oversight.surveys.actions.campaigns import create_campaign, open_campaign
+from oversight.surveys.actions.corrections import record_correction
+from oversight.surveys.actions.returns import accept_return, return_with_query, save_draft, submit_return
 from oversight.surveys.models import Questionnaire
 from oversight.vendors.models import ConcernList
 
@@ -245,7 +247,7 @@ def _discovery(body: Body) -> None:
 
 def _campaign(regulator, slug: str, title: str, recipients, *, open_now: bool):
     now = timezone.now()
-    campaign = survey_actions.create_campaign(
+    campaign = create_campaign(
         regulator,
         title=title,
         slug=slug,
@@ -257,7 +259,7 @@ def _campaign(regulator, slug: str, title: str, recipients, *, open_now: bool):
         deadline=now + datetime.timedelta(days=10),
         late_cutoff=now + datetime.timedelta(days=20),
     )
-    return survey_actions.open_campaign(regulator, campaign) if open_now else campaign
+    return open_campaign(regulator, campaign) if open_now else campaign
 
 
 def build_world(*, published_report: bool = False) -> World:
@@ -289,11 +291,11 @@ def build_world(*, published_report: bool = False) -> World:
     spring_campaign = _campaign(regulator, 'spring-survey', 'Spring survey', recipients, open_now=True)
     for body, cameras, line_quantity in ((a, 40, 30), (b, 90417, 61223)):
         body.invitation = campaign.invitations.get(organisation=body.organisation)
-        body.survey_return = survey_actions.submit_return(
+        body.survey_return = submit_return(
             body.editor, body.invitation, complete_answers(body.marker, cameras, line_quantity)
         )
-    a.survey_return = survey_actions.accept_return(regulator, a.survey_return)
-    survey_actions.record_correction(
+    a.survey_return = accept_return(regulator, a.survey_return)
+    record_correction(
         regulator,
         a.survey_return,
         field='governance.sro_name',
@@ -302,12 +304,12 @@ def build_world(*, published_report: bool = False) -> World:
         source='KENTMARK letter',
         date=timezone.localdate(),
     )
-    survey_actions.return_with_query(regulator, b.survey_return, 'ESSEXMARK: which model are the 61223 cameras?')
+    return_with_query(regulator, b.survey_return, 'ESSEXMARK: which model are the 61223 cameras?')
     for body in (a, b):
         body.invitation.refresh_from_db()
         body.survey_return.refresh_from_db()
         body.draft_invitation = spring_campaign.invitations.get(organisation=body.organisation)
-        survey_actions.save_draft(body.editor, body.draft_invitation, {'governance.sro_name': f'{body.marker} Draft'})
+        save_draft(body.editor, body.draft_invitation, {'governance.sro_name': f'{body.marker} Draft'})
     world = World(regulator, a, b, campaign, draft_campaign, spring_campaign)
     if published_report:
         report = findings_actions.create_report(regulator, campaign)

@@ -7,7 +7,9 @@ import zoneinfo
 
 import pytest
 
-from oversight.surveys import actions as surveys
+from oversight.surveys.actions.corrections import record_correction
+from oversight.surveys.actions.imports import import_returns
+from oversight.surveys.actions.returns import accept_return
 from oversight.surveys.interchange import CATEGORIES, COLUMNS
 
 LONDON = zoneinfo.ZoneInfo('Europe/London')
@@ -46,7 +48,7 @@ def interchange(rows) -> io.StringIO:
 @pytest.fixture
 def campaign(regulator, body_a, body_b):
     """Survey 2022 of three bodies, imported from an interchange file; every return accepted."""
-    result = surveys.import_returns(
+    result = import_returns(
         regulator,
         'survey-2022',
         interchange(RETURNS),
@@ -54,14 +56,14 @@ def campaign(regulator, body_a, body_b):
         deadline=DEADLINE,
     )
     for survey_return in result.campaign.returns.all():
-        surveys.accept_return(regulator, survey_return)
+        accept_return(regulator, survey_return)
     return result.campaign
 
 
 def correct_body_worn_video(regulator, campaign, *, publish=True, now=None):
     """Kent's body-worn cameras turn out to be made by Reveal, not Hikvision."""
     survey_return = campaign.returns.get(organisation__name='Kent Police')
-    return surveys.record_correction(
+    return record_correction(
         regulator,
         survey_return,
         field='body_worn_video.manufacturers.1.manufacturer',

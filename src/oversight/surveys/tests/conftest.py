@@ -5,7 +5,7 @@ import zoneinfo
 
 import pytest
 
-from oversight.surveys import actions
+from oversight.surveys.actions.campaigns import create_campaign, open_campaign
 from oversight.surveys.models import Questionnaire
 from oversight.vendors.models import ConcernList
 
@@ -44,7 +44,7 @@ def questionnaire(db):
 def campaign(regulator, concern_list, questionnaire):
     from oversight.organisations.models import OrganisationGroup
 
-    created = actions.create_campaign(
+    created = create_campaign(
         regulator,
         title='Police survey 2022',
         slug='police-2022',
@@ -56,7 +56,7 @@ def campaign(regulator, concern_list, questionnaire):
         deadline=DEADLINE,
         late_cutoff=CUTOFF,
     )
-    return actions.open_campaign(regulator, created, now=OPENS)
+    return open_campaign(regulator, created, now=OPENS)
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from oversight.core.models import ObjectChange
 from oversight.organisations.models import Organisation
-from oversight.surveys import actions
+from oversight.surveys.actions.campaigns import create_campaign
+from oversight.surveys.actions.corrections import record_correction
+from oversight.surveys.actions.returns import accept_return
 from oversight.surveys.interchange import COLUMNS
 from oversight.surveys.models import Campaign, Invitation, Return
 
@@ -91,7 +93,7 @@ def test_the_same_file_imported_again_is_recognised_unread_until_anything_change
     assert '0 returns created, 0 updated, 2 unchanged' in out.getvalue() and read == []
     # Once a return has changed, the file is read and compared again.
     kent = Return.objects.get(organisation__name='Kent Police')
-    actions.accept_return(regulator, kent)
+    accept_return(regulator, kent)
     call_command('import-returns', '2022', path, stdout=out)
     assert read == [1]
 
@@ -187,10 +189,10 @@ def test_unknown_concern_list_and_campaign_without_year_are_refused(tmp_path, co
 
 
 def test_an_accepted_return_is_not_overwritten_by_import(tmp_path, concern_list, regulator):
-    from oversight.surveys import actions
+    from oversight.surveys.actions.returns import accept_return
 
     call_command('import-returns', '2022', write(tmp_path, GOOD), stdout=io.StringIO())
-    actions.accept_return(regulator, Return.objects.get(organisation__name='Kent Police'))
+    accept_return(regulator, Return.objects.get(organisation__name='Kent Police'))
     call_command('import-returns', '2022', write(tmp_path, GOOD), stdout=io.StringIO())  # unchanged: fine
     with pytest.raises(CommandError, match='Kent Police was accepted: record a correction'):
         call_command('import-returns', '2022', write(tmp_path, GOOD.replace(',30,', ',31,')), stdout=io.StringIO())
@@ -208,12 +210,12 @@ def test_formula_like_text_survives_the_round_trip(tmp_path, concern_list):
 def test_export_as_published_undoes_corrections(tmp_path, concern_list, regulator):
     import datetime
 
-    from oversight.surveys import actions
+    from oversight.surveys.actions.returns import accept_return
 
     call_command('import-returns', '2022', write(tmp_path, GOOD), stdout=io.StringIO())
     essex = Return.objects.get(organisation__name='Essex Police')
-    actions.accept_return(regulator, essex)
-    actions.record_correction(
+    accept_return(regulator, essex)
+    record_correction(
         regulator,
         essex,
         field='body_worn_video.manufacturers.1.manufacturer',
@@ -247,9 +249,8 @@ def test_quoted_cells_a_byte_order_mark_and_capitals_are_read(tmp_path, concern_
 
 
 def test_a_draft_campaign_takes_no_imported_returns(tmp_path, concern_list, questionnaire, regulator):
-    from oversight.surveys import actions
 
-    actions.create_campaign(
+    create_campaign(
         regulator,
         title='Draft',
         slug='draft-2025',

@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from oversight.surveys import actions
+from oversight.surveys.actions.campaigns import create_campaign
+from oversight.surveys.actions.returns import accept_return, submit_return
 from oversight.surveys.demo import NON_RESPONDENTS_2022
 from oversight.surveys.interchange import COLUMNS
 from oversight.surveys.models import Campaign, Invitation, Question, Questionnaire, Return
@@ -116,7 +117,7 @@ def test_submission_after_the_cutoff_shows_the_reason(client_for, editor_a, invi
 
 def test_viewer_reads_but_cannot_edit(client_for, viewer_a, editor_a, invitation_a):
     with time_machine.travel(london(2022, 7, 10, 12), tick=False):
-        survey_return = actions.submit_return(editor_a, invitation_a, with_lines())
+        survey_return = submit_return(editor_a, invitation_a, with_lines())
     client = client_for(viewer_a)
     assert client.get(invitation_a.get_absolute_url()).status_code == 200
     page = client.get(survey_return.get_absolute_url())
@@ -127,7 +128,7 @@ def test_viewer_reads_but_cannot_edit(client_for, viewer_a, editor_a, invitation
 
 def test_another_body_gets_404_on_every_url(client_for, editor_a, editor_b, regulator, invitation_a, campaign):
     with time_machine.travel(london(2022, 7, 10, 12), tick=False):
-        survey_return = actions.submit_return(editor_a, invitation_a, with_lines())
+        survey_return = submit_return(editor_a, invitation_a, with_lines())
     client = client_for(editor_b)
     for name in ('invitation_detail', 'return_line', 'return_workbook'):
         assert client.get(reverse(f'surveys:{name}', args=[invitation_a.pk])).status_code == 404, name
@@ -149,7 +150,7 @@ def test_another_body_gets_404_on_every_url(client_for, editor_a, editor_b, regu
 
 
 def test_a_draft_campaign_is_invisible_to_bodies(client_for, editor_a, regulator, concern_list, questionnaire):
-    draft = actions.create_campaign(
+    draft = create_campaign(
         regulator,
         title='Police survey 2025',
         slug='police-2025',
@@ -167,7 +168,7 @@ def test_a_draft_campaign_is_invisible_to_bodies(client_for, editor_a, regulator
 
 def test_regulator_queries_the_body_answers_the_regulator_accepts(client_for, editor_a, regulator, invitation_a):
     with time_machine.travel(london(2022, 7, 10, 12), tick=False):
-        survey_return = actions.submit_return(editor_a, invitation_a, with_lines())
+        survey_return = submit_return(editor_a, invitation_a, with_lines())
     reg = client_for(regulator)
     response = reg.post(
         reverse('surveys:return_query', args=[survey_return.pk]),
@@ -193,8 +194,8 @@ def test_regulator_queries_the_body_answers_the_regulator_accepts(client_for, ed
 
 def test_correction_page_records_and_the_original_is_still_shown(client_for, editor_a, regulator, invitation_a):
     with time_machine.travel(london(2022, 7, 10, 12), tick=False):
-        survey_return = actions.submit_return(editor_a, invitation_a, with_lines())
-    actions.accept_return(regulator, survey_return)
+        survey_return = submit_return(editor_a, invitation_a, with_lines())
+    accept_return(regulator, survey_return)
     client = client_for(regulator)
     url = reverse('surveys:return_correct', args=[survey_return.pk])
     assert 'external_cctv.manufacturers.1.manufacturer' in client.get(url).content.decode()
@@ -301,12 +302,12 @@ def test_pages_render_for_each_role(client_for, regulator, editor_a, viewer_a, c
 
 def test_complete_answers_fixture_is_complete(editor_a, invitation_a):
     with time_machine.travel(london(2022, 7, 10, 12), tick=False):
-        actions.submit_return(editor_a, invitation_a, with_lines(complete_answers()))
+        submit_return(editor_a, invitation_a, with_lines(complete_answers()))
 
 
 def test_a_submitted_return_cannot_be_reopened_by_the_body(client_for, editor_a, invitation_a):
     with time_machine.travel(london(2022, 7, 10, 12), tick=False):
-        actions.submit_return(editor_a, invitation_a, with_lines())
+        submit_return(editor_a, invitation_a, with_lines())
     response = client_for(editor_a).get(reverse('surveys:return_edit', args=[invitation_a.pk]), follow=True)
     assert response.redirect_chain[-1][0] == invitation_a.get_absolute_url()
     assert 'it can change only if the regulator returns it with a query' in response.content.decode()

@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from oversight.surveys import actions, workbook
+from oversight.surveys import workbook
+from oversight.surveys.actions.questionnaires import copy_questionnaire
+from oversight.surveys.actions.returns import save_draft, submit_return
 from oversight.surveys.models import Invitation, Return
 
 from .conftest import complete_answers, london
@@ -75,14 +77,14 @@ def test_completed_workbook_is_saved_as_a_draft_then_submitted(client_for, edito
     assert survey_return.answers['external_cctv.cameras'] == 40
     assert survey_return.answers['external_cctv.capabilities'] == ['video', 'night_vision']
     assert [line['quantity'] for line in survey_return.answers['external_cctv.manufacturers']] == [30, 10]
-    actions.submit_return(editor_a, invitation_a, survey_return.answers, expected_version=survey_return.version)
+    submit_return(editor_a, invitation_a, survey_return.answers, expected_version=survey_return.version)
     invitation_a.refresh_from_db()
     assert invitation_a.status == Invitation.Status.SUBMITTED
 
 
 @time_machine.travel(london(2022, 7, 10, 12), tick=False)
 def test_draft_answers_are_prefilled_and_round_trip(editor_a, invitation_a):
-    actions.save_draft(editor_a, invitation_a, with_lines())
+    save_draft(editor_a, invitation_a, with_lines())
     survey_return = Return.objects.get()
     data = workbook.build(invitation_a, survey_return.answers)
     answers = workbook.read(invitation_a, 'return.xlsx', data)
@@ -132,7 +134,7 @@ def test_a_changed_about_row_is_caught_by_the_signature(editor_a, invitation_a, 
 def test_a_workbook_of_another_questionnaire_version_is_refused(editor_a, regulator, invitation_a, questionnaire):
     old = workbook.build(invitation_a, {})
     campaign = invitation_a.campaign
-    newer = actions.copy_questionnaire(regulator, questionnaire, slug='police-2022-v2')
+    newer = copy_questionnaire(regulator, questionnaire, slug='police-2022-v2')
     Invitation.objects.filter(pk=invitation_a.pk)  # the campaign moves to the new version (as a fresh campaign would)
     campaign.questionnaire = newer
     campaign.save()

@@ -8,7 +8,17 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from oversight.core.models import ObjectChange
-from oversight.surveys import actions
+from oversight.surveys.actions.campaigns import update_campaign
+from oversight.surveys.actions.corrections import record_correction
+from oversight.surveys.actions.invitations import extend_deadline, send_due_reminders, send_invitations, set_contacts
+from oversight.surveys.actions.questionnaires import copy_questionnaire, update_question
+from oversight.surveys.actions.returns import (
+    accept_return,
+    answer_queries,
+    return_with_query,
+    save_draft,
+    submit_return,
+)
 from oversight.surveys.models import Invitation, Question, Questionnaire, Return
 from oversight.surveys.snapshots import campaign_returns
 
@@ -30,13 +40,13 @@ def with_lines(answers=None, lines=COMPLETE_LINES):
 @time_machine.travel(london(2022, 7, 10, 12), tick=False)
 def test_draft_then_resume_then_submit_on_time(editor_a, invitation_a):
     partial = {'external_cctv.operates': 'yes', 'governance.sro_name': 'A. Chief'}
-    draft = actions.save_draft(editor_a, invitation_a, partial)
+    draft = save_draft(editor_a, invitation_a, partial)
     invitation_a.refresh_from_db()
     assert invitation_a.status == Status.DRAFT
     assert draft.submitted_at is None and draft.is_late is None
     resumed = Return.objects.get(pk=draft.pk)
     assert resumed.answers == partial
-    submitted = actions.submit_return(editor_a, invitation_a, with_lines(), expected_version=resumed.version)
+    submitted = submit_return(editor_a, invitation_a, with_lines(), expected_version=resumed.version)
     invitation_a.refresh_from_db()
     assert invitation_a.status == Status.SUBMITTED
     assert submitted.submitted_at == london(2022, 7, 10, 12)
@@ -54,7 +64,7 @@ def test_submission_lists_every_missing_answer_and_saves_nothing(editor_a, invit
     del answers['governance.sro_name']
     answers['drone.operates'] = 'yes'  # then its follow-up questions are required
     with time_machine.travel(london(2022, 7, 10, 12), tick=False), pytest.raises(ValidationError) as caught:
-        actions.submit_return(editor_a, invitation_a, with_lines(answers))
+        submit_return(editor_a, invitation_a, with_lines(answers))
     messages = caught.value.message_dict
     assert 'governance.sro_name' in messages
     assert 'drone.cameras' in messages and 'drone.manufacturers' in messages
@@ -70,7 +80,7 @@ def test_bad_values_are_named_by_question_and_line(editor_a, invitation_a):
         [{'category': 'anpr', 'manufacturer': 'Bosch', 'brand': '', 'model': '', 'quantity': '2.5'}],
     )
     with time_machine.travel(london(2022, 7, 10, 12), tick=False), pytest.raises(ValidationError) as caught:
-        actions.save_draft(editor_a, invitation_a, answers)
+        save_draft(editor_a, invitation_a, answers)
     text = ' '.join(caught.value.messages)
     assert '"forty" is not a whole number' in text
     assert '"31/02/2022" is not a date' in text
@@ -81,32 +91,32 @@ def test_bad_values_are_named_by_question_and_line(editor_a, invitation_a):
 def test_operating_no_with_lines_is_refused_on_submit(editor_a, invitation_a):
     answers = with_lines(lines=[*COMPLETE_LINES, {'category': 'drone', 'manufacturer': 'DJI', 'quantity': '2'}])
     with time_machine.travel(london(2022, 7, 10, 12), tick=False), pytest.raises(ValidationError) as caught:
-        actions.submit_return(editor_a, invitation_a, answers)
+        submit_return(editor_a, invitation_a, answers)
     assert 'Drones: you answered that you do not operate it, but listed 1 manufacturer line' in str(caught.value)
 
 
 def test_query_answer_accept(editor_a, regulator, invitation_a):
     with time_machine.travel(london(2022, 7, 10, 12), tick=False):
-        survey_return = actions.submit_return(editor_a, invitation_a, with_lines())
+        survey_return = submit_return(editor_a, invitation_a, with_lines())
     with time_machine.travel(london(2022, 7, 20, 12), tick=False):
-        query = actions.return_with_query(regulator, survey_return, 'How many cameras are at the custody suites?')
+        query = return_with_query(regulator, survey_return, 'How many cameras are at the custody suites?')
     invitation_a.refresh_from_db()
     assert invitation_a.status == Status.RETURNED
     assert len(mail.outbox) == 0  # no contacts at Kent in this test: nothing to send
     with pytest.raises(ValidationError, match='Only a submitted return can be accepted'):
-        actions.accept_return(regulator, survey_return)
+        accept_return(regulator, survey_return)
     survey_return.refresh_from_db()
     with pytest.raises(ValidationError, match='Answer the query'):
-        actions.answer_queries(editor_a, survey_return, {query.pk: ''}, with_lines())
+        answer_queries(editor_a, survey_return, {query.pk: ''}, with_lines())
     with time_machine.travel(london(2022, 12, 20, 12), tick=False):  # after the cut-off: a query is still answerable
-        actions.answer_queries(editor_a, survey_return, {query.pk: 'Twelve.'}, with_lines())
+        answer_queries(editor_a, survey_return, {query.pk: 'Twelve.'}, with_lines())
     survey_return.refresh_from_db()
     invitation_a.refresh_from_db()
     assert invitation_a.status == Status.SUBMITTED
     assert survey_return.submitted_at == london(2022, 7, 10, 12)  # lateness keeps the first submission
     assert survey_return.last_submitted_at == london(2022, 12, 20, 12)
     assert survey_return.is_late is False
-    actions.accept_return(regulator, survey_return)
+    accept_return(regulator, survey_return)
     invitation_a.refresh_from_db()
     assert invitation_a.status == Status.ACCEPTED
     assert survey_return.queries.get().answer == 'Twelve.'
@@ -114,9 +124,9 @@ def test_query_answer_accept(editor_a, regulator, invitation_a):
 
 def test_lateness_is_computed_from_the_submission_time(editor_a, editor_b, invitation_a, invitation_b):
     with time_machine.travel(DEADLINE - datetime.timedelta(minutes=1), tick=False):
-        on_time = actions.submit_return(editor_a, invitation_a, with_lines())
+        on_time = submit_return(editor_a, invitation_a, with_lines())
     with time_machine.travel(DEADLINE + datetime.timedelta(days=101), tick=False):
-        late = actions.submit_return(editor_b, invitation_b, with_lines())
+        late = submit_return(editor_b, invitation_b, with_lines())
     assert on_time.is_late is False and on_time.timeliness == 'On time'
     assert late.is_late is True and late.timeliness == 'Late: 101 days after the deadline'
     assert list(Return.objects.late()) == [late]
@@ -125,15 +135,15 @@ def test_lateness_is_computed_from_the_submission_time(editor_a, editor_b, invit
 
 def test_submission_after_the_cutoff_is_refused_unless_extended(editor_a, regulator, invitation_a):
     with time_machine.travel(CUTOFF + datetime.timedelta(hours=1), tick=False):
-        actions.save_draft(editor_a, invitation_a, {'governance.sro_name': 'A. Chief'})  # a draft is still fine
+        save_draft(editor_a, invitation_a, {'governance.sro_name': 'A. Chief'})  # a draft is still fine
         with pytest.raises(ValidationError, match='late-acceptance cut-off .* was 16 December 2022 17:00'):
-            actions.submit_return(editor_a, invitation_a, with_lines(), expected_version=1)
+            submit_return(editor_a, invitation_a, with_lines(), expected_version=1)
         assert Return.objects.get().answers == {'governance.sro_name': 'A. Chief'}
         with pytest.raises(ValidationError, match='must end after the campaign cut-off'):
-            actions.extend_deadline(regulator, invitation_a, CUTOFF - datetime.timedelta(days=1), 'Asked in time')
-        actions.extend_deadline(regulator, invitation_a, CUTOFF + datetime.timedelta(days=14), 'Force asked, IT outage')
+            extend_deadline(regulator, invitation_a, CUTOFF - datetime.timedelta(days=1), 'Asked in time')
+        extend_deadline(regulator, invitation_a, CUTOFF + datetime.timedelta(days=14), 'Force asked, IT outage')
         invitation_a.refresh_from_db()
-        submitted = actions.submit_return(editor_a, invitation_a, with_lines(), expected_version=1)
+        submitted = submit_return(editor_a, invitation_a, with_lines(), expected_version=1)
     assert submitted.is_late is True
     with time_machine.travel(CUTOFF + datetime.timedelta(days=15), tick=False):
         invitation_b = Invitation.objects.get(campaign=invitation_a.campaign, organisation__name='Surrey Police')
@@ -143,46 +153,46 @@ def test_submission_after_the_cutoff_is_refused_unless_extended(editor_a, regula
 def test_only_editors_of_the_body_may_change_its_return(viewer_a, editor_b, regulator, invitation_a):
     for user in (viewer_a, editor_b, regulator):
         with pytest.raises(PermissionDenied):
-            actions.save_draft(user, invitation_a, {})
+            save_draft(user, invitation_a, {})
     with pytest.raises(PermissionDenied):
-        actions.extend_deadline(editor_b, invitation_a, CUTOFF + datetime.timedelta(days=1), 'x')
+        extend_deadline(editor_b, invitation_a, CUTOFF + datetime.timedelta(days=1), 'x')
 
 
 def test_two_tabs_the_second_save_is_refused_with_a_clear_message(editor_a, invitation_a):
     with time_machine.travel(london(2022, 7, 10, 12), tick=False):
         # Both tabs opened the new return (version 0); the first saves, the second is stale.
-        actions.save_draft(editor_a, invitation_a, {'governance.sro_name': 'First tab'}, expected_version=0)
+        save_draft(editor_a, invitation_a, {'governance.sro_name': 'First tab'}, expected_version=0)
         with pytest.raises(ValidationError, match='Someone else saved a change'):
-            actions.save_draft(editor_a, invitation_a, {'governance.sro_name': 'Second tab'}, expected_version=0)
-        actions.save_draft(editor_a, invitation_a, {'governance.sro_name': 'First tab again'}, expected_version=1)
+            save_draft(editor_a, invitation_a, {'governance.sro_name': 'Second tab'}, expected_version=0)
+        save_draft(editor_a, invitation_a, {'governance.sro_name': 'First tab again'}, expected_version=1)
         with pytest.raises(ValidationError, match='Someone else saved a change'):
-            actions.submit_return(editor_a, invitation_a, with_lines(), expected_version=1)
+            submit_return(editor_a, invitation_a, with_lines(), expected_version=1)
     assert Return.objects.get().answers == {'governance.sro_name': 'First tab again'}
 
 
 def test_reminders_follow_the_schedule_up_to_the_cap(regulator, campaign, invitation_a, invitation_b, editor_a):
-    actions.set_contacts(regulator, invitation_a, [('Sam Okafor', 'sam@kent.police.example', 'SRO')])
-    actions.set_contacts(regulator, invitation_b, [('Tom Barker', 'tom@essex.police.example', 'SRO')])
-    sent, without = actions.send_invitations(regulator, campaign, now=london(2022, 6, 24, 10))
+    set_contacts(regulator, invitation_a, [('Sam Okafor', 'sam@kent.police.example', 'SRO')])
+    set_contacts(regulator, invitation_b, [('Tom Barker', 'tom@essex.police.example', 'SRO')])
+    sent, without = send_invitations(regulator, campaign, now=london(2022, 6, 24, 10))
     assert sent == 2 and len(without) == 45
     assert sorted(m.to[0] for m in mail.outbox) == ['sam@kent.police.example', 'tom@essex.police.example']
     assert '/surveys/i/' in mail.outbox[0].body
     mail.outbox.clear()
-    assert actions.send_due_reminders(now=london(2022, 6, 30, 10)) == []  # within the interval
+    assert send_due_reminders(now=london(2022, 6, 30, 10)) == []  # within the interval
     with time_machine.travel(london(2022, 7, 1, 12), tick=False):
-        actions.submit_return(editor_a, invitation_a, with_lines())  # Kent responds: no more reminders for it
+        submit_return(editor_a, invitation_a, with_lines())  # Kent responds: no more reminders for it
     days = [london(2022, 7, 1, 10) + datetime.timedelta(days=7 * n) for n in range(6)]
-    reminded = [[i.organisation.name for i in actions.send_due_reminders(now=day)] for day in days]
+    reminded = [[i.organisation.name for i in send_due_reminders(now=day)] for day in days]
     assert reminded == [['Essex Police'], ['Essex Police'], ['Essex Police'], [], [], []]
-    assert actions.send_due_reminders(now=days[-1]) == []  # running again sends nothing twice
+    assert send_due_reminders(now=days[-1]) == []  # running again sends nothing twice
     assert invitation_b.reminders.count() == 3 == campaign.reminder_cap
     assert [m.subject.split(':')[0] for m in mail.outbox] == ['Reminder 1', 'Reminder 2', 'Reminder 3']
 
 
 def test_no_reminder_after_the_cutoff(regulator, campaign, invitation_b):
-    actions.set_contacts(regulator, invitation_b, [('Tom Barker', 'tom@essex.police.example', '')])
-    actions.send_invitations(regulator, campaign, now=london(2022, 6, 24, 10))
-    assert actions.send_due_reminders(now=CUTOFF + datetime.timedelta(days=1)) == []
+    set_contacts(regulator, invitation_b, [('Tom Barker', 'tom@essex.police.example', '')])
+    send_invitations(regulator, campaign, now=london(2022, 6, 24, 10))
+    assert send_due_reminders(now=CUTOFF + datetime.timedelta(days=1)) == []
 
 
 def test_send_reminders_command_dry_run_sends_nothing(regulator, campaign, invitation_b):
@@ -190,8 +200,8 @@ def test_send_reminders_command_dry_run_sends_nothing(regulator, campaign, invit
 
     from django.core.management import call_command
 
-    actions.set_contacts(regulator, invitation_b, [('Tom Barker', 'tom@essex.police.example', '')])
-    actions.send_invitations(regulator, campaign, now=london(2022, 6, 24, 10))
+    set_contacts(regulator, invitation_b, [('Tom Barker', 'tom@essex.police.example', '')])
+    send_invitations(regulator, campaign, now=london(2022, 6, 24, 10))
     mail.outbox.clear()
     out = StringIO()
     with time_machine.travel(london(2022, 7, 15, 10), tick=False):
@@ -208,7 +218,7 @@ def test_questionnaire_is_frozen_once_a_campaign_opens(campaign, questionnaire, 
     assert questionnaire.is_frozen
     question = Question.objects.filter(section__questionnaire=questionnaire).first()
     with pytest.raises(ValidationError, match='is frozen'):
-        actions.update_question(regulator, question, text='Changed wording')
+        update_question(regulator, question, text='Changed wording')
     question.text = 'Changed again'
     with pytest.raises(ValidationError, match='is frozen'):
         question.save()
@@ -217,13 +227,13 @@ def test_questionnaire_is_frozen_once_a_campaign_opens(campaign, questionnaire, 
     with pytest.raises(ValidationError, match='is frozen'):
         questionnaire.title = 'Renamed'
         questionnaire.save()
-    copy = actions.copy_questionnaire(regulator, questionnaire, slug='police-2025')
+    copy = copy_questionnaire(regulator, questionnaire, slug='police-2025')
     assert copy.version == 2 and copy.based_on == questionnaire and not copy.is_frozen
     first = Question.objects.filter(section__questionnaire=copy).order_by('section__position', 'position').first()
-    actions.update_question(regulator, first, text='New wording for 2025')
+    update_question(regulator, first, text='New wording for 2025')
     assert Questionnaire.objects.get(slug='police-2022').sections.first().questions.first().text != 'New wording'
     with pytest.raises(ValidationError, match='cannot change once the campaign has opened'):
-        actions.update_campaign(regulator, campaign, questionnaire=copy)
+        update_campaign(regulator, campaign, questionnaire=copy)
 
 
 def test_correction_keeps_the_original_answer_and_as_published_undoes_it(editor_a, regulator, invitation_a):
@@ -239,9 +249,9 @@ def test_correction_keeps_the_original_answer_and_as_published_undoes_it(editor_
         }
     )
     with time_machine.travel(london(2022, 7, 10, 12), tick=False):
-        survey_return = actions.submit_return(editor_a, invitation_a, answers)
+        survey_return = submit_return(editor_a, invitation_a, answers)
     with pytest.raises(ValidationError, match='Only an accepted return is corrected'):
-        actions.record_correction(
+        record_correction(
             regulator,
             survey_return,
             field='body_worn_video.manufacturers.1.manufacturer',
@@ -250,8 +260,8 @@ def test_correction_keeps_the_original_answer_and_as_published_undoes_it(editor_
             source='y',
             date=datetime.date(2023, 3, 1),
         )
-    actions.accept_return(regulator, survey_return)
-    correction = actions.record_correction(
+    accept_return(regulator, survey_return)
+    correction = record_correction(
         regulator,
         survey_return,
         field='body_worn_video.manufacturers.1.manufacturer',
@@ -261,7 +271,7 @@ def test_correction_keeps_the_original_answer_and_as_published_undoes_it(editor_
         date=datetime.date(2023, 3, 1),
         publish_as_update=True,
     )
-    actions.record_correction(
+    record_correction(
         regulator,
         survey_return,
         field='external_cctv.cameras',
@@ -281,7 +291,7 @@ def test_correction_keeps_the_original_answer_and_as_published_undoes_it(editor_
     assert as_published.categories['body_worn_video'].lines[0]['manufacturer'] == 'Hikvision'
     assert as_published.answers['external_cctv.cameras'] == 40
     with pytest.raises(ValidationError, match='already has'):
-        actions.record_correction(
+        record_correction(
             regulator,
             survey_return,
             field='external_cctv.cameras',
@@ -291,7 +301,7 @@ def test_correction_keeps_the_original_answer_and_as_published_undoes_it(editor_
             date=datetime.date(2023, 3, 2),
         )
     with pytest.raises(ValidationError, match='not a field of this return'):
-        actions.record_correction(
+        record_correction(
             regulator,
             survey_return,
             field='body_worn_video.manufacturers.9.model',
@@ -304,9 +314,9 @@ def test_correction_keeps_the_original_answer_and_as_published_undoes_it(editor_
 
 def test_withdrawing_a_line_by_correction_keeps_it_readable(editor_a, regulator, invitation_a):
     with time_machine.travel(london(2022, 7, 10, 12), tick=False):
-        survey_return = actions.submit_return(editor_a, invitation_a, with_lines())
-    actions.accept_return(regulator, survey_return)
-    actions.record_correction(
+        survey_return = submit_return(editor_a, invitation_a, with_lines())
+    accept_return(regulator, survey_return)
+    record_correction(
         regulator,
         survey_return,
         field='external_cctv.manufacturers.1.removed',
@@ -325,8 +335,8 @@ def test_withdrawing_a_line_by_correction_keeps_it_readable(editor_a, regulator,
 
 def test_every_action_is_audited(editor_a, regulator, invitation_a):
     with time_machine.travel(london(2022, 7, 10, 12), tick=False):
-        survey_return = actions.submit_return(editor_a, invitation_a, with_lines())
-    actions.accept_return(regulator, survey_return)
+        survey_return = submit_return(editor_a, invitation_a, with_lines())
+    accept_return(regulator, survey_return)
     history = ObjectChange.objects.for_object(survey_return)
     assert {c.message for c in history} >= {'Submitted', 'Accepted'}
     assert ObjectChange.objects.for_user(editor_a).filter(object_id=str(survey_return.pk)).exists()

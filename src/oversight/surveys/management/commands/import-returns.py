@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oversight.surveys import actions
+from oversight.surveys.actions.imports import import_returns
 from oversight.surveys.interchange import InterchangeError, parse_time
 
 
@@ -63,7 +63,7 @@ class Command(BaseCommand):
         stream = _open(file, 'file')
         recipients_stream = _open(recipients, 'recipients file') if recipients else None
         try:
-            result = actions.import_returns(
+            result = import_returns(
                 None,
                 campaign,
                 stream,

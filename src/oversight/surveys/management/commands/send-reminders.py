@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oversight.surveys import actions
+from oversight.surveys.actions.invitations import send_due_reminders
 from oversight.surveys.models import Campaign
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
                 found = Campaign.objects.lookup(campaign)
             except (Campaign.DoesNotExist, Campaign.MultipleObjectsReturned) as exc:
                 raise CommandError(str(exc)) from exc
-        reminded = actions.send_due_reminders(campaign=found, dry_run=dry_run)
+        reminded = send_due_reminders(campaign=found, dry_run=dry_run)
         verb = 'would be reminded' if dry_run else 'reminded'
         for invitation in reminded:
             self.stdout.write(f'{invitation.organisation} ({invitation.campaign.slug}) {verb}')

@@ -1,0 +1,34 @@
+"""What every survey action shares: who may act, and bulk inserts."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from oversight.core.querysets import sees_everything
+
+from ..models import Invitation
+
+Status = Invitation.Status
+# Rows per statement in bulk writes.
+BATCH = 500
+
+
+def require_regulator(actor) -> None:
+    if actor is not None and not (actor.is_active and sees_everything(actor)):
+        raise PermissionDenied('Only the regulator can do this.')
+
+
+def require_editor(actor, invitation: Invitation) -> None:
+    if actor is not None and not actor.can_edit_for(invitation.organisation_id):
+        raise PermissionDenied(f'Only an editor of {invitation.organisation} can change its return.')
+
+
+def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert database-ready rows without building model instances: the bulk paths of national campaigns."""
+    quote = connection.ops.quote_name
+    sql = (
+        f'INSERT INTO {quote(model._meta.db_table)} ({", ".join(quote(c) for c in columns)}) '
+        f'VALUES ({", ".join(["%s"] * len(columns))})'
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 50_000):
+            cursor.executemany(sql, rows[start : start + 50_000])
