@@ -1,0 +1,47 @@
+"""Questionnaires: reading one, and making a new version to edit."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView
+
+from oversight.core.views import ActionFormView, require
+
+from ..actions.questionnaires import copy_questionnaire
+from ..forms import NewVersionForm
+from ..models import Campaign, Questionnaire
+from .common import is_regulator
+
+
+class QuestionnaireDetailView(LoginRequiredMixin, DetailView):
+    template_name = 'surveys/questionnaire_detail.html'
+    slug_field = 'slug'
+
+    def get_queryset(self):
+        return Questionnaire.objects.for_user(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            sections=self.object.sections.prefetch_related('questions'),
+            campaigns=Campaign.objects.for_user(self.request.user).filter(questionnaire=self.object),
+            is_regulator=is_regulator(self.request.user),
+            title=str(self.object),
+        )
+        return context
+
+
+class QuestionnaireVersionView(ActionFormView):
+    form_class = NewVersionForm
+    success_message = 'New version created: its questions can change until a campaign using it opens.'
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.questionnaire = get_object_or_404(Questionnaire.objects.for_user(request.user), slug=kwargs['slug'])
+            require(is_regulator(request.user))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=f'New version of {self.questionnaire}', **kwargs)
+
+    def run_action(self, form):
+        return copy_questionnaire(self.request.user, self.questionnaire, **form.cleaned_data)

@@ -1,0 +1,148 @@
+"""Reading a return, and the regulator reviewing it: queries, acceptance and corrections."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.views.generic import View
+
+from oversight.core.views import ActionFormView, ObjectDetailView, get_scoped_or_404, require
+
+from ..actions.corrections import record_correction
+from ..actions.returns import accept_return, return_with_query
+from ..answers import Schema
+from ..concerns import ConcernResolver
+from ..corrections import correctable_fields
+from ..forms import CorrectionForm, QueryForm, VersionForm
+from ..models import Question, Return
+from .common import Status, can_edit_return, is_regulator, present
+
+
+class ReturnDetailView(ObjectDetailView):
+    model = Return
+    template_name = 'surveys/return_detail.html'
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('campaign__questionnaire', 'invitation', 'organisation')
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        survey_return = self.object
+        schema = Schema(survey_return.campaign.questionnaire)
+        corrections = list(survey_return.corrections.select_related('recorded_by').order_by('recorded_at', 'pk'))
+        by_field: dict[str, list] = {}
+        for correction in corrections:
+            by_field.setdefault(correction.field, []).append(correction)
+        resolver = ConcernResolver(survey_return.campaign.concern_list)
+        sections = []
+        for section in schema.sections:
+            rows = []
+            for question in section.questions.all():
+                key = question.key
+                if question.kind == Question.Kind.MANUFACTURER_LINES:
+                    lines = []
+                    for number, line in enumerate(survey_return.answers.get(key) or [], 1):
+                        prefix = f'{key}.{number}.'
+                        lines.append(
+                            {
+                                'number': number,
+                                'line': line,
+                                'concern': resolver.maker_of_concern(line['manufacturer'], line['brand']),
+                                'corrections': [
+                                    {'attribute': f[len(prefix) :], 'correction': c}
+                                    for f, cs in by_field.items()
+                                    if f.startswith(prefix)
+                                    for c in cs
+                                ],
+                            }
+                        )
+                    rows.append({'question': question, 'lines': lines})
+                else:
+                    rows.append(
+                        {
+                            'question': question,
+                            'answer': present(question, survey_return.answers.get(key)),
+                            'corrections': [
+                                {'correction': c, 'old': present(question, c.old_value)} for c in by_field.get(key, [])
+                            ],
+                        }
+                    )
+            sections.append({'section': section, 'rows': rows})
+        user = self.request.user
+        status = survey_return.invitation.status
+        context.update(
+            sections=sections,
+            queries=survey_return.queries.select_related('raised_by', 'answered_by'),
+            corrections=corrections,
+            is_regulator=is_regulator(user),
+            can_review=is_regulator(user) and status == Status.SUBMITTED,
+            can_correct=is_regulator(user) and status == Status.ACCEPTED,
+            can_edit=can_edit_return(user, survey_return.invitation) and status == Status.RETURNED,
+            query_form=QueryForm(initial={'version': survey_return.version}),
+        )
+        return context
+
+
+class ReviewMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.survey_return = get_scoped_or_404(Return, request.user, pk=kwargs['pk'])
+        require(is_regulator(request.user))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self, result=None):
+        return self.survey_return.get_absolute_url()
+
+
+class ReturnQueryView(ReviewMixin, ActionFormView):
+    form_class = QueryForm
+    success_message = 'Returned to the body with your query.'
+
+    def get_initial(self):
+        return {'version': self.survey_return.version}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=f'Return with a query: {self.survey_return.organisation}', submit_label='Return with query', **kwargs
+        )
+
+    def run_action(self, form):
+        return return_with_query(
+            self.request.user,
+            self.survey_return,
+            form.cleaned_data['text'],
+            expected_version=form.cleaned_data.get('version'),
+        )
+
+
+class ReturnAcceptView(ReviewMixin, View):
+    def post(self, request, pk):
+        form = VersionForm(request.POST)
+        form.is_valid()
+        try:
+            accept_return(request.user, self.survey_return, expected_version=form.cleaned_data.get('version'))
+            messages.success(request, f'The return of {self.survey_return.organisation} is accepted.')
+        except ValidationError as exc:
+            messages.error(request, ' '.join(exc.messages))
+        return HttpResponseRedirect(self.survey_return.get_absolute_url())
+
+
+class CorrectionCreateView(ReviewMixin, ActionFormView):
+    form_class = CorrectionForm
+    success_message = 'Correction recorded; the original answer stays on the return.'
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), 'fields': correctable_fields(self.survey_return)}
+
+    def get_initial(self):
+        return {'date': timezone.localdate(), 'field': self.request.GET.get('field', '')}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=f'Record a correction: {self.survey_return.organisation}', submit_label='Record correction', **kwargs
+        )
+
+    def run_action(self, form):
+        return record_correction(self.request.user, self.survey_return, **form.cleaned_data)
