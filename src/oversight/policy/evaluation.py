@@ -5,18 +5,13 @@ settings and unit costs read here are scoped the same way, so no figure includes
 """
 
 import datetime
-import logging
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings as django_settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import Max
-from django.utils import timezone
 
 from oversight.core.models import ObjectChange
 from oversight.organisations.models import Organisation
@@ -172,30 +167,11 @@ def evaluate_register(lines, user, today: datetime.date, keep=None) -> Evaluatio
 _cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
 CACHE_LINES = 300_000
-# Evaluations being worked out now, so a request waits for the one under way instead of starting another.
-_building: dict[tuple, threading.Event] = {}
-# How each kept body evaluation was asked for, so the refresher can work it out again after a change.
-_recipes: dict[tuple, 'Recipe'] = {}
-# A kept body evaluation nobody asked for in this long is no longer refreshed (it stays until it is stale).
-REFRESH_IDLE_SECONDS = 1800
-_refresher: threading.Thread | None = None
-
-logger = logging.getLogger(__name__)
-
-
-@dataclass
-class Recipe:
-    lines: object
-    user: object
-    organisation: object
-    keep: object
-    used: float
 
 
 def forget_evaluations() -> None:
     with _cache_lock:
         _cache.clear()
-        _recipes.clear()
 
 
 def revision(organisation=None) -> tuple:
@@ -219,96 +195,20 @@ def cached_evaluation(lines, user, today: datetime.date, organisation=None, keep
 
     The key is the lines' own query (scope and filters), what `keep` keeps (`keep_key`), the day and the
     revision. The rules are read once per process (rules.rule_sets), so new rules arrive with a restart,
-    which empties this cache too. A body's kept evaluation is worked out again by the refresher once its
-    revision moves (`refresh_kept`), so the request after a change finds it ready.
+    which empties this cache too.
     """
     try:
         sql, params = lines.query.sql_with_params()
     except EmptyResultSet:  # .none(): nothing to keep
         return evaluate_register(lines, user, today, keep=keep)
     key = (sql, tuple(map(str, params)), today, tuple(keep_key), revision(organisation))
-    recipe = None if organisation is None else Recipe(lines, user, organisation, keep, time.monotonic())
-    evaluation = _kept_or_evaluated(key, lines, user, keep)
-    if recipe is not None:
-        with _cache_lock:
-            if key in _cache:
-                _recipes[key] = recipe
-        _start_refresher()
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    evaluation = evaluate_register(lines, user, today, keep=keep)
+    with _cache_lock:
+        _cache[key] = evaluation
+        while len(_cache) > 1 and sum(len(e.lines) for e in _cache.values()) > CACHE_LINES:
+            _cache.popitem(last=False)
     return evaluation
-
-
-def _kept_or_evaluated(key: tuple, lines, user, keep) -> Evaluation:
-    while True:
-        with _cache_lock:
-            if key in _cache:
-                _cache.move_to_end(key)
-                return _cache[key]
-            under_way = _building.get(key)
-            if under_way is None:
-                under_way = _building[key] = threading.Event()
-                break
-        under_way.wait()  # then kept, or failed: the loop looks again, and evaluates itself if need be
-    try:
-        evaluation = evaluate_register(lines, user, key[2], keep=keep)
-        with _cache_lock:
-            _cache[key] = evaluation
-            while len(_cache) > 1 and sum(len(e.lines) for e in _cache.values()) > CACHE_LINES:
-                dropped, _ = _cache.popitem(last=False)
-                _recipes.pop(dropped, None)
-        return evaluation
-    finally:
-        with _cache_lock:
-            del _building[key]
-        under_way.set()
-
-
-def refresh_kept() -> int:
-    """Work out again each body evaluation kept here whose body changed since (or whose day passed).
-
-    Writes go through audited actions in any process (a web request, a worker's import), so this process
-    learns of them only by reading the revision; it replaces the old evaluation with the new one.
-    Across bodies, any write anywhere moves the revision: those are left to the next request.
-    Returns how many evaluations were worked out again.
-    """
-    now, today = time.monotonic(), timezone.localdate()
-    with _cache_lock:
-        for key in [k for k, r in _recipes.items() if k not in _cache or now - r.used > REFRESH_IDLE_SECONDS]:
-            del _recipes[key]
-        recipes = list(_recipes.items())
-    revisions, refreshed = {}, 0
-    for key, recipe in recipes:
-        if recipe.organisation.pk not in revisions:
-            revisions[recipe.organisation.pk] = revision(recipe.organisation)
-        fresh = (*key[:2], today, key[3], revisions[recipe.organisation.pk])
-        if fresh == key:
-            continue
-        _kept_or_evaluated(fresh, recipe.lines.all(), recipe.user, recipe.keep)
-        with _cache_lock:
-            _cache.pop(key, None)
-            _recipes.pop(key, None)
-            if fresh in _cache:
-                _recipes[fresh] = recipe
-        refreshed += 1
-    return refreshed
-
-
-def _start_refresher() -> None:
-    """One thread a process checks the kept body evaluations every OVERSIGHT_POLICY_REFRESH_SECONDS."""
-    global _refresher
-    interval = django_settings.OVERSIGHT_POLICY_REFRESH_SECONDS
-    with _cache_lock:
-        if not interval or _refresher is not None:
-            return
-        _refresher = threading.Thread(target=_refresh_forever, args=(interval,), name='policy-refresh', daemon=True)
-    _refresher.start()
-
-
-def _refresh_forever(interval: float) -> None:
-    while True:
-        time.sleep(interval)
-        try:
-            refresh_kept()
-        except Exception:
-            logger.exception('Refreshing the kept policy evaluations failed; the next request evaluates instead')
-        finally:
-            connections.close_all()  # this thread's own connections

@@ -174,9 +174,6 @@ TASKS = {'default': {'BACKEND': 'django_tasks_db.DatabaseBackend'}}
 # dead (its worker was killed) and may be queued again. Long enough for one SQLite write transaction.
 OVERSIGHT_TASK_HEARTBEAT_SECONDS = float(os.environ.get('OVERSIGHT_TASK_HEARTBEAT_SECONDS', '10'))
 OVERSIGHT_TASK_STALE_SECONDS = float(os.environ.get('OVERSIGHT_TASK_STALE_SECONDS', '300'))
-# Each process checks this often whether the bodies whose policy evaluations it keeps have changed, and
-# works those out again before the next request asks (docs/policy.md); 0 leaves it to the next request.
-OVERSIGHT_POLICY_REFRESH_SECONDS = float(os.environ.get('OVERSIGHT_POLICY_REFRESH_SECONDS', '2'))
 
 # Login throttling: five failures lock the username from that address for an hour.
 AXES_FAILURE_LIMIT = 5

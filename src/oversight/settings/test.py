@@ -14,5 +14,3 @@ AXES_ENABLED = False
 IMMEDIATE = 'django_tasks.backends.immediate.ImmediateBackend'
 TASKS = {'default': {'BACKEND': os.environ.get('OVERSIGHT_TASKS_BACKEND', IMMEDIATE)}}
 OVERSIGHT_TASK_HEARTBEAT_SECONDS = float(os.environ.get('OVERSIGHT_TASK_HEARTBEAT_SECONDS', '0'))
-# No refresher thread either: the tests call policy.evaluation.refresh_kept themselves.
-OVERSIGHT_POLICY_REFRESH_SECONDS = 0

@@ -239,37 +239,3 @@ def test_a_kept_evaluation_is_replaced_when_the_register_or_the_settings_change(
     )
     assert 'Covered equipment procured after the ban' in page(client, url)
     assert len(evaluated) == 3
-
-
-def test_a_kept_evaluation_is_worked_out_again_after_a_change_before_the_next_request(
-    client_for, editor_a, regulator, registers, estate_a, makers, monkeypatch
-):
-    from oversight.policy import evaluation
-    from oversight.register import actions as register_actions
-
-    evaluated = []
-    real = evaluation.evaluate_register
-    monkeypatch.setattr(evaluation, 'evaluate_register', lambda *a, **k: evaluated.append(1) or real(*a, **k))
-    evaluation.forget_evaluations()
-    page(client_for(regulator), reverse('policy:policy'))
-    client = client_for(editor_a)
-    url = reverse('policy:body', args=['kent-police'])
-    assert re.search(r'data-testid="must-devices">4<', page(client, url))
-    assert len(evaluated) == 2
-    assert evaluation.refresh_kept() == 0  # nothing changed
-    register_actions.create_line(
-        editor_a,
-        estate_a.body,
-        site=estate_a.hq,
-        system=estate_a.custody,
-        manufacturer_declared='Hikvision',
-        quantity=3,
-        installed_on=datetime.date(2023, 3, 1),
-    )
-    # The body's evaluation is worked out again by the refresher, not by the request; the regulator's
-    # across bodies is left to its next request (any write anywhere changes it).
-    assert evaluation.refresh_kept() == 1
-    assert len(evaluated) == 3
-    assert re.search(r'data-testid="must-devices">7<', page(client, url))
-    assert len(evaluated) == 3
-    assert evaluation.refresh_kept() == 0
