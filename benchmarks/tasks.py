@@ -83,6 +83,27 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def serve(env: dict) -> tuple[str, subprocess.Popen, subprocess.Popen]:
+    """gunicorn (two processes, as a small deployment runs it) and one `oversight worker` beside it."""
+    port = free_port()
+    gunicorn = pathlib.Path(sys.executable).with_name('gunicorn')
+    quiet = {'stdout': subprocess.DEVNULL, 'stderr': subprocess.DEVNULL, 'env': env}
+    server = subprocess.Popen([gunicorn, 'oversight.wsgi', '-b', f'127.0.0.1:{port}', '-w', '2'], **quiet)
+    worker = subprocess.Popen(
+        [sys.executable, '-m', 'oversight.manage', 'worker', '--no-reload', '--interval', '0.1'], **quiet
+    )
+    return f'http://127.0.0.1:{port}', server, worker
+
+
+def wait_until_up(base: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f'{base}/accounts/login/', timeout=2)
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--rows', type=int, default=20_000, help='sites in each file (default 20,000)')
@@ -98,22 +119,10 @@ def main() -> None:
     }
     oversight(env, 'migrate', '-v0')
     token = json.loads(oversight(env, 'shell', '-c', SETUP).splitlines()[-1])['token']
-    port = free_port()
-    base = f'http://127.0.0.1:{port}'
-    gunicorn = pathlib.Path(sys.executable).with_name('gunicorn')
-    quiet = {'stdout': subprocess.DEVNULL, 'stderr': subprocess.DEVNULL, 'env': env}
-    server = subprocess.Popen([gunicorn, 'oversight.wsgi', '-b', f'127.0.0.1:{port}', '-w', '2'], **quiet)
-    worker = subprocess.Popen(
-        [sys.executable, '-m', 'oversight.manage', 'worker', '--no-reload', '--interval', '0.1'], **quiet
-    )
+    base, server, worker = serve(env)
     requests, works = [], []
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f'{base}/accounts/login/', timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base)
         for run in range(options.runs):
             batch = upload(base, token, f'run-{run}.csv', sites_file(run, options.rows))
             started = time.perf_counter()

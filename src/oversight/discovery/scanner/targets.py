@@ -144,11 +144,12 @@ def _octet_range(text: str) -> list:
     if not start_octet <= end_octet <= 255:
         raise TargetError(f'"{text}" is not a range: the last number must be from {start_octet} to 255.')
     base = int(first) - start_octet
+    # One network per address: summarised into CIDR blocks, each block would lose its own first and last
+    # address (10-25 would skip 12, 15, 16 and 23). The .0 and .255 of a /24 are left out as a /24 leaves them.
     return [
-        ipaddress.ip_network(r)
-        for r in ipaddress.summarize_address_range(
-            ipaddress.IPv4Address(base + start_octet), ipaddress.IPv4Address(base + end_octet)
-        )
+        ipaddress.ip_network(ipaddress.IPv4Address(base + octet))
+        for octet in range(start_octet, end_octet + 1)
+        if octet not in (0, 255)
     ]
 
 

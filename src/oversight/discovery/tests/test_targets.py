@@ -23,6 +23,22 @@ def test_networks_expand_to_their_hosts_only_once_without_network_or_broadcast_a
     assert targets.scope() == ['10.20.0.0/30', '192.168.1.10/31', '192.168.1.12/32']
 
 
+def test_a_range_covers_every_address_in_it():
+    # Not only the usable hosts of the CIDR blocks that sum it up (1-25 holds 1/32, 2/31, 4/30, 8/29, 16/29, 24/31).
+    targets = parse_targets(['127.0.1.1-25'], resolve=no_dns)
+    assert list(targets.addresses()) == [f'127.0.1.{n}' for n in range(1, 26)]
+    assert targets.host_count == 25
+    assert targets.scope() == [
+        '127.0.1.1/32',
+        '127.0.1.2/31',
+        '127.0.1.4/30',
+        '127.0.1.8/29',
+        '127.0.1.16/29',
+        '127.0.1.24/31',
+    ]
+    assert list(parse_targets(['10.3.0.0-255'], resolve=no_dns).addresses()) == [f'10.3.0.{n}' for n in range(1, 255)]
+
+
 @pytest.mark.parametrize('target', ['8.8.8.0/24', '203.0.113.7', '172.32.0.0/16', '172.0.0.0/12'])
 def test_public_ranges_are_refused_unless_allowed(target):
     with pytest.raises(TargetError) as refused:
