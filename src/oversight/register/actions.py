@@ -12,7 +12,15 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db import transaction
 from django.utils import timezone
 
-from oversight.core.audit import STALE_MESSAGE, delete_audited, record_change, record_changes, save_audited, snapshot
+from oversight.core.audit import (
+    STALE_MESSAGE,
+    delete_audited,
+    lock_at_version,
+    record_change,
+    record_changes,
+    save_audited,
+    snapshot,
+)
 from oversight.core.bulk import insert
 from oversight.core.models import ObjectChange
 from oversight.core.spreadsheets import SpreadsheetError
@@ -39,14 +47,6 @@ def _check_name_free(obj) -> None:
     if taken.exists():
         noun = obj._meta.verbose_name
         raise ValidationError({'name': f'{obj.organisation} already has a {noun} named "{obj.name}".'})
-
-
-def _lock_for_delete(obj, expected_version) -> None:
-    stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list('version', flat=True).first()
-    if stored is None:
-        raise ValidationError(f'This {obj._meta.verbose_name} has already been deleted.')
-    if expected_version is not None and stored != expected_version:
-        raise ValidationError(STALE_MESSAGE, code='stale')
 
 
 def _refuse_if_in_use(obj) -> None:
@@ -77,7 +77,7 @@ def _update_named(actor, obj, expected_version: int | None, message: str, fields
 
 def _delete_unused(actor, obj, expected_version: int | None) -> None:
     _require_editor(actor, obj.organisation_id)
-    _lock_for_delete(obj, expected_version)
+    lock_at_version(obj, expected_version)
     _refuse_if_in_use(obj)
     delete_audited(actor, obj)
 
@@ -162,8 +162,7 @@ def update_line(
 @transaction.atomic
 def delete_line(actor, line: EquipmentLine, expected_version: int | None = None) -> None:
     _require_editor(actor, line.organisation_id)
-    _lock_for_delete(line, expected_version)
-    delete_audited(actor, line)
+    delete_audited(actor, line, expected_version=expected_version)
 
 
 # Imports

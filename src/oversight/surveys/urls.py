@@ -29,8 +29,9 @@ urlpatterns = [
     path('<slug:slug>/edit/', views.CampaignEditView.as_view(), name='campaign_edit'),
     path('<slug:slug>/export/', views.CampaignExportView.as_view(), name='campaign_export'),
     path('<slug:slug>/corrections/', views.CorrectionListView.as_view(), name='campaign_corrections'),
+    path('<slug:slug>/close/', views.CampaignCloseView.as_view(), name='campaign_close'),
     re_path(
-        r'^(?P<slug>[-\w]+)/(?P<command>open|close|send|remind)/$',
+        r'^(?P<slug>[-\w]+)/(?P<command>open|send|remind)/$',
         views.CampaignCommandView.as_view(),
         name='campaign_command',
     ),

@@ -17,8 +17,16 @@ from django.views.generic import DetailView, TemplateView, View
 from django_tables2 import RequestConfig
 
 from oversight.core import exports
+from oversight.core.dates import govuk_datetime
 from oversight.core.querysets import sees_everything
-from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.core.views import (
+    ActionFormView,
+    ConfirmActionView,
+    ObjectDetailView,
+    ObjectListView,
+    get_scoped_or_404,
+    require,
+)
 from oversight.jobs.actions import queue_invitations, queue_reminders, queue_returns_import
 
 from . import actions, workbook
@@ -37,7 +45,6 @@ from .forms import (
     ReturnForm,
     ReturnsImportForm,
     UploadForm,
-    VersionForm,
 )
 from .interchange import COLUMNS, export_rows
 from .models import Campaign, Correction, Invitation, Question, Questionnaire, Return
@@ -207,7 +214,7 @@ class ReturnsImportView(ActionFormView):
 
 
 class CampaignCommandView(LoginRequiredMixin, View):
-    """Open or close a campaign, or send its invitations or the reminders due (POST)."""
+    """Open a campaign, or send its invitations or the reminders due (POST)."""
 
     def post(self, request, slug, command):
         campaign = get_scoped_or_404(Campaign, request.user, slug=slug)
@@ -216,9 +223,6 @@ class CampaignCommandView(LoginRequiredMixin, View):
             if command == 'open':
                 actions.open_campaign(request.user, campaign)
                 messages.success(request, f'{campaign} is open: its questionnaire is now frozen.')
-            elif command == 'close':
-                actions.close_campaign(request.user, campaign)
-                messages.success(request, f'{campaign} is closed.')
             else:  # emails are sent by a worker; the task's page follows them
                 send = queue_invitations if command == 'send' else queue_reminders
                 job = send(request.user, campaign)
@@ -227,6 +231,25 @@ class CampaignCommandView(LoginRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, ' '.join(exc.messages))
         return HttpResponseRedirect(campaign.get_absolute_url())
+
+
+class CampaignCloseView(ConfirmActionView):
+    heading = 'Close {object}?'
+    button_label = 'Close the campaign'
+    warning = 'A closed campaign cannot be opened again: bodies that have not submitted can no longer do so.'
+    success_message = '{object} is closed.'
+
+    def get_object(self):
+        campaign = get_scoped_or_404(Campaign, self.request.user, slug=self.kwargs['slug'])
+        require(is_regulator(self.request.user))
+        return campaign
+
+    def affects(self):
+        outstanding = self.object.invitations.filter(status__in=Invitation.OUTSTANDING)
+        return [('Campaign', str(self.object)), ('Bodies that have not submitted', str(outstanding.count()))]
+
+    def confirmed(self, form):
+        return actions.close_campaign(self.request.user, self.object)
 
 
 class CampaignExportView(LoginRequiredMixin, View):
@@ -621,16 +644,32 @@ class ReturnQueryView(ReviewMixin, ActionFormView):
         )
 
 
-class ReturnAcceptView(ReviewMixin, View):
-    def post(self, request, pk):
-        form = VersionForm(request.POST)
-        form.is_valid()
-        try:
-            actions.accept_return(request.user, self.survey_return, expected_version=form.cleaned_data.get('version'))
-            messages.success(request, f'The return of {self.survey_return.organisation} is accepted.')
-        except ValidationError as exc:
-            messages.error(request, ' '.join(exc.messages))
-        return HttpResponseRedirect(self.survey_return.get_absolute_url())
+class ReturnAcceptView(ReviewMixin, ConfirmActionView):
+    destructive = False
+    button_label = 'Accept the return'
+    warning = 'An accepted return cannot be sent back to the body: any later change is recorded as a correction.'
+
+    def get_object(self):
+        return self.survey_return
+
+    def get_heading(self):
+        return f'Accept the return of {self.survey_return.organisation}?'
+
+    def affects(self):
+        submitted = self.survey_return.last_submitted_at or self.survey_return.submitted_at
+        return [
+            ('Body', str(self.survey_return.organisation)),
+            ('Campaign', str(self.survey_return.campaign)),
+            ('Submitted', govuk_datetime(submitted) if submitted else 'Not yet'),
+        ]
+
+    def confirmed(self, form):
+        return actions.accept_return(
+            self.request.user, self.survey_return, expected_version=form.cleaned_data['version']
+        )
+
+    def get_success_message(self, result):
+        return f'The return of {self.survey_return.organisation} is accepted.'
 
 
 class CorrectionCreateView(ReviewMixin, ActionFormView):
