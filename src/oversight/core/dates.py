@@ -3,7 +3,7 @@
 
 PDFs' figures and CSV/XLSX exports keep ISO 8601, which programs read. Django's formats cannot write
 `8:50pm` (its am/pm is `p.m.`), so pages use the `govuk_date` and `govuk_datetime` filters
-(core/templatetags/govuk_dates.py, loaded in every template) and Python code these functions.
+and `govuk_time` (core/templatetags/govuk_dates.py, loaded in every template) and Python code these functions.
 """
 
 import datetime
@@ -20,6 +20,10 @@ def govuk_date(value) -> str:
 
 
 def govuk_time(value: datetime.datetime | datetime.time) -> str:
+    if not value:
+        return ''
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     if value.hour == 12 and value.minute == 0:
         return 'midday'
     if value.hour == 0 and value.minute == 0:

@@ -10,7 +10,6 @@ import itertools
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from oversight.core.audit import (
     STALE_MESSAGE,
@@ -22,6 +21,7 @@ from oversight.core.audit import (
     snapshot,
 )
 from oversight.core.bulk import insert
+from oversight.core.dates import govuk_datetime
 from oversight.core.models import ObjectChange
 from oversight.core.spreadsheets import SpreadsheetError
 from oversight.core.text import hidden_character
@@ -239,7 +239,7 @@ def commit_import(actor, batch: ImportBatch, fingerprint: str | None = None) -> 
     batch = _pending(actor, batch)
     earlier = ImportBatch.objects.same_file_imported(batch)
     if earlier is not None:
-        when = timezone.localtime(earlier.created).strftime('%d %B %Y %H:%M')
+        when = govuk_datetime(earlier.created)
         raise ValidationError(
             f'This same file was already imported on {when} (as {earlier.filename}): nothing was imported, so '
             'nothing is added twice. Discard this upload; to import the file again on purpose, change it first.',

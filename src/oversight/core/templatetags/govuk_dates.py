@@ -7,3 +7,4 @@ from oversight.core import dates
 register = template.Library()
 register.filter('govuk_date', dates.govuk_date)
 register.filter('govuk_datetime', dates.govuk_datetime)
+register.filter('govuk_time', dates.govuk_time)
