@@ -234,7 +234,7 @@ PAGES: dict[str, Page] = {
     'surveys:invitation_contacts': page('200 403 403 404 login', a('invitation'), post='ok 403 403 404 login'),
     'surveys:return_detail': page(OWN_OBJECT, a('survey_return')),
     'surveys:return_query': page('200 403 403 404 login', a('survey_return'), post='ok 403 403 404 login'),
-    'surveys:return_accept': page('405 403 403 404 login', a('survey_return'), post='ok 403 403 404 login'),
+    'surveys:return_accept': page('200 403 403 404 login', a('survey_return'), post='ok 403 403 404 login'),
     'surveys:return_correct': page('200 403 403 404 login', a('survey_return'), post='ok 403 403 404 login'),
     'surveys:campaign_detail': Page(
         (
@@ -252,7 +252,7 @@ PAGES: dict[str, Page] = {
             Case(
                 '405 405 405 405 login', lambda w, c=command: {'slug': w.spring_campaign.slug, 'command': c}, post=post
             )
-            for command, post in (('open', REGULATOR_POST), ('close', REGULATOR_POST))
+            for command, post in (('open', REGULATOR_POST),)
         )
         + (
             Case(
@@ -270,12 +270,15 @@ PAGES: dict[str, Page] = {
             ),
         )
     ),
+    'surveys:campaign_close': page(
+        '200 403 403 403 login', lambda w: {'slug': w.spring_campaign.slug}, post=REGULATOR_POST
+    ),
     # Findings: drafts are the regulator's; published versions are aggregates everyone signed in reads
     'findings:report_list': page(EVERYONE, queries=EXPORTS),
     'findings:report_create': page(DRAFT_ONLY, post=DRAFT_POST),
     'findings:report': page('200 302 302 302 login', lambda w: {'slug': w.campaign.slug}),
     'findings:report_edit': page(DRAFT_ONLY, lambda w: {'slug': w.campaign.slug}, post=DRAFT_POST),
-    'findings:report_publish': page('405 404 404 404 login', lambda w: {'slug': w.campaign.slug}, post=DRAFT_POST),
+    'findings:report_publish': page(DRAFT_ONLY, lambda w: {'slug': w.campaign.slug}, post=DRAFT_POST),
     'findings:draft_pdf': page(DRAFT_ONLY, lambda w: {'slug': w.campaign.slug}),
     'findings:draft_table': Page(
         tuple(
@@ -314,7 +317,7 @@ PAGES: dict[str, Page] = {
     'discovery:device_accept': page(A_EDITORS, a('device'), post=REFUSED_POST),
     'discovery:token_list': page(BODY_EDITORS),
     'discovery:token_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
-    'discovery:token_revoke': page('405 405 405 405 login', a('token'), post=REFUSED_POST),
+    'discovery:token_revoke': page(A_EDITORS, a('token'), post=REFUSED_POST),
     # The agent's own endpoint: a scan token or nothing, whoever is signed in.
     'discovery:upload_api': page('405 405 405 405 405', post='401 401 401 401 401'),
     # Background tasks: a body's editors see their body's, regulator staff everyone's; the person who started
@@ -326,6 +329,8 @@ PAGES: dict[str, Page] = {
     'api:schema': page('200 200 200 200 401'),
     'api:docs': page(EVERYONE),
     'api:token': page(EVERYONE, post='ok ok ok ok login'),
+    # Each person revokes only their own token, and nobody in the world has one (api/tests/test_tokens.py revokes one).
+    'api:token_revoke': page('404 404 404 404 login', post='404 404 404 404 login'),
     'api:api-root': page('200 200 200 200 401'),
 }
 
@@ -763,6 +768,7 @@ PROVED_BY = {
     'register:system_import': T('register', 'views', 'test_an_editor_imports_systems_through_the_pages'),
     'surveys:campaign_command': T('surveys', 'views', 'test_campaign_create_open_and_send_through_the_pages'),
     'surveys:campaign_create': T('surveys', 'views', 'test_campaign_create_open_and_send_through_the_pages'),
+    'surveys:campaign_close': T('surveys', 'confirmations', 'test_closing_a_campaign_asks_first_then_closes'),
     'surveys:returns_import': T('jobs', 'returns', 'test_the_regulator_imports_returns_and_sees_every_problem_by_row'),
     'surveys:campaign_edit': T('surveys', 'views', 'test_campaign_create_open_and_send_through_the_pages'),
     'surveys:invitation_contacts': T(
@@ -776,7 +782,7 @@ PROVED_BY = {
     'surveys:questionnaire_new_version': T(
         'surveys', 'views', 'TestTheRegulatorsChangesHappen::test_a_new_version_of_a_questionnaire_has_its_questions'
     ),
-    'surveys:return_accept': T('surveys', 'views', 'test_regulator_queries_the_body_answers_the_regulator_accepts'),
+    'surveys:return_accept': T('surveys', 'confirmations', 'test_accepting_a_return_asks_first_then_accepts'),
     'surveys:return_correct': T('surveys', 'views', 'test_correction_page_records_and_the_original_is_still_shown'),
     'surveys:return_edit': T('surveys', 'views', 'test_editor_fills_saves_resumes_and_submits_through_the_form'),
     'surveys:return_query': T('surveys', 'views', 'test_regulator_queries_the_body_answers_the_regulator_accepts'),

@@ -1,6 +1,7 @@
 """`oversight demo`: every app's demo data loads, twice without duplicating anything."""
 
 import io
+import os
 
 import pytest
 from django.apps import apps
@@ -65,6 +66,32 @@ def test_demo_serves_on_the_chosen_port_without_the_reloader(db, monkeypatch):
     assert 'No emulated device fleet in this build' not in output
     started = 'Emulated fleet: ' in output and 'oversight discover 127.0.1.0/24 --ports ' in output
     assert started or 'The emulated fleet could not start' in output, output
+
+
+def test_emails_link_to_the_port_the_demo_serves(db, monkeypatch, settings):
+    """The invitation emails once linked to port 8000 whatever port the demo served."""
+    from oversight.surveys.emails import base_url
+
+    monkeypatch.setenv('OVERSIGHT_BASE_URL', 'unset')
+    monkeypatch.delenv('OVERSIGHT_BASE_URL')  # restored to what it was (unset here) after the test
+    started = []
+    monkeypatch.setattr(demo, 'call_command', lambda name, *a, **o: None)
+    monkeypatch.setattr(demo.Command, '_start_worker', lambda self: started.append(dict(os.environ)) or FakeWorker())
+    run_demo('--port', '8123')
+    assert base_url() == 'http://127.0.0.1:8123'
+    assert started[0]['OVERSIGHT_BASE_URL'] == 'http://127.0.0.1:8123'  # the worker sends most emails
+    monkeypatch.setenv('OVERSIGHT_BASE_URL', 'https://oversight.example')
+    settings.OVERSIGHT_BASE_URL = 'https://oversight.example'
+    run_demo('--port', '8124')
+    assert base_url() == 'https://oversight.example'  # an address given on purpose is kept
+
+
+class FakeWorker:
+    def terminate(self):
+        pass
+
+    def wait(self, timeout):
+        return 0
 
 
 @pytest.mark.parametrize('port', ['0', '70000', 'eighty'])

@@ -55,10 +55,17 @@ def test_the_regulator_is_stopped_by_a_wrong_figure_then_publishes_and_a_body_re
 
     edit_text(page, TEXT + ' The response rate dipped to 91%.')
     expect(page.get_by_test_id('blocking')).to_contain_text('the text says 91% but the data give 67% (2 of 3')
+    # Publish asks first, on its own page; the checks refuse there, with the reasons in the error summary.
+    page.get_by_role('link', name='Publish version 1').click()
+    expect(page.get_by_role('heading', level=1)).to_have_text('Publish version 1 of Survey 2022 findings?')
     page.get_by_role('button', name='Publish version 1').click()
+    expect(page).to_have_title(re.compile('^Error: '))
     expect(page.locator('.govuk-error-summary').first).to_contain_text('Publication is blocked')
+    page.get_by_role('link', name='Cancel').click()
 
     edit_text(page, TEXT)
+    page.get_by_role('link', name='Publish version 1').click()
+    expect(page.locator('.govuk-warning-text')).to_contain_text('cannot be withdrawn')
     page.get_by_label('What this version changes (optional)').fill('First published.')
     page.get_by_role('button', name='Publish version 1').click()
     # Frozen and rendered by a background task, whose page links to the new version once done.

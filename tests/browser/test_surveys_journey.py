@@ -147,6 +147,8 @@ def test_return_from_draft_to_correction(sign_in, editor_a, regulator, campaign,
     page.get_by_role('link', name='Kent Police').click()
     page.get_by_role('link', name='Read the return as submitted').click()
     expect(page.get_by_test_id('query')).to_contain_text('Yes: all are in town centres.')
+    page.get_by_role('link', name='Accept the return').click()  # it asks first: acceptance cannot be undone
+    expect(page.get_by_role('heading', level=1)).to_have_text('Accept the return of Kent Police?')
     page.get_by_role('button', name='Accept the return').click()
     expect(page.get_by_test_id('status')).to_have_text('Accepted')
     page.get_by_role('link', name='Record a correction').click()

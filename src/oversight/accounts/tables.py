@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from oversight.core.tables import DateTimeColumn
+
 from .models import User
 
 
@@ -7,7 +9,7 @@ class UserTable(tables.Table):
     username = tables.Column(linkify=True)
     name = tables.Column(accessor='get_full_name', verbose_name='Name', order_by=('last_name', 'first_name'))
     organisation = tables.Column()
-    last_login = tables.DateTimeColumn(format='j M Y H:i')
+    last_login = DateTimeColumn()
 
     class Meta:
         model = User

@@ -10,13 +10,16 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import TemplateView
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, permissions
+
+from oversight.core.dates import govuk_datetime
+from oversight.core.views import ConfirmActionView
 
 from . import actions
 from .base import AUTHENTICATION
@@ -42,10 +45,6 @@ class TokenView(LoginRequiredMixin, TemplateView):
 
     def post(self, request):
         try:
-            if request.POST.get('command') == 'revoke':
-                actions.revoke_api_token(request.user, request.user)
-                messages.success(request, 'Your API token is revoked: requests with it are refused from now on.')
-                return HttpResponseRedirect(reverse('api:token'))
             _, secret = actions.create_api_token(request.user, request.user)
         except ValidationError as exc:
             messages.error(request, ' '.join(exc.messages))
@@ -54,6 +53,28 @@ class TokenView(LoginRequiredMixin, TemplateView):
         response = render(request, 'api/token_created.html', {**self.get_context_data(), 'key': secret})
         response['Cache-Control'] = 'no-store'
         return response
+
+
+class TokenRevokeView(ConfirmActionView):
+    """Revoke your own API token, after confirming."""
+
+    heading = 'Revoke your API token?'
+    button_label = 'Revoke token'
+    warning = 'A revoked token cannot be used again: programs using it must be given a new token.'
+    success_message = 'Your API token is revoked: requests with it are refused from now on.'
+
+    def get_object(self):
+        return get_object_or_404(ApiToken, user=self.request.user)
+
+    def affects(self):
+        last_used = govuk_datetime(self.object.last_used) or 'Not yet'
+        return [('Your token', f'Starts {self.object.prefix}…'), ('Last used', last_used)]
+
+    def get_cancel_url(self):
+        return reverse('api:token')
+
+    def confirmed(self, form):
+        return actions.revoke_api_token(self.request.user, self.request.user)
 
 
 @extend_schema_view(get=extend_schema(exclude=True))

@@ -130,8 +130,20 @@ def save_audited(
     return obj
 
 
+def lock_at_version(obj: models.Model, expected_version: int | None) -> None:
+    """Lock the stored row; refuse when it is gone or (with a version) changed since it was shown."""
+    columns = ('pk', 'version') if hasattr(obj, 'version') else ('pk',)
+    stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list(*columns).first()
+    if stored is None:
+        raise ValidationError(f'This {obj._meta.verbose_name} has been deleted.')
+    if expected_version is not None and stored[-1] != expected_version:
+        raise ValidationError(STALE_MESSAGE, code='stale')
+
+
 @transaction.atomic
-def delete_audited(actor, obj: models.Model, message: str = '') -> None:
+def delete_audited(actor, obj: models.Model, message: str = '', *, expected_version: int | None = None) -> None:
+    """Delete and audit `obj`; with `expected_version`, only if it is still the version the person confirmed."""
+    lock_at_version(obj, expected_version)
     before = snapshot(obj)
     record_change(actor, obj, ObjectChange.Action.DELETE, before, None, message)
     obj.delete()

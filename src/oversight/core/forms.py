@@ -71,3 +71,10 @@ class VersionedForm(forms.ModelForm, metaclass=_VersionedFormMetaclass):
     def model_values(self) -> dict:
         """The model fields as entered, for the action."""
         return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation posts the version the page showed, so a record changed meanwhile is refused, not acted
+    on unseen (records without a version post none)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 
+from .dates import govuk_datetime
 from .models import ObjectChange
 
 
@@ -97,7 +97,7 @@ def _display(model_field, value, names: dict) -> str | None:
         return str(dict(model_field.flatchoices).get(value, value))
     moment = parse_datetime(value) if isinstance(model_field, models.DateTimeField) and isinstance(value, str) else None
     if moment is not None:
-        return formats.date_format(timezone.localtime(moment), 'j M Y H:i')
+        return govuk_datetime(moment)
     return _text(value)  # booleans as yes/no there too
 
 

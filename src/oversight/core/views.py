@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, FormView, TemplateView, View
@@ -10,6 +11,8 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from . import exports, pagination
+from .audit import lock_at_version
+from .forms import ConfirmForm
 from .history import readable_history
 from .models import ObjectChange
 
@@ -118,12 +121,95 @@ class ActionFormView(LoginRequiredMixin, FormView):
             else:
                 form.add_error(None, exc)
             return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
+        message = self.get_success_message(result)
+        if message:
+            messages.success(self.request, message)
         return HttpResponseRedirect(self.get_success_url(result))
+
+    def get_success_message(self, result) -> str:
+        return self.success_message
 
     def get_success_url(self, result=None):
         return result.get_absolute_url()
+
+
+class ConfirmActionView(ActionFormView):
+    """The one confirmation step before an action that cannot be undone (accept, close, publish, revoke, delete).
+
+    GET says what will happen and what it affects; POST runs the action through its audited `actions`
+    function. The page posts the version of the object it showed, and the action runs with that row locked
+    at that version, so a change made in between is refused with the stale-record message rather than
+    acted on unseen, even by an action that takes no version itself. A subclass finds its object (scoped,
+    with its permission check) in `get_object`, says what will happen in `heading`, and acts in `confirmed`.
+    """
+
+    template_name = 'core/confirm_action.html'
+    form_class = ConfirmForm
+    heading = ''  # what will happen, as a question: 'Close the campaign Spring survey?'
+    warning = ''  # why it cannot be undone; empty for an action that can be
+    button_label = 'Continue'
+    destructive = True  # a warning button: the action removes or ends something
+    success_message = ''  # formatted with the object: 'Deleted {object}.'
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def get_heading(self) -> str:
+        return self.heading.format(object=self.object)
+
+    def get_button_label(self) -> str:
+        return self.button_label
+
+    def affects(self) -> list[tuple[str, str]]:
+        """(label, value) rows of what the action affects, shown as a summary list."""
+        return []
+
+    def get_cancel_url(self) -> str:
+        return self.object.get_absolute_url()
+
+    def get_initial(self):
+        return {'version': getattr(self.object, 'version', None)}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # A record with a version must say which one was confirmed, or a stale confirmation could not be told.
+        form.fields['version'].required = hasattr(self.object, 'version')
+        return form
+
+    def run_action(self, form):
+        with transaction.atomic():
+            lock_at_version(self.object, form.cleaned_data.get('version'))
+            return self.confirmed(form)
+
+    def confirmed(self, form):
+        """Run the action (its `actions` function) now that the person has confirmed it."""
+        raise NotImplementedError
+
+    def get_success_message(self, result) -> str:
+        return self.success_message.format(object=self.object)
+
+    def get_success_url(self, result=None):
+        return self.get_cancel_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        heading = self.get_heading()
+        context.update(
+            object=self.object,
+            title=heading,
+            heading=heading,
+            affects=self.affects(),
+            warning=self.warning,
+            button_label=self.get_button_label(),
+            destructive=self.destructive,
+            cancel_url=self.get_cancel_url(),
+        )
+        return context
 
 
 class NameSearchView(ScopedMixin, View):

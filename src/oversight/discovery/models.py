@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from oversight.core.dates import govuk_datetime
+
 from .querysets import DiscoveredDeviceQuerySet, ScanQuerySet, ScanTokenQuerySet, UnseenLineQuerySet
 
 
@@ -71,7 +73,7 @@ class Scan(models.Model):
         ordering = ['-uploaded', '-pk']
 
     def __str__(self) -> str:
-        return f'Scan {self.pk} of {timezone.localtime(self.uploaded):%d %b %Y %H:%M}'
+        return f'Scan {self.pk} of {govuk_datetime(self.uploaded)}'
 
     def get_absolute_url(self) -> str:
         return reverse('discovery:scan_detail', args=[self.pk])

@@ -195,8 +195,17 @@ def _normal(text: str) -> str:
     return _SPACE.sub('', (text or '').upper())
 
 
+_LEADING_V = re.compile(r'^v(?=\d)')
+
+
+def normal_firmware(text: str) -> str:
+    """A firmware string as compared: case, spaces ("V5.5.52 build 190114" is "V5.5.52build 190114") and a
+    leading "V" before the number are how it was written down, not which firmware it is."""
+    return _LEADING_V.sub('', _SPACE.sub('', (text or '').casefold()))
+
+
 def _same_firmware(declared: str, shown: str) -> bool:
-    a, b = declared.strip().casefold(), shown.strip().casefold()
+    a, b = normal_firmware(declared), normal_firmware(shown)
     # Devices add build dates ("2.800.0000000.16.R, build: 2021-06-04"): a declared prefix is the same version.
     return a == b or b.startswith(a) or a.startswith(b)
 

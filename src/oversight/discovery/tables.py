@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.template.loader import render_to_string
 
+from oversight.core.tables import DateTimeColumn
+
 from .models import DiscoveredDevice, Scan, UnseenLine
 
 
@@ -23,7 +25,7 @@ class CountsColumn(CountColumn):
 
 
 class ScanTable(tables.Table):
-    uploaded = tables.DateTimeColumn(format='j M Y H:i', linkify=True, verbose_name='Uploaded')
+    uploaded = DateTimeColumn(linkify=True, verbose_name='Uploaded')
     source = tables.Column(verbose_name='From')
     up = CountsColumn('up', 'Devices')
     undeclared = CountsColumn('undeclared', 'Not in the register')

@@ -16,8 +16,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView, View
 from django_tables2 import RequestConfig
 
+from oversight.core.dates import govuk_datetime
 from oversight.core.querysets import sees_everything
-from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.core.views import (
+    ActionFormView,
+    ConfirmActionView,
+    ObjectDetailView,
+    ObjectListView,
+    get_scoped_or_404,
+    require,
+)
 from oversight.jobs.actions import queue_scan
 from oversight.register.models import EquipmentLine
 
@@ -220,17 +228,26 @@ class TokenCreateView(EditorMixin, ActionFormView):
         return context
 
 
-class TokenRevokeView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        token = get_scoped_or_404(ScanToken, request.user, pk=pk)
-        require(can_edit(request.user, token.organisation_id))
-        try:
-            actions.revoke_token(request.user, token)
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-        else:
-            messages.success(request, f'Revoked {token.name}: uploads with it are refused from now on.')
-        return HttpResponseRedirect(reverse('discovery:token_list'))
+class TokenRevokeView(ConfirmActionView):
+    heading = 'Revoke the scan token {object}?'
+    button_label = 'Revoke token'
+    warning = 'A revoked token cannot be used again: agents using it must be given a new token.'
+    success_message = 'Revoked {object.name}: uploads with it are refused from now on.'
+
+    def get_object(self):
+        token = get_scoped_or_404(ScanToken, self.request.user, pk=self.kwargs['pk'])
+        require(can_edit(self.request.user, token.organisation_id))
+        return token
+
+    def affects(self):
+        last_used = govuk_datetime(self.object.last_used) or 'Never'
+        return [('Token', str(self.object)), ('Body', str(self.object.organisation)), ('Last used', last_used)]
+
+    def get_cancel_url(self):
+        return reverse('discovery:token_list')
+
+    def confirmed(self, form):
+        return actions.revoke_token(self.request.user, self.object)
 
 
 # The agent's upload endpoint

@@ -3,9 +3,9 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
+from oversight.core.dates import govuk_date
 from oversight.core.models import ObjectChange
 from oversight.core.querysets import sees_everything
 
@@ -99,16 +99,27 @@ def _checked(actor, found: Report, *, expected_version, now, confirmed_unchecked
             + [f'{typed} in “{sentence}”' for typed, sentence in checked.unchecked]
         )
     previous = found.latest()
-    if (
+    if unchanged_since(found, data, previous):
+        raise ValidationError(nothing_changed(previous))
+    return found, data, names, previous
+
+
+def unchanged_since(found: Report, data: dict, previous: ReportVersion | None) -> bool:
+    """Whether publishing now would repeat `previous`: the same figures, text and title."""
+    return (
         previous is not None
         and _figures(previous.data) == _figures(data)
         and previous.narrative_source == found.narrative
         and previous.title == found.title
-    ):
-        raise ValidationError(
-            f'Nothing has changed since version {previous.number}: its figures, text and title are the same.'
-        )
-    return found, data, names, previous
+    )
+
+
+def nothing_changed(previous: ReportVersion) -> str:
+    """Why there is nothing to publish, as the page and the refusal say it."""
+    return (
+        f'Nothing has changed since version {previous.number} was published on '
+        f'{govuk_date(previous.published_at)}: its figures, text and title are the same.'
+    )
 
 
 @transaction.atomic
@@ -141,7 +152,7 @@ def publish_report(
         'number': number,
         'published_at': now,
         'published_by_name': published_by,
-        'status_line': f'Version {number}, published {date_format(timezone.localtime(now), "j F Y")}',
+        'status_line': f'Version {number}, published {govuk_date(now)}',
     }
     pdf = render_pdf(version_context(found, data, found.narrative, **status))
     version = ReportVersion(

@@ -1,6 +1,6 @@
 import django_tables2 as tables
-from django.utils import timezone
-from django.utils.formats import date_format
+
+from oversight.core.dates import govuk_date
 
 from .models import Report
 
@@ -21,7 +21,7 @@ class ReportTable(tables.Table):
         if not versions:
             return 'Draft only'
         latest = versions[-1]
-        return f'Version {latest.number}, {date_format(timezone.localtime(latest.published_at), "j F Y")}'
+        return f'Version {latest.number}, {govuk_date(latest.published_at)}'
 
     def value_published(self, record):
         return self.render_published(record)

@@ -3,9 +3,7 @@
 A body's user never reaches a draft (404): only published versions, which are aggregate findings.
 """
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -14,7 +12,7 @@ from django.views.generic import TemplateView
 
 from oversight.core import exports
 from oversight.core.querysets import sees_everything
-from oversight.core.views import ActionFormView, ObjectListView
+from oversight.core.views import ActionFormView, ConfirmActionView, ObjectListView
 from oversight.jobs.actions import queue_publication
 
 from . import actions, downloads, narrative, report
@@ -114,39 +112,71 @@ class ReportView(LoginRequiredMixin, TemplateView):
         found = self.report
         data = report.build(found.campaign)
         context = super().get_context_data(**kwargs)
-        checked = narrative.check(found.narrative, data)
-        initial = {'version': found.version, 'unchecked': checked.unchecked_fingerprint}
+        previous = found.latest()
         context.update(
             actions.version_context(found, data, found.narrative, draft=True, status_line='Draft: not published'),
-            check=checked,
+            check=narrative.check(found.narrative, data),
             versions=found.versions.order_by('-number'),
-            publish_form=kwargs.get('publish_form') or PublishForm(initial=initial, unchecked=bool(checked.unchecked)),
+            # Publish is greyed out, with the reason beside it, rather than offered and then refused.
+            nothing_changed=actions.nothing_changed(previous) if actions.unchanged_since(found, data, previous) else '',
             tables_base=f'{found.get_absolute_url()}tables/',
         )
         return context
 
 
-class PublishView(RegulatorMixin, View):
-    def post(self, request, slug):
-        found = self.report
-        form = PublishForm(request.POST)
-        if form.is_valid():
-            try:  # checked now; the figures are frozen and the PDF rendered by a worker
-                job = queue_publication(
-                    request.user,
-                    found,
-                    note=form.cleaned_data['note'],
-                    expected_version=form.cleaned_data['version'],
-                    confirmed_unchecked=form.confirmed_unchecked(),
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, 'Publishing: this page follows it until the new version is published.')
-                return HttpResponseRedirect(job.get_absolute_url())
-        view = ReportView(request=request, kwargs={'slug': slug})
-        view.report = found
-        return view.render_to_response(view.get_context_data(slug=slug, publish_form=form), status=400)
+class PublishView(RegulatorMixin, ConfirmActionView):
+    """Confirm, then publish: the checks are made now, the figures frozen and the PDF rendered by a worker."""
+
+    form_class = PublishForm
+    destructive = False
+    warning = (
+        'A published version cannot be withdrawn or changed: everyone signed in can read it, and a later '
+        'change is published as a new version.'
+    )
+
+    def get_object(self):
+        return self.report
+
+    def get_heading(self):
+        return f'Publish version {self.number()} of {self.report.title}?'
+
+    @cached_property
+    def checked(self):
+        return narrative.check(self.report.narrative, report.build(self.report.campaign))
+
+    def number(self) -> int:
+        latest = self.report.latest()
+        return latest.number + 1 if latest else 1
+
+    def get_initial(self):
+        return {**super().get_initial(), 'unchecked': self.checked.unchecked_fingerprint}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), 'unchecked': bool(self.checked.unchecked)}
+
+    def affects(self):
+        return [('Campaign', str(self.report.campaign)), ('Report', self.report.title)]
+
+    def get_button_label(self):
+        return f'Publish version {self.number()}'
+
+    def get_cancel_url(self):
+        return self.report.get_absolute_url()
+
+    def confirmed(self, form):
+        return queue_publication(
+            self.request.user,
+            self.report,
+            note=form.cleaned_data['note'],
+            expected_version=form.cleaned_data['version'],
+            confirmed_unchecked=form.confirmed_unchecked(),
+        )
+
+    def get_success_message(self, result):
+        return 'Publishing: this page follows it until the new version is published.'
+
+    def get_success_url(self, result=None):
+        return result.get_absolute_url()
 
 
 class DraftPdfView(RegulatorMixin, View):

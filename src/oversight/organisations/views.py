@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView, View
 
+from oversight.core.dates import govuk_date
 from oversight.core.spreadsheets import SpreadsheetError, read_upload
 from oversight.core.views import (
     ActionFormView,
@@ -178,7 +179,7 @@ class OrganisationImportView(RegulatorOnlyMixin, FormView):
             form.add_error('file', str(exc))
             return self.form_invalid(form)
         user = self.request.user
-        source = f'Imported from {upload.name} by {user.username} on {timezone.localdate():%d %B %Y}'
+        source = f'Imported from {upload.name} by {user.username} on {govuk_date(timezone.localdate())}'
         plan = plan_import(sheet.headers, sheet.rows, source)
         if plan.problems:
             return self.render_to_response(self.get_context_data(form=form, problems=plan.problems, file=upload.name))

@@ -3,6 +3,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from oversight.core.dates import govuk_date
+from oversight.core.tables import DateColumn
+
 from .rules import SEVERITY_LABELS
 
 SEVERITY_TAGS = {'must': 'govuk-tag--red', 'should': 'govuk-tag--orange', 'consider': 'govuk-tag--blue'}
@@ -72,9 +75,7 @@ class ObligationTable(tables.Table):
 
     def render_due(self, value, record):
         overdue = OVERDUE_TAG if record.overdue else ''
-        return format_html(
-            '{}{}<br><span class="govuk-body-s">{}</span>', f'{value.day} {value:%b %Y}', overdue, record.due_basis
-        )
+        return format_html('{}{}<br><span class="govuk-body-s">{}</span>', govuk_date(value), overdue, record.due_basis)
 
     def render_reason(self, value, record):
         return format_html('<strong>{}</strong><br><span class="govuk-body-s">{}</span>', record.rule.action, value)
@@ -83,7 +84,7 @@ class ObligationTable(tables.Table):
 class PlanTable(tables.Table):
     organisation = tables.Column(order_by=('organisation__name',), verbose_name='Body')
     site = tables.Column(order_by=('site__name',))
-    next_upgrade = tables.DateColumn(format='j M Y', verbose_name='Next scheduled upgrade', default='Not recorded')
+    next_upgrade = DateColumn(verbose_name='Next scheduled upgrade', default='Not recorded')
     replace_by = tables.Column(verbose_name='Replace by')
     severity = tables.Column(verbose_name='Most pressing', order_by=('severity_rank',))
     lines = tables.Column(verbose_name='Lines')
@@ -98,7 +99,7 @@ class PlanTable(tables.Table):
 
     def render_replace_by(self, value, record):
         overdue = OVERDUE_TAG if record.overdue else ''
-        return format_html('{}{}', f'{value.day} {value:%b %Y}', overdue)
+        return format_html('{}{}', govuk_date(value), overdue)
 
     def render_severity(self, value):
         return severity_tag(value)

@@ -10,10 +10,18 @@ import itertools
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from oversight.core.audit import STALE_MESSAGE, delete_audited, record_change, record_changes, save_audited, snapshot
+from oversight.core.audit import (
+    STALE_MESSAGE,
+    delete_audited,
+    lock_at_version,
+    record_change,
+    record_changes,
+    save_audited,
+    snapshot,
+)
 from oversight.core.bulk import insert
+from oversight.core.dates import govuk_datetime
 from oversight.core.models import ObjectChange
 from oversight.core.spreadsheets import SpreadsheetError
 from oversight.core.text import hidden_character
@@ -39,14 +47,6 @@ def _check_name_free(obj) -> None:
     if taken.exists():
         noun = obj._meta.verbose_name
         raise ValidationError({'name': f'{obj.organisation} already has a {noun} named "{obj.name}".'})
-
-
-def _lock_for_delete(obj, expected_version) -> None:
-    stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list('version', flat=True).first()
-    if stored is None:
-        raise ValidationError(f'This {obj._meta.verbose_name} has already been deleted.')
-    if expected_version is not None and stored != expected_version:
-        raise ValidationError(STALE_MESSAGE, code='stale')
 
 
 def _refuse_if_in_use(obj) -> None:
@@ -77,7 +77,7 @@ def _update_named(actor, obj, expected_version: int | None, message: str, fields
 
 def _delete_unused(actor, obj, expected_version: int | None) -> None:
     _require_editor(actor, obj.organisation_id)
-    _lock_for_delete(obj, expected_version)
+    lock_at_version(obj, expected_version)
     _refuse_if_in_use(obj)
     delete_audited(actor, obj)
 
@@ -162,8 +162,7 @@ def update_line(
 @transaction.atomic
 def delete_line(actor, line: EquipmentLine, expected_version: int | None = None) -> None:
     _require_editor(actor, line.organisation_id)
-    _lock_for_delete(line, expected_version)
-    delete_audited(actor, line)
+    delete_audited(actor, line, expected_version=expected_version)
 
 
 # Imports
@@ -240,7 +239,7 @@ def commit_import(actor, batch: ImportBatch, fingerprint: str | None = None) -> 
     batch = _pending(actor, batch)
     earlier = ImportBatch.objects.same_file_imported(batch)
     if earlier is not None:
-        when = timezone.localtime(earlier.created).strftime('%d %B %Y %H:%M')
+        when = govuk_datetime(earlier.created)
         raise ValidationError(
             f'This same file was already imported on {when} (as {earlier.filename}): nothing was imported, so '
             'nothing is added twice. Discard this upload; to import the file again on purpose, change it first.',

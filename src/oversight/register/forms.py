@@ -59,9 +59,3 @@ class UploadForm(forms.Form):
         if upload.size > limit:
             raise ValidationError(f'The file is {upload.size:,} bytes; the limit is {limit:,} bytes.')
         return upload
-
-
-class ConfirmForm(forms.Form):
-    """Deleting posts the version the page showed, so a record changed meanwhile is not deleted unseen."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -25,7 +25,12 @@ class EquipmentLineTable(tables.Table):
     system = tables.Column(
         accessor='system__name', verbose_name='System', linkify=lambda record: record.system.get_absolute_url()
     )
-    maker = tables.Column(accessor='manufacturer', verbose_name='Maker', order_by='manufacturer__name')
+    maker = tables.TemplateColumn(
+        template_name='register/maker.html',
+        accessor='manufacturer',
+        verbose_name='Maker',
+        order_by='manufacturer__name',
+    )
     made_by = MadeByColumn(verbose_name='Made by', order_by=('made_by__name', 'concern'))
     quantity = CountColumn('Devices')
 

@@ -18,7 +18,14 @@ from django_tables2 import RequestConfig
 from oversight.core import exports
 from oversight.core.forms import VersionedForm
 from oversight.core.querysets import sees_everything
-from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.core.views import (
+    ActionFormView,
+    ConfirmActionView,
+    ObjectDetailView,
+    ObjectListView,
+    get_scoped_or_404,
+    require,
+)
 from oversight.jobs.actions import queue_register_import, refuse_while_importing
 from oversight.policy.evaluation import evaluate_register
 from oversight.vendors.concerns import ConcernIndex
@@ -27,7 +34,7 @@ from oversight.vendors.models import Designation
 from . import actions
 from .exports import equipment_rows, site_rows
 from .filtersets import EquipmentLineFilterSet, SiteFilterSet, SystemFilterSet
-from .forms import ConfirmForm, UploadForm
+from .forms import UploadForm
 from .imports import IMPORTERS, read_batch
 from .models import Category, EquipmentLine, ImportBatch, Site, System
 from .tables import EquipmentLineTable, SiteTable, SystemTable
@@ -201,26 +208,33 @@ class EditView(RegisterFormView):
         return update[self.model](self.request.user, self.object, form.cleaned_data['version'], **form.model_values())
 
 
-class DeleteView(RegisterFormView):
-    form_class = ConfirmForm
-    template_name = 'register/confirm_delete.html'
+class DeleteView(ConfirmActionView):
+    """Delete a site, system or line after confirming; only the body's editors get past `get_object`."""
+
+    model = None
+    heading = 'Delete {object}?'
+    warning = 'The deletion is recorded in the history, but the record itself is gone and cannot be restored.'
+    button_label = 'Delete'
+    success_message = 'Deleted {object}.'
     list_url = {Site: 'register:site_list', System: 'register:system_list', EquipmentLine: 'register:equipment_list'}
 
-    def get_initial(self):
-        return {'version': self.object.version}
+    def get_object(self):
+        found = get_scoped_or_404(self.model, self.request.user, pk=self.kwargs['pk'])
+        require(can_edit(self.request.user, found.organisation_id))
+        return found
 
-    def run_action(self, form):
+    def affects(self):
+        rows = [(self.model._meta.verbose_name.capitalize(), str(self.object)), ('Body', str(self.object.organisation))]
+        if self.model is EquipmentLine:
+            rows += [('Site', str(self.object.site)), ('System', str(self.object.system))]
+        return rows
+
+    def confirmed(self, form):
         delete = {Site: actions.delete_site, System: actions.delete_system, EquipmentLine: actions.delete_line}
         delete[self.model](self.request.user, self.object, form.cleaned_data['version'])
-        messages.success(self.request, f'Deleted {self.object}.')
 
     def get_success_url(self, result=None):
         return reverse(self.list_url[self.model])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context['title'] = f'Delete {self.object}?'
-        return context
 
 
 # Imports

@@ -79,6 +79,8 @@ TEMPLATES = [
                 'django.contrib.messages.context_processors.messages',
                 'oversight.core.context_processors.navigation',
             ],
+            # GOV.UK's one date style, in every template without loading it (core/dates.py).
+            'builtins': ['oversight.core.templatetags.govuk_dates'],
         },
     },
 ]

@@ -4,14 +4,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
+
+from oversight.core.dates import govuk_datetime
 
 from .models import Invitation
-
-
-def moment_text(moment) -> str:
-    return date_format(timezone.localtime(moment), 'j F Y H:i')
 
 
 def base_url() -> str:
@@ -27,7 +23,7 @@ def compose(invitation: Invitation, template: str, context: dict) -> EmailMessag
         'campaign': invitation.campaign,
         'organisation': invitation.organisation,
         'link': base_url() + reverse('surveys:invitation_token', args=[invitation.token]),
-        'deadline': moment_text(invitation.campaign.deadline) if invitation.campaign.deadline else '',
+        'deadline': govuk_datetime(invitation.campaign.deadline) if invitation.campaign.deadline else '',
         **context,
     }
     subject, _, body = render_to_string(f'surveys/email/{template}.txt', context).partition('\n')

@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from oversight.core.dates import govuk_datetime
+
 from .models import Campaign, Correction, Invitation
 
 
@@ -30,7 +32,7 @@ class InvitationTable(tables.Table):
         order_by = ('organisation',)
 
     def render_submitted(self, value):
-        return value.strftime('%d %b %Y %H:%M') if value else ''
+        return govuk_datetime(value)
 
     def render_timeliness(self, record):
         survey_return = getattr(record, 'survey_return', None) if record.status in Invitation.RESPONDED else None

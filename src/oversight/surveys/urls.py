@@ -29,8 +29,9 @@ urlpatterns = [
     path('<slug:slug>/edit/', campaigns.CampaignEditView.as_view(), name='campaign_edit'),
     path('<slug:slug>/export/', campaigns.CampaignExportView.as_view(), name='campaign_export'),
     path('<slug:slug>/corrections/', campaigns.CorrectionListView.as_view(), name='campaign_corrections'),
+    path('<slug:slug>/close/', campaigns.CampaignCloseView.as_view(), name='campaign_close'),
     re_path(
-        r'^(?P<slug>[-\w]+)/(?P<command>open|close|send|remind)/$',
+        r'^(?P<slug>[-\w]+)/(?P<command>open|send|remind)/$',
         campaigns.CampaignCommandView.as_view(),
         name='campaign_command',
     ),

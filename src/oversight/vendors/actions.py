@@ -107,10 +107,10 @@ def save_name(actor, name: ManufacturerName, *, expected_version: int | None = N
 
 
 @transaction.atomic
-def delete_name(actor, name: ManufacturerName) -> None:
+def delete_name(actor, name: ManufacturerName, *, expected_version: int | None = None) -> None:
     _require_editor(actor)
     _refuse_canonical(name)
-    delete_audited(actor, name)
+    delete_audited(actor, name, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -128,9 +128,9 @@ def save_relation(actor, relation: CorporateRelation, *, expected_version: int |
 
 
 @transaction.atomic
-def delete_relation(actor, relation: CorporateRelation) -> None:
+def delete_relation(actor, relation: CorporateRelation, *, expected_version: int | None = None) -> None:
     _require_editor(actor)
-    delete_audited(actor, relation)
+    delete_audited(actor, relation, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -148,6 +148,6 @@ def save_designation(actor, designation: Designation, *, expected_version: int |
 
 
 @transaction.atomic
-def delete_designation(actor, designation: Designation) -> None:
+def delete_designation(actor, designation: Designation, *, expected_version: int | None = None) -> None:
     _require_editor(actor)
-    delete_audited(actor, designation)
+    delete_audited(actor, designation, expected_version=expected_version)

@@ -136,7 +136,9 @@ class NameIndex:
             return UNKNOWN
 
         evidence: list[str] = []
-        if declared:
+        if declared and normalise(declared_as) == normalise(str(declared)):
+            evidence.append(f'Declared maker: {declared}.')  # '"Honeywell" is a name of Honeywell' says nothing
+        elif declared:
             evidence.append(f'"{declared_as}" is a name of {declared}.')
         elif manufacturer and self.brand(manufacturer) is None:
             evidence.append(f'The declared maker "{manufacturer}" is not in the reference data.')

@@ -1,9 +1,15 @@
-from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, F, Prefetch
 from django.views.generic import TemplateView
 
-from oversight.core.views import ActionFormView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.core.views import (
+    ActionFormView,
+    ConfirmActionView,
+    ObjectDetailView,
+    ObjectListView,
+    get_scoped_or_404,
+    require,
+)
 
 from . import actions
 from .concerns import ConcernIndex
@@ -280,25 +286,16 @@ class DesignationEditView(ReferenceEditView):
         return context
 
 
-class ReferenceDeleteView(RegulatorOnlyMixin, ActionFormView):
+class ReferenceDeleteView(RegulatorOnlyMixin, ConfirmActionView):
     """Confirm, then delete through the action; the page returns to where the object was listed."""
 
-    form_class = forms.Form
-    template_name = 'vendors/confirm_delete.html'
-    remove = None  # staticmethod(actions.delete_*): (actor, obj) -> None
+    heading = 'Remove {object}?'
+    warning = 'The removal is recorded in the history, but the record itself is gone.'
+    button_label = 'Remove'
+    remove = None  # staticmethod(actions.delete_*): (actor, obj, expected_version=...) -> None
 
-    def run_action(self, form):
-        listed_at = self.object.get_absolute_url()
-        self.remove(self.request.user, self.object)
-        return listed_at
-
-    def get_success_url(self, result=None):
-        return result
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context['title'] = f'Remove {self.object}'
-        return context
+    def confirmed(self, form):
+        self.remove(self.request.user, self.object, expected_version=form.cleaned_data['version'])
 
 
 class NameDeleteView(ReferenceDeleteView):

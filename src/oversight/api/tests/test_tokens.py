@@ -33,8 +33,15 @@ def test_the_token_works_until_replaced_or_revoked(world, client, api):
     client.force_login(world.a.viewer)
     client.post('/api/token/', {'command': 'replace'})
     assert api(None).get('/api/register/sites/', **auth).status_code == 401
-    client.post('/api/token/', {'command': 'revoke'})
+    page = client.get('/api/token/').content.decode()
+    assert 'href="/api/token/revoke/"' in page  # a link to the confirmation, not a one-click form
+    confirm = client.get('/api/token/revoke/').content.decode()
+    assert 'Revoke your API token?' in confirm and 'cannot be used again' in confirm and 'Cancel' in confirm
+    assert ApiToken.objects.filter(user=world.a.viewer).exists()
+    done = client.post('/api/token/revoke/', follow=True).content.decode()
+    assert 'Your API token is revoked' in done
     assert not ApiToken.objects.filter(user=world.a.viewer).exists()
+    assert client.get('/api/token/revoke/').status_code == 404  # nothing left to revoke
 
 
 def test_the_audit_records_the_change_but_never_the_key(world):

@@ -88,3 +88,20 @@ def test_an_accepted_device_keeps_its_line():
     line = Line(1, ip_address='10.0.0.99')
     outcome = reconcile([device], [line], ['10.0.0.0/24'], accepted={device: line})
     assert outcome.matches[device] == (line, 'accepted', 1.0) and outcome.unseen == []
+
+
+def test_firmware_written_differently_is_the_same_firmware():
+    """`V5.5.52 build 190114` beside `V5.5.52build 190114` was once reported as a mismatch."""
+    for declared, shown in (
+        ('V5.5.52 build 190114', 'V5.5.52build 190114'),
+        ('v5.5.52 Build 190114', 'V5.5.52  build  190114'),
+        ('5.5.52 build 190114', 'V5.5.52build190114'),
+    ):
+        device = Device('10.0.0.5', mac_address='44:19:B6:00:00:01', firmware=shown)
+        line = Line(1, mac_address='44:19:B6:00:00:01', firmware=declared)
+        outcome = reconcile([device], [line], ['10.0.0.0/24'])
+        assert outcome.matches[device][0] is line and device not in outcome.mismatches, (declared, shown)
+    device = Device('10.0.0.5', mac_address='44:19:B6:00:00:01', firmware='V5.5.53 build 190114')
+    line = Line(1, mac_address='44:19:B6:00:00:01', firmware='V5.5.52 build 190114')
+    outcome = reconcile([device], [line], ['10.0.0.0/24'])
+    assert [m['kind'] for m in outcome.mismatches[device]] == ['firmware']

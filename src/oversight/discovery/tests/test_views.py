@@ -165,7 +165,13 @@ def test_an_editor_creates_a_token_shown_once_and_revokes_it(client_for, editor_
     assert actions.token_for(secret) == token
     listing = client.get(reverse('discovery:token_list')).content.decode()
     assert 'Custody network agent' in listing and secret not in listing
-    client.post(reverse('discovery:token_revoke', args=[token.pk]))
+    revoke = reverse('discovery:token_revoke', args=[token.pk])
+    assert f'href="{revoke}"' in listing  # a link to the confirmation, not a one-click form
+    confirm = client.get(revoke).content.decode()
+    assert 'Revoke the scan token Custody network agent' in confirm and 'cannot be used again' in confirm
+    assert actions.token_for(secret) == token
+    response = client.post(revoke, follow=True)
+    assert 'Revoked Custody network agent: uploads with it are refused' in response.content.decode()
     assert actions.token_for(secret) is None
 
 

@@ -64,7 +64,7 @@ def test_anonymous_users_sign_in_first(client):
 def test_the_body_page_lists_obligations_with_due_dates_and_the_plan(client_for, viewer_a, registers):
     html = page(client_for(viewer_a), reverse('policy:body', args=['kent-police']))
     assert 'No new deployment on sensitive sites' in html
-    assert '1 Mar 2023' in html and 'Overdue' in html
+    assert '1 March 2023' in html and 'Overdue' in html
     assert 'Sold as Honeywell, made by Dahua, headquartered in China' in html
     assert 'Remove now: it was deployed on a sensitive site after the statement.' in html
     assert re.search(r'data-testid="must-devices">4<', html)

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.core.audit import record_change, save_audited
+from oversight.core.dates import govuk_datetime
 from oversight.core.models import ObjectChange
 
-from ..emails import compose, moment_text
+from ..emails import compose
 from ..models import Campaign, Contact, Invitation, Reminder
 from .common import require_regulator
 
@@ -129,10 +130,10 @@ def extend_deadline(actor, invitation: Invitation, until, reason: str) -> Invita
     cutoff = invitation.campaign.cutoff
     if cutoff is not None and until <= cutoff:
         raise ValidationError(
-            {'extended_until': f'An extension must end after the campaign cut-off ({moment_text(cutoff)}).'}
+            {'extended_until': f'An extension must end after the campaign cut-off ({govuk_datetime(cutoff)}).'}
         )
     if not reason.strip():
         raise ValidationError({'extension_reason': 'Give the reason for the extension.'})
     invitation.extended_until = until
     invitation.extension_reason = reason.strip()
-    return save_audited(actor, invitation, f'Cut-off extended to {moment_text(until)}')
+    return save_audited(actor, invitation, f'Cut-off extended to {govuk_datetime(until)}')

@@ -5,10 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
+from oversight.core.dates import govuk_datetime
 from oversight.core.models import ObjectChange
 
 from .. import answers as checks
-from ..emails import compose, moment_text
+from ..emails import compose
 from ..models import Campaign, Invitation, Return, ReviewQuery
 from .common import BATCH, Status, require_editor, require_regulator
 
@@ -75,7 +76,7 @@ def save_draft(
 
 def cutoff_message(invitation: Invitation) -> str:
     return (
-        f'The late-acceptance cut-off for {invitation.campaign} was {moment_text(invitation.cutoff)}, so the return '
+        f'The late-acceptance cut-off for {invitation.campaign} was {govuk_datetime(invitation.cutoff)}, so the return '
         'cannot be submitted now. Nothing was saved: save your answers as a draft, and ask the Commissioner’s '
         'office to extend the cut-off for your body.'
     )

@@ -283,7 +283,7 @@ def test_campaign_create_open_and_send_through_the_pages(client_for, regulator, 
     client.post(reverse('surveys:campaign_command', args=[campaign.slug, 'open']))
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.OPEN
-    close = reverse('surveys:campaign_command', args=[campaign.slug, 'close'])
+    close = reverse('surveys:campaign_close', args=[campaign.slug])
     assert client_for(editor_a).post(close).status_code == 403
 
 

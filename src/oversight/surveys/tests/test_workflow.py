@@ -136,7 +136,7 @@ def test_lateness_is_computed_from_the_submission_time(editor_a, editor_b, invit
 def test_submission_after_the_cutoff_is_refused_unless_extended(editor_a, regulator, invitation_a):
     with time_machine.travel(CUTOFF + datetime.timedelta(hours=1), tick=False):
         save_draft(editor_a, invitation_a, {'governance.sro_name': 'A. Chief'})  # a draft is still fine
-        with pytest.raises(ValidationError, match='late-acceptance cut-off .* was 16 December 2022 17:00'):
+        with pytest.raises(ValidationError, match='late-acceptance cut-off .* was 16 December 2022, 5pm'):
             submit_return(editor_a, invitation_a, with_lines(), expected_version=1)
         assert Return.objects.get().answers == {'governance.sro_name': 'A. Chief'}
         with pytest.raises(ValidationError, match='must end after the campaign cut-off'):

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView, View
 from django_tables2 import RequestConfig
 
 from oversight.core import exports
-from oversight.core.views import ActionFormView, ObjectListView, get_scoped_or_404, require
+from oversight.core.views import ActionFormView, ConfirmActionView, ObjectListView, get_scoped_or_404, require
 from oversight.jobs.actions import queue_invitations, queue_reminders, queue_returns_import
 
 from ..actions.campaigns import close_campaign, create_campaign, open_campaign, update_campaign
@@ -161,7 +161,7 @@ class ReturnsImportView(ActionFormView):
 
 
 class CampaignCommandView(LoginRequiredMixin, View):
-    """Open or close a campaign, or send its invitations or the reminders due (POST)."""
+    """Open a campaign, or send its invitations or the reminders due (POST)."""
 
     def post(self, request, slug, command):
         campaign = get_scoped_or_404(Campaign, request.user, slug=slug)
@@ -170,9 +170,6 @@ class CampaignCommandView(LoginRequiredMixin, View):
             if command == 'open':
                 open_campaign(request.user, campaign)
                 messages.success(request, f'{campaign} is open: its questionnaire is now frozen.')
-            elif command == 'close':
-                close_campaign(request.user, campaign)
-                messages.success(request, f'{campaign} is closed.')
             else:  # emails are sent by a worker; the task's page follows them
                 send = queue_invitations if command == 'send' else queue_reminders
                 job = send(request.user, campaign)
@@ -181,6 +178,25 @@ class CampaignCommandView(LoginRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, ' '.join(exc.messages))
         return HttpResponseRedirect(campaign.get_absolute_url())
+
+
+class CampaignCloseView(ConfirmActionView):
+    heading = 'Close {object}?'
+    button_label = 'Close the campaign'
+    warning = 'A closed campaign cannot be opened again: bodies that have not submitted can no longer do so.'
+    success_message = '{object} is closed.'
+
+    def get_object(self):
+        campaign = get_scoped_or_404(Campaign, self.request.user, slug=self.kwargs['slug'])
+        require(is_regulator(self.request.user))
+        return campaign
+
+    def affects(self):
+        outstanding = self.object.invitations.filter(status__in=Invitation.OUTSTANDING)
+        return [('Campaign', str(self.object)), ('Bodies that have not submitted', str(outstanding.count()))]
+
+    def confirmed(self, form):
+        return close_campaign(self.request.user, self.object)
 
 
 class CampaignExportView(LoginRequiredMixin, View):

@@ -1,20 +1,17 @@
 """Reading a return, and the regulator reviewing it: queries, acceptance and corrections."""
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.utils import timezone
-from django.views.generic import View
 
-from oversight.core.views import ActionFormView, ObjectDetailView, get_scoped_or_404, require
+from oversight.core.dates import govuk_datetime
+from oversight.core.views import ActionFormView, ConfirmActionView, ObjectDetailView, get_scoped_or_404, require
 
 from ..actions.corrections import record_correction
 from ..actions.returns import accept_return, return_with_query
 from ..answers import Schema
 from ..concerns import ConcernResolver
 from ..corrections import correctable_fields
-from ..forms import CorrectionForm, QueryForm, VersionForm
+from ..forms import CorrectionForm, QueryForm
 from ..models import Question, Return
 from .common import Status, can_edit_return, is_regulator, present
 
@@ -117,16 +114,30 @@ class ReturnQueryView(ReviewMixin, ActionFormView):
         )
 
 
-class ReturnAcceptView(ReviewMixin, View):
-    def post(self, request, pk):
-        form = VersionForm(request.POST)
-        form.is_valid()
-        try:
-            accept_return(request.user, self.survey_return, expected_version=form.cleaned_data.get('version'))
-            messages.success(request, f'The return of {self.survey_return.organisation} is accepted.')
-        except ValidationError as exc:
-            messages.error(request, ' '.join(exc.messages))
-        return HttpResponseRedirect(self.survey_return.get_absolute_url())
+class ReturnAcceptView(ReviewMixin, ConfirmActionView):
+    destructive = False
+    button_label = 'Accept the return'
+    warning = 'An accepted return cannot be sent back to the body: any later change is recorded as a correction.'
+
+    def get_object(self):
+        return self.survey_return
+
+    def get_heading(self):
+        return f'Accept the return of {self.survey_return.organisation}?'
+
+    def affects(self):
+        submitted = self.survey_return.last_submitted_at or self.survey_return.submitted_at
+        return [
+            ('Body', str(self.survey_return.organisation)),
+            ('Campaign', str(self.survey_return.campaign)),
+            ('Submitted', govuk_datetime(submitted) if submitted else 'Not yet'),
+        ]
+
+    def confirmed(self, form):
+        return accept_return(self.request.user, self.survey_return, expected_version=form.cleaned_data['version'])
+
+    def get_success_message(self, result):
+        return f'The return of {self.survey_return.organisation} is accepted.'
 
 
 class CorrectionCreateView(ReviewMixin, ActionFormView):

@@ -47,7 +47,15 @@ def test_normalise_drops_case_spacing_punctuation_and_legal_forms(name, expected
 def test_any_registered_spelling_resolves_to_the_canonical_maker(index, typed, maker):
     resolution = index.resolve(typed)
     assert (resolution.manufacturer, resolution.made_by) == (maker, maker)
-    assert f'"{typed}" is a name of {maker}.' in resolution.evidence
+    said = f'Declared maker: {maker}.' if normalise(typed) == normalise(maker) else f'"{typed}" is a name of {maker}.'
+    assert said in resolution.evidence
+
+
+def test_a_maker_declared_by_its_own_name_reads_as_declared(index):
+    """It once read '"Honeywell" is a name of Honeywell.'"""
+    evidence = index.resolve('Honeywell').evidence
+    assert evidence[0] == 'Declared maker: Honeywell.'
+    assert not any('is a name of Honeywell' in sentence for sentence in evidence)
 
 
 def test_ezviz_is_a_hikvision_sub_brand(index):

@@ -1,5 +1,6 @@
 import csv
 import io
+from html import escape
 
 import pytest
 from django import forms
@@ -276,7 +277,13 @@ def test_the_regulator_edits_reference_data_through_its_pages(client_for, regula
 )
 def test_the_regulator_deletes_reference_data_through_its_pages(client_for, regulator, name, target, model):
     obj = target()
-    response = client_for(regulator).post(reverse(f'vendors:{name}', args=[obj.pk]), {})
+    client = client_for(regulator)
+    url = reverse(f'vendors:{name}', args=[obj.pk])
+    page = client.get(url)
+    assert escape(f'Remove {obj}?') in page.content.decode() and 'Cancel' in page.content.decode()
+    stale = client.post(url, {'version': obj.version + 1})
+    assert 'Someone else saved a change' in stale.content.decode() and model.objects.filter(pk=obj.pk).exists()
+    response = client.post(url, {'version': obj.version})
     assert response.status_code == 302
     assert not model.objects.filter(pk=obj.pk).exists()
 

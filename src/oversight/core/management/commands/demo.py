@@ -67,6 +67,7 @@ class Command(BaseCommand):
         if no_serve:
             return
         stop_fleet = self._start_fleet() if fleet else None
+        self._link_emails_to(port)
         worker = self._start_worker()
         try:
             self.stdout.write(self.style.SUCCESS(f'Serving the demo on http://127.0.0.1:{port}/ (Ctrl-C stops it).'))
@@ -81,6 +82,12 @@ class Command(BaseCommand):
                 worker.kill()
             if stop_fleet:
                 stop_fleet()
+
+    def _link_emails_to(self, port: int) -> None:
+        """Emails (sent here and by the worker) link to the demo on the port it serves, unless
+        OVERSIGHT_BASE_URL names another address."""
+        if 'OVERSIGHT_BASE_URL' not in os.environ:
+            os.environ['OVERSIGHT_BASE_URL'] = settings.OVERSIGHT_BASE_URL = f'http://127.0.0.1:{port}'
 
     def _start_worker(self) -> subprocess.Popen:
         """A background worker beside the server, so imports, emails and PDFs queued in the demo get done."""

@@ -1,0 +1,41 @@
+"""Dates and times as GOV.UK writes them, on every page and in every email: `31 December 2026` and
+`31 December 2026, 8:50pm` (`9am` on the hour, `midday`, `midnight`), in London time.
+
+PDFs' figures and CSV/XLSX exports keep ISO 8601, which programs read. Django's formats cannot write
+`8:50pm` (its am/pm is `p.m.`), so pages use the `govuk_date` and `govuk_datetime` filters
+and `govuk_time` (core/templatetags/govuk_dates.py, loaded in every template) and Python code these functions.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+
+def govuk_date(value) -> str:
+    if not value:
+        return ''
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f'{value.day} {value:%B %Y}'
+
+
+def govuk_time(value: datetime.datetime | datetime.time) -> str:
+    if not value:
+        return ''
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if value.hour == 12 and value.minute == 0:
+        return 'midday'
+    if value.hour == 0 and value.minute == 0:
+        return 'midnight'
+    hour = value.hour % 12 or 12
+    minutes = f':{value.minute:02d}' if value.minute else ''
+    return f'{hour}{minutes}{"am" if value.hour < 12 else "pm"}'
+
+
+def govuk_datetime(value) -> str:
+    if not value:
+        return ''
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f'{govuk_date(value)}, {govuk_time(value)}'

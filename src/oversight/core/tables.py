@@ -1,0 +1,37 @@
+"""Table columns every app shares: dates as GOV.UK writes them on the page, ISO 8601 in exports.
+
+Registered with django-tables2, so a table's date and date-and-time model fields get them by themselves.
+"""
+
+import django_tables2 as tables
+from django.db import models
+from django_tables2.columns import library
+
+from .dates import govuk_date, govuk_datetime
+
+
+@library.register
+class DateTimeColumn(tables.Column):
+    @classmethod
+    def from_field(cls, field, **kwargs):
+        return cls(**kwargs) if isinstance(field, models.DateTimeField) else None
+
+    def render(self, value):
+        return govuk_datetime(value)
+
+    def value(self, value):
+        return value.isoformat() if value else ''
+
+
+@library.register
+class DateColumn(tables.Column):
+    @classmethod
+    def from_field(cls, field, **kwargs):
+        is_date = isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
+        return cls(**kwargs) if is_date else None
+
+    def render(self, value):
+        return govuk_date(value)
+
+    def value(self, value):
+        return value.isoformat() if value else ''
