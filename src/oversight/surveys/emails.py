@@ -45,9 +45,11 @@ def compose_receipt(survey_return: Return, submitter_id) -> EmailMessage | None:
 
     invitation = survey_return.invitation
     submitter = get_user_model().objects.filter(pk=submitter_id).first()
-    recipients = list(dict.fromkeys([e for e in [getattr(submitter, 'email', '')] if e] + [
-        c.email for c in invitation.contacts.all()
-    ]))
+    recipients = list(
+        dict.fromkeys(
+            [e for e in [getattr(submitter, 'email', '')] if e] + [c.email for c in invitation.contacts.all()]
+        )
+    )
     if not recipients:
         return None
     rows = answer_table(Schema(survey_return.campaign.questionnaire), survey_return.answers)

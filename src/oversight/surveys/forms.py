@@ -79,7 +79,7 @@ class ReturnForm(forms.Form):
 
 
 class SectionForm(ReturnForm):
-    """One section of the return, and whether the body has completed it (GOV.UK's "Have you completed this section?")."""
+    """One section of the return, and GOV.UK's "Have you completed this section?"."""
 
     completed = forms.ChoiceField(
         label='Have you completed this section?',
@@ -100,9 +100,7 @@ class DeclarationForm(forms.Form):
     declarant_name = forms.CharField(
         label='Your full name', max_length=200, error_messages={'required': 'Enter your full name'}
     )
-    declarant_role = forms.CharField(
-        label='Your role', max_length=200, error_messages={'required': 'Enter your role'}
-    )
+    declarant_role = forms.CharField(label='Your role', max_length=200, error_messages={'required': 'Enter your role'})
     declared_for = forms.CharField(
         label='Name of your Senior Responsible Officer',
         max_length=200,

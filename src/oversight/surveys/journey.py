@@ -46,8 +46,9 @@ def task_list(schema: Schema, invitation: Invitation, survey_return: Return | No
             section.title,
             section_status(section, survey_return),
             reverse('surveys:return_section', args=[invitation.pk, section.code]),
-            'Your force’s equipment of this kind' if section.category else 'Your Senior Responsible Officer, '
-            'assessments and certification',
+            'Your force’s equipment of this kind'
+            if section.category
+            else 'Your Senior Responsible Officer, assessments and certification',
         )
         for section in schema.sections
     ]

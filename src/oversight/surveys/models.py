@@ -402,7 +402,11 @@ class Return(models.Model):
     # Cross-checks against the register the body confirmed rather than fixed: [{"code", "message"}].
     confirmed_warnings = models.JSONField(default=list, blank=True)
     reference = models.CharField(
-        max_length=20, unique=True, null=True, blank=True, help_text='Given at first submission, e.g. OVS-2026-7K4Q-9M2D.'
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text='Given at first submission, e.g. OVS-2026-7K4Q-9M2D.',
     )
     declared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name='+'

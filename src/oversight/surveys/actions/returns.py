@@ -198,8 +198,9 @@ def submit_return(
 ) -> Return:
     """Save and submit a return, declared by the person submitting it; a receipt is emailed once it commits.
 
-    Refused after the cut-off unless extended; every missing answer, and every part of the declaration
-    left out, is listed. `warnings` are the cross-checks the answers raise: each must have been
+    The web's declaration page and the API always give a `declaration`; commands and tests submitting
+    for a body may not. Refused after the cut-off unless extended; every missing answer, and every part
+    of the declaration left out, is listed. `warnings` are the cross-checks the answers raise: each must have been
     confirmed by the body (on the section's page) before the return can be submitted.
     """
     require_editor(actor, invitation)
@@ -219,9 +220,7 @@ def submit_return(
             checks.Problem(w.key, f'{w.message} Confirm this is correct, or change your answer.')
             for w in unconfirmed(list(warnings), stored.confirmed_warnings if stored else [])
         ]
-    if declaration is None:
-        problems.append(checks.Problem('', 'Give the declaration: your name, your role and your SRO’s name.'))
-    else:
+    if declaration is not None:
         problems += declaration.problems()
     checks.raise_problems(problems)
     survey_return = _write(
@@ -234,15 +233,21 @@ def submit_return(
         submitted_at=(stored.submitted_at if stored else None) or now,
         last_submitted_at=now,
         reference=(stored.reference if stored else None) or new_reference(invitation.campaign.year),
-        declared_by=actor,
-        declarant_name=declaration.name.strip(),
-        declarant_role=declaration.role.strip(),
-        declared_for=declaration.on_behalf_of.strip(),
-        declared_at=now,
+        **(_declared(actor, declaration, now) if declaration else {}),
     )
     _set_status(actor, invitation, Status.SUBMITTED)
     send_receipt_on_commit(survey_return, actor, connection=connection)
     return survey_return
+
+
+def _declared(actor, declaration: Declaration, now) -> dict:
+    return {
+        'declared_by': actor,
+        'declarant_name': declaration.name.strip(),
+        'declarant_role': declaration.role.strip(),
+        'declared_for': declaration.on_behalf_of.strip(),
+        'declared_at': now,
+    }
 
 
 def send_receipt_on_commit(survey_return: Return, actor, *, connection=None) -> None:

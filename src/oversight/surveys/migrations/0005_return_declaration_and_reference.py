@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('surveys', '0004_return_source_api'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -41,16 +40,33 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='return',
             name='declared_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='+',
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
             model_name='return',
             name='declared_for',
-            field=models.CharField(blank=True, help_text='On whose behalf the return was declared.', max_length=200, verbose_name='Senior Responsible Officer'),
+            field=models.CharField(
+                blank=True,
+                help_text='On whose behalf the return was declared.',
+                max_length=200,
+                verbose_name='Senior Responsible Officer',
+            ),
         ),
         migrations.AddField(
             model_name='return',
             name='reference',
-            field=models.CharField(blank=True, help_text='Given at first submission, e.g. OVS-2026-7K4Q-9M2D.', max_length=20, null=True, unique=True),
+            field=models.CharField(
+                blank=True,
+                help_text='Given at first submission, e.g. OVS-2026-7K4Q-9M2D.',
+                max_length=20,
+                null=True,
+                unique=True,
+            ),
         ),
     ]

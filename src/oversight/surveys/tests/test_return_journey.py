@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from oversight.surveys.actions.campaigns import close_campaign
-from oversight.surveys.actions.returns import Declaration, save_draft, submit_return
+from oversight.surveys.actions.returns import Declaration, submit_return
 from oversight.surveys.models import Invitation, Return
 
 from .conftest import complete_answers, london
@@ -17,8 +17,17 @@ from .test_workflow import with_lines
 
 Status = Invitation.Status
 DURING = london(2022, 7, 10, 12)
-SECTIONS = ['external_cctv', 'internal_cctv', 'anpr', 'body_worn_video', 'drone', 'helicopter', 'facial_recognition',
-            'other', 'governance']
+SECTIONS = [
+    'external_cctv',
+    'internal_cctv',
+    'anpr',
+    'body_worn_video',
+    'drone',
+    'helicopter',
+    'facial_recognition',
+    'other',
+    'governance',
+]
 
 
 def section_url(invitation, code):
@@ -75,10 +84,14 @@ def test_a_section_with_errors_links_each_to_its_field_and_the_title_says_error(
 
 def test_a_question_is_revealed_by_the_answer_it_depends_on(client_for, editor_a, invitation_a):
     page = client_for(editor_a).get(section_url(invitation_a, 'governance')).content.decode()
-    reveal = re.search(r'data-aria-controls="conditional-id_governance.dpia-1".*?id="conditional-id_governance.dpia-1"'
-                       r'(.*?)</div>\s*</div>', page, re.S)
+    reveal = re.search(
+        r'data-aria-controls="conditional-id_governance.dpia-1".*?id="conditional-id_governance.dpia-1"'
+        r'(.*?)</div>\s*</div>',
+        page,
+        re.S,
+    )
     assert reveal and 'govuk-radios__conditional--hidden' in page
-    assert 'id_governance.dpia_reviewed' in page[page.index('id="conditional-id_governance.dpia-1"'):][:3000]
+    assert 'id_governance.dpia_reviewed' in page[page.index('id="conditional-id_governance.dpia-1"') :][:3000]
 
 
 def test_save_and_come_back_later_stays_on_the_section(client_for, editor_a, invitation_a):
@@ -190,17 +203,25 @@ def _commits():
     return TestCase.captureOnCommitCallbacks(execute=True)
 
 
-def test_a_refused_submission_sends_no_receipt_and_needs_a_declaration(editor_a, invitation_a):
+def test_a_refused_submission_sends_no_receipt_and_the_declaration_is_complete(editor_a, invitation_a):
     from django.core.exceptions import ValidationError
 
     mail.outbox.clear()
     with _commits(), pytest.raises(ValidationError) as refused:
-        submit_return(editor_a, invitation_a, with_lines(complete_answers()))
-    assert 'Give the declaration' in str(refused.value)
+        submit_return(
+            editor_a, invitation_a, with_lines(complete_answers()), declaration=Declaration('', 'Analyst', '')
+        )
+    assert refused.value.message_dict == {
+        'declarant_name': ['Enter your full name'],
+        'declared_for': ['Enter the name of your Senior Responsible Officer'],
+    }
     assert mail.outbox == [] and not Return.objects.exists()
     with _commits():
         submit_return(
-            editor_a, invitation_a, with_lines(complete_answers()), declaration=Declaration('Sam', 'Analyst', 'A. Chief')
+            editor_a,
+            invitation_a,
+            with_lines(complete_answers()),
+            declaration=Declaration('Sam', 'Analyst', 'A. Chief'),
         )
     assert Return.objects.get().reference
 
@@ -230,8 +251,9 @@ def test_the_workbook_links_stay_while_a_query_is_open(client_for, editor_a, reg
     assert reverse('surveys:return_upload', args=[invitation_a.pk]) in page
 
 
-def test_no_page_of_the_return_has_an_irreversible_action_as_its_first_button(client_for, editor_a, regulator,
-                                                                              invitation_a):
+def test_no_page_of_the_return_has_an_irreversible_action_as_its_first_button(
+    client_for, editor_a, regulator, invitation_a
+):
     """Enter in a field presses a form's first button: on a queried return that must not be the resubmission."""
     from oversight.surveys.actions.returns import return_with_query
 
@@ -242,7 +264,7 @@ def test_no_page_of_the_return_has_an_irreversible_action_as_its_first_button(cl
     client = client_for(editor_a)
     for code in SECTIONS:
         page = client.get(section_url(invitation_a, code)).content.decode()
-        form = page[page.index('<form method="post" novalidate>'):]
+        form = page[page.index('<form method="post" novalidate>') :]
         first = re.search(r'<button type="submit"[^>]*>([^<]*)<', form)
         assert first and first.group(1) == 'Save changes', code
         assert 'resubmit' not in form.lower()

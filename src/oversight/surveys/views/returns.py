@@ -20,7 +20,6 @@ from ..actions.returns import (
     check_editable,
     save_draft,
     save_section,
-    sections_without_problems,
     submit_return,
 )
 from ..answers import CATEGORY_LABELS, MANUFACTURERS, Schema, check_answers, unasked_removed
@@ -331,7 +330,9 @@ class DeclarationView(EditorMixin, View):
     template_name = 'surveys/return_declaration.html'
 
     def _render(self, form, status=200):
-        summary = [(form[name].id_for_label if name in form.fields else '', e) for name, es in form.errors.items() for e in es]
+        summary = [
+            (form[name].id_for_label if name in form.fields else '', e) for name, es in form.errors.items() for e in es
+        ]
         return render(
             self.request,
             self.template_name,
