@@ -103,7 +103,14 @@ def test_the_editors_return_from_task_list_to_receipt(sign_in, editor_a, campaig
     question(page, 'drone.concern_equipment').get_by_label('Yes', exact=True).check()
     question(page, 'drone.aware_of_concerns').get_by_label('Yes', exact=True).check()
     complete(page)
-    others = ('Internal CCTV', 'ANPR', 'Body-worn video', 'Helicopter-borne cameras', 'Facial recognition', 'Other systems')
+    others = (
+        'Internal CCTV',
+        'ANPR',
+        'Body-worn video',
+        'Helicopter-borne cameras',
+        'Facial recognition',
+        'Other systems',
+    )
     for title, code in zip(others, CATEGORIES[1:4] + CATEGORIES[5:], strict=True):
         page.get_by_role('link', name=title, exact=True).click()
         page.locator(f'[id="id_{code}.operates-2"]').check()  # "No"

@@ -1,5 +1,5 @@
-"""Nothing lost: a section of the return open in two tabs. The second tab's save is refused with a clear message, and the
-first tab's answers are what the database keeps (optimistic locking on the return's version)."""
+"""Nothing lost: a section of the return open in two tabs. The second tab's save is refused with a clear
+message, and the first tab's answers are what the database keeps (optimistic locking on the return's version)."""
 
 import datetime
 
