@@ -794,8 +794,6 @@ PROVED_BY = {
     'surveys:return_accept': T('surveys', 'views', 'test_regulator_queries_the_body_answers_the_regulator_accepts'),
     'surveys:return_correct': T('surveys', 'views', 'test_correction_page_records_and_the_original_is_still_shown'),
     'surveys:return_section': T('surveys', 'return_journey', 'test_save_and_come_back_later_stays_on_the_section'),
-    'surveys:return_check': T('surveys', 'views', 'test_regulator_queries_the_body_answers_the_regulator_accepts'),
-    'surveys:return_declare': T('surveys', 'return_journey', 'test_check_answers_declaration_confirmation_and_receipt'),
     'surveys:return_query': T('surveys', 'views', 'test_regulator_queries_the_body_answers_the_regulator_accepts'),
     'surveys:return_upload': T('surveys', 'workbook', 'test_completed_workbook_is_saved_as_a_draft_then_submitted'),
     'vendors:designation_add': T('vendors', 'views', 'test_the_regulator_adds_a_designation'),

@@ -141,3 +141,56 @@ def test_the_editors_return_from_task_list_to_receipt(sign_in, editor_a, campaig
     [receipt] = sink.messages
     assert reference.encode() in receipt and b'editor@kent.police.example' in receipt
     assert b'Sam Roe' in receipt and f'{reference}.csv'.encode() in receipt
+
+
+def tab_to(page, matches, limit=120):
+    """Press Tab until the focused element's text, id or name matches; fails if it never does."""
+    for _ in range(limit):
+        page.keyboard.press('Tab')
+        focused = page.evaluate(
+            '() => [document.activeElement.innerText || "", document.activeElement.id, document.activeElement.name]'
+        )
+        if any(matches(str(part)) for part in focused):
+            return
+    raise AssertionError('Tab never reached the element')
+
+
+def test_checking_declaring_and_submitting_with_the_keyboard_only(sign_in, editor_a, campaign, live_server):  # noqa: F811
+    from oversight.surveys.actions.returns import save_section
+    from oversight.surveys.answers import Schema
+
+    invitation = campaign.invitations.get(organisation=editor_a.organisation)
+    answers = {f'{c}.operates': 'no' for c in CATEGORIES}
+    answers.update(
+        {
+            'governance.sro_name': 'A. Chief',
+            'governance.sro_role': 'Assistant Chief Constable',
+            'governance.dpia': 'no',
+            'governance.certification': 'none',
+            'governance.contact_point': 'no',
+        }
+    )
+    answers.update({f'governance.principle_{n}': 'compliant' for n in range(1, 13)})
+    for section in Schema(campaign.questionnaire).sections:
+        mine = {k: v for k, v in answers.items() if k.startswith(f'{section.code}.')}
+        save_section(editor_a, invitation, section.code, mine, completed=True)
+    page = sign_in(editor_a)
+    page.goto(f'{live_server.url}/surveys/invitations/{invitation.pk}/return/')
+    tab_to(page, lambda text: text == 'Check your answers and submit')
+    page.keyboard.press('Enter')
+    expect(page.get_by_role('heading', name='Check your answers before submitting your return')).to_be_visible()
+    tab_to(page, lambda text: text == 'Continue')
+    page.keyboard.press('Enter')
+    expect(page.get_by_role('heading', name='Declaration')).to_be_visible()
+    tab_to(page, lambda text: text == 'declarant_name')
+    page.keyboard.type('Sam Roe')
+    page.keyboard.press('Tab')
+    page.keyboard.type('Analyst')
+    tab_to(page, lambda text: text == 'confirm')
+    page.keyboard.press('Space')
+    tab_to(page, lambda text: text == 'Accept and submit')
+    page.keyboard.press('Enter')
+    expect(page.get_by_test_id('confirmation')).to_contain_text('Return submitted')
+    stored = Return.objects.get(invitation=invitation)
+    expect(page.get_by_test_id('reference')).to_have_text(stored.reference)
+    assert (stored.declarant_name, stored.declarant_role, stored.declared_for) == ('Sam Roe', 'Analyst', 'A. Chief')
