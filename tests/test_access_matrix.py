@@ -221,7 +221,22 @@ PAGES: dict[str, Page] = {
             Case(DRAFT_ONLY, lambda w: {'pk': w.draft_campaign.invitations.first().pk}, label='draft'),
         )
     ),
-    'surveys:return_edit': page(A_EDITORS, a('draft_invitation'), post=REFUSED_POST),
+    'surveys:return_edit': page(A_EDITORS, a('draft_invitation')),
+    'surveys:return_section': Page(
+        (
+            Case(A_EDITORS, lambda w: {'pk': w.a.draft_invitation.pk, 'code': 'governance'}, post=REFUSED_POST),
+            Case(
+                '403 404 403 404 login',
+                lambda w: {'pk': w.a.draft_invitation.pk, 'code': 'lasers'},
+                label='no such section',
+            ),
+        )
+    ),
+    # Redirected to the task list until every section is complete (the journey tests go further).
+    'surveys:return_check': page('403 302 403 404 login', a('draft_invitation'), post='403 302 403 404 login'),
+    'surveys:return_declare': page('403 302 403 404 login', a('draft_invitation'), post='403 302 403 404 login'),
+    # The confirmation of a submitted return: anyone who may read the return.
+    'surveys:return_submitted': page(OWN_OBJECT, a('invitation')),
     'surveys:return_line': Page(
         (
             Case(A_EDITORS, a('draft_invitation'), suffix='?category=drone'),
@@ -784,7 +799,7 @@ PROVED_BY = {
     ),
     'surveys:return_accept': T('surveys', 'confirmations', 'test_accepting_a_return_asks_first_then_accepts'),
     'surveys:return_correct': T('surveys', 'views', 'test_correction_page_records_and_the_original_is_still_shown'),
-    'surveys:return_edit': T('surveys', 'views', 'test_editor_fills_saves_resumes_and_submits_through_the_form'),
+    'surveys:return_section': T('surveys', 'return_journey', 'test_save_and_come_back_later_stays_on_the_section'),
     'surveys:return_query': T('surveys', 'views', 'test_regulator_queries_the_body_answers_the_regulator_accepts'),
     'surveys:return_upload': T('surveys', 'workbook', 'test_completed_workbook_is_saved_as_a_draft_then_submitted'),
     'vendors:designation_add': T('vendors', 'views', 'test_the_regulator_adds_a_designation'),

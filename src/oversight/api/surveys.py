@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from oversight.organisations.models import OrganisationGroup
-from oversight.surveys.actions.returns import save_draft, submit_return
+from oversight.surveys.actions.returns import Declaration, save_draft, submit_return
 from oversight.surveys.answers import Schema
 from oversight.surveys.filtersets import CampaignFilterSet, InvitationFilterSet
 from oversight.surveys.models import Campaign, Invitation, Question, Questionnaire, Return
@@ -126,6 +126,7 @@ class ReturnSerializer(serializers.ModelSerializer):
         model = Return
         fields = ['url', 'id', 'invitation', 'campaign', 'organisation', 'status', 'answers', 'submitted_at']
         fields += ['last_submitted_at', 'accepted_at', 'timeliness', 'source', 'illustrative', 'updated_at', 'version']
+        fields += ['reference', 'declarant_name', 'declarant_role', 'declared_for', 'declared_at']
         read_only_fields = fields
 
 
@@ -159,6 +160,20 @@ class AnswersSerializer(serializers.Serializer):
         return answers
 
 
+class DeclarationSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, help_text='The full name of the person submitting the return.')
+    role = serializers.CharField(max_length=200, help_text='Their role.')
+    on_behalf_of = serializers.CharField(
+        max_length=200, help_text='The Senior Responsible Officer on whose behalf they declare the return correct.'
+    )
+
+
+class SubmissionSerializer(AnswersSerializer):
+    declaration = DeclarationSerializer(
+        help_text='Required, as on the web: who declares the return correct and complete, on behalf of the SRO.'
+    )
+
+
 class ReturnFilterSet(django_filters.FilterSet):
     campaign = django_filters.CharFilter(field_name='campaign__slug', label='Campaign (slug)')
     status = django_filters.ChoiceFilter(field_name='invitation__status', choices=Invitation.Status.choices)
@@ -189,10 +204,12 @@ class InvitationViewSet(ReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related('campaign', 'organisation', 'survey_return')
 
-    def _save(self, request, save):
+    def _save(self, request, save, serializer=AnswersSerializer, **options):
         invitation = self.get_object()
-        body = AnswersSerializer(data=request.data, context={'schema': Schema(invitation.campaign.questionnaire)})
+        body = serializer(data=request.data, context={'schema': Schema(invitation.campaign.questionnaire)})
         body.is_valid(raise_exception=True)
+        if 'declaration' in body.validated_data:
+            options['declaration'] = Declaration(**body.validated_data['declaration'])
         with action_errors():
             survey_return = save(
                 request.user,
@@ -200,6 +217,7 @@ class InvitationViewSet(ReadOnlyViewSet):
                 body.validated_data['answers'],
                 expected_version=body.validated_data['version'],
                 source=Return.Source.API,
+                **options,
             )
         return Response(ReturnSerializer(survey_return, context=self.get_serializer_context()).data)
 
@@ -209,8 +227,11 @@ class InvitationViewSet(ReadOnlyViewSet):
         """Save the return as a draft: values are checked, nothing is yet required."""
         return self._save(request, save_draft)
 
-    @extend_schema(request=AnswersSerializer, responses={200: ReturnSerializer})
+    @extend_schema(request=SubmissionSerializer, responses={200: ReturnSerializer})
     @action(detail=True, methods=['post'])
     def submit(self, request, pk=None):
-        """Save and submit the return: refused, listing every missing answer, until it is complete."""
-        return self._save(request, submit_return)
+        """Save and submit the return with the declaration; refused, listing every missing answer, until complete.
+
+        It is given a reference, and a receipt is emailed to the submitter and the invitation's contacts.
+        """
+        return self._save(request, submit_return, SubmissionSerializer)

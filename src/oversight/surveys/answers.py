@@ -187,18 +187,30 @@ def check_answers(schema: Schema, raw_answers: dict) -> tuple[dict, list[Problem
     return answers, problems
 
 
-def check_submission(schema: Schema, answers: dict) -> list[Problem]:
-    """Everything a submitted return must have: required answers, and lines consistent with them."""
+def missing_message(schema: Schema, question: Question) -> str:
+    """What to do about an unanswered required question, in the Design System's words."""
+    label = schema.label(question.key)
+    if question.kind == Question.Kind.MANUFACTURER_LINES:
+        return f'Add at least one manufacturer line – {label}'
+    if question.kind in (Question.Kind.YES_NO_UNKNOWN, Question.Kind.CHOICE, Question.Kind.MULTIPLE_CHOICE):
+        return f'Select an answer – {label}'
+    return f'Enter an answer – {label}'
+
+
+def check_section(schema: Schema, section: Section, answers: dict) -> list[Problem]:
+    """What one section must have to be complete: its required answers, and lines consistent with them."""
     problems = []
-    for key, question in schema.questions.items():
+    for question in section.questions.all():
+        key = question.key
         if not question.required or not schema.applies(question, answers):
             continue
         if question.kind == Question.Kind.MANUFACTURER_LINES:
-            if not lines_of(answers, question.section.code):
-                problems.append(Problem(key, f'{schema.label(key)} – add at least one manufacturer line.'))
-        elif answers.get(key) in (None, '', []):
-            problems.append(Problem(key, f'{schema.label(key)} – answer this question.'))
-    for section in schema.category_sections():
+            missing = not lines_of(answers, section.code)
+        else:
+            missing = answers.get(key) in (None, '', [])
+        if missing:
+            problems.append(Problem(key, missing_message(schema, question)))
+    if section.category:
         lines = lines_of(answers, section.code)
         if answers.get(answer_key(section.code, OPERATES)) == YesNoUnknown.NO and lines:
             problems.append(
@@ -209,6 +221,20 @@ def check_submission(schema: Schema, answers: dict) -> list[Problem]:
                 )
             )
     return problems
+
+
+def check_submission(schema: Schema, answers: dict) -> list[Problem]:
+    """Everything a submitted return must have: every section complete."""
+    return [problem for section in schema.sections for problem in check_section(schema, section, answers)]
+
+
+def unasked_removed(schema: Schema, answers: dict) -> dict:
+    """The answers without those to questions that no longer apply (a hidden question keeps no answer)."""
+    return {
+        key: value
+        for key, value in answers.items()
+        if (question := schema.questions.get(key)) is None or schema.applies(question, answers)
+    }
 
 
 def check_return(schema: Schema, raw_answers: dict, *, submitting: bool) -> dict:

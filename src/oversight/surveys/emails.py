@@ -5,9 +5,10 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from oversight.core import exports
 from oversight.core.dates import govuk_datetime
 
-from .models import Invitation
+from .models import Invitation, Return
 
 
 def base_url() -> str:
@@ -28,3 +29,37 @@ def compose(invitation: Invitation, template: str, context: dict) -> EmailMessag
     }
     subject, _, body = render_to_string(f'surveys/email/{template}.txt', context).partition('\n')
     return EmailMessage(subject.strip(), body.strip() + '\n', settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def compose_receipt(survey_return: Return, submitter_id) -> EmailMessage | None:
+    """The receipt of a submission: its reference and declaration, the return as submitted, and it as a CSV."""
+    from django.contrib.auth import get_user_model
+
+    from .answers import Schema
+    from .journey import answer_table
+
+    invitation = survey_return.invitation
+    submitter = get_user_model().objects.filter(pk=submitter_id).first()
+    recipients = list(
+        dict.fromkeys(
+            [e for e in [getattr(submitter, 'email', '')] if e] + [c.email for c in invitation.contacts.all()]
+        )
+    )
+    if not recipients:
+        return None
+    rows = answer_table(Schema(survey_return.campaign.questionnaire), survey_return.answers)
+    context = {
+        'survey_return': survey_return,
+        'campaign': survey_return.campaign,
+        'organisation': survey_return.organisation,
+        'submitted': govuk_datetime(survey_return.last_submitted_at),
+        'declared': govuk_datetime(survey_return.declared_at) if survey_return.declared_at else '',
+        'rows': rows,
+        'link': base_url() + reverse('surveys:invitation_token', args=[invitation.token]),
+    }
+    subject, _, body = render_to_string('surveys/email/receipt.txt', context).partition('\n')
+    message = EmailMessage(subject.strip(), body.strip() + '\n', settings.DEFAULT_FROM_EMAIL, recipients)
+    message.attach(
+        f'{survey_return.reference}.csv', exports.csv_bytes(('Number', 'Question', 'Answer'), rows), 'text/csv'
+    )
+    return message

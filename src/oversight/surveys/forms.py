@@ -35,10 +35,12 @@ class ReturnForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, schema: Schema, **kwargs):
+    def __init__(self, *args, schema: Schema, section=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.schema = schema
         for key, question in schema.questions.items():
+            if section is not None and question.section.code != section.code:
+                continue
             field = self._field_for(question)
             if field is not None:
                 self.fields[key] = field
@@ -74,6 +76,47 @@ class ReturnForm(forms.Form):
         answers = {key: value for key, value in self.cleaned_data.items() if key != 'version'}
         answers.update(lines_from_post(post))
         return answers
+
+
+class SectionForm(ReturnForm):
+    """One section of the return, and GOV.UK's "Have you completed this section?"."""
+
+    completed = forms.ChoiceField(
+        label='Have you completed this section?',
+        choices=[('yes', 'Yes, I’ve completed this section'), ('no', 'No, I’ll come back to it later')],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def answers(self, post) -> dict:
+        answers = {key: value for key, value in self.cleaned_data.items() if key not in ('version', 'completed')}
+        answers.update(lines_from_post(post))
+        return answers
+
+
+class DeclarationForm(forms.Form):
+    """The declaration made by the person submitting, on behalf of the body's Senior Responsible Officer."""
+
+    declarant_name = forms.CharField(
+        label='Your full name', max_length=200, error_messages={'required': 'Enter your full name'}
+    )
+    declarant_role = forms.CharField(label='Your role', max_length=200, error_messages={'required': 'Enter your role'})
+    declared_for = forms.CharField(
+        label='Name of your Senior Responsible Officer',
+        max_length=200,
+        help_text='You make this declaration on their behalf.',
+        error_messages={'required': 'Enter the name of your Senior Responsible Officer'},
+    )
+    confirm = forms.BooleanField(
+        label='I confirm that, to the best of my knowledge, the answers in this return are correct and complete, '
+        'and that I make this declaration on behalf of our Senior Responsible Officer.',
+        error_messages={'required': 'Confirm the declaration to submit the return'},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_widgets(self)
 
 
 def lines_from_post(post) -> dict[str, list[dict]]:

@@ -397,6 +397,26 @@ class Return(models.Model):
     illustrative = models.BooleanField(
         default=False, help_text='Made up for the demonstration: the real per-body returns are not public.'
     )
+    # The sections the body marked "completed" on the web; check your answers waits for them all.
+    completed_sections = models.JSONField(default=list, blank=True)
+    # Cross-checks against the register the body confirmed rather than fixed: [{"code", "message"}].
+    confirmed_warnings = models.JSONField(default=list, blank=True)
+    reference = models.CharField(
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text='Given at first submission, e.g. OVS-2026-7K4Q-9M2D.',
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name='+'
+    )
+    declarant_name = models.CharField(max_length=200, blank=True)
+    declarant_role = models.CharField(max_length=200, blank=True)
+    declared_for = models.CharField(
+        'Senior Responsible Officer', max_length=200, blank=True, help_text='On whose behalf the return was declared.'
+    )
+    declared_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 

@@ -54,11 +54,18 @@ def test_an_editor_saves_a_draft_then_submits(world, api):
     assert draft.status_code == 200, draft.content
     assert draft.json()['status'] == 'draft' and draft.json()['version'] == 1
     answers = complete_answers('KENTMARK', 40, 30)
-    submitted = client.post(f'{url}submit/', {'answers': answers, 'version': 1}, format='json')
+    undeclared = client.post(f'{url}submit/', {'answers': answers, 'version': 1}, format='json')
+    assert undeclared.status_code == 400 and 'declaration' in undeclared.json()
+    declaration = {'name': 'Sam Roe', 'role': 'Analyst', 'on_behalf_of': 'A. Chief'}
+    submitted = client.post(
+        f'{url}submit/', {'answers': answers, 'version': 1, 'declaration': declaration}, format='json'
+    )
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()['status'] == 'submitted' and submitted.json()['source'] == 'api'
     stored = Return.objects.get(invitation=world.a.invitation)
     assert stored.submitted_at is not None and stored.source == Return.Source.API
+    assert submitted.json()['reference'] == stored.reference and stored.reference.startswith('OVS-')
+    assert (stored.declarant_name, stored.declared_for, stored.declared_by) == ('Sam Roe', 'A. Chief', world.a.editor)
 
 
 def test_a_save_from_a_stale_copy_is_refused(world, api):
@@ -72,7 +79,10 @@ def test_a_save_from_a_stale_copy_is_refused(world, api):
 
 def test_an_incomplete_submission_lists_every_missing_answer(world, api):
     url = _open_invitation(world, world.a)
-    response = api(world.a.editor).post(f'{url}submit/', {'answers': {}, 'version': 0}, format='json')
+    declaration = {'name': 'Sam Roe', 'role': 'Analyst', 'on_behalf_of': 'A. Chief'}
+    response = api(world.a.editor).post(
+        f'{url}submit/', {'answers': {}, 'version': 0, 'declaration': declaration}, format='json'
+    )
     assert response.status_code == 400
     assert len(response.json()) > 10
     assert not Return.objects.filter(invitation=world.a.invitation).exists()
@@ -115,7 +125,11 @@ def test_answering_a_query_is_the_pages_work_not_a_resubmission(world, api):
     url = f'/api/invitations/{world.b.invitation.pk}/'
     response = api(world.b.editor).post(
         f'{url}submit/',
-        {'answers': complete_answers('ESSEXMARK', 1, 1), 'version': world.b.survey_return.version},
+        {
+            'answers': complete_answers('ESSEXMARK', 1, 1),
+            'version': world.b.survey_return.version,
+            'declaration': {'name': 'Al Poe', 'role': 'Analyst', 'on_behalf_of': 'B. Chief'},
+        },
         format='json',
     )
     assert response.status_code == 400

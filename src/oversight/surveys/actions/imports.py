@@ -31,6 +31,12 @@ RETURN_COLUMNS = (
     'illustrative',
     'updated_at',
     'version',
+    # What the web journey records, empty for an imported return (insert_rows gives no model defaults).
+    'completed_sections',
+    'confirmed_warnings',
+    'declarant_name',
+    'declarant_role',
+    'declared_for',
 )
 
 
@@ -236,6 +242,11 @@ def _write_imported(actor, campaign, invitations, new, changed, file_name, illus
                     illustrative,
                     when(now),
                     1,
+                    '[]',
+                    '[]',
+                    '',
+                    '',
+                    '',
                 )
                 for e in new[start : start + BATCH]
             ],

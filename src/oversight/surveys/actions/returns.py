@@ -1,5 +1,9 @@
 """A body's return: saved as a draft, submitted, queried by the regulator, answered, accepted."""
 
+import logging
+import secrets
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,9 +13,40 @@ from oversight.core.dates import govuk_datetime
 from oversight.core.models import ObjectChange
 
 from .. import answers as checks
-from ..emails import compose
+from ..crosschecks import CrossCheck, unconfirmed
+from ..emails import compose, compose_receipt
 from ..models import Campaign, Invitation, Return, ReviewQuery
 from .common import BATCH, Status, require_editor, require_regulator
+
+logger = logging.getLogger(__name__)
+# Letters and digits nobody confuses when reading a reference out (no 0/O, 1/I/L, U/V).
+REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTWXYZ'
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """Who declared the return correct, in what role, on behalf of which Senior Responsible Officer."""
+
+    name: str
+    role: str
+    on_behalf_of: str
+
+    def problems(self) -> list[checks.Problem]:
+        wanted = (
+            ('declarant_name', self.name, 'Enter your full name'),
+            ('declarant_role', self.role, 'Enter your role'),
+            ('declared_for', self.on_behalf_of, 'Enter the name of your Senior Responsible Officer'),
+        )
+        return [checks.Problem(where, message) for where, value, message in wanted if not value.strip()]
+
+
+def new_reference(year: int) -> str:
+    """A short reference a person can read out, e.g. OVS-2026-7K4Q-9M2D; unique among returns."""
+    while True:
+        code = ''.join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+        reference = f'OVS-{year}-{code[:4]}-{code[4:]}'
+        if not Return.objects.filter(reference=reference).exists():
+            return reference
 
 
 def _write(actor, invitation: Invitation, answers, *, expected_version, source, message, **fields) -> Return:
@@ -66,12 +101,79 @@ def save_draft(
     check_editable(invitation)
     schema = checks.Schema(invitation.campaign.questionnaire)
     answers = checks.check_return(schema, raw_answers, submitting=False)
+    # A workbook is filled in as a whole: each section it answers completely counts as completed.
+    done = {'completed_sections': sections_without_problems(schema, answers)} if source == Return.Source.UPLOAD else {}
     survey_return = _write(
-        actor, invitation, answers, expected_version=expected_version, source=source, message='Draft saved'
+        actor, invitation, answers, expected_version=expected_version, source=source, message='Draft saved', **done
     )
     if invitation.status == Status.NOT_STARTED:
         _set_status(actor, invitation, Status.DRAFT)
     return survey_return
+
+
+@transaction.atomic
+def save_section(
+    actor,
+    invitation: Invitation,
+    section_code: str,
+    raw_answers: dict,
+    *,
+    completed: bool,
+    confirmed: list[CrossCheck] = (),
+    warnings: list[CrossCheck] = (),
+    expected_version=None,
+) -> Return:
+    """Save one section's answers; marked completed only when it has every answer and no unconfirmed warning.
+
+    The section's answers replace what was saved for it, less those to questions that no longer apply.
+    `warnings` are the cross-checks its answers raise, `confirmed` those the body confirmed as correct.
+    """
+    require_editor(actor, invitation)
+    invitation = Invitation.objects.select_for_update().select_related('campaign').get(pk=invitation.pk)
+    check_editable(invitation)
+    schema = checks.Schema(invitation.campaign.questionnaire)
+    section = next((s for s in schema.sections if s.code == section_code), None)
+    if section is None:
+        raise ValidationError(f'The questionnaire has no section "{section_code}".')
+    prefix = f'{section.code}.'
+    foreign = [key for key in raw_answers if not key.startswith(prefix)]
+    if foreign:
+        raise ValidationError(f'{", ".join(foreign)}: not a question of {section.title}.')
+    answers, problems = checks.check_answers(schema, raw_answers)
+    answers = checks.unasked_removed(schema, answers)
+    if completed and not problems:
+        problems = checks.check_section(schema, section, answers)
+        confirmed_codes = {warning.code for warning in confirmed}
+        problems += [
+            checks.Problem(warning.key, f'{warning.message} Confirm this is correct, or change your answer.')
+            for warning in warnings
+            if warning.code not in confirmed_codes
+        ]
+    checks.raise_problems(problems)
+    stored = Return.objects.filter(invitation=invitation).first()
+    kept = {k: v for k, v in (stored.answers if stored else {}).items() if not k.startswith(prefix)}
+    done = [code for code in (stored.completed_sections if stored else []) if code != section.code]
+    if completed:
+        done.append(section.code)
+    held = [w for w in (stored.confirmed_warnings if stored else []) if not w['code'].startswith(prefix)]
+    survey_return = _write(
+        actor,
+        invitation,
+        {**kept, **answers},
+        expected_version=expected_version,
+        source=Return.Source.WEB,
+        message=f'{section.title} {"completed" if completed else "saved"}',
+        completed_sections=[s.code for s in schema.sections if s.code in done],
+        confirmed_warnings=held + [warning.as_record() for warning in confirmed],
+    )
+    if invitation.status == Status.NOT_STARTED:
+        _set_status(actor, invitation, Status.DRAFT)
+    return survey_return
+
+
+def sections_without_problems(schema: checks.Schema, answers: dict) -> list[str]:
+    """The sections an uploaded workbook answered completely, which count as completed."""
+    return [s.code for s in schema.sections if not checks.check_section(schema, s, answers)]
 
 
 def cutoff_message(invitation: Invitation) -> str:
@@ -91,8 +193,17 @@ def submit_return(
     expected_version=None,
     now=None,
     source=Return.Source.WEB,
+    declaration: Declaration | None = None,
+    warnings: list[CrossCheck] = (),
+    connection=None,
 ) -> Return:
-    """Save and submit a return. Refused after the cut-off unless extended; every missing answer is listed."""
+    """Save and submit a return, declared by the person submitting it; a receipt is emailed once it commits.
+
+    The web's declaration page and the API always give a `declaration`; commands and tests submitting
+    for a body may not. Refused after the cut-off unless extended; every missing answer, and every part
+    of the declaration left out, is listed. `warnings` are the cross-checks the answers raise: each must have been
+    confirmed by the body (on the section's page) before the return can be submitted.
+    """
     require_editor(actor, invitation)
     invitation = Invitation.objects.select_for_update().select_related('campaign').get(pk=invitation.pk)
     now = now or timezone.now()
@@ -102,8 +213,17 @@ def submit_return(
     if invitation.past_cutoff(now):
         raise ValidationError(cutoff_message(invitation), code='past_cutoff')
     schema = checks.Schema(invitation.campaign.questionnaire)
-    answers = checks.check_return(schema, raw_answers, submitting=True)
-    first = Return.objects.filter(invitation=invitation).values_list('submitted_at', flat=True).first()
+    answers, problems = checks.check_answers(schema, raw_answers)
+    stored = Return.objects.filter(invitation=invitation).first()
+    if not problems:
+        problems = checks.check_submission(schema, answers)
+        problems += [
+            checks.Problem(w.key, f'{w.message} Confirm this is correct, or change your answer.')
+            for w in unconfirmed(list(warnings), stored.confirmed_warnings if stored else [])
+        ]
+    if declaration is not None:
+        problems += declaration.problems()
+    checks.raise_problems(problems)
     survey_return = _write(
         actor,
         invitation,
@@ -111,11 +231,46 @@ def submit_return(
         expected_version=expected_version,
         source=source,
         message='Submitted',
-        submitted_at=first or now,
+        submitted_at=(stored.submitted_at if stored else None) or now,
         last_submitted_at=now,
+        reference=(stored.reference if stored else None) or new_reference(invitation.campaign.year),
+        **(_declared(actor, declaration, now) if declaration else {}),
     )
     _set_status(actor, invitation, Status.SUBMITTED)
+    send_receipt_on_commit(survey_return, actor, connection=connection)
     return survey_return
+
+
+def _declared(actor, declaration: Declaration, now) -> dict:
+    return {
+        'declared_by': actor,
+        'declarant_name': declaration.name.strip(),
+        'declarant_role': declaration.role.strip(),
+        'declared_for': declaration.on_behalf_of.strip(),
+        'declared_at': now,
+    }
+
+
+def send_receipt_on_commit(survey_return: Return, actor, *, connection=None) -> None:
+    """Email the receipt once the submission is committed: a refused or rolled-back one sends nothing.
+
+    The submission stands whatever the mail server says; a failure is logged, and the confirmation
+    page still shows the reference.
+    """
+    return_id, actor_id = survey_return.pk, getattr(actor, 'pk', None)
+
+    def send():
+        stored = Return.objects.select_related('invitation', 'campaign', 'organisation').get(pk=return_id)
+        message = compose_receipt(stored, actor_id)
+        if message is None:
+            return
+        message.connection = connection
+        try:
+            message.send()
+        except OSError:
+            logger.exception('The receipt for %s could not be emailed', stored.reference)
+
+    transaction.on_commit(send)
 
 
 def locked_return(survey_return: Return, expected_version) -> Return:

@@ -55,44 +55,16 @@ def kent_register(body_a, editor_a):
 
 
 @time_machine.travel(london(2022, 7, 10, 12), tick=False)
-def test_editor_fills_saves_resumes_and_submits_through_the_form(client_for, editor_a, invitation_a, kent_register):
+def test_two_tabs_on_a_section_the_stale_one_is_told_why(client_for, editor_a, invitation_a):
     client = client_for(editor_a)
-    url = reverse('surveys:return_edit', args=[invitation_a.pk])
-    page = client.get(url)
-    assert page.status_code == 200
-    text = page.content.decode()
-    assert 'filled in from your register' in text
-    assert 'value="Matrice 300 RTK"' in text and 'value="5"' in text  # the register's two lines, summed
-    response = client.post(url, form_data({'governance.sro_name': 'A. Chief', 'drone.operates': 'yes'}, 0))
-    assert response.status_code == 302
-    survey_return = Return.objects.get()
-    assert survey_return.answers == {'governance.sro_name': 'A. Chief', 'drone.operates': 'yes'}
-    resumed = client.get(url).content.decode()
-    assert 'A. Chief' in resumed and 'filled in from your register' not in resumed
-    refused = client.post(url, form_data({'governance.sro_name': 'A. Chief'}, 1, action='submit'))
-    assert refused.status_code == 400
-    body = refused.content.decode()
-    assert 'problems; nothing was saved' in body and '9.2: What is their rank or role?' in body
-    response = client.post(url, form_data(with_lines(), 1, action='submit'))
-    assert response.status_code == 302
-    invitation_a.refresh_from_db()
-    assert invitation_a.status == Status.SUBMITTED
-    detail = client.get(invitation_a.get_absolute_url()).content.decode()
-    assert 'Submitted' in detail and 'On time' in detail
-    # The return's history lists each answer that changed, not the whole document twice.
-    history = client.get(survey_return.get_absolute_url()).content.decode()
-    assert '<strong>Answers › drone.operates</strong>:' in history
-    assert '<strong>Answers › governance.sro_name</strong>:  → <ins>A. Chief</ins>' in history
-
-
-@time_machine.travel(london(2022, 7, 10, 12), tick=False)
-def test_two_tabs_on_the_form_the_stale_one_is_told_why(client_for, editor_a, invitation_a):
-    client = client_for(editor_a)
-    url = reverse('surveys:return_edit', args=[invitation_a.pk])
-    assert client.post(url, form_data({'governance.sro_name': 'Tab one'}, 0)).status_code == 302
-    stale = client.post(url, form_data({'governance.sro_name': 'Tab two'}, 0))
+    url = reverse('surveys:return_section', args=[invitation_a.pk, 'governance'])
+    tab = {'completed': 'no'}
+    assert client.post(url, {**tab, **form_data({'governance.sro_name': 'Tab one'}, 0)}).status_code == 302
+    stale = client.post(url, {**tab, **form_data({'governance.sro_name': 'Tab two'}, 0)})
     assert stale.status_code == 400
-    assert 'Someone else saved a change to this record after you opened it' in stale.content.decode()
+    page = stale.content.decode()
+    assert 'Someone else saved a change to this record after you opened it' in page
+    assert 'Tab two' in page  # what the second tab typed is still there to copy
     assert Return.objects.get().answers == {'governance.sro_name': 'Tab one'}
 
 
@@ -105,14 +77,23 @@ def test_lines_can_be_added_and_removed_with_htmx(client_for, editor_a, invitati
     assert client.get(url, {'category': 'lasers'}).status_code == 400
 
 
-@time_machine.travel(CUTOFF + datetime.timedelta(days=1), tick=False)
 def test_submission_after_the_cutoff_shows_the_reason(client_for, editor_a, invitation_a):
+    from .test_return_journey import complete_every_section
+
     client = client_for(editor_a)
-    url = reverse('surveys:return_edit', args=[invitation_a.pk])
-    response = client.post(url, form_data(with_lines(), 0, action='submit'))
+    with time_machine.travel(london(2022, 7, 10, 12), tick=False):
+        complete_every_section(client, invitation_a, with_lines(complete_answers()))
+    declaration = {
+        'declarant_name': 'Sam Roe',
+        'declarant_role': 'Analyst',
+        'declared_for': 'A. Chief',
+        'confirm': 'on',
+    }
+    with time_machine.travel(CUTOFF + datetime.timedelta(days=1), tick=False):
+        response = client.post(reverse('surveys:return_declare', args=[invitation_a.pk]), declaration)
     assert response.status_code == 400
     assert 'late-acceptance cut-off' in response.content.decode()
-    assert not Return.objects.exists()
+    assert Return.objects.get().submitted_at is None
 
 
 def test_viewer_reads_but_cannot_edit(client_for, viewer_a, editor_a, invitation_a):
@@ -176,13 +157,14 @@ def test_regulator_queries_the_body_answers_the_regulator_accepts(client_for, ed
     )
     assert response.status_code == 302
     body = client_for(editor_a)
-    form = body.get(reverse('surveys:return_edit', args=[invitation_a.pk])).content.decode()
-    assert 'Are all 40 cameras in public places?' in form
+    tasks = body.get(reverse('surveys:return_edit', args=[invitation_a.pk])).content.decode()
+    assert 'Are all 40 cameras in public places?' in tasks
     query = survey_return.queries.get()
     survey_return.refresh_from_db()
-    data = form_data(with_lines(), survey_return.version, action='answer')
-    data[f'query_{query.pk}'] = 'Yes, all of them.'
-    assert body.post(reverse('surveys:return_edit', args=[invitation_a.pk]), data).status_code == 302
+    check = reverse('surveys:return_check', args=[invitation_a.pk])
+    assert 'Answer the query and resubmit' in body.get(check).content.decode()
+    data = {'version': survey_return.version, f'query_{query.pk}': 'Yes, all of them.'}
+    assert body.post(check, data).status_code == 302
     survey_return.refresh_from_db()
     reg = client_for(regulator)
     page = reg.get(survey_return.get_absolute_url()).content.decode()

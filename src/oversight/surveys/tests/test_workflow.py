@@ -68,7 +68,7 @@ def test_submission_lists_every_missing_answer_and_saves_nothing(editor_a, invit
     messages = caught.value.message_dict
     assert 'governance.sro_name' in messages
     assert 'drone.cameras' in messages and 'drone.manufacturers' in messages
-    assert 'add at least one manufacturer line' in ' '.join(messages['drone.manufacturers'])
+    assert 'Add at least one manufacturer line' in ' '.join(messages['drone.manufacturers'])
     assert not Return.objects.exists()
     invitation_a.refresh_from_db()
     assert invitation_a.status == Status.NOT_STARTED
