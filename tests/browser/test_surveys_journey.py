@@ -150,7 +150,8 @@ def test_return_from_draft_to_correction(sign_in, editor_a, regulator, campaign,
     page.get_by_role('button', name='Accept the return').click()
     expect(page.get_by_test_id('status')).to_have_text('Accepted')
     page.get_by_role('link', name='Record a correction').click()
-    page.get_by_role('combobox', name='Field to correct').fill('external how many cameras')
+    # The autocomplete's text box, which replaces the select once the page's script has run.
+    page.locator('input#id_field').fill('external how many cameras')
     page.locator('#id_field__listbox').get_by_role('option', name='External CCTV, 1.3: How many cameras').click()
     page.get_by_label('Corrected value').fill('41')
     page.get_by_label('Why the value was wrong').fill('One camera was missed from the count.')
