@@ -247,13 +247,14 @@ PAGES: dict[str, Page] = {
     'surveys:return_upload': page(A_EDITORS, a('draft_invitation'), post=REFUSED_POST),
     'surveys:invitation_extend': page('200 403 403 404 login', a('invitation'), post='ok 403 403 404 login'),
     'surveys:invitation_contacts': page('200 403 403 404 login', a('invitation'), post='ok 403 403 404 login'),
+    'surveys:invitation_remind': page('200 403 403 404 login', a('invitation'), post='ok 403 403 404 login'),
     'surveys:return_detail': page(OWN_OBJECT, a('survey_return')),
     'surveys:return_query': page('200 403 403 404 login', a('survey_return'), post='ok 403 403 404 login'),
     'surveys:return_accept': page('200 403 403 404 login', a('survey_return'), post='ok 403 403 404 login'),
     'surveys:return_correct': page('200 403 403 404 login', a('survey_return'), post='ok 403 403 404 login'),
     'surveys:campaign_detail': Page(
         (
-            Case(EVERYONE, lambda w: {'slug': w.campaign.slug}),
+            Case(EVERYONE, lambda w: {'slug': w.campaign.slug}, queries=('?late=on', '?outstanding=on&queried=on')),
             Case(DRAFT_ONLY, lambda w: {'slug': w.draft_campaign.slug}, label='draft'),
         )
     ),
@@ -262,6 +263,9 @@ PAGES: dict[str, Page] = {
         REGULATOR_ONLY, lambda w: {'slug': w.campaign.slug}, queries=('?format=xlsx', '?as=published')
     ),
     'surveys:campaign_corrections': page(EVERYONE, lambda w: {'slug': w.campaign.slug}, queries=EXPORTS),
+    'surveys:campaign_remind_outstanding': page(
+        REGULATOR_ONLY, lambda w: {'slug': w.campaign.slug}, post=REGULATOR_POST
+    ),
     'surveys:campaign_command': Page(
         tuple(
             Case(
@@ -788,6 +792,12 @@ PROVED_BY = {
     'surveys:campaign_edit': T('surveys', 'views', 'test_campaign_create_open_and_send_through_the_pages'),
     'surveys:invitation_contacts': T(
         'surveys', 'views', 'TestTheRegulatorsChangesHappen::test_contacts_are_replaced_by_the_ones_given'
+    ),
+    'surveys:invitation_remind': T(
+        'surveys', 'desk', 'test_one_body_is_shown_the_email_then_sent_it_recorded_and_audited'
+    ),
+    'surveys:campaign_remind_outstanding': T(
+        'surveys', 'desk', 'test_every_outstanding_body_is_previewed_then_reminded_by_a_task'
     ),
     'surveys:invitation_extend': T(
         'surveys',

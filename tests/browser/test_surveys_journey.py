@@ -108,7 +108,7 @@ def test_return_from_draft_to_correction(sign_in, editor_a, regulator, campaign,
     expect(page.get_by_test_id('outstanding')).to_have_text('46')
     expect(page.get_by_test_id('non-respondents')).to_contain_text('Essex Police')
     expect(page.get_by_test_id('non-respondents')).not_to_contain_text('Kent Police')
-    page.get_by_role('link', name='Kent Police').click()
+    page.get_by_role('link', name='Kent Police', exact=True).click()
     page.get_by_role('link', name='Read the return as submitted').click()
     page.get_by_role('link', name='Return with a query').click()
     page.get_by_label('Query for the body to answer').fill('Are all 40 external cameras in public places?')
@@ -130,7 +130,7 @@ def test_return_from_draft_to_correction(sign_in, editor_a, regulator, campaign,
     # The regulator accepts it, then records a correction; the original answer is still shown.
     page = sign_in(regulator)
     page.goto(f'{live_server.url}/surveys/police-journey/')
-    page.get_by_role('link', name='Kent Police').click()
+    page.get_by_role('link', name='Kent Police', exact=True).click()
     page.get_by_role('link', name='Read the return as submitted').click()
     expect(page.get_by_test_id('query')).to_contain_text('Yes: all are in town centres.')
     page.get_by_role('link', name='Accept the return').click()  # it asks first: acceptance cannot be undone
@@ -138,7 +138,9 @@ def test_return_from_draft_to_correction(sign_in, editor_a, regulator, campaign,
     page.get_by_role('button', name='Accept the return').click()
     expect(page.get_by_test_id('status')).to_have_text('Accepted')
     page.get_by_role('link', name='Record a correction').click()
-    page.get_by_label('Field to correct').select_option('external_cctv.cameras')
+    # The autocomplete's text box, which replaces the select once the page's script has run.
+    page.locator('input#id_field').fill('external how many cameras')
+    page.locator('#id_field__listbox').get_by_role('option', name='External CCTV, 1.3: How many cameras').click()
     page.get_by_label('Corrected value').fill('41')
     page.get_by_label('Why the value was wrong').fill('One camera was missed from the count.')
     page.get_by_label('Source of the correct value').fill('Force email of 3 March')

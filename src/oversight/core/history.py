@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import ForeignObjectRel
 from django.utils.dateparse import parse_datetime
 
 from .dates import govuk_datetime
@@ -64,9 +65,11 @@ def _field(model, name: str):
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        found = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # A reverse relation (an invitation's contacts) is recorded as plain values, not keys of a field.
+    return None if isinstance(found, ForeignObjectRel) else found
 
 
 def _linked_names(fields, user) -> dict:

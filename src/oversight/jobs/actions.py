@@ -188,7 +188,7 @@ def refuse_while_importing(organisation, content: bytes) -> None:
         raise ValidationError({'file': _busy(running).messages[0]}, code='protected')
 
 
-def _campaign_emails(actor, campaign, kind: str, description: str) -> Job:
+def _campaign_emails(actor, campaign, kind: str, description: str, **arguments) -> Job:
     if actor is not None and not sees_everything(actor):
         raise PermissionDenied
     if campaign.status != Campaign.Status.OPEN:
@@ -198,7 +198,7 @@ def _campaign_emails(actor, campaign, kind: str, description: str) -> Job:
         kind,
         description,
         organisation=getattr(actor, 'organisation', None),
-        arguments={'campaign': campaign.pk},
+        arguments={'campaign': campaign.pk, **arguments},
         lock_key=f'{kind}:{campaign.pk}',
     )
 
@@ -210,8 +210,15 @@ def queue_invitations(actor, campaign) -> Job:
 
 
 @transaction.atomic
-def queue_reminders(actor, campaign) -> Job:
-    """Email the reminders the campaign's schedule calls for now (`surveys.actions.invitations.send_due_reminders`)."""
+def queue_reminders(actor, campaign, *, outstanding: bool = False) -> Job:
+    """Email the reminders the campaign's schedule calls for now (`surveys.actions.invitations.send_due_reminders`),
+    or with `outstanding`, a reminder by hand to every outstanding body (`remind_outstanding`).
+
+    Both share one lock per campaign, so the schedule and "remind all" never email a body at the same time.
+    """
+    if outstanding:
+        description = f'Email a reminder to every outstanding body of {campaign}'
+        return _campaign_emails(actor, campaign, Job.Kind.REMINDERS, description, outstanding=True)
     return _campaign_emails(actor, campaign, Job.Kind.REMINDERS, f'Email the reminders due for {campaign}')
 
 

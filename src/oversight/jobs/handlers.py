@@ -20,7 +20,7 @@ from oversight.register import actions as register_actions
 from oversight.register.imports import read_batch
 from oversight.register.models import ImportBatch
 from oversight.surveys.actions.imports import import_returns
-from oversight.surveys.actions.invitations import send_due_reminders, send_invitations
+from oversight.surveys.actions.invitations import remind_outstanding, send_due_reminders, send_invitations
 from oversight.surveys.interchange import InterchangeError
 from oversight.surveys.models import Campaign
 
@@ -61,9 +61,13 @@ def invitations(job: Job, progress: Progress) -> Outcome:
 
 def reminders(job: Job, progress: Progress) -> Outcome:
     campaign = Campaign.objects.get(pk=job.arguments['campaign'])
-    progress(0, 0, 'Emailing the reminders due')
+    by_hand = job.arguments.get('outstanding', False)
+    progress(0, 0, 'Emailing every outstanding body' if by_hand else 'Emailing the reminders due')
     with get_connection() as connection:
-        reminded = send_due_reminders(campaign=campaign, connection=connection)
+        if by_hand:
+            reminded = remind_outstanding(job.user, campaign, connection=connection)
+        else:
+            reminded = send_due_reminders(campaign=campaign, connection=connection)
     return Outcome({'reminded': len(reminded)}, campaign.get_absolute_url())
 
 

@@ -223,7 +223,12 @@ class VersionForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    field = forms.ChoiceField(label='Field to correct')
+    # Hundreds of fields: core/static/oversight/pickers.js makes the select an autocomplete.
+    field = forms.ChoiceField(
+        label='Field to correct',
+        help_text='The answer, or the attribute of a line, whose value was wrong.',
+        widget=forms.Select(attrs={'data-autocomplete': ''}),
+    )
     new_value = forms.CharField(
         label='Corrected value',
         required=False,

@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 
 from oversight.core.querysets import OrganisationScopedQuerySet, sees_everything
 
@@ -58,8 +60,39 @@ class OpenCampaignScopedQuerySet(OrganisationScopedQuerySet):
         return scoped.exclude(campaign__status='draft')
 
 
+def late_q(now=None, prefix: str = '') -> Q:
+    """Late, defined once: the campaign has a deadline, and the return was first submitted after it, or was
+    not submitted by it and still is not. `prefix` is the path from the rows filtered to the return
+    (`survey_return__` from invitations); the deadline is reached through `campaign` from either."""
+    submitted = f'{prefix}submitted_at'
+    deadline = F('campaign__deadline')
+    return Q(campaign__deadline__isnull=False) & (
+        Q(**{f'{submitted}__gt': deadline})
+        | Q(**{f'{submitted}__isnull': True}, campaign__deadline__lt=now or timezone.now())
+    )
+
+
 class InvitationQuerySet(OpenCampaignScopedQuerySet):
-    pass
+    def outstanding(self):
+        """The body still has something to do: not started, a draft, or returned with a query."""
+        return self.filter(status__in=self.model.OUTSTANDING)
+
+    def queried(self):
+        """Returned to the body with a query it has not yet answered."""
+        return self.filter(status=self.model.Status.RETURNED)
+
+    def late(self, now=None):
+        return self.filter(late_q(now, 'survey_return__'))
+
+    def with_lateness(self, now=None):
+        """Each invitation with `is_late`, by the same rule as `late()`."""
+        return self.annotate(
+            is_late=models.Case(
+                models.When(late_q(now, 'survey_return__'), then=True),
+                default=False,
+                output_field=models.BooleanField(),
+            )
+        )
 
 
 class InvitationPartQuerySet(OrganisationScopedQuerySet):
@@ -74,9 +107,8 @@ class ReturnQuerySet(OpenCampaignScopedQuerySet):
         return self.filter(submitted_at__isnull=False)
 
     def late(self):
-        return self.responded().filter(
-            campaign__deadline__isnull=False, submitted_at__gt=models.F('campaign__deadline')
-        )
+        """Submitted returns that were late (`late_q`): first submitted after the deadline."""
+        return self.responded().filter(late_q())
 
     def on_time(self):
         return self.responded().exclude(pk__in=self.late().values('pk'))

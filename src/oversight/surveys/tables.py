@@ -1,9 +1,15 @@
 import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
 
 from oversight.core.dates import govuk_datetime
 
 from .models import Campaign, Correction, Invitation
+
+
+def status_tag(status: str, label: str) -> str:
+    return render_to_string('surveys/status_tag.html', {'status': status, 'label': label})
 
 
 class CampaignTable(tables.Table):
@@ -15,6 +21,12 @@ class CampaignTable(tables.Table):
         model = Campaign
         fields = ('title', 'year', 'status', 'deadline', 'invited', 'responded')
 
+    def render_status(self, record):
+        return status_tag(record.status, record.get_status_display())
+
+    def value_status(self, record):
+        return record.get_status_display()
+
 
 class InvitationTable(tables.Table):
     organisation = tables.Column(verbose_name='Body', linkify=lambda record: record.get_absolute_url())
@@ -25,28 +37,45 @@ class InvitationTable(tables.Table):
     timeliness = tables.Column(verbose_name='On time', empty_values=(), orderable=False)
     reminders = tables.Column(verbose_name='Reminders sent', accessor='reminder_count', orderable=True)
     extended_until = tables.Column(verbose_name='Extended to', default='')
+    actions = tables.Column(verbose_name='', empty_values=(), orderable=False)
 
     class Meta:
         model = Invitation
-        fields = ('organisation', 'status', 'submitted', 'timeliness', 'reminders', 'extended_until')
+        fields = ('organisation', 'status', 'submitted', 'timeliness', 'reminders', 'extended_until', 'actions')
         order_by = ('organisation',)
+
+    def render_status(self, record):
+        return status_tag(record.status, record.get_status_display())
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def render_actions(self, record):
+        if record.status not in Invitation.OUTSTANDING or record.campaign.status != Campaign.Status.OPEN:
+            return ''
+        return format_html(
+            '<a class="govuk-link" href="{}">Send a reminder<span class="govuk-visually-hidden"> to {}</span></a>',
+            reverse('surveys:invitation_remind', args=[record.pk]),
+            record.organisation,
+        )
 
     def render_submitted(self, value):
         return govuk_datetime(value)
 
+    @staticmethod
+    def _timeliness(record) -> str:
+        """Late by `InvitationQuerySet.late` (the `is_late` the page annotates); on time once submitted if not."""
+        if record.is_late:
+            return 'Late'
+        return 'On time' if record.has_responded and record.campaign.deadline else ''
+
     def render_timeliness(self, record):
-        survey_return = getattr(record, 'survey_return', None) if record.status in Invitation.RESPONDED else None
-        if survey_return is None or survey_return.is_late is None:
-            return ''
-        if survey_return.is_late:
-            return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', 'red', 'Late')
-        return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', 'green', 'On time')
+        text = self._timeliness(record)
+        colour = {'Late': 'red', 'On time': 'green'}.get(text)
+        return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, text) if text else ''
 
     def value_timeliness(self, record):
-        survey_return = getattr(record, 'survey_return', None) if record.status in Invitation.RESPONDED else None
-        if survey_return is None or survey_return.is_late is None:
-            return ''
-        return 'late' if survey_return.is_late else 'on time'
+        return self._timeliness(record).lower()
 
 
 class CorrectionTable(tables.Table):

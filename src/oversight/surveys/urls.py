@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import campaigns, invitations, questionnaires, returns, review
+from .views import campaigns, invitations, questionnaires, reminders, returns, review
 
 app_name = 'surveys'
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path('invitations/<int:pk>/upload/', returns.WorkbookUploadView.as_view(), name='return_upload'),
     path('invitations/<int:pk>/extend/', invitations.ExtendView.as_view(), name='invitation_extend'),
     path('invitations/<int:pk>/contacts/', invitations.ContactsView.as_view(), name='invitation_contacts'),
+    path('invitations/<int:pk>/remind/', reminders.InvitationRemindView.as_view(), name='invitation_remind'),
     path('returns/<int:pk>/', review.ReturnDetailView.as_view(), name='return_detail'),
     path('returns/<int:pk>/query/', review.ReturnQueryView.as_view(), name='return_query'),
     path('returns/<int:pk>/accept/', review.ReturnAcceptView.as_view(), name='return_accept'),
@@ -34,6 +35,11 @@ urlpatterns = [
     path('<slug:slug>/export/', campaigns.CampaignExportView.as_view(), name='campaign_export'),
     path('<slug:slug>/corrections/', campaigns.CorrectionListView.as_view(), name='campaign_corrections'),
     path('<slug:slug>/close/', campaigns.CampaignCloseView.as_view(), name='campaign_close'),
+    path(
+        '<slug:slug>/remind-outstanding/',
+        reminders.CampaignRemindOutstandingView.as_view(),
+        name='campaign_remind_outstanding',
+    ),
     re_path(
         r'^(?P<slug>[-\w]+)/(?P<command>open|send|remind)/$',
         campaigns.CampaignCommandView.as_view(),

@@ -1,4 +1,11 @@
-"""Invitations, their contacts, the emails inviting and reminding bodies, and one body's extended cut-off."""
+"""Invitations, their contacts, the emails inviting and reminding bodies, and one body's extended cut-off.
+
+Reminders come two ways: the campaign's schedule (`send_due_reminders`, from cron or the campaign page),
+and the regulator by hand, to one body (`send_reminder`) or to every outstanding body (`remind_outstanding`).
+Every reminder is a `Reminder` row, whoever sent it, so each counts towards the campaign's cap and restarts
+its interval: the schedule stops at the cap and never follows a reminder by hand too soon. The regulator's
+own reminders are not limited by the cap, but never come less than `HAND_REMINDER_GAP` after the last one.
+"""
 
 import datetime
 
@@ -14,6 +21,9 @@ from oversight.core.models import ObjectChange
 from ..emails import compose
 from ..models import Campaign, Contact, Invitation, Reminder
 from .common import require_regulator
+
+# However many times staff click, or a task is retried, a body gets at most one reminder by hand in this time.
+HAND_REMINDER_GAP = datetime.timedelta(days=1)
 
 
 @transaction.atomic
@@ -120,6 +130,112 @@ def send_due_reminders(
             save_audited(None, reminder, f'Reminder {invitation.reminders.count() + 1} sent')
             message.connection = connection
             message.send()
+    return reminded
+
+
+def hand_reminder_refusal(invitation: Invitation, now=None) -> str:
+    """Why the regulator cannot remind this body now ('' when they can), in the Design System's words."""
+    now = now or timezone.now()
+    body = invitation.organisation
+    if invitation.campaign.status != Campaign.Status.OPEN:
+        return f'You cannot send a reminder to {body} because the campaign is not open.'
+    if invitation.status not in Invitation.OUTSTANDING:
+        return (
+            f'You cannot send a reminder to {body} because its return is already '
+            f'{invitation.get_status_display().lower()}.'
+        )
+    if not invitation.contacts.all():
+        return f'You cannot send a reminder to {body} because it has no contacts. Add its contacts first.'
+    if invitation.sent_at is None:
+        return f'You cannot send a reminder to {body} because its invitation has not been sent. Send it first.'
+    if invitation.past_cutoff(now):
+        return (
+            f'You cannot send a reminder to {body} because its cut-off has passed. '
+            'Extend its cut-off first if it may still submit.'
+        )
+    last = max((r.sent_at for r in invitation.reminders.all()), default=None)
+    if last is not None and now - last < HAND_REMINDER_GAP:
+        return (
+            f'You cannot send a reminder to {body} because it was sent one on {govuk_datetime(last)}. '
+            'Wait a day between reminders.'
+        )
+    return ''
+
+
+def compose_reminder(invitation: Invitation):
+    """The reminder email as the body will receive it, numbered after those already sent; None without contacts."""
+    return compose(invitation, 'reminder', {'number': len(invitation.reminders.all()) + 1})
+
+
+def _send_by_hand(actor, invitation: Invitation, now, connection) -> Reminder:
+    """Record and send one reminder; the caller holds the invitation's row lock in a transaction."""
+    refusal = hand_reminder_refusal(invitation, now)
+    if refusal:
+        raise ValidationError(refusal)
+    message = compose_reminder(invitation)
+    number = len(invitation.reminders.all()) + 1
+    reminder = Reminder(invitation=invitation, sent_at=now, recipients='\n'.join(message.to))
+    save_audited(actor, reminder, f'Reminder {number} sent by hand')
+    # Sent last: if the mail server refuses, the transaction rolls back and no reminder is recorded.
+    message.connection = connection
+    message.send()
+    return reminder
+
+
+def _locked(pk: int) -> Invitation:
+    return (
+        Invitation.objects.select_for_update()
+        .select_related('campaign', 'organisation')
+        .prefetch_related('reminders', 'contacts')
+        .get(pk=pk)
+    )
+
+
+@transaction.atomic
+def send_reminder(actor, invitation: Invitation, now=None, connection=None) -> Reminder:
+    """Remind one body now, by hand: one email, sent in the request. Refused with the reason when it cannot be."""
+    require_regulator(actor)
+    return _send_by_hand(actor, _locked(invitation.pk), now or timezone.now(), connection or get_connection())
+
+
+def outstanding_reminders(campaign: Campaign, now=None) -> tuple[list[Invitation], list[tuple[Invitation, str]]]:
+    """Who "remind all outstanding" would email now, and each outstanding body it would leave out, with why."""
+    now = now or timezone.now()
+    outstanding = (
+        campaign.invitations.outstanding()
+        .select_related('campaign', 'organisation')
+        .prefetch_related('reminders', 'contacts')
+        .order_by('organisation__name')
+    )
+    to_remind, left_out = [], []
+    for invitation in outstanding:
+        refusal = hand_reminder_refusal(invitation, now)
+        if refusal:
+            left_out.append((invitation, refusal))
+        else:
+            to_remind.append(invitation)
+    return to_remind, left_out
+
+
+def remind_outstanding(actor, campaign: Campaign, now=None, connection=None) -> list[Invitation]:
+    """Remind every outstanding body that can be reminded now, by hand (the task behind "remind all").
+
+    Like the schedule, each is locked, recorded and sent in its own transaction, so a failure leaves the
+    others sent; a retry sends only to the bodies not reminded since (`HAND_REMINDER_GAP`).
+    """
+    require_regulator(actor)
+    if connection is None:
+        with get_connection() as opened:
+            return remind_outstanding(actor, campaign, now, connection=opened)
+    now = now or timezone.now()
+    reminded = []
+    for pk in campaign.invitations.outstanding().values_list('pk', flat=True):
+        with transaction.atomic():
+            invitation = _locked(pk)
+            if hand_reminder_refusal(invitation, now):
+                continue
+            _send_by_hand(actor, invitation, now, connection)
+            reminded.append(invitation)
     return reminded
 
 

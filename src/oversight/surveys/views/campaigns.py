@@ -78,7 +78,8 @@ class CampaignDetailView(LoginRequiredMixin, TemplateView):
             context['invitation'] = Invitation.objects.for_user(user).filter(campaign=campaign).first()
             return context
         invitations = (
-            campaign.invitations.select_related('organisation', 'survey_return__campaign', 'campaign')
+            campaign.invitations.select_related('organisation', 'campaign', 'survey_return')
+            .with_lateness()
             .annotate(reminder_count=Count('reminders'))
             .order_by('organisation__name')
         )

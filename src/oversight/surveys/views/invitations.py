@@ -28,6 +28,7 @@ class InvitationDetailView(ObjectDetailView):
             can_edit=can_edit_return(self.request.user, invitation),
             is_regulator=is_regulator(self.request.user),
             reminders=invitation.reminders.all(),
+            outstanding=Invitation.OUTSTANDING,
             contacts=invitation.contacts.all(),
             past_cutoff=invitation.past_cutoff(),
             title=str(invitation),

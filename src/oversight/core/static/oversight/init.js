@@ -4,3 +4,6 @@ initAll()
 
 import { enhanceSearchBoxes } from '/static/oversight/search.js'
 enhanceSearchBoxes(document)
+
+import { enhanceLongSelects } from '/static/oversight/pickers.js'
+enhanceLongSelects(document)
