@@ -36,8 +36,9 @@ $(STATIC)/oversight/oversight.css: node_modules/.stamp assets/oversight.scss
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/govuk/
 	cp -r node_modules/govuk-frontend/dist/govuk/assets $(STATIC)/govuk/
 	cp node_modules/htmx.org/dist/htmx.min.js $(STATIC)/vendor/
-	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js $(STATIC)/vendor/
-	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css $(STATIC)/vendor/
+	# The source maps too: the minified files name them, and collectstatic's hashing follows those names.
+	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js* $(STATIC)/vendor/
+	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css* $(STATIC)/vendor/
 
 demo: setup
 	$(VENV)/bin/oversight demo --port $(PORT)
