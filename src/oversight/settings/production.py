@@ -38,7 +38,7 @@ SECRET_KEY = _required('OVERSIGHT_SECRET_KEY')
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured('OVERSIGHT_SECRET_KEY must be a random string of at least 50 characters.')
 ALLOWED_HOSTS = [h.strip() for h in _required('OVERSIGHT_ALLOWED_HOSTS').split(',') if h.strip()]
-OVERSIGHT_BASE_URL = os.environ.get('OVERSIGHT_BASE_URL', f'https://{ALLOWED_HOSTS[0]}').rstrip('/')
+OVERSIGHT_BASE_URL = (os.environ.get('OVERSIGHT_BASE_URL', '').strip() or f'https://{ALLOWED_HOSTS[0]}').rstrip('/')
 if not OVERSIGHT_BASE_URL.startswith(('https://', 'http://')):
     raise ImproperlyConfigured(f'OVERSIGHT_BASE_URL must be an address starting https://, not {OVERSIGHT_BASE_URL!r}.')
 
