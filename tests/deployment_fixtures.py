@@ -23,13 +23,14 @@ def database_url(name: str) -> str:
     return urlunsplit(urlsplit(os.environ['DATABASE_URL'])._replace(path=f'/{name}'))
 
 
-def execute(url: str, sql: str) -> None:
-    """Run one statement in the database `url` names (outside any test transaction)."""
+def execute(url: str, sql: str) -> list[tuple]:
+    """Run one statement in the database `url` names (outside any test transaction); the rows it returns."""
     parts = urlsplit(url)
     host = unquote(dict(p.split('=', 1) for p in parts.query.split('&') if '=' in p).get('host', '')) or parts.hostname
     name = parts.path.lstrip('/')
     with psycopg.connect(host=host, port=parts.port, user=parts.username, dbname=name, autocommit=True) as c:
-        c.execute(sql)
+        cursor = c.execute(sql)
+        return cursor.fetchall() if cursor.description else []
 
 
 def admin(sql: str) -> None:
