@@ -6,7 +6,7 @@ STAMP := $(VENV)/.stamp
 STATIC := src/oversight/core/static
 APT_PACKAGES := chromium postgresql libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-.PHONY: setup demo test lint check test-sqlite test-postgres test-fast clean
+.PHONY: setup demo test lint check test-sqlite test-postgres test-fast test-container clean
 
 setup: $(STAMP) $(STATIC)/oversight/oversight.css
 
@@ -56,6 +56,17 @@ test-postgres: setup
 	$(VENV)/bin/pytest -q -m "not browser" --postgres
 
 test: lint test-sqlite test-postgres
+
+# Not part of `make test`: builds the container image from Debian's packages (mmdebstrap, podman) and
+# smoke-tests it against a throwaway PostgreSQL (scripts/test-container; docs/operations.md).
+CONTAINER_PACKAGES := podman mmdebstrap runc
+test-container: setup
+	@missing=""; for p in $(CONTAINER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	$(PY) scripts/test-container
 
 clean:
 	rm -rf $(VENV) node_modules .system-packages $(STATIC)/govuk $(STATIC)/vendor $(STATIC)/oversight/oversight.css var

@@ -133,8 +133,16 @@ if SENTRY_DSN := os.environ.get('SENTRY_DSN', '').strip():
         raise ImproperlyConfigured(
             'SENTRY_DSN is set but the Sentry SDK is not installed: install Oversight with oversight[sentry].'
         ) from None
+    from oversight.core.logs import current_request_id
+
+    def _with_request_id(event, hint):
+        if request_id := current_request_id():
+            event.setdefault('tags', {})['request_id'] = request_id
+        return event
+
     sentry_sdk.init(
         dsn=SENTRY_DSN,
+        before_send=_with_request_id,
         environment=os.environ.get('SENTRY_ENVIRONMENT', 'production'),
         traces_sample_rate=number_setting('SENTRY_TRACES_SAMPLE_RATE', 0.0),  # noqa: F405
         send_default_pii=False,  # no names, addresses or cookies of the people using the service
