@@ -1,5 +1,6 @@
-"""Fresh PostgreSQL databases, on the `--postgres` run's throwaway server, for tests that run Oversight's own
-processes (web nodes, workers, commands) as a deployment does, outside the test's transaction.
+"""For tests that run Oversight's own processes (web nodes, workers, commands) as a deployment does: the
+collected static files, and fresh PostgreSQL databases on the `--postgres` run's throwaway server, used
+outside the test's transaction.
 
 One database per run (per xdist worker) is migrated by `oversight migrate`; each test copies it
 (CREATE DATABASE … TEMPLATE), which takes a moment where migrating takes twenty seconds.
@@ -7,6 +8,7 @@ One database per run (per xdist worker) is migrated by `oversight migrate`; each
 
 import os
 import pathlib
+import secrets
 import subprocess
 import sys
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -45,6 +47,25 @@ def process_env(url: str, **extra) -> dict:
 
 def oversight(env: dict, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run([BIN / 'oversight', *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope='session')
+def static_root(tmp_path_factory) -> pathlib.Path:
+    """The static files as the image holds them: collected once by the production storage (hashed, compressed)."""
+    root = tmp_path_factory.mktemp('static')
+    env = {
+        **os.environ,
+        'DJANGO_SETTINGS_MODULE': 'oversight.settings.production',
+        'OVERSIGHT_SECRET_KEY': secrets.token_urlsafe(64),
+        'OVERSIGHT_ALLOWED_HOSTS': 'oversight.example.org',
+        'OVERSIGHT_SINGLE_NODE': '1',
+        'DATABASE_URL': f'sqlite:///{root / "unused.sqlite3"}',  # collectstatic opens no database
+        'OVERSIGHT_STATIC_ROOT': str(root),
+        'OVERSIGHT_LOG_LEVEL': 'WARNING',
+    }
+    collected = oversight(env, 'collectstatic', '--noinput', '-v0')
+    assert collected.returncode == 0, collected.stderr[-3000:]
+    return root
 
 
 @pytest.fixture(scope='session')

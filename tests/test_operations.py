@@ -42,6 +42,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 BIN = pathlib.Path(sys.executable).parent
 HEX_ID = re.compile(r'[0-9a-f]{32}')
 
+pytest_plugins = ['deployment_fixtures']  # the collected static files
+
 
 # Probes
 
@@ -282,29 +284,22 @@ def fetch(url: str, headers: dict | None = None, data: bytes | None = None):
 SITE = {'Host': 'oversight.example.org', 'X-Forwarded-Proto': 'https'}
 
 
-def collect_static(env: dict) -> pathlib.Path:
-    collected = oversight(env, 'collectstatic', '--noinput', '-v0')
-    assert collected.returncode == 0, collected.stderr[-3000:]
-    return pathlib.Path(env['OVERSIGHT_STATIC_ROOT'])
-
-
 @pytest.fixture(scope='module')
-def node(tmp_path_factory):
+def node(tmp_path_factory, static_root):
     tmp = tmp_path_factory.mktemp('node')
     (tmp / 'var').mkdir()
     env = production_env(
         tmp,
-        OVERSIGHT_STATIC_ROOT=str(tmp / 'static'),
+        OVERSIGHT_STATIC_ROOT=str(static_root),
         OVERSIGHT_METRICS_TOKEN='metrics-' + secrets.token_urlsafe(24),
         OVERSIGHT_LOG_LEVEL='INFO',
     )
-    static = collect_static(env)
     migrated = oversight(env, 'migrate', '-v0')
     assert migrated.returncode == 0, migrated.stderr[-3000:]
     log = tmp / 'gunicorn.log'
     base, server = start_node(env, log)
     try:
-        yield {'base': base, 'env': env, 'static': static, 'log': log}
+        yield {'base': base, 'env': env, 'static': static_root, 'log': log}
     finally:
         stop(server)
 

@@ -15,7 +15,7 @@ import urllib.parse
 
 import pytest
 from deployment_fixtures import BIN, execute, oversight
-from test_operations import SITE, collect_static, fetch, production_env, spawn_node, stop, wait_until_up
+from test_operations import SITE, fetch, production_env, spawn_node, stop, wait_until_up
 
 from oversight.discovery.results import HostResult, ScanMeta
 from oversight.testing.smtp import SmtpSink
@@ -74,14 +74,14 @@ class Browser:
 
 
 @pytest.fixture
-def deployment(fresh_database, tmp_path):
+def deployment(fresh_database, static_root, tmp_path):
     url = fresh_database('two_nodes')
     (tmp_path / 'var').mkdir()
     env = production_env(
         tmp_path,
         DATABASE_URL=url,
         OVERSIGHT_SINGLE_NODE='',
-        OVERSIGHT_STATIC_ROOT=str(tmp_path / 'static'),
+        OVERSIGHT_STATIC_ROOT=str(static_root),
         OVERSIGHT_METRICS_TOKEN='metrics-' + secrets.token_urlsafe(16),
         OVERSIGHT_LOG_LEVEL='INFO',
         OVERSIGHT_EMAIL_TLS='0',
@@ -90,7 +90,6 @@ def deployment(fresh_database, tmp_path):
     made = oversight(env, 'shell', '-c', SETUP)
     assert made.returncode == 0, made.stderr[-3000:]
     world = json.loads(made.stdout.splitlines()[-1])
-    collect_static(env)
     processes, logs = [], {}
     try:
         bases = []
