@@ -18,7 +18,7 @@ import logging
 import os
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.http import Http404, HttpResponse
@@ -48,13 +48,15 @@ def shipped_migrations() -> frozenset[tuple[str, str]]:
 
 def not_ready_because() -> str:
     """'' when the node can serve; else why not, for the log."""
-    try:
-        applied = set(MigrationRecorder(connection).applied_migrations())
-        if missing := sorted(shipped_migrations() - applied):
-            return f'migrations not applied: {", ".join(".".join(m) for m in missing)}'
-        from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult
 
-        DBTaskResult.objects.only('pk').first()
+    try:
+        # One transaction: a failed check leaves no aborted transaction behind on PostgreSQL.
+        with transaction.atomic():
+            applied = set(MigrationRecorder(connection).applied_migrations())
+            if missing := sorted(shipped_migrations() - applied):
+                return f'migrations not applied: {", ".join(".".join(m) for m in missing)}'
+            DBTaskResult.objects.only('pk').first()
     except DatabaseError as exc:
         return f'database: {exc}'.strip()
     return ''
