@@ -6,9 +6,14 @@ STAMP := $(VENV)/.stamp
 STATIC := src/oversight/core/static
 APT_PACKAGES := chromium postgresql libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-.PHONY: setup demo test lint check test-sqlite test-postgres test-fast test-container clean
+.PHONY: setup assets demo test lint check test-sqlite test-postgres test-fast test-container clean
 
-setup: $(STAMP) $(STATIC)/oversight/oversight.css
+SOURCE_MAPS := $(STATIC)/vendor/accessible-autocomplete.min.js.map $(STATIC)/vendor/accessible-autocomplete.min.css.map
+
+setup: $(STAMP) assets
+
+# The front end alone (the container image builds it with this target).
+assets: $(STATIC)/oversight/oversight.css $(SOURCE_MAPS)
 
 # System packages are installed only when missing (CI machines start without Chromium).
 .system-packages:
@@ -36,9 +41,15 @@ $(STATIC)/oversight/oversight.css: node_modules/.stamp assets/oversight.scss
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/govuk/
 	cp -r node_modules/govuk-frontend/dist/govuk/assets $(STATIC)/govuk/
 	cp node_modules/htmx.org/dist/htmx.min.js $(STATIC)/vendor/
-	# The source maps too: the minified files name them, and collectstatic's hashing follows those names.
-	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js* $(STATIC)/vendor/
-	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css* $(STATIC)/vendor/
+	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js $(STATIC)/vendor/
+	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css $(STATIC)/vendor/
+
+# The minified files name their source maps, and collectstatic's hashing follows those names: without the
+# maps, the production static files cannot be collected. (A target of its own, so trees built before
+# the maps were needed get them too.)
+$(STATIC)/vendor/%.map: node_modules/.stamp
+	mkdir -p $(STATIC)/vendor
+	cp node_modules/accessible-autocomplete/dist/$*.map $@
 
 demo: setup
 	$(VENV)/bin/oversight demo --port $(PORT)
