@@ -6,9 +6,14 @@ STAMP := $(VENV)/.stamp
 STATIC := src/oversight/core/static
 APT_PACKAGES := chromium postgresql libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-.PHONY: setup demo test lint check test-sqlite test-postgres test-fast clean
+.PHONY: setup assets demo test lint check test-sqlite test-postgres test-fast test-container clean
 
-setup: $(STAMP) $(STATIC)/oversight/oversight.css
+SOURCE_MAPS := $(STATIC)/vendor/accessible-autocomplete.min.js.map $(STATIC)/vendor/accessible-autocomplete.min.css.map
+
+setup: $(STAMP) assets
+
+# The front end alone (the container image builds it with this target).
+assets: $(STATIC)/oversight/oversight.css $(SOURCE_MAPS)
 
 # System packages are installed only when missing (CI machines start without Chromium).
 .system-packages:
@@ -39,6 +44,13 @@ $(STATIC)/oversight/oversight.css: node_modules/.stamp assets/oversight.scss
 	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js $(STATIC)/vendor/
 	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css $(STATIC)/vendor/
 
+# The minified files name their source maps, and collectstatic's hashing follows those names: without the
+# maps, the production static files cannot be collected. (A target of its own, so trees built before
+# the maps were needed get them too.)
+$(STATIC)/vendor/%.map: node_modules/.stamp
+	mkdir -p $(STATIC)/vendor
+	cp node_modules/accessible-autocomplete/dist/$*.map $@
+
 demo: setup
 	$(VENV)/bin/oversight demo --port $(PORT)
 
@@ -55,6 +67,17 @@ test-postgres: setup
 	$(VENV)/bin/pytest -q -m "not browser" --postgres
 
 test: lint test-sqlite test-postgres
+
+# Not part of `make test`: builds the container image from Debian's packages (mmdebstrap, podman) and
+# smoke-tests it against a throwaway PostgreSQL (scripts/test-container; docs/operations.md).
+CONTAINER_PACKAGES := podman mmdebstrap runc
+test-container: setup
+	@missing=""; for p in $(CONTAINER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	$(PY) scripts/test-container
 
 clean:
 	rm -rf $(VENV) node_modules .system-packages $(STATIC)/govuk $(STATIC)/vendor $(STATIC)/oversight/oversight.css var

@@ -6,7 +6,7 @@ from oversight.conftest import *  # noqa: F403  (body_a, body_b, regulator, edit
 from oversight.register.models import Category, EquipmentLine, Site, System
 
 # Modules import api_fixtures before pytest loads it as their plugin: have its asserts rewritten then.
-pytest.register_assert_rewrite('api_fixtures')
+pytest.register_assert_rewrite('api_fixtures', 'deployment_fixtures')
 
 
 def add_register(organisation, lines):

@@ -120,6 +120,10 @@ def a(attribute: str, key: str = 'pk', *, prop: str = 'pk'):
 
 PAGES: dict[str, Page] = {
     'core:home': page(EVERYONE),
+    # Probes for the orchestrator: anyone, revealing nothing; metrics only with OVERSIGHT_METRICS_TOKEN
+    'core:healthz': page('200 200 200 200 200'),
+    'core:readyz': page('200 200 200 200 200'),
+    'core:metrics': page('404 404 404 404 404'),
     # Accounts
     'accounts:login': page('200 200 200 200 200'),
     'accounts:logout': page('405 405 405 405 405'),

@@ -65,6 +65,8 @@ def production_env(tmp_path, **extra) -> dict:
         'OVERSIGHT_SECRET_KEY': secrets.token_urlsafe(64),
         'OVERSIGHT_ALLOWED_HOSTS': 'oversight.example.org',
         'OVERSIGHT_VAR_DIR': str(tmp_path),
+        # The PostgreSQL run's DATABASE_URL is inherited; the SQLite run is one node on purpose.
+        'OVERSIGHT_SINGLE_NODE': '1',
     }
     env.update(extra)
     # The browser tests' harness sets this in the test process; a deployment never has it.
@@ -128,6 +130,7 @@ def test_the_throttle_counts_the_client_behind_the_proxy_not_what_it_claims(monk
     monkeypatch.setenv('OVERSIGHT_SECRET_KEY', secrets.token_urlsafe(64))
     monkeypatch.setenv('OVERSIGHT_ALLOWED_HOSTS', 'oversight.example.org')
     monkeypatch.setenv('OVERSIGHT_PROXY_COUNT', '1')
+    monkeypatch.setenv('OVERSIGHT_SINGLE_NODE', '1')
     sys.modules.pop('oversight.settings.production', None)
     production = importlib.import_module('oversight.settings.production')
     try:

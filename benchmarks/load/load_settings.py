@@ -2,9 +2,17 @@
 
 Everything else (password hashing, sessions in the database, the middleware, DEBUG off) is as in
 production, so the numbers are production's. Cookies cannot be `Secure` or `__Host-` over HTTP.
+The page benchmark may run one node on SQLite on purpose; static files are not collected, so their
+names are not hashed (the pages measured are Oversight's, not WhiteNoise's).
 """
 
+import os
+
+os.environ.setdefault('OVERSIGHT_SINGLE_NODE', '1')
+
 from oversight.settings.production import *  # noqa: F403
+
+STORAGES = {**STORAGES, 'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.StaticFilesStorage'}}  # noqa: F405
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

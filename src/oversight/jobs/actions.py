@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from oversight.core.audit import record_change
+from oversight.core.logs import current_request_id
 from oversight.core.models import ObjectChange
 from oversight.core.querysets import sees_everything
 from oversight.discovery import actions as discovery_actions
@@ -26,8 +27,8 @@ Status = Job.Status
 def _enqueue_on_commit(job: Job) -> None:
     from .tasks import run_job  # the task module imports the handlers, which import every app's actions
 
-    job_id, attempt = job.pk, job.attempt
-    transaction.on_commit(lambda: run_job.enqueue(job_id, attempt))
+    job_id, attempt, request_id = job.pk, job.attempt, current_request_id()
+    transaction.on_commit(lambda: run_job.enqueue(job_id, attempt, request_id))
 
 
 def _state(job: Job) -> dict:

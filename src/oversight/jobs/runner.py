@@ -101,7 +101,14 @@ def run(job_id: int, attempt: int, handlers: dict[str, Handler]) -> str:
     if not actions.claim_job(job_id, attempt):
         return 'skipped'  # delivered twice, or queued again meanwhile: the newer attempt runs instead
     job = Job.objects.select_related('user', 'organisation').get(pk=job_id)
-    handler = handlers[job.kind]
+    logger.info('Task %s (attempt %s) started: %s', job_id, attempt, job.kind, extra={'job': job_id})
+    outcome = _run(job, attempt, handlers[job.kind])
+    logger.info('Task %s (attempt %s) %s', job_id, attempt, outcome, extra={'job': job_id, 'outcome': outcome})
+    return outcome
+
+
+def _run(job: Job, attempt: int, handler: Handler) -> str:
+    job_id = job.pk
     progress = Progress(job)
     try:
         with heartbeat(progress):

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # Databases, uploads and published reports live under var/ in the working directory, so every
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     'drf_spectacular',
     'drf_spectacular_sidecar',
     'axes',
+    'django_prometheus',
     'django_tasks',
     'django_tasks_db',
     'oversight.core',
@@ -46,6 +48,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Probes and metrics are answered before the host check and the HTTPS redirect (core/health.py).
+    'oversight.core.health.ProbeMiddleware',
+    'django_prometheus.middleware.PrometheusBeforeMiddleware',
+    'oversight.core.logs.RequestIdMiddleware',
     'django.middleware.security.SecurityMiddleware',
     'django.contrib.sessions.middleware.SessionMiddleware',
     'django.middleware.common.CommonMiddleware',
@@ -57,6 +63,7 @@ MIDDLEWARE = [
     'oversight.core.middleware.ContentSecurityPolicyMiddleware',
     'oversight.core.middleware.DatabaseBusyMiddleware',
     'axes.middleware.AxesMiddleware',
+    'django_prometheus.middleware.PrometheusAfterMiddleware',
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -85,12 +92,26 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    'default': dj_database_url.config(
-        default=f'sqlite:///{VAR_DIR / "oversight.sqlite3"}',
-        conn_max_age=int(os.environ.get('OVERSIGHT_CONN_MAX_AGE', '0')),
-    )
-}
+
+def number_setting(name: str, default: int | float) -> int | float:
+    """A number from the environment, of the default's type; anything else stops start-up naming the variable."""
+    text = os.environ.get(name, '').strip()
+    try:
+        return type(default)(text) if text else default
+    except ValueError:
+        kind = 'a whole number' if isinstance(default, int) else 'a number'
+        raise ImproperlyConfigured(f'{name} must be {kind}, not {text!r}.') from None
+
+
+try:
+    DATABASES = {
+        'default': dj_database_url.config(
+            default=f'sqlite:///{VAR_DIR / "oversight.sqlite3"}',
+            conn_max_age=number_setting('OVERSIGHT_CONN_MAX_AGE', 0),
+        )
+    }
+except ValueError as exc:  # an unknown scheme or a malformed address
+    raise ImproperlyConfigured(f'DATABASE_URL is not a database address Oversight can use: {exc}') from None
 if DATABASES['default']['ENGINE'] == 'django.db.backends.sqlite3':
     if 'DATABASE_URL' not in os.environ:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -125,7 +146,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = '/static/'
-STATIC_ROOT = VAR_DIR / 'static'
+# Collected by `oversight collectstatic`; the container image collects them at build, outside var/.
+STATIC_ROOT = Path(os.environ.get('OVERSIGHT_STATIC_ROOT', VAR_DIR / 'static'))
 MEDIA_ROOT = VAR_DIR / 'media'
 
 # Uploads are bounded: a national body's register (a few hundred thousand lines) fits; anything larger is
@@ -174,8 +196,8 @@ SPECTACULAR_SETTINGS = {
 TASKS = {'default': {'BACKEND': 'django_tasks_db.DatabaseBackend'}}
 # A running task writes a sign of life this often; one silent for longer than the stale limit is taken as
 # dead (its worker was killed) and may be queued again. Long enough for one SQLite write transaction.
-OVERSIGHT_TASK_HEARTBEAT_SECONDS = float(os.environ.get('OVERSIGHT_TASK_HEARTBEAT_SECONDS', '10'))
-OVERSIGHT_TASK_STALE_SECONDS = float(os.environ.get('OVERSIGHT_TASK_STALE_SECONDS', '300'))
+OVERSIGHT_TASK_HEARTBEAT_SECONDS = number_setting('OVERSIGHT_TASK_HEARTBEAT_SECONDS', 10.0)
+OVERSIGHT_TASK_STALE_SECONDS = number_setting('OVERSIGHT_TASK_STALE_SECONDS', 300.0)
 
 # Login throttling: five failures lock the username from that address for an hour.
 AXES_FAILURE_LIMIT = 5
@@ -184,9 +206,23 @@ AXES_LOCKOUT_PARAMETERS = [['username', 'ip_address']]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = 'accounts/locked_out.html'
 
-LOGGING = {
-    'version': 1,
-    'disable_existing_loggers': False,
-    'handlers': {'console': {'class': 'logging.StreamHandler'}},
-    'root': {'handlers': ['console'], 'level': 'WARNING'},
-}
+# Prometheus metrics at /metrics for a bearer of this token (core/health.py); empty: no metrics page.
+OVERSIGHT_METRICS_TOKEN = os.environ.get('OVERSIGHT_METRICS_TOKEN', '')
+
+
+def logging_config(formatter: str, level: str) -> dict:
+    """Everything to standard error, each record carrying the request id (core/logs.py)."""
+    return {
+        'version': 1,
+        'disable_existing_loggers': False,
+        'filters': {'request_id': {'()': 'oversight.core.logs.RequestIdFilter'}},
+        'formatters': {
+            'json': {'()': 'oversight.core.logs.JsonFormatter'},
+            'text': {'format': '%(levelname)s %(name)s [%(request_id)s] %(message)s'},
+        },
+        'handlers': {'console': {'class': 'logging.StreamHandler', 'filters': ['request_id'], 'formatter': formatter}},
+        'root': {'handlers': ['console'], 'level': level},
+    }
+
+
+LOGGING = logging_config('text', 'WARNING')
