@@ -330,3 +330,25 @@ def queue_returns_import(
         lock_key=f'returns-import:{reference.strip().lower()}',
         payload=content,
     )
+
+
+# Retention (`oversight clean-up`).
+
+
+@transaction.atomic
+def clear_failed_task_files(before, *, dry_run: bool = False) -> int:
+    """The uploaded files (a scan, an interchange file) kept by tasks that failed before `before`, so
+    they could be queued again: past that they cannot be (Job.can_retry). A task that finished has
+    already let its file go. Returns how many files went, or with dry_run how many would."""
+    old = Job.objects.filter(status=Status.FAILED, finished_at__lt=before).exclude(payload=b'')
+    return old.count() if dry_run else old.update(payload=b'')
+
+
+@transaction.atomic
+def forget_scan_tasks(scans) -> int:
+    """The tasks that made scans now removed: their outcome is gone, and the same file uploaded again
+    must make a new scan rather than find its old task (queue_scan). Each has its audit row."""
+    tasks = list(Job.objects.filter(kind=Job.Kind.SCAN, result_url__in=[s.get_absolute_url() for s in scans]))
+    for job in tasks:
+        record_change(None, job, ObjectChange.Action.DELETE, _state(job), None, 'Removed with the scan it made')
+    return Job.objects.filter(pk__in=[j.pk for j in tasks]).delete()[0]
