@@ -17,13 +17,14 @@ class PersonalTokenAuthentication(TokenAuthentication):
     and past the limit of wrong tokens from the client's address every token is a 429 (core.throttling)."""
 
     def authenticate(self, request):
-        self.failures = TokenFailures(request)
+        self.request = request  # for the count of wrong tokens, read only when a token is sent
         return super().authenticate(request)
 
     def authenticate_credentials(self, key):
-        self.failures.check()
+        failures = TokenFailures(self.request)
+        failures.check()
         token = token_for(key)
         if token is None or not token.user.is_active:
-            self.failures.failed()
+            failures.failed()
             raise exceptions.AuthenticationFailed('The API token is not valid: it is unknown or has been replaced.')
         return token.user, token
