@@ -51,7 +51,7 @@ class ScopedThrottle(RateFromSettings):
         self.history = [t for t in self.cache.get(self.key, []) if t > self.now - self.duration]
         if len(self.history) >= self.num_requests:
             wait = max(1, math.ceil(self.wait() or 1))
-            raise Throttled(wait, detail=too_many(self.scope, wait))
+            raise Throttled(wait, detail=too_many(self.scope))
         self.throttle_success()
 
 
@@ -70,8 +70,9 @@ WHAT = {
 }
 
 
-def too_many(scope: str, wait: int) -> str:
-    return f'{WHAT[scope]}. Try again in {wait} seconds.'
+def too_many(scope: str) -> str:
+    """DRF's Throttled adds "Expected available in N seconds." to this."""
+    return f'{WHAT[scope]}.'
 
 
 class SaysWhatIsLimited:
@@ -79,7 +80,7 @@ class SaysWhatIsLimited:
 
     def throttled(self, request, wait):
         wait = max(1, math.ceil(wait or 1))
-        raise Throttled(wait, detail=too_many(self.get_throttles()[0].scope, wait))
+        raise Throttled(wait, detail=too_many(self.get_throttles()[0].scope))
 
 
 class TokenFailures(RateFromSettings):
@@ -101,7 +102,7 @@ class TokenFailures(RateFromSettings):
         """Refuse every token from an address past its limit of failures (Throttled, answered 429)."""
         if len(self.history) >= self.num_requests:
             wait = self.wait()
-            raise Throttled(wait, detail=too_many(self.scope, wait))
+            raise Throttled(wait, detail=too_many(self.scope))
 
     def failed(self) -> None:
         self.history.insert(0, self.now)

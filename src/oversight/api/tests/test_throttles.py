@@ -67,21 +67,22 @@ def test_a_second_client_shares_the_count_through_the_database_cache(world):
     assert any('throttle_token_failures_127.0.0.1' in key for key in keys)
 
 
-@override_settings(OVERSIGHT_THROTTLE_RATES=RATES)
 def test_behind_a_proxy_the_count_is_per_client_and_a_written_address_does_not_escape_it(world, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, 'NUM_PROXIES': 1}
-    client = Client()
-    for n in range(3):
-        # The client claims a new address each time; the proxy appends the one it saw.
-        forwarded = f'192.0.2.{n}, 203.0.113.9'
-        response = _post(client, AGENT_SCANS, HTTP_AUTHORIZATION=f'Bearer ovs_{n}', HTTP_X_FORWARDED_FOR=forwarded)
+    # One override for both settings: the rates and one trusted proxy in front, as in production.
+    with override_settings(
+        OVERSIGHT_THROTTLE_RATES=RATES, REST_FRAMEWORK={**settings.REST_FRAMEWORK, 'NUM_PROXIES': 1}
+    ):
+        client = Client()
+        for n in range(3):
+            # The client claims a new address each time; the proxy appends the one it saw.
+            forwarded = f'192.0.2.{n}, 203.0.113.9'
+            response = _post(client, AGENT_SCANS, HTTP_AUTHORIZATION=f'Bearer ovs_{n}', HTTP_X_FORWARDED_FOR=forwarded)
+            assert response.status_code == 401
+        claimed = {'HTTP_X_FORWARDED_FOR': '192.0.2.99, 203.0.113.9'}
+        _retry_after(_post(client, AGENT_SCANS, HTTP_AUTHORIZATION='Bearer ovs_x', **claimed))
+        # Another client behind the same proxy is counted apart.
+        response = _post(client, AGENT_SCANS, HTTP_AUTHORIZATION='Bearer ovs_y', HTTP_X_FORWARDED_FOR='203.0.113.10')
         assert response.status_code == 401
-    _retry_after(
-        _post(client, AGENT_SCANS, HTTP_AUTHORIZATION='Bearer ovs_x', HTTP_X_FORWARDED_FOR='192.0.2.99, 203.0.113.9')
-    )
-    # Another client behind the same proxy is counted apart.
-    response = _post(client, AGENT_SCANS, HTTP_AUTHORIZATION='Bearer ovs_y', HTTP_X_FORWARDED_FOR='203.0.113.10')
-    assert response.status_code == 401
 
 
 @override_settings(OVERSIGHT_THROTTLE_RATES=RATES)
