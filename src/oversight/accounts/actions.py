@@ -3,6 +3,7 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from oversight.core.audit import record_change, snapshot
 from oversight.core.models import ObjectChange
@@ -75,3 +76,27 @@ def set_password(actor, user: User, password: str) -> User:
     state = snapshot(user)
     record_change(actor, user, ObjectChange.Action.UPDATE, state, state, 'Password changed')
     return user
+
+
+# Retention (`oversight clean-up`): neither a session nor a sign-in record is a change anyone made, so
+# they go without audit rows. Each returns how many went, or with dry_run how many would.
+
+
+@transaction.atomic
+def forget_expired_sessions(*, dry_run: bool = False) -> int:
+    from django.contrib.sessions.models import Session
+
+    expired = Session.objects.filter(expire_date__lt=timezone.now())
+    return expired.count() if dry_run else expired.delete()[0]
+
+
+@transaction.atomic
+def forget_old_sign_ins(before, *, dry_run: bool = False) -> int:
+    """The login log (django-axes: sign-ins, failures, and failure counts) from before `before`."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    old = [model.objects.filter(attempt_time__lt=before) for model in (AccessLog, AccessFailureLog, AccessAttempt)]
+    if dry_run:
+        return sum(rows.count() for rows in old)
+    # AccessAttempt's own expiry rows go with it; only the log rows themselves are counted.
+    return sum(rows.delete()[1].get(rows.model._meta.label, 0) for rows in old)

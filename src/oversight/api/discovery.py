@@ -6,14 +6,17 @@ credentials too. The upload is checked at once and answered 202 with its task; a
 `discovery.actions.record_scan`: all or nothing, identified and compared with the register.
 """
 
+import contextlib
 from dataclasses import dataclass
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import authentication, exceptions, mixins, permissions, serializers, viewsets
+from rest_framework import authentication, exceptions, mixins, permissions, serializers, status, viewsets
 
+from oversight.core.throttling import SaysWhatIsLimited, ScanUploadThrottle, TokenFailures
 from oversight.discovery import actions
 from oversight.discovery.filtersets import DeviceFilterSet, ScanFilterSet
 from oversight.discovery.models import DiscoveredDevice, Scan, ScanToken
@@ -67,8 +70,11 @@ class ScanTokenAuthentication(authentication.BaseAuthentication):
         scheme, _, secret = authentication.get_authorization_header(request).decode('latin-1').partition(' ')
         if scheme.lower() != 'bearer':
             return None
+        failures = TokenFailures(request)
+        failures.check()
         token = actions.token_for(secret.strip())
         if token is None:
+            failures.failed()
             raise exceptions.AuthenticationFailed('The scan token is not valid: it is unknown or has been revoked.')
         return ScanAgent(token), token
 
@@ -141,9 +147,17 @@ class DeviceViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
 
 FILENAME = OpenApiParameter('filename', str, required=False, description='The name of the file, for the record.')
+IDEMPOTENCY_KEY = OpenApiParameter(
+    'Idempotency-Key',
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description='Your name for this upload: sending it again returns the task (and scan) the first made. '
+    'The same bytes for the same body are never made into a second scan either.',
+)
 
 
-class ScanViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ScanViewSet(SaysWhatIsLimited, ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """A body's network scans; upload one as the JSON lines of `oversight discover`, or nmap XML."""
 
     model = Scan
@@ -153,13 +167,16 @@ class ScanViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     permission_classes = [permissions.IsAuthenticated, AgentUploadsOrBodyEditor]
     parser_classes = bytes_parser(*UPLOAD_TYPES)
 
+    def get_throttles(self):
+        return [ScanUploadThrottle()] if self.action == 'create' else []
+
     def get_queryset(self):
         return super().get_queryset().select_related('organisation')
 
     @extend_schema(
         request=dict.fromkeys(UPLOAD_TYPES, bytes),
-        responses={202: JobSerializer},
-        parameters=[FILENAME],
+        responses={202: JobSerializer, 200: JobSerializer},
+        parameters=[FILENAME, IDEMPOTENCY_KEY],
     )
     def create(self, request, *args, **kwargs):
         content = request.data if isinstance(request.data, bytes) else b''
@@ -168,13 +185,38 @@ class ScanViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             actor, organisation, source = actions.TokenActor(request.user.username), token.organisation, AGENT
         else:
             actor, organisation, source = request.user, request.user.organisation, Scan.Source.FILE
-        with action_errors():
-            job = queue_scan(
+        with action_errors(), reused_key_refused():
+            job, new = queue_scan(
                 actor,
                 organisation,
                 content,
                 source=source,
                 filename=request.query_params.get('filename', '')[:255],
                 token=token,
+                idempotency_key=request.headers.get('Idempotency-Key', ''),
             )
-        return accepted(request, job)  # a worker identifies and reconciles it; the task names the scan once done
+        # A worker identifies and reconciles it; the task names the scan once done.
+        return accepted(request, job) if new else replayed(accepted(request, job))
+
+
+class KeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = 'key_reused'
+
+
+@contextlib.contextmanager
+def reused_key_refused():
+    """An Idempotency-Key already used for other bytes is a 422, apart from the 400s of a bad upload."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if getattr(exc, 'code', None) == 'key_reused':
+            raise KeyReused(exc.messages[0]) from exc
+        raise
+
+
+def replayed(response):
+    """An upload made before: 200 with the task that took it, marked as a replay."""
+    response.status_code = status.HTTP_200_OK
+    response['Idempotent-Replayed'] = 'true'
+    return response

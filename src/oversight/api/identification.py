@@ -13,6 +13,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oversight.core.throttling import IdentifyThrottle, SaysWhatIsLimited
 from oversight.identification.engine import Identifier
 from oversight.identification.signals import FIELDS, Signals
 from oversight.identification.stream import HeaderError, identify_csv
@@ -80,10 +81,11 @@ CONCERN_LIST = OpenApiParameter(
 )
 
 
-class IdentifyView(ApiMixin, APIView):
+class IdentifyView(SaysWhatIsLimited, ApiMixin, APIView):
     """Identify devices from what is declared about them and what they show on the network."""
 
     parser_classes = [BoundedJSONParser, *bytes_parser('text/csv')]
+    throttle_classes = [IdentifyThrottle]
     # Nothing is written: every signed-in user may identify.
     permission_classes = [permissions.IsAuthenticated]
 

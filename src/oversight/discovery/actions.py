@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from oversight.core.audit import record_change, save_audited, snapshot
@@ -318,3 +319,18 @@ def _scope(addresses) -> list[str]:
 
 def _scan_state(scan: Scan) -> dict:
     return {'source': scan.source, 'filename': scan.filename, 'tool': scan.tool, 'counts': scan.counts}
+
+
+@transaction.atomic
+def remove_old_scans(before, *, dry_run: bool = False) -> list[Scan]:
+    """Retention (`oversight clean-up`): scans uploaded before `before`, with their devices, except each
+    body's newest, which stays as what is known of its network. Each removal has its audit row. Returns
+    the scans removed (or, with dry_run, those that would be)."""
+    newest = Scan.objects.values('organisation').annotate(newest=Max('pk')).values('newest')
+    old = list(Scan.objects.filter(uploaded__lt=before).exclude(pk__in=newest).order_by('pk'))
+    if dry_run:
+        return old
+    for scan in old:
+        record_change(None, scan, ObjectChange.Action.DELETE, _scan_state(scan), None, 'Removed after its retention')
+    Scan.objects.filter(pk__in=[s.pk for s in old]).delete()
+    return old

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView, View
 from django_tables2 import RequestConfig
+from rest_framework.exceptions import Throttled
 
 from oversight.core.dates import govuk_datetime
 from oversight.core.querysets import sees_everything
+from oversight.core.throttling import ScanUploadThrottle, TokenFailures, too_many_response
 from oversight.core.views import (
     ActionFormView,
     ConfirmActionView,
@@ -120,14 +122,17 @@ class ScanUploadView(EditorMixin, ActionFormView):
     def run_action(self, form):
         """The file is checked now; a worker identifies its devices and compares them with the register."""
         upload = form.cleaned_data['file']
-        job = queue_scan(
+        job, new = queue_scan(
             self.request.user,
             self.request.user.organisation,
             upload.read(),
             source=Scan.Source.FILE,
             filename=upload.name,
         )
-        messages.success(self.request, f'Uploaded {upload.name}: this page follows it until it is processed.')
+        if new:
+            messages.success(self.request, f'Uploaded {upload.name}: this page follows it until it is processed.')
+        else:
+            messages.info(self.request, f'{upload.name} was uploaded before: this is the task that took it.')
         return job
 
     def get_context_data(self, **kwargs):
@@ -259,11 +264,23 @@ def upload_api(request):
     if request.method != 'POST':
         return JsonResponse({'error': 'POST the results of `oversight discover` here.'}, status=405)
     scheme, _, secret = request.headers.get('Authorization', '').partition(' ')
-    token = actions.token_for(secret.strip()) if scheme.lower() == 'bearer' and secret.strip() else None
+    token = None
+    if scheme.lower() == 'bearer' and secret.strip():
+        failures = TokenFailures(request)
+        try:
+            failures.check()
+        except Throttled as exc:
+            return too_many_response(exc)
+        if (token := actions.token_for(secret.strip())) is None:
+            failures.failed()
     if token is None:
         response = JsonResponse({'error': 'A valid scan token is needed (Authorization: Bearer <token>).'}, status=401)
         response['WWW-Authenticate'] = 'Bearer realm="oversight", error="invalid_token"'
         return response
+    try:
+        ScanUploadThrottle().count(request, token)
+    except Throttled as exc:
+        return too_many_response(exc)
     limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
     declared = request.META.get('CONTENT_LENGTH') or '0'
     if not declared.isdigit() or int(declared) > limit:
@@ -273,14 +290,27 @@ def upload_api(request):
         return _too_large(limit)
     actor = actions.TokenActor(f'scan token "{token.name}"')
     try:
-        job = queue_scan(actor, token.organisation, content, source=Scan.Source.AGENT, token=token)
+        job, new = queue_scan(
+            actor,
+            token.organisation,
+            content,
+            source=Scan.Source.AGENT,
+            token=token,
+            idempotency_key=request.headers.get('Idempotency-Key', ''),
+        )
     except ValidationError as exc:
-        return JsonResponse({'errors': exc.messages}, status=400)
+        return JsonResponse({'errors': exc.messages}, status=422 if getattr(exc, 'code', None) == 'key_reused' else 400)
     except PermissionDenied as exc:
         return JsonResponse({'error': str(exc) or 'This token may not upload that scan.'}, status=403)
     # Accepted: a worker identifies the devices and compares them with the register; the body's editors
     # follow it (and find the scan) at the task's page.
-    return JsonResponse({'task': job.pk, 'url': request.build_absolute_uri(job.get_absolute_url())}, status=202)
+    answer = {'task': job.pk, 'url': request.build_absolute_uri(job.get_absolute_url())}
+    if new:
+        return JsonResponse(answer, status=202)
+    # Uploaded before (the same bytes, or the same Idempotency-Key): the task that took it, and its scan.
+    response = JsonResponse(answer | {'scan': request.build_absolute_uri(job.result_url) if job.result_url else None})
+    response['Idempotent-Replayed'] = 'true'
+    return response
 
 
 def _too_large(limit: int) -> JsonResponse:

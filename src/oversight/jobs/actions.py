@@ -6,6 +6,7 @@ a record that was rolled back, and a rolled-back request queues nothing.
 """
 
 import hashlib
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -223,22 +224,71 @@ def queue_reminders(actor, campaign, *, outstanding: bool = False) -> Job:
     return _campaign_emails(actor, campaign, Job.Kind.REMINDERS, f'Email the reminders due for {campaign}')
 
 
+# An Idempotency-Key is a client's name for one upload: printable ASCII without spaces, as HTTP headers carry.
+IDEMPOTENCY_KEY = re.compile(r'[!-~]{1,200}')
+
+
+def _earlier_scan(organisation, sha256: str, idempotency_key: str) -> Job | None:
+    """The task that already took this upload: the same Idempotency-Key, or the same bytes for the same body.
+
+    A task that failed made no scan, so its upload is taken again; a key reused for other bytes is refused.
+    """
+    tasks = Job.objects.filter(kind=Job.Kind.SCAN, organisation=organisation).defer('payload')
+    if idempotency_key:
+        earlier = tasks.filter(arguments__idempotency_key=idempotency_key).first()
+        if earlier is not None and earlier.arguments.get('sha256') != sha256:
+            raise ValidationError(
+                f'The Idempotency-Key "{idempotency_key}" was used for a different upload (task {earlier.pk}): '
+                'send a new key with a new file, or the same file again with this key.',
+                code='key_reused',
+            )
+        if earlier is not None and earlier.status != Status.FAILED:
+            return earlier
+    return tasks.filter(arguments__sha256=sha256).exclude(status=Status.FAILED).first()
+
+
 @transaction.atomic
-def queue_scan(actor, organisation, content: bytes, *, source: str, filename: str = '', token=None) -> Job:
+def queue_scan(
+    actor, organisation, content: bytes, *, source: str, filename: str = '', token=None, idempotency_key: str = ''
+) -> tuple[Job, bool]:
     """Identify and reconcile an uploaded scan in the background (`discovery.actions.record_scan`).
 
     What the upload itself can be refused for (who, which body, an unreadable line) is refused now; the
-    slow part, every device identified and compared with the register, is the worker's.
+    slow part, every device identified and compared with the register, is the worker's. An upload made
+    before (the same bytes for the same body, or the same `idempotency_key`) is not made twice: the
+    task that took it is returned, with False for "not new", and through it the scan it made.
     """
+    if idempotency_key and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+        raise ValidationError(
+            {'idempotency_key': 'An Idempotency-Key is 1 to 200 printable characters without spaces.'}
+        )
     discovery_actions.check_upload(actor, organisation, content, filename=filename, token=token)
-    return start_job(
-        actor,
-        Job.Kind.SCAN,
-        f'Scan {filename}' if filename else f'Scan uploaded by {getattr(actor, "username", "the agent")}',
-        organisation=organisation,
-        arguments={'source': source, 'filename': filename, 'token': token.pk if token else None},
-        payload=content,
-    )
+    sha256 = hashlib.sha256(content).hexdigest()
+    if (earlier := _earlier_scan(organisation, sha256, idempotency_key)) is not None:
+        return earlier, False
+    lock_key = f'scan:{organisation.pk}:{sha256}'
+    try:
+        job = start_job(
+            actor,
+            Job.Kind.SCAN,
+            f'Scan {filename}' if filename else f'Scan uploaded by {getattr(actor, "username", "the agent")}',
+            organisation=organisation,
+            arguments={
+                'source': source,
+                'filename': filename,
+                'token': token.pk if token else None,
+                'sha256': sha256,
+                'idempotency_key': idempotency_key,
+            },
+            lock_key=lock_key,
+            payload=content,
+        )
+    except ValidationError as exc:
+        # The same bytes arrived at once from elsewhere (another node): that upload's task is this one's.
+        if exc.code == 'protected' and (running := already_running(lock_key)) is not None:
+            return running, False
+        raise
+    return job, True
 
 
 @transaction.atomic
@@ -288,3 +338,25 @@ def queue_returns_import(
         lock_key=f'returns-import:{reference.strip().lower()}',
         payload=content,
     )
+
+
+# Retention (`oversight clean-up`).
+
+
+@transaction.atomic
+def clear_failed_task_files(before, *, dry_run: bool = False) -> int:
+    """The uploaded files (a scan, an interchange file) kept by tasks that failed before `before`, so
+    they could be queued again: past that they cannot be (Job.can_retry). A task that finished has
+    already let its file go. Returns how many files went, or with dry_run how many would."""
+    old = Job.objects.filter(status=Status.FAILED, finished_at__lt=before).exclude(payload=b'')
+    return old.count() if dry_run else old.update(payload=b'')
+
+
+@transaction.atomic
+def forget_scan_tasks(scans) -> int:
+    """The tasks that made scans now removed: their outcome is gone, and the same file uploaded again
+    must make a new scan rather than find its old task (queue_scan). Each has its audit row."""
+    tasks = list(Job.objects.filter(kind=Job.Kind.SCAN, result_url__in=[s.get_absolute_url() for s in scans]))
+    for job in tasks:
+        record_change(None, job, ObjectChange.Action.DELETE, _state(job), None, 'Removed with the scan it made')
+    return Job.objects.filter(pk__in=[j.pk for j in tasks]).delete()[0]

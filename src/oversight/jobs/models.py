@@ -93,9 +93,18 @@ class Job(models.Model):
         limit = timedelta(seconds=settings.OVERSIGHT_TASK_STALE_SECONDS)
         return self.status in self.ACTIVE and timezone.now() - self.heartbeat_at > limit
 
+    # Kinds whose task keeps the uploaded file it reads, until it is done or the file's retention ends.
+    WITH_FILE = (Kind.SCAN, Kind.RETURNS_IMPORT)
+
+    @property
+    def file_removed(self) -> bool:
+        """A failed task's file is kept OVERSIGHT_RETAIN_IMPORT_FILES_DAYS (`oversight clean-up`), then not."""
+        kept = timedelta(days=settings.OVERSIGHT_RETAIN_IMPORT_FILES_DAYS)
+        return self.kind in self.WITH_FILE and self.finished_at is not None and timezone.now() - self.finished_at > kept
+
     @property
     def can_retry(self) -> bool:
-        return self.status == self.Status.FAILED or self.is_stale
+        return (self.status == self.Status.FAILED or self.is_stale) and not self.file_removed
 
     @property
     def is_finished(self) -> bool:

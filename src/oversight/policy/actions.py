@@ -5,11 +5,15 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from oversight.core.audit import STALE_MESSAGE, delete_audited, save_audited
+from oversight.core.audit import STALE_MESSAGE, delete_audited, record_change, save_audited, snapshot
+from oversight.core.models import ObjectChange
+from oversight.core.querysets import sees_everything
 from oversight.register.models import Category
 
-from .models import PolicySettings, UnitCost
+from . import catalogue
+from .models import KevCatalogue, KevEntry, PolicySettings, UnitCost
 from .rules import optional_rule_sets
 
 # Before the statement of 24 November 2022 there was nothing to review.
@@ -86,3 +90,37 @@ def set_policy_settings(
     settings.rule_sets = sorted(set(rule_sets))
     settings.review_by = review_by
     return save_audited(actor, settings, 'Policy settings changed')
+
+
+@transaction.atomic
+def replace_kev_catalogue(actor, document: dict) -> KevCatalogue:
+    """Store a checked catalogue (`catalogue.prepare`) in place of the one in use, whole or not at all.
+
+    Every node reads it from its next request (policy.vulnerabilities.current); the audit row, of
+    reference data, also tells every node's kept policy evaluations that they are out of date.
+    Regulator staff, or a command on the server (actor None).
+    """
+    if actor is not None and not sees_everything(actor):
+        raise PermissionDenied
+    held = KevCatalogue.objects.select_for_update().get()
+    before = snapshot(held) | {'entries': KevEntry.objects.count()}
+    KevEntry.objects.all().delete()
+    KevEntry.objects.bulk_create(
+        KevEntry(
+            cve=entry['cveID'],
+            secondary=secondary,
+            position=position,
+            entry=entry,
+            source=catalogue.row_source(document, entry, secondary),
+        )
+        for secondary, entries in ((False, document['vulnerabilities']), (True, document['additions']))
+        for position, entry in enumerate(entries)
+    )
+    held.title, held.catalogue_version = document['title'], document['catalogVersion']
+    held.date_released, held.source = document['dateReleased'], document['source']
+    held.refreshed, held.revision = timezone.now(), held.revision + 1
+    held.save()
+    after = snapshot(held) | {'entries': len(document['vulnerabilities']) + len(document['additions'])}
+    message = f'Refreshed the KEV catalogue to version {held.catalogue_version}'
+    record_change(actor, held, ObjectChange.Action.UPDATE, before, after, message)
+    return held

@@ -1,24 +1,26 @@
-"""CISA's Known Exploited Vulnerabilities catalogue, as Oversight ships it in data/kev.json.
+"""CISA's Known Exploited Vulnerabilities catalogue, as Oversight keeps it in the database (KevCatalogue,
+KevEntry; the shipped catalogue is loaded by policy's migration 0002).
 
-`prepare` reads a catalogue file in CISA's own format, checks it and keeps the entries about
-surveillance cameras and recorders (the selection in data/kev-matching.json); `write` replaces the
-data file in one step, so a bad file changes nothing (`oversight refresh-kev` does both).
-Entries known only from secondary sources are kept apart, marked as such, until CISA's
-catalogue carries them.
+`prepare` reads a catalogue in CISA's own format from a file or an address, checks it and keeps the
+entries about surveillance cameras and recorders (the selection in data/kev-matching.json);
+`policy.actions.replace_kev_catalogue` stores it in one transaction, so a bad file changes nothing
+(`oversight refresh-kev` does both). Entries known only from secondary sources are kept apart, marked
+as such, until CISA's catalogue carries them.
 """
 
 import datetime
 import json
-import os
 import re
-import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from oversight.core.jsondata import JsonError, loads
 from oversight.vendors.resolution import normalise
 
+from .models import KevCatalogue, KevEntry
+
 DATA_DIR = Path(__file__).resolve().parent / 'data'
-KEV_FILE = DATA_DIR / 'kev.json'
 MATCHING_FILE = DATA_DIR / 'kev-matching.json'
 # CISA's full catalogue is a few megabytes; anything far larger is not it.
 MAX_BYTES = 50 * 1024 * 1024
@@ -122,8 +124,27 @@ class Selection:
         return any(p.search(entry['product']) for p in self.product_patterns)
 
 
-def load(path: Path = KEV_FILE) -> dict:
-    return json.loads(Path(path).read_text(encoding='utf-8'))
+def stored() -> dict:
+    """The catalogue in the database, as a document of the shape `build` makes."""
+    held = KevCatalogue.objects.get()
+    entries = list(KevEntry.objects.all())
+    vulnerabilities = [e.entry for e in entries if not e.secondary]
+    return {
+        'title': held.title,
+        'catalogVersion': held.catalogue_version,
+        'dateReleased': held.date_released,
+        'source': held.source,
+        'count': len(vulnerabilities),
+        'vulnerabilities': vulnerabilities,
+        'additions': [e.entry for e in entries if e.secondary],
+    }
+
+
+def row_source(document: dict, entry: dict, secondary: bool) -> str:
+    """Where one entry's facts come from: the catalogue (and its version), or the secondary sources it names."""
+    if secondary:
+        return "Secondary sources, not yet confirmed in CISA's catalogue: " + '; '.join(entry['sources'])
+    return f'{document["source"]}; catalogue version {document["catalogVersion"]}'
 
 
 def build(catalogue: dict, previous: dict | None) -> dict:
@@ -144,35 +165,24 @@ def build(catalogue: dict, previous: dict | None) -> dict:
     }
 
 
-def dumps(document: dict) -> str:
-    return json.dumps(document, indent=1, ensure_ascii=True) + '\n'
-
-
-def write(document: dict, path: Path) -> None:
-    """Replace the file in one step: readers see the old file or the new one, never half of it."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix='.kev-', suffix='.json')
-    try:
-        with os.fdopen(handle, 'w', encoding='utf-8') as stream:
-            stream.write(dumps(document))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def prepare(source: Path, output: Path = KEV_FILE) -> dict:
-    """The data file to write for a catalogue file, carrying over the additions in the current one."""
-    source, output = Path(source), Path(output)
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise CatalogueError(f'{source} cannot be read: {exc.strerror or exc}.') from exc
-    catalogue = parse(data)
-    previous = None
-    if output.exists():
+def read(source: str) -> bytes:
+    """The bytes of a catalogue file, or of an http(s) address (CISA's feed), at most MAX_BYTES."""
+    if source.startswith(('https://', 'http://')):
         try:
-            previous = load(output)
-        except (OSError, ValueError) as exc:
-            raise CatalogueError(f'The existing data file {output} cannot be read ({exc}): restore it first.') from exc
-    return build(catalogue, previous)
+            with urllib.request.urlopen(source, timeout=60) as response:
+                data = response.read(MAX_BYTES + 1)
+        except urllib.error.HTTPError as exc:
+            raise CatalogueError(f'{source} cannot be fetched: the server answered HTTP {exc.code}.') from exc
+        except (urllib.error.URLError, TimeoutError, ValueError) as exc:
+            raise CatalogueError(f'{source} cannot be fetched: {getattr(exc, "reason", exc)}.') from exc
+    else:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise CatalogueError(f'{source} cannot be read: {exc.strerror or exc}.') from exc
+    return data
+
+
+def prepare(source: str) -> dict:
+    """The catalogue to store for a catalogue file or address, carrying over the additions stored now."""
+    return build(parse(read(source)), stored())

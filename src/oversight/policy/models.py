@@ -68,3 +68,43 @@ class UnitCost(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse('policy:body', args=[self.organisation.slug])
+
+
+class KevCatalogue(models.Model):
+    """The Known Exploited Vulnerabilities catalogue in use: one row, replaced whole by `oversight refresh-kev`.
+
+    Kept in the database so a refresh reaches every node at once; `revision` counts refreshes, so each
+    process knows when the entries it holds (policy.vulnerabilities.current) are out of date.
+    """
+
+    title = models.CharField(max_length=200)
+    catalogue_version = models.CharField(max_length=50, help_text="CISA's catalogVersion.")
+    date_released = models.CharField(max_length=50, help_text="CISA's dateReleased, as the catalogue gives it.")
+    source = models.TextField(help_text='Where the catalogue came from, and how its entries were selected.')
+    refreshed = models.DateTimeField()
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = 'KEV catalogue'
+
+    def __str__(self) -> str:
+        return f'KEV catalogue version {self.catalogue_version}'
+
+
+class KevEntry(models.Model):
+    """One catalogue entry about cameras or recorders, exactly as its source gives it, and that source."""
+
+    cve = models.CharField('CVE', max_length=30, unique=True)
+    # Known only from secondary sources until CISA's catalogue carries it (policy.md).
+    secondary = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(help_text='Its place in the catalogue, so the order is kept.')
+    entry = models.JSONField()
+    source = models.TextField()
+
+    class Meta:
+        ordering = ['secondary', 'position']
+        verbose_name = 'KEV entry'
+        verbose_name_plural = 'KEV entries'
+
+    def __str__(self) -> str:
+        return self.cve

@@ -24,7 +24,7 @@ from .forms import PolicySettingsForm, UnitCostsForm
 from .models import PolicySettings, UnitCost
 from .rules import applicable, optional_rule_sets, rule_sets
 from .tables import BodySummaryTable, ObligationTable, PlanTable, VulnerabilityTable
-from .vulnerabilities import Status, shipped
+from .vulnerabilities import Status, current
 
 PER_PAGE = 50
 ACROSS_BODIES_MAX_LINES = 300_000
@@ -110,7 +110,7 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             obligations=self._table(ObligationTable, evaluation.obligations, 'o-', exclude),
             plan_table=self._table(PlanTable, evaluation.plan.rows, 'p-', exclude),
             vulnerabilities=self._table(VulnerabilityTable, evaluation.vulnerabilities, 'v-', exclude),
-            catalogue=shipped(),
+            catalogue=current(),
         )
         if evaluation.plan.timeline:
             context['chart_src'] = evaluation.once('chart', lambda: chart_src(evaluation.plan.timeline))

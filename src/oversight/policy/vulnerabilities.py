@@ -10,7 +10,6 @@ name) are matched only through the listed families, unless the rule says the ent
 """
 
 import datetime
-import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -19,6 +18,7 @@ from oversight.vendors.resolution import normalise
 
 from . import catalogue
 from .firmware import build_date, hikvision_version
+from .models import KevCatalogue
 
 
 class Status(StrEnum):
@@ -177,7 +177,7 @@ def _vulnerability(entry: dict, rule: MatchRule) -> Vulnerability:
 
 
 class Catalogue:
-    """The shipped KEV entries with their matching rules, indexed by vendor name."""
+    """The KEV entries in use with their matching rules, indexed by vendor name."""
 
     def __init__(self, document: dict, matching: dict):
         aliases = matching.get('vendor_names', {})
@@ -213,9 +213,19 @@ class Catalogue:
         return [m for m in found if m.status != Status.NOT_AFFECTED]
 
 
-@functools.cache
-def shipped() -> Catalogue:
-    return Catalogue(catalogue.load(), catalogue.matching_data())
+# The catalogue this process built, with the (revision, refreshed) of the stored one it was built from.
+_held: tuple[tuple, Catalogue] | None = None
+
+
+def current() -> Catalogue:
+    """The catalogue in the database with its matching rules: built again in this process when a refresh
+    on any node has replaced it since, which one small query per call finds out."""
+    global _held
+    stamp = tuple(KevCatalogue.objects.values_list('revision', 'refreshed').get())
+    held = _held
+    if held is None or held[0] != stamp:
+        held = _held = (stamp, Catalogue(catalogue.stored(), catalogue.matching_data()))
+    return held[1]
 
 
 def _model_key(model: str) -> str:
@@ -308,7 +318,7 @@ class LineMatch:
 
 def match_lines(lines, source: Catalogue | None = None) -> list[LineMatch]:
     """Every (line, entry) pair where the line is affected or possibly affected by the entry."""
-    source = source or shipped()
+    source = source or current()
     # Lines of one make, model and firmware match alike: each distinct device is matched once.
     found: dict[tuple, list] = {}
     matched = []

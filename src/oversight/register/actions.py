@@ -335,3 +335,19 @@ def _update_rows(actor, organisation, model, rows, message: str) -> None:
         changes.append((obj, ObjectChange.Action.UPDATE, before, _audited(obj)))
     model.objects.bulk_update([obj for obj, *_ in changes], sorted(fields))
     record_changes(actor, changes, message)
+
+
+@transaction.atomic
+def clear_import_files(before, *, dry_run: bool = False) -> int:
+    """Retention (`oversight clean-up`): the stored files of imports uploaded before `before`.
+
+    A file imported or discarded has served its purpose: its name, digest and counts stay as the record
+    (the digest still refuses the same file imported twice). A preview left unreviewed that long is
+    discarded, with its audit row. Returns how many files went, or with dry_run how many would.
+    """
+    old = ImportBatch.objects.filter(created__lt=before).exclude(content=b'')
+    if dry_run:
+        return old.count()
+    for batch in old.filter(status=ImportBatch.Status.PENDING).select_for_update():
+        _finish(None, batch, ImportBatch.Status.DISCARDED, {}, 'Discarded: not reviewed before its file was removed')
+    return old.update(content=b'', plan=None, planned_rows=None)

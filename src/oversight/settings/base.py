@@ -1,6 +1,7 @@
 """Settings shared by every environment. Environment modules override what differs."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -177,6 +178,8 @@ REST_FRAMEWORK = {
     'DEFAULT_PAGINATION_CLASS': 'rest_framework.pagination.PageNumberPagination',
     'PAGE_SIZE': 50,
     'DEFAULT_SCHEMA_CLASS': 'drf_spectacular.openapi.AutoSchema',
+    # Throttles see the address the nearest trusted proxy saw (production sets the count of proxies).
+    'NUM_PROXIES': 0,
 }
 SPECTACULAR_SETTINGS = {
     'TITLE': 'Oversight API',
@@ -198,6 +201,51 @@ TASKS = {'default': {'BACKEND': 'django_tasks_db.DatabaseBackend'}}
 # dead (its worker was killed) and may be queued again. Long enough for one SQLite write transaction.
 OVERSIGHT_TASK_HEARTBEAT_SECONDS = number_setting('OVERSIGHT_TASK_HEARTBEAT_SECONDS', 10.0)
 OVERSIGHT_TASK_STALE_SECONDS = number_setting('OVERSIGHT_TASK_STALE_SECONDS', 300.0)
+
+
+# A cache every node shares: the API's throttles count there, so a limit holds across web servers.
+# The database's own table by default (made by core's migration 0003); OVERSIGHT_CACHE_URL=redis://host:6379/0
+# uses Redis instead (docs/operations.md, "Throttles").
+def _cache(url: str) -> dict:
+    if not url:
+        return {'BACKEND': 'django.core.cache.backends.db.DatabaseCache', 'LOCATION': 'oversight_cache'}
+    if url.startswith(('redis://', 'rediss://', 'unix://')):
+        return {'BACKEND': 'django.core.cache.backends.redis.RedisCache', 'LOCATION': url}
+    raise ImproperlyConfigured(f'OVERSIGHT_CACHE_URL must be a redis://, rediss:// or unix:// address, not {url!r}.')
+
+
+CACHES = {'default': _cache(os.environ.get('OVERSIGHT_CACHE_URL', '').strip())}
+
+
+# API throttles (core/throttling.py), each "number/period" (second, minute, hour or day); an over-limit
+# request is answered 429 with Retry-After. Failed token attempts are counted per client address and,
+# past the limit, every token from that address is refused until the window clears.
+def _rate(name: str, default: str) -> str:
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r'[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)', value):
+        raise ImproperlyConfigured(f'{name} must be a rate such as "20/hour" (number/second|minute|hour|day).')
+    return value
+
+
+OVERSIGHT_THROTTLE_RATES = {
+    'token_failures': _rate('OVERSIGHT_THROTTLE_TOKEN_FAILURES', '20/hour'),
+    'scan_upload': _rate('OVERSIGHT_THROTTLE_SCAN_UPLOADS', '60/hour'),
+    'identify': _rate('OVERSIGHT_THROTTLE_IDENTIFY', '30/minute'),
+}
+
+
+def _days(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default)).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f'{name} must be a whole number of days, at least 1, not {value!r}.')
+    return int(value)
+
+
+# Retention (`oversight clean-up`, docs/operations.md): how long each kind of record is kept. Expired
+# sessions go at once; audit rows (core.ObjectChange) are kept for good.
+OVERSIGHT_RETAIN_LOGIN_LOG_DAYS = _days('OVERSIGHT_RETAIN_LOGIN_LOG_DAYS', 180)
+OVERSIGHT_RETAIN_IMPORT_FILES_DAYS = _days('OVERSIGHT_RETAIN_IMPORT_FILES_DAYS', 30)
+OVERSIGHT_RETAIN_SCANS_DAYS = _days('OVERSIGHT_RETAIN_SCANS_DAYS', 365)
 
 # Login throttling: five failures lock the username from that address for an hour.
 AXES_FAILURE_LIMIT = 5

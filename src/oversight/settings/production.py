@@ -104,6 +104,8 @@ CSRF_COOKIE_NAME = '__Host-oversight-csrf'
 # proxies in front of Oversight (OVERSIGHT_PROXY_COUNT, default 1): addresses a client wrote itself are
 # further left and are never used.
 PROXY_COUNT = number_setting('OVERSIGHT_PROXY_COUNT', 1)  # noqa: F405
+# The API's throttles (core/throttling.py) take the client's address the same way.
+REST_FRAMEWORK = {**REST_FRAMEWORK, 'NUM_PROXIES': PROXY_COUNT}  # noqa: F405
 
 
 def client_address(request) -> str | None:

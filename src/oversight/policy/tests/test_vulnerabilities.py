@@ -4,8 +4,11 @@ import pytest
 
 from oversight.policy import catalogue
 from oversight.policy.firmware import build_date, hikvision_version
-from oversight.policy.vulnerabilities import Device, Status, match, shipped
+from oversight.policy.vulnerabilities import Device, Status, current, match
 from oversight.vendors.resolution import normalise
+
+# The catalogue in use is in the database (policy migration 0002 loads the shipped one).
+pytestmark = pytest.mark.django_db
 
 
 def device(made_by: str, model: str = '', firmware: str = '', declared: str | None = None) -> Device:
@@ -21,7 +24,7 @@ def device(made_by: str, model: str = '', firmware: str = '', declared: str | No
 
 
 def status(cve: str, dev: Device):
-    found = match(dev, shipped().get(cve))
+    found = match(dev, current().get(cve))
     return found.status, found.reason
 
 
@@ -93,10 +96,10 @@ def test_cve_2017_7921_models_outside_the_families_and_unknown_models():
 
 
 def test_cve_2017_7921_is_marked_as_from_secondary_sources():
-    vulnerability = shipped().get('CVE-2017-7921')
+    vulnerability = current().get('CVE-2017-7921')
     assert vulnerability.secondary and vulnerability.sources
     assert vulnerability.date_added == datetime.date(2026, 3, 5)
-    assert not shipped().get('CVE-2021-36260').secondary
+    assert not current().get('CVE-2021-36260').secondary
 
 
 def test_cve_2021_36260_is_honestly_only_possible_for_any_hikvision_camera():
@@ -109,7 +112,7 @@ def test_a_maker_the_entry_does_not_concern_is_not_affected():
     axis = device('Axis', 'P3245-LVE', '10.12.114')
     found, reason = status('CVE-2021-36260', axis)
     assert found == Status.NOT_AFFECTED and 'concerns Hikvision products' in reason
-    assert shipped().matches(axis) == []
+    assert current().matches(axis) == []
 
 
 @pytest.mark.parametrize(
@@ -149,10 +152,10 @@ def test_relabelled_products_match_dahua_entries_only_where_the_data_lists_the_m
 
 def test_an_amcrest_entry_concerns_amcrest_lines_not_dahua_ones():
     amcrest = device('Dahua', 'IP2M-841', '', declared='Amcrest')
-    assert [m.vulnerability.cve for m in shipped().matches(amcrest)] == ['CVE-2020-5735']
-    assert shipped().matches(amcrest)[0].status == Status.POSSIBLY
+    assert [m.vulnerability.cve for m in current().matches(amcrest)] == ['CVE-2020-5735']
+    assert current().matches(amcrest)[0].status == Status.POSSIBLY
     dahua = device('Dahua', 'IPC-HFW1230S', '')
-    assert 'CVE-2020-5735' not in [m.vulnerability.cve for m in shipped().matches(dahua)]
+    assert 'CVE-2020-5735' not in [m.vulnerability.cve for m in current().matches(dahua)]
 
 
 def test_end_of_life_products_are_affected_in_every_version():
@@ -161,13 +164,13 @@ def test_end_of_life_products_are_affected_in_every_version():
 
 
 def test_entries_without_a_matching_rule_are_matched_by_vendor_only():
-    found = shipped().matches(device('GeoVision', 'GV-EBL2101', '1.0'))
+    found = current().matches(device('GeoVision', 'GV-EBL2101', '1.0'))
     assert {m.vulnerability.cve for m in found} == {'CVE-2024-11120', 'CVE-2024-6047'}
     assert {m.status for m in found} == {Status.POSSIBLY}
 
 
-def test_the_shipped_data_is_a_valid_catalogue_and_every_rule_has_its_entry():
-    document = catalogue.load()
+def test_the_stored_catalogue_is_valid_and_every_rule_has_its_entry():
+    document = catalogue.stored()
     catalogue.validate(document)
     assert document['count'] == len(document['vulnerabilities'])
     present = {e['cveID'] for e in [*document['vulnerabilities'], *document['additions']]}

@@ -1,43 +1,37 @@
-"""`oversight refresh-kev FILE.json`: refresh the shipped KEV data from a catalogue file in CISA's format."""
-
-from pathlib import Path
+"""`oversight refresh-kev FILE.json|URL`: refresh the KEV catalogue in the database from one in CISA's format."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from oversight.policy import catalogue
-from oversight.policy.vulnerabilities import Catalogue, MatchingDataError, shipped
+from oversight.policy.actions import replace_kev_catalogue
+from oversight.policy.vulnerabilities import Catalogue, MatchingDataError
 
 
 class Command(BaseCommand):
     help = (
-        "Read a Known Exploited Vulnerabilities catalogue in CISA's JSON format "
-        '(known_exploited_vulnerabilities.json), keep the entries about surveillance cameras and recorders, '
-        'and write them to the data file Oversight matches equipment against. '
+        "Read a Known Exploited Vulnerabilities catalogue in CISA's JSON format (a file, or an https address "
+        "such as CISA's feed), keep the entries about surveillance cameras and recorders, and store them in "
+        'the database as the catalogue every node matches equipment against. '
         'A file that is not a valid catalogue changes nothing.'
     )
 
     def add_arguments(self, parser):
-        parser.add_argument('file', type=Path, help='The catalogue file, as downloaded from CISA or cisagov/kev-data.')
         parser.add_argument(
-            '--output',
-            type=Path,
-            default=catalogue.KEV_FILE,
-            help=f'The data file to write (default: the shipped {catalogue.KEV_FILE.name}).',
+            'source', help='The catalogue: a file downloaded from CISA or cisagov/kev-data, or its https address.'
         )
 
-    def handle(self, *args, file: Path, output: Path, **options):
+    def handle(self, *args, source: str, **options):
         try:
-            document = catalogue.prepare(file, output)
-            # The matching rules must still read against the new entries before anything is written.
+            document = catalogue.prepare(source)
+            # The matching rules must still read against the new entries before anything is stored.
             checked = Catalogue(document, catalogue.matching_data())
         except (catalogue.CatalogueError, MatchingDataError) as exc:
             raise CommandError(str(exc)) from exc
-        catalogue.write(document, output)
-        shipped.cache_clear()
+        replace_kev_catalogue(None, document)
         unmatched = sorted(v.cve for v in checked.vulnerabilities if not v.rule.curated)
         self.stdout.write(
-            f'Wrote {document["count"]} entries from catalogue version {document["catalogVersion"]} to {output}; '
-            f'{len(document["additions"])} addition(s) from secondary sources kept.'
+            f'Stored {document["count"]} entries from catalogue version {document["catalogVersion"]}; '
+            f'{len(document["additions"])} addition(s) from secondary sources kept. Every node uses them from now on.'
         )
         if unmatched:
             self.stdout.write(
