@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 def test_a_body_viewer_signs_in_sees_their_body_and_signs_out(sign_in, viewer_a, registers, live_server):
     page = sign_in(viewer_a)
     expect(page.get_by_role('heading', level=1)).to_have_text('Kent Police')
-    expect(page.get_by_test_id('signed-in-as')).to_contain_text('Kent Police · Body viewer')
+    expect(page.get_by_test_id('signed-in-as')).to_contain_text('Kent Police, body viewer')
     # Counts are Kent Police's alone: Essex Police's 40 Dahua devices are not in them.
     expect(page.get_by_test_id('site-count')).to_have_text('1')
     expect(page.get_by_test_id('line-count')).to_have_text('2')

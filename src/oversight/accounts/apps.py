@@ -8,3 +8,5 @@ class AccountsConfig(AppConfig):
     # Service navigation entries: (label, URL name), shown in this order among apps.
     navigation = [('Your account', 'accounts:account')]
     navigation_order = 90
+    # With "Sign out" in the header, not in the service navigation.
+    navigation_place = 'account'

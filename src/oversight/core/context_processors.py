@@ -1,23 +1,41 @@
 from django.apps import apps
+from django.conf import settings
 from django.urls import reverse
 
 
 def navigation(request):
-    """The service navigation, gathered from each app's `navigation` entries (see CONTRIBUTING.md)."""
-    if not request.user.is_authenticated:
-        return {'nav_items': []}
+    """The service navigation, gathered from each app's `navigation` entries (see CONTRIBUTING.md).
+
+    An app's first entry is its section in the service navigation; further entries are pages of that
+    section, listed under the service navigation on its pages. Apps whose `navigation_place` is 'account'
+    (the person's account, their tasks) sit with "Sign out" in the header, so the service navigation keeps
+    to one row.
+    """
+    user = getattr(request, 'user', None)  # absent on a request refused before authentication (e.g. a 400)
+    if user is None or not user.is_authenticated:
+        return {'nav_items': [], 'account_items': [], 'section_items': [], 'nav_section': ''}
     configs = sorted(
         (c for c in apps.get_app_configs() if getattr(c, 'navigation', None)), key=lambda c: c.navigation_order
     )
-    items = []
+    namespace = getattr(request.resolver_match, 'namespace', '')
+    sections, account, section_items, current = [], [], [], ''
     for config in configs:
-        for label, url_name in config.navigation:
-            url = reverse(url_name)
-            items.append({'label': label, 'url': url, 'active': request.path.startswith(url) and url != '/'})
-    # The longest matching prefix wins, so "Sites" (/register/sites/) does not also light "Register".
-    active = [i for i in items if i['active']]
-    if len(active) > 1:
-        keep = max(active, key=lambda i: len(i['url']))
-        for item in active:
-            item['active'] = item is keep
-    return {'nav_items': items}
+        entries = [{'label': label, 'url': reverse(url_name)} for label, url_name in config.navigation]
+        if getattr(config, 'navigation_place', 'service') == 'account':
+            account += [{**entry, 'active': request.path.startswith(entry['url'])} for entry in entries]
+            continue
+        here = bool(namespace) and config.navigation[0][1].partition(':')[0] == namespace
+        sections.append({**entries[0], 'active': here})
+        if here:
+            current = entries[0]['label']
+            if len(entries) > 1:
+                # The longest matching address wins, so "Sites" (/register/sites/) does not also light "Register".
+                matching = [e for e in entries if request.path.startswith(e['url'])]
+                chosen = max(matching, key=lambda e: len(e['url'])) if matching else None
+                section_items = [{**e, 'active': e is chosen} for e in entries]
+    return {'nav_items': sections, 'account_items': account, 'section_items': section_items, 'nav_section': current}
+
+
+def service(request):
+    """Who runs this Oversight service, for the footer and the statements it links to."""
+    return {'operator': settings.OVERSIGHT_OPERATOR}

@@ -9,4 +9,9 @@ urlpatterns = [
     path('healthz', health.healthz, name='healthz'),
     path('readyz', health.readyz, name='readyz'),
     path('metrics', health.metrics, name='metrics'),
+    # The statements every public-sector service links from its footer; open to everyone, signed in or not.
+    path('accessibility/', views.StatementView.as_view(template_name='core/accessibility.html'), name='accessibility'),
+    path('privacy/', views.StatementView.as_view(template_name='core/privacy.html'), name='privacy'),
+    path('cookies/', views.StatementView.as_view(template_name='core/cookies.html'), name='cookies'),
+    path('contact/', views.StatementView.as_view(template_name='core/contact.html'), name='contact'),
 ]

@@ -249,3 +249,23 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context['device_count'] = lines.total_devices()
         context['concern_device_count'] = lines.of_concern().total_devices()
         return context
+
+
+class StatementView(TemplateView):
+    """A page of the footer (accessibility statement, privacy notice, cookies, contact): no sign-in needed."""
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        context = super().get_context_data(**kwargs)
+        context['session_cookie'] = settings.SESSION_COOKIE_NAME
+        context['session_hours'] = settings.SESSION_COOKIE_AGE // 3600
+        context['csrf_cookie'] = settings.CSRF_COOKIE_NAME
+        return context
+
+
+def csrf_failure(request, reason=''):
+    """A refused form, on the service's own page (Django's default renders it without the request's context)."""
+    from django.shortcuts import render
+
+    return render(request, '403_csrf.html', status=403)

@@ -5,5 +5,7 @@ class JobsConfig(AppConfig):
     name = 'oversight.jobs'
     label = 'jobs'
     verbose_name = 'Background tasks'
-    navigation = [('Tasks', 'jobs:job_list')]
+    navigation = [('Your tasks', 'jobs:job_list')]
     navigation_order = 90
+    # With "Sign out" in the header, not in the service navigation.
+    navigation_place = 'account'

@@ -29,7 +29,6 @@ INSTALLED_APPS = [
     'django_filters',
     'rest_framework',
     'drf_spectacular',
-    'drf_spectacular_sidecar',
     'axes',
     'django_prometheus',
     'django_tasks',
@@ -86,6 +85,7 @@ TEMPLATES = [
                 'django.contrib.auth.context_processors.auth',
                 'django.contrib.messages.context_processors.messages',
                 'oversight.core.context_processors.navigation',
+                'oversight.core.context_processors.service',
             ],
             # GOV.UK's one date style, in every template without loading it (core/dates.py).
             'builtins': ['oversight.core.templatetags.govuk_dates'],
@@ -164,6 +164,16 @@ DJANGO_TABLES2_TABLE_ATTRS = {'class': 'govuk-table'}
 EMAIL_BACKEND = 'django.core.mail.backends.console.EmailBackend'
 # The address people reach the service at, for links in emails (invitations, reminders).
 OVERSIGHT_BASE_URL = os.environ.get('OVERSIGHT_BASE_URL', 'http://127.0.0.1:8000')
+CSRF_FAILURE_VIEW = 'oversight.core.views.csrf_failure'
+# Who runs this service: named in the footer, the accessibility statement, the privacy notice and the
+# contact page. A deployment sets its own; the defaults say plainly that they are placeholders.
+OVERSIGHT_OPERATOR = {
+    'name': os.environ.get('OVERSIGHT_OPERATOR_NAME', 'The organisation running this Oversight service'),
+    'email': os.environ.get('OVERSIGHT_CONTACT_EMAIL', 'oversight@example.org'),
+    'phase': os.environ.get('OVERSIGHT_PHASE', 'Beta'),
+    # When the statement was last reviewed (the date the suite last checked every page is each build's).
+    'statement_reviewed': os.environ.get('OVERSIGHT_STATEMENT_REVIEWED', '4 December 2026'),
+}
 DEFAULT_FROM_EMAIL = 'Oversight <oversight@localhost>'
 
 REST_FRAMEWORK = {
@@ -172,6 +182,9 @@ REST_FRAMEWORK = {
         'rest_framework.authentication.SessionAuthentication',
     ],
     'DEFAULT_PERMISSION_CLASSES': ['rest_framework.permissions.IsAuthenticated'],
+    # JSON only: people read the API through its reference page (api:docs); DRF's browsable pages do not
+    # meet WCAG 2.2 AA (unnamed buttons, low contrast, no language, nested main landmarks).
+    'DEFAULT_RENDERER_CLASSES': ['rest_framework.renderers.JSONRenderer'],
     # Any view that names no parsers reads JSON as every API view does: bounded, deep nesting a 400.
     'DEFAULT_PARSER_CLASSES': ['oversight.api.parsers.BoundedJSONParser'],
     'DEFAULT_FILTER_BACKENDS': ['django_filters.rest_framework.DjangoFilterBackend'],
