@@ -344,6 +344,7 @@ def test_the_node_probes_redirects_and_host_check(node):
 def test_the_node_logs_json_lines_with_request_ids_and_serves_metrics(node):
     status, headers, _ = fetch(f'{node["base"]}/accounts/login/', {**SITE, 'X-Request-ID': 'lb-req-0042'})
     assert status == 200 and headers['x-request-id'] == 'lb-req-0042'
+    assert fetch(f'{node["base"]}/readyz', SITE)[0] == 200  # reads the database, so a query is timed
     token = node['env']['OVERSIGHT_METRICS_TOKEN']
     assert fetch(f'{node["base"]}/metrics', {'Host': '10.42.0.7'})[0] == 404
     status, _, body = fetch(f'{node["base"]}/metrics', {'Host': '10.42.0.7', 'Authorization': f'Bearer {token}'})

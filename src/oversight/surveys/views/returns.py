@@ -75,10 +75,6 @@ def _typed_lines(raw: dict) -> dict:
     }
 
 
-def _title(text: str, errors) -> str:
-    return f'Error: {text}' if errors else text
-
-
 class TaskListView(EditorMixin, View):
     """The return as a GOV.UK task list: a task per section, then check your answers and submit."""
 
@@ -141,7 +137,7 @@ class SectionView(EditorMixin, View):
             self.request,
             self.template_name,
             {
-                'title': _title(f'{section.title} – return of {invitation.organisation}', summary),
+                'title': f'{section.title} – return of {invitation.organisation}',
                 'invitation': invitation,
                 'section': section,
                 'number': position + 1,
@@ -158,7 +154,7 @@ class SectionView(EditorMixin, View):
                     warnings=warnings,
                 ),
                 'confirmed': confirmed,
-                'errors': summary,
+                'error_summary': summary,
                 'notice': notice,
                 'prefilled': bool(known.sources),
                 'returned': invitation.status == Status.RETURNED,
@@ -255,12 +251,12 @@ class CheckAnswersView(EditorMixin, View):
         schema = Schema(invitation.campaign.questionnaire)
         summary = _summary(problems or {}, schema, query_form)
         return {
-            'title': _title(f'Check your answers – return of {invitation.organisation}', summary),
+            'title': f'Check your answers – return of {invitation.organisation}',
             'invitation': invitation,
             'survey_return': survey_return,
             'sections': journey.summary(schema, invitation, survey_return.answers),
             'query_form': query_form,
-            'errors': summary,
+            'error_summary': summary,
         }
 
     def _query_form(self, data=None):
@@ -337,10 +333,10 @@ class DeclarationView(EditorMixin, View):
             self.request,
             self.template_name,
             {
-                'title': _title(f'Declaration – return of {self.invitation.organisation}', summary),
+                'title': f'Declaration – return of {self.invitation.organisation}',
                 'invitation': self.invitation,
                 'form': form,
-                'errors': summary,
+                'error_summary': summary,
             },
             status=status,
         )
