@@ -86,6 +86,7 @@ def deployment(fresh_database, static_root, tmp_path):
         OVERSIGHT_LOG_LEVEL='INFO',
         OVERSIGHT_EMAIL_TLS='0',
         OVERSIGHT_TASK_HEARTBEAT_SECONDS='1',
+        OVERSIGHT_THROTTLE_TOKEN_FAILURES='3/hour',  # low, so the shared count is reached in a few guesses
     )
     made = oversight(env, 'shell', '-c', SETUP)
     assert made.returncode == 0, made.stderr[-3000:]
@@ -177,9 +178,23 @@ def test_two_nodes_and_a_worker_share_sessions_tasks_static_files_and_reminders(
         status, headers, _ = fetch(f'{node}{css}', SITE)
         assert status == 200 and 'immutable' in headers['cache-control']
 
-    # Throttling shared across nodes: the throttles (issue 16, items 7) keep their counts in the shared cache;
-    # when they are merged, guessing scan tokens on one node must slow the guesses on the other. (Checked here
-    # once the throttle settings exist.)
+    # Throttling shared across nodes: wrong scan tokens guessed on one node count on the other, since the
+    # counts live in the cache both share (the database's table here).
+    def guess(node: str, n: int):
+        headers = {**SITE, 'Authorization': f'Bearer guessed-{n}', 'Content-Type': 'application/x-ndjson'}
+        return fetch(f'{node}/discovery/api/scans/', headers, data=scan)
+
+    assert [guess(one, n)[0] for n in range(3)] == [401, 401, 401]
+    status, headers, body = guess(two, 3)
+    assert status == 429 and int(headers['retry-after']) > 0, body
+    assert b'Too many wrong tokens' in body
+    # Right ones too, from that address: a guesser cannot tell a hit from a miss.
+    status, _, _ = fetch(
+        f'{two}/discovery/api/scans/',
+        {**SITE, 'Authorization': f'Bearer {world["scan_token"]}', 'Content-Type': 'application/x-ndjson'},
+        data=scan,
+    )
+    assert status == 429
 
     # Reminders run on both nodes at once: each body is reminded exactly once.
     with SmtpSink() as sink:
