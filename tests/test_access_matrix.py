@@ -98,6 +98,8 @@ REFUSED_POST = '403 ok 403 404 login'  # a POST to change body A's object
 REGULATOR_POST = 'ok 403 403 403 login'  # a POST only regulator staff may make
 DRAFT_ONLY = '200 404 404 404 login'  # the regulator's drafts: nobody else knows they exist
 DRAFT_POST = 'ok 404 404 404 login'
+PUBLIC = '200 200 200 200 200'  # published findings: no sign-in
+NOWHERE = '404 404 404 404 404'  # an address of nothing published: the same answer for everyone
 FORMATS = ('csv', 'xlsx')
 EXPORTS = tuple(f'?export={fmt}' for fmt in FORMATS)
 
@@ -324,6 +326,42 @@ PAGES: dict[str, Page] = {
         ),
         public_aggregate=True,
     ),
+    # Published findings for everyone, no sign-in (findings/public.py); a version never published is a 404 for all
+    'publications:publication_list': page(PUBLIC, public_aggregate=True),
+    'publications:feed': page(PUBLIC, public_aggregate=True),
+    'publications:latest': Page(
+        (
+            Case('302 302 302 302 302', lambda w: {'slug': w.campaign.slug}),
+            Case(NOWHERE, lambda w: {'slug': w.draft_campaign.slug}),
+        )
+    ),
+    'publications:publication': Page(
+        (
+            Case(PUBLIC, lambda w: {'slug': w.campaign.slug, 'number': 1}),
+            Case(NOWHERE, lambda w: {'slug': w.campaign.slug, 'number': 2}),
+        ),
+        public_aggregate=True,
+    ),
+    'publications:report': Page(
+        (
+            Case(PUBLIC, lambda w: {'slug': w.campaign.slug, 'number': 1}),
+            Case(NOWHERE, lambda w: {'slug': w.campaign.slug, 'number': 2}),
+        ),
+        public_aggregate=True,
+    ),
+    'publications:pdf': page(PUBLIC, lambda w: {'slug': w.campaign.slug, 'number': 1}, public_aggregate=True),
+    'publications:table': Page(
+        tuple(
+            Case(PUBLIC, lambda w, n=name, f=fmt: {'slug': w.campaign.slug, 'number': '1', 'name': n, 'fmt': f})
+            for name in TABLES
+            for fmt in FORMATS
+        ),
+        public_aggregate=True,
+    ),
+    'publications:metadata': Page(
+        tuple(Case(PUBLIC, lambda w, n=name: {'slug': w.campaign.slug, 'number': '1', 'name': n}) for name in TABLES),
+        public_aggregate=True,
+    ),
     # Policy
     'policy:policy': page('200 302 302 302 login'),
     'policy:body': page(
@@ -390,20 +428,25 @@ def text_of(response) -> str:
 
 
 def assert_no_leak(world: World, role: str, response, url: str, public_aggregate: bool = False) -> None:
-    """Nothing of the other body, and no draft campaign, in what a body's user received."""
-    if role not in ('editor', 'viewer', 'other'):
+    """Nothing of the other body, and no draft campaign, in what a body's user received; nothing of either body
+    in what an anonymous visitor received."""
+    if role == 'anonymous':
+        whose, others = 'anonymous', (world.a, world.b)
+    elif role in ('editor', 'viewer', 'other'):
+        mine = world.a if role != 'other' else world.b
+        whose, others = f'{role} of {mine.organisation}', (world.b if mine is world.a else world.a,)
+    else:
         return
-    mine = world.a if role != 'other' else world.b
-    theirs = world.b if mine is world.a else world.a
     text = text_of(response)
-    canaries = world.canaries_of(theirs) | world.hidden_from_bodies
+    canaries = set().union(*(world.canaries_of(theirs) for theirs in others)) | world.hidden_from_bodies
     # What the user searched for is shown back to them: only longer strings of the other body count then.
     asked = [value for _, value in parse_qsl(urlsplit(url).query)]
     canaries = {c for c in canaries if not any(c in value for value in asked)}
     if public_aggregate:
-        canaries = {c for c in canaries if c not in (theirs.organisation.name, theirs.organisation.slug + '/')}
+        named = {s for theirs in others for s in (theirs.organisation.name, theirs.organisation.slug + '/')}
+        canaries -= named
     leaked = sorted(c for c in canaries if c in text)
-    assert not leaked, f'{role} of {mine.organisation} received {leaked} at {url}'
+    assert not leaked, f'{whose} received {leaked} at {url}'
 
 
 def assert_choices_in_scope(world: World, role: str, response, url: str) -> None:

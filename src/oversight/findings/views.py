@@ -130,8 +130,8 @@ class PublishView(RegulatorMixin, ConfirmActionView):
     form_class = PublishForm
     destructive = False
     warning = (
-        'A published version cannot be withdrawn or changed: everyone signed in can read it, and a later '
-        'change is published as a new version.'
+        'A published version cannot be withdrawn or changed: anyone can read it, without signing in, at its public '
+        'address (Publications), and a later change is published as a new version.'
     )
 
     def get_object(self):
