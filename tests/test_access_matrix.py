@@ -317,6 +317,7 @@ PAGES: dict[str, Page] = {
         )
     ),
     'findings:version': page(EVERYONE, lambda w: {'slug': w.campaign.slug, 'number': 1}, public_aggregate=True),
+    'findings:version_withdraw': page(DRAFT_ONLY, lambda w: {'slug': w.campaign.slug, 'number': 1}, post=DRAFT_POST),
     'findings:version_pdf': page(EVERYONE, lambda w: {'slug': w.campaign.slug, 'number': 1}, public_aggregate=True),
     'findings:version_table': Page(
         tuple(
@@ -808,6 +809,7 @@ PROVED_BY = {
     'findings:report_create': T('findings', 'views', 'TestDraft::test_starting_a_report_from_the_page'),
     'findings:report_edit': T('findings', 'views', 'TestDraft::test_editing_the_text'),
     'findings:report_publish': T('findings', 'views', 'TestDraft::test_publishing_from_the_page'),
+    'findings:version_withdraw': T('findings', 'public', 'test_regulator_staff_withdraw_a_version_through_its_page'),
     'jobs:job_retry': T('jobs', 'views', 'test_a_failed_import_lists_every_problem_and_is_queued_again'),
     'organisations:group_add_members': T(
         'organisations', 'views', 'test_regulator_creates_a_group_and_manages_its_members'

@@ -21,5 +21,5 @@ class ReportVersionQuerySet(models.QuerySet):
 
     def public(self):
         """What anyone may read without signing in, at the publication addresses (findings/public.py): the
-        published versions. A draft is not a version, so it is never among them."""
-        return self
+        published versions not withdrawn. A draft is not a version, so it is never among them."""
+        return self.filter(withdrawal__isnull=True)

@@ -9,8 +9,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from oversight.core.models import ObjectChange
 from oversight.findings import actions, downloads
 
 from .conftest import correct_body_worn_video
@@ -174,3 +176,54 @@ def test_the_atom_feed_lists_every_version_newest_first(client, report, publishe
         f'type="application/atom+xml" title="Published findings" href="{public("feed")}"'
         in client.get(public('publication_list')).content.decode()
     )
+
+
+def test_a_withdrawn_version_is_a_404_at_every_public_address_and_stays_on_record(
+    client, client_for, report, published, regulator, campaign
+):
+    correct_body_worn_video(regulator, campaign, now=FIRST + datetime.timedelta(days=14))
+    second = actions.publish_report(regulator, report, now=FIRST + datetime.timedelta(days=15))
+    base = public('publication', 'survey-2022', 2)
+    addresses = [base, public('report', 'survey-2022', 2), public('pdf', 'survey-2022', 2)]
+    addresses += [f'{base}tables/categories.csv', f'{base}tables/categories.csv-metadata.json']
+    assert all(client.get(address).status_code == 200 for address in addresses)
+    actions.withdraw_version(regulator, second, reason='Published in error: the correction was not final.')
+    for address in addresses:
+        assert client.get(address).status_code == 404, address
+    assert public('publication', 'survey-2022', 2) not in client.get(public('publication_list')).content.decode()
+    assert '(version 2)' not in client.get(public('feed')).content.decode()
+    # The stable address falls back to the version still public, which is no longer marked as replaced.
+    assert client.get(public('latest', 'survey-2022'))['Location'] == public('publication', 'survey-2022', 1)
+    assert 'This version has been replaced' not in client.get(public('publication', 'survey-2022', 1)).content.decode()
+    # Signed in, the version is still there, marked withdrawn with the reason.
+    html = client_for(regulator).get(reverse('findings:version', args=['survey-2022', 2])).content.decode()
+    assert 'data-testid="withdrawn"' in html and 'Published in error: the correction was not final.' in html
+    assert 'data-testid="withdraw-link"' not in html and 'data-testid="public-link"' not in html
+
+
+def test_withdrawing_needs_a_reason_regulator_staff_and_happens_once(published, regulator, editor_a):
+    with pytest.raises(PermissionDenied):
+        actions.withdraw_version(editor_a, published, reason='No.')
+    with pytest.raises(ValidationError) as raised:
+        actions.withdraw_version(regulator, published, reason='  ')
+    assert raised.value.message_dict == {
+        'reason': ['Say why the version is withdrawn: it is shown beside the version.']
+    }
+    withdrawal = actions.withdraw_version(regulator, published, reason='Published in error.')
+    assert ObjectChange.objects.for_object(withdrawal).get().user == regulator
+    with pytest.raises(ValidationError, match='already withdrawn'):
+        actions.withdraw_version(regulator, published, reason='Again.')
+
+
+def test_regulator_staff_withdraw_a_version_through_its_page(client, client_for, published, regulator):
+    signed_in = client_for(regulator)
+    address = reverse('findings:version_withdraw', args=['survey-2022', 1])
+    page = signed_in.get(address).content.decode()
+    assert 'Withdraw version 1 of' in page and 'Why is this version withdrawn?' in page
+    refused = signed_in.post(address, {'reason': ''})
+    assert refused.status_code == 200 and 'Say why the version is withdrawn' in refused.content.decode()
+    done = signed_in.post(address, {'reason': 'Published in error.'}, follow=True)
+    assert 'is no longer public' in done.content.decode()
+    assert signed_in.get(address).status_code == 404  # nothing left to withdraw
+    signed_in.logout()
+    assert client.get(public('publication', 'survey-2022', 1)).status_code == 404
