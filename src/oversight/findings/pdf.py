@@ -59,7 +59,9 @@ def render_pdf(context: dict) -> bytes:
     )
     if problems:
         raise UntaggedPdf(
-            'The PDF could not be tagged for accessibility, so it was not published: ' + '; '.join(problems) + '.',
+            'The PDF could not be tagged for accessibility (PDF/UA), so it was not made and nothing was published: '
+            + '; '.join(problems)
+            + '.',
             code='untagged_pdf',
         )
     return pdf

@@ -3,6 +3,7 @@
 A body's user never reaches a draft (404): only published versions, which are aggregate findings.
 """
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,7 +20,7 @@ from . import actions, downloads, narrative, report
 from .filtersets import ReportFilterSet
 from .forms import NewReportForm, PublishForm, ReportForm, WithdrawForm
 from .models import Report, ReportVersion
-from .pdf import render_pdf
+from .pdf import UntaggedPdf, render_pdf
 from .tables import ReportTable
 
 
@@ -212,7 +213,13 @@ class DraftPdfView(RegulatorMixin, View):
         found = self.report
         data = report.build(found.campaign)
         context = actions.version_context(found, data, found.narrative, draft=True, status_line='Draft: not published')
-        return _pdf_response(render_pdf(context), f'{found.campaign.slug}-findings-draft.pdf')
+        try:
+            pdf = render_pdf(context)
+        except UntaggedPdf as refused:
+            # Said on the draft page, where the regulator can act on it, rather than as a server error.
+            messages.error(request, refused.message)
+            return HttpResponseRedirect(found.get_absolute_url())
+        return _pdf_response(pdf, f'{found.campaign.slug}-findings-draft.pdf')
 
 
 class DraftTableView(RegulatorMixin, View):

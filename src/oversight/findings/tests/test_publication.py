@@ -12,6 +12,7 @@ import pytest
 import weasyprint
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
+from django.urls import reverse
 from weasyprint import HTML
 
 from oversight.core.models import ObjectChange
@@ -198,7 +199,8 @@ def test_a_pdf_that_cannot_be_tagged_is_not_published(campaign, regulator, monke
     with pytest.raises(pdf.UntaggedPdf) as raised:
         actions.publish_report(regulator, report, now=FIRST)
     assert raised.value.messages == [
-        'The PDF could not be tagged for accessibility, so it was not published: 1 chart(s) have no alternative text.'
+        'The PDF could not be tagged for accessibility (PDF/UA), so it was not made and nothing was published: 1 '
+        'chart(s) have no alternative text.'
     ]
     assert not ReportVersion.objects.exists()
 
@@ -226,3 +228,12 @@ def test_no_row_is_split_between_pages():
     assert not split
     did_not_respond = next(on for row, on in pages.items() if ''.join(row.itertext()).startswith('Did not respond'))
     assert did_not_respond == {1}
+
+
+@pytest.mark.django_db
+def test_a_draft_pdf_that_cannot_be_tagged_is_explained_on_the_draft_page(campaign, regulator, client_for, monkeypatch):
+    monkeypatch.setitem(presentation.CHART_ALT, 'categories', '')
+    actions.create_report(regulator, campaign, narrative_text=TEXT)
+    response = client_for(regulator).get(reverse('findings:draft_pdf', args=['survey-2022']), follow=True)
+    assert response.redirect_chain == [(reverse('findings:report', args=['survey-2022']), 302)]
+    assert 'The PDF could not be tagged for accessibility' in response.content.decode()
