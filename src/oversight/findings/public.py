@@ -73,7 +73,12 @@ class PublicVersionMixin:
 
     def version_context(self) -> dict:
         version = self.version
-        others = ReportVersion.objects.public().filter(report=version.report).order_by('-number')
+        others = (
+            ReportVersion.objects.public()
+            .filter(report=version.report)
+            .select_related('report__campaign')
+            .order_by('-number')
+        )
         return {
             'version': version,
             'title': version.title,

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from csvw import CSVW
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -74,6 +75,18 @@ def test_anyone_reads_the_publication_page_with_its_documents_and_licence(client
         assert client.get(address).status_code == 200, address
     assert f'rel="license" href="{OGL}">Open Government Licence v3.0</a>' in html
     assert 'Sign in' not in html and 'Sign out' not in html
+
+
+def test_the_public_is_told_which_organisation_published_never_which_person(
+    client, report, regulator, django_user_model
+):
+    staff = django_user_model.objects.create_user(
+        username='jsmith-obscc', organisation=regulator.organisation, role=regulator.role
+    )
+    actions.publish_report(staff, report, now=FIRST)
+    for address in (public('publication', 'survey-2022', 1), public('report', 'survey-2022', 1), public('feed')):
+        text = client.get(address).content.decode()
+        assert 'jsmith-obscc' not in text and settings.OVERSIGHT_OPERATOR['name'] in text, address
 
 
 def test_the_files_are_the_ones_frozen_at_publication(client, published, regulator, campaign):
