@@ -12,6 +12,8 @@ from .report import percent
 # The licence of everything published (the Open Government Licence v3.0, as GOV.UK publishes under).
 OGL_URL = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/'
 OGL_NAME = 'Open Government Licence v3.0'
+# What core.exports does to text columns, said in their CSVW metadata.
+FORMULA_SAFE_NOTE = 'Text starting =, +, - or @ is prefixed with an apostrophe, so no spreadsheet runs it as a formula.'
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,7 @@ def csvw_metadata(table: Table, *, csv_url: str, description: str, publisher: st
                 'name': re.sub(r'[^a-z0-9]+', '_', header.lower()).strip('_'),
                 'titles': header,
                 'datatype': datatype,
-                # Text starting =, +, - or @ is written with an apostrophe before it, so no spreadsheet runs it.
-                **(
-                    {'dc:description': 'Text starting =, +, - or @ is prefixed with an apostrophe.'}
-                    if datatype == 'string'
-                    else {}
-                ),
+                **({'dc:description': FORMULA_SAFE_NOTE} if datatype == 'string' else {}),
             }
         )
     return {
