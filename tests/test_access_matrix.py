@@ -7,7 +7,8 @@ else. For every URL the resolver knows and every operation in the OpenAPI schema
 - regulator staff, A's editor, A's viewer, B's editor (the "other" body, asking for A's objects), and an
   anonymous visitor get exactly the status this table says (a 404, never a 403, for another body's object);
 - nothing any body's user receives (pages, partials, exports, JSON, embedded charts) contains the other
-  body's marker, names, object addresses, or device counts and totals including B's devices;
+  body's marker, names, object addresses, or device counts and totals including B's devices, and nothing an
+  anonymous visitor receives (the statements, the public publication) contains either body's;
 - every form and filter on those pages offers choices only from the user's own scope;
 - every CSV and XLSX neutralises cells that begin with =, +, - or @;
 - every page carries the Content Security Policy and nothing it would block;
