@@ -40,6 +40,39 @@ def tagging_problems(pdf) -> list[str]:
     return problems
 
 
+def _object(pdf, reference: bytes):
+    """The pydyf object a reference (b'12 0 R') names: objects are numbered by their place in the list."""
+    return pdf.objects[int(reference.split()[0])]
+
+
+def mark_running_text_as_artifacts(pdf) -> None:
+    """Mark the pages' running text (title, status, "Page 1 of 5") as pagination artifacts.
+
+    WeasyPrint 70 marks that text, drawn in the page margins, as content but leaves it out of the structure
+    tree; PDF/UA wants content outside the tree to be an artifact, which screen readers skip."""
+    if 'StructTreeRoot' not in pdf.catalog:
+        return
+    root = _object(pdf, pdf.catalog['StructTreeRoot'])
+    in_tree, todo = set(), [root]
+    while todo:
+        for kid in todo.pop().get('K', ()):
+            if isinstance(kid, bytes) and kid not in in_tree:  # a reference; K also holds content ids (ints)
+                in_tree.add(kid)
+                todo.append(_object(pdf, kid))
+    nums = _object(pdf, root['ParentTree'])['Nums']
+    for page, elements in zip(nums[0::2], nums[1::2], strict=True):
+        if not isinstance(elements, list):  # a link annotation's entry, not a page's
+            continue
+        outside = {mcid for mcid, element in enumerate(elements) if element not in in_tree}
+        if not outside:
+            continue
+        operators = _object(pdf, _object(pdf, pdf.page_references[page])['Contents']).stream
+        for index, operator in enumerate(operators):
+            if isinstance(operator, dict) and operator.get('MCID') in outside and operators[index + 1] == b'BDC':
+                elements[operator['MCID']] = 'null'
+                operators[index - 1], operators[index] = '/Artifact', type(operator)({'Type': '/Pagination'})
+
+
 def render_pdf(context: dict) -> bytes:
     """Tagged PDF bytes of a report; `context` is presentation.context() plus title and status fields.
 
@@ -50,12 +83,13 @@ def render_pdf(context: dict) -> bytes:
 
     problems: list[str] = []
 
-    def check(_document, pdf):  # WeasyPrint's finisher: the PDF's objects, before they are written
+    def finish(_document, pdf):  # WeasyPrint's finisher: the PDF's objects, before they are written
+        mark_running_text_as_artifacts(pdf)
         problems.extend(tagging_problems(pdf))
 
     html = render_to_string('findings/report_print.html', context)
     pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={'data'})).write_pdf(
-        pdf_variant=PDF_VARIANT, finisher=check
+        pdf_variant=PDF_VARIANT, finisher=finish
     )
     if problems:
         raise UntaggedPdf(

@@ -176,6 +176,16 @@ def test_the_published_pdf_is_a_real_pdf_with_the_figures(campaign, regulator, m
         elements = list(structure(root.StructTreeRoot))
         kinds = [str(element.S) for element in elements]
         alts = [str(e.get('/Alt', '')) for e in elements if str(e.S) == '/Figure']
+        # All content is in the structure tree, but for the running title, status and page numbers: artifacts.
+        in_tree = {element.objgen for element in elements}
+        nums = root.StructTreeRoot.ParentTree.Nums
+        owners = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        for page in document.pages:
+            marked = [op.operands for op in pikepdf.parse_content_stream(page) if str(op.operator) == 'BDC']
+            ids = [int(props.MCID) for tag, props in marked if '/MCID' in props]
+            assert ids and all(owners[int(page.StructParents)][mcid].objgen in in_tree for mcid in ids)
+            pagination = [props for tag, props in marked if tag == '/Artifact' and props.get('/Type') == '/Pagination']
+            assert len(pagination) >= 2  # at least the status and "Page n of m"
     assert {'/H1', '/H2', '/P', '/L', '/Table', '/TH', '/TD'} <= set(kinds) and kinds.count('/H1') == 1
     assert alts == list(presentation.CHART_ALT.values())  # every chart, with its alternative text
 
