@@ -7,7 +7,8 @@ else. For every URL the resolver knows and every operation in the OpenAPI schema
 - regulator staff, A's editor, A's viewer, B's editor (the "other" body, asking for A's objects), and an
   anonymous visitor get exactly the status this table says (a 404, never a 403, for another body's object);
 - nothing any body's user receives (pages, partials, exports, JSON, embedded charts) contains the other
-  body's marker, names, object addresses, or device counts and totals including B's devices;
+  body's marker, names, object addresses, or device counts and totals including B's devices, and nothing an
+  anonymous visitor receives (the statements, the public publication) contains either body's;
 - every form and filter on those pages offers choices only from the user's own scope;
 - every CSV and XLSX neutralises cells that begin with =, +, - or @;
 - every page carries the Content Security Policy and nothing it would block;
@@ -98,6 +99,8 @@ REFUSED_POST = '403 ok 403 404 login'  # a POST to change body A's object
 REGULATOR_POST = 'ok 403 403 403 login'  # a POST only regulator staff may make
 DRAFT_ONLY = '200 404 404 404 login'  # the regulator's drafts: nobody else knows they exist
 DRAFT_POST = 'ok 404 404 404 login'
+PUBLIC = '200 200 200 200 200'  # published findings: no sign-in
+NOWHERE = '404 404 404 404 404'  # an address of nothing published: the same answer for everyone
 FORMATS = ('csv', 'xlsx')
 EXPORTS = tuple(f'?export={fmt}' for fmt in FORMATS)
 
@@ -315,6 +318,7 @@ PAGES: dict[str, Page] = {
         )
     ),
     'findings:version': page(EVERYONE, lambda w: {'slug': w.campaign.slug, 'number': 1}, public_aggregate=True),
+    'findings:version_withdraw': page(DRAFT_ONLY, lambda w: {'slug': w.campaign.slug, 'number': 1}, post=DRAFT_POST),
     'findings:version_pdf': page(EVERYONE, lambda w: {'slug': w.campaign.slug, 'number': 1}, public_aggregate=True),
     'findings:version_table': Page(
         tuple(
@@ -322,6 +326,42 @@ PAGES: dict[str, Page] = {
             for name in TABLES
             for fmt in ('csv', 'xlsx')
         ),
+        public_aggregate=True,
+    ),
+    # Published findings for everyone, no sign-in (findings/public.py); a version never published is a 404 for all
+    'publications:publication_list': page(PUBLIC, public_aggregate=True),
+    'publications:feed': page(PUBLIC, public_aggregate=True),
+    'publications:latest': Page(
+        (
+            Case('302 302 302 302 302', lambda w: {'slug': w.campaign.slug}),
+            Case(NOWHERE, lambda w: {'slug': w.draft_campaign.slug}),
+        )
+    ),
+    'publications:publication': Page(
+        (
+            Case(PUBLIC, lambda w: {'slug': w.campaign.slug, 'number': 1}),
+            Case(NOWHERE, lambda w: {'slug': w.campaign.slug, 'number': 2}),
+        ),
+        public_aggregate=True,
+    ),
+    'publications:report': Page(
+        (
+            Case(PUBLIC, lambda w: {'slug': w.campaign.slug, 'number': 1}),
+            Case(NOWHERE, lambda w: {'slug': w.campaign.slug, 'number': 2}),
+        ),
+        public_aggregate=True,
+    ),
+    'publications:pdf': page(PUBLIC, lambda w: {'slug': w.campaign.slug, 'number': 1}, public_aggregate=True),
+    'publications:table': Page(
+        tuple(
+            Case(PUBLIC, lambda w, n=name, f=fmt: {'slug': w.campaign.slug, 'number': '1', 'name': n, 'fmt': f})
+            for name in TABLES
+            for fmt in FORMATS
+        ),
+        public_aggregate=True,
+    ),
+    'publications:metadata': Page(
+        tuple(Case(PUBLIC, lambda w, n=name: {'slug': w.campaign.slug, 'number': '1', 'name': n}) for name in TABLES),
         public_aggregate=True,
     ),
     # Policy
@@ -390,20 +430,25 @@ def text_of(response) -> str:
 
 
 def assert_no_leak(world: World, role: str, response, url: str, public_aggregate: bool = False) -> None:
-    """Nothing of the other body, and no draft campaign, in what a body's user received."""
-    if role not in ('editor', 'viewer', 'other'):
+    """Nothing of the other body, and no draft campaign, in what a body's user received; nothing of either body
+    in what an anonymous visitor received."""
+    if role == 'anonymous':
+        whose, others = 'anonymous', (world.a, world.b)
+    elif role in ('editor', 'viewer', 'other'):
+        mine = world.a if role != 'other' else world.b
+        whose, others = f'{role} of {mine.organisation}', (world.b if mine is world.a else world.a,)
+    else:
         return
-    mine = world.a if role != 'other' else world.b
-    theirs = world.b if mine is world.a else world.a
     text = text_of(response)
-    canaries = world.canaries_of(theirs) | world.hidden_from_bodies
+    canaries = set().union(*(world.canaries_of(theirs) for theirs in others)) | world.hidden_from_bodies
     # What the user searched for is shown back to them: only longer strings of the other body count then.
     asked = [value for _, value in parse_qsl(urlsplit(url).query)]
     canaries = {c for c in canaries if not any(c in value for value in asked)}
     if public_aggregate:
-        canaries = {c for c in canaries if c not in (theirs.organisation.name, theirs.organisation.slug + '/')}
+        named = {s for theirs in others for s in (theirs.organisation.name, theirs.organisation.slug + '/')}
+        canaries -= named
     leaked = sorted(c for c in canaries if c in text)
-    assert not leaked, f'{role} of {mine.organisation} received {leaked} at {url}'
+    assert not leaked, f'{whose} received {leaked} at {url}'
 
 
 def assert_choices_in_scope(world: World, role: str, response, url: str) -> None:
@@ -765,6 +810,7 @@ PROVED_BY = {
     'findings:report_create': T('findings', 'views', 'TestDraft::test_starting_a_report_from_the_page'),
     'findings:report_edit': T('findings', 'views', 'TestDraft::test_editing_the_text'),
     'findings:report_publish': T('findings', 'views', 'TestDraft::test_publishing_from_the_page'),
+    'findings:version_withdraw': T('findings', 'public', 'test_regulator_staff_withdraw_a_version_through_its_page'),
     'jobs:job_retry': T('jobs', 'views', 'test_a_failed_import_lists_every_problem_and_is_queued_again'),
     'organisations:group_add_members': T(
         'organisations', 'views', 'test_regulator_creates_a_group_and_manages_its_members'

@@ -10,6 +10,8 @@ urlpatterns = [
     path('identification/', include('oversight.identification.urls')),
     path('surveys/', include('oversight.surveys.urls')),
     path('findings/', include('oversight.findings.urls')),
+    # Published findings for everyone, without sign-in (findings/public.py).
+    path('publications/', include('oversight.findings.public_urls')),
     path('policy/', include('oversight.policy.urls')),
     path('discovery/', include('oversight.discovery.urls')),
     path('tasks/', include('oversight.jobs.urls')),

@@ -148,6 +148,9 @@ REFLOW_PAGES = (
     ('regulator', 'api:docs', {}),
     ('anonymous', 'accounts:login', {}),
     ('anonymous', 'core:accessibility', {}),
+    ('anonymous', 'publications:publication_list', {}),
+    ('anonymous', 'publications:publication', {'slug': 'police-survey', 'number': 1}),
+    ('anonymous', 'publications:report', {'slug': 'police-survey', 'number': 1}),
 )
 
 

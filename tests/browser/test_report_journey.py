@@ -65,7 +65,7 @@ def test_the_regulator_is_stopped_by_a_wrong_figure_then_publishes_and_a_body_re
 
     edit_text(page, TEXT)
     page.get_by_role('link', name='Publish version 1').click()
-    expect(page.locator('.govuk-warning-text')).to_contain_text('cannot be withdrawn')
+    expect(page.locator('.govuk-warning-text')).to_contain_text('cannot be changed')
     page.get_by_label('What this version changes (optional)').fill('First published.')
     page.get_by_role('button', name='Publish version 1').click()
     # Frozen and rendered by a background task, whose page links to the new version once done.

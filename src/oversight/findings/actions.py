@@ -10,7 +10,7 @@ from oversight.core.models import ObjectChange
 from oversight.core.querysets import sees_everything
 
 from . import narrative, presentation, report
-from .models import Report, ReportVersion
+from .models import Report, ReportVersion, Withdrawal
 from .pdf import render_pdf
 
 DEFAULT_NARRATIVE = """## Summary
@@ -188,3 +188,22 @@ def publish_report(
         f'Published version {number} of {found.title}',
     )
     return version
+
+
+@transaction.atomic
+def withdraw_version(actor, version: ReportVersion, *, reason: str, now=None) -> Withdrawal:
+    """Take a published version down from its public addresses, saying why; it stays on record, marked withdrawn."""
+    _require_regulator(actor)
+    version = ReportVersion.objects.select_for_update().get(pk=version.pk)
+    if Withdrawal.objects.filter(version=version).exists():
+        raise ValidationError(f'Version {version.number} of {version.title} is already withdrawn.')
+    if not reason.strip():
+        raise ValidationError({'reason': 'Say why the version is withdrawn: it is shown beside the version.'})
+    withdrawal = Withdrawal(
+        version=version,
+        reason=reason.strip(),
+        withdrawn_at=now or timezone.now(),
+        withdrawn_by=actor if getattr(actor, 'pk', None) else None,
+        withdrawn_by_name=getattr(actor, 'username', '') or 'system',
+    )
+    return save_audited(actor, withdrawal, f'Withdrew version {version.number} of {version.title}')

@@ -9,6 +9,8 @@ campaign that already has a report is left as it is.
 import datetime
 import zoneinfo
 
+from django.urls import reverse
+
 from oversight.surveys.models import Campaign
 
 from . import actions
@@ -76,5 +78,6 @@ def load(log) -> None:
     rate = second.data['responses']
     log(
         f'{report}: version {first.number} ({FIRST_PUBLISHED:%d %B %Y}) and version {second.number} with '
-        f'{len(second.data["updates"])} Update note(s); {rate["responded"]} of {rate["invited"]} responded.'
+        f'{len(second.data["updates"])} Update note(s); {rate["responded"]} of {rate["invited"]} responded. Public, '
+        f'without sign-in, at {reverse("publications:latest", args=[report.campaign.slug])}'
     )

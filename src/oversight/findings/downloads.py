@@ -4,9 +4,16 @@ One definition serves the page, the PDF and the downloads, so they always agree.
 no table carries a body's own answers. core.exports writes the downloads formula-safe.
 """
 
+import re
 from dataclasses import dataclass
 
 from .report import percent
+
+# The licence of everything published (the Open Government Licence v3.0, as GOV.UK publishes under).
+OGL_URL = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/'
+OGL_NAME = 'Open Government Licence v3.0'
+# What core.exports does to text columns, said in their CSVW metadata.
+FORMULA_SAFE_NOTE = 'Text starting =, +, - or @ is prefixed with an apostrophe, so no spreadsheet runs it as a formula.'
 
 
 @dataclass(frozen=True)
@@ -30,10 +37,49 @@ class Table:
         """(header, whether the column is numeric), for right-aligning numbers on the page."""
         return [(header, self._numeric(column)) for column, header in enumerate(self.headers)]
 
+    def column_datatype(self, column: int) -> str:
+        """The CSVW datatype of a column: integer or decimal when every value is one, else string."""
+        if not self._numeric(column):
+            return 'string'
+        return 'integer' if all(isinstance(row[column], int) for row in self.rows) else 'decimal'
+
     @property
     def cells(self) -> list[list[tuple[object, bool]]]:
         numeric = [self._numeric(column) for column in range(len(self.headers))]
         return [[(_shown(v), n) for v, n in zip(row, numeric, strict=True)] for row in self.rows]
+
+
+def csvw_metadata(table: Table, *, csv_url: str, description: str, publisher: str, issued: str) -> dict:
+    """CSV on the Web (W3C CSVW) metadata of a table's CSV: what each column holds, the licence, who published it.
+
+    `csv_url` may be relative to where the metadata is served (beside the CSV, `<name>.csv-metadata.json`)."""
+    columns = []
+    for column, header in enumerate(table.headers):
+        datatype = table.column_datatype(column)
+        columns.append(
+            {
+                'name': re.sub(r'[^a-z0-9]+', '_', header.lower()).strip('_'),
+                'titles': header,
+                'datatype': datatype,
+                **({'dc:description': FORMULA_SAFE_NOTE} if datatype == 'string' else {}),
+            }
+        )
+    return {
+        '@context': ['http://www.w3.org/ns/csvw', {'@language': 'en'}],
+        'url': csv_url,
+        'dc:title': table.title,
+        'dc:description': description,
+        'dc:publisher': publisher,
+        'dc:issued': {'@value': issued, '@type': 'xsd:date'},
+        'dc:license': {'@id': OGL_URL},
+        'dialect': {'encoding': 'utf-8', 'header': True, 'delimiter': ','},
+        'tableSchema': {'columns': columns, **({'primaryKey': columns[0]['name']} if _unique_first(table) else {})},
+    }
+
+
+def _unique_first(table: Table) -> bool:
+    values = [row[0] for row in table.rows]
+    return bool(values) and len(set(values)) == len(values)
 
 
 def _shown(value):

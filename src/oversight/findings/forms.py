@@ -1,6 +1,6 @@
 from django import forms
 
-from oversight.core.forms import VersionedForm, govuk_widgets
+from oversight.core.forms import ConfirmForm, VersionedForm, govuk_widgets
 from oversight.surveys.models import Campaign
 
 from .models import Report
@@ -47,3 +47,16 @@ class PublishForm(forms.Form):
 
     def confirmed_unchecked(self) -> str:
         return self.cleaned_data['unchecked'] if self.cleaned_data.get('confirm_unchecked') else ''
+
+
+class WithdrawForm(ConfirmForm):
+    reason = forms.CharField(
+        label='Why is this version withdrawn?',
+        max_length=300,
+        help_text='Shown beside the version to everyone signed in, e.g. "Published in error: figures incomplete".',
+        error_messages={'required': 'Say why the version is withdrawn.'},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_widgets(self)

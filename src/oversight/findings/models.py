@@ -85,3 +85,26 @@ class ReportVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(FROZEN_MESSAGE.format(self.number), code='frozen')
+
+
+class Withdrawal(models.Model):
+    """A published version taken down from its public addresses (a 404 there from then on), and why.
+
+    The version itself is not changed: it stays on record, readable by everyone signed in, marked as withdrawn."""
+
+    version = models.OneToOneField(ReportVersion, on_delete=models.PROTECT, related_name='withdrawal')
+    reason = models.CharField(max_length=300, help_text='Why it was withdrawn: shown beside the version.')
+    withdrawn_at = models.DateTimeField()
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name='+'
+    )
+    withdrawn_by_name = models.CharField(max_length=150)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~models.Q(reason=''), name='withdrawal_has_a_reason')]
+
+    def __str__(self) -> str:
+        return f'Withdrawal of {self.version}'
+
+    def get_absolute_url(self) -> str:
+        return self.version.get_absolute_url()

@@ -18,3 +18,8 @@ class ReportVersionQuerySet(models.QuerySet):
     def for_user(self, user):
         """Published versions are aggregate findings, readable by everyone signed in (docs/findings.md, Access)."""
         return self if user.is_authenticated else self.none()
+
+    def public(self):
+        """What anyone may read without signing in, at the publication addresses (findings/public.py): the
+        published versions not withdrawn. A draft is not a version, so it is never among them."""
+        return self.filter(withdrawal__isnull=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path('<slug:slug>/draft.pdf', views.DraftPdfView.as_view(), name='draft_pdf'),
     re_path(r'^(?P<slug>[-\w]+)/' + TABLE, views.DraftTableView.as_view(), name='draft_table'),
     path('<slug:slug>/v<int:number>/', views.VersionView.as_view(), name='version'),
+    path('<slug:slug>/v<int:number>/withdraw/', views.WithdrawView.as_view(), name='version_withdraw'),
     path('<slug:slug>/v<int:number>/report.pdf', views.VersionPdfView.as_view(), name='version_pdf'),
     re_path(r'^(?P<slug>[-\w]+)/v(?P<number>\d+)/' + TABLE, views.VersionTableView.as_view(), name='version_table'),
 ]

@@ -3,6 +3,7 @@
 A body's user never reaches a draft (404): only published versions, which are aggregate findings.
 """
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -17,9 +18,9 @@ from oversight.jobs.actions import queue_publication
 
 from . import actions, downloads, narrative, report
 from .filtersets import ReportFilterSet
-from .forms import NewReportForm, PublishForm, ReportForm
+from .forms import NewReportForm, PublishForm, ReportForm, WithdrawForm
 from .models import Report, ReportVersion
-from .pdf import render_pdf
+from .pdf import UntaggedPdf, render_pdf
 from .tables import ReportTable
 
 
@@ -116,7 +117,7 @@ class ReportView(LoginRequiredMixin, TemplateView):
         context.update(
             actions.version_context(found, data, found.narrative, draft=True, status_line='Draft: not published'),
             check=narrative.check(found.narrative, data),
-            versions=found.versions.order_by('-number'),
+            versions=found.versions.select_related('withdrawal').order_by('-number'),
             # Publish is greyed out, with the reason beside it, rather than offered and then refused.
             nothing_changed=actions.nothing_changed(previous) if actions.unchanged_since(found, data, previous) else '',
             tables_base=f'{found.get_absolute_url()}tables/',
@@ -130,8 +131,9 @@ class PublishView(RegulatorMixin, ConfirmActionView):
     form_class = PublishForm
     destructive = False
     warning = (
-        'A published version cannot be withdrawn or changed: everyone signed in can read it, and a later '
-        'change is published as a new version.'
+        'A published version cannot be changed: anyone can read it, without signing in, at its public address '
+        '(Publications), and a later change is published as a new version. Withdrawing it takes it down from '
+        'that address but not from the record.'
     )
 
     def get_object(self):
@@ -179,12 +181,45 @@ class PublishView(RegulatorMixin, ConfirmActionView):
         return result.get_absolute_url()
 
 
+class WithdrawView(RegulatorMixin, ConfirmActionView):
+    """Confirm, with the reason, then take a published version down from its public addresses."""
+
+    form_class = WithdrawForm
+    warning = (
+        'Its public page, files and feed entry will be gone (a 404). The version stays on record here, marked '
+        'as withdrawn with your reason; a withdrawal cannot be undone.'
+    )
+    button_label = 'Withdraw this version'
+    success_message = 'Withdrawn: {object} is no longer public.'
+
+    def get_object(self):
+        version = _version(self.request.user, self.kwargs['slug'], self.kwargs['number'])
+        if hasattr(version, 'withdrawal'):
+            raise Http404
+        return version
+
+    def get_heading(self):
+        return f'Withdraw version {self.object.number} of {self.object.title}?'
+
+    def affects(self):
+        return [('Report', self.object.title), ('Version', str(self.object.number))]
+
+    def confirmed(self, form):
+        return actions.withdraw_version(self.request.user, self.object, reason=form.cleaned_data['reason'])
+
+
 class DraftPdfView(RegulatorMixin, View):
     def get(self, request, slug):
         found = self.report
         data = report.build(found.campaign)
         context = actions.version_context(found, data, found.narrative, draft=True, status_line='Draft: not published')
-        return _pdf_response(render_pdf(context), f'{found.campaign.slug}-findings-draft.pdf')
+        try:
+            pdf = render_pdf(context)
+        except UntaggedPdf as refused:
+            # Said on the draft page, where the regulator can act on it, rather than as a server error.
+            messages.error(request, refused.message)
+            return HttpResponseRedirect(found.get_absolute_url())
+        return _pdf_response(pdf, f'{found.campaign.slug}-findings-draft.pdf')
 
 
 class DraftTableView(RegulatorMixin, View):
@@ -223,7 +258,7 @@ class VersionView(LoginRequiredMixin, TemplateView):
             ),
             title=version.title,
             version=version,
-            versions=found.versions.order_by('-number'),
+            versions=found.versions.select_related('withdrawal').order_by('-number'),
             latest=found.latest(),
             is_regulator=sees_everything(self.request.user),
             tables_base=f'{version.get_absolute_url()}tables/',

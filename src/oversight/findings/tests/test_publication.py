@@ -3,20 +3,24 @@ new version with an Update note while the old one stays as it was."""
 
 import datetime
 import hashlib
+import io
 import re
 import zlib
 
+import pikepdf
 import pytest
 import weasyprint
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
 from weasyprint import HTML
 
 from oversight.core.models import ObjectChange
-from oversight.findings import actions
+from oversight.findings import actions, pdf, presentation
 from oversight.findings.models import ReportVersion
 from oversight.vendors.models import Designation
 
-from .conftest import LONDON, correct_body_worn_video
+from .conftest import LONDON, correct_body_worn_video, sample_data
 
 TEXT = (
     '{{ responded|words|capfirst }} responses were received out of a possible total of {{ invited }}: a response '
@@ -162,3 +166,84 @@ def test_the_published_pdf_is_a_real_pdf_with_the_figures(campaign, regulator, m
     objects = pdf + b''.join(zlib.decompress(m) for m in re.findall(rb'stream\r?\n(.*?)\r?\nendstream', pdf, re.S))
     pages = re.search(rb'/Type\s*/Pages\b.*?/Count\s+(\d+)', objects, re.S)
     assert pages and int(pages.group(1)) >= 2
+    # Tagged for accessibility (PDF/UA-1), as read back by another PDF library.
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        root = document.Root
+        assert bool(root.MarkInfo.Marked) is True and '/StructTreeRoot' in root
+        assert str(root.Lang) == 'en-GB'
+        assert str(document.docinfo.Title) == report.title and bool(root.ViewerPreferences.DisplayDocTitle)
+        assert document.open_metadata().get('pdfuaid:part') == '1'
+        elements = list(structure(root.StructTreeRoot))
+        kinds = [str(element.S) for element in elements]
+        alts = [str(e.get('/Alt', '')) for e in elements if str(e.S) == '/Figure']
+        # All content is in the structure tree, but for the running title, status and page numbers: artifacts.
+        in_tree = {element.objgen for element in elements}
+        nums = root.StructTreeRoot.ParentTree.Nums
+        owners = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        for page in document.pages:
+            marked = [op.operands for op in pikepdf.parse_content_stream(page) if str(op.operator) == 'BDC']
+            ids = [int(props.MCID) for tag, props in marked if '/MCID' in props]
+            assert ids and all(owners[int(page.StructParents)][mcid].objgen in in_tree for mcid in ids)
+            pagination = [props for tag, props in marked if tag == '/Artifact' and props.get('/Type') == '/Pagination']
+            assert len(pagination) >= 2  # at least the status and "Page n of m"
+    assert {'/H1', '/H2', '/P', '/L', '/Table', '/TH', '/TD'} <= set(kinds) and kinds.count('/H1') == 1
+    assert alts == list(presentation.CHART_ALT.values())  # every chart, with its alternative text
+
+
+def structure(node):
+    """Every structure element under `node`, depth first."""
+    kids = node.get('/K')
+    if kids is None:
+        return
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and kid.get('/Type') == '/StructElem':
+            yield kid
+            yield from structure(kid)
+
+
+@pytest.mark.django_db
+def test_a_pdf_that_cannot_be_tagged_is_not_published(campaign, regulator, monkeypatch):
+    """A chart without alternative text cannot be tagged fully: publication stops and says why."""
+    monkeypatch.setitem(presentation.CHART_ALT, 'trends', '')
+    report = actions.create_report(regulator, campaign, narrative_text=TEXT)
+    with pytest.raises(pdf.UntaggedPdf) as raised:
+        actions.publish_report(regulator, report, now=FIRST)
+    assert raised.value.messages == [
+        'The PDF could not be tagged for accessibility (PDF/UA), so it was not made and nothing was published: 1 '
+        'chart(s) have no alternative text.'
+    ]
+    assert not ReportVersion.objects.exists()
+
+
+def test_no_row_is_split_between_pages():
+    """The "Did not respond" row of the responses, pushed to the foot of page 1 by the text, moves whole to page 2.
+
+    Without `break-inside: avoid` on the summary list's rows this layout splits it (as the review found)."""
+    data = sample_data()
+    names = [f'Constabulary number {n} of the realm' for n in range(20)]
+    for entry in [data['responses'], *data['series']]:
+        entry['non_respondents'] = names
+    context = presentation.context(data, '\n\n'.join(['A paragraph of the report.'] * 20))
+    context.update(title='Findings', draft=False, status_line='Version 1', published_by_name='regulator')
+    html = render_to_string('findings/report_print.html', context)
+    pages: dict = {}
+    for number, page in enumerate(HTML(string=html).render().pages):
+        for box in page._page_box.descendants():
+            if box.element is None:
+                continue
+            if box.element_tag == 'tr' or 'govuk-summary-list__row' in (box.element.get('class') or ''):
+                assert box.style['break_inside'] == 'avoid'
+                pages.setdefault(box.element, set()).add(number)
+    split = [' '.join(row.itertext())[:40] for row, on in pages.items() if len(on) > 1]
+    assert not split
+    did_not_respond = next(on for row, on in pages.items() if ''.join(row.itertext()).startswith('Did not respond'))
+    assert did_not_respond == {1}
+
+
+@pytest.mark.django_db
+def test_a_draft_pdf_that_cannot_be_tagged_is_explained_on_the_draft_page(campaign, regulator, client_for, monkeypatch):
+    monkeypatch.setitem(presentation.CHART_ALT, 'categories', '')
+    actions.create_report(regulator, campaign, narrative_text=TEXT)
+    response = client_for(regulator).get(reverse('findings:draft_pdf', args=['survey-2022']), follow=True)
+    assert response.redirect_chain == [(reverse('findings:report', args=['survey-2022']), 302)]
+    assert 'The PDF could not be tagged for accessibility' in response.content.decode()

@@ -99,7 +99,7 @@ class TestDraft:
         publish = url('report_publish', 'survey-2022')
         assert f'href="{publish}"' in client.get(url('report', 'survey-2022')).content.decode()
         confirm = client.get(publish).content.decode()
-        assert 'Publish version 1 of' in confirm and 'cannot be withdrawn' in confirm and 'Cancel' in confirm
+        assert 'Publish version 1 of' in confirm and 'cannot be changed' in confirm and 'Cancel' in confirm
         assert not report.versions.exists()
         # Checked in the request; the figures frozen and the PDF rendered by a worker, followed on the task's page.
         with django_capture_on_commit_callbacks(execute=True):
