@@ -317,8 +317,14 @@ def test_a_site_file_with_a_quote_left_open_is_refused_naming_its_row(editor_a, 
 def test_discarding_from_the_preview_page_discards_and_imports_nothing(client_for, editor_a, body_a, register_a):
     batch = _upload(editor_a, body_a, [row(**GOOD)])
     before = _state()
-    response = client_for(editor_a).post(reverse('register:import_discard', args=[batch.pk]))
-    assert response.status_code == 302
+    client = client_for(editor_a)
+    url = reverse('register:import_discard', args=[batch.pk])
+    assert f'href="{url}"' in client.get(batch.get_absolute_url()).content.decode()  # not a one-click form
+    confirm = client.get(url).content.decode()
+    assert 'Discard register.csv?' in confirm and 'cannot be imported' in confirm and 'Cancel' in confirm
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.PENDING
+    response = client.post(url)
+    assert response.status_code == 302 and response['Location'] == reverse('register:equipment_import')
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.DISCARDED
     assert _state() == before
     with pytest.raises(ValidationError, match='already been discarded'):
