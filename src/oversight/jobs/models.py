@@ -115,6 +115,11 @@ class Job(models.Model):
         return 'Failed (stopped)' if self.is_stale else self.get_status_display()
 
     @property
+    def shown_state(self) -> str:
+        """The status as shown_status reads it, as a value (core.status colours it)."""
+        return 'stopped' if self.is_stale else self.status
+
+    @property
     def percent(self) -> int | None:
         if not self.progress_total:
             return None
