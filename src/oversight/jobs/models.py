@@ -23,6 +23,7 @@ class Job(models.Model):
         INVITATIONS = 'invitations', 'Invitations'
         REMINDERS = 'reminders', 'Reminders'
         REPORT_PDF = 'report_pdf', 'Report PDF'
+        RECEIPT = 'receipt', 'Return receipt'
 
     class Status(models.TextChoices):
         QUEUED = 'queued', 'Queued'
