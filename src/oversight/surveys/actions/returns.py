@@ -193,13 +193,16 @@ def submit_return(
     source=Return.Source.WEB,
     declaration: Declaration | None = None,
     warnings: list[CrossCheck] = (),
+    confirming: list[str] | None = None,
 ) -> Return:
     """Save and submit a return, declared by the person submitting it; a task emails the receipt once it commits.
 
     The web's declaration page and the API always give a `declaration`; commands and tests submitting
     for a body may not. Refused after the cut-off unless extended; every missing answer, and every part
     of the declaration left out, is listed. `warnings` are the cross-checks the answers raise: each must have been
-    confirmed by the body (on the section's page) before the return can be submitted.
+    confirmed by the body before the return can be submitted, on the section's page (the web) or, with the
+    submission, by its code in `confirming` (the API); a code no warning has is refused. A confirmation holds
+    for the warning as worded, and is kept with the return for the regulator to read.
     """
     require_editor(actor, invitation)
     invitation = Invitation.objects.select_for_update().select_related('campaign').get(pk=invitation.pk)
@@ -212,11 +215,25 @@ def submit_return(
     schema = checks.Schema(invitation.campaign.questionnaire)
     answers, problems = checks.check_answers(schema, raw_answers)
     stored = Return.objects.filter(invitation=invitation).first()
+    warnings = list(warnings)
+    held = stored.confirmed_warnings if stored else []
+    confirmed_now = [w for w in warnings if w.code in set(confirming or ())]
+    if unknown := sorted(set(confirming or ()) - {w.code for w in warnings}):
+        raised = ', '.join(f'"{w.code}"' for w in warnings) or 'none'
+        problems.append(
+            checks.Problem(
+                'confirmed_warnings',
+                f'{", ".join(unknown)}: not a warning these answers raise. The warnings they raise: {raised}.',
+            )
+        )
     if not problems:
         problems = checks.check_submission(schema, answers)
+        how = 'Confirm this is correct'
+        if confirming is not None:  # the API confirms by the warning's code
+            how += ' (list "{}" in confirmed_warnings)'
         problems += [
-            checks.Problem(w.key, f'{w.message} Confirm this is correct, or change your answer.')
-            for w in unconfirmed(list(warnings), stored.confirmed_warnings if stored else [])
+            checks.Problem(w.key, f'{w.message} {how.format(w.code)}, or change your answer.')
+            for w in unconfirmed(warnings, held + [w.as_record() for w in confirmed_now])
         ]
     if declaration is not None:
         problems += declaration.problems()
@@ -232,6 +249,7 @@ def submit_return(
         last_submitted_at=now,
         reference=(stored.reference if stored else None) or new_reference(invitation.campaign.year),
         **(_declared(actor, declaration, now) if declaration else {}),
+        **({'confirmed_warnings': _confirmations(held, confirmed_now)} if confirmed_now else {}),
     )
     _set_status(actor, invitation, Status.SUBMITTED)
     # A task (jobs), so the submission never waits on the mail server; imported here, as jobs' handlers import this.
@@ -239,6 +257,12 @@ def submit_return(
 
     queue_receipt(actor, survey_return)
     return survey_return
+
+
+def _confirmations(held: list[dict], confirmed: list[CrossCheck]) -> list[dict]:
+    """The confirmations kept, a warning confirmed again replacing its earlier wording."""
+    codes = {warning.code for warning in confirmed}
+    return [record for record in held if record['code'] not in codes] + [w.as_record() for w in confirmed]
 
 
 def _declared(actor, declaration: Declaration, now) -> dict:
