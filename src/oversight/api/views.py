@@ -65,12 +65,8 @@ def shown_once(request, secret: str):
     return response
 
 
-class TokenReplaceView(ConfirmActionView):
-    """Replace your own API token with a new one, after confirming: the old one stops working at once."""
-
-    heading = 'Replace your API token?'
-    button_label = 'Replace token'
-    warning = 'Your current token stops working at once: programs using it must be given the new token.'
+class OwnTokenConfirmView(ConfirmActionView):
+    """A confirmation about your own API token: which token, and when it was last used."""
 
     def get_object(self):
         return get_object_or_404(ApiToken, user=self.request.user)
@@ -81,6 +77,14 @@ class TokenReplaceView(ConfirmActionView):
 
     def get_cancel_url(self):
         return reverse('api:token')
+
+
+class TokenReplaceView(OwnTokenConfirmView):
+    """Replace your own API token with a new one, after confirming: the old one stops working at once."""
+
+    heading = 'Replace your API token?'
+    button_label = 'Replace token'
+    warning = 'Your current token stops working at once: programs using it must be given the new token.'
 
     def confirmed(self, form):
         return actions.create_api_token(self.request.user, self.request.user)[1]
@@ -94,23 +98,13 @@ class TokenReplaceView(ConfirmActionView):
         return shown_once(self.request, secret)
 
 
-class TokenRevokeView(ConfirmActionView):
+class TokenRevokeView(OwnTokenConfirmView):
     """Revoke your own API token, after confirming."""
 
     heading = 'Revoke your API token?'
     button_label = 'Revoke token'
     warning = 'A revoked token cannot be used again: programs using it must be given a new token.'
     success_message = 'Your API token is revoked: requests with it are refused from now on.'
-
-    def get_object(self):
-        return get_object_or_404(ApiToken, user=self.request.user)
-
-    def affects(self):
-        last_used = govuk_datetime(self.object.last_used) or 'Not yet'
-        return [('Your token', f'Starts {self.object.prefix}…'), ('Last used', last_used)]
-
-    def get_cancel_url(self):
-        return reverse('api:token')
 
     def confirmed(self, form):
         return actions.revoke_api_token(self.request.user, self.request.user)
