@@ -218,16 +218,16 @@ def submit_return(
     warnings = list(warnings)
     held = stored.confirmed_warnings if stored else []
     confirmed_now = [w for w in warnings if w.code in set(confirming or ())]
-    if unknown := sorted(set(confirming or ()) - {w.code for w in warnings}):
-        raised = ', '.join(f'"{w.code}"' for w in warnings) or 'none'
-        problems.append(
-            checks.Problem(
-                'confirmed_warnings',
-                f'{", ".join(unknown)}: not a warning these answers raise. The warnings they raise: {raised}.',
-            )
-        )
-    if not problems:
+    if not problems:  # answers that could not be read raise no warnings to confirm yet
         problems = checks.check_submission(schema, answers)
+        if unknown := sorted(set(confirming or ()) - {w.code for w in warnings}):
+            raised = ', '.join(f'"{w.code}"' for w in warnings) or 'none'
+            problems.append(
+                checks.Problem(
+                    'confirmed_warnings',
+                    f'{", ".join(unknown)}: not a warning these answers raise. The warnings they raise: {raised}.',
+                )
+            )
         how = 'Confirm this is correct'
         if confirming is not None:  # the API confirms by the warning's code
             how += ' (list "{}" in confirmed_warnings)'
