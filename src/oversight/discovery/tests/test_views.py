@@ -206,6 +206,7 @@ def test_an_editor_creates_a_token_shown_once_and_revokes_it(client_for, editor_
     assert actions.token_for(secret) == token
     listing = client.get(reverse('discovery:token_list')).content.decode()
     assert 'Custody network agent' in listing and secret not in listing
+    assert 'govuk-tag--green" data-testid="status">Active<' in listing
     revoke = reverse('discovery:token_revoke', args=[token.pk])
     assert f'href="{revoke}"' in listing  # a link to the confirmation, not a one-click form
     confirm = client.get(revoke).content.decode()
@@ -213,6 +214,8 @@ def test_an_editor_creates_a_token_shown_once_and_revokes_it(client_for, editor_
     assert actions.token_for(secret) == token
     response = client.post(revoke, follow=True)
     assert 'Revoked Custody network agent: uploads with it are refused' in response.content.decode()
+    listing = client.get(reverse('discovery:token_list')).content.decode()
+    assert 'govuk-tag--grey" data-testid="status">Revoked<' in listing
     assert actions.token_for(secret) is None
 
 
