@@ -153,7 +153,7 @@ PAGES: dict[str, Page] = {
     'organisations:group_detail': page(OWN_OBJECT, a('group', 'slug', prop='slug')),
     'organisations:group_add_members': page(REGULATOR_ONLY, a('group', 'slug', prop='slug'), post=REGULATOR_POST),
     'organisations:group_member_remove': page(
-        '405 403 403 403 login',
+        REGULATOR_ONLY,
         lambda w: {'slug': w.a.group.slug, 'organisation': w.a.organisation.slug},
         post=REGULATOR_POST,
     ),
@@ -218,7 +218,7 @@ PAGES: dict[str, Page] = {
     'register:system_delete': page(A_EDITORS, a('systems.1'), post=REFUSED_POST),
     'register:import_preview': page(A_EDITORS, a('batch')),
     'register:import_commit': page('403 405 403 404 login', a('batch'), post=REFUSED_POST),
-    'register:import_discard': page('403 405 403 404 login', a('batch'), post=REFUSED_POST),
+    'register:import_discard': page(A_EDITORS, a('batch'), post=REFUSED_POST),
     # Surveys
     'surveys:campaign_list': page(EVERYONE, queries=EXPORTS),
     'surveys:campaign_create': page(REGULATOR_ONLY, post=REGULATOR_POST),
@@ -397,6 +397,7 @@ PAGES: dict[str, Page] = {
     'api:docs': page(EVERYONE),
     'api:token': page(EVERYONE, post='ok ok ok ok login'),
     # Each person revokes only their own token, and nobody in the world has one (api/tests/test_tokens.py revokes one).
+    'api:token_replace': page('404 404 404 404 login', post='404 404 404 404 login'),
     'api:token_revoke': page('404 404 404 404 login', post='404 404 404 404 login'),
     'api:api-root': page('200 200 200 200 401'),
 }

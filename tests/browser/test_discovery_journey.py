@@ -56,6 +56,10 @@ def test_an_editor_uploads_a_scan_and_adds_an_undeclared_device_to_the_register(
     page.get_by_label('Site').select_option(label='Canterbury Custody Suite')
     page.get_by_label('System').select_option(label='Custody CCTV (Internal CCTV)')
     page.get_by_role('button', name='Add to the register').click()
+    # How it is connected is the editor's to say: the form chose nothing.
+    expect(page.get_by_role('link', name='Select how the device is connected to the network.')).to_be_visible()
+    page.get_by_label('Network').select_option(label='Connected to the core network')
+    page.get_by_role('button', name='Add to the register').click()
 
     expect(page).to_have_url(re.compile(r'/register/equipment/\d+/$'))
     expect(page.get_by_test_id('made-by')).to_contain_text('Dahua')

@@ -15,8 +15,9 @@ from rest_framework.response import Response
 
 from oversight.organisations.models import OrganisationGroup
 from oversight.surveys.actions.returns import Declaration, save_draft, submit_return
-from oversight.surveys.answers import Schema
+from oversight.surveys.answers import Schema, check_answers
 from oversight.surveys.filtersets import CampaignFilterSet, InvitationFilterSet
+from oversight.surveys.journey import return_warnings
 from oversight.surveys.models import Campaign, Invitation, Question, Questionnaire, Return
 
 from .base import ReadOnlyViewSet, action_errors
@@ -127,6 +128,7 @@ class ReturnSerializer(serializers.ModelSerializer):
         fields = ['url', 'id', 'invitation', 'campaign', 'organisation', 'status', 'answers', 'submitted_at']
         fields += ['last_submitted_at', 'accepted_at', 'timeliness', 'source', 'illustrative', 'updated_at', 'version']
         fields += ['reference', 'declarant_name', 'declarant_role', 'declared_for', 'declared_at']
+        fields += ['confirmed_warnings']
         read_only_fields = fields
 
 
@@ -172,6 +174,16 @@ class SubmissionSerializer(AnswersSerializer):
     declaration = DeclarationSerializer(
         help_text='Required, as on the web: who declares the return correct and complete, on behalf of the SRO.'
     )
+    confirmed_warnings = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        default=list,
+        max_length=500,
+        help_text='The codes of the cross-check warnings you confirm as correct (e.g. '
+        '"external_cctv.cameras:below-lines"). As on the web, a submission whose answers raise a warning '
+        "neither confirmed here nor on the section's page is refused, naming each warning and its code; a "
+        'code no warning has is refused too. Confirmations are kept with the return (`confirmed_warnings`).',
+    )
 
 
 class ReturnFilterSet(django_filters.FilterSet):
@@ -210,6 +222,12 @@ class InvitationViewSet(ReadOnlyViewSet):
         body.is_valid(raise_exception=True)
         if 'declaration' in body.validated_data:
             options['declaration'] = Declaration(**body.validated_data['declaration'])
+        if 'confirmed_warnings' in body.validated_data:
+            # The cross-checks the web's declaration page makes, on the answers as they will be stored.
+            schema = Schema(invitation.campaign.questionnaire)
+            answers, _problems = check_answers(schema, body.validated_data['answers'])  # the action reports them
+            options['warnings'] = return_warnings(schema, answers, invitation)
+            options['confirming'] = body.validated_data['confirmed_warnings']
         with action_errors():
             survey_return = save(
                 request.user,
@@ -232,6 +250,8 @@ class InvitationViewSet(ReadOnlyViewSet):
     def submit(self, request, pk=None):
         """Save and submit the return with the declaration; refused, listing every missing answer, until complete.
 
-        It is given a reference, and a receipt is emailed to the submitter and the invitation's contacts.
+        Cross-check warnings must be confirmed, as on the web: list their codes in `confirmed_warnings`. It is
+        given a reference, and a receipt is emailed (by a background task) to the submitter and the invitation's
+        contacts.
         """
         return self._save(request, submit_return, SubmissionSerializer)

@@ -36,6 +36,7 @@ urlpatterns = [
     path('schema/', views.SchemaView.as_view(), name='schema'),
     path('docs/', views.DocsView.as_view(), name='docs'),
     path('token/', views.TokenView.as_view(), name='token'),
+    path('token/replace/', views.TokenReplaceView.as_view(), name='token_replace'),
     path('token/revoke/', views.TokenRevokeView.as_view(), name='token_revoke'),
     path('identify/', identification.IdentifyView.as_view(), name='identify'),
     path('campaigns/<slug:slug>/findings/', findings.FindingsView.as_view(), name='findings'),

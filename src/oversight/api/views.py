@@ -41,24 +41,32 @@ class TokenView(LoginRequiredMixin, TemplateView):
         return context
 
     def post(self, request):
+        # Only a first token is made in one click; replacing one stops programs using it, so it is confirmed.
+        if ApiToken.objects.filter(user=request.user).exists():
+            return HttpResponseRedirect(reverse('api:token_replace'))
         try:
             _, secret = actions.create_api_token(request.user, request.user)
         except ValidationError as exc:
             messages.error(request, ' '.join(exc.messages))
             return HttpResponseRedirect(reverse('api:token'))
-        # Shown on this response only: the page is not cached, and later visits show only its start.
-        response = render(request, 'api/token_created.html', {**self.get_context_data(), 'key': secret})
-        response['Cache-Control'] = 'no-store'
-        return response
+        return shown_once(request, secret)
 
 
-class TokenRevokeView(ConfirmActionView):
-    """Revoke your own API token, after confirming."""
+def shown_once(request, secret: str):
+    """The page showing a new token's secret: on this response only, which is not cached; later visits show
+    only its start."""
+    context = {
+        'title': 'Your API token',
+        'key': secret,
+        'api_url': request.build_absolute_uri(reverse('api:api-root')),
+    }
+    response = render(request, 'api/token_created.html', context)
+    response['Cache-Control'] = 'no-store'
+    return response
 
-    heading = 'Revoke your API token?'
-    button_label = 'Revoke token'
-    warning = 'A revoked token cannot be used again: programs using it must be given a new token.'
-    success_message = 'Your API token is revoked: requests with it are refused from now on.'
+
+class OwnTokenConfirmView(ConfirmActionView):
+    """A confirmation about your own API token: which token, and when it was last used."""
 
     def get_object(self):
         return get_object_or_404(ApiToken, user=self.request.user)
@@ -69,6 +77,34 @@ class TokenRevokeView(ConfirmActionView):
 
     def get_cancel_url(self):
         return reverse('api:token')
+
+
+class TokenReplaceView(OwnTokenConfirmView):
+    """Replace your own API token with a new one, after confirming: the old one stops working at once."""
+
+    heading = 'Replace your API token?'
+    button_label = 'Replace token'
+    warning = 'Your current token stops working at once: programs using it must be given the new token.'
+
+    def confirmed(self, form):
+        return actions.create_api_token(self.request.user, self.request.user)[1]
+
+    def form_valid(self, form):
+        try:
+            secret = self.run_action(form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        return shown_once(self.request, secret)
+
+
+class TokenRevokeView(OwnTokenConfirmView):
+    """Revoke your own API token, after confirming."""
+
+    heading = 'Revoke your API token?'
+    button_label = 'Revoke token'
+    warning = 'A revoked token cannot be used again: programs using it must be given a new token.'
+    success_message = 'Your API token is revoked: requests with it are refused from now on.'
 
     def confirmed(self, form):
         return actions.revoke_api_token(self.request.user, self.request.user)

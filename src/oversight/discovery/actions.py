@@ -23,7 +23,7 @@ from oversight.register.models import EquipmentLine
 from .identify import DeviceIdentifier
 from .models import DiscoveredDevice, Scan, ScanToken, UnseenLine
 from .nmap import NmapError, read_nmap
-from .reconcile import mismatches, reconcile
+from .reconcile import covered_sites, mismatches, reconcile
 from .results import parse_moment, read_lines
 
 TOKEN_PREFIX = 'ovs_'
@@ -211,8 +211,15 @@ def accept_device(actor, device: DiscoveredDevice, **fields) -> EquipmentLine:
 
 
 def suggested_line(device: DiscoveredDevice) -> dict:
-    """What the accept form starts from: the device's own identity, as a register line would declare it."""
+    """What the accept form starts from: the device's own identity, as a register line would declare it, at
+    the site the scan covered when it covered one. How it is connected is the editor's to say: answering a
+    scan does not tell an isolated network from the core one."""
+    scan = device.scan
+    lines = EquipmentLine.objects.filter(organisation_id=scan.organisation_id)
+    matched = lines.filter(pk__in=scan.devices.exclude(match=DiscoveredDevice.Match.MODEL).values('line'))
+    sites = covered_sites(lines.exclude(ip_address=None).only('site_id', 'ip_address'), scan.scope, matched)
     return {
+        'site': next(iter(sites)) if len(sites) == 1 else None,
         'manufacturer_declared': device.manufacturer or device.brand or device.maker,
         'model': device.model,
         'firmware': device.firmware,
@@ -220,8 +227,6 @@ def suggested_line(device: DiscoveredDevice) -> dict:
         'mac_address': device.mac_address,
         'ip_address': device.address,
         'quantity': 1,
-        # It answered a scan of the camera network, so it is connected to it.
-        'network': EquipmentLine.Network.CORE,
     }
 
 

@@ -36,3 +36,12 @@ class AcceptDeviceForm(EquipmentLineForm):
             'system',
             *(f for f in EquipmentLine.DECLARED_FIELDS if f not in ('installed_on', 'next_upgrade', *CAPABILITIES)),
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No network is chosen for the editor: a new line's default ("unknown") would be a guess made for them.
+        network = self.fields['network']
+        network.choices = [('', 'Choose how it is connected'), *EquipmentLine.Network.choices]
+        network.error_messages['required'] = 'Select how the device is connected to the network.'
+        network.initial = None
+        self.initial.pop('network', None)

@@ -210,6 +210,14 @@ def _same_firmware(declared: str, shown: str) -> bool:
     return a == b or b.startswith(a) or a.startswith(b)
 
 
+def covered_sites(lines, scope: list[str], matched) -> set:
+    """The sites a scan covers: of `lines` at addresses inside `scope`, and of `matched` lines (matched by
+    MAC, serial, address or acceptance), as reconciliation counts them."""
+    networks = [ipaddress.ip_network(n) for n in scope]
+    in_scope = {line.site_id for line in lines if line.ip_address and _in_scope(line.ip_address, networks)}
+    return in_scope | {line.site_id for line in matched}
+
+
 def _in_scope(address, networks) -> bool:
     try:
         ip = ipaddress.ip_address(address)

@@ -1,6 +1,8 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 
 from oversight.core.dates import govuk_date
+from oversight.core.status import status_tag
 
 from .models import Report
 
@@ -16,12 +18,18 @@ class ReportTable(tables.Table):
         fields = ('title', 'campaign', 'year', 'published')
         order_by = ('-year',)
 
+    @staticmethod
+    def _latest(record):
+        return max(record.versions.all(), key=lambda v: v.number, default=None)
+
     def render_published(self, record):
-        versions = sorted(record.versions.all(), key=lambda v: v.number)
-        if not versions:
-            return 'Draft only'
-        latest = versions[-1]
-        return f'Version {latest.number}, {govuk_date(latest.published_at)}'
+        latest = self._latest(record)
+        if latest is None:
+            return status_tag('draft', 'Draft only')
+        return format_html(
+            '{} {}', status_tag('published', f'Version {latest.number}'), govuk_date(latest.published_at)
+        )
 
     def value_published(self, record):
-        return self.render_published(record)
+        latest = self._latest(record)
+        return f'Version {latest.number}, {govuk_date(latest.published_at)}' if latest else 'Draft only'

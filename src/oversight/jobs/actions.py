@@ -224,6 +224,23 @@ def queue_reminders(actor, campaign, *, outstanding: bool = False) -> Job:
     return _campaign_emails(actor, campaign, Job.Kind.REMINDERS, f'Email the reminders due for {campaign}')
 
 
+@transaction.atomic
+def queue_receipt(actor, survey_return) -> Job | None:
+    """Email the receipt of a submission (`surveys.actions.returns.send_receipt`) once the submission commits;
+    no task when nobody would get one. Run again, it sends nothing twice."""
+    from oversight.surveys.emails import receipt_recipients
+
+    if not receipt_recipients(survey_return.invitation, actor):
+        return None
+    return start_job(
+        actor,
+        Job.Kind.RECEIPT,
+        f'Email the receipt of {survey_return.reference or "the return"} of {survey_return.organisation}',
+        organisation=survey_return.organisation,
+        arguments={'return': survey_return.pk, 'submitter': getattr(actor, 'pk', None)},
+    )
+
+
 # An Idempotency-Key is a client's name for one upload: printable ASCII without spaces, as HTTP headers carry.
 IDEMPOTENCY_KEY = re.compile(r'[!-~]{1,200}')
 

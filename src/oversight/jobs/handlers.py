@@ -21,8 +21,9 @@ from oversight.register.imports import read_batch
 from oversight.register.models import ImportBatch
 from oversight.surveys.actions.imports import import_returns
 from oversight.surveys.actions.invitations import remind_outstanding, send_due_reminders, send_invitations
+from oversight.surveys.actions.returns import send_receipt
 from oversight.surveys.interchange import InterchangeError
-from oversight.surveys.models import Campaign
+from oversight.surveys.models import Campaign, Return
 
 from .models import Job
 from .runner import JobFailed, Outcome, Progress, problem
@@ -107,6 +108,19 @@ def publication(job: Job, progress: Progress) -> Outcome:
     return Outcome({'version': version.number}, version.get_absolute_url())
 
 
+def receipt(job: Job, progress: Progress) -> Outcome:
+    """The receipt of a submission; its audit row is written with the task's "done", so it is sent once."""
+    survey_return = Return.objects.get(pk=job.arguments['return'])
+    progress(0, 0, 'Emailing the receipt')
+    try:
+        with get_connection() as connection:
+            emailed = send_receipt(job.user, survey_return, job.arguments['submitter'], connection=connection)
+    except OSError as exc:  # the mail server refused or could not be reached: the submission stands
+        message = f'The mail server did not take the receipt ({exc}). Queue it again once it is back.'
+        raise JobFailed([problem(message)]) from exc
+    return Outcome({'emailed': emailed}, survey_return.invitation.get_absolute_url())
+
+
 ROW_AND_COLUMN = re.compile(r'^Row (\d+)(?:, column ([\w.]+))?:')
 
 
@@ -143,4 +157,5 @@ HANDLERS = {
     Job.Kind.REGISTER_IMPORT: register_import,
     Job.Kind.INVITATIONS: invitations,
     Job.Kind.REMINDERS: reminders,
+    Job.Kind.RECEIPT: receipt,
 }

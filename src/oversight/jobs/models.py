@@ -23,6 +23,7 @@ class Job(models.Model):
         INVITATIONS = 'invitations', 'Invitations'
         REMINDERS = 'reminders', 'Reminders'
         REPORT_PDF = 'report_pdf', 'Report PDF'
+        RECEIPT = 'receipt', 'Return receipt'
 
     class Status(models.TextChoices):
         QUEUED = 'queued', 'Queued'
@@ -113,6 +114,11 @@ class Job(models.Model):
     @property
     def shown_status(self) -> str:
         return 'Failed (stopped)' if self.is_stale else self.get_status_display()
+
+    @property
+    def shown_state(self) -> str:
+        """The status as shown_status reads it, as a value (core.status colours it)."""
+        return 'stopped' if self.is_stale else self.status
 
     @property
     def percent(self) -> int | None:

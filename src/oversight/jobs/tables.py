@@ -1,5 +1,7 @@
 import django_tables2 as tables
 
+from oversight.core.status import status_tag
+
 from .models import Job
 
 
@@ -12,3 +14,9 @@ class JobTable(tables.Table):
         model = Job
         fields = ['description', 'kind', 'organisation', 'user', 'created', 'status']
         orderable = True
+
+    def render_status(self, record):
+        return status_tag(record.shown_state, record.shown_status)
+
+    def value_status(self, record):
+        return record.shown_status

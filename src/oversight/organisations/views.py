@@ -1,17 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 
 from oversight.core.dates import govuk_date
 from oversight.core.spreadsheets import SpreadsheetError, read_upload
 from oversight.core.views import (
     ActionFormView,
+    ConfirmActionView,
     NameSearchView,
     ObjectDetailView,
     ObjectListView,
@@ -150,19 +150,30 @@ class GroupAddMembersView(RegulatorOnlyMixin, ActionFormView):
         return self.group
 
 
-class GroupRemoveMemberView(RegulatorOnlyMixin, View):
-    http_method_names = ['post']
+class GroupRemoveMemberView(RegulatorOnlyMixin, ConfirmActionView):
+    """Take a body out of a group, after confirming: the group's campaigns and findings stop including it."""
 
-    def post(self, request, slug, organisation):
-        group = get_scoped_or_404(OrganisationGroup, request.user, slug=slug)
-        member = get_scoped_or_404(Organisation, request.user, slug=organisation)
-        try:
-            actions.remove_member(request.user, group, member)
-        except ValidationError as exc:
-            messages.error(request, ' '.join(exc.messages))
-        else:
-            messages.success(request, f'{member} removed from {group}.')
-        return redirect(group)
+    button_label = 'Remove from the group'
+
+    def get_object(self):
+        self.group = get_scoped_or_404(OrganisationGroup, self.request.user, slug=self.kwargs['slug'])
+        members = Organisation.objects.for_user(self.request.user).filter(groups=self.group)
+        return get_object_or_404(members, slug=self.kwargs['organisation'])
+
+    def get_heading(self):
+        return f'Remove {self.object} from {self.group}?'
+
+    def affects(self):
+        return [('Group', str(self.group)), ('Members after this', f'{self.group.organisations.count() - 1:,}')]
+
+    def confirmed(self, form):
+        actions.remove_member(self.request.user, self.group, self.object)
+
+    def get_success_message(self, result):
+        return f'{self.object} removed from {self.group}.'
+
+    def get_cancel_url(self):
+        return self.group.get_absolute_url()
 
 
 class OrganisationImportView(RegulatorOnlyMixin, FormView):

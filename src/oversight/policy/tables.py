@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from oversight.core.dates import govuk_date
+from oversight.core.status import status_tag
 from oversight.core.tables import DateColumn
 
 from .rules import SEVERITY_LABELS
@@ -11,11 +12,6 @@ from .rules import SEVERITY_LABELS
 SEVERITY_TAGS = {'must': 'govuk-tag--red', 'should': 'govuk-tag--orange', 'consider': 'govuk-tag--blue'}
 OVERDUE_TAG = mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')
 SECONDARY_TAG = mark_safe('<br><strong class="govuk-tag govuk-tag--grey">Secondary sources</strong>')
-STATUS_TAGS = {
-    'affected': 'govuk-tag--red',
-    'possibly_affected': 'govuk-tag--yellow',
-    'not_affected': 'govuk-tag--green',
-}
 
 
 def severity_tag(severity: str):
@@ -137,7 +133,7 @@ class VulnerabilityTable(tables.Table):
         )
 
     def render_status(self, value):
-        return format_html('<strong class="govuk-tag {}">{}</strong>', STATUS_TAGS[value], value.label)
+        return status_tag(value, value.label)
 
     def render_reason(self, value, record):
         return format_html(

@@ -124,7 +124,8 @@ class Plan:
         """Every problem (a file with problems keeps no rows)."""
         if not self.problem_count:
             return []
-        return [RowError(*record[1:]) for line in self._records() if (record := json.loads(line))[0] == 'e']
+        errors = [RowError(*record[1:]) for line in self._records() if (record := json.loads(line))[0] == 'e']
+        return sorted(errors, key=lambda error: error.row)  # a problem found at the file's end keeps its row's place
 
     def _row_records(self, actions=('create', 'update', 'unchanged')):
         """The kept rows' records of these actions, in file order, still unparsed; none when the file has problems."""
@@ -203,11 +204,14 @@ class PlanWriter:
         self.digest.update(repr((row.row, row.action, row.object_id, row.version, changes)).encode())
         self._keep(row.record())
 
-    def new_system(self, name: str, category: str) -> None:
-        self.plan.system_rows.append([name, category])
+    def new_system(self, name: str, category: str) -> list:
+        """The new system's [name, category] as the plan keeps it, for a later row to give its category."""
+        self.plan.system_rows.append(entry := [name, category])
+        return entry
 
     def finish(self) -> Plan:
         plan = self.plan
+        plan.first_errors.sort(key=lambda error: error.row)
         if self.failed:
             plan.counts = {'create': 0, 'update': 0, 'unchanged': 0}
             plan.system_rows = []
@@ -318,6 +322,7 @@ class Importer:
                 if row.extra:
                     row.error('', f'There are values beyond the last named column: {row.extra}.')
                 self.plan_row(row, writer)
+        self.finish_plan(writer)
         writer.plan.rows_read = read
         if not read:
             writer.error(RowError(HEADER_ROW, '', 'The file has no rows of data below the header row.'))
@@ -359,6 +364,9 @@ class Importer:
     def plan_row(self, row: Row, writer: PlanWriter) -> None:
         raise NotImplementedError
 
+    def finish_plan(self, writer: PlanWriter) -> None:
+        """Report what only the whole file can tell (a new system no row gives a category)."""
+
 
 def _parse_id(text: str) -> int | None:
     if not text:
@@ -390,6 +398,8 @@ class EquipmentImporter(Importer):
         }
         self.rows_of_line = {}
         self.identities = Identities()
+        # New systems no row has given a category yet: any row of the file may give it.
+        self.uncategorised = {}  # name, casefolded -> (name, the first row naming it, the plan's entry)
 
     def prepare_chunk(self, rows):
         ids = set()
@@ -457,22 +467,30 @@ class EquipmentImporter(Importer):
         category = row.value('category', parse_choice, Category.choices, '')
         if not name:
             return None
-        system = self.systems.get(name.casefold())
+        key = name.casefold()
+        system = self.systems.get(key)
         if system is None:
-            if category == '':
-                row.error('category', f'Give the category of the new system "{name}".')
-                return None
             if category is None:
                 return None
             system = System(organisation=self.organisation, name=name, category=category)
-            self.systems[name.casefold()] = system
-            writer.new_system(name, category)
+            self.systems[key] = system
+            entry = writer.new_system(name, category)
+            if category == '':
+                self.uncategorised[key] = (name, row.number, entry)
+        elif category and key in self.uncategorised:
+            _name, _first, entry = self.uncategorised.pop(key)
+            system.category = entry[1] = category
         elif category and category != system.category:
             row.error(
                 'category',
                 f'The system "{system.name}" is {system.get_category_display()}, not {Category(category).label}.',
             )
         return system
+
+    def finish_plan(self, writer):
+        for name, first, _entry in self.uncategorised.values():
+            message = f'Give the category of the new system "{name}" in one of its rows.'
+            writer.error(RowError(first, 'category', message))
 
 
 class NamedImporter(Importer):

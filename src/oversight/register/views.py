@@ -16,6 +16,7 @@ from django.views.generic import DetailView, View
 from django_tables2 import RequestConfig
 
 from oversight.core import exports
+from oversight.core.dates import govuk_datetime
 from oversight.core.forms import VersionedForm
 from oversight.core.querysets import sees_everything
 from oversight.core.views import (
@@ -332,15 +333,33 @@ class ImportCommitView(ImportBatchMixin, View):
         return HttpResponseRedirect(job.get_absolute_url())
 
 
-class ImportDiscardView(ImportBatchMixin, View):
-    def post(self, request, pk):
-        try:
-            actions.discard_import(request.user, self.batch)
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-            return HttpResponseRedirect(self.batch.get_absolute_url())
-        messages.success(request, f'Discarded {self.batch.filename}: nothing was imported.')
-        return HttpResponseRedirect(reverse(_upload_page[self.batch.kind]))
+class ImportDiscardView(ImportBatchMixin, ConfirmActionView):
+    """Discard an uploaded file unimported, after confirming."""
+
+    heading = 'Discard {object.filename}?'
+    button_label = 'Discard this file'
+    warning = 'A discarded file cannot be imported: to import it later, upload it again.'
+
+    def get_object(self):
+        return self.batch
+
+    def affects(self):
+        rows = (self.batch.plan or {}).get('rows')
+        return [
+            ('File', self.batch.filename),
+            ('Kind', self.batch.get_kind_display()),
+            *([('Rows of data', f'{rows:,}')] if rows is not None else []),
+            ('Uploaded', govuk_datetime(self.batch.created)),
+        ]
+
+    def confirmed(self, form):
+        actions.discard_import(self.request.user, self.batch)
+
+    def get_success_message(self, result):
+        return f'Discarded {self.batch.filename}: nothing was imported.'
+
+    def get_success_url(self, result=None):
+        return reverse(_upload_page[self.batch.kind])
 
 
 class ImportTemplateView(LoginRequiredMixin, View):

@@ -87,8 +87,9 @@ TEMPLATES = [
                 'oversight.core.context_processors.navigation',
                 'oversight.core.context_processors.service',
             ],
-            # GOV.UK's one date style, in every template without loading it (core/dates.py).
-            'builtins': ['oversight.core.templatetags.govuk_dates'],
+            # GOV.UK's one date style and status tags, in every template without loading them
+            # (core/dates.py, core/status.py).
+            'builtins': ['oversight.core.templatetags.govuk_dates', 'oversight.core.templatetags.status_tags'],
         },
     },
 ]

@@ -31,6 +31,12 @@ def compose(invitation: Invitation, template: str, context: dict) -> EmailMessag
     return EmailMessage(subject.strip(), body.strip() + '\n', settings.DEFAULT_FROM_EMAIL, recipients)
 
 
+def receipt_recipients(invitation: Invitation, submitter) -> list[str]:
+    """Who gets a submission's receipt: the person who submitted it and the body's contacts, each once."""
+    emails = [getattr(submitter, 'email', '')] + [c.email for c in invitation.contacts.all()]
+    return list(dict.fromkeys(e for e in emails if e))
+
+
 def compose_receipt(survey_return: Return, submitter_id) -> EmailMessage | None:
     """The receipt of a submission: its reference and declaration, the return as submitted, and it as a CSV."""
     from django.contrib.auth import get_user_model
@@ -39,12 +45,7 @@ def compose_receipt(survey_return: Return, submitter_id) -> EmailMessage | None:
     from .journey import answer_table
 
     invitation = survey_return.invitation
-    submitter = get_user_model().objects.filter(pk=submitter_id).first()
-    recipients = list(
-        dict.fromkeys(
-            [e for e in [getattr(submitter, 'email', '')] if e] + [c.email for c in invitation.contacts.all()]
-        )
-    )
+    recipients = receipt_recipients(invitation, get_user_model().objects.filter(pk=submitter_id).first())
     if not recipients:
         return None
     rows = answer_table(Schema(survey_return.campaign.questionnaire), survey_return.answers)

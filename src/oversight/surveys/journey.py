@@ -151,6 +151,18 @@ def section_warnings_for(schema, section, answers, invitation, *, register_devic
     return section_warnings(schema, section, answers, resolver=resolver, register_devices=register_devices)
 
 
+def return_warnings(schema, answers, invitation) -> list[CrossCheck]:
+    """Every cross-check warning a whole return's answers raise, as a submission is checked (web and API)."""
+    from .prefill import register_devices
+
+    devices = register_devices(invitation.organisation)
+    return [
+        warning
+        for section in schema.sections
+        for warning in section_warnings_for(schema, section, answers, invitation, register_devices=devices)
+    ]
+
+
 def answer_text(question: Question, answers: dict) -> str:
     if question.kind == Question.Kind.MANUFACTURER_LINES:
         lines = lines_of(answers, question.section.code)

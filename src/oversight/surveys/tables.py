@@ -1,15 +1,11 @@
 import django_tables2 as tables
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
 from oversight.core.dates import govuk_datetime
+from oversight.core.status import status_tag
 
 from .models import Campaign, Correction, Invitation
-
-
-def status_tag(status: str, label: str) -> str:
-    return render_to_string('surveys/status_tag.html', {'status': status, 'label': label})
 
 
 class CampaignTable(tables.Table):

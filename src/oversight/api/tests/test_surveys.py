@@ -1,5 +1,7 @@
 """Campaigns and returns over the API: scoped reads; drafts and submissions through the survey actions."""
 
+import re
+
 import pytest
 
 from oversight.surveys.models import Invitation, Return
@@ -57,15 +59,55 @@ def test_an_editor_saves_a_draft_then_submits(world, api):
     undeclared = client.post(f'{url}submit/', {'answers': answers, 'version': 1}, format='json')
     assert undeclared.status_code == 400 and 'declaration' in undeclared.json()
     declaration = {'name': 'Sam Roe', 'role': 'Analyst', 'on_behalf_of': 'A. Chief'}
-    submitted = client.post(
-        f'{url}submit/', {'answers': answers, 'version': 1, 'declaration': declaration}, format='json'
-    )
+    body = {'answers': answers, 'version': 1, 'declaration': declaration}
+    # Kent's register lists equipment in categories these answers say it does not operate: warnings to confirm.
+    unconfirmed = client.post(f'{url}submit/', body, format='json')
+    assert unconfirmed.status_code == 400 and not Invitation.objects.filter(status='submitted', pk=url.split('/')[-2])
+    codes = _codes(unconfirmed)
+    assert codes and all(code.endswith('.operates:register') for code in codes)
+    submitted = client.post(f'{url}submit/', body | {'confirmed_warnings': codes}, format='json')
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()['status'] == 'submitted' and submitted.json()['source'] == 'api'
     stored = Return.objects.get(invitation=world.a.invitation)
     assert stored.submitted_at is not None and stored.source == Return.Source.API
     assert submitted.json()['reference'] == stored.reference and stored.reference.startswith('OVS-')
     assert (stored.declarant_name, stored.declared_for, stored.declared_by) == ('Sam Roe', 'A. Chief', world.a.editor)
+
+
+def _codes(response) -> list[str]:
+    """The warning codes a refused submission names."""
+    text = ' '.join(message for messages in response.json().values() for message in messages)
+    return sorted(set(re.findall(r'list "([^"]+)" in confirmed_warnings', text)))
+
+
+def test_a_submission_confirms_warnings_by_code_as_the_web_does(world, api, client):
+    url = _open_invitation(world, world.a)
+    editor = api(world.a.editor)
+    declaration = {'name': 'Sam Roe', 'role': 'Analyst', 'on_behalf_of': 'A. Chief'}
+    body = {'answers': complete_answers('KENTMARK', 10, 30), 'version': 0, 'declaration': declaration}
+    codes = _codes(editor.post(f'{url}submit/', body, format='json'))  # every warning is named at once
+    assert 'external_cctv.cameras:below-lines' in codes
+    register_codes = [code for code in codes if code.endswith(':register')]
+    refused = editor.post(f'{url}submit/', body | {'confirmed_warnings': register_codes}, format='json')
+    assert refused.status_code == 400
+    [message] = refused.json()['external_cctv.cameras']  # a total of 10 beside lines of 30 devices
+    assert 'less than the 30 devices' in message and 'list "external_cctv.cameras:below-lines"' in message
+    nonsense = [*register_codes, 'external_cctv.cameras:nonsense']
+    unknown = editor.post(f'{url}submit/', body | {'confirmed_warnings': nonsense}, format='json')
+    assert unknown.status_code == 400 and 'external_cctv.cameras:nonsense: not a warning' in str(unknown.json())
+    assert not Return.objects.filter(invitation=world.a.invitation).exists()
+    every = [*register_codes, 'external_cctv.cameras:below-lines']
+    submitted = editor.post(f'{url}submit/', body | {'confirmed_warnings': every}, format='json')
+    assert submitted.status_code == 200, submitted.content
+    stored = Return.objects.get(invitation=world.a.invitation)
+    assert sorted(w['code'] for w in stored.confirmed_warnings) == sorted(every)
+    assert sorted(w['code'] for w in submitted.json()['confirmed_warnings']) == sorted(every)
+    # The regulator reads them on the return's page, as worded when the body confirmed them.
+    client.force_login(world.regulator)
+    page = client.get(stored.get_absolute_url()).content.decode()
+    section = page.split('data-testid="confirmed-warnings"', 1)[1].split('</ul>', 1)[0]
+    assert 'The total of 10 in 1.3 is less than the 30 devices' in section
+    assert section.count('<li>') == len(every)
 
 
 def test_a_save_from_a_stale_copy_is_refused(world, api):

@@ -15,7 +15,7 @@ from oversight.core.tokens import digest
 
 def test_a_person_makes_their_token_on_their_page_and_sees_it_once(world, client, api):
     client.force_login(world.a.viewer)
-    made = client.post('/api/token/', {'command': 'create'})
+    made = client.post('/api/token/')
     key = re.search(r'data-testid="token-key">(ova_[\w-]+)<', made.content.decode()).group(1)
     assert made['Cache-Control'] == 'no-store'
     stored = ApiToken.objects.get(user=world.a.viewer)
@@ -31,8 +31,17 @@ def test_the_token_works_until_replaced_or_revoked(world, client, api):
     auth = {'HTTP_AUTHORIZATION': f'Token {first}'}
     assert api(None).get('/api/register/sites/', **auth).status_code == 200
     client.force_login(world.a.viewer)
-    client.post('/api/token/', {'command': 'replace'})
+    page = client.get('/api/token/').content.decode()
+    assert 'href="/api/token/replace/"' in page  # replacing is confirmed first: programs using the token stop
+    assert client.post('/api/token/')['Location'] == '/api/token/replace/'  # no one-click replacement either
+    confirm = client.get('/api/token/replace/').content.decode()
+    assert 'Replace your API token?' in confirm and 'stops working at once' in confirm and 'Cancel' in confirm
+    assert api(None).get('/api/register/sites/', **auth).status_code == 200  # nothing replaced yet
+    replaced = client.post('/api/token/replace/')
+    second = re.search(r'data-testid="token-key">(ova_[\w-]+)<', replaced.content.decode()).group(1)
+    assert replaced['Cache-Control'] == 'no-store' and second != first
     assert api(None).get('/api/register/sites/', **auth).status_code == 401
+    assert api(None).get('/api/register/sites/', HTTP_AUTHORIZATION=f'Token {second}').status_code == 200
     page = client.get('/api/token/').content.decode()
     assert 'href="/api/token/revoke/"' in page  # a link to the confirmation, not a one-click form
     confirm = client.get('/api/token/revoke/').content.decode()

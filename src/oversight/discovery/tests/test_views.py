@@ -126,6 +126,47 @@ def test_an_editor_accepts_a_device_in_one_step(client_for, editor_a, scan_a, de
     assert 'matched by' in client.get(paths['device']).content.decode()
 
 
+def _selected(form: str, name: str) -> list[str]:
+    """The values of the options chosen in the form's select `name`."""
+    select = re.search(rf'<select name="{name}".*?</select>', form, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"[^>]* selected>', select)
+
+
+def test_the_accept_form_starts_at_the_scans_site_and_chooses_no_network(client_for, editor_a, body_a, where_a):
+    site, system = where_a
+    elsewhere = Site.objects.create(organisation=body_a, name='Dover Custody Suite')
+    client = client_for(editor_a)
+
+    def accept_form():
+        scan = actions.record_scan(editor_a, body_a, BODY, source=Scan.Source.FILE, filename='scan.jsonl')
+        return client.get(reverse('discovery:device_accept', args=[scan.devices.get(address='10.20.0.6').pk]))
+
+    form = accept_form().content.decode()
+    assert _selected(form, 'site') == [''] and _selected(form, 'network') == ['']  # the scan covered no site yet
+    # A line of the register inside the scanned network: the scan covered its site, and only that one.
+    EquipmentLine.objects.create(
+        organisation=body_a, site=site, system=system, manufacturer_declared='Axis', quantity=1,
+        ip_address='10.20.0.99',
+    )  # fmt: skip
+    EquipmentLine.objects.create(
+        organisation=body_a, site=elsewhere, system=system, manufacturer_declared='Axis', quantity=1,
+        ip_address='10.30.0.5',
+    )  # fmt: skip
+    response = accept_form()
+    form = response.content.decode()
+    assert _selected(form, 'site') == [str(site.pk)] and _selected(form, 'network') == ['']
+    data = {'site': site.pk, 'system': system.pk, 'manufacturer_declared': 'Honeywell', 'quantity': 1}
+    refused = client.post(response.wsgi_request.path, data).content.decode()
+    assert 'Select how the device is connected to the network.' in refused
+    assert not EquipmentLine.objects.filter(ip_address='10.20.0.6').exists()
+    # Two sites covered: the form cannot tell which, so it chooses neither.
+    EquipmentLine.objects.create(
+        organisation=body_a, site=elsewhere, system=system, manufacturer_declared='Axis', quantity=1,
+        ip_address='10.20.0.98',
+    )  # fmt: skip
+    assert _selected(accept_form().content.decode(), 'site') == ['']
+
+
 def test_the_accept_form_offers_only_the_bodys_own_sites(client_for, editor_a, device_a, body_b):
     other = Site.objects.create(organisation=body_b, name='Chelmsford Custody Suite')
     client = client_for(editor_a)
@@ -165,6 +206,7 @@ def test_an_editor_creates_a_token_shown_once_and_revokes_it(client_for, editor_
     assert actions.token_for(secret) == token
     listing = client.get(reverse('discovery:token_list')).content.decode()
     assert 'Custody network agent' in listing and secret not in listing
+    assert 'govuk-tag--green" data-testid="status">Active<' in listing
     revoke = reverse('discovery:token_revoke', args=[token.pk])
     assert f'href="{revoke}"' in listing  # a link to the confirmation, not a one-click form
     confirm = client.get(revoke).content.decode()
@@ -172,6 +214,8 @@ def test_an_editor_creates_a_token_shown_once_and_revokes_it(client_for, editor_
     assert actions.token_for(secret) == token
     response = client.post(revoke, follow=True)
     assert 'Revoked Custody network agent: uploads with it are refused' in response.content.decode()
+    listing = client.get(reverse('discovery:token_list')).content.decode()
+    assert 'govuk-tag--grey" data-testid="status">Revoked<' in listing
     assert actions.token_for(secret) is None
 
 

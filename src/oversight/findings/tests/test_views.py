@@ -100,6 +100,8 @@ class TestDraft:
         assert f'href="{publish}"' in client.get(url('report', 'survey-2022')).content.decode()
         confirm = client.get(publish).content.decode()
         assert 'Publish version 1 of' in confirm and 'cannot be changed' in confirm and 'Cancel' in confirm
+        draft_tag = 'govuk-tag--yellow" data-testid="status">Draft only<'
+        assert draft_tag in client.get(url('report_list')).content.decode()
         assert not report.versions.exists()
         # Checked in the request; the figures frozen and the PDF rendered by a worker, followed on the task's page.
         with django_capture_on_commit_callbacks(execute=True):
@@ -111,6 +113,7 @@ class TestDraft:
             report.versions.get().pdf_sha256
             and url('version', 'survey-2022', 1) in client.get(response.url).content.decode()
         )
+        assert 'govuk-tag--green" data-testid="status">Version 1<' in client.get(url('report_list')).content.decode()
 
     def test_editing_the_text(self, client_for, regulator, report):
         client = client_for(regulator)

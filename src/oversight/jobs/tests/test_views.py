@@ -21,7 +21,10 @@ def test_a_failed_import_lists_every_problem_and_is_queued_again(client_for, edi
     job = Job.objects.get()
     assert response['Location'] == job.get_absolute_url()
     page = client.get(job.get_absolute_url()).content.decode()
-    assert 'Failed' in page and 'The file has 2 problems: nothing was imported.' in page
+    assert 'govuk-tag--red" data-testid="job-state">Failed<' in page
+    assert 'The file has 2 problems: nothing was imported.' in page
+    listing = client.get(reverse('jobs:job_list')).content.decode()
+    assert 'govuk-tag--red" data-testid="status">Failed<' in listing  # the same tag in the list
     assert '<td class="govuk-table__cell">kind</td>' in page and '<td class="govuk-table__cell">sensitive</td>' in page
     assert 'hx-trigger' not in page  # finished: the page no longer polls
     assert not Site.objects.filter(name='Deal').exists()
@@ -59,7 +62,8 @@ def test_a_task_whose_worker_died_is_shown_failed_and_can_run_again(
     silent_since = timezone.now() - datetime.timedelta(seconds=settings.OVERSIGHT_TASK_STALE_SECONDS + 1)
     Job.objects.filter(pk=job.pk).update(heartbeat_at=silent_since)
     page = client.get(job.get_absolute_url()).content.decode()
-    assert 'Failed (stopped)' in page and 'The worker running this task stopped' in page and 'hx-trigger' not in page
+    assert 'govuk-tag--red" data-testid="job-state">Failed (stopped)<' in page
+    assert 'The worker running this task stopped' in page and 'hx-trigger' not in page
     with run_on_commit():
         client.post(reverse('jobs:job_retry', args=[job.pk]))
     job.refresh_from_db()

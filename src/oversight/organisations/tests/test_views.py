@@ -81,9 +81,15 @@ def test_regulator_creates_a_group_and_manages_its_members(client_for, regulator
     client.post(add, {'organisations': [body_a.pk, body_b.pk]})
     assert set(group.organisations.all()) == {body_a, body_b}
     detail = client.get(group.get_absolute_url()).content.decode()
-    assert 'Remove' in detail and 'Essex Police' in detail
-    client.post(reverse('organisations:group_member_remove', args=[group.slug, body_b.slug]))
+    remove = reverse('organisations:group_member_remove', args=[group.slug, body_b.slug])
+    assert f'href="{remove}"' in detail  # a link to the confirmation, not a one-click form
+    confirm = client.get(remove).content.decode()
+    assert 'Remove Essex Police from Eastern region?' in confirm and 'Cancel' in confirm
+    assert set(group.organisations.all()) == {body_a, body_b}  # looking at the page changes nothing
+    response = client.post(remove, follow=True)
+    assert 'Essex Police removed from Eastern region.' in response.content.decode()
     assert list(group.organisations.all()) == [body_a]
+    assert client.get(remove).status_code == 404  # no longer a member: nothing to remove
 
 
 def test_groups_list_counts_members_within_scope(client_for, regulator, viewer_a):

@@ -159,6 +159,37 @@ def test_update_by_id_create_and_unchanged_in_one_commit(editor_a, body_a, regis
         actions.commit_import(editor_a, batch)
 
 
+@pytest.mark.parametrize('fmt', ['csv', 'xlsx'])
+def test_a_new_systems_category_may_come_from_any_row_of_the_file(editor_a, body_a, register_a, fmt):
+    rows = [
+        row(**GOOD | {'system': 'Door entry', 'manufacturer': 'Axis'}),  # 2: no category yet
+        row(**GOOD | {'system': 'door ENTRY', 'manufacturer': 'Avigilon'}, category='Other'),  # 3 gives it
+        row(**GOOD | {'system': 'Door entry', 'manufacturer': 'Bosch'}),  # 4
+    ]
+    batch = _upload(editor_a, body_a, rows, fmt)
+    plan = read_batch(batch)
+    assert plan.errors == []
+    assert [(system.name, system.category) for system in plan.new_systems] == [('Door entry', 'other')]
+    assert actions.commit_import(editor_a, batch, plan.fingerprint)['create'] == 3
+    door = System.objects.get(organisation=body_a, name='Door entry')
+    assert door.category == 'other' and door.equipment.count() == 3
+
+
+def test_a_new_system_no_row_categorises_or_two_rows_categorise_differently_is_refused(editor_a, body_a, register_a):
+    rows = [
+        row(**GOOD | {'system': 'Door entry'}),  # 2
+        row(**GOOD | {'system': 'Gate cameras'}),  # 3: never given a category
+        row(**GOOD | {'system': 'Door entry'}, category='other'),  # 4
+        row(**GOOD | {'system': 'Door entry'}, category='anpr'),  # 5: contradicts row 4
+        row(**GOOD | {'quantity': '0'}),  # 6
+    ]
+    errors = read_batch(_upload(editor_a, body_a, rows)).errors
+    assert [(e.row, e.column) for e in errors] == [(3, 'category'), (5, 'category'), (6, 'quantity')]
+    assert 'Give the category of the new system "Gate cameras"' in errors[0].message
+    assert 'is Other, not ANPR' in errors[1].message
+    assert not System.objects.filter(name__in=['Door entry', 'Gate cameras']).exists()
+
+
 def test_a_failure_midway_leaves_the_register_as_it_was(editor_a, body_a, register_a, monkeypatch):
     monkeypatch.setattr(actions, 'WRITE_BATCH', 2)
     batch = _upload(editor_a, body_a, [row(**GOOD, model=f'M{i}') for i in range(5)])
@@ -286,8 +317,14 @@ def test_a_site_file_with_a_quote_left_open_is_refused_naming_its_row(editor_a, 
 def test_discarding_from_the_preview_page_discards_and_imports_nothing(client_for, editor_a, body_a, register_a):
     batch = _upload(editor_a, body_a, [row(**GOOD)])
     before = _state()
-    response = client_for(editor_a).post(reverse('register:import_discard', args=[batch.pk]))
-    assert response.status_code == 302
+    client = client_for(editor_a)
+    url = reverse('register:import_discard', args=[batch.pk])
+    assert f'href="{url}"' in client.get(batch.get_absolute_url()).content.decode()  # not a one-click form
+    confirm = client.get(url).content.decode()
+    assert 'Discard register.csv?' in confirm and 'cannot be imported' in confirm and 'Cancel' in confirm
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.PENDING
+    response = client.post(url)
+    assert response.status_code == 302 and response['Location'] == reverse('register:equipment_import')
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.DISCARDED
     assert _state() == before
     with pytest.raises(ValidationError, match='already been discarded'):

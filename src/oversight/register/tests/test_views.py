@@ -162,6 +162,11 @@ def test_upload_preview_and_commit_through_the_pages(
     assert EquipmentLine.objects.get().made_by.name == 'Hikvision'
     page = client.get(done['Location']).content.decode()
     assert 'Importing good.csv' in page and 'Done' in page and reverse('register:equipment_list') in page
+    uploads = client.get(reverse('register:equipment_import')).content.decode()  # each file with its status's tag
+    assert 'govuk-tag--green" data-testid="status">Imported<' in uploads
+    assert 'govuk-tag--yellow" data-testid="status">Awaiting review<' in uploads  # bad.xlsx
+    imported = client.get(batch.get_absolute_url()).content.decode()
+    assert '<strong class="govuk-tag govuk-tag--green">Imported</strong> 1 added' in imported
 
 
 def test_an_unreadable_upload_is_refused_on_the_form(client_for, editor_a, settings):

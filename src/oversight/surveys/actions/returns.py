@@ -1,6 +1,5 @@
 """A body's return: saved as a draft, submitted, queried by the regulator, answered, accepted."""
 
-import logging
 import secrets
 from dataclasses import dataclass
 
@@ -18,7 +17,6 @@ from ..emails import compose, compose_receipt
 from ..models import Campaign, Invitation, Return, ReviewQuery
 from .common import BATCH, Status, require_editor, require_regulator
 
-logger = logging.getLogger(__name__)
 # Letters and digits nobody confuses when reading a reference out (no 0/O, 1/I/L, U/V).
 REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTWXYZ'
 
@@ -195,14 +193,16 @@ def submit_return(
     source=Return.Source.WEB,
     declaration: Declaration | None = None,
     warnings: list[CrossCheck] = (),
-    connection=None,
+    confirming: list[str] | None = None,
 ) -> Return:
-    """Save and submit a return, declared by the person submitting it; a receipt is emailed once it commits.
+    """Save and submit a return, declared by the person submitting it; a task emails the receipt once it commits.
 
     The web's declaration page and the API always give a `declaration`; commands and tests submitting
     for a body may not. Refused after the cut-off unless extended; every missing answer, and every part
     of the declaration left out, is listed. `warnings` are the cross-checks the answers raise: each must have been
-    confirmed by the body (on the section's page) before the return can be submitted.
+    confirmed by the body before the return can be submitted, on the section's page (the web) or, with the
+    submission, by its code in `confirming` (the API); a code no warning has is refused. A confirmation holds
+    for the warning as worded, and is kept with the return for the regulator to read.
     """
     require_editor(actor, invitation)
     invitation = Invitation.objects.select_for_update().select_related('campaign').get(pk=invitation.pk)
@@ -215,11 +215,25 @@ def submit_return(
     schema = checks.Schema(invitation.campaign.questionnaire)
     answers, problems = checks.check_answers(schema, raw_answers)
     stored = Return.objects.filter(invitation=invitation).first()
-    if not problems:
+    warnings = list(warnings)
+    held = stored.confirmed_warnings if stored else []
+    confirmed_now = [w for w in warnings if w.code in set(confirming or ())]
+    if not problems:  # answers that could not be read raise no warnings to confirm yet
         problems = checks.check_submission(schema, answers)
+        if unknown := sorted(set(confirming or ()) - {w.code for w in warnings}):
+            raised = ', '.join(f'"{w.code}"' for w in warnings) or 'none'
+            problems.append(
+                checks.Problem(
+                    'confirmed_warnings',
+                    f'{", ".join(unknown)}: not a warning these answers raise. The warnings they raise: {raised}.',
+                )
+            )
+        how = 'Confirm this is correct'
+        if confirming is not None:  # the API confirms by the warning's code
+            how += ' (list "{}" in confirmed_warnings)'
         problems += [
-            checks.Problem(w.key, f'{w.message} Confirm this is correct, or change your answer.')
-            for w in unconfirmed(list(warnings), stored.confirmed_warnings if stored else [])
+            checks.Problem(w.key, f'{w.message} {how.format(w.code)}, or change your answer.')
+            for w in unconfirmed(warnings, held + [w.as_record() for w in confirmed_now])
         ]
     if declaration is not None:
         problems += declaration.problems()
@@ -235,10 +249,20 @@ def submit_return(
         last_submitted_at=now,
         reference=(stored.reference if stored else None) or new_reference(invitation.campaign.year),
         **(_declared(actor, declaration, now) if declaration else {}),
+        **({'confirmed_warnings': _confirmations(held, confirmed_now)} if confirmed_now else {}),
     )
     _set_status(actor, invitation, Status.SUBMITTED)
-    send_receipt_on_commit(survey_return, actor, connection=connection)
+    # A task (jobs), so the submission never waits on the mail server; imported here, as jobs' handlers import this.
+    from oversight.jobs.actions import queue_receipt
+
+    queue_receipt(actor, survey_return)
     return survey_return
+
+
+def _confirmations(held: list[dict], confirmed: list[CrossCheck]) -> list[dict]:
+    """The confirmations kept, a warning confirmed again replacing its earlier wording."""
+    codes = {warning.code for warning in confirmed}
+    return [record for record in held if record['code'] not in codes] + [w.as_record() for w in confirmed]
 
 
 def _declared(actor, declaration: Declaration, now) -> dict:
@@ -251,26 +275,31 @@ def _declared(actor, declaration: Declaration, now) -> dict:
     }
 
 
-def send_receipt_on_commit(survey_return: Return, actor, *, connection=None) -> None:
-    """Email the receipt once the submission is committed: a refused or rolled-back one sends nothing.
+def receipt_marker(survey_return: Return) -> str:
+    """The audit message that says the receipt of this submission was emailed."""
+    return f'Receipt emailed for the submission of {survey_return.last_submitted_at.isoformat()}'
 
-    The submission stands whatever the mail server says; a failure is logged, and the confirmation
-    page still shows the reference.
+
+@transaction.atomic
+def send_receipt(actor, survey_return: Return, submitter_id, *, connection=None) -> int:
+    """Email the receipt of the return's latest submission, once; how many people it went to.
+
+    Run by the receipt task (jobs). Its audit row, written with the task's "done", says it was sent, so
+    the task run again sends nothing twice. A mail server's refusal raises: the task fails and can be
+    queued again, and the submission stands whatever the mail server says.
     """
-    return_id, actor_id = survey_return.pk, getattr(actor, 'pk', None)
-
-    def send():
-        stored = Return.objects.select_related('invitation', 'campaign', 'organisation').get(pk=return_id)
-        message = compose_receipt(stored, actor_id)
-        if message is None:
-            return
-        message.connection = connection
-        try:
-            message.send()
-        except OSError:
-            logger.exception('The receipt for %s could not be emailed', stored.reference)
-
-    transaction.on_commit(send)
+    stored = Return.objects.select_for_update().select_related('invitation', 'campaign', 'organisation')
+    stored = stored.get(pk=survey_return.pk)
+    marker = receipt_marker(stored)
+    if ObjectChange.objects.for_object(stored).filter(message=marker).exists():
+        return 0
+    message = compose_receipt(stored, submitter_id)
+    if message is None:
+        return 0
+    message.connection = connection
+    message.send()
+    record_change(actor, stored, ObjectChange.Action.UPDATE, {}, {}, marker)
+    return len(message.recipients())
 
 
 def locked_return(survey_return: Return, expected_version) -> Return:

@@ -373,15 +373,7 @@ class DeclarationView(EditorMixin, View):
         if not form.is_valid():
             return self._render(form, status=400)
         invitation = self.invitation
-        schema = Schema(invitation.campaign.questionnaire)
-        devices = register_devices(invitation.organisation)
-        warnings = [
-            warning
-            for section in schema.sections
-            for warning in journey.section_warnings_for(
-                schema, section, survey_return.answers, invitation, register_devices=devices
-            )
-        ]
+        warnings = journey.return_warnings(Schema(invitation.campaign.questionnaire), survey_return.answers, invitation)
         data = form.cleaned_data
         try:
             submit_return(

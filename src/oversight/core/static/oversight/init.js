@@ -7,3 +7,6 @@ enhanceSearchBoxes(document)
 
 import { enhanceLongSelects } from '/static/oversight/pickers.js'
 enhanceLongSelects(document)
+
+import { singleHistoryFilters } from '/static/oversight/filters.js'
+singleHistoryFilters(document)
