@@ -291,7 +291,7 @@ class ContactsForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label='Completed return workbook (.xlsx)')
+    file = forms.FileField(label=_('Completed return workbook (.xlsx)'))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

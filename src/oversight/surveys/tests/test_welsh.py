@@ -163,6 +163,9 @@ def test_no_page_of_the_welsh_return_journey_shows_an_untranslated_string(client
         'section with a warning', section_url(invitation_a, 'external_cctv'), section_post(below, 0), 'post'
     )
     assert 'Cadarnhewch fod hyn yn gywir' in welsh
+    upload = reverse('surveys:return_upload', args=[invitation_a.pk])
+    pages.check('workbook upload', upload)
+    pages.check('workbook upload with errors', upload, {}, method='post')
     complete_confirming_warnings(client, invitation_a, with_lines(complete_answers()))
     pages.check('task list, completed', tasks)
     pages.check('check your answers', reverse('surveys:return_check', args=[invitation_a.pk]))
@@ -185,6 +188,20 @@ def test_no_page_of_the_welsh_return_journey_shows_an_untranslated_string(client
     welsh = pages.check('confirmation', reverse('surveys:return_submitted', args=[invitation_a.pk]))
     assert 'Ffurflen wedi’i chyflwyno' in welsh and '10 Gorffennaf 2022, canol dydd' in welsh
     assert {name: texts for name, texts in pages.pages.items() if texts} == {}
+
+
+def test_the_sign_in_page_and_its_error_are_in_welsh(client, editor_a):
+    pages = BothLanguages(client, journey_data_for_sign_in())
+    login = reverse('accounts:login')
+    welsh = pages.check('sign in', login)
+    assert 'Mewngofnodi i Oversight' in welsh
+    welsh = pages.check('sign in refused', login, {'username': editor_a.username, 'password': 'wrong'}, method='post')
+    assert 'Mae problem' in welsh
+    assert {name: texts for name, texts in pages.pages.items() if texts} == {}
+
+
+def journey_data_for_sign_in() -> set[str]:
+    return {'Oversight', settings.OVERSIGHT_OPERATOR['phase'], *dict(settings.LANGUAGES).values()}
 
 
 def test_the_check_fails_on_a_string_left_in_english():

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from oversight.core import exports
@@ -462,11 +463,13 @@ class WorkbookDownloadView(LoginRequiredMixin, View):
 class WorkbookUploadView(EditorMixin, ActionFormView):
     form_class = UploadForm
     template_name = 'surveys/workbook_upload.html'
-    success_message = 'Workbook read: its answers are saved as your draft. Check them, then submit.'
+    success_message = gettext_lazy('Workbook read: its answers are saved as your draft. Check them, then submit.')
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=f'Upload the return of {self.invitation.organisation}', invitation=self.invitation, **kwargs
+            title=_('Upload the return of %(organisation)s') % {'organisation': self.invitation.organisation},
+            invitation=self.invitation,
+            **kwargs,
         )
 
     def run_action(self, form):
