@@ -151,6 +151,11 @@ class Section(FrozenWithQuestionnaire):
     def shown_introduction(self) -> str:
         return shown(self.introduction, self.introduction_cy)
 
+    @property
+    def title_in_english(self) -> bool:
+        """Whether a Welsh page shows this title in English, for want of a Welsh one (marked lang="en-gb")."""
+        return in_welsh() and not self.title_cy
+
 
 class Question(FrozenWithQuestionnaire):
     """One question; its answer is stored under the key "<section code>.<question code>"."""
@@ -221,6 +226,11 @@ class Question(FrozenWithQuestionnaire):
     @property
     def shown_help_text(self) -> str:
         return shown(self.help_text, self.help_text_cy)
+
+    @property
+    def text_in_english(self) -> bool:
+        """Whether a Welsh page shows this question in English, for want of a Welsh one (marked lang="en-gb")."""
+        return in_welsh() and not self.text_cy
 
 
 class Campaign(models.Model):

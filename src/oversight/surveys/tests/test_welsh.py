@@ -20,7 +20,7 @@ from django.utils import translation
 from oversight.organisations.actions import set_preferred_language
 from oversight.organisations.models import Language
 from oversight.surveys.actions.invitations import send_invitations, send_reminder, set_contacts
-from oversight.surveys.models import Contact, Return
+from oversight.surveys.models import Contact, Question, Return
 
 from .conftest import complete_answers, london
 from .test_return_journey import SECTIONS, _commits, complete_every_section, section_answers, section_post, section_url
@@ -262,3 +262,13 @@ def test_a_welsh_body_gets_its_receipt_in_welsh_with_the_welsh_questions(client_
     assert '\n    Ie\n' in receipt.body  # the answer's label in Welsh
     name, content, _type = receipt.attachments[0]
     assert content.lstrip('\ufeff').splitlines()[0] == 'Rhif,Cwestiwn,Ateb'
+
+
+def test_a_question_without_welsh_wording_is_shown_in_english_and_marked_so(client_for, editor_a, invitation_a):
+    Question.objects.filter(section__code='governance', code='sro_name').update(text_cy='')  # as a new version may
+    client = client_for(editor_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = 'cy'
+    page = client.get(section_url(invitation_a, 'governance')).content.decode()
+    assert '<span lang="en-gb">Who is your Senior Responsible Officer for surveillance camera systems?</span>' in page
+    assert 'Beth yw ei reng neu ei rôl?' in page  # the others in Welsh, unmarked
+    assert '<span lang="en-gb">Beth' not in page
