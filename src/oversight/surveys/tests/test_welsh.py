@@ -5,6 +5,7 @@ page shows exactly as the English page does is untranslated, unless it is data (
 a reference) or the catalogue translates it to itself on purpose ("Brand", "Model").
 """
 
+import datetime
 import re
 import subprocess
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -198,6 +200,17 @@ def test_the_sign_in_page_and_its_error_are_in_welsh(client, editor_a):
     welsh = pages.check('sign in refused', login, {'username': editor_a.username, 'password': 'wrong'}, method='post')
     assert 'Mae problem' in welsh
     assert {name: texts for name, texts in pages.pages.items() if texts} == {}
+
+
+@pytest.mark.django_db
+def test_the_locked_out_page_is_in_welsh():
+    context = {'failure_limit': 5, 'username': 'editor_a', 'cooloff_timedelta': datetime.timedelta(hours=1)}
+    with translation.override('en-gb'):
+        english = render_to_string('accounts/locked_out.html', context)
+    with translation.override('cy'):
+        welsh = render_to_string('accounts/locked_out.html', context)
+    assert untranslated(english, welsh, journey_data_for_sign_in() | {'editor_a'}) == []
+    assert 'wedi’i gloi am 60 munud' in welsh
 
 
 def journey_data_for_sign_in() -> set[str]:
