@@ -22,6 +22,7 @@ from django.utils import translation
 from oversight.organisations.actions import set_preferred_language
 from oversight.organisations.models import Language
 from oversight.surveys.actions.invitations import send_invitations, send_reminder, set_contacts
+from oversight.surveys.actions.returns import Declaration, return_with_query, submit_return
 from oversight.surveys.models import Contact, Question, Return
 
 from .conftest import complete_answers, london
@@ -199,6 +200,25 @@ def test_the_sign_in_page_and_its_error_are_in_welsh(client, editor_a):
     assert 'Mewngofnodi i Oversight' in welsh
     welsh = pages.check('sign in refused', login, {'username': editor_a.username, 'password': 'wrong'}, method='post')
     assert 'Mae problem' in welsh
+    assert {name: texts for name, texts in pages.pages.items() if texts} == {}
+
+
+def test_a_return_queried_by_the_regulator_is_answered_in_welsh(client_for, editor_a, regulator, invitation_a):
+    survey_return = submit_return(
+        editor_a, invitation_a, with_lines(complete_answers()), declaration=Declaration('Sam', 'Analyst', 'A. Chief')
+    )
+    query = 'Are all 40 cameras in public places?'  # the regulator's own words, in the language it wrote them
+    return_with_query(regulator, survey_return, query)
+    pages = BothLanguages(client_for(editor_a), journey_data(invitation_a, editor_a) | {query})
+    welsh = pages.check('task list, queried', reverse('surveys:return_edit', args=[invitation_a.pk]))
+    assert 'Mae swyddfa’r Comisiynydd yn gofyn' in welsh
+    pages.check('a section, queried', section_url(invitation_a, 'governance'))
+    check = reverse('surveys:return_check', args=[invitation_a.pk])
+    welsh = pages.check('check your answers, queried', check)
+    assert f'Eich ateb i: {query}' in welsh and 'Ateb yr ymholiad ac ailgyflwyno' in welsh
+    version = Return.objects.get(invitation=invitation_a).version
+    welsh = pages.check('query left unanswered', check, {'version': version}, method='post')
+    assert f'Atebwch yr ymholiad &quot;{query}&quot;.' in welsh
     assert {name: texts for name, texts in pages.pages.items() if texts} == {}
 
 
