@@ -23,7 +23,8 @@ from oversight.organisations.actions import set_preferred_language
 from oversight.organisations.models import Language
 from oversight.surveys.actions.invitations import send_invitations, send_reminder, set_contacts
 from oversight.surveys.actions.returns import Declaration, return_with_query, submit_return
-from oversight.surveys.models import Contact, Question, Return
+from oversight.surveys.journey import Item
+from oversight.surveys.models import Contact, Question, Return, Section
 
 from .conftest import complete_answers, london
 from .test_return_journey import SECTIONS, _commits, complete_every_section, section_answers, section_post, section_url
@@ -220,6 +221,21 @@ def test_a_return_queried_by_the_regulator_is_answered_in_welsh(client_for, edit
     welsh = pages.check('query left unanswered', check, {'version': version}, method='post')
     assert f'Atebwch yr ymholiad &quot;{query}&quot;.' in welsh
     assert {name: texts for name, texts in pages.pages.items() if texts} == {}
+
+
+def test_the_evidence_of_equipment_of_concern_is_in_welsh():
+    """The makers identified in the register, shown under "any equipment of concern?" (one device, and several)."""
+    question = Question(code='concern_equipment', text='Any?', kind=Question.Kind.YES_NO_UNKNOWN)
+    question.section = Section(code='drone', title='Drones')
+    item = Item(question, evidence=[{'devices': 1, 'maker': 'DJI', 'evidence': []}, {'devices': 3, 'maker': 'Hik'}])
+    context = {'question': question, 'item': item, 'confirmed': set()}
+    with translation.override('en-gb'):
+        english = render_to_string('surveys/question_hint.html', context)
+    with translation.override('cy'):
+        welsh = render_to_string('surveys/question_hint.html', context)
+    assert '1 device made by DJI' in english and '3 devices made by Hik' in english
+    assert '1 ddyfais wedi’i gwneud gan DJI' in welsh and '3 dyfais wedi’u gwneud gan Hik' in welsh
+    assert untranslated(english, welsh, set()) == []
 
 
 @pytest.mark.django_db
