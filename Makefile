@@ -4,9 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 STATIC := src/oversight/core/static
-APT_PACKAGES := chromium postgresql libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+APT_PACKAGES := chromium postgresql libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext
 
-.PHONY: setup assets demo test lint check test-sqlite test-postgres test-fast test-container clean
+.PHONY: setup assets demo test lint check test-sqlite test-postgres test-fast test-container clean messages
 
 SOURCE_MAPS := $(STATIC)/vendor/accessible-autocomplete.min.js.map $(STATIC)/vendor/accessible-autocomplete.min.css.map
 
@@ -50,6 +50,14 @@ $(STATIC)/oversight/oversight.css: node_modules/.stamp assets/oversight.scss
 $(STATIC)/vendor/%.map: node_modules/.stamp
 	mkdir -p $(STATIC)/vendor
 	cp node_modules/accessible-autocomplete/dist/$*.map $@
+
+# The Welsh catalogue (docs/welsh.md): gather the marked strings into django.po, translate the new ones,
+# then compile it. The compiled django.mo is committed, so installs need no gettext; a test checks it
+# matches django.po.
+MESSAGES := cd src/oversight && ../../$(VENV)/bin/oversight
+messages: setup
+	$(MESSAGES) makemessages -l cy --add-location file --no-obsolete --ignore 'tests/*' --ignore 'testing/*' --ignore 'static/*'
+	$(MESSAGES) compilemessages -l cy
 
 demo: setup
 	$(VENV)/bin/oversight demo --port $(PORT)

@@ -158,6 +158,9 @@ PAGES: dict[str, Page] = {
         post=REGULATOR_POST,
     ),
     'organisations:organisation_detail': page(OWN_OBJECT, a('organisation', 'slug', prop='slug')),
+    'organisations:organisation_language': page(
+        REGULATOR_ONLY, a('organisation', 'slug', prop='slug'), post=REGULATOR_POST
+    ),
     # Vendors: reference data every signed-in user reads and only the regulator changes
     'vendors:manufacturer_list': page(EVERYONE, queries=EXPORTS),
     'vendors:resolve': page(EVERYONE, queries=('?name=Honeywell', '?name=ESSEXMARK')),
@@ -824,6 +827,9 @@ PROVED_BY = {
         'organisations', 'views', 'test_regulator_adds_an_organisation_through_the_form'
     ),
     'organisations:organisation_import': T('organisations', 'import_views', 'test_upload_preview_then_commit'),
+    'organisations:organisation_language': T(
+        'organisations', 'language', 'test_regulator_sets_a_bodys_language_on_its_page'
+    ),
     'policy:settings': T('policy', 'views', 'test_choosing_an_optional_rule_set_adds_its_obligations'),
     'policy:unit_costs': T('policy', 'views', 'test_an_editor_sets_unit_costs_through_the_form'),
     'register:equipment_create': T(

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
@@ -6,7 +7,7 @@ class AccountsConfig(AppConfig):
     label = 'accounts'
     verbose_name = 'Accounts'
     # Service navigation entries: (label, URL name), shown in this order among apps.
-    navigation = [('Your account', 'accounts:account')]
+    navigation = [(_('Your account'), 'accounts:account')]
     navigation_order = 90
     # With "Sign out" in the header, not in the service navigation.
     navigation_place = 'account'

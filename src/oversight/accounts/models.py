@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .querysets import UserQuerySet
 
@@ -14,9 +15,9 @@ class User(AbstractUser):
     """A person signed in to Oversight: one organisation, one role."""
 
     class Role(models.TextChoices):
-        REGULATOR = 'regulator', 'Regulator staff'
-        EDITOR = 'editor', 'Body editor'
-        VIEWER = 'viewer', 'Body viewer'
+        REGULATOR = 'regulator', _('Regulator staff')
+        EDITOR = 'editor', _('Body editor')
+        VIEWER = 'viewer', _('Body viewer')
 
     organisation = models.ForeignKey(
         'organisations.Organisation', null=True, blank=True, on_delete=models.PROTECT, related_name='users'

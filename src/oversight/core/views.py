@@ -261,6 +261,7 @@ class StatementView(TemplateView):
         context['session_cookie'] = settings.SESSION_COOKIE_NAME
         context['session_hours'] = settings.SESSION_COOKIE_AGE // 3600
         context['csrf_cookie'] = settings.CSRF_COOKIE_NAME
+        context['language_cookie'] = settings.LANGUAGE_COOKIE_NAME
         return context
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FindingsConfig(AppConfig):
@@ -6,5 +7,5 @@ class FindingsConfig(AppConfig):
     label = 'findings'
     verbose_name = 'Findings and reports'
     # Service navigation entries: (label, URL name), shown in this order among apps.
-    navigation = [('Findings', 'findings:report_list')]
+    navigation = [(_('Findings'), 'findings:report_list')]
     navigation_order = 32

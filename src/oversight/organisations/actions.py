@@ -12,7 +12,7 @@ from oversight.core.audit import save_audited
 from oversight.core.querysets import sees_everything
 
 from .imports import RESERVED_GROUP_SLUGS, RESERVED_SLUGS, ImportPlan, group_key, plan_import, slug_for
-from .models import Organisation, OrganisationGroup
+from .models import Language, Organisation, OrganisationGroup
 
 
 def can_manage(user) -> bool:
@@ -26,7 +26,9 @@ def _require(actor) -> None:
 
 
 @transaction.atomic
-def create_organisation(actor, *, name, kind, country='', groups=(), source='') -> Organisation:
+def create_organisation(
+    actor, *, name, kind, country='', groups=(), source='', preferred_language=Language.ENGLISH
+) -> Organisation:
     _require(actor)
     name = ' '.join(name.split())
     slug = slug_for(name)
@@ -37,8 +39,30 @@ def create_organisation(actor, *, name, kind, country='', groups=(), source='') 
     clash = Organisation.objects.filter(slug=slug).first()
     if clash is not None:
         raise ValidationError({'name': f'"{clash.name}" already exists.'})
-    organisation = Organisation(name=name, slug=slug, kind=kind, country=' '.join(country.split()), source=source)
+    organisation = Organisation(
+        name=name,
+        slug=slug,
+        kind=kind,
+        country=' '.join(country.split()),
+        source=source,
+        preferred_language=_language(preferred_language),
+    )
     return save_audited(actor, organisation, 'Organisation added', m2m={'groups': list(groups)})
+
+
+def _language(code: str) -> str:
+    if code not in Language.values:
+        raise ValidationError({'preferred_language': 'Choose English or Cymraeg (Welsh).'})
+    return code
+
+
+@transaction.atomic
+def set_preferred_language(actor, organisation: Organisation, preferred_language: str) -> Organisation:
+    """The language the organisation's invitations and reminders are written in."""
+    _require(actor)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.preferred_language = _language(preferred_language)
+    return save_audited(actor, organisation, f'Preferred language: {organisation.get_preferred_language_display()}')
 
 
 @transaction.atomic

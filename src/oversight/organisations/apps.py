@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganisationsConfig(AppConfig):
@@ -6,5 +7,5 @@ class OrganisationsConfig(AppConfig):
     label = 'organisations'
     verbose_name = 'Organisations'
     # Service navigation entries: (label, URL name), shown in this order among apps.
-    navigation = [('Organisations', 'organisations:organisation_list')]
+    navigation = [(_('Organisations'), 'organisations:organisation_list')]
     navigation_order = 60

@@ -1,7 +1,7 @@
 from django import forms
 
 from .imports import IMPORTABLE_KINDS
-from .models import Organisation, OrganisationGroup
+from .models import Language, Organisation, OrganisationGroup
 
 
 class GovukCheckboxes(forms.CheckboxSelectMultiple):
@@ -27,10 +27,28 @@ class OrganisationForm(forms.Form):
         help_text='Where this record comes from: a web address or a document.',
         widget=forms.TextInput(attrs={'class': 'govuk-input'}),
     )
+    preferred_language = forms.TypedChoiceField(
+        label='Language of its invitations and reminders',
+        choices=Language.choices,
+        initial=Language.ENGLISH,
+        required=False,
+        empty_value=Language.ENGLISH,
+        widget=forms.Select(attrs={'class': 'govuk-select'}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields['groups'].queryset = OrganisationGroup.objects.for_user(user)
+
+
+class LanguageForm(forms.Form):
+    preferred_language = forms.ChoiceField(
+        label='Language of its invitations and reminders',
+        help_text='The emails about its returns are written in this language. Its people choose the language of '
+        'their pages themselves.',
+        choices=Language.choices,
+        widget=forms.Select(attrs={'class': 'govuk-select'}),
+    )
 
 
 class GroupForm(forms.Form):

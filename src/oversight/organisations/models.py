@@ -4,6 +4,13 @@ from django.urls import reverse
 from .querysets import OrganisationGroupQuerySet, OrganisationQuerySet
 
 
+class Language(models.TextChoices):
+    """The languages Oversight writes in (settings.LANGUAGES), each named in itself."""
+
+    ENGLISH = 'en-gb', 'English'
+    WELSH = 'cy', 'Cymraeg (Welsh)'
+
+
 class OrganisationGroup(models.Model):
     """A set of organisations surveyed together, e.g. "Policing bodies, England and Wales"."""
 
@@ -40,11 +47,19 @@ class Organisation(models.Model):
     country = models.CharField(max_length=60, blank=True)
     groups = models.ManyToManyField(OrganisationGroup, blank=True, related_name='organisations')
     source = models.CharField(max_length=300, blank=True, help_text='Where this record comes from.')
+    # The language its invitations and reminders are written in (the Welsh Language Standards: a Welsh
+    # body may ask for Welsh); its people choose their pages' language themselves.
+    preferred_language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
 
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ['name']
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(preferred_language__in=Language.values), name='organisation_language_offered'
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

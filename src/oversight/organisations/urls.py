@@ -18,5 +18,6 @@ urlpatterns = [
         views.GroupRemoveMemberView.as_view(),
         name='group_member_remove',
     ),
+    path('<slug:slug>/language/', views.OrganisationLanguageView.as_view(), name='organisation_language'),
     path('<slug:slug>/', views.OrganisationDetailView.as_view(), name='organisation_detail'),
 ]

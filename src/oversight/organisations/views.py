@@ -21,7 +21,7 @@ from oversight.core.views import (
 
 from . import actions
 from .filtersets import OrganisationFilterSet, OrganisationGroupFilterSet
-from .forms import AddMembersForm, GroupForm, ImportForm, OrganisationForm
+from .forms import AddMembersForm, GroupForm, ImportForm, LanguageForm, OrganisationForm
 from .imports import plan_import
 from .models import Organisation, OrganisationGroup
 from .tables import MemberTable, OrganisationGroupTable, OrganisationTable
@@ -69,6 +69,7 @@ class OrganisationDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context['groups'] = OrganisationGroup.objects.for_user(self.request.user).filter(organisations=self.object)
+        context['can_manage'] = actions.can_manage(self.request.user)
         return context
 
 
@@ -83,6 +84,38 @@ class OrganisationCreateView(RegulatorOnlyMixin, ActionFormView):
         organisation = actions.create_organisation(self.request.user, **form.cleaned_data)
         messages.success(self.request, f'{organisation} added.')
         return organisation
+
+
+class OrganisationLanguageView(RegulatorOnlyMixin, ActionFormView):
+    """The language an organisation's invitations and reminders are written in."""
+
+    form_class = LanguageForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require(actions.can_manage(request.user))  # a body's user is refused before anything is looked up
+            self.organisation = get_scoped_or_404(Organisation, request.user, slug=kwargs['slug'])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {'preferred_language': self.organisation.preferred_language}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=f'Language of the emails to {self.organisation}', submit_label='Save', **kwargs
+        )
+
+    def run_action(self, form):
+        organisation = actions.set_preferred_language(
+            self.request.user, self.organisation, form.cleaned_data['preferred_language']
+        )
+        messages.success(
+            self.request, f'{organisation} will get its emails in {organisation.get_preferred_language_display()}.'
+        )
+        return organisation
+
+    def get_success_url(self, result=None):
+        return self.organisation.get_absolute_url()
 
 
 class GroupListView(ObjectListView):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PolicyConfig(AppConfig):
@@ -6,5 +7,5 @@ class PolicyConfig(AppConfig):
     label = 'policy'
     verbose_name = 'Policy obligations'
     # Service navigation entries: (label, URL name), shown in this order among apps.
-    navigation = [('Policy', 'policy:policy')]
+    navigation = [(_('Policy'), 'policy:policy')]
     navigation_order = 35

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegisterConfig(AppConfig):
@@ -7,8 +8,8 @@ class RegisterConfig(AppConfig):
     verbose_name = 'Equipment register'
     # Service navigation entries: (label, URL name), shown in this order among apps.
     navigation = [
-        ('Register', 'register:equipment_list'),
-        ('Sites', 'register:site_list'),
-        ('Systems', 'register:system_list'),
+        (_('Register'), 'register:equipment_list'),
+        (_('Sites'), 'register:site_list'),
+        (_('Systems'), 'register:system_list'),
     ]
     navigation_order = 10

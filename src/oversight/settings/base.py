@@ -54,6 +54,8 @@ MIDDLEWARE = [
     'oversight.core.logs.RequestIdMiddleware',
     'django.middleware.security.SecurityMiddleware',
     'django.contrib.sessions.middleware.SessionMiddleware',
+    # English or Cymraeg, from the switcher's ?lang=, its cookie, or the browser (core/languages.py).
+    'oversight.core.languages.LanguageMiddleware',
     'django.middleware.common.CommonMiddleware',
     'django.middleware.csrf.CsrfViewMiddleware',
     'django.contrib.auth.middleware.AuthenticationMiddleware',
@@ -86,6 +88,7 @@ TEMPLATES = [
                 'django.contrib.messages.context_processors.messages',
                 'oversight.core.context_processors.navigation',
                 'oversight.core.context_processors.service',
+                'oversight.core.languages.switcher',
             ],
             # GOV.UK's one date style and status tags, in every template without loading them
             # (core/dates.py, core/status.py).
@@ -143,6 +146,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = 'en-gb'
+# English and Welsh (docs/welsh.md). Any other language asked for falls back to English. British English
+# ("en-gb", not "en"), so Django's own formats stay British (en's are American: "Dec. 4, 2026", 12/04).
+LANGUAGES = [('en-gb', 'English'), ('cy', 'Cymraeg')]
+LOCALE_PATHS = [PACKAGE_DIR / 'locale']
+# The switcher's choice lasts as long as the browser session, like the session cookie; it holds only
+# "en" or "cy" and is listed on the cookies page.
+LANGUAGE_COOKIE_NAME = 'oversight_language'
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = 'Lax'
 TIME_ZONE = 'Europe/London'
 USE_I18N = True
 USE_TZ = True

@@ -98,6 +98,8 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = 'Lax'
 CSRF_COOKIE_NAME = '__Host-oversight-csrf'
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_NAME = '__Host-oversight-language'
 
 # Login throttling counts failures per username and client address. Behind the proxy every request comes
 # from the proxy's address, so the client's is taken from X-Forwarded-For, trusting only the number of

@@ -10,6 +10,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from oversight.core.text import hidden_character
 from oversight.register.models import Category
@@ -20,6 +22,13 @@ from .models import Question, Questionnaire, Section, YesNoUnknown
 CATEGORY_LABELS = dict(Category.choices)
 LINE_TEXT_LIMITS = {'manufacturer': 200, 'brand': 100, 'model': 100}
 LINE_FIELDS = (*LINE_TEXT_LIMITS, 'quantity')
+# A line's fields as its problems name them, in the language of the page or email.
+LINE_FIELD_NAMES = {
+    'manufacturer': gettext_lazy('manufacturer'),
+    'brand': gettext_lazy('brand'),
+    'model': gettext_lazy('model'),
+    'quantity': gettext_lazy('quantity'),
+}
 # The per-category questions interchange files and findings depend on.
 OPERATES, AWARE, MANUFACTURERS = 'operates', 'aware_of_concerns', 'manufacturers'
 YES_NO_UNKNOWN = frozenset(YesNoUnknown.values)
@@ -72,7 +81,7 @@ class Schema:
         question = self.questions.get(key)
         if question is None:
             return key
-        return f'{question.section.title}, {question.number}: {question.text}'
+        return f'{question.section.shown_title}, {question.number}: {question.shown_text}'
 
     def condition_text(self, question: Question) -> str:
         """ "Answer this if 1.1 is Yes." for a conditional question; empty otherwise."""
@@ -80,8 +89,11 @@ class Schema:
         if condition is None:
             return ''
         labels = dict(condition.choice_pairs())
-        values = ' or '.join(labels.get(v, v) for v in question.condition_values)
-        return f'Answer this if your answer to {condition.number} is {values}.'
+        values = _(' or ').join(labels.get(v, v) for v in question.condition_values)
+        return _('Answer this if your answer to %(number)s is %(values)s.') % {
+            'number': condition.number,
+            'values': values,
+        }
 
     def applies(self, question: Question, answers: dict) -> bool:
         """Whether a conditional question is asked, given the answers so far."""
@@ -99,7 +111,10 @@ def clean_answer(question: Question, raw) -> tuple[object, str]:
         allowed = question.choice_values()
         unknown = [v for v in values if v not in allowed]
         if unknown:
-            return None, f'"{", ".join(unknown)}" is not one of {", ".join(allowed)}.'
+            return None, _('"%(given)s" is not one of %(allowed)s.') % {
+                'given': ', '.join(unknown),
+                'allowed': ', '.join(allowed),
+            }
         return (sorted(set(values), key=allowed.index) or None), ''
     text = str(raw if raw is not None else '').strip()
     if not text:
@@ -108,14 +123,17 @@ def clean_answer(question: Question, raw) -> tuple[object, str]:
         lowered = text.lower()
         if lowered in question.choice_values():
             return lowered, ''
-        return None, f'"{text}" is not one of {", ".join(question.choice_values())}.'
+        return None, _('"%(given)s" is not one of %(allowed)s.') % {
+            'given': text,
+            'allowed': ', '.join(question.choice_values()),
+        }
     if kind == Question.Kind.NUMBER:
         return _whole_number(text, 0)
     if kind == Question.Kind.DATE:
         try:
             return datetime.date.fromisoformat(text).isoformat(), ''
         except ValueError:
-            return None, f'"{text}" is not a date: write it as YYYY-MM-DD, e.g. 2022-08-31.'
+            return None, _('"%(given)s" is not a date: write it as YYYY-MM-DD, e.g. 2022-08-31.') % {'given': text}
     if hidden := hidden_character(text):
         return None, hidden
     return text, ''
@@ -127,7 +145,11 @@ def _whole_number(text: str, minimum: int) -> tuple[int | None, str]:
     if readable and minimum <= int(text) <= MAX_QUANTITY:
         return int(text), ''
     shown = text if len(text) <= 20 else f'{text[:20]}…'
-    return None, f'"{shown}" is not a whole number from {minimum} to {MAX_QUANTITY:,}.'
+    return None, _('"%(given)s" is not a whole number from %(minimum)s to %(maximum)s.') % {
+        'given': shown,
+        'minimum': minimum,
+        'maximum': f'{MAX_QUANTITY:,}',
+    }
 
 
 def clean_quantity(raw) -> tuple[int | None, str]:
@@ -144,20 +166,24 @@ def clean_line(raw: dict) -> tuple[dict | None, list[tuple[str, str]]]:
     if not any(texts.values()) and quantity is None and not quantity_error:
         return None, []
     errors = [
-        (name, f'longer than {limit} characters.')
+        (name, _('longer than %(limit)s characters.') % {'limit': limit})
         for name, limit in LINE_TEXT_LIMITS.items()
         if len(texts[name]) > limit
     ]
     errors += [(name, hidden) for name, text in texts.items() if (hidden := hidden_character(text))]
     if not any(texts.values()):
-        errors.append(('manufacturer', 'give the manufacturer, brand or model.'))
+        errors.append(('manufacturer', _('give the manufacturer, brand or model.')))
     if quantity_error:
         errors.append(('quantity', quantity_error))
     return {**texts, 'quantity': quantity}, errors
 
 
-def line_label(category: str, number: int) -> str:
-    return f'{CATEGORY_LABELS.get(category, category)}, manufacturer line {number}'
+def line_label(category: str, number: int, title: str = '') -> str:
+    """ "External CCTV, manufacturer line 2"; `title` is the section's title where the caller has it."""
+    return _('%(category)s, manufacturer line %(number)s') % {
+        'category': title or CATEGORY_LABELS.get(category, category),
+        'number': number,
+    }
 
 
 def check_answers(schema: Schema, raw_answers: dict) -> tuple[dict, list[Problem]]:
@@ -174,8 +200,11 @@ def check_answers(schema: Schema, raw_answers: dict) -> tuple[dict, list[Problem
                 if line is None:
                     continue
                 lines.append(line)
-                label = line_label(question.section.code, len(lines))
-                problems += [Problem(f'{key}.{len(lines)}', f'{label}, {name}: {error}') for name, error in errors]
+                label = line_label(question.section.code, len(lines), question.section.shown_title)
+                problems += [
+                    Problem(f'{key}.{len(lines)}', f'{label}, {LINE_FIELD_NAMES[name]}: {error}')
+                    for name, error in errors
+                ]
             if lines:
                 answers[key] = lines
         else:
@@ -191,10 +220,10 @@ def missing_message(schema: Schema, question: Question) -> str:
     """What to do about an unanswered required question, in the Design System's words."""
     label = schema.label(question.key)
     if question.kind == Question.Kind.MANUFACTURER_LINES:
-        return f'Add at least one manufacturer line – {label}'
+        return _('Add at least one manufacturer line – %(question)s') % {'question': label}
     if question.kind in (Question.Kind.YES_NO_UNKNOWN, Question.Kind.CHOICE, Question.Kind.MULTIPLE_CHOICE):
-        return f'Select an answer – {label}'
-    return f'Enter an answer – {label}'
+        return _('Select an answer – %(question)s') % {'question': label}
+    return _('Enter an answer – %(question)s') % {'question': label}
 
 
 def check_section(schema: Schema, section: Section, answers: dict) -> list[Problem]:
@@ -216,8 +245,11 @@ def check_section(schema: Schema, section: Section, answers: dict) -> list[Probl
             problems.append(
                 Problem(
                     answer_key(section.code, OPERATES),
-                    f'{section.title}: you answered that you do not operate it, but listed {len(lines)} '
-                    'manufacturer line(s). Change the answer or remove the lines.',
+                    _(
+                        '%(section)s: you answered that you do not operate it, but listed %(count)s '
+                        'manufacturer line(s). Change the answer or remove the lines.'
+                    )
+                    % {'section': section.shown_title, 'count': len(lines)},
                 )
             )
     return problems

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SurveysConfig(AppConfig):
@@ -6,5 +7,5 @@ class SurveysConfig(AppConfig):
     label = 'surveys'
     verbose_name = 'Survey campaigns'
     # Service navigation entries: (label, URL name), shown in this order among apps.
-    navigation = [('Surveys', 'surveys:campaign_list')]
+    navigation = [(_('Surveys'), 'surveys:campaign_list')]
     navigation_order = 30

@@ -2,10 +2,14 @@
 
 A failed cross-check is a warning, never a refusal and never a silent change: the body fixes the
 answer or confirms it is correct, and the confirmation is kept with the return. A confirmation
-holds for the warning as worded, so when the figures behind it change it must be given again.
+holds for the warning as worded, so when the figures behind it change it must be given again. The
+wording kept and compared is the English; the page shows it in its own language (`shown`), so
+switching to Welsh does not undo a confirmation.
 """
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext, gettext_noop
 
 from .answers import MANUFACTURERS, OPERATES, Schema, answer_key, lines_of
 from .concerns import ConcernResolver
@@ -18,7 +22,17 @@ CAMERAS, CONCERN_EQUIPMENT = 'cameras', 'concern_equipment'
 class CrossCheck:
     code: str  # "<answer key>:<check>", stable while the check is the same
     key: str  # the answer it is about, which the warning is shown beside
-    message: str
+    message: str  # in English: what a confirmation is kept with and compared against
+    in_language: str = ''  # the same in the language of the page, where it was worded for one
+
+    @property
+    def shown(self) -> str:
+        return self.in_language or self.message
+
+    @classmethod
+    def worded(cls, code: str, key: str, wording: str, values: dict, shown_values: dict | None = None) -> 'CrossCheck':
+        """The warning in English and in the page's language (`shown_values` replace values there)."""
+        return cls(code, key, wording % values, gettext(wording) % {**values, **(shown_values or {})})
 
     def as_record(self) -> dict:
         return {'code': self.code, 'message': self.message}
@@ -35,11 +49,12 @@ def section_warnings(
     question = schema.questions.get(answer_key(code, OPERATES))
     if operates == YesNoUnknown.NO and register_devices.get(code) and question is not None:
         found.append(
-            CrossCheck(
+            CrossCheck.worded(
                 f'{question.key}:register',
                 question.key,
-                f'You answered No to {question.number}, but your register lists {register_devices[code]:,} '
-                f'{section.title} devices.',
+                gettext_noop('You answered No to %(number)s, but your register lists %(devices)s %(section)s devices.'),
+                {'number': question.number, 'devices': f'{register_devices[code]:,}', 'section': section.title},
+                {'section': section.shown_title},
             )
         )
     if operates != YesNoUnknown.YES:
@@ -51,11 +66,14 @@ def section_warnings(
     if isinstance(total, int) and total < devices and (question := schema.questions.get(answer_key(code, CAMERAS))):
         number = lines_question.number if lines_question else 'the manufacturer lines'
         found.append(
-            CrossCheck(
+            CrossCheck.worded(
                 f'{question.key}:below-lines',
                 question.key,
-                f'The total of {total:,} in {question.number} is less than the {devices:,} devices in your '
-                f'manufacturer lines ({number}).',
+                gettext_noop(
+                    'The total of %(total)s in %(number)s is less than the %(devices)s devices in your '
+                    'manufacturer lines (%(lines)s).'
+                ),
+                {'total': f'{total:,}', 'number': question.number, 'devices': f'{devices:,}', 'lines': number},
             )
         )
     question = schema.questions.get(answer_key(code, CONCERN_EQUIPMENT))
@@ -64,11 +82,14 @@ def section_warnings(
         if makers:
             of_concern = [line for line, maker in zip(lines, resolver.line_makers(lines), strict=True) if maker]
             found.append(
-                CrossCheck(
+                CrossCheck.worded(
                     f'{question.key}:makers-of-concern',
                     question.key,
-                    f'You answered No to {question.number}, but {len(of_concern)} of your manufacturer lines '
-                    f'are identified as made by {", ".join(makers)}, named by the campaign’s concern list.',
+                    gettext_noop(
+                        'You answered No to %(number)s, but %(count)s of your manufacturer lines are identified as '
+                        'made by %(makers)s, named by the campaign’s concern list.'
+                    ),
+                    {'number': question.number, 'count': len(of_concern), 'makers': ', '.join(makers)},
                 )
             )
     return found

@@ -4,6 +4,7 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.forms import govuk_widgets
 from oversight.organisations.models import Organisation, OrganisationGroup
@@ -47,7 +48,7 @@ class ReturnForm(forms.Form):
 
     @staticmethod
     def _field_for(question: Question):
-        label = f'{question.number} {question.text}'
+        label = f'{question.number} {question.shown_text}'
         kind = question.kind
         if kind == Question.Kind.MANUFACTURER_LINES:
             return None
@@ -82,8 +83,8 @@ class SectionForm(ReturnForm):
     """One section of the return, and GOV.UK's "Have you completed this section?"."""
 
     completed = forms.ChoiceField(
-        label='Have you completed this section?',
-        choices=[('yes', 'Yes, I’ve completed this section'), ('no', 'No, I’ll come back to it later')],
+        label=_('Have you completed this section?'),
+        choices=[('yes', _('Yes, I’ve completed this section')), ('no', _('No, I’ll come back to it later'))],
         required=False,
         widget=forms.RadioSelect,
     )
@@ -98,19 +99,23 @@ class DeclarationForm(forms.Form):
     """The declaration made by the person submitting, on behalf of the body's Senior Responsible Officer."""
 
     declarant_name = forms.CharField(
-        label='Your full name', max_length=200, error_messages={'required': 'Enter your full name'}
+        label=_('Your full name'), max_length=200, error_messages={'required': _('Enter your full name')}
     )
-    declarant_role = forms.CharField(label='Your role', max_length=200, error_messages={'required': 'Enter your role'})
+    declarant_role = forms.CharField(
+        label=_('Your role'), max_length=200, error_messages={'required': _('Enter your role')}
+    )
     declared_for = forms.CharField(
-        label='Name of your Senior Responsible Officer',
+        label=_('Name of your Senior Responsible Officer'),
         max_length=200,
-        help_text='You make this declaration on their behalf.',
-        error_messages={'required': 'Enter the name of your Senior Responsible Officer'},
+        help_text=_('You make this declaration on their behalf.'),
+        error_messages={'required': _('Enter the name of your Senior Responsible Officer')},
     )
     confirm = forms.BooleanField(
-        label='I confirm that, to the best of my knowledge, the answers in this return are correct and complete, '
-        'and that I make this declaration on behalf of our Senior Responsible Officer.',
-        error_messages={'required': 'Confirm the declaration to submit the return'},
+        label=_(
+            'I confirm that, to the best of my knowledge, the answers in this return are correct and complete, '
+            'and that I make this declaration on behalf of our Senior Responsible Officer.'
+        ),
+        error_messages={'required': _('Confirm the declaration to submit the return')},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -141,7 +146,7 @@ class QueryAnswersForm(forms.Form):
         super().__init__(*args, **kwargs)
         for query in queries:
             self.fields[f'query_{query.pk}'] = forms.CharField(
-                label=f'Your answer to: {query.text}',
+                label=_('Your answer to: %(query)s') % {'query': query.text},
                 required=False,
                 widget=forms.Textarea(attrs={'rows': 3, 'class': 'govuk-textarea'}),
             )
@@ -286,7 +291,7 @@ class ContactsForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label='Completed return workbook (.xlsx)')
+    file = forms.FileField(label=_('Completed return workbook (.xlsx)'))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

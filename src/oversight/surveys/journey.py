@@ -7,15 +7,25 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .answers import MANUFACTURERS, Schema, answer_key, lines_of
 from .crosschecks import CrossCheck, section_warnings
 from .models import Invitation, Question, Return, Section
+from .prefill import register_devices
 from .views.common import present
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START = 'Not started', 'In progress', 'Completed', 'Cannot start yet'
 # The tag colour GOV.UK's task list gives each status ("Completed" is plain text).
 STATUS_TAGS = {NOT_STARTED: 'govuk-tag--blue', IN_PROGRESS: 'govuk-tag--light-blue', CANNOT_START: ''}
+# The statuses as the page shows them, in the page's language (the constants above drive the logic).
+STATUS_LABELS = {
+    NOT_STARTED: gettext_lazy('Not started'),
+    IN_PROGRESS: gettext_lazy('In progress'),
+    COMPLETED: gettext_lazy('Completed'),
+    CANNOT_START: gettext_lazy('Cannot start yet'),
+}
 
 
 def section_status(section: Section, survey_return: Return | None) -> str:
@@ -38,26 +48,30 @@ class Task:
     def tag_class(self) -> str:
         return STATUS_TAGS.get(self.status, '')
 
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
 
 def task_list(schema: Schema, invitation: Invitation, survey_return: Return | None) -> tuple[list[Task], Task]:
     """The sections' tasks, and the last one: check your answers, which waits for every section."""
     tasks = [
         Task(
-            section.title,
+            section.shown_title,
             section_status(section, survey_return),
             reverse('surveys:return_section', args=[invitation.pk, section.code]),
-            'Your force’s equipment of this kind'
+            _('Your force’s equipment of this kind')
             if section.category
-            else 'Your Senior Responsible Officer, assessments and certification',
+            else _('Your Senior Responsible Officer, assessments and certification'),
         )
         for section in schema.sections
     ]
     ready = all(task.status == COMPLETED for task in tasks)
     check = Task(
-        'Check your answers and submit',
+        _('Check your answers and submit'),
         NOT_STARTED if ready else CANNOT_START,
         reverse('surveys:return_check', args=[invitation.pk]) if ready else '',
-        '' if ready else 'You can check your answers once every section is completed.',
+        '' if ready else _('You can check your answers once every section is completed.'),
     )
     return tasks, check
 
@@ -111,7 +125,7 @@ class Item:
     def described_by(self) -> str:
         """The ids of the hint, source and warnings a screen reader reads with the question."""
         base = self.base_id
-        parts = [f'{base}-hint' if self.question.help_text or self.condition else '']
+        parts = [f'{base}-hint' if self.question.shown_help_text or self.condition else '']
         parts += [f'{base}-source' if self.source else '', f'{base}-warning' if self.warnings else '']
         return ' '.join(part for part in parts if part)
 
@@ -153,8 +167,6 @@ def section_warnings_for(schema, section, answers, invitation, *, register_devic
 
 def return_warnings(schema, answers, invitation) -> list[CrossCheck]:
     """Every cross-check warning a whole return's answers raise, as a submission is checked (web and API)."""
-    from .prefill import register_devices
-
     devices = register_devices(invitation.organisation)
     return [
         warning
@@ -163,11 +175,23 @@ def return_warnings(schema, answers, invitation) -> list[CrossCheck]:
     ]
 
 
+def confirmed_warnings(schema: Schema, invitation: Invitation, survey_return: Return) -> list[str]:
+    """The warnings the body confirmed, in the page's language where the warning still stands as confirmed."""
+    standing = {
+        (warning.code, warning.message): warning.shown
+        for warning in return_warnings(schema, survey_return.answers, invitation)
+    }
+    return [
+        standing.get((record['code'], record['message']), record['message'])
+        for record in survey_return.confirmed_warnings
+    ]
+
+
 def answer_text(question: Question, answers: dict) -> str:
     if question.kind == Question.Kind.MANUFACTURER_LINES:
         lines = lines_of(answers, question.section.code)
         if not lines:
-            return 'None'
+            return _('None')
         return '; '.join(
             ' '.join(part for part in (line['manufacturer'], line['brand'], line['model']) if part)
             + f' × {line["quantity"] or "?"}'
@@ -206,7 +230,7 @@ def summary(schema: Schema, invitation: Invitation, answers: dict) -> list[tuple
 def answer_table(schema: Schema, answers: dict) -> list[tuple[str, str, str]]:
     """(number, question, answer) for each question that applies: the receipt's copy of the return."""
     return [
-        (question.number, question.text, answer_text(question, answers))
+        (question.number, question.shown_text, answer_text(question, answers))
         for question in schema.questions.values()
         if schema.applies(question, answers)
     ]

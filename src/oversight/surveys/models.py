@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from oversight.register.models import Category
 
@@ -35,9 +36,19 @@ FROZEN_MESSAGE = (
 
 
 class YesNoUnknown(models.TextChoices):
-    YES = 'yes', 'Yes'
-    NO = 'no', 'No'
-    UNKNOWN = 'unknown', 'Not known'
+    YES = 'yes', _('Yes')
+    NO = 'no', _('No')
+    UNKNOWN = 'unknown', _('Not known')
+
+
+def in_welsh() -> bool:
+    """Whether the page or email being made is in Welsh, so a questionnaire's Welsh text is shown."""
+    return (translation.get_language() or '').startswith('cy')
+
+
+def shown(english: str, welsh: str) -> str:
+    """The questionnaire's text in the active language: the Welsh where it has some, else the English."""
+    return welsh if welsh and in_welsh() else english
 
 
 class Questionnaire(models.Model):
@@ -117,6 +128,9 @@ class Section(FrozenWithQuestionnaire):
     title = models.CharField(max_length=200)
     category = models.CharField(max_length=20, choices=Category.choices, blank=True)
     introduction = models.TextField(blank=True)
+    # The Welsh wording, for a bilingual campaign (docs/welsh.md); empty: the English is shown.
+    title_cy = models.CharField('title in Welsh', max_length=200, blank=True)
+    introduction_cy = models.TextField('introduction in Welsh', blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -128,6 +142,19 @@ class Section(FrozenWithQuestionnaire):
 
     def _questionnaire(self):
         return self.questionnaire
+
+    @property
+    def shown_title(self) -> str:
+        return shown(self.title, self.title_cy)
+
+    @property
+    def shown_introduction(self) -> str:
+        return shown(self.introduction, self.introduction_cy)
+
+    @property
+    def title_in_english(self) -> bool:
+        """Whether a Welsh page shows this title in English, for want of a Welsh one (marked lang="en-gb")."""
+        return in_welsh() and not self.title_cy
 
 
 class Question(FrozenWithQuestionnaire):
@@ -149,6 +176,12 @@ class Question(FrozenWithQuestionnaire):
     help_text = models.TextField(blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     choices = models.JSONField(default=list, blank=True, help_text='[[value, label], ...] for choice questions.')
+    # The Welsh wording, for a bilingual campaign (docs/welsh.md); empty: the English is shown.
+    text_cy = models.TextField('text in Welsh', blank=True)
+    help_text_cy = models.TextField('help text in Welsh', blank=True)
+    choices_cy = models.JSONField(
+        'choices in Welsh', default=list, blank=True, help_text='[[value, Welsh label], ...], the values as in choices.'
+    )
     required = models.BooleanField(default=True, help_text='Must be answered before the return can be submitted.')
     # Asked only when another question of the same section has one of these answers.
     condition_question = models.SlugField(max_length=40, blank=True)
@@ -180,9 +213,24 @@ class Question(FrozenWithQuestionnaire):
         return [value for value, _label in self.choices]
 
     def choice_pairs(self) -> list[tuple[str, str]]:
+        """(value, label) for each choice, labelled in the active language."""
         if self.kind == self.Kind.YES_NO_UNKNOWN:
-            return list(YesNoUnknown.choices)
-        return [(value, label) for value, label in self.choices]
+            return [(value, str(label)) for value, label in YesNoUnknown.choices]
+        welsh = dict(self.choices_cy) if in_welsh() else {}
+        return [(value, welsh.get(value) or label) for value, label in self.choices]
+
+    @property
+    def shown_text(self) -> str:
+        return shown(self.text, self.text_cy)
+
+    @property
+    def shown_help_text(self) -> str:
+        return shown(self.help_text, self.help_text_cy)
+
+    @property
+    def text_in_english(self) -> bool:
+        """Whether a Welsh page shows this question in English, for want of a Welsh one (marked lang="en-gb")."""
+        return in_welsh() and not self.text_cy
 
 
 class Campaign(models.Model):

@@ -10,8 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import IntegerField, Max, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from oversight.core.dates import govuk_date
 from oversight.core.models import ObjectChange
 from oversight.register.models import EquipmentLine
 
@@ -78,13 +79,13 @@ def _register_date(organisation):
     changed = ObjectChange.objects.filter(
         organisation=organisation, content_type=ContentType.objects.get_for_model(EquipmentLine)
     ).aggregate(last=Max('time'))['last']
-    return date_format(timezone.localtime(changed or timezone.now()).date())
+    return govuk_date(timezone.localtime(changed or timezone.now()).date())
 
 
 def known_answers(invitation) -> Known:
     """The register's lines, totals, capabilities and equipment of concern, then the body's previous return."""
     organisation, known = invitation.organisation, Known()
-    from_register = f'From your register, {_register_date(organisation)}'
+    from_register = _('From your register, %(date)s') % {'date': _register_date(organisation)}
     for category, lines in register_lines(organisation).items():
         for code, value in (
             (OPERATES, 'yes'),
@@ -132,7 +133,7 @@ def _concerns(organisation, known: Known) -> None:
             known.answers[key] = 'no'
         else:
             continue  # some lines were never identified: the body answers it
-        known.sources[key] = 'From identification of your register’s equipment'
+        known.sources[key] = _('From identification of your register’s equipment')
 
 
 def _previous_return(invitation, known: Known) -> None:
@@ -152,4 +153,4 @@ def _previous_return(invitation, known: Known) -> None:
         if key in known.answers or key.split('.')[0] in category_answered:
             continue  # a category the register knows is answered from the register as a whole
         known.answers[key] = value
-        known.sources[key] = f'From your {previous.campaign.year} return'
+        known.sources[key] = _('From your %(year)s return') % {'year': previous.campaign.year}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
 from oversight.core.dates import govuk_datetime
@@ -76,11 +77,16 @@ def check_editable(invitation: Invitation) -> None:
     if invitation.status == Status.RETURNED:
         return  # a query must be answerable whatever the campaign's dates
     if campaign.status != Campaign.Status.OPEN:
-        raise ValidationError(f'{campaign} is {campaign.get_status_display().lower()}: returns can no longer change.')
-    if invitation.status in (Status.SUBMITTED, Status.ACCEPTED):
+        if campaign.status == Campaign.Status.CLOSED:
+            raise ValidationError(_('%(campaign)s is closed: returns can no longer change.') % {'campaign': campaign})
+        raise ValidationError(_('%(campaign)s is a draft: returns can no longer change.') % {'campaign': campaign})
+    if invitation.status == Status.SUBMITTED:
         raise ValidationError(
-            f'This return was {invitation.get_status_display().lower()}: it can change only if the regulator '
-            'returns it with a query.'
+            _('This return was submitted: it can change only if the regulator returns it with a query.')
+        )
+    if invitation.status == Status.ACCEPTED:
+        raise ValidationError(
+            _('This return was accepted: it can change only if the regulator returns it with a query.')
         )
 
 
@@ -143,7 +149,10 @@ def save_section(
         problems = checks.check_section(schema, section, answers)
         confirmed_codes = {warning.code for warning in confirmed}
         problems += [
-            checks.Problem(warning.key, f'{warning.message} Confirm this is correct, or change your answer.')
+            checks.Problem(
+                warning.key,
+                _('%(warning)s Confirm this is correct, or change your answer.') % {'warning': warning.shown},
+            )
             for warning in warnings
             if warning.code not in confirmed_codes
         ]
@@ -174,12 +183,21 @@ def sections_without_problems(schema: checks.Schema, answers: dict) -> list[str]
     return [s.code for s in schema.sections if not checks.check_section(schema, s, answers)]
 
 
+def _unconfirmed_message(warning: CrossCheck, *, by_code: bool) -> str:
+    if by_code:  # the API confirms a warning by its code
+        return (
+            f'{warning.message} Confirm this is correct (list "{warning.code}" in confirmed_warnings), '
+            'or change your answer.'
+        )
+    return _('%(warning)s Confirm this is correct, or change your answer.') % {'warning': warning.shown}
+
+
 def cutoff_message(invitation: Invitation) -> str:
-    return (
-        f'The late-acceptance cut-off for {invitation.campaign} was {govuk_datetime(invitation.cutoff)}, so the return '
-        'cannot be submitted now. Nothing was saved: save your answers as a draft, and ask the Commissioner’s '
-        'office to extend the cut-off for your body.'
-    )
+    return _(
+        'The late-acceptance cut-off for %(campaign)s was %(cutoff)s, so the return cannot be submitted now. '
+        'Nothing was saved: save your answers as a draft, and ask the Commissioner’s office to extend the cut-off '
+        'for your body.'
+    ) % {'campaign': invitation.campaign, 'cutoff': govuk_datetime(invitation.cutoff)}
 
 
 @transaction.atomic
@@ -208,7 +226,7 @@ def submit_return(
     invitation = Invitation.objects.select_for_update().select_related('campaign').get(pk=invitation.pk)
     now = now or timezone.now()
     if invitation.status == Status.RETURNED:
-        raise ValidationError('The regulator returned this return with a query: answer the query to resubmit it.')
+        raise ValidationError(_('The regulator returned this return with a query: answer the query to resubmit it.'))
     check_editable(invitation)
     if invitation.past_cutoff(now):
         raise ValidationError(cutoff_message(invitation), code='past_cutoff')
@@ -228,11 +246,8 @@ def submit_return(
                     f'{", ".join(unknown)}: not a warning these answers raise. The warnings they raise: {raised}.',
                 )
             )
-        how = 'Confirm this is correct'
-        if confirming is not None:  # the API confirms by the warning's code
-            how += ' (list "{}" in confirmed_warnings)'
         problems += [
-            checks.Problem(w.key, f'{w.message} {how.format(w.code)}, or change your answer.')
+            checks.Problem(w.key, _unconfirmed_message(w, by_code=confirming is not None))
             for w in unconfirmed(warnings, held + [w.as_record() for w in confirmed_now])
         ]
     if declaration is not None:
@@ -355,7 +370,9 @@ def answer_queries(
     open_queries = list(survey_return.queries.filter(answered_at__isnull=True))
     for query in open_queries:
         if not (query_answers.get(query.pk) or '').strip():
-            problems.append(checks.Problem(f'query_{query.pk}', f'Answer the query "{query.text}".'))
+            problems.append(
+                checks.Problem(f'query_{query.pk}', _('Answer the query "%(query)s".') % {'query': query.text})
+            )
     schema = checks.Schema(invitation.campaign.questionnaire)
     answers, answer_problems = checks.check_answers(schema, raw_answers)
     problems += answer_problems or checks.check_submission(schema, answers)

@@ -1,5 +1,7 @@
 """What the survey pages share: who may do what, and answers as people read them."""
 
+from django.utils.translation import gettext
+
 from oversight.core.querysets import sees_everything
 
 from ..models import Invitation, Question
@@ -18,7 +20,7 @@ def can_edit_return(user, invitation: Invitation) -> bool:
 def present(question: Question, value) -> str:
     """An answer as a person reads it: choice labels, not codes."""
     if value in (None, '', []):
-        return 'Not answered'
+        return gettext('Not answered')
     labels = dict(question.choice_pairs())
     if isinstance(value, list):
         return ', '.join(labels.get(v, str(v)) for v in value)

@@ -8,6 +8,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from oversight.core import exports
@@ -52,7 +54,7 @@ def _summary(problems: dict[str, list[str]], schema: Schema, form=None) -> list[
     order = {key: n for n, key in enumerate(schema.questions)}
     found = []
     for where, messages_ in sorted(problems.items(), key=lambda item: order.get(item[0].rsplit('.', 1)[0], -1)):
-        key, _, line = where.partition('.') if where.count('.') == 2 else (where, '', '')
+        key, _dot, line = where.partition('.') if where.count('.') == 2 else (where, '', '')
         question = schema.questions.get(key if not line else where.rsplit('.', 1)[0])
         if question is not None:
             anchor = journey.field_id(question, f'r{line}' if line else 'r1')
@@ -94,7 +96,7 @@ class TaskListView(EditorMixin, View):
             request,
             'surveys/return_tasks.html',
             {
-                'title': f'Return of {invitation.organisation}',
+                'title': _('Return of %(organisation)s') % {'organisation': invitation.organisation},
                 'invitation': invitation,
                 'survey_return': survey_return,
                 'tasks': tasks,
@@ -123,7 +125,7 @@ class SectionView(EditorMixin, View):
         known = known or Known()
         problems = problems or {}
         devices = register_devices(invitation.organisation)
-        cleaned, _ = check_answers(schema, answers)  # the answers as typed, where the page is shown again
+        cleaned = check_answers(schema, answers)[0]  # the answers as typed, where the page is shown again
         warnings = journey.section_warnings_for(schema, section, cleaned, invitation, register_devices=devices)
         confirmed = {w['code'] for w in (self.survey_return.confirmed_warnings if self.survey_return else [])}
         if self.request.method == 'POST':
@@ -137,7 +139,8 @@ class SectionView(EditorMixin, View):
             self.request,
             self.template_name,
             {
-                'title': f'{section.title} – return of {invitation.organisation}',
+                'title': _('%(section)s – return of %(organisation)s')
+                % {'section': section.shown_title, 'organisation': invitation.organisation},
                 'invitation': invitation,
                 'section': section,
                 'number': position + 1,
@@ -201,11 +204,11 @@ class SectionView(EditorMixin, View):
         later = request.POST.get('action') == 'later'
         completed = not later and form.cleaned_data.get('completed') == 'yes'
         # What was typed is shown again whatever happens: the bound form keeps the fields, these the lines.
-        cleaned, _ = check_answers(self.schema, raw)
+        cleaned = check_answers(self.schema, raw)[0]
         cleaned = unasked_removed(self.schema, cleaned)
         typed = {**cleaned, **_typed_lines(raw)}
         if not later and not form.cleaned_data.get('completed'):
-            problems = {'completed': ['Select whether you have completed this section']}
+            problems = {'completed': [_('Select whether you have completed this section')]}
             return self._render(form, typed, problems=problems, status=400)
         devices = register_devices(invitation.organisation)
         warnings = journey.section_warnings_for(self.schema, section, cleaned, invitation, register_devices=devices)
@@ -226,17 +229,17 @@ class SectionView(EditorMixin, View):
             invitation.campaign.refresh_from_db()
             if invitation.campaign.status != Campaign.Status.OPEN and invitation.status != Status.RETURNED:
                 # Closed while the page was open: what was typed is shown again, so nothing is lost.
-                notice = (
-                    f'{invitation.campaign} closed while you were filling in this page, so these answers '
-                    'could not be saved. They are shown below as you typed them: copy anything you need, and '
-                    'contact the Commissioner’s office.'
-                )
+                notice = _(
+                    '%(campaign)s closed while you were filling in this page, so these answers could not be saved. '
+                    'They are shown below as you typed them: copy anything you need, and contact the '
+                    'Commissioner’s office.'
+                ) % {'campaign': invitation.campaign}
                 return self._render(form, typed, notice=notice)
             return self._render(form, typed, problems=_problems(exc), status=400)
         if later:
-            messages.success(request, 'Your answers have been saved. You can come back to this section later.')
+            messages.success(request, _('Your answers have been saved. You can come back to this section later.'))
             return HttpResponseRedirect(request.path)
-        messages.success(request, f'{section.title}: your answers have been saved.')
+        messages.success(request, _('%(section)s: your answers have been saved.') % {'section': section.shown_title})
         return HttpResponseRedirect(reverse('surveys:return_edit', args=[invitation.pk]))
 
 
@@ -251,10 +254,11 @@ class CheckAnswersView(EditorMixin, View):
         schema = Schema(invitation.campaign.questionnaire)
         summary = _summary(problems or {}, schema, query_form)
         return {
-            'title': f'Check your answers – return of {invitation.organisation}',
+            'title': _('Check your answers – return of %(organisation)s') % {'organisation': invitation.organisation},
             'invitation': invitation,
             'survey_return': survey_return,
             'sections': journey.summary(schema, invitation, survey_return.answers),
+            'confirmed_warnings': journey.confirmed_warnings(schema, invitation, survey_return),
             'query_form': query_form,
             'error_summary': summary,
         }
@@ -277,7 +281,7 @@ class CheckAnswersView(EditorMixin, View):
         schema = Schema(invitation.campaign.questionnaire)
         tasks, check = journey.task_list(schema, invitation, survey_return)
         if not check.url and invitation.status != Status.RETURNED:
-            messages.error(self.request, 'Complete every section before you check your answers.')
+            messages.error(self.request, _('Complete every section before you check your answers.'))
             return HttpResponseRedirect(reverse('surveys:return_edit', args=[invitation.pk]))
         return None
 
@@ -309,7 +313,7 @@ class CheckAnswersView(EditorMixin, View):
                     for message in found:
                         query_form.add_error(where, message)
             return render(request, self.template_name, self._context(query_form, problems), status=400)
-        messages.success(request, 'Your answers were sent and the return resubmitted.')
+        messages.success(request, _('Your answers were sent and the return resubmitted.'))
         return HttpResponseRedirect(self.invitation.get_absolute_url())
 
 
@@ -333,7 +337,7 @@ class DeclarationView(EditorMixin, View):
             self.request,
             self.template_name,
             {
-                'title': f'Declaration – return of {self.invitation.organisation}',
+                'title': _('Declaration – return of %(organisation)s') % {'organisation': self.invitation.organisation},
                 'invitation': self.invitation,
                 'form': form,
                 'error_summary': summary,
@@ -353,7 +357,7 @@ class DeclarationView(EditorMixin, View):
             return None, HttpResponseRedirect(invitation.get_absolute_url())
         tasks, check = journey.task_list(Schema(invitation.campaign.questionnaire), invitation, survey_return)
         if not check.url:
-            messages.error(self.request, 'Complete every section before you make the declaration.')
+            messages.error(self.request, _('Complete every section before you make the declaration.'))
             return None, HttpResponseRedirect(reverse('surveys:return_edit', args=[invitation.pk]))
         return survey_return, None
 
@@ -403,7 +407,7 @@ class SubmittedView(LoginRequiredMixin, View):
         return render(
             request,
             'surveys/return_submitted.html',
-            {'title': 'Return submitted', 'invitation': invitation, 'survey_return': survey_return},
+            {'title': _('Return submitted'), 'invitation': invitation, 'survey_return': survey_return},
         )
 
 
@@ -440,11 +444,13 @@ class WorkbookDownloadView(LoginRequiredMixin, View):
 class WorkbookUploadView(EditorMixin, ActionFormView):
     form_class = UploadForm
     template_name = 'surveys/workbook_upload.html'
-    success_message = 'Workbook read: its answers are saved as your draft. Check them, then submit.'
+    success_message = gettext_lazy('Workbook read: its answers are saved as your draft. Check them, then submit.')
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=f'Upload the return of {self.invitation.organisation}', invitation=self.invitation, **kwargs
+            title=_('Upload the return of %(organisation)s') % {'organisation': self.invitation.organisation},
+            invitation=self.invitation,
+            **kwargs,
         )
 
     def run_action(self, form):

@@ -1,0 +1,100 @@
+"""English and Welsh: the language a page is in, the header's switcher, and dates in Welsh (docs/welsh.md)."""
+
+import datetime
+import re
+import zoneinfo
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from oversight.core.dates import govuk_date, govuk_datetime
+
+LONDON = zoneinfo.ZoneInfo('Europe/London')
+
+
+def html_lang(response) -> str:
+    return re.search(r'<html lang="([^"]*)"', response.content.decode())[1]
+
+
+@pytest.mark.django_db
+def test_the_browser_asking_for_welsh_gets_the_sign_in_page_in_welsh(client):
+    response = client.get(reverse('accounts:login'), HTTP_ACCEPT_LANGUAGE='cy-GB,cy;q=0.9,en;q=0.5')
+    page = response.content.decode()
+    assert html_lang(response) == 'cy'
+    assert '<h1 class="govuk-heading-l">Mewngofnodi i Oversight</h1>' in page
+    assert 'Neidio i’r prif gynnwys' in page and 'Datganiad hygyrchedd' in page
+    assert response['Content-Language'] == 'cy'
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize('asked', ['fr', 'de-DE,de;q=0.9', 'xx', ''])
+def test_a_language_not_offered_falls_back_to_english(client, asked):
+    response = client.get(reverse('accounts:login'), HTTP_ACCEPT_LANGUAGE=asked)
+    assert html_lang(response) == 'en-gb' and 'Sign in to Oversight' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_switcher_chooses_welsh_and_the_choice_is_remembered(client):
+    login = reverse('accounts:login')
+    chosen = client.get(f'{login}?next=/register/&lang=cy', HTTP_ACCEPT_LANGUAGE='en')
+    assert html_lang(chosen) == 'cy'
+    cookie = chosen.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == 'cy' and cookie['httponly'] and cookie['samesite'] == 'Lax'
+    assert not cookie['max-age']  # gone when the browser closes, as the cookies page says
+    # The next page, without ?lang=, stays in Welsh whatever the browser asks for.
+    assert html_lang(client.get(login, HTTP_ACCEPT_LANGUAGE='en')) == 'cy'
+    back = client.get(f'{login}?lang=en-gb')
+    assert html_lang(back) == 'en-gb' and back.cookies[settings.LANGUAGE_COOKIE_NAME].value == 'en-gb'
+
+
+@pytest.mark.django_db
+def test_a_switcher_code_not_offered_is_ignored(client):
+    response = client.get(reverse('accounts:login') + '?lang=fr', HTTP_ACCEPT_LANGUAGE='cy')
+    assert html_lang(response) == 'cy'  # the browser's choice stands
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = 'fr'  # a cookie not written by the switcher
+    assert html_lang(client.get(reverse('accounts:login'))) == 'en-gb'
+
+
+@pytest.mark.django_db
+def test_the_switcher_links_name_each_language_in_itself_and_keep_the_page(client):
+    page = client.get(reverse('accounts:login') + '?next=/register/', HTTP_ACCEPT_LANGUAGE='en').content.decode()
+    switcher = re.search(r'<nav class="app-language-switcher".*?</nav>', page, re.S)[0]
+    assert 'aria-label="Language"' in switcher
+    assert '<span aria-current="true" lang="en-gb">English</span>' in switcher
+    assert (
+        '<a class="govuk-link" href="?next=%2Fregister%2F&amp;lang=cy" hreflang="cy" lang="cy" rel="alternate">'
+        'Cymraeg</a>'
+    ) in switcher
+    welsh = client.get(reverse('accounts:login'), HTTP_ACCEPT_LANGUAGE='cy').content.decode()
+    assert 'aria-label="Iaith"' in welsh and 'hreflang="en-gb" lang="en-gb"' in welsh
+
+
+@pytest.mark.django_db
+def test_the_cookies_page_lists_the_language_cookie(client):
+    page = client.get(reverse('core:cookies')).content.decode()
+    assert f'<code>{settings.LANGUAGE_COOKIE_NAME}</code>' in page
+
+
+def test_dates_and_times_in_welsh():
+    moment = datetime.datetime(2026, 12, 4, 20, 50, tzinfo=LONDON)
+    with translation.override('cy'):
+        assert govuk_date(moment) == '4 Rhagfyr 2026'
+        assert govuk_datetime(moment) == '4 Rhagfyr 2026, 8:50yh'
+        assert govuk_datetime(moment.replace(hour=9, minute=0)) == '4 Rhagfyr 2026, 9yb'
+        assert govuk_datetime(moment.replace(hour=12, minute=0)) == '4 Rhagfyr 2026, canol dydd'
+        assert govuk_datetime(moment.replace(month=1, day=1, hour=0, minute=0)) == '1 Ionawr 2026, canol nos'
+        assert [govuk_date(datetime.date(2026, month, 1)).split()[1] for month in (2, 3, 6, 7, 8, 9, 10, 11)] == [
+            'Chwefror',
+            'Mawrth',
+            'Mehefin',
+            'Gorffennaf',
+            'Awst',
+            'Medi',
+            'Hydref',
+            'Tachwedd',
+        ]
+    with translation.override('en-gb'):
+        assert govuk_datetime(moment) == '4 December 2026, 8:50pm'
