@@ -1,5 +1,6 @@
 """Every write to user accounts, audited. Password hashes never enter the audit record."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,6 +28,12 @@ def _password_problems(password: str, user: User) -> dict:
     return {}
 
 
+def _email_taken(email: str) -> bool:
+    return (
+        User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists()
+    )
+
+
 @transaction.atomic
 def create_user(
     actor,
@@ -38,7 +45,10 @@ def create_user(
     email: str = '',
     first_name: str = '',
     last_name: str = '',
+    email_verified: bool = False,
 ) -> User:
+    """A new account. Its email address is unverified (`email_verified` only for demo addresses no one can
+    receive mail at): the person follows the link sent at their first sign-in before they are let in."""
     _require_administrator(actor)
     user = User(
         username=User.normalize_username(username.strip()),
@@ -55,10 +65,14 @@ def create_user(
         except ValidationError as exc:
             problems = exc.message_dict | problems
     problems |= _password_problems(password, user)
+    if user.email and _email_taken(user.email):
+        problems['email'] = ['Another account has this email address: each person signs in with their own.']
     if problems:
         raise ValidationError(problems)
     user.set_password(password)
     user.save()
+    if user.email:
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
     record_change(actor, user, ObjectChange.Action.CREATE, None, snapshot(user), 'Account created')
     return user
 
