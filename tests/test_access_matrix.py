@@ -177,6 +177,8 @@ PAGES: dict[str, Page] = {
             Case('200 200 200 404 login', a('viewer'), label="A's viewer, who sees only themselves"),
         )
     ),
+    # Only regulator staff reset someone's second factor (A's editor has none: the POST is refused with a message).
+    'accounts:second_factor_reset': page('200 403 404 404 login', a('editor'), post='200 403 404 404 login'),
     # Organisations: the regulator's reference data; a body sees only itself
     'organisations:organisation_list': page(EVERYONE, queries=(*EXPORTS, '?q=Essex', '?q=Police')),
     'organisations:body_names': page(EVERYONE, queries=('?q=Essex', '?q=Police')),

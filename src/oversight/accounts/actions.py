@@ -114,3 +114,25 @@ def forget_old_sign_ins(before, *, dry_run: bool = False) -> int:
         return sum(rows.count() for rows in old)
     # AccessAttempt's own expiry rows go with it; only the log rows themselves are counted.
     return sum(rows.delete()[1].get(rows.model._meta.label, 0) for rows in old)
+
+
+@transaction.atomic
+def reset_second_factor(actor, user: User) -> int:
+    """Remove every second factor a person has (a lost phone or key): they enrol again at their next sign-in.
+
+    Only regulator staff may, and never their own; returns how many authenticators went.
+    """
+    from allauth.mfa.models import Authenticator
+
+    from .events import AccountEvent, record_event
+
+    _require_administrator(actor)
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError('You cannot reset your own second factor: ask another of the regulator’s staff.')
+    authenticators = Authenticator.objects.filter(user=user)
+    types = sorted(set(authenticators.values_list('type', flat=True)))
+    if not types:
+        raise ValidationError(f'{user} has no second factor to reset.')
+    removed = authenticators.delete()[0]
+    record_event(AccountEvent.SECOND_FACTOR_RESET, user=user, actor=actor, detail={'types': types})
+    return removed

@@ -36,22 +36,27 @@ def client_address(request) -> str:
     return get_client_ip_address(request) or ''
 
 
-def record_event(event: AccountEvent, *, user=None, actor=None, name: str = '', request=None, detail=None, reason=''):
+_SELF = object()  # the person the event concerns did it themselves
+
+
+def record_event(event: AccountEvent, *, user=None, actor=_SELF, name: str = '', request=None, detail=None, reason=''):
     """One audit row for an account event.
 
     `user` is the account the event concerns (None when the name tried matches nobody), `actor` who did it
-    (the person themselves unless said otherwise; nobody for a failure), `name` the name tried.
+    (the person themselves unless said otherwise, None for the system; nobody for a failure), `name` the
+    name tried.
     """
     from .models import User
 
-    actor = user if actor is None and event not in FAILURES else actor
+    if actor is _SELF:
+        actor = None if event in FAILURES else user
     after = {'event': event.value, 'address': client_address(request), **(detail or {})}
     if name:
         after['name_tried'] = name[:150]
     return ObjectChange.objects.create(
         time=timezone.now(),
         user=actor if getattr(actor, 'pk', None) else None,
-        user_name=getattr(actor, 'username', '') or 'anonymous',
+        user_name=getattr(actor, 'username', '') or ('anonymous' if event in FAILURES else 'system'),
         organisation_id=getattr(user, 'organisation_id', None),
         action=ObjectChange.Action.EVENT,
         content_type=ContentType.objects.get_for_model(User),

@@ -9,4 +9,5 @@ urlpatterns = [
     path('', views.AccountView.as_view(), name='account'),
     path('users/', views.UserListView.as_view(), name='user_list'),
     path('users/<int:pk>/', views.UserDetailView.as_view(), name='user_detail'),
+    path('users/<int:pk>/reset-second-factor/', views.SecondFactorResetView.as_view(), name='second_factor_reset'),
 ]

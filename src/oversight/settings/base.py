@@ -69,6 +69,7 @@ MIDDLEWARE = [
     'oversight.core.middleware.ContentSecurityPolicyMiddleware',
     'oversight.core.middleware.DatabaseBusyMiddleware',
     'allauth.account.middleware.AccountMiddleware',
+    'oversight.accounts.mfa.RequireSecondFactorMiddleware',
     'axes.middleware.AxesMiddleware',
     'django_prometheus.middleware.PrometheusAfterMiddleware',
 ]
@@ -163,7 +164,20 @@ ACCOUNT_FORMS = {'login': 'oversight.accounts.forms.SignInForm'}
 MFA_SUPPORTED_TYPES = ['totp', 'webauthn', 'recovery_codes']
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = 'Oversight'
-OVERSIGHT_MFA_REQUIRED_ROLES = ['regulator', 'editor']
+
+
+def _roles(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    roles = default if value is None else [r.strip() for r in value.split(',') if r.strip()]
+    unknown = sorted(set(roles) - {'regulator', 'editor', 'viewer'})
+    if unknown:
+        raise ImproperlyConfigured(f'{name} names roles Oversight does not have: {", ".join(unknown)}.')
+    return roles
+
+
+OVERSIGHT_MFA_REQUIRED_ROLES = _roles('OVERSIGHT_MFA_REQUIRED_ROLES', ['regulator', 'editor'])
+# Development and the tests serve plain HTTP on loopback; production (HTTPS only) turns this off.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 # django-axes is the one lock-out on failed sign-ins; allauth's own limits stay for emails sent.
 ACCOUNT_RATE_LIMITS = {
     'login_failed': False,
