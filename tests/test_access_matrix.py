@@ -162,7 +162,8 @@ PAGES: dict[str, Page] = {
     'mfa_reauthenticate_webauthn': page('302 302 302 302 login'),
     'mfa_edit_webauthn': page('302 302 302 302 login', lambda w: {'pk': 999}),
     'mfa_remove_webauthn': page('302 302 302 302 login', lambda w: {'pk': 999}),
-    # Single sign-on (OpenID Connect): an unknown provider is a 404.
+    # Single sign-on (OpenID Connect): the page asking for a work address, open to all; an unknown provider is a 404.
+    'accounts:sso': page('200 200 200 200 200'),
     'openid_connect_login': page('404 404 404 404 404', lambda w: {'provider_id': 'nobody'}),
     'openid_connect_callback': page('404 404 404 404 404', lambda w: {'provider_id': 'nobody'}),
     'socialaccount_connections': page(EVERYONE),

@@ -1,6 +1,11 @@
 """How django-allauth behaves in Oversight: nobody signs themselves up, and every account email is audited."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.db.models import Q
+from django.shortcuts import render
 
 from .events import AccountEvent, record_event
 
@@ -21,3 +26,80 @@ def axes_username(request, credentials=None) -> str:
     """The name django-axes counts failures against: what was typed in the sign-in form, in lower case."""
     name = (credentials or {}).get('username') or request.POST.get('login', '')
     return name.strip().lower()
+
+
+class SingleSignOnAdapter(DefaultSocialAccountAdapter):
+    """Single sign-on (OpenID Connect) reaches only accounts an organisation made, by a verified address.
+
+    Checked at every sign-in, first or not: the provider must be an organisation's (SingleSignOn), say the
+    address is verified, the address must be of one of that organisation's domains, and it must be the
+    address of an active account of that organisation. Anything else is refused with the reason, and audited.
+    """
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        return False
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        from .models import SingleSignOn
+
+        sign_on = SingleSignOn.objects.filter(app__provider_id=sociallogin.account.provider).first()
+        addresses = sociallogin.email_addresses
+        email = addresses[0].email.strip() if addresses else ''
+        if sign_on is None:
+            refuse(request, email, 'this sign-in service is not set up for any organisation.')
+        organisation = sign_on.organisation
+        if not email:
+            refuse(request, email, f'{organisation}’s sign-in service did not give your email address.')
+        if not addresses[0].verified:
+            refuse(
+                request,
+                email,
+                f'{organisation}’s sign-in service did not confirm that {email} is verified, so it cannot be '
+                'used to find your account.',
+            )
+        if email.rpartition('@')[2].lower() not in sign_on.domains():
+            refuse(request, email, f'{email} is not an address of {organisation}.')
+        from .models import User
+
+        people = User.objects.filter(organisation=organisation, is_active=True).filter(
+            Q(email__iexact=email) | Q(emailaddress__email__iexact=email)
+        )
+        person = people.distinct().first()
+        if person is None:
+            refuse(
+                request,
+                email,
+                f'there is no Oversight account for {email} at {organisation}. Accounts are made by your '
+                'organisation: ask the person who looks after Oversight there.',
+            )
+        if sociallogin.is_existing and sociallogin.user != person:
+            refuse(request, email, f'this {organisation} sign-in belongs to another Oversight account.', person)
+        if request.user.is_authenticated and request.user != person:
+            refuse(request, email, 'you are signed in to Oversight as someone else.', person)
+        # The organisation's own service vouches for the address: it counts as verified here too.
+        EmailAddress.objects.update_or_create(
+            user=person, email__iexact=email, defaults={'email': email.lower(), 'verified': True}
+        )
+        if not sociallogin.is_existing:
+            # Remembered from now on, but checked as above at every sign-in.
+            sociallogin.connect(request, person)
+
+    def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
+        reason = f'{error or "error"}: {exception}' if exception else str(error or 'no reply or a reply out of turn')
+        record_event(
+            AccountEvent.SSO_REFUSED,
+            request=request,
+            reason=f'the reply from {getattr(provider, "name", "the sign-in service")} was refused ({reason})',
+        )
+        return super().on_authentication_error(request, provider, error, exception, extra_context)
+
+
+def refuse(request, email: str, reason: str, person=None):
+    """Stop a single sign-on with a page saying why, after recording it."""
+    from .models import User
+
+    if person is None and email:
+        person = User.objects.filter(emailaddress__email__iexact=email).first()
+    record_event(AccountEvent.SSO_REFUSED, user=person, name=email, request=request, reason=reason)
+    response = render(request, 'account/sso_refused.html', {'reason': reason}, status=403)
+    raise ImmediateHttpResponse(response)

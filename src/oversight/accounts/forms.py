@@ -1,4 +1,5 @@
 from allauth.account.forms import LoginForm
+from django import forms
 
 from oversight.core.forms import govuk_widgets
 
@@ -19,3 +20,30 @@ class SignInForm(LoginForm):
         )
         self.fields['password'].widget.attrs.pop('placeholder', None)
         self.fields['password'].help_text = ''
+
+
+class SingleSignOnForm(forms.Form):
+    """The work address that chooses the organisation whose own sign-in service to use."""
+
+    email = forms.EmailField(
+        label='Your work email address',
+        help_text='For example, name@kent.police.uk',
+        widget=forms.EmailInput(attrs={'autocomplete': 'email', 'spellcheck': 'false'}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_widgets(self)
+
+    def clean_email(self):
+        from .models import SingleSignOn
+
+        email = self.cleaned_data['email']
+        self.sign_on = SingleSignOn.for_email(email)
+        if self.sign_on is None:
+            domain = email.rpartition('@')[2]
+            raise forms.ValidationError(
+                f'No organisation signs in to Oversight through its own service with addresses at {domain}. '
+                'Sign in with your username and password instead.'
+            )
+        return email

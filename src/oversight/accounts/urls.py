@@ -7,6 +7,7 @@ from . import views
 app_name = 'accounts'
 urlpatterns = [
     path('', views.AccountView.as_view(), name='account'),
+    path('sso/', views.SingleSignOnView.as_view(), name='sso'),
     path('users/', views.UserListView.as_view(), name='user_list'),
     path('users/<int:pk>/', views.UserDetailView.as_view(), name='user_detail'),
     path('users/<int:pk>/reset-second-factor/', views.SecondFactorResetView.as_view(), name='second_factor_reset'),

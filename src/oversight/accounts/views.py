@@ -1,13 +1,16 @@
+from allauth.account.utils import get_next_redirect_url
+from allauth.socialaccount.providers.base.constants import AuthProcess
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from oversight.core.querysets import sees_everything
 from oversight.core.views import ConfirmActionView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
 
 from . import actions
 from .filtersets import UserFilterSet
+from .forms import SingleSignOnForm
 from .mfa import FACTORS, must_have_second_factor
-from .models import User
+from .models import SingleSignOn, User
 from .tables import UserTable
 
 
@@ -80,3 +83,26 @@ class SecondFactorResetView(ConfirmActionView):
 
     def confirmed(self, form):
         return actions.reset_second_factor(self.request.user, self.object)
+
+
+class SingleSignOnView(FormView):
+    """Sign in through your organisation's own sign-in service, chosen by your email address's domain."""
+
+    template_name = 'account/sso.html'
+    form_class = SingleSignOnForm
+
+    def dispatch(self, request, *args, **kwargs):
+        # The form is answered by a redirect to the organisation's service, which the browser follows only
+        # if this page's Content Security Policy lets its forms go there.
+        request.csp_form_action = SingleSignOn.origins()
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        provider = form.sign_on.app.get_provider(self.request)
+        # The address is passed on as a hint, so the organisation's service can skip asking for it.
+        return provider.redirect(
+            self.request,
+            AuthProcess.LOGIN,
+            next_url=get_next_redirect_url(self.request),
+            auth_params={'login_hint': form.cleaned_data['email']},
+        )

@@ -159,6 +159,15 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = 'Oversight: '
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_FORMS = {'login': 'oversight.accounts.forms.SignInForm'}
+# Single sign-on (OpenID Connect, accounts.SingleSignOn): each organisation's provider is an allauth SocialApp,
+# authorisation code flow with PKCE; the adapter matches people by verified address and never makes accounts.
+SOCIALACCOUNT_ADAPTER = 'oversight.accounts.adapters.SingleSignOnAdapter'
+SOCIALACCOUNT_PROVIDERS = {'openid_connect': {'OAUTH_PKCE_ENABLED': True}}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
 # Second factors (allauth.mfa): an authenticator app (TOTP), a security key or passkey (WebAuthn), and
 # single-use recovery codes. Required for the roles named here (accounts/mfa.py sends them to enrol).
 MFA_SUPPORTED_TYPES = ['totp', 'webauthn', 'recovery_codes']
