@@ -154,3 +154,12 @@ def test_create_user_records_an_unverified_address_and_refuses_a_taken_one(db, a
             None, username='kent.two', organisation=body_a, role='viewer', password=PASSWORD, email=ANALYST.upper()
         )
     assert 'email' in refused.value.message_dict
+
+
+def test_account_events_show_on_the_persons_history(db, analyst, regulator, client_for):
+    verify(analyst)
+    Client(REMOTE_ADDR='198.51.100.30').post(LOGIN, {'login': 'kent.analyst', 'password': 'wrong'})
+    Client().post(LOGIN, {'login': 'kent.analyst', 'password': PASSWORD})
+    page = client_for(regulator).get(analyst.get_absolute_url()).content.decode()
+    assert 'Sign-in failed: wrong name or password' in page and '198.51.100.30' in page
+    assert 'Signed in' in page
