@@ -15,6 +15,13 @@ class AccountAdapter(DefaultAccountAdapter):
         """Accounts are made by the organisation a person works for (`create-user`), never by the person."""
         return False
 
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Wrong passwords are counted by django-axes, the one lock-out with its own page and audit row.
+
+        allauth would also count them under its "login_failed" limit and, past it, refuse before axes
+        sees the attempt; that limit is left to bound guesses at second-factor codes, which axes does not see.
+        """
+
     def send_password_reset_mail(self, user, email: str, context: dict) -> None:
         # A reset asked for a known account is recorded against it; one for an unknown address has no account
         # to record it on, and allauth answers both alike so the page cannot tell which addresses exist.

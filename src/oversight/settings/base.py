@@ -187,13 +187,8 @@ def _roles(name: str, default: list[str]) -> list[str]:
 OVERSIGHT_MFA_REQUIRED_ROLES = _roles('OVERSIGHT_MFA_REQUIRED_ROLES', ['regulator', 'editor'])
 # Development and the tests serve plain HTTP on loopback; production (HTTPS only) turns this off.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
-# django-axes is the one lock-out on failed sign-ins; allauth's own limits stay for emails sent.
-ACCOUNT_RATE_LIMITS = {
-    'login_failed': False,
-    'reset_password': '20/m/ip,5/m/key',
-    'reset_password_from_key': '20/m/ip',
-    'confirm_email': '1/3m/key',
-}
+# allauth's own limits stay: its "login_failed" limit is what bounds guesses at second-factor codes (five
+# a user in five minutes). Wrong passwords are counted by django-axes alone (AccountAdapter.pre_authenticate).
 
 AUTH_PASSWORD_VALIDATORS = [
     {'NAME': 'django.contrib.auth.password_validation.UserAttributeSimilarityValidator'},

@@ -168,3 +168,18 @@ def test_regulator_staff_reset_a_second_factor_and_the_person_enrols_again(db, r
     # At the next sign-in there is no code to ask for: the editor must add a new factor first.
     client, home = sign_in(editor_a)
     assert home == '/' and client.get('/register/')['Location'] == '/accounts/2fa/'
+
+
+def test_guessing_codes_is_stopped_after_five_wrong_ones(db, editor_a, commits):
+    verified(editor_a)
+    client, _ = sign_in(editor_a)
+    secret = enrol_totp(client, editor_a, commits)
+    client.post('/accounts/logout/')
+    guesser, _ = sign_in(editor_a)
+    code = pyotp.TOTP(secret).now()
+    for _ in range(5):
+        assert 'Incorrect code' in guesser.post(AUTHENTICATE, {'code': wrong(code)}).content.decode()
+    # Even the right code is refused now: five guesses a person in five minutes.
+    stopped = guesser.post(AUTHENTICATE, {'code': code})
+    assert stopped.status_code == 200 and 'Too many failed' in stopped.content.decode()
+    assert not signed_in(guesser)
