@@ -1,4 +1,5 @@
-"""How django-allauth behaves in Oversight: nobody signs themselves up, and every account email is audited."""
+"""How django-allauth behaves in Oversight: nobody signs themselves up, axes counts wrong passwords, and single
+sign-on reaches only accounts an organisation made."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
