@@ -136,3 +136,36 @@ def reset_second_factor(actor, user: User) -> int:
     removed = authenticators.delete()[0]
     record_event(AccountEvent.SECOND_FACTOR_RESET, user=user, actor=actor, detail={'types': types})
     return removed
+
+
+@transaction.atomic
+def set_single_sign_on(actor, organisation, *, issuer: str, client_id: str, secret: str, domains: list[str]):
+    """Let an organisation's people sign in through its OpenID Connect provider (made or replaced).
+
+    The client secret goes to allauth's SocialApp only; the audit row names the issuer, client and domains.
+    """
+    from allauth.socialaccount.models import SocialApp
+
+    from .models import SingleSignOn
+
+    _require_administrator(actor)
+    issuer = issuer.strip().rstrip('/')
+    if not issuer.startswith(('https://', 'http://127.0.0.1', 'http://localhost')):
+        raise ValidationError({'issuer': 'The provider’s address must start https://.'})
+    if not client_id.strip() or not secret.strip():
+        raise ValidationError({'client_id': 'Give the client id and secret the organisation’s provider issued.'})
+    sign_on = SingleSignOn.objects.filter(organisation=organisation).select_related('app').first()
+    app = sign_on.app if sign_on else SocialApp(provider='openid_connect', provider_id=organisation.slug)
+    app.name = f'{organisation} sign-in'
+    app.client_id, app.secret = client_id.strip(), secret.strip()
+    app.settings = {'server_url': issuer}
+    app.save()
+    before = snapshot(sign_on) if sign_on else None
+    sign_on = sign_on or SingleSignOn(organisation=organisation, app=app)
+    sign_on.email_domains = '\n'.join(d.strip().lower().lstrip('@') for d in domains if d.strip())
+    sign_on.full_clean()
+    sign_on.save()
+    after = {**snapshot(sign_on), 'issuer': issuer, 'client_id': app.client_id}
+    action = ObjectChange.Action.CREATE if before is None else ObjectChange.Action.UPDATE
+    record_change(actor, sign_on, action, before, after, 'Single sign-on set')
+    return sign_on
