@@ -59,6 +59,15 @@ def enrol_totp(client, user, commits) -> str:
     return secret
 
 
+def enrolled(user, commits) -> str:
+    """Someone who has added an authenticator app and signed out again; its secret."""
+    verified(user)
+    client, _ = sign_in(user)
+    secret = enrol_totp(client, user, commits)
+    client.post('/accounts/logout/')
+    return secret
+
+
 def wrong(code: str) -> str:
     return f'{(int(code) + 1) % 10**6:06d}'
 
@@ -97,10 +106,7 @@ def test_a_viewer_may_go_without_a_second_factor(db, viewer_a):
 
 
 def test_sign_in_asks_for_the_code_and_refuses_a_wrong_or_replayed_one(db, editor_a, commits):
-    verified(editor_a)
-    client, _ = sign_in(editor_a)
-    secret = enrol_totp(client, editor_a, commits)
-    client.post('/accounts/logout/')
+    secret = enrolled(editor_a, commits)
 
     client, location = sign_in(editor_a)
     assert location == AUTHENTICATE and not signed_in(client)
@@ -171,10 +177,7 @@ def test_regulator_staff_reset_a_second_factor_and_the_person_enrols_again(db, r
 
 
 def test_guessing_codes_is_stopped_after_five_wrong_ones(db, editor_a, commits):
-    verified(editor_a)
-    client, _ = sign_in(editor_a)
-    secret = enrol_totp(client, editor_a, commits)
-    client.post('/accounts/logout/')
+    secret = enrolled(editor_a, commits)
     guesser, _ = sign_in(editor_a)
     code = pyotp.TOTP(secret).now()
     for _ in range(5):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from oversight.accounts import actions
+from oversight.accounts.management import refused
 from oversight.accounts.models import User
 from oversight.organisations.models import Organisation
 
@@ -42,8 +43,7 @@ class Command(BaseCommand):
                 last_name=options['last_name'],
             )
         except ValidationError as exc:
-            problems = [f'{field}: {m}' for field, messages in exc.message_dict.items() for m in messages]
-            raise CommandError('The user was not created:\n  ' + '\n  '.join(problems)) from exc
+            raise refused('The user was not created', exc) from exc
         self.stdout.write(
             f'Created {user.username}, {user.get_role_display().lower()} at {organisation}. At their first sign-in '
             f'a link is sent to {user.email}; they are let in once they have followed it.'

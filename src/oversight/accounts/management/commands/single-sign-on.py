@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from oversight.accounts import actions
+from oversight.accounts.management import refused
 from oversight.organisations.models import Organisation
 
 
@@ -40,8 +41,7 @@ class Command(BaseCommand):
                 domains=options['domain'],
             )
         except ValidationError as exc:
-            problems = [f'{field}: {m}' for field, messages in exc.message_dict.items() for m in messages]
-            raise CommandError('Single sign-on was not set:\n  ' + '\n  '.join(problems)) from exc
+            raise refused('Single sign-on was not set', exc) from exc
         self.stdout.write(
             f'{organisation} signs in through {options["issuer"]} for {", ".join(sign_on.domains())}. Its callback '
             f'address is /accounts/oidc/{organisation.slug}/login/callback/ on this service.'
