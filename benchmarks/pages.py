@@ -59,7 +59,7 @@ def sign_in(base: str, username: str) -> httpx.Client:
     client = httpx.Client(base_url=base, timeout=120, follow_redirects=True)
     token = CSRF.search(client.get('/accounts/login/').text).group(1)
     response = client.post(
-        '/accounts/login/', data={'csrfmiddlewaretoken': token, 'username': username, 'password': PASSWORD}
+        '/accounts/login/', data={'csrfmiddlewaretoken': token, 'login': username, 'password': PASSWORD}
     )
     if 'sessionid' not in str(client.cookies) and 'oversight-session' not in str(client.cookies):
         raise SystemExit(f'could not sign in as {username}: {response.status_code}')

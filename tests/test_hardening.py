@@ -159,19 +159,21 @@ def test_the_content_security_policy_is_strict(client):
 def test_five_bad_sign_ins_lock_the_account_from_that_address(db, editor_a):
     here, elsewhere = Client(REMOTE_ADDR='198.51.100.7'), Client(REMOTE_ADDR='198.51.100.8')
     for _ in range(4):
-        response = here.post('/accounts/login/', {'username': 'editor_a', 'password': 'wrong'})
-        assert response.status_code == 200 and 'enter a correct username and password' in response.content.decode()
-    fifth = here.post('/accounts/login/', {'username': 'editor_a', 'password': 'wrong'})
+        response = here.post('/accounts/login/', {'login': 'editor_a', 'password': 'wrong'})
+        assert (
+            response.status_code == 200 and 'password you entered do not match an account' in response.content.decode()
+        )
+    fifth = here.post('/accounts/login/', {'login': 'editor_a', 'password': 'wrong'})
     assert fifth.status_code == 429
     # Locked: even the right password is refused from this address now.
-    locked = here.post('/accounts/login/', {'username': 'editor_a', 'password': 'pw-editor_a'})
+    locked = here.post('/accounts/login/', {'login': 'editor_a', 'password': 'pw-editor_a'})
     assert locked.status_code == 429
     page = locked.content.decode()
     assert 'Too many failed sign-in attempts' in page and 'editor_a' in page
     assert 'govuk-heading-l' in page  # the service's own page, not a bare message
     assert '_auth_user_id' not in here.session
     # Someone else's address is not locked out of the account.
-    assert elsewhere.post('/accounts/login/', {'username': 'editor_a', 'password': 'pw-editor_a'}).status_code == 302
+    assert elsewhere.post('/accounts/login/', {'login': 'editor_a', 'password': 'pw-editor_a'}).status_code == 302
 
 
 # Uploads are bounded on every surface

@@ -350,7 +350,7 @@ def test_the_node_logs_json_lines_with_request_ids_and_serves_metrics(node):
     status, _, body = fetch(f'{node["base"]}/metrics', {'Host': '10.42.0.7', 'Authorization': f'Bearer {token}'})
     text = body.decode()
     assert status == 200
-    assert 'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="accounts:login"}' in text
+    assert 'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="account_login"}' in text
     assert re.search(r'django_db_query_duration_seconds_count\{alias="default",vendor="sqlite"\} [1-9]', text)
     assert 'oversight_tasks{status="queued"} 0.0' in text
     time.sleep(0.5)  # the access log line is written after the response

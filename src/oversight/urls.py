@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path('', include('oversight.core.urls')),
     path('accounts/', include('oversight.accounts.urls')),
+    path('accounts/', include('allauth.urls')),
     path('organisations/', include('oversight.organisations.urls')),
     path('vendors/', include('oversight.vendors.urls')),
     path('register/', include('oversight.register.urls')),

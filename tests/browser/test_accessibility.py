@@ -100,7 +100,7 @@ def test_every_page_meets_wcag_aa(transactional_db, live_server, page, role):
 
 
 def test_the_sign_in_page_and_its_errors_meet_wcag_aa(live_server, page):
-    page.goto(live_server.url + reverse('accounts:login'))
+    page.goto(live_server.url + reverse('account_login'))
     assert violations_on(page) == []
     page.get_by_role('button', name='Sign in').click()
     assert violations_on(page) == []
@@ -146,7 +146,7 @@ REFLOW_PAGES = (
     ('regulator', 'surveys:campaign_detail', {'slug': 'police-survey'}),
     ('regulator', 'findings:report', {'slug': 'police-survey'}),
     ('regulator', 'api:docs', {}),
-    ('anonymous', 'accounts:login', {}),
+    ('anonymous', 'account_login', {}),
     ('anonymous', 'core:accessibility', {}),
     ('anonymous', 'publications:publication_list', {}),
     ('anonymous', 'publications:publication', {'slug': 'police-survey', 'number': 1}),

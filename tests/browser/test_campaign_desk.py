@@ -26,6 +26,8 @@ from oversight.surveys.tests.test_workflow import with_lines
 from oversight.testing.smtp import SmtpSink
 from oversight.vendors.models import ConcernList
 
+from .conftest import verified_email
+
 pytestmark = pytest.mark.browser
 
 CONTACTS = {
@@ -154,6 +156,7 @@ def tab_to(page, text: str, most: int = 150) -> None:
 
 def test_a_correction_by_keyboard_alone_with_the_field_autocomplete(regulator, desk, page, live_server):
     dorset = desk.invitations.get(organisation__name='Dorset Police').survey_return
+    verified_email(regulator)
     page.goto(f'{live_server.url}/accounts/login/')
     tab_to(page, 'Username')
     page.keyboard.type(regulator.username)

@@ -1,5 +1,6 @@
 """Every write to user accounts, audited. Password hashes never enter the audit record."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,6 +28,12 @@ def _password_problems(password: str, user: User) -> dict:
     return {}
 
 
+def _email_taken(email: str) -> bool:
+    return (
+        User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists()
+    )
+
+
 @transaction.atomic
 def create_user(
     actor,
@@ -38,7 +45,10 @@ def create_user(
     email: str = '',
     first_name: str = '',
     last_name: str = '',
+    email_verified: bool = False,
 ) -> User:
+    """A new account. Its email address is unverified (`email_verified` only for demo addresses no one can
+    receive mail at): the person follows the link sent at their first sign-in before they are let in."""
     _require_administrator(actor)
     user = User(
         username=User.normalize_username(username.strip()),
@@ -55,10 +65,14 @@ def create_user(
         except ValidationError as exc:
             problems = exc.message_dict | problems
     problems |= _password_problems(password, user)
+    if user.email and _email_taken(user.email):
+        problems['email'] = ['Another account has this email address: each person signs in with their own.']
     if problems:
         raise ValidationError(problems)
     user.set_password(password)
     user.save()
+    if user.email:
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
     record_change(actor, user, ObjectChange.Action.CREATE, None, snapshot(user), 'Account created')
     return user
 
@@ -100,3 +114,58 @@ def forget_old_sign_ins(before, *, dry_run: bool = False) -> int:
         return sum(rows.count() for rows in old)
     # AccessAttempt's own expiry rows go with it; only the log rows themselves are counted.
     return sum(rows.delete()[1].get(rows.model._meta.label, 0) for rows in old)
+
+
+@transaction.atomic
+def reset_second_factor(actor, user: User) -> int:
+    """Remove every second factor a person has (a lost phone or key): they enrol again at their next sign-in.
+
+    Only regulator staff may, and never their own; returns how many authenticators went.
+    """
+    from allauth.mfa.models import Authenticator
+
+    from .events import AccountEvent, record_event
+
+    _require_administrator(actor)
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError('You cannot reset your own second factor: ask another of the regulator’s staff.')
+    authenticators = Authenticator.objects.filter(user=user)
+    types = sorted(set(authenticators.values_list('type', flat=True)))
+    if not types:
+        raise ValidationError(f'{user} has no second factor to reset.')
+    removed = authenticators.delete()[0]
+    record_event(AccountEvent.SECOND_FACTOR_RESET, user=user, actor=actor, detail={'types': types})
+    return removed
+
+
+@transaction.atomic
+def set_single_sign_on(actor, organisation, *, issuer: str, client_id: str, secret: str, domains: list[str]):
+    """Let an organisation's people sign in through its OpenID Connect provider (made or replaced).
+
+    The client secret goes to allauth's SocialApp only; the audit row names the issuer, client and domains.
+    """
+    from allauth.socialaccount.models import SocialApp
+
+    from .models import SingleSignOn
+
+    _require_administrator(actor)
+    issuer = issuer.strip().rstrip('/')
+    if not issuer.startswith(('https://', 'http://127.0.0.1', 'http://localhost')):
+        raise ValidationError({'issuer': 'The provider’s address must start https://.'})
+    if not client_id.strip() or not secret.strip():
+        raise ValidationError({'client_id': 'Give the client id and secret the organisation’s provider issued.'})
+    sign_on = SingleSignOn.objects.filter(organisation=organisation).select_related('app').first()
+    app = sign_on.app if sign_on else SocialApp(provider='openid_connect', provider_id=organisation.slug)
+    app.name = f'{organisation} sign-in'
+    app.client_id, app.secret = client_id.strip(), secret.strip()
+    app.settings = {'server_url': issuer}
+    app.save()
+    before = snapshot(sign_on) if sign_on else None
+    sign_on = sign_on or SingleSignOn(organisation=organisation, app=app)
+    sign_on.email_domains = '\n'.join(d.strip().lower().lstrip('@') for d in domains if d.strip())
+    sign_on.full_clean()
+    sign_on.save()
+    after = {**snapshot(sign_on), 'issuer': issuer, 'client_id': app.client_id}
+    action = ObjectChange.Action.CREATE if before is None else ObjectChange.Action.UPDATE
+    record_change(actor, sign_on, action, before, after, 'Single sign-on set')
+    return sign_on

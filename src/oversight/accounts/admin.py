@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import User
+from .models import SingleSignOn, User
 
 
 @admin.register(User)
@@ -10,3 +10,8 @@ class OversightUserAdmin(UserAdmin):
     list_filter = ('role', 'is_active', 'organisation')
     fieldsets = (*UserAdmin.fieldsets, ('Organisation', {'fields': ('organisation', 'role')}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ('Organisation', {'fields': ('organisation', 'role')}))
+
+
+@admin.register(SingleSignOn)
+class SingleSignOnAdmin(admin.ModelAdmin):
+    list_display = ('organisation', 'app', 'email_domains')

@@ -11,3 +11,6 @@ class AccountsConfig(AppConfig):
     navigation_order = 90
     # With "Sign out" in the header, not in the service navigation.
     navigation_place = 'account'
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the audit of account events)

@@ -61,3 +61,65 @@ class User(AbstractUser):
     def can_edit_for(self, organisation_id) -> bool:
         """Editors change their own body's data; regulators read bodies' registers but do not edit them."""
         return self.is_active and self.role == self.Role.EDITOR and organisation_id == self.organisation_id
+
+
+class SingleSignOn(models.Model):
+    """An organisation's own sign-in service (OpenID Connect), chosen by the domain of the address people give.
+
+    The provider itself (issuer, client id and secret, PKCE) is an allauth `SocialApp` whose provider id is
+    the organisation's slug. Signing in through it only ever reaches an account the organisation already
+    has in Oversight, matched by the verified address the provider returns; the provider's word never makes
+    an account, nor changes anyone's organisation or role.
+    """
+
+    organisation = models.OneToOneField(
+        'organisations.Organisation', on_delete=models.CASCADE, related_name='single_sign_on'
+    )
+    app = models.OneToOneField('socialaccount.SocialApp', on_delete=models.CASCADE, related_name='+')
+    email_domains = models.TextField(
+        help_text='The domains of its people’s email addresses, one a line (kent.police.uk).'
+    )
+
+    class Meta:
+        verbose_name = 'single sign-on'
+
+    def __str__(self) -> str:
+        return f'Single sign-on for {self.organisation}'
+
+    def domains(self) -> list[str]:
+        return [line.strip().lower().lstrip('@') for line in self.email_domains.splitlines() if line.strip()]
+
+    def clean(self):
+        super().clean()
+        if not self.domains():
+            raise ValidationError({'email_domains': 'Name at least one email domain.'})
+        taken = {
+            domain: other.organisation
+            for other in SingleSignOn.objects.exclude(pk=self.pk).select_related('organisation')
+            for domain in other.domains()
+        }
+        clashes = [f'{d} (already {taken[d]})' for d in self.domains() if d in taken]
+        if clashes:
+            raise ValidationError({'email_domains': f'Each domain chooses one organisation: {", ".join(clashes)}.'})
+
+    @classmethod
+    def origins(cls) -> list[str]:
+        """Where the configured providers live (scheme, host and port of each issuer)."""
+        from urllib.parse import urlsplit
+
+        found = set()
+        for settings in cls.objects.values_list('app__settings', flat=True):
+            parts = urlsplit((settings or {}).get('server_url', ''))
+            if parts.scheme in ('https', 'http') and parts.netloc:
+                found.add(f'{parts.scheme}://{parts.netloc}')
+        return sorted(found)
+
+    @classmethod
+    def for_email(cls, email: str):
+        domain = email.rpartition('@')[2].strip().lower()
+        if not domain:
+            return None
+        for sign_on in cls.objects.select_related('organisation', 'app'):
+            if domain in sign_on.domains():
+                return sign_on
+        return None

@@ -1,11 +1,16 @@
+from allauth.account.utils import get_next_redirect_url
+from allauth.socialaccount.providers.base.constants import AuthProcess
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from oversight.core.querysets import sees_everything
-from oversight.core.views import ObjectDetailView, ObjectListView, require
+from oversight.core.views import ConfirmActionView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
 
+from . import actions
 from .filtersets import UserFilterSet
-from .models import User
+from .forms import SingleSignOnForm
+from .mfa import FACTORS, must_have_second_factor
+from .models import SingleSignOn, User
 from .tables import UserTable
 
 
@@ -21,6 +26,7 @@ class AccountView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context['can_list_users'] = can_list_users(self.request.user)
+        context['second_factor_required'] = must_have_second_factor(self.request.user)
         return context
 
 
@@ -44,3 +50,59 @@ class UserListView(ObjectListView):
 class UserDetailView(ObjectDetailView):
     model = User
     template_name = 'accounts/user_detail.html'
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        factors = self.object.authenticator_set.filter(type__in=FACTORS)
+        context['second_factors'] = [a.get_type_display() for a in factors]
+        context['second_factor_required'] = must_have_second_factor(self.object)
+        context['may_reset_second_factor'] = (
+            sees_everything(self.request.user) and self.object != self.request.user and bool(factors)
+        )
+        return context
+
+
+class SecondFactorResetView(ConfirmActionView):
+    """Regulator staff remove a person's second factors (a lost phone or key); the person enrols again."""
+
+    heading = 'Reset the second factor of {object}?'
+    button_label = 'Reset second factor'
+    warning = (
+        'Their authenticator apps, security keys and recovery codes stop working at once. If their role needs '
+        'a second factor, they must add a new one at their next sign-in. Check who is asking before you reset.'
+    )
+    success_message = 'Reset the second factor of {object}: they add a new one at their next sign-in.'
+
+    def get_object(self):
+        person = get_scoped_or_404(User, self.request.user, pk=self.kwargs['pk'])
+        require(sees_everything(self.request.user))
+        return person
+
+    def affects(self):
+        return [('Person', str(self.object)), ('Organisation', str(self.object.organisation))]
+
+    def confirmed(self, form):
+        return actions.reset_second_factor(self.request.user, self.object)
+
+
+class SingleSignOnView(FormView):
+    """Sign in through your organisation's own sign-in service, chosen by your email address's domain."""
+
+    template_name = 'account/sso.html'
+    form_class = SingleSignOnForm
+
+    def dispatch(self, request, *args, **kwargs):
+        # The form is answered by a redirect to the organisation's service, which the browser follows only
+        # if this page's Content Security Policy lets its forms go there.
+        request.csp_form_action = SingleSignOn.origins()
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        provider = form.sign_on.app.get_provider(self.request)
+        # The address is passed on as a hint, so the organisation's service can skip asking for it.
+        return provider.redirect(
+            self.request,
+            AuthProcess.LOGIN,
+            next_url=get_next_redirect_url(self.request),
+            auth_params={'login_hint': form.cleaned_data['email']},
+        )

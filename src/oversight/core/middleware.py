@@ -12,13 +12,16 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         request.csp_nonce = secrets.token_urlsafe(16)
+        # A view whose form is answered by a redirect to another site (single sign-on) names that site here.
+        request.csp_form_action = []
         response = self.get_response(request)
+        form_action = ' '.join(["'self'", *request.csp_form_action])
         response.headers.setdefault(
             'Content-Security-Policy',
             "default-src 'self'; "
             f"script-src 'self' 'nonce-{request.csp_nonce}'; "
             "style-src 'self'; img-src 'self' data:; font-src 'self'; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+            f"object-src 'none'; base-uri 'self'; form-action {form_action}; frame-ancestors 'none'",
         )
         return response
 

@@ -16,6 +16,8 @@ class ObjectChange(models.Model):
         CREATE = 'create', 'Created'
         UPDATE = 'update', 'Updated'
         DELETE = 'delete', 'Deleted'
+        # Something that happened to an account (a sign-in, a failure, a reset): accounts/events.py.
+        EVENT = 'event', 'Account event'
 
     time = models.DateTimeField(db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

@@ -45,6 +45,12 @@ INSTALLED_APPS = [
     'oversight.discovery',
     'oversight.jobs',
     'oversight.api',
+    # After Oversight's apps, so their templates (account/, mfa/, allauth/) override allauth's own.
+    'allauth',
+    'allauth.account',
+    'allauth.mfa',
+    'allauth.socialaccount',
+    'allauth.socialaccount.providers.openid_connect',
 ]
 
 MIDDLEWARE = [
@@ -64,13 +70,17 @@ MIDDLEWARE = [
     'django_htmx.middleware.HtmxMiddleware',
     'oversight.core.middleware.ContentSecurityPolicyMiddleware',
     'oversight.core.middleware.DatabaseBusyMiddleware',
+    'allauth.account.middleware.AccountMiddleware',
+    'oversight.accounts.mfa.RequireSecondFactorMiddleware',
     'axes.middleware.AxesMiddleware',
     'django_prometheus.middleware.PrometheusAfterMiddleware',
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: a locked-out name and address is refused before any password is checked.
     'axes.backends.AxesStandaloneBackend',
-    'django.contrib.auth.backends.ModelBackend',
+    # allauth's backend is Django's ModelBackend that also takes an email address in place of a username.
+    'allauth.account.auth_backends.AuthenticationBackend',
 ]
 
 ROOT_URLCONF = 'oversight.urls'
@@ -134,9 +144,55 @@ if DATABASES['default']['ENGINE'] == 'django.db.backends.sqlite3':
 
 DEFAULT_AUTO_FIELD = 'django.db.models.BigAutoField'
 AUTH_USER_MODEL = 'accounts.User'
-LOGIN_URL = 'accounts:login'
+LOGIN_URL = 'account_login'
 LOGIN_REDIRECT_URL = 'core:home'
-LOGOUT_REDIRECT_URL = 'accounts:login'
+LOGOUT_REDIRECT_URL = 'account_login'
+
+# Accounts (django-allauth, docs/security.md "Signing in"). Nobody signs themselves up: accounts are made by
+# the organisation the person works for (`create-user`), and the adapter closes every sign-up route.
+ACCOUNT_ADAPTER = 'oversight.accounts.adapters.AccountAdapter'
+ACCOUNT_LOGIN_METHODS = {'username', 'email'}
+ACCOUNT_SIGNUP_FIELDS = ['email*', 'username*', 'password1*']
+ACCOUNT_UNIQUE_EMAIL = True
+# An address is used for sign-in and password reset only once its owner has followed the link sent to it.
+ACCOUNT_EMAIL_VERIFICATION = 'mandatory'
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = 'Oversight: '
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_FORMS = {'login': 'oversight.accounts.forms.SignInForm'}
+# Single sign-on (OpenID Connect, accounts.SingleSignOn): each organisation's provider is an allauth SocialApp,
+# authorisation code flow with PKCE; the adapter matches people by verified address and never makes accounts.
+SOCIALACCOUNT_ADAPTER = 'oversight.accounts.adapters.SingleSignOnAdapter'
+SOCIALACCOUNT_PROVIDERS = {'openid_connect': {'OAUTH_PKCE_ENABLED': True}}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
+# Second factors (allauth.mfa): an authenticator app (TOTP), a security key or passkey (WebAuthn), and
+# single-use recovery codes. Required for the roles named here (accounts/mfa.py sends them to enrol).
+MFA_SUPPORTED_TYPES = ['totp', 'webauthn', 'recovery_codes']
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = 'Oversight'
+
+
+def _roles(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    roles = default if value is None else [r.strip() for r in value.split(',') if r.strip()]
+    unknown = sorted(set(roles) - {'regulator', 'editor', 'viewer'})
+    if unknown:
+        raise ImproperlyConfigured(f'{name} names roles Oversight does not have: {", ".join(unknown)}.')
+    return roles
+
+
+OVERSIGHT_MFA_REQUIRED_ROLES = _roles('OVERSIGHT_MFA_REQUIRED_ROLES', ['regulator', 'editor'])
+# Development and the tests serve plain HTTP on loopback; production (HTTPS only) turns this off.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+# allauth's own limits stay: its "login_failed" limit is what bounds guesses at second-factor codes (five
+# a user in five minutes). Wrong passwords are counted by django-axes alone (AccountAdapter.pre_authenticate).
 
 AUTH_PASSWORD_VALIDATORS = [
     {'NAME': 'django.contrib.auth.password_validation.UserAttributeSimilarityValidator'},
@@ -177,6 +233,8 @@ DJANGO_TABLES2_TABLE_ATTRS = {'class': 'govuk-table'}
 EMAIL_BACKEND = 'django.core.mail.backends.console.EmailBackend'
 # The address people reach the service at, for links in emails (invitations, reminders).
 OVERSIGHT_BASE_URL = os.environ.get('OVERSIGHT_BASE_URL', 'http://127.0.0.1:8000')
+# Links in account emails (verification, password reset) use the scheme people reach the service by.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = 'https' if OVERSIGHT_BASE_URL.startswith('https:') else 'http'
 CSRF_FAILURE_VIEW = 'oversight.core.views.csrf_failure'
 # Who runs this service: named in the footer, the accessibility statement, the privacy notice and the
 # contact page. A deployment sets its own; the defaults say plainly that they are placeholders.
@@ -279,6 +337,8 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [['username', 'ip_address']]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = 'accounts/locked_out.html'
+# allauth's sign-in form names its field "login" (a username or an email address).
+AXES_USERNAME_CALLABLE = 'oversight.accounts.adapters.axes_username'
 
 # Prometheus metrics at /metrics for a bearer of this token (core/health.py); empty: no metrics page.
 OVERSIGHT_METRICS_TOKEN = os.environ.get('OVERSIGHT_METRICS_TOKEN', '')

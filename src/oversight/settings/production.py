@@ -41,6 +41,8 @@ ALLOWED_HOSTS = [h.strip() for h in _required('OVERSIGHT_ALLOWED_HOSTS').split('
 OVERSIGHT_BASE_URL = (os.environ.get('OVERSIGHT_BASE_URL', '').strip() or f'https://{ALLOWED_HOSTS[0]}').rstrip('/')
 if not OVERSIGHT_BASE_URL.startswith(('https://', 'http://')):
     raise ImproperlyConfigured(f'OVERSIGHT_BASE_URL must be an address starting https://, not {OVERSIGHT_BASE_URL!r}.')
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = OVERSIGHT_BASE_URL.split(':', 1)[0]
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 
 # SQLite has one writer: two nodes (or a node and a worker under load) on one file lose writes to "database
 # is locked". Production runs on PostgreSQL unless the operator says this is one machine on purpose.

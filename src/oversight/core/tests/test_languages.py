@@ -20,7 +20,7 @@ def html_lang(response) -> str:
 
 @pytest.mark.django_db
 def test_the_browser_asking_for_welsh_gets_the_sign_in_page_in_welsh(client):
-    response = client.get(reverse('accounts:login'), HTTP_ACCEPT_LANGUAGE='cy-GB,cy;q=0.9,en;q=0.5')
+    response = client.get(reverse('account_login'), HTTP_ACCEPT_LANGUAGE='cy-GB,cy;q=0.9,en;q=0.5')
     page = response.content.decode()
     assert html_lang(response) == 'cy'
     assert '<h1 class="govuk-heading-l">Mewngofnodi i Oversight</h1>' in page
@@ -31,13 +31,13 @@ def test_the_browser_asking_for_welsh_gets_the_sign_in_page_in_welsh(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize('asked', ['fr', 'de-DE,de;q=0.9', 'xx', ''])
 def test_a_language_not_offered_falls_back_to_english(client, asked):
-    response = client.get(reverse('accounts:login'), HTTP_ACCEPT_LANGUAGE=asked)
+    response = client.get(reverse('account_login'), HTTP_ACCEPT_LANGUAGE=asked)
     assert html_lang(response) == 'en-gb' and 'Sign in to Oversight' in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_the_switcher_chooses_welsh_and_the_choice_is_remembered(client):
-    login = reverse('accounts:login')
+    login = reverse('account_login')
     chosen = client.get(f'{login}?next=/register/&lang=cy', HTTP_ACCEPT_LANGUAGE='en')
     assert html_lang(chosen) == 'cy'
     cookie = chosen.cookies[settings.LANGUAGE_COOKIE_NAME]
@@ -51,16 +51,16 @@ def test_the_switcher_chooses_welsh_and_the_choice_is_remembered(client):
 
 @pytest.mark.django_db
 def test_a_switcher_code_not_offered_is_ignored(client):
-    response = client.get(reverse('accounts:login') + '?lang=fr', HTTP_ACCEPT_LANGUAGE='cy')
+    response = client.get(reverse('account_login') + '?lang=fr', HTTP_ACCEPT_LANGUAGE='cy')
     assert html_lang(response) == 'cy'  # the browser's choice stands
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = 'fr'  # a cookie not written by the switcher
-    assert html_lang(client.get(reverse('accounts:login'))) == 'en-gb'
+    assert html_lang(client.get(reverse('account_login'))) == 'en-gb'
 
 
 @pytest.mark.django_db
 def test_the_switcher_links_name_each_language_in_itself_and_keep_the_page(client):
-    page = client.get(reverse('accounts:login') + '?next=/register/', HTTP_ACCEPT_LANGUAGE='en').content.decode()
+    page = client.get(reverse('account_login') + '?next=/register/', HTTP_ACCEPT_LANGUAGE='en').content.decode()
     switcher = re.search(r'<nav class="app-language-switcher".*?</nav>', page, re.S)[0]
     assert 'aria-label="Language"' in switcher
     assert '<span aria-current="true" lang="en-gb">English</span>' in switcher
@@ -68,7 +68,7 @@ def test_the_switcher_links_name_each_language_in_itself_and_keep_the_page(clien
         '<a class="govuk-link" href="?next=%2Fregister%2F&amp;lang=cy" hreflang="cy" lang="cy" rel="alternate">'
         'Cymraeg</a>'
     ) in switcher
-    welsh = client.get(reverse('accounts:login'), HTTP_ACCEPT_LANGUAGE='cy').content.decode()
+    welsh = client.get(reverse('account_login'), HTTP_ACCEPT_LANGUAGE='cy').content.decode()
     assert 'aria-label="Iaith"' in welsh and 'hreflang="en-gb" lang="en-gb"' in welsh
 
 

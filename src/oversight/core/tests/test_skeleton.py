@@ -6,7 +6,7 @@ from django.urls import reverse
 def test_anonymous_is_sent_to_sign_in(client):
     response = client.get(reverse('core:home'))
     assert response.status_code == 302
-    assert reverse('accounts:login') in response['Location']
+    assert reverse('account_login') in response['Location']
 
 
 def test_home_shows_body_name(client_for, editor_a):

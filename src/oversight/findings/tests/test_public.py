@@ -131,7 +131,7 @@ def test_a_report_not_published_yet_has_no_public_page(client, report):
     assert report.title not in html and 'Nothing has been published yet' in html
     # The draft itself stays behind sign-in.
     draft = client.get(reverse('findings:report', args=['survey-2022']))
-    assert draft.status_code == 302 and draft['Location'].startswith(reverse('accounts:login'))
+    assert draft.status_code == 302 and draft['Location'].startswith(reverse('account_login'))
 
 
 def test_a_later_version_replaces_the_earlier_one_which_stays_at_its_address(

@@ -154,7 +154,7 @@ class TestScope:
     def test_anonymous_visitors_are_sent_to_sign_in(self, client, published):
         for target in (url('version', 'survey-2022', 1), url('version_pdf', 'survey-2022', 1), url('report_list')):
             response = client.get(target)
-            assert response.status_code == 302 and response.url.startswith(reverse('accounts:login'))
+            assert response.status_code == 302 and response.url.startswith(reverse('account_login'))
 
     def test_findings_is_in_the_navigation(self, client_for, viewer_a):
         assert f'href="{url("report_list")}"' in client_for(viewer_a).get('/').content.decode()

@@ -58,7 +58,7 @@ def test_a_bodys_user_is_sent_to_its_own_page(client_for, viewer_a):
 
 def test_anonymous_users_sign_in_first(client):
     response = client.get(reverse('policy:body', args=['kent-police']))
-    assert response.status_code == 302 and reverse('accounts:login') in response['Location']
+    assert response.status_code == 302 and reverse('account_login') in response['Location']
 
 
 def test_the_body_page_lists_obligations_with_due_dates_and_the_plan(client_for, viewer_a, registers):

@@ -53,7 +53,7 @@ def test_viewers_and_the_regulator_see_no_edit_buttons_and_get_403_on_writes(
 def test_anonymous_users_are_sent_to_sign_in(client, line_a, register_a):
     for url in [line_a.get_absolute_url(), *_write_urls(line_a, register_a.site, register_a.system)]:
         response = client.get(url)
-        assert response.status_code == 302 and reverse('accounts:login') in response['Location'], url
+        assert response.status_code == 302 and reverse('account_login') in response['Location'], url
 
 
 def test_an_editor_adds_edits_and_deletes_a_line_through_the_pages(client_for, editor_a, register_a, reference):

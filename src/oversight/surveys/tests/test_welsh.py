@@ -196,10 +196,10 @@ def test_no_page_of_the_welsh_return_journey_shows_an_untranslated_string(client
 
 def test_the_sign_in_page_and_its_error_are_in_welsh(client, editor_a):
     pages = BothLanguages(client, journey_data_for_sign_in())
-    login = reverse('accounts:login')
+    login = reverse('account_login')
     welsh = pages.check('sign in', login)
     assert 'Mewngofnodi i Oversight' in welsh
-    welsh = pages.check('sign in refused', login, {'username': editor_a.username, 'password': 'wrong'}, method='post')
+    welsh = pages.check('sign in refused', login, {'login': editor_a.username, 'password': 'wrong'}, method='post')
     assert 'Mae problem' in welsh
     assert {name: texts for name, texts in pages.pages.items() if texts} == {}
 

@@ -51,7 +51,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     for url in [reverse(name, args=args) for name, args in READ_URLS] + write_urls():
         response = client.get(url)
         assert response.status_code == 302, url
-        assert reverse('accounts:login') in response['Location']
+        assert reverse('account_login') in response['Location']
 
 
 @pytest.mark.parametrize('user', ['editor_a', 'viewer_a'])

@@ -1,4 +1,4 @@
-"""`oversight create-user USERNAME --organisation NAME --role ROLE`: add an account from the server's shell."""
+"""`oversight create-user USERNAME --organisation NAME --role ROLE --email ADDRESS`: add an account from a shell."""
 
 import getpass
 from pathlib import Path
@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from oversight.accounts import actions
+from oversight.accounts.management import refused
 from oversight.accounts.models import User
 from oversight.organisations.models import Organisation
 
@@ -19,7 +20,11 @@ class Command(BaseCommand):
         parser.add_argument('--organisation', required=True, help="The organisation's exact name (or its slug).")
         parser.add_argument('--role', required=True, choices=User.Role.values)
         parser.add_argument('--password-file', type=Path, help='Read the password from the first line of FILE.')
-        parser.add_argument('--email', default='')
+        parser.add_argument(
+            '--email',
+            required=True,
+            help='Their work address: at their first sign-in a link is sent there to verify it; resets go there too.',
+        )
         parser.add_argument('--first-name', default='')
         parser.add_argument('--last-name', default='')
 
@@ -38,9 +43,11 @@ class Command(BaseCommand):
                 last_name=options['last_name'],
             )
         except ValidationError as exc:
-            problems = [f'{field}: {m}' for field, messages in exc.message_dict.items() for m in messages]
-            raise CommandError('The user was not created:\n  ' + '\n  '.join(problems)) from exc
-        self.stdout.write(f'Created {user.username}, {user.get_role_display().lower()} at {organisation}.')
+            raise refused('The user was not created', exc) from exc
+        self.stdout.write(
+            f'Created {user.username}, {user.get_role_display().lower()} at {organisation}. At their first sign-in '
+            f'a link is sent to {user.email}; they are let in once they have followed it.'
+        )
 
     def _organisation(self, name: str) -> Organisation:
         name = name.strip()
