@@ -194,3 +194,26 @@ def test_checking_declaring_and_submitting_with_the_keyboard_only(sign_in, edito
     stored = Return.objects.get(invitation=invitation)
     expect(page.get_by_test_id('reference')).to_have_text(stored.reference)
     assert (stored.declarant_name, stored.declarant_role, stored.declared_for) == ('Sam Roe', 'Analyst', 'A. Chief')
+
+
+def test_adding_and_removing_a_line_moves_the_focus_with_it(sign_in, editor_a, campaign, kent_drones, live_server):  # noqa: F811
+    invitation = campaign.invitations.get(organisation=editor_a.organisation)
+    page = sign_in(editor_a)
+    page.goto(f'{live_server.url}/surveys/invitations/{invitation.pk}/return/drone/')
+    rows = page.locator('[data-testid="lines-drone"] tbody tr')
+    expect(rows.first.locator('[data-field="manufacturer"]')).to_have_value('DJI')  # pre-filled from the register
+    before = rows.count()
+    add = page.get_by_role('button', name='Add a line for Drones')
+    add.focus()
+    page.keyboard.press('Enter')
+    expect(rows).to_have_count(before + 1)
+    # Focus is in the new row's first field, so typing goes there, not back onto the button.
+    focused = page.evaluate('document.activeElement.id')
+    assert re.fullmatch(r'line-drone-n[0-9a-f]{8}-manufacturer', focused), focused
+    page.keyboard.type('Autel')
+    expect(rows.nth(before).locator('[data-field="manufacturer"]')).to_have_value('Autel')
+    # Removing the row takes its button away: focus goes back to "Add a line", not to the top of the page.
+    rows.nth(before).get_by_role('button', name='Remove this line').focus()
+    page.keyboard.press('Enter')
+    expect(rows).to_have_count(before)
+    expect(add).to_be_focused()

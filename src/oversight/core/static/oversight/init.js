@@ -10,3 +10,6 @@ enhanceLongSelects(document)
 
 import { singleHistoryFilters } from '/static/oversight/filters.js'
 singleHistoryFilters(document)
+
+import { manageSwapFocus } from '/static/oversight/focus.js'
+manageSwapFocus(document)
