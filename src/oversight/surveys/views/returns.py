@@ -41,6 +41,15 @@ class EditorMixin(LoginRequiredMixin):
         require(can_edit_return(request.user, self.invitation))
         return super().dispatch(request, *args, **kwargs)
 
+    def refusal(self):
+        """Back to the invitation, saying why, when its return can no longer be changed; None when it can."""
+        try:
+            check_editable(self.invitation)
+        except ValidationError as exc:
+            messages.error(self.request, ' '.join(exc.messages))
+            return HttpResponseRedirect(self.invitation.get_absolute_url())
+        return None
+
 
 def _problems(exc: ValidationError) -> dict[str, list[str]]:
     """Each problem by the answer key (or "<key>.<line>") it is about; "" for the return as a whole."""
@@ -82,11 +91,8 @@ class TaskListView(EditorMixin, View):
 
     def get(self, request, pk):
         invitation = self.invitation
-        try:
-            check_editable(invitation)
-        except ValidationError as exc:
-            messages.error(request, ' '.join(exc.messages))
-            return HttpResponseRedirect(invitation.get_absolute_url())
+        if refused := self.refusal():
+            return refused
         survey_return = Return.objects.filter(invitation=invitation).first()
         schema = Schema(invitation.campaign.questionnaire)
         tasks, check = journey.task_list(schema, invitation, survey_return)
@@ -168,11 +174,8 @@ class SectionView(EditorMixin, View):
     def get(self, request, pk, code):
         self._setup(code)
         invitation = self.invitation
-        try:
-            check_editable(invitation)
-        except ValidationError as exc:
-            messages.error(request, ' '.join(exc.messages))
-            return HttpResponseRedirect(invitation.get_absolute_url())
+        if refused := self.refusal():
+            return refused
         saved = self.survey_return.answers if self.survey_return else {}
         prefix = f'{self.section.code}.'
         known = None
@@ -272,11 +275,8 @@ class CheckAnswersView(EditorMixin, View):
     def _not_ready(self):
         """Where to send someone who cannot check their answers yet, with why; None when they can."""
         invitation = self.invitation
-        try:
-            check_editable(invitation)
-        except ValidationError as exc:
-            messages.error(self.request, ' '.join(exc.messages))
-            return HttpResponseRedirect(invitation.get_absolute_url())
+        if refused := self.refusal():
+            return refused
         survey_return = Return.objects.filter(invitation=invitation).first()
         schema = Schema(invitation.campaign.questionnaire)
         tasks, check = journey.task_list(schema, invitation, survey_return)
@@ -350,11 +350,8 @@ class DeclarationView(EditorMixin, View):
         survey_return = Return.objects.filter(invitation=invitation).first()
         if invitation.status == Status.RETURNED:
             return None, HttpResponseRedirect(reverse('surveys:return_check', args=[invitation.pk]))
-        try:
-            check_editable(invitation)
-        except ValidationError as exc:
-            messages.error(self.request, ' '.join(exc.messages))
-            return None, HttpResponseRedirect(invitation.get_absolute_url())
+        if refused := self.refusal():
+            return None, refused
         tasks, check = journey.task_list(Schema(invitation.campaign.questionnaire), invitation, survey_return)
         if not check.url:
             messages.error(self.request, _('Complete every section before you make the declaration.'))
