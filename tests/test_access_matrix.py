@@ -213,6 +213,12 @@ PAGES: dict[str, Page] = {
     'register:system_import_template': Page((Case(EVERYONE, lambda w: {'fmt': 'csv'}),)),
     'register:system_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     'register:system_delete': page(A_EDITORS, a('systems.1'), post=REFUSED_POST),
+    # Compliance: governance records of systems
+    'compliance:governance_list': page(
+        EVERYONE, queries=(*EXPORTS, '?q=ESSEXMARK', '?dpia=in_date', '?certification=expiring')
+    ),
+    'compliance:governance_detail': page(OWN_OBJECT, a('systems.0')),
+    'compliance:governance_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     'register:import_preview': page(A_EDITORS, a('batch')),
     'register:import_commit': page('403 405 403 404 login', a('batch'), post=REFUSED_POST),
     'register:import_discard': page('403 405 403 404 login', a('batch'), post=REFUSED_POST),
@@ -762,6 +768,9 @@ PROVED_BY = {
     'discovery:scan_upload': T('discovery', 'views', 'test_an_editor_uploads_scan_files_and_nmap_output'),
     'discovery:token_create': T('discovery', 'views', 'test_an_editor_creates_a_token_shown_once_and_revokes_it'),
     'discovery:token_revoke': T('discovery', 'views', 'test_an_editor_creates_a_token_shown_once_and_revokes_it'),
+    'compliance:governance_edit': T(
+        'compliance', 'views', 'test_an_editor_records_then_changes_governance_through_the_pages'
+    ),
     'findings:report_create': T('findings', 'views', 'TestDraft::test_starting_a_report_from_the_page'),
     'findings:report_edit': T('findings', 'views', 'TestDraft::test_editing_the_text'),
     'findings:report_publish': T('findings', 'views', 'TestDraft::test_publishing_from_the_page'),

@@ -11,6 +11,7 @@ urlpatterns = [
     path('surveys/', include('oversight.surveys.urls')),
     path('findings/', include('oversight.findings.urls')),
     path('policy/', include('oversight.policy.urls')),
+    path('compliance/', include('oversight.compliance.urls')),
     path('discovery/', include('oversight.discovery.urls')),
     path('tasks/', include('oversight.jobs.urls')),
     path('api/', include('oversight.api.urls')),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     'oversight.surveys',
     'oversight.findings',
     'oversight.policy',
+    'oversight.compliance',
     'oversight.discovery',
     'oversight.jobs',
     'oversight.api',

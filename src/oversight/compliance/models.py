@@ -1,0 +1,153 @@
+"""Governance of a surveillance camera system, as the Surveillance Camera Code asks a body to keep it.
+
+One record per register system: its purpose and lawful basis (principle 1), who is responsible
+(principle 4: the senior responsible officer and the single point of contact), how long images are
+kept (principle 6), the data protection impact assessment and its next review (principle 2), third-party
+certification against the Code, and any use of facial recognition. docs/compliance.md gives the sources.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from .querysets import GovernanceQuerySet
+
+# The statuses querysets.dpia_status and certification_status compute: (label, GOV.UK tag colour).
+DPIA_STATUS = {'missing': ('No DPIA', 'red'), 'due': ('Review due', 'orange'), 'in_date': ('In date', 'green')}
+CERTIFICATION_STATUS = {
+    'none': ('Not certified', 'grey'),
+    'expired': ('Expired', 'red'),
+    'expiring': ('Expires within 90 days', 'orange'),
+    'valid': ('Certified', 'green'),
+}
+
+
+class Governance(models.Model):
+    class DpiaTrigger(models.TextChoices):
+        # The occasions the DPIA template for surveillance cameras names for doing the assessment again.
+        NEW_SYSTEM = 'new_system', 'A new system'
+        CAMERAS_CHANGED = 'cameras_changed', 'Cameras added, moved or removed'
+        UPGRADE = 'upgrade', 'The system was upgraded'
+        FACIAL_RECOGNITION = 'facial_recognition', 'Facial recognition was introduced'
+        SCHEDULED = 'scheduled', 'A scheduled review'
+        OTHER = 'other', 'Another change'
+
+    class CertificationBody(models.TextChoices):
+        NSI = 'nsi', 'NSI (National Security Inspectorate)'
+        SSAIB = 'ssaib', 'SSAIB'
+        IQ_VERIFY = 'iq_verify', 'IQ Verify'
+        OTHER = 'other', 'Another certification body'
+
+    class CertificationStep(models.TextChoices):
+        DESKTOP = 'step_1', 'Step 1: desktop certification'
+        FULL = 'step_2', 'Step 2: full certification (audit and visit)'
+
+    class FacialRecognition(models.TextChoices):
+        NONE = 'none', 'Not used'
+        RETROSPECTIVE = 'retrospective', 'Retrospective facial recognition'
+        OPERATOR_INITIATED = 'operator_initiated', 'Operator-initiated facial recognition'
+        LIVE = 'live', 'Live facial recognition'
+
+    system = models.OneToOneField('register.System', on_delete=models.CASCADE, related_name='governance')
+    purpose = models.TextField(blank=True, help_text='The specified purpose the system is used for (principle 1).')
+    lawful_basis = models.TextField(
+        blank=True, help_text='The law the processing relies on, e.g. Part 3 of the Data Protection Act 2018.'
+    )
+    sro_name = models.CharField('senior responsible officer', max_length=200, blank=True)
+    spoc_name = models.CharField('single point of contact', max_length=200, blank=True)
+    spoc_contact = models.CharField(
+        'contact for the public', max_length=200, blank=True, help_text='An email address or a telephone number.'
+    )
+    retention_days = models.PositiveIntegerField(
+        'retention period in days', null=True, blank=True, help_text='How long images are kept before deletion.'
+    )
+    dpia_completed_on = models.DateField('DPIA completed on', null=True, blank=True)
+    dpia_review_due = models.DateField('DPIA next review due', null=True, blank=True)
+    dpia_trigger = models.CharField('what prompted the DPIA', max_length=20, choices=DpiaTrigger.choices, blank=True)
+    certification_scheme = models.CharField(
+        max_length=200, blank=True, help_text="e.g. the Surveillance Camera Commissioner's third-party certification."
+    )
+    certification_body = models.CharField(max_length=20, choices=CertificationBody.choices, blank=True)
+    certification_step = models.CharField(max_length=10, choices=CertificationStep.choices, blank=True)
+    certified_on = models.DateField('certificate issued on', null=True, blank=True)
+    certification_expires = models.DateField('certificate expires on', null=True, blank=True)
+    facial_recognition = models.CharField(
+        'facial recognition use', max_length=20, choices=FacialRecognition.choices, blank=True
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = GovernanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = 'governance record'
+        ordering = ['system__organisation__name', 'system__name']
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dpia_review_due__isnull=True)
+                | Q(dpia_completed_on__isnull=False, dpia_review_due__gt=F('dpia_completed_on')),
+                name='governance_dpia_review_after_dpia',
+                violation_error_message='The next review of a DPIA falls after the DPIA.',
+            ),
+            models.CheckConstraint(
+                condition=Q(dpia_trigger='') | Q(dpia_completed_on__isnull=False),
+                name='governance_dpia_trigger_has_dpia',
+                violation_error_message='What prompted a DPIA is recorded with its date.',
+            ),
+            models.CheckConstraint(
+                condition=Q(certified_on__isnull=True, certification_expires__isnull=True)
+                | Q(certified_on__isnull=False, certification_expires__gt=F('certified_on')),
+                name='governance_certificate_expires_after_issue',
+                violation_error_message='A certificate has an issue date and an expiry date after it.',
+            ),
+            models.CheckConstraint(
+                condition=Q(certified_on__isnull=True) | (~Q(certification_body='') & ~Q(certification_step='')),
+                name='governance_certificate_has_body_and_step',
+                violation_error_message='A certificate names its certification body and its step.',
+            ),
+            models.CheckConstraint(
+                condition=Q(retention_days__isnull=True) | Q(retention_days__gte=1),
+                name='governance_retention_at_least_a_day',
+                violation_error_message='Images are kept for at least a day.',
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f'Governance of {self.system.name}'
+
+    def get_absolute_url(self) -> str:
+        return reverse('compliance:governance_detail', args=[self.system_id])
+
+    @property
+    def organisation_id(self):
+        """The body owning the system: history is scoped by it (core.audit.organisation_of)."""
+        return self.system.organisation_id
+
+    @property
+    def organisation(self):
+        return self.system.organisation
+
+    def clean(self):
+        """The constraints' rules, each on the field to correct, in the editor's words."""
+        errors = {}
+        if self.dpia_review_due and not self.dpia_completed_on:
+            errors['dpia_completed_on'] = 'Enter the date the DPIA was completed, or remove its review date.'
+        elif self.dpia_review_due and self.dpia_review_due <= self.dpia_completed_on:
+            errors['dpia_review_due'] = 'The next review must be after the date the DPIA was completed.'
+        if self.dpia_trigger and not self.dpia_completed_on:
+            errors['dpia_completed_on'] = 'Enter the date of the DPIA this prompted.'
+        if self.certified_on or self.certification_expires:
+            if not self.certified_on:
+                errors['certified_on'] = 'Enter the date the certificate was issued.'
+            elif not self.certification_expires:
+                errors['certification_expires'] = 'Enter the date the certificate expires.'
+            elif self.certification_expires <= self.certified_on:
+                errors['certification_expires'] = 'The certificate must expire after the date it was issued.'
+            if not self.certification_body:
+                errors['certification_body'] = 'Choose the body that issued the certificate.'
+            if not self.certification_step:
+                errors['certification_step'] = 'Choose the step of certification.'
+        if self.retention_days == 0:
+            errors['retention_days'] = 'Enter a retention period of at least 1 day.'
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = 'compliance'
+urlpatterns = [
+    path('', views.GovernanceListView.as_view(), name='governance_list'),
+    path('systems/<int:pk>/', views.GovernanceDetailView.as_view(), name='governance_detail'),
+    path('systems/<int:pk>/edit/', views.GovernanceEditView.as_view(), name='governance_edit'),
+]
