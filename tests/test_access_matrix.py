@@ -218,6 +218,7 @@ PAGES: dict[str, Page] = {
         EVERYONE, queries=(*EXPORTS, '?q=ESSEXMARK', '?dpia=in_date', '?certification=expiring')
     ),
     'compliance:governance_detail': page(OWN_OBJECT, a('systems.0')),
+    'compliance:principle_list': page(EVERYONE),
     'compliance:governance_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     'register:import_preview': page(A_EDITORS, a('batch')),
     'register:import_commit': page('403 405 403 404 login', a('batch'), post=REFUSED_POST),

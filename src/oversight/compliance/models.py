@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from oversight.core.querysets import ReferenceQuerySet
+
 from .querysets import GovernanceQuerySet
 
 # The statuses querysets.dpia_status and certification_status compute: (label, GOV.UK tag colour).
@@ -21,6 +23,32 @@ CERTIFICATION_STATUS = {
     'expiring': ('Expires within 90 days', 'orange'),
     'valid': ('Certified', 'green'),
 }
+
+
+class Principle(models.Model):
+    """One of the Code's 12 guiding principles: reference data, loaded with its source by a data migration.
+
+    `wording_verified` is false where the wording was not confirmed against an authoritative copy of the
+    Code; pages say so beside the text, and `source` says what is known of it.
+    """
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    text = models.TextField()
+    wording_verified = models.BooleanField()
+    source_url = models.URLField(max_length=500)
+    source = models.TextField()
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ['number']
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=12), name='principle_number_1_to_12'),
+            models.CheckConstraint(condition=~Q(source_url='') & ~Q(source=''), name='principle_cites_its_source'),
+        ]
+
+    def __str__(self) -> str:
+        return f'Principle {self.number}'
 
 
 class Governance(models.Model):

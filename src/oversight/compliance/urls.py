@@ -6,5 +6,6 @@ app_name = 'compliance'
 urlpatterns = [
     path('', views.GovernanceListView.as_view(), name='governance_list'),
     path('systems/<int:pk>/', views.GovernanceDetailView.as_view(), name='governance_detail'),
+    path('principles/', views.PrincipleListView.as_view(), name='principle_list'),
     path('systems/<int:pk>/edit/', views.GovernanceEditView.as_view(), name='governance_edit'),
 ]

@@ -4,7 +4,7 @@ A system of another body is a 404; a user who may see a system but not change it
 gets a 403 on the edit page.
 """
 
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView
 
 from oversight.core.history import readable_history
 from oversight.core.models import ObjectChange
@@ -15,7 +15,7 @@ from oversight.register.models import System
 from . import actions
 from .filtersets import GovernanceFilterSet
 from .forms import GovernanceForm
-from .models import Governance
+from .models import Governance, Principle
 from .querysets import EXPIRY_WARNING_DAYS, certification_status, dpia_status
 from .tables import GovernanceTable
 
@@ -91,3 +91,11 @@ class GovernanceEditView(ActionFormView):
         context = super().get_context_data(**kwargs)
         context['title'] = f'Governance of {self.system.name}'
         return context
+
+
+class PrincipleListView(ScopedMixin, ListView):
+    """The Code's 12 guiding principles, each with its source and whether its wording is verified."""
+
+    model = Principle
+    template_name = 'compliance/principle_list.html'
+    extra_context = {'title': 'The 12 guiding principles'}
