@@ -219,6 +219,9 @@ PAGES: dict[str, Page] = {
     ),
     'compliance:governance_detail': page(OWN_OBJECT, a('systems.0')),
     'compliance:principle_list': page(EVERYONE),
+    'compliance:evidence_add': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
+    'compliance:evidence_download': page(OWN_OBJECT, a('evidence')),
+    'compliance:evidence_delete': page(A_EDITORS, a('evidence'), post=REFUSED_POST),
     'compliance:governance_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     'register:import_preview': page(A_EDITORS, a('batch')),
     'register:import_commit': page('403 405 403 404 login', a('batch'), post=REFUSED_POST),
@@ -772,6 +775,12 @@ PROVED_BY = {
     'compliance:governance_edit': T(
         'compliance', 'views', 'test_an_editor_records_then_changes_governance_through_the_pages'
     ),
+    'compliance:evidence_add': T(
+        'compliance', 'evidence', 'test_an_editor_uploads_downloads_and_deletes_evidence_through_the_pages'
+    ),
+    'compliance:evidence_delete': T(
+        'compliance', 'evidence', 'test_an_editor_uploads_downloads_and_deletes_evidence_through_the_pages'
+    ),
     'findings:report_create': T('findings', 'views', 'TestDraft::test_starting_a_report_from_the_page'),
     'findings:report_edit': T('findings', 'views', 'TestDraft::test_editing_the_text'),
     'findings:report_publish': T('findings', 'views', 'TestDraft::test_publishing_from_the_page'),
@@ -940,7 +949,9 @@ def snapshot(client, urls) -> dict[str, object]:
         if content_type.startswith((XLSX, 'text/csv')):
             seen[url] = cells(response)
         else:
-            seen[url] = VOLATILE.sub('', response.content.decode('utf-8', 'replace'))
+            # Evidence files stream from storage.
+            body = b''.join(response) if response.streaming else response.content
+            seen[url] = VOLATILE.sub('', body.decode('utf-8', 'replace'))
     return seen
 
 

@@ -1,8 +1,9 @@
 from django import forms
 
-from oversight.core.forms import VersionedForm
+from oversight.core.forms import VersionedForm, govuk_widgets
 
-from .models import Governance
+from .evidence import ACCEPTED
+from .models import Governance, Principle
 
 DATE = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
 
@@ -35,3 +36,18 @@ class GovernanceForm(VersionedForm):
             'certified_on': DATE,
             'certification_expires': DATE,
         }
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(max_length=200, help_text='What the document is, e.g. "DPIA, March 2025".')
+    principle = forms.ModelChoiceField(
+        queryset=Principle.objects.all(),
+        required=False,
+        empty_label='None in particular',
+        label='Principle it evidences (optional)',
+    )
+    file = forms.FileField(help_text=f'{ACCEPTED.capitalize()}. The file is checked by its content.')
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_widgets(self)

@@ -6,6 +6,9 @@ kept (principle 6), the data protection impact assessment and its next review (p
 certification against the Code, and any use of facial recognition. docs/compliance.md gives the sources.
 """
 
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -179,3 +182,49 @@ class Governance(models.Model):
             errors['retention_days'] = 'Enter a retention period of at least 1 day.'
         if errors:
             raise ValidationError(errors)
+
+
+def evidence_path(instance, filename: str) -> str:
+    # A name of our own: the uploader's name is kept in `filename` and only ever sent back as a download name.
+    return f'evidence/{instance.system_id}/{uuid.uuid4().hex}'
+
+
+class Evidence(models.Model):
+    """A document evidencing a system's governance (a DPIA, a certificate, a policy), optionally for a principle.
+
+    Stored through Django's storage API (the site's STORAGES, so object storage works), checked by content
+    when uploaded (compliance.evidence) and only ever served as a download.
+    """
+
+    system = models.ForeignKey('register.System', on_delete=models.CASCADE, related_name='evidence')
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, null=True, blank=True, related_name='+')
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    uploaded = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name='+'
+    )
+
+    objects = GovernanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = 'evidence'
+        ordering = ['system', 'principle__number', 'title', 'pk']
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gte=1), name='evidence_is_not_empty'),
+            models.CheckConstraint(condition=~Q(title='') & ~Q(filename=''), name='evidence_has_title_and_name'),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse('compliance:evidence_download', args=[self.pk])
+
+    @property
+    def organisation_id(self):
+        """The body owning the system: history is scoped by it (core.audit.organisation_of)."""
+        return self.system.organisation_id

@@ -8,4 +8,7 @@ urlpatterns = [
     path('systems/<int:pk>/', views.GovernanceDetailView.as_view(), name='governance_detail'),
     path('principles/', views.PrincipleListView.as_view(), name='principle_list'),
     path('systems/<int:pk>/edit/', views.GovernanceEditView.as_view(), name='governance_edit'),
+    path('systems/<int:pk>/evidence/add/', views.EvidenceAddView.as_view(), name='evidence_add'),
+    path('evidence/<int:pk>/download/', views.EvidenceDownloadView.as_view(), name='evidence_download'),
+    path('evidence/<int:pk>/delete/', views.EvidenceDeleteView.as_view(), name='evidence_delete'),
 ]

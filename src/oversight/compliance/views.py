@@ -4,18 +4,28 @@ A system of another body is a 404; a user who may see a system but not change it
 gets a 403 on the edit page.
 """
 
-from django.views.generic import DetailView, ListView
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse
+from django.urls import reverse
+from django.views.generic import DetailView, ListView, View
 
 from oversight.core.history import readable_history
 from oversight.core.models import ObjectChange
 from oversight.core.querysets import sees_everything
-from oversight.core.views import ActionFormView, ObjectListView, ScopedMixin, get_scoped_or_404, require
+from oversight.core.views import (
+    ActionFormView,
+    ConfirmActionView,
+    ObjectListView,
+    ScopedMixin,
+    get_scoped_or_404,
+    require,
+)
 from oversight.register.models import System
 
 from . import actions
 from .filtersets import GovernanceFilterSet
-from .forms import GovernanceForm
-from .models import Governance, Principle
+from .forms import EvidenceForm, GovernanceForm
+from .models import Evidence, Governance, Principle
 from .querysets import EXPIRY_WARNING_DAYS, certification_status, dpia_status
 from .tables import GovernanceTable
 
@@ -61,21 +71,29 @@ class GovernanceDetailView(ScopedMixin, DetailView):
             can_edit=user.can_edit_for(self.object.organisation_id),
             # The record's history; the system's own is on the register's page.
             history=readable_history(changes, user),
+            evidence=Evidence.objects.for_user(user).filter(system=self.object).select_related('principle'),
         )
         return context
 
 
-class GovernanceEditView(ActionFormView):
-    """Record or change a system's governance; only the body's editors get past `dispatch`."""
-
-    form_class = GovernanceForm
-    success_message = 'Governance record saved.'
+class SystemFormView(ActionFormView):
+    """A change to a system's governance; only the body's editors get past `dispatch`."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.system = get_scoped_or_404(System, request.user, pk=kwargs['pk'])
             require(request.user.can_edit_for(self.system.organisation_id))
         return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self, result=None):
+        return reverse('compliance:governance_detail', args=[self.system.pk])
+
+
+class GovernanceEditView(SystemFormView):
+    """Record or change a system's governance record."""
+
+    form_class = GovernanceForm
+    success_message = 'Governance record saved.'
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -99,3 +117,58 @@ class PrincipleListView(ScopedMixin, ListView):
     model = Principle
     template_name = 'compliance/principle_list.html'
     extra_context = {'title': 'The 12 guiding principles'}
+
+
+class EvidenceAddView(SystemFormView):
+    """Upload a document as evidence for the system's governance."""
+
+    form_class = EvidenceForm
+    success_message = 'Evidence uploaded.'
+
+    def run_action(self, form):
+        data = form.cleaned_data
+        return actions.add_evidence(
+            self.request.user, self.system, data['file'], title=data['title'], principle=data['principle']
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=f'Add evidence for {self.system.name}', submit_label='Upload')
+        return context
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    """The file, always as a download of the kind its content was found to be: never shown in the browser,
+    so a file cannot run as a page of this site."""
+
+    def get(self, request, pk):
+        evidence = get_scoped_or_404(Evidence, request.user, pk=pk)
+        response = FileResponse(
+            evidence.file.open('rb'),
+            as_attachment=True,
+            filename=evidence.filename,
+            content_type=evidence.content_type,
+        )
+        response['X-Content-Type-Options'] = 'nosniff'
+        return response
+
+
+class EvidenceDeleteView(ConfirmActionView):
+    heading = 'Delete the evidence {object}?'
+    warning = 'The deletion is recorded in the history, but the file itself is gone and cannot be restored.'
+    button_label = 'Delete'
+    success_message = 'Deleted {object}.'
+
+    def get_object(self):
+        found = get_scoped_or_404(Evidence, self.request.user, pk=self.kwargs['pk'])
+        require(self.request.user.can_edit_for(found.system.organisation_id))
+        return found
+
+    def affects(self):
+        return [('Evidence', self.object.title), ('File', self.object.filename), ('System', self.object.system.name)]
+
+    def get_cancel_url(self) -> str:
+        return reverse('compliance:governance_detail', args=[self.object.system_id])
+
+    def confirmed(self, form):
+        actions.delete_evidence(self.request.user, self.object)

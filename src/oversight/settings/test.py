@@ -14,3 +14,8 @@ AXES_ENABLED = False
 IMMEDIATE = 'django_tasks.backends.immediate.ImmediateBackend'
 TASKS = {'default': {'BACKEND': os.environ.get('OVERSIGHT_TASKS_BACKEND', IMMEDIATE)}}
 OVERSIGHT_TASK_HEARTBEAT_SECONDS = float(os.environ.get('OVERSIGHT_TASK_HEARTBEAT_SECONDS', '0'))
+# Uploaded files (evidence) are kept in memory: tests leave nothing on disk and never share files.
+STORAGES = {
+    'default': {'BACKEND': 'django.core.files.storage.InMemoryStorage'},
+    'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.StaticFilesStorage'},
+}

@@ -14,6 +14,7 @@ Everything is made through the apps' actions, as people would make it.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from oversight.accounts.models import User
@@ -64,6 +65,7 @@ class Body:
     survey_return: object = None
     # An invitation to a second open campaign, its return a draft: the return form is open to its editors.
     draft_invitation: object = None
+    evidence: object = None  # a document evidencing the first system's governance
 
     @property
     def own_maker(self):
@@ -81,6 +83,7 @@ class Body:
         urls = {obj.get_absolute_url() for obj in objects}
         urls |= {f'/api/register/sites/{s.pk}/' for s in self.sites}
         urls |= {f'/compliance/systems/{s.pk}/' for s in self.systems}
+        urls |= {self.evidence.get_absolute_url()}
         urls |= {f'/api/register/equipment/{line.pk}/' for line in self.lines}
         urls |= {self.invitation.get_absolute_url(), self.batch.get_absolute_url(), self.group.get_absolute_url()}
         urls |= {self.job.get_absolute_url(), f'/api/jobs/{self.job.pk}/'}
@@ -197,6 +200,12 @@ def _register(body: Body, quantities, own_maker: str) -> None:
         certified_on=datetime.date(2024, 3, 1),
         certification_expires=datetime.date(2029, 3, 1),
         facial_recognition='none',
+    )
+    body.evidence = compliance_actions.add_evidence(
+        editor,
+        cctv,
+        SimpleUploadedFile(f'{marker}-dpia.pdf', f'%PDF-1.7 {marker} DPIA'.encode()),
+        title=f'{marker} DPIA',
     )
     body.lines = [
         register_actions.create_line(
