@@ -13,25 +13,7 @@ from django.db import transaction
 from oversight.core.audit import delete_audited, save_audited
 
 from .evidence import check_evidence
-from .models import Evidence, Governance
-
-FIELDS = (
-    'purpose',
-    'lawful_basis',
-    'sro_name',
-    'spoc_name',
-    'spoc_contact',
-    'retention_days',
-    'dpia_completed_on',
-    'dpia_review_due',
-    'dpia_trigger',
-    'certification_scheme',
-    'certification_body',
-    'certification_step',
-    'certified_on',
-    'certification_expires',
-    'facial_recognition',
-)
+from .models import RECORDED_FIELDS, Evidence, Governance
 
 
 def _require_editor(actor, system) -> None:
@@ -43,7 +25,7 @@ def _require_editor(actor, system) -> None:
 def record_governance(actor, system, expected_version: int | None = None, *, message: str = '', **fields) -> Governance:
     """Create the system's governance record, or change it: one record per system, whichever comes first."""
     _require_editor(actor, system)
-    unknown = set(fields) - set(FIELDS)
+    unknown = set(fields) - set(RECORDED_FIELDS)
     if unknown:
         raise TypeError(f'not governance fields: {", ".join(sorted(unknown))}')
     # Locked, so two first saves of the same system cannot both create a record.

@@ -3,7 +3,7 @@ from django import forms
 from oversight.core.forms import VersionedForm, govuk_widgets
 
 from .evidence import ACCEPTED
-from .models import Governance, Principle
+from .models import RECORDED_FIELDS, Governance, Principle
 
 DATE = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
 
@@ -11,23 +11,7 @@ DATE = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
 class GovernanceForm(VersionedForm):
     class Meta:
         model = Governance
-        fields = [
-            'purpose',
-            'lawful_basis',
-            'sro_name',
-            'spoc_name',
-            'spoc_contact',
-            'retention_days',
-            'dpia_completed_on',
-            'dpia_review_due',
-            'dpia_trigger',
-            'certification_scheme',
-            'certification_body',
-            'certification_step',
-            'certified_on',
-            'certification_expires',
-            'facial_recognition',
-        ]
+        fields = RECORDED_FIELDS
         widgets = {
             'purpose': forms.Textarea(attrs={'rows': 3}),
             'lawful_basis': forms.Textarea(attrs={'rows': 3}),

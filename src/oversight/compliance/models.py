@@ -28,6 +28,33 @@ CERTIFICATION_STATUS = {
 }
 
 
+# What an editor records on a governance record (the form's fields, the action's keywords).
+RECORDED_FIELDS = [
+    'purpose',
+    'lawful_basis',
+    'sro_name',
+    'spoc_name',
+    'spoc_contact',
+    'retention_days',
+    'dpia_completed_on',
+    'dpia_review_due',
+    'dpia_trigger',
+    'certification_scheme',
+    'certification_body',
+    'certification_step',
+    'certified_on',
+    'certification_expires',
+    'facial_recognition',
+]
+
+
+class OwnedBySystem:
+    @property
+    def organisation_id(self):
+        """The body owning the system: history is scoped by it (core.audit.organisation_of)."""
+        return self.system.organisation_id
+
+
 class Principle(models.Model):
     """One of the Code's 12 guiding principles: reference data, loaded with its source by a data migration.
 
@@ -54,7 +81,7 @@ class Principle(models.Model):
         return f'Principle {self.number}'
 
 
-class Governance(models.Model):
+class Governance(OwnedBySystem, models.Model):
     class DpiaTrigger(models.TextChoices):
         # The occasions the DPIA template for surveillance cameras names for doing the assessment again.
         NEW_SYSTEM = 'new_system', 'A new system'
@@ -150,11 +177,6 @@ class Governance(models.Model):
         return reverse('compliance:governance_detail', args=[self.system_id])
 
     @property
-    def organisation_id(self):
-        """The body owning the system: history is scoped by it (core.audit.organisation_of)."""
-        return self.system.organisation_id
-
-    @property
     def organisation(self):
         return self.system.organisation
 
@@ -189,7 +211,7 @@ def evidence_path(instance, filename: str) -> str:
     return f'evidence/{instance.system_id}/{uuid.uuid4().hex}'
 
 
-class Evidence(models.Model):
+class Evidence(OwnedBySystem, models.Model):
     """A document evidencing a system's governance (a DPIA, a certificate, a policy), optionally for a principle.
 
     Stored through Django's storage API (the site's STORAGES, so object storage works), checked by content
@@ -223,8 +245,3 @@ class Evidence(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse('compliance:evidence_download', args=[self.pk])
-
-    @property
-    def organisation_id(self):
-        """The body owning the system: history is scoped by it (core.audit.organisation_of)."""
-        return self.system.organisation_id
