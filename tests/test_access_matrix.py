@@ -222,6 +222,15 @@ PAGES: dict[str, Page] = {
     'compliance:evidence_add': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     'compliance:evidence_download': page(OWN_OBJECT, a('evidence')),
     'compliance:evidence_delete': page(A_EDITORS, a('evidence'), post=REFUSED_POST),
+    'compliance:assessment_start': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
+    'compliance:assessment_detail': page(OWN_OBJECT, a('assessment')),
+    'compliance:assessment_answer': page(
+        A_EDITORS, lambda w: {'pk': w.a.assessment.pk, 'number': 3}, post=REFUSED_POST
+    ),
+    'compliance:assessment_plan_add': page(
+        A_EDITORS, lambda w: {'pk': w.a.assessment.pk, 'number': 3}, post=REFUSED_POST
+    ),
+    'compliance:assessment_freeze': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
     'compliance:governance_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     'register:import_preview': page(A_EDITORS, a('batch')),
     'register:import_commit': page('403 405 403 404 login', a('batch'), post=REFUSED_POST),
@@ -774,6 +783,18 @@ PROVED_BY = {
     'discovery:token_revoke': T('discovery', 'views', 'test_an_editor_creates_a_token_shown_once_and_revokes_it'),
     'compliance:governance_edit': T(
         'compliance', 'views', 'test_an_editor_records_then_changes_governance_through_the_pages'
+    ),
+    'compliance:assessment_start': T(
+        'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
+    ),
+    'compliance:assessment_answer': T(
+        'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
+    ),
+    'compliance:assessment_plan_add': T(
+        'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
+    ),
+    'compliance:assessment_freeze': T(
+        'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
     ),
     'compliance:evidence_add': T(
         'compliance', 'evidence', 'test_an_editor_uploads_downloads_and_deletes_evidence_through_the_pages'

@@ -3,7 +3,7 @@ from django import forms
 from oversight.core.forms import VersionedForm, govuk_widgets
 
 from .evidence import ACCEPTED
-from .models import RECORDED_FIELDS, Governance, Principle
+from .models import RECORDED_FIELDS, Answer, Governance, PlanAction, Principle
 
 DATE = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
 
@@ -35,3 +35,17 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         govuk_widgets(self)
+
+
+class AnswerForm(VersionedForm):
+    class Meta:
+        model = Answer
+        fields = ['response', 'comment']
+        widgets = {'comment': forms.Textarea(attrs={'rows': 4})}
+
+
+class PlanActionForm(VersionedForm):
+    class Meta:
+        model = PlanAction
+        fields = ['action', 'owner', 'due', 'status']
+        widgets = {'action': forms.Textarea(attrs={'rows': 3}), 'due': DATE}

@@ -245,3 +245,99 @@ class Evidence(OwnedBySystem, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse('compliance:evidence_download', args=[self.pk])
+
+
+class Assessment(OwnedBySystem, models.Model):
+    """A self-assessment of one system against the 12 principles, numbered per system.
+
+    While open it is answered and planned; frozen (`frozen_on`), it is a version on record and cannot change:
+    a new version starts from a copy of it. A system has at most one open assessment.
+    """
+
+    system = models.ForeignKey('register.System', on_delete=models.CASCADE, related_name='assessments')
+    number = models.PositiveIntegerField()
+    frozen_on = models.DateTimeField(null=True, blank=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name='+'
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = GovernanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ['system', '-number']
+        constraints = [
+            models.UniqueConstraint(fields=['system', 'number'], name='assessment_number_once_per_system'),
+            models.UniqueConstraint(
+                fields=['system'], condition=Q(frozen_on__isnull=True), name='assessment_one_open_per_system'
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name='assessment_number_from_1'),
+        ]
+
+    def __str__(self) -> str:
+        return f'Self-assessment {self.number} of {self.system.name}'
+
+    def get_absolute_url(self) -> str:
+        return reverse('compliance:assessment_detail', args=[self.pk])
+
+    @property
+    def frozen(self) -> bool:
+        return self.frozen_on is not None
+
+
+class Answer(models.Model):
+    """How far a system meets one principle, in one assessment."""
+
+    class Response(models.TextChoices):
+        MET = 'met', 'Met'
+        PARTLY = 'partly', 'Partly met'
+        NOT_MET = 'not_met', 'Not met'
+        NOT_APPLICABLE = 'not_applicable', 'Not applicable'
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name='answers')
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name='+')
+    response = models.CharField(max_length=20, choices=Response.choices)
+    comment = models.TextField(blank=True, help_text='How the system meets the principle, or what is missing.')
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ['assessment', 'principle__number']
+        constraints = [
+            models.UniqueConstraint(fields=['assessment', 'principle'], name='answer_once_per_principle'),
+        ]
+
+    def __str__(self) -> str:
+        return f'{self.principle}: {self.get_response_display()}'
+
+    @property
+    def organisation_id(self):
+        return self.assessment.system.organisation_id
+
+
+class PlanAction(models.Model):
+    """One action of an assessment's action plan for a principle."""
+
+    class Status(models.TextChoices):
+        OPEN = 'open', 'Not started'
+        IN_PROGRESS = 'in_progress', 'In progress'
+        DONE = 'done', 'Done'
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name='plan')
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name='+')
+    action = models.TextField()
+    owner = models.CharField(max_length=200)
+    due = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = 'action'
+        ordering = ['assessment', 'principle__number', 'due', 'pk']
+        constraints = [models.CheckConstraint(condition=~Q(action='') & ~Q(owner=''), name='plan_action_has_owner')]
+
+    def __str__(self) -> str:
+        return self.action[:80]
+
+    @property
+    def organisation_id(self):
+        return self.assessment.system.organisation_id

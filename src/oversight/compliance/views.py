@@ -6,6 +6,7 @@ gets a 403 on the edit page.
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, View
 
@@ -24,8 +25,8 @@ from oversight.register.models import System
 
 from . import actions
 from .filtersets import GovernanceFilterSet
-from .forms import EvidenceForm, GovernanceForm
-from .models import Evidence, Governance, Principle
+from .forms import AnswerForm, EvidenceForm, GovernanceForm, PlanActionForm
+from .models import Answer, Assessment, Evidence, Governance, Principle
 from .querysets import EXPIRY_WARNING_DAYS, certification_status, dpia_status
 from .tables import GovernanceTable
 
@@ -72,6 +73,7 @@ class GovernanceDetailView(ScopedMixin, DetailView):
             # The record's history; the system's own is on the register's page.
             history=readable_history(changes, user),
             evidence=Evidence.objects.for_user(user).filter(system=self.object).select_related('principle'),
+            assessments=Assessment.objects.for_user(user).filter(system=self.object),
         )
         return context
 
@@ -172,3 +174,125 @@ class EvidenceDeleteView(ConfirmActionView):
 
     def confirmed(self, form):
         actions.delete_evidence(self.request.user, self.object)
+
+
+# Self-assessments
+
+
+class AssessmentStartView(ConfirmActionView):
+    """Start a self-assessment of a system (a new version, from the last frozen one, if there is one)."""
+
+    destructive = False
+    button_label = 'Start'
+    success_message = 'Started {object}.'
+    warning = ''
+
+    def get_object(self):
+        found = get_scoped_or_404(System, self.request.user, pk=self.kwargs['pk'])
+        require(self.request.user.can_edit_for(found.organisation_id))
+        return found
+
+    def get_heading(self) -> str:
+        return f'Start a self-assessment of {self.object.name}?'
+
+    def get_cancel_url(self) -> str:
+        return reverse('compliance:governance_detail', args=[self.object.pk])
+
+    def confirmed(self, form):
+        self.started = actions.start_assessment(self.request.user, self.object)
+        return self.started
+
+    def get_success_message(self, result) -> str:
+        return f'Started {self.started}.'
+
+    def get_success_url(self, result=None):
+        return self.started.get_absolute_url()
+
+
+class AssessmentDetailView(ScopedMixin, DetailView):
+    """The assessment principle by principle: the Code's text, the answer, and the action plan."""
+
+    model = Assessment
+    template_name = 'compliance/assessment_detail.html'
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('system', 'frozen_by')
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        answers = {a.principle_id: a for a in self.object.answers.all()}
+        plan = {}
+        for item in self.object.plan.all():
+            plan.setdefault(item.principle_id, []).append(item)
+        context.update(
+            title=str(self.object),
+            rows=[(p, answers.get(p.pk), plan.get(p.pk, [])) for p in Principle.objects.all()],
+            can_edit=self.request.user.can_edit_for(self.object.system.organisation_id) and not self.object.frozen,
+        )
+        return context
+
+
+class AssessmentFormView(ActionFormView):
+    """A change to one principle of an open assessment; only the body's editors get past `dispatch`."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.assessment = get_scoped_or_404(Assessment, request.user, pk=kwargs['pk'])
+            require(request.user.can_edit_for(self.assessment.system.organisation_id))
+            self.principle = get_object_or_404(Principle, number=kwargs['number'])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self, result=None):
+        return self.assessment.get_absolute_url() + f'#principle-{self.principle.number}'
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['title'] = f'{self.heading} {self.principle.number}: {self.assessment}'
+        return context
+
+
+class AnswerView(AssessmentFormView):
+    form_class = AnswerForm
+    heading = 'Answer principle'
+    success_message = 'Answer saved.'
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        answer = Answer.objects.filter(assessment=self.assessment, principle=self.principle).first()
+        return {**kwargs, 'user': self.request.user, 'instance': answer or Answer()}
+
+    def run_action(self, form):
+        return actions.answer_principle(
+            self.request.user, self.assessment, self.principle, form.cleaned_data['version'], **form.model_values()
+        )
+
+
+class PlanActionAddView(AssessmentFormView):
+    form_class = PlanActionForm
+    heading = 'Add an action for principle'
+    success_message = 'Action added to the plan.'
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), 'user': self.request.user}
+
+    def run_action(self, form):
+        return actions.add_plan_action(self.request.user, self.assessment, self.principle, **form.model_values())
+
+
+class AssessmentFreezeView(ConfirmActionView):
+    heading = 'Freeze {object}?'
+    warning = 'A frozen self-assessment is kept as it is and cannot change: to revise it, start a new version.'
+    button_label = 'Freeze'
+    destructive = False
+    success_message = 'Froze {object}.'
+
+    def get_object(self):
+        found = get_scoped_or_404(Assessment, self.request.user, pk=self.kwargs['pk'])
+        require(self.request.user.can_edit_for(found.system.organisation_id))
+        return found
+
+    def get_cancel_url(self) -> str:
+        return self.object.get_absolute_url()
+
+    def confirmed(self, form):
+        return actions.freeze_assessment(self.request.user, self.object, form.cleaned_data['version'])

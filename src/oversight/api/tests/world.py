@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from oversight.accounts.models import User
 from oversight.compliance import actions as compliance_actions
+from oversight.compliance.models import Principle
 from oversight.discovery import actions as discovery_actions
 from oversight.discovery.models import Scan
 from oversight.discovery.results import HostResult, ScanMeta
@@ -66,6 +67,7 @@ class Body:
     # An invitation to a second open campaign, its return a draft: the return form is open to its editors.
     draft_invitation: object = None
     evidence: object = None  # a document evidencing the first system's governance
+    assessment: object = None  # the first system's open self-assessment, one principle answered
 
     @property
     def own_maker(self):
@@ -83,7 +85,7 @@ class Body:
         urls = {obj.get_absolute_url() for obj in objects}
         urls |= {f'/api/register/sites/{s.pk}/' for s in self.sites}
         urls |= {f'/compliance/systems/{s.pk}/' for s in self.systems}
-        urls |= {self.evidence.get_absolute_url()}
+        urls |= {self.evidence.get_absolute_url(), self.assessment.get_absolute_url()}
         urls |= {f'/api/register/equipment/{line.pk}/' for line in self.lines}
         urls |= {self.invitation.get_absolute_url(), self.batch.get_absolute_url(), self.group.get_absolute_url()}
         urls |= {self.job.get_absolute_url(), f'/api/jobs/{self.job.pk}/'}
@@ -206,6 +208,10 @@ def _register(body: Body, quantities, own_maker: str) -> None:
         cctv,
         SimpleUploadedFile(f'{marker}-dpia.pdf', f'%PDF-1.7 {marker} DPIA'.encode()),
         title=f'{marker} DPIA',
+    )
+    body.assessment = compliance_actions.start_assessment(editor, cctv)
+    compliance_actions.answer_principle(
+        editor, body.assessment, Principle.objects.get(number=3), response='partly', comment=f'={marker} answer'
     )
     body.lines = [
         register_actions.create_line(
