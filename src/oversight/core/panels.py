@@ -8,6 +8,9 @@ registers views for other apps' models):
 A value is a template name (ending in .html, rendered with the page's object as `object`) or the dotted
 path of a function `panel(request, obj) -> str` returning HTML (empty for no panel). Several for one model:
 a list. `{% object_panels object %}` (core/object_detail.html) renders them in INSTALLED_APPS order.
+
+A page that shows no object is keyed by its own name instead of a model label (`'home'`: the overview),
+and rendered by `{% page_panels 'home' %}`; its functions are called with `obj` None.
 """
 
 from functools import cache
@@ -29,9 +32,10 @@ def registry() -> dict[str, list]:
     return found
 
 
-def render_panels(request, obj) -> str:
+def render_panels(request, obj, key: str = '') -> str:
+    """The panels registered for `obj`'s model, or for the page named `key`."""
     parts = []
-    for panel in registry().get(obj._meta.label, []):
+    for panel in registry().get(key or obj._meta.label, []):
         if callable(panel):
             parts.append(panel(request, obj))
         else:
