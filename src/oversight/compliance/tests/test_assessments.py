@@ -49,10 +49,13 @@ def test_the_database_refuses_changes_to_a_frozen_assessment(editor_a, system_a)
     """Past the actions (the admin, a shell, a bug), triggers keep a frozen version as it was."""
     assessment = actions.start_assessment(editor_a, system_a)
     _answer_all(editor_a, assessment)
-    actions.freeze_assessment(editor_a, assessment)
     principle = Principle.objects.get(number=1)
+    actions.add_plan_action(editor_a, assessment, principle, action='Review signage', owner='Site manager')
+    actions.freeze_assessment(editor_a, assessment)
     with pytest.raises(IntegrityError), transaction.atomic():
         Answer.objects.filter(assessment=assessment, principle=principle).update(response='not_met')
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlanAction.objects.filter(assessment=assessment).update(status='done')
     with pytest.raises(IntegrityError), transaction.atomic():
         PlanAction.objects.create(assessment=assessment, principle=principle, action='x', owner='y')
 
