@@ -260,6 +260,25 @@ PAGES: dict[str, Page] = {
     'register:system_import_template': Page((Case(EVERYONE, lambda w: {'fmt': 'csv'}),)),
     'register:system_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     'register:system_delete': page(A_EDITORS, a('systems.1'), post=REFUSED_POST),
+    # Compliance: governance records of systems
+    'compliance:governance_list': page(
+        EVERYONE, queries=(*EXPORTS, '?q=ESSEXMARK', '?dpia=in_date', '?certification=expiring')
+    ),
+    'compliance:governance_detail': page(OWN_OBJECT, a('systems.0')),
+    'compliance:principle_list': page(EVERYONE),
+    'compliance:evidence_add': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
+    'compliance:evidence_download': page(OWN_OBJECT, a('evidence')),
+    'compliance:evidence_delete': page(A_EDITORS, a('evidence'), post=REFUSED_POST),
+    'compliance:assessment_start': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
+    'compliance:assessment_detail': page(OWN_OBJECT, a('assessment')),
+    'compliance:assessment_answer': page(
+        A_EDITORS, lambda w: {'pk': w.a.assessment.pk, 'number': 3}, post=REFUSED_POST
+    ),
+    'compliance:assessment_plan_add': page(
+        A_EDITORS, lambda w: {'pk': w.a.assessment.pk, 'number': 3}, post=REFUSED_POST
+    ),
+    'compliance:assessment_freeze': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
+    'compliance:governance_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     'register:import_preview': page(A_EDITORS, a('batch')),
     'register:import_commit': page('403 405 403 404 login', a('batch'), post=REFUSED_POST),
     'register:import_discard': page(A_EDITORS, a('batch'), post=REFUSED_POST),
@@ -852,6 +871,27 @@ PROVED_BY = {
     'discovery:scan_upload': T('discovery', 'views', 'test_an_editor_uploads_scan_files_and_nmap_output'),
     'discovery:token_create': T('discovery', 'views', 'test_an_editor_creates_a_token_shown_once_and_revokes_it'),
     'discovery:token_revoke': T('discovery', 'views', 'test_an_editor_creates_a_token_shown_once_and_revokes_it'),
+    'compliance:governance_edit': T(
+        'compliance', 'views', 'test_an_editor_records_then_changes_governance_through_the_pages'
+    ),
+    'compliance:assessment_start': T(
+        'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
+    ),
+    'compliance:assessment_answer': T(
+        'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
+    ),
+    'compliance:assessment_plan_add': T(
+        'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
+    ),
+    'compliance:assessment_freeze': T(
+        'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
+    ),
+    'compliance:evidence_add': T(
+        'compliance', 'evidence', 'test_an_editor_uploads_downloads_and_deletes_evidence_through_the_pages'
+    ),
+    'compliance:evidence_delete': T(
+        'compliance', 'evidence', 'test_an_editor_uploads_downloads_and_deletes_evidence_through_the_pages'
+    ),
     'findings:report_create': T('findings', 'views', 'TestDraft::test_starting_a_report_from_the_page'),
     'findings:report_edit': T('findings', 'views', 'TestDraft::test_editing_the_text'),
     'findings:report_publish': T('findings', 'views', 'TestDraft::test_publishing_from_the_page'),
@@ -1024,7 +1064,9 @@ def snapshot(client, urls) -> dict[str, object]:
         if content_type.startswith((XLSX, 'text/csv')):
             seen[url] = cells(response)
         else:
-            seen[url] = VOLATILE.sub('', response.content.decode('utf-8', 'replace'))
+            # Evidence files stream from storage.
+            body = b''.join(response) if response.streaming else response.content
+            seen[url] = VOLATILE.sub('', body.decode('utf-8', 'replace'))
     return seen
 
 

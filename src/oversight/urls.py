@@ -14,6 +14,7 @@ urlpatterns = [
     # Published findings for everyone, without sign-in (findings/public.py).
     path('publications/', include('oversight.findings.public_urls')),
     path('policy/', include('oversight.policy.urls')),
+    path('compliance/', include('oversight.compliance.urls')),
     path('discovery/', include('oversight.discovery.urls')),
     path('tasks/', include('oversight.jobs.urls')),
     path('api/', include('oversight.api.urls')),

@@ -236,19 +236,9 @@ def require(condition: bool) -> None:
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
+    """The overview: what each app shows there is its panel for 'home' (core.panels)."""
+
     template_name = 'core/home.html'
-
-    def get_context_data(self, **kwargs):
-        from oversight.register.models import EquipmentLine, Site
-
-        user = self.request.user
-        context = super().get_context_data(**kwargs)
-        lines = EquipmentLine.objects.for_user(user)
-        context['site_count'] = Site.objects.for_user(user).count()
-        context['line_count'] = lines.count()
-        context['device_count'] = lines.total_devices()
-        context['concern_device_count'] = lines.of_concern().total_devices()
-        return context
 
 
 class StatementView(TemplateView):

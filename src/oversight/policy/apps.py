@@ -9,3 +9,5 @@ class PolicyConfig(AppConfig):
     # Service navigation entries: (label, URL name), shown in this order among apps.
     navigation = [(_('Policy'), 'policy:policy')]
     navigation_order = 35
+    # The obligations and vulnerabilities of a line, on the register's line page (core.panels).
+    panels = {'register.EquipmentLine': 'oversight.policy.panels.equipment_line_panel'}

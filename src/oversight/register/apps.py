@@ -13,3 +13,5 @@ class RegisterConfig(AppConfig):
         (_('Systems'), 'register:system_list'),
     ]
     navigation_order = 10
+    # The overview's counts (core.panels): the home page does not import the register.
+    panels = {'home': 'oversight.register.panels.home_panel'}

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import DetailView, View
 from django_tables2 import RequestConfig
 
@@ -28,7 +27,6 @@ from oversight.core.views import (
     require,
 )
 from oversight.jobs.actions import queue_register_import, refuse_while_importing
-from oversight.policy.evaluation import evaluate_register
 from oversight.vendors.concerns import ConcernIndex
 from oversight.vendors.models import Designation
 
@@ -119,14 +117,6 @@ class EquipmentLineDetailView(RegisterDetailView):
             for maker in makers
             for d in concerns.designations(maker)
         ]
-        # Why it matters for this line: the policy obligations and known exploited vulnerabilities that apply.
-        evaluation = evaluate_register(
-            EquipmentLine.objects.for_user(self.request.user).filter(pk=self.object.pk),
-            self.request.user,
-            timezone.localdate(),
-        )
-        context['obligations'] = evaluation.obligations
-        context['vulnerabilities'] = [m.match for m in evaluation.vulnerabilities]
         return context
 
 

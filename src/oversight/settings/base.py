@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     'oversight.surveys',
     'oversight.findings',
     'oversight.policy',
+    'oversight.compliance',
     'oversight.discovery',
     'oversight.jobs',
     'oversight.api',
@@ -225,6 +226,8 @@ MEDIA_ROOT = VAR_DIR / 'media'
 OVERSIGHT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = OVERSIGHT_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Evidence for a system's governance (a DPIA, a certificate, a policy): documents, not data sets.
+OVERSIGHT_MAX_EVIDENCE_BYTES = int(os.environ.get('OVERSIGHT_MAX_EVIDENCE_BYTES', 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 DJANGO_TABLES2_TEMPLATE = 'core/table.html'

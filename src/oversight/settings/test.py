@@ -17,3 +17,8 @@ OVERSIGHT_TASK_HEARTBEAT_SECONDS = float(os.environ.get('OVERSIGHT_TASK_HEARTBEA
 # Second factors are required by role in every other environment; the suite's many signed-in clients
 # (force_login) would otherwise all be sent to enrol. accounts/tests/test_second_factor.py turns it on.
 OVERSIGHT_MFA_REQUIRED_ROLES: list[str] = []
+# Uploaded files (evidence) are kept in memory: tests leave nothing on disk and never share files.
+STORAGES = {
+    'default': {'BACKEND': 'django.core.files.storage.InMemoryStorage'},
+    'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.StaticFilesStorage'},
+}

@@ -1,10 +1,11 @@
 """A world of two bodies for access-control tests: every kind of object each body owns, marked so a leak shows.
 
-Kent Police (body A) and Essex Police (body B) each get sites, systems, equipment lines, a pending
-import, a scan token and a scan, a group of their own, and a return to an open campaign (A's accepted
-and corrected, B's returned with a query); the regulator has a draft campaign no body may see. Every
-text a body owns carries its marker (KENTMARK, ESSEXMARK); device quantities are numbers found nowhere
-else, so a count or a total that includes another body's devices shows in a page as that number.
+Kent Police (body A) and Essex Police (body B) each get sites, systems (the first with its governance
+record), equipment lines, a pending import, a scan token and a scan, a group of their own, and a return
+to an open campaign (A's accepted and corrected, B's returned with a query); the regulator has a draft
+campaign no body may see. Every text a body owns carries its marker (KENTMARK, ESSEXMARK); device
+quantities are numbers found nowhere else, so a count or a total that includes another body's devices
+shows in a page as that number.
 Some texts start with =, +, - or @, so every export can be checked for formula injection.
 
 Everything is made through the apps' actions, as people would make it.
@@ -13,9 +14,12 @@ Everything is made through the apps' actions, as people would make it.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from oversight.accounts.models import User
+from oversight.compliance import actions as compliance_actions
+from oversight.compliance.models import Principle
 from oversight.discovery import actions as discovery_actions
 from oversight.discovery.models import Scan
 from oversight.discovery.results import HostResult, ScanMeta
@@ -62,6 +66,8 @@ class Body:
     survey_return: object = None
     # An invitation to a second open campaign, its return a draft: the return form is open to its editors.
     draft_invitation: object = None
+    evidence: object = None  # a document evidencing the first system's governance
+    assessment: object = None  # the first system's open self-assessment, one principle answered
 
     @property
     def own_maker(self):
@@ -78,6 +84,8 @@ class Body:
         objects = [*self.sites, *self.systems, *self.lines, self.scan, self.device, self.survey_return]
         urls = {obj.get_absolute_url() for obj in objects}
         urls |= {f'/api/register/sites/{s.pk}/' for s in self.sites}
+        urls |= {f'/compliance/systems/{s.pk}/' for s in self.systems}
+        urls |= {self.evidence.get_absolute_url(), self.assessment.get_absolute_url()}
         urls |= {f'/api/register/equipment/{line.pk}/' for line in self.lines}
         urls |= {self.invitation.get_absolute_url(), self.batch.get_absolute_url(), self.group.get_absolute_url()}
         urls |= {self.job.get_absolute_url(), f'/api/jobs/{self.job.pk}/'}
@@ -182,6 +190,29 @@ def _register(body: Body, quantities, own_maker: str) -> None:
     ]
     site, roadside = body.sites
     cctv, anpr = body.systems
+    compliance_actions.record_governance(
+        editor,
+        cctv,
+        purpose=f'={marker} safety of detained persons',
+        sro_name=f'{marker} Chief Superintendent',
+        dpia_completed_on=datetime.date(2025, 1, 6),
+        dpia_review_due=datetime.date(2030, 1, 6),
+        certification_body='nsi',
+        certification_step='step_2',
+        certified_on=datetime.date(2024, 3, 1),
+        certification_expires=datetime.date(2029, 3, 1),
+        facial_recognition='none',
+    )
+    body.evidence = compliance_actions.add_evidence(
+        editor,
+        cctv,
+        SimpleUploadedFile(f'{marker}-dpia.pdf', f'%PDF-1.7 {marker} DPIA'.encode()),
+        title=f'{marker} DPIA',
+    )
+    body.assessment = compliance_actions.start_assessment(editor, cctv)
+    compliance_actions.answer_principle(
+        editor, body.assessment, Principle.objects.get(number=3), response='partly', comment=f'={marker} answer'
+    )
     body.lines = [
         register_actions.create_line(
             editor,

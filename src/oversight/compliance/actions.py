@@ -1,0 +1,144 @@
+"""Every write to a system's governance record and its evidence.
+
+As in register/actions.py: each action runs in one transaction with its audit row (core.audit), `actor`
+is the signed-in user, who must be an editor of the system's body (or None for the system itself), and an
+edit takes the `expected_version` the editor started from, so a stale one is refused.
+"""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from oversight.core.audit import delete_audited, lock_at_version, save_audited
+from oversight.register.models import System
+
+from .evidence import check_evidence
+from .models import RECORDED_FIELDS, Answer, Assessment, Evidence, Governance, PlanAction, Principle
+
+
+def _require_editor(actor, system) -> None:
+    if actor is not None and not actor.can_edit_for(system.organisation_id):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def record_governance(actor, system, expected_version: int | None = None, *, message: str = '', **fields) -> Governance:
+    """Create the system's governance record, or change it: one record per system, whichever comes first."""
+    _require_editor(actor, system)
+    unknown = set(fields) - set(RECORDED_FIELDS)
+    if unknown:
+        raise TypeError(f'not governance fields: {", ".join(sorted(unknown))}')
+    # Locked, so two first saves of the same system cannot both create a record.
+    record = Governance.objects.select_for_update().filter(system=system).first() or Governance(system=system)
+    for name, value in fields.items():
+        setattr(record, name, value)
+    return save_audited(actor, record, message, expected_version=expected_version if record.pk else None)
+
+
+@transaction.atomic
+def add_evidence(actor, system, upload, *, title: str, principle=None, message: str = '') -> Evidence:
+    """Keep an uploaded file as evidence for the system, once its content shows it is an accepted kind."""
+    _require_editor(actor, system)
+    kind = check_evidence(upload)
+    evidence = Evidence(
+        system=system,
+        principle=principle,
+        title=title,
+        filename=upload.name.replace('\\', '/').rpartition('/')[2][:200],
+        content_type=kind.content_type,
+        size=upload.size,
+        uploaded_by=actor if getattr(actor, 'pk', None) else None,
+    )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence.file.save(evidence.filename, upload, save=False)
+    # A file stored for a row that is then refused would be orphaned: it goes with the refusal.
+    try:
+        return save_audited(actor, evidence, message or f'Uploaded {evidence.filename} (sha256 {digest.hexdigest()})')
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def delete_evidence(actor, evidence: Evidence) -> None:
+    """Remove the evidence and, once that is committed, its file."""
+    _require_editor(actor, evidence.system)
+    stored = evidence.file.name
+    storage = evidence.file.storage
+    delete_audited(actor, evidence)
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
+# Self-assessments
+
+
+def _require_open(assessment: Assessment) -> None:
+    if assessment.frozen:
+        raise ValidationError(f'{assessment} is frozen and cannot change: start a new version.', code='frozen')
+
+
+def _lock_open(assessment: Assessment) -> None:
+    """Lock the assessment and refuse if it is frozen now, whatever the page showed when it was opened."""
+    lock_at_version(assessment, None)
+    assessment.refresh_from_db(fields=['frozen_on'])
+    _require_open(assessment)
+
+
+@transaction.atomic
+def start_assessment(actor, system) -> Assessment:
+    """A new open assessment of the system: a copy of its latest frozen one, if any, to revise."""
+    _require_editor(actor, system)
+    System.objects.select_for_update().filter(pk=system.pk).first()  # two starts at once: one waits
+    latest = Assessment.objects.filter(system=system).order_by('-number').first()
+    if latest is not None and not latest.frozen:
+        raise ValidationError(f'{latest} is still open: freeze it before starting a new version.', code='open')
+    assessment = save_audited(actor, Assessment(system=system, number=(latest.number + 1) if latest else 1))
+    if latest is not None:
+        for answer in latest.answers.all():
+            save_audited(actor, Answer(assessment=assessment, principle=answer.principle, response=answer.response,
+                                       comment=answer.comment), f'Copied from version {latest.number}')  # fmt: skip
+        for item in latest.plan.exclude(status=PlanAction.Status.DONE):
+            copy = PlanAction(assessment=assessment, principle=item.principle, action=item.action, owner=item.owner,
+                              due=item.due, status=item.status)  # fmt: skip
+            save_audited(actor, copy, f'Carried over from version {latest.number}')
+    return assessment
+
+
+@transaction.atomic
+def answer_principle(actor, assessment: Assessment, principle, expected_version=None, **fields) -> Answer:
+    """Record (or change) the assessment's answer for one principle."""
+    _require_editor(actor, assessment.system)
+    _lock_open(assessment)
+    answer = Answer.objects.filter(assessment=assessment, principle=principle).first()
+    answer = answer or Answer(assessment=assessment, principle=principle)
+    for name, value in fields.items():
+        setattr(answer, name, value)
+    return save_audited(actor, answer, expected_version=expected_version if answer.pk else None)
+
+
+@transaction.atomic
+def add_plan_action(actor, assessment: Assessment, principle, **fields) -> PlanAction:
+    _require_editor(actor, assessment.system)
+    _lock_open(assessment)
+    return save_audited(actor, PlanAction(assessment=assessment, principle=principle, **fields))
+
+
+@transaction.atomic
+def freeze_assessment(actor, assessment: Assessment, expected_version=None) -> Assessment:
+    """Freeze a complete assessment as a version on record: every principle must be answered."""
+    _require_editor(actor, assessment.system)
+    lock_at_version(assessment, expected_version)
+    assessment.refresh_from_db()
+    _require_open(assessment)
+    missing = Principle.objects.exclude(pk__in=assessment.answers.values('principle'))
+    if missing.exists():
+        numbers = ', '.join(str(p.number) for p in missing)
+        raise ValidationError(f'Answer every principle before freezing: principles {numbers} are unanswered.')
+    assessment.frozen_on = timezone.now()
+    assessment.frozen_by = actor if getattr(actor, 'pk', None) else None
+    return save_audited(actor, assessment, 'Frozen', expected_version=expected_version)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ComplianceConfig(AppConfig):
+    name = 'oversight.compliance'
+    label = 'compliance'
+    verbose_name = 'Compliance with the Surveillance Camera Code'
+    navigation = [('Compliance', 'compliance:governance_list'), ('Guiding principles', 'compliance:principle_list')]
+    navigation_order = 36
+    # Panels this app adds to other apps' detail pages (core.panels): the register's system page shows the
+    # system's governance record without the register knowing this app exists.
+    panels = {'register.System': 'oversight.compliance.panels.system_panel'}

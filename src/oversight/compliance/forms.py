@@ -1,0 +1,51 @@
+from django import forms
+
+from oversight.core.forms import VersionedForm, govuk_widgets
+
+from .evidence import ACCEPTED
+from .models import RECORDED_FIELDS, Answer, Governance, PlanAction, Principle
+
+DATE = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
+
+
+class GovernanceForm(VersionedForm):
+    class Meta:
+        model = Governance
+        fields = RECORDED_FIELDS
+        widgets = {
+            'purpose': forms.Textarea(attrs={'rows': 3}),
+            'lawful_basis': forms.Textarea(attrs={'rows': 3}),
+            'dpia_completed_on': DATE,
+            'dpia_review_due': DATE,
+            'certified_on': DATE,
+            'certification_expires': DATE,
+        }
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(max_length=200, help_text='What the document is, e.g. "DPIA, March 2025".')
+    principle = forms.ModelChoiceField(
+        queryset=Principle.objects.all(),
+        required=False,
+        empty_label='None in particular',
+        label='Principle it evidences (optional)',
+    )
+    file = forms.FileField(help_text=f'{ACCEPTED.capitalize()}. The file is checked by its content.')
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_widgets(self)
+
+
+class AnswerForm(VersionedForm):
+    class Meta:
+        model = Answer
+        fields = ['response', 'comment']
+        widgets = {'comment': forms.Textarea(attrs={'rows': 4})}
+
+
+class PlanActionForm(VersionedForm):
+    class Meta:
+        model = PlanAction
+        fields = ['action', 'owner', 'due', 'status']
+        widgets = {'action': forms.Textarea(attrs={'rows': 3}), 'due': DATE}

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = 'compliance'
+urlpatterns = [
+    path('', views.GovernanceListView.as_view(), name='governance_list'),
+    path('systems/<int:pk>/', views.GovernanceDetailView.as_view(), name='governance_detail'),
+    path('principles/', views.PrincipleListView.as_view(), name='principle_list'),
+    path('systems/<int:pk>/edit/', views.GovernanceEditView.as_view(), name='governance_edit'),
+    path('systems/<int:pk>/evidence/add/', views.EvidenceAddView.as_view(), name='evidence_add'),
+    path('evidence/<int:pk>/download/', views.EvidenceDownloadView.as_view(), name='evidence_download'),
+    path('evidence/<int:pk>/delete/', views.EvidenceDeleteView.as_view(), name='evidence_delete'),
+    path('systems/<int:pk>/assessments/start/', views.AssessmentStartView.as_view(), name='assessment_start'),
+    path('assessments/<int:pk>/', views.AssessmentDetailView.as_view(), name='assessment_detail'),
+    path('assessments/<int:pk>/principles/<int:number>/', views.AnswerView.as_view(), name='assessment_answer'),
+    path(
+        'assessments/<int:pk>/principles/<int:number>/actions/add/',
+        views.PlanActionAddView.as_view(),
+        name='assessment_plan_add',
+    ),
+    path('assessments/<int:pk>/freeze/', views.AssessmentFreezeView.as_view(), name='assessment_freeze'),
+]

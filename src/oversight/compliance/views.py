@@ -1,0 +1,298 @@
+"""Governance pages. Thin: scope from `for_user()` (through the system's body), writes through `actions`.
+
+A system of another body is a 404; a user who may see a system but not change it (a viewer, the regulator)
+gets a 403 on the edit page.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import DetailView, ListView, View
+
+from oversight.core.history import readable_history
+from oversight.core.models import ObjectChange
+from oversight.core.querysets import sees_everything
+from oversight.core.views import (
+    ActionFormView,
+    ConfirmActionView,
+    ObjectListView,
+    ScopedMixin,
+    get_scoped_or_404,
+    require,
+)
+from oversight.register.models import System
+
+from . import actions
+from .filtersets import GovernanceFilterSet
+from .forms import AnswerForm, EvidenceForm, GovernanceForm, PlanActionForm
+from .models import Answer, Assessment, Evidence, Governance, Principle
+from .querysets import EXPIRY_WARNING_DAYS, certification_status, dpia_status
+from .tables import GovernanceTable
+
+
+class GovernanceListView(ObjectListView):
+    """Every system the user may see, with its DPIA and certification status."""
+
+    model = System
+    table_class = GovernanceTable
+    filterset_class = GovernanceFilterSet
+    export_name = 'governance'
+    title = 'Governance of systems'
+    template_name = 'compliance/governance_list.html'
+
+    def get_queryset(self):
+        systems = super().get_queryset().select_related('organisation', 'governance')
+        return systems.annotate(dpia=dpia_status('governance__'), certification=certification_status('governance__'))
+
+    def get_table_kwargs(self):
+        return {} if sees_everything(self.request.user) else {'exclude': ('organisation',)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['warning_days'] = EXPIRY_WARNING_DAYS
+        return context
+
+
+class GovernanceDetailView(ScopedMixin, DetailView):
+    """A system's governance record; the page exists before the record does, so an editor can start it."""
+
+    model = System
+    template_name = 'compliance/governance_detail.html'
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        record = Governance.objects.for_user(user).with_status().filter(system=self.object).first()
+        changes = ObjectChange.objects.for_user(user).for_object(record)[:50] if record else []
+        context = super().get_context_data(**kwargs)
+        context.update(
+            system=self.object,
+            record=record,
+            title=f'Governance of {self.object.name}',
+            can_edit=user.can_edit_for(self.object.organisation_id),
+            # The record's history; the system's own is on the register's page.
+            history=readable_history(changes, user),
+            evidence=Evidence.objects.for_user(user).filter(system=self.object).select_related('principle'),
+            assessments=Assessment.objects.for_user(user).filter(system=self.object),
+        )
+        return context
+
+
+class SystemFormView(ActionFormView):
+    """A change to a system's governance; only the body's editors get past `dispatch`."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.system = get_scoped_or_404(System, request.user, pk=kwargs['pk'])
+            require(request.user.can_edit_for(self.system.organisation_id))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self, result=None):
+        return reverse('compliance:governance_detail', args=[self.system.pk])
+
+
+class GovernanceEditView(SystemFormView):
+    """Record or change a system's governance record."""
+
+    form_class = GovernanceForm
+    success_message = 'Governance record saved.'
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        record = Governance.objects.filter(system=self.system).first() or Governance(system=self.system)
+        return {**kwargs, 'user': self.request.user, 'instance': record}
+
+    def run_action(self, form):
+        return actions.record_governance(
+            self.request.user, self.system, form.cleaned_data['version'], **form.model_values()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['title'] = f'Governance of {self.system.name}'
+        return context
+
+
+class PrincipleListView(ScopedMixin, ListView):
+    """The Code's 12 guiding principles, each with its source and whether its wording is verified."""
+
+    model = Principle
+    template_name = 'compliance/principle_list.html'
+    extra_context = {'title': 'The 12 guiding principles'}
+
+
+class EvidenceAddView(SystemFormView):
+    """Upload a document as evidence for the system's governance."""
+
+    form_class = EvidenceForm
+    success_message = 'Evidence uploaded.'
+
+    def run_action(self, form):
+        data = form.cleaned_data
+        return actions.add_evidence(
+            self.request.user, self.system, data['file'], title=data['title'], principle=data['principle']
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=f'Add evidence for {self.system.name}', submit_label='Upload')
+        return context
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    """The file, always as a download of the kind its content was found to be: never shown in the browser,
+    so a file cannot run as a page of this site."""
+
+    def get(self, request, pk):
+        evidence = get_scoped_or_404(Evidence, request.user, pk=pk)
+        response = FileResponse(
+            evidence.file.open('rb'),
+            as_attachment=True,
+            filename=evidence.filename,
+            content_type=evidence.content_type,
+        )
+        response['X-Content-Type-Options'] = 'nosniff'
+        return response
+
+
+class EvidenceDeleteView(ConfirmActionView):
+    heading = 'Delete the evidence {object}?'
+    warning = 'The deletion is recorded in the history, but the file itself is gone and cannot be restored.'
+    button_label = 'Delete'
+    success_message = 'Deleted {object}.'
+
+    def get_object(self):
+        found = get_scoped_or_404(Evidence, self.request.user, pk=self.kwargs['pk'])
+        require(self.request.user.can_edit_for(found.system.organisation_id))
+        return found
+
+    def affects(self):
+        return [('Evidence', self.object.title), ('File', self.object.filename), ('System', self.object.system.name)]
+
+    def get_cancel_url(self) -> str:
+        return reverse('compliance:governance_detail', args=[self.object.system_id])
+
+    def confirmed(self, form):
+        actions.delete_evidence(self.request.user, self.object)
+
+
+# Self-assessments
+
+
+class AssessmentStartView(ConfirmActionView):
+    """Start a self-assessment of a system (a new version, from the last frozen one, if there is one)."""
+
+    destructive = False
+    button_label = 'Start'
+    success_message = 'Started {object}.'
+    warning = ''
+
+    def get_object(self):
+        found = get_scoped_or_404(System, self.request.user, pk=self.kwargs['pk'])
+        require(self.request.user.can_edit_for(found.organisation_id))
+        return found
+
+    def get_heading(self) -> str:
+        return f'Start a self-assessment of {self.object.name}?'
+
+    def get_cancel_url(self) -> str:
+        return reverse('compliance:governance_detail', args=[self.object.pk])
+
+    def confirmed(self, form):
+        self.started = actions.start_assessment(self.request.user, self.object)
+        return self.started
+
+    def get_success_message(self, result) -> str:
+        return f'Started {self.started}.'
+
+    def get_success_url(self, result=None):
+        return self.started.get_absolute_url()
+
+
+class AssessmentDetailView(ScopedMixin, DetailView):
+    """The assessment principle by principle: the Code's text, the answer, and the action plan."""
+
+    model = Assessment
+    template_name = 'compliance/assessment_detail.html'
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('system', 'frozen_by')
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        answers = {a.principle_id: a for a in self.object.answers.all()}
+        plan = {}
+        for item in self.object.plan.all():
+            plan.setdefault(item.principle_id, []).append(item)
+        context.update(
+            title=str(self.object),
+            rows=[(p, answers.get(p.pk), plan.get(p.pk, [])) for p in Principle.objects.all()],
+            can_edit=self.request.user.can_edit_for(self.object.system.organisation_id) and not self.object.frozen,
+        )
+        return context
+
+
+class AssessmentFormView(ActionFormView):
+    """A change to one principle of an open assessment; only the body's editors get past `dispatch`."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.assessment = get_scoped_or_404(Assessment, request.user, pk=kwargs['pk'])
+            require(request.user.can_edit_for(self.assessment.system.organisation_id))
+            self.principle = get_object_or_404(Principle, number=kwargs['number'])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_success_url(self, result=None):
+        return self.assessment.get_absolute_url() + f'#principle-{self.principle.number}'
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['title'] = f'{self.heading} {self.principle.number}: {self.assessment}'
+        return context
+
+
+class AnswerView(AssessmentFormView):
+    form_class = AnswerForm
+    heading = 'Answer principle'
+    success_message = 'Answer saved.'
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        answer = Answer.objects.filter(assessment=self.assessment, principle=self.principle).first()
+        return {**kwargs, 'user': self.request.user, 'instance': answer or Answer()}
+
+    def run_action(self, form):
+        return actions.answer_principle(
+            self.request.user, self.assessment, self.principle, form.cleaned_data['version'], **form.model_values()
+        )
+
+
+class PlanActionAddView(AssessmentFormView):
+    form_class = PlanActionForm
+    heading = 'Add an action for principle'
+    success_message = 'Action added to the plan.'
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), 'user': self.request.user}
+
+    def run_action(self, form):
+        return actions.add_plan_action(self.request.user, self.assessment, self.principle, **form.model_values())
+
+
+class AssessmentFreezeView(ConfirmActionView):
+    heading = 'Freeze {object}?'
+    warning = 'A frozen self-assessment is kept as it is and cannot change: to revise it, start a new version.'
+    button_label = 'Freeze'
+    destructive = False
+    success_message = 'Froze {object}.'
+
+    def get_object(self):
+        found = get_scoped_or_404(Assessment, self.request.user, pk=self.kwargs['pk'])
+        require(self.request.user.can_edit_for(found.system.organisation_id))
+        return found
+
+    def get_cancel_url(self) -> str:
+        return self.object.get_absolute_url()
+
+    def confirmed(self, form):
+        return actions.freeze_assessment(self.request.user, self.object, form.cleaned_data['version'])
