@@ -112,6 +112,13 @@ class Command(BaseCommand):
         buffer = io.StringIO()
         Console(file=buffer, width=shutil.get_terminal_size().columns, force_terminal=self.stdout.isatty()).print(table)
         self.stdout.write(buffer.getvalue(), ending='')
+        if settings.OVERSIGHT_MFA_REQUIRED_ROLES:
+            # Said before anyone signs in, so a second-factor page is not a surprise.
+            required = ', '.join(settings.OVERSIGHT_MFA_REQUIRED_ROLES)
+            self.stdout.write(
+                f'Roles that must use a second factor ({required}) are asked to add one at the first sign-in: '
+                'have an authenticator app ready, or run the demo with OVERSIGHT_MFA_REQUIRED_ROLES= to try it without.'
+            )
 
     def _start_fleet(self):
         """Start the emulated device fleet if an app provides one (`start_fleet(log)` in its demo.py)."""
