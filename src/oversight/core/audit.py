@@ -111,7 +111,9 @@ def save_audited(
     """
     before = None
     if obj.pk is not None:
-        stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
+        # Ordered by the key alone: a model's default ordering through a nullable relation would join it,
+        # and PostgreSQL cannot lock the nullable side of an outer join.
+        stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).order_by('pk').first()
         before = snapshot(stored) if stored is not None else None
         if stored is not None and hasattr(stored, 'version'):
             if expected_version is not None and stored.version != expected_version:
@@ -136,7 +138,7 @@ def save_audited(
 def lock_at_version(obj: models.Model, expected_version: int | None) -> None:
     """Lock the stored row; refuse when it is gone or (with a version) changed since it was shown."""
     columns = ('pk', 'version') if hasattr(obj, 'version') else ('pk',)
-    stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list(*columns).first()
+    stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).order_by('pk').values_list(*columns).first()
     if stored is None:
         raise ValidationError(f'This {obj._meta.verbose_name} has been deleted.')
     if expected_version is not None and stored[-1] != expected_version:
