@@ -1,6 +1,6 @@
 """English and Welsh: which one a request gets, and the header's switcher between them (docs/welsh.md).
 
-The switcher is two links, `?lang=en` and `?lang=cy`, so it works without JavaScript and keeps the page
+The switcher is two links, `?lang=en-gb` and `?lang=cy`, so it works without JavaScript and keeps the page
 the person was on. The choice is kept in the language cookie; without one, Django's LocaleMiddleware
 takes the browser's Accept-Language. A code that is not offered is ignored, so the page is in English.
 """

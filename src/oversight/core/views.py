@@ -1,11 +1,12 @@
 """Generic views every app's pages are built from, all starting from the model's `for_user()` scope."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -245,8 +246,6 @@ class StatementView(TemplateView):
     """A page of the footer (accessibility statement, privacy notice, cookies, contact): no sign-in needed."""
 
     def get_context_data(self, **kwargs):
-        from django.conf import settings
-
         context = super().get_context_data(**kwargs)
         context['session_cookie'] = settings.SESSION_COOKIE_NAME
         context['session_hours'] = settings.SESSION_COOKIE_AGE // 3600
@@ -257,6 +256,4 @@ class StatementView(TemplateView):
 
 def csrf_failure(request, reason=''):
     """A refused form, on the service's own page (Django's default renders it without the request's context)."""
-    from django.shortcuts import render
-
     return render(request, '403_csrf.html', status=403)
