@@ -16,13 +16,14 @@ class User(AbstractUser):
 
     class Role(models.TextChoices):
         REGULATOR = 'regulator', _('Regulator staff')
+        ADMINISTRATOR = 'administrator', _('Body administrator')
         EDITOR = 'editor', _('Body editor')
         VIEWER = 'viewer', _('Body viewer')
 
     organisation = models.ForeignKey(
         'organisations.Organisation', null=True, blank=True, on_delete=models.PROTECT, related_name='users'
     )
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
 
     objects = OversightUserManager()
 
@@ -51,7 +52,7 @@ class User(AbstractUser):
             raise ValidationError({'role': f'Users of {self.organisation} are regulator staff.'})
         if not at_regulator and self.role == self.Role.REGULATOR:
             raise ValidationError(
-                {'role': f'{self.organisation} is an overseen body: its users are editors or viewers.'}
+                {'role': f'{self.organisation} is an overseen body: its users are administrators, editors or viewers.'}
             )
 
     @property
