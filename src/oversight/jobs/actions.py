@@ -370,7 +370,15 @@ def clear_failed_task_files(before, *, dry_run: bool = False) -> int:
 
 
 @transaction.atomic
-def forget_scan_tasks(scans) -> int:
+def remove_old_scans(before, *, dry_run: bool = False) -> int:
+    """Scans past their retention (discovery keeps each body's newest), and the tasks that made them."""
+    scans = discovery_actions.remove_old_scans(before, dry_run=dry_run)
+    if not dry_run:
+        _forget_scan_tasks(scans)
+    return len(scans)
+
+
+def _forget_scan_tasks(scans) -> int:
     """The tasks that made scans now removed: their outcome is gone, and the same file uploaded again
     must make a new scan rather than find its old task (queue_scan). Each has its audit row."""
     tasks = list(Job.objects.filter(kind=Job.Kind.SCAN, result_url__in=[s.get_absolute_url() for s in scans]))

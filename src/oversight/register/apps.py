@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.retention import Retention
+
 
 class RegisterConfig(AppConfig):
     name = 'oversight.register'
@@ -15,3 +17,11 @@ class RegisterConfig(AppConfig):
     navigation_order = 10
     # The overview's counts (core.panels): the home page does not import the register.
     panels = {'home': 'oversight.register.panels.home_panel'}
+    retention = [
+        Retention(
+            'register import files',
+            'oversight.register.actions.clear_import_files',
+            'OVERSIGHT_RETAIN_IMPORT_FILES_DAYS',
+            'uploaded more than {days} days ago',
+        )
+    ]
