@@ -11,7 +11,7 @@ from django.test import Client
 
 from oversight.api.tests.world import World, build_world
 
-ROLES = ('regulator', 'editor', 'viewer', 'other', 'anonymous')
+ROLES = ('regulator', 'editor', 'admin', 'viewer', 'other', 'anonymous')
 
 
 @pytest.fixture(scope='module')
@@ -27,10 +27,11 @@ def world(django_db_setup, django_db_blocker) -> World:
 
 
 def user_for(world: World, role: str):
-    """The person behind each role: A's editor and viewer, B's editor as the other body's user."""
+    """The person behind each role: A's editor, administrator and viewer, B's editor as the other body's user."""
     return {
         'regulator': world.regulator,
         'editor': world.a.editor,
+        'admin': world.a.admin,
         'viewer': world.a.viewer,
         'other': world.b.editor,
         'anonymous': None,

@@ -4,8 +4,9 @@ The world (oversight.api.tests.world) gives Kent Police (body A) and Essex Polic
 kind of object, each text marked with its body's marker and B's device quantities numbers found nowhere
 else. For every URL the resolver knows and every operation in the OpenAPI schema, each role is checked:
 
-- regulator staff, A's editor, A's viewer, B's editor (the "other" body, asking for A's objects), and an
-  anonymous visitor get exactly the status this table says (a 404, never a 403, for another body's object);
+- regulator staff, A's editor, A's administrator, A's viewer, B's editor (the "other" body, asking for A's
+  objects), and an anonymous visitor get exactly the status this table says (a 404, never a 403, for another
+  body's object); an anonymous visitor is sent to sign in, or refused, everywhere but the pages named public;
 - nothing any body's user receives (pages, partials, exports, JSON, embedded charts) contains the other
   body's marker, names, object addresses, or device counts and totals including B's devices, and nothing an
   anonymous visitor receives (the statements, the public publication) contains either body's;
@@ -63,7 +64,7 @@ OK = 'ok'  # allowed to write: not exercised here (each app's tests do)
 
 
 def expect(text: str) -> dict[str, str]:
-    """'200 200 200 404 login' -> what each role in ROLES gets."""
+    """'200 200 200 200 404 login' -> what each role in ROLES gets."""
     codes = text.split()
     assert len(codes) == len(ROLES), text
     return dict(zip(ROLES, codes, strict=True))
@@ -90,17 +91,17 @@ def page(get, kwargs=lambda w: {}, post=None, queries=(), **options) -> Page:
     return Page((Case(get, kwargs, post, queries),), **options)
 
 
-EVERYONE = '200 200 200 200 login'
-OWN_OBJECT = '200 200 200 404 login'  # an object of body A
-REGULATOR_ONLY = '200 403 403 403 login'
-A_EDITORS = '403 200 403 404 login'  # a change to body A's object
-BODY_EDITORS = '403 200 403 200 login'  # a page where a body's editor changes their own body's data
-REFUSED_POST = '403 ok 403 404 login'  # a POST to change body A's object
-REGULATOR_POST = 'ok 403 403 403 login'  # a POST only regulator staff may make
-DRAFT_ONLY = '200 404 404 404 login'  # the regulator's drafts: nobody else knows they exist
-DRAFT_POST = 'ok 404 404 404 login'
-PUBLIC = '200 200 200 200 200'  # published findings: no sign-in
-NOWHERE = '404 404 404 404 404'  # an address of nothing published: the same answer for everyone
+EVERYONE = '200 200 200 200 200 login'
+OWN_OBJECT = '200 200 200 200 404 login'  # an object of body A
+REGULATOR_ONLY = '200 403 403 403 403 login'
+A_EDITORS = '403 200 200 403 404 login'  # a change to body A's object
+BODY_EDITORS = '403 200 200 403 200 login'  # a page where a body's editors change their own body's data
+REFUSED_POST = '403 ok ok 403 404 login'  # a POST to change body A's object
+REGULATOR_POST = 'ok 403 403 403 403 login'  # a POST only regulator staff may make
+DRAFT_ONLY = '200 404 404 404 404 login'  # the regulator's drafts: nobody else knows they exist
+DRAFT_POST = 'ok 404 404 404 404 login'
+PUBLIC = '200 200 200 200 200 200'  # published findings: no sign-in
+NOWHERE = '404 404 404 404 404 404'  # an address of nothing published: the same answer for everyone
 FORMATS = ('csv', 'xlsx')
 EXPORTS = tuple(f'?export={fmt}' for fmt in FORMATS)
 
@@ -124,71 +125,71 @@ def a(attribute: str, key: str = 'pk', *, prop: str = 'pk'):
 PAGES: dict[str, Page] = {
     'core:home': page(EVERYONE),
     # Probes for the orchestrator: anyone, revealing nothing; metrics only with OVERSIGHT_METRICS_TOKEN
-    'core:healthz': page('200 200 200 200 200'),
-    'core:readyz': page('200 200 200 200 200'),
-    'core:metrics': page('404 404 404 404 404'),
-    'core:accessibility': page('200 200 200 200 200'),
-    'core:privacy': page('200 200 200 200 200'),
-    'core:cookies': page('200 200 200 200 200'),
-    'core:contact': page('200 200 200 200 200'),
+    'core:healthz': page('200 200 200 200 200 200'),
+    'core:readyz': page('200 200 200 200 200 200'),
+    'core:metrics': page('404 404 404 404 404 404'),
+    'core:accessibility': page('200 200 200 200 200 200'),
+    'core:privacy': page('200 200 200 200 200 200'),
+    'core:cookies': page('200 200 200 200 200 200'),
+    'core:contact': page('200 200 200 200 200 200'),
     # Accounts
     # Signing in and out, password reset, email verification, second factors: django-allauth's pages.
     # Signed-in people asking for the sign-in page are sent home; sign-up is closed (there is none).
-    'account_login': page('302 302 302 302 200'),
-    'account_logout': page('200 200 200 200 302'),
-    'account_signup': page('302 302 302 302 200'),
-    'account_inactive': page('200 200 200 200 200'),
-    'account_reset_password': page('200 200 200 200 200'),
-    'account_reset_password_done': page('200 200 200 200 200'),
-    'account_reset_password_from_key': page('200 200 200 200 200', lambda w: {'uidb36': '1', 'key': 'not-a-key'}),
-    'account_reset_password_from_key_done': page('200 200 200 200 200'),
-    'account_email_verification_sent': page('200 200 200 200 200'),
-    'account_confirm_email': page('200 200 200 200 200', lambda w: {'key': 'not-a-key'}),
+    'account_login': page('302 302 302 302 302 200'),
+    'account_logout': page('200 200 200 200 200 302'),
+    'account_signup': page('302 302 302 302 302 200'),
+    'account_inactive': page('200 200 200 200 200 200'),
+    'account_reset_password': page('200 200 200 200 200 200'),
+    'account_reset_password_done': page('200 200 200 200 200 200'),
+    'account_reset_password_from_key': page('200 200 200 200 200 200', lambda w: {'uidb36': '1', 'key': 'not-a-key'}),
+    'account_reset_password_from_key_done': page('200 200 200 200 200 200'),
+    'account_email_verification_sent': page('200 200 200 200 200 200'),
+    'account_confirm_email': page('200 200 200 200 200 200', lambda w: {'key': 'not-a-key'}),
     'account_change_password': page(EVERYONE),
-    'account_set_password': page('302 302 302 302 login'),
+    'account_set_password': page('302 302 302 302 302 login'),
     'account_email': page(EVERYONE),
     'account_reauthenticate': page(EVERYONE),
-    'account_request_reauthentication_code': page('302 302 302 302 login'),
-    'account_confirm_reauthentication_code': page('302 302 302 302 login'),
-    'account_confirm_login_code': page('302 302 302 302 302'),
+    'account_request_reauthentication_code': page('302 302 302 302 302 login'),
+    'account_confirm_reauthentication_code': page('302 302 302 302 302 login'),
+    'account_confirm_login_code': page('302 302 302 302 302 302'),
     # Second factors: adding or changing one asks for the password again first (302 to reauthenticate).
     'mfa_index': page(EVERYONE),
-    'mfa_authenticate': page('302 302 302 302 302'),
-    'mfa_reauthenticate': page('302 302 302 302 login'),
-    'mfa_activate_totp': page('302 302 302 302 login'),
-    'mfa_deactivate_totp': page('404 404 404 404 login'),  # none of them has an authenticator app
-    'mfa_generate_recovery_codes': page('302 302 302 302 login'),
-    'mfa_view_recovery_codes': page('404 404 404 404 login'),
-    'mfa_download_recovery_codes': page('404 404 404 404 login'),
+    'mfa_authenticate': page('302 302 302 302 302 302'),
+    'mfa_reauthenticate': page('302 302 302 302 302 login'),
+    'mfa_activate_totp': page('302 302 302 302 302 login'),
+    'mfa_deactivate_totp': page('404 404 404 404 404 login'),  # none of them has an authenticator app
+    'mfa_generate_recovery_codes': page('302 302 302 302 302 login'),
+    'mfa_view_recovery_codes': page('404 404 404 404 404 login'),
+    'mfa_download_recovery_codes': page('404 404 404 404 404 login'),
     'mfa_list_webauthn': page(EVERYONE),
-    'mfa_add_webauthn': page('302 302 302 302 login'),
-    'mfa_reauthenticate_webauthn': page('302 302 302 302 login'),
-    'mfa_edit_webauthn': page('302 302 302 302 login', lambda w: {'pk': 999}),
-    'mfa_remove_webauthn': page('302 302 302 302 login', lambda w: {'pk': 999}),
+    'mfa_add_webauthn': page('302 302 302 302 302 login'),
+    'mfa_reauthenticate_webauthn': page('302 302 302 302 302 login'),
+    'mfa_edit_webauthn': page('302 302 302 302 302 login', lambda w: {'pk': 999}),
+    'mfa_remove_webauthn': page('302 302 302 302 302 login', lambda w: {'pk': 999}),
     # Single sign-on (OpenID Connect): the page asking for a work address, open to all; an unknown provider is a 404.
-    'accounts:sso': page('200 200 200 200 200'),
-    'openid_connect_login': page('404 404 404 404 404', lambda w: {'provider_id': 'nobody'}),
-    'openid_connect_callback': page('404 404 404 404 404', lambda w: {'provider_id': 'nobody'}),
+    'accounts:sso': page('200 200 200 200 200 200'),
+    'openid_connect_login': page('404 404 404 404 404 404', lambda w: {'provider_id': 'nobody'}),
+    'openid_connect_callback': page('404 404 404 404 404 404', lambda w: {'provider_id': 'nobody'}),
     'socialaccount_connections': page(EVERYONE),
-    'socialaccount_login_cancelled': page('200 200 200 200 200'),
-    'socialaccount_login_error': page('401 401 401 401 401'),
-    'socialaccount_signup': page('302 302 302 302 302'),
+    'socialaccount_login_cancelled': page('200 200 200 200 200 200'),
+    'socialaccount_login_error': page('401 401 401 401 401 401'),
+    'socialaccount_signup': page('302 302 302 302 302 302'),
     'accounts:account': page(EVERYONE),
-    'accounts:user_list': page('200 200 403 200 login', queries=EXPORTS),
+    'accounts:user_list': page('200 200 200 403 200 login', queries=EXPORTS),
     'accounts:user_detail': Page(
         (
-            Case('200 200 404 404 login', a('editor'), label="A's editor"),
-            Case('200 200 200 404 login', a('viewer'), label="A's viewer, who sees only themselves"),
+            Case('200 200 200 404 404 login', a('editor'), label="A's editor"),
+            Case('200 200 200 200 404 login', a('viewer'), label="A's viewer, who sees only themselves"),
         )
     ),
     # Only regulator staff reset someone's second factor (A's editor has none: the POST is refused with a message).
-    'accounts:second_factor_reset': page('200 403 404 404 login', a('editor'), post='200 403 404 404 login'),
+    'accounts:second_factor_reset': page('200 403 403 404 404 login', a('editor'), post='200 403 403 404 404 login'),
     # Organisations: the regulator's reference data; a body sees only itself
     'organisations:organisation_list': page(EVERYONE, queries=(*EXPORTS, '?q=Essex', '?q=Police')),
     'organisations:body_names': page(EVERYONE, queries=('?q=Essex', '?q=Police')),
     'organisations:organisation_create': page(REGULATOR_ONLY, post=REGULATOR_POST),
     'organisations:organisation_import': page(REGULATOR_ONLY, post=REGULATOR_POST),
-    'organisations:organisation_import_preview': page('302 403 403 403 login', post='302 403 403 403 login'),
+    'organisations:organisation_import_preview': page('302 403 403 403 403 login', post='302 403 403 403 403 login'),
     'organisations:group_list': page(EVERYONE, queries=EXPORTS),
     'organisations:group_create': page(REGULATOR_ONLY, post=REGULATOR_POST),
     'organisations:group_detail': page(OWN_OBJECT, a('group', 'slug', prop='slug')),
@@ -232,31 +233,31 @@ PAGES: dict[str, Page] = {
         EVERYONE,
         queries=(*EXPORTS, '?q=ESSEXMARK', '?q=KENTMARK', '?concern=yes', '?sensitive=yes', '?export=csv&q=Dahua'),
     ),
-    'register:equipment_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'register:equipment_create': page(BODY_EDITORS, post='403 ok ok 403 ok login'),
     'register:equipment_detail': page(OWN_OBJECT, a('lines.0')),
     'register:equipment_edit': page(A_EDITORS, a('lines.0'), post=REFUSED_POST),
     'register:equipment_delete': page(A_EDITORS, a('lines.0'), post=REFUSED_POST),
-    'register:equipment_import': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'register:equipment_import': page(BODY_EDITORS, post='403 ok ok 403 ok login'),
     'register:equipment_import_template': Page(
         (
             Case(EVERYONE, lambda w: {'fmt': 'csv'}),
             Case(EVERYONE, lambda w: {'fmt': 'xlsx'}),
-            Case('404 404 404 404 login', lambda w: {'fmt': 'pdf'}),
+            Case('404 404 404 404 404 login', lambda w: {'fmt': 'pdf'}),
         )
     ),
     'register:site_list': page(EVERYONE, queries=(*EXPORTS, '?q=ESSEXMARK', '?sensitive=yes')),
     'register:site_names': page(EVERYONE, queries=('?q=ESSEXMARK', '?q=a')),
-    'register:site_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'register:site_create': page(BODY_EDITORS, post='403 ok ok 403 ok login'),
     'register:site_detail': page(OWN_OBJECT, a('sites.0')),
     'register:site_edit': page(A_EDITORS, a('sites.0'), post=REFUSED_POST),
     'register:site_delete': page(A_EDITORS, a('sites.1'), post=REFUSED_POST),
-    'register:site_import': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'register:site_import': page(BODY_EDITORS, post='403 ok ok 403 ok login'),
     'register:site_import_template': Page((Case(EVERYONE, lambda w: {'fmt': 'csv'}),)),
     'register:system_list': page(EVERYONE, queries=(*EXPORTS, '?q=ESSEXMARK', '?category=anpr')),
     'register:system_names': page(EVERYONE, queries=('?q=ESSEXMARK', '?q=a')),
-    'register:system_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'register:system_create': page(BODY_EDITORS, post='403 ok ok 403 ok login'),
     'register:system_detail': page(OWN_OBJECT, a('systems.0')),
-    'register:system_import': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'register:system_import': page(BODY_EDITORS, post='403 ok ok 403 ok login'),
     'register:system_import_template': Page((Case(EVERYONE, lambda w: {'fmt': 'csv'}),)),
     'register:system_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     'register:system_delete': page(A_EDITORS, a('systems.1'), post=REFUSED_POST),
@@ -280,7 +281,7 @@ PAGES: dict[str, Page] = {
     'compliance:assessment_freeze': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
     'compliance:governance_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     'register:import_preview': page(A_EDITORS, a('batch')),
-    'register:import_commit': page('403 405 403 404 login', a('batch'), post=REFUSED_POST),
+    'register:import_commit': page('403 405 405 403 404 login', a('batch'), post=REFUSED_POST),
     'register:import_discard': page(A_EDITORS, a('batch'), post=REFUSED_POST),
     # Surveys
     'surveys:campaign_list': page(EVERYONE, queries=EXPORTS),
@@ -288,7 +289,7 @@ PAGES: dict[str, Page] = {
     'surveys:returns_import': page(REGULATOR_ONLY, post=REGULATOR_POST),
     'surveys:questionnaire_detail': page(EVERYONE, lambda w: {'slug': 'police-2022'}),
     'surveys:questionnaire_new_version': page(REGULATOR_ONLY, lambda w: {'slug': 'police-2022'}, post=REGULATOR_POST),
-    'surveys:invitation_token': page('302 302 302 404 login', a('invitation', 'token', prop='token')),
+    'surveys:invitation_token': page('302 302 302 302 404 login', a('invitation', 'token', prop='token')),
     'surveys:invitation_detail': Page(
         (
             Case(OWN_OBJECT, a('invitation')),
@@ -300,32 +301,34 @@ PAGES: dict[str, Page] = {
         (
             Case(A_EDITORS, lambda w: {'pk': w.a.draft_invitation.pk, 'code': 'governance'}, post=REFUSED_POST),
             Case(
-                '403 404 403 404 login',
+                '403 404 404 403 404 login',
                 lambda w: {'pk': w.a.draft_invitation.pk, 'code': 'lasers'},
                 label='no such section',
             ),
         )
     ),
     # Redirected to the task list until every section is complete (the journey tests go further).
-    'surveys:return_check': page('403 302 403 404 login', a('draft_invitation'), post='403 302 403 404 login'),
-    'surveys:return_declare': page('403 302 403 404 login', a('draft_invitation'), post='403 302 403 404 login'),
+    'surveys:return_check': page('403 302 302 403 404 login', a('draft_invitation'), post='403 302 302 403 404 login'),
+    'surveys:return_declare': page(
+        '403 302 302 403 404 login', a('draft_invitation'), post='403 302 302 403 404 login'
+    ),
     # The confirmation of a submitted return: anyone who may read the return.
     'surveys:return_submitted': page(OWN_OBJECT, a('invitation')),
     'surveys:return_line': Page(
         (
             Case(A_EDITORS, a('draft_invitation'), suffix='?category=drone'),
-            Case('403 400 403 404 login', a('draft_invitation'), label='no category'),
+            Case('403 400 400 403 404 login', a('draft_invitation'), label='no category'),
         )
     ),
     'surveys:return_workbook': page(OWN_OBJECT, a('draft_invitation')),
     'surveys:return_upload': page(A_EDITORS, a('draft_invitation'), post=REFUSED_POST),
-    'surveys:invitation_extend': page('200 403 403 404 login', a('invitation'), post='ok 403 403 404 login'),
-    'surveys:invitation_contacts': page('200 403 403 404 login', a('invitation'), post='ok 403 403 404 login'),
-    'surveys:invitation_remind': page('200 403 403 404 login', a('invitation'), post='ok 403 403 404 login'),
+    'surveys:invitation_extend': page('200 403 403 403 404 login', a('invitation'), post='ok 403 403 403 404 login'),
+    'surveys:invitation_contacts': page('200 403 403 403 404 login', a('invitation'), post='ok 403 403 403 404 login'),
+    'surveys:invitation_remind': page('200 403 403 403 404 login', a('invitation'), post='ok 403 403 403 404 login'),
     'surveys:return_detail': page(OWN_OBJECT, a('survey_return')),
-    'surveys:return_query': page('200 403 403 404 login', a('survey_return'), post='ok 403 403 404 login'),
-    'surveys:return_accept': page('200 403 403 404 login', a('survey_return'), post='ok 403 403 404 login'),
-    'surveys:return_correct': page('200 403 403 404 login', a('survey_return'), post='ok 403 403 404 login'),
+    'surveys:return_query': page('200 403 403 403 404 login', a('survey_return'), post='ok 403 403 403 404 login'),
+    'surveys:return_accept': page('200 403 403 403 404 login', a('survey_return'), post='ok 403 403 403 404 login'),
+    'surveys:return_correct': page('200 403 403 403 404 login', a('survey_return'), post='ok 403 403 403 404 login'),
     'surveys:campaign_detail': Page(
         (
             Case(EVERYONE, lambda w: {'slug': w.campaign.slug}, queries=('?late=on', '?outstanding=on&queried=on')),
@@ -343,13 +346,15 @@ PAGES: dict[str, Page] = {
     'surveys:campaign_command': Page(
         tuple(
             Case(
-                '405 405 405 405 login', lambda w, c=command: {'slug': w.spring_campaign.slug, 'command': c}, post=post
+                '405 405 405 405 405 login',
+                lambda w, c=command: {'slug': w.spring_campaign.slug, 'command': c},
+                post=post,
             )
             for command, post in (('open', REGULATOR_POST),)
         )
         + (
             Case(
-                '405 405 405 405 login',
+                '405 405 405 405 405 login',
                 lambda w: {'slug': w.campaign.slug, 'command': 'remind'},
                 post=REGULATOR_POST,
                 label='reminders',
@@ -357,19 +362,19 @@ PAGES: dict[str, Page] = {
         )
         + (
             Case(
-                '405 405 405 405 login',
+                '405 405 405 405 405 login',
                 lambda w: {'slug': w.draft_campaign.slug, 'command': 'send'},
                 post=DRAFT_POST,
             ),
         )
     ),
     'surveys:campaign_close': page(
-        '200 403 403 403 login', lambda w: {'slug': w.spring_campaign.slug}, post=REGULATOR_POST
+        '200 403 403 403 403 login', lambda w: {'slug': w.spring_campaign.slug}, post=REGULATOR_POST
     ),
     # Findings: drafts are the regulator's; published versions are aggregates everyone signed in reads
     'findings:report_list': page(EVERYONE, queries=EXPORTS),
     'findings:report_create': page(DRAFT_ONLY, post=DRAFT_POST),
-    'findings:report': page('200 302 302 302 login', lambda w: {'slug': w.campaign.slug}),
+    'findings:report': page('200 302 302 302 302 login', lambda w: {'slug': w.campaign.slug}),
     'findings:report_edit': page(DRAFT_ONLY, lambda w: {'slug': w.campaign.slug}, post=DRAFT_POST),
     'findings:report_publish': page(DRAFT_ONLY, lambda w: {'slug': w.campaign.slug}, post=DRAFT_POST),
     'findings:draft_pdf': page(DRAFT_ONLY, lambda w: {'slug': w.campaign.slug}),
@@ -396,7 +401,7 @@ PAGES: dict[str, Page] = {
     'publications:feed': page(PUBLIC, public_aggregate=True),
     'publications:latest': Page(
         (
-            Case('302 302 302 302 302', lambda w: {'slug': w.campaign.slug}),
+            Case('302 302 302 302 302 302', lambda w: {'slug': w.campaign.slug}),
             Case(NOWHERE, lambda w: {'slug': w.draft_campaign.slug}),
         )
     ),
@@ -428,7 +433,7 @@ PAGES: dict[str, Page] = {
         public_aggregate=True,
     ),
     # Policy
-    'policy:policy': page('200 302 302 302 login'),
+    'policy:policy': page('200 302 302 302 302 login'),
     'policy:body': page(
         OWN_OBJECT,
         a('organisation', 'slug', prop='slug'),
@@ -440,29 +445,29 @@ PAGES: dict[str, Page] = {
     'policy:settings': page(A_EDITORS, a('organisation', 'slug', prop='slug'), post=REFUSED_POST),
     # Discovery
     'discovery:scan_list': page(EVERYONE, queries=EXPORTS),
-    'discovery:scan_upload': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'discovery:scan_upload': page(BODY_EDITORS, post='403 ok ok 403 ok login'),
     'discovery:scan_detail': page(OWN_OBJECT, a('scan'), queries=('?devices-state=undeclared',)),
-    'discovery:scan_reconcile': page('405 405 405 405 login', a('scan'), post=REFUSED_POST),
+    'discovery:scan_reconcile': page('405 405 405 405 405 login', a('scan'), post=REFUSED_POST),
     'discovery:device_detail': page(OWN_OBJECT, a('device')),
     'discovery:device_accept': page(A_EDITORS, a('device'), post=REFUSED_POST),
     'discovery:token_list': page(BODY_EDITORS),
-    'discovery:token_create': page(BODY_EDITORS, post='403 ok 403 ok login'),
+    'discovery:token_create': page(BODY_EDITORS, post='403 ok ok 403 ok login'),
     'discovery:token_revoke': page(A_EDITORS, a('token'), post=REFUSED_POST),
     # The agent's own endpoint: a scan token or nothing, whoever is signed in.
-    'discovery:upload_api': page('405 405 405 405 405', post='401 401 401 401 401'),
+    'discovery:upload_api': page('405 405 405 405 405 405', post='401 401 401 401 401 401'),
     # Background tasks: a body's editors see their body's, regulator staff everyone's; the person who started
     # one, or an editor of its body, queues a failed one again
     'jobs:job_list': page(EVERYONE, queries=(*EXPORTS, '?status=failed')),
-    'jobs:job_detail': page('200 200 404 404 login', a('job')),
-    'jobs:job_retry': page('405 405 405 405 login', a('job'), post='403 ok 404 404 login'),
+    'jobs:job_detail': page('200 200 200 404 404 login', a('job')),
+    'jobs:job_retry': page('405 405 405 405 405 login', a('job'), post='403 ok ok 404 404 login'),
     # The API's pages (its endpoints are in API below)
-    'api:schema': page('200 200 200 200 401'),
+    'api:schema': page('200 200 200 200 200 401'),
     'api:docs': page(EVERYONE),
-    'api:token': page(EVERYONE, post='ok ok ok ok login'),
+    'api:token': page(EVERYONE, post='ok ok ok ok ok login'),
     # Each person revokes only their own token, and nobody in the world has one (api/tests/test_tokens.py revokes one).
-    'api:token_replace': page('404 404 404 404 login', post='404 404 404 404 login'),
-    'api:token_revoke': page('404 404 404 404 login', post='404 404 404 404 login'),
-    'api:api-root': page('200 200 200 200 401'),
+    'api:token_replace': page('404 404 404 404 404 login', post='404 404 404 404 404 login'),
+    'api:token_revoke': page('404 404 404 404 404 login', post='404 404 404 404 404 login'),
+    'api:api-root': page('200 200 200 200 200 401'),
 }
 
 
@@ -498,7 +503,7 @@ def assert_no_leak(world: World, role: str, response, url: str, public_aggregate
     in what an anonymous visitor received."""
     if role == 'anonymous':
         whose, others = 'anonymous', (world.a, world.b)
-    elif role in ('editor', 'viewer', 'other'):
+    elif role in ('editor', 'admin', 'viewer', 'other'):
         mine = world.a if role != 'other' else world.b
         whose, others = f'{role} of {mine.organisation}', (world.b if mine is world.a else world.a,)
     else:
@@ -532,7 +537,7 @@ def assert_choices_in_scope(world: World, role: str, response, url: str) -> None
             if not isinstance(form_field, ModelChoiceField):
                 continue
             model = form_field.queryset.model
-            other = {'editor': world.b, 'viewer': world.b, 'other': world.a}.get(role)
+            other = {'editor': world.b, 'admin': world.b, 'viewer': world.b, 'other': world.a}.get(role)
             if other is not None and model is type(other.own_maker):
                 # Makers are reference data everyone reads, so the scope check below passes whatever is offered;
                 # but the maker only the other body's register has must not be offered because of that register.
@@ -628,6 +633,36 @@ def url_of(world: World, name: str, case: Case) -> str:
 
 
 # The tests
+
+
+# Pages an anonymous visitor may open (or is sent on from): signing in and its kin, the probes, the service's
+# own statements, and published findings. Any other page answers the anonymous with the sign-in or a refusal.
+OPEN_TO_ANONYMOUS = {
+    'core:healthz',
+    'core:readyz',
+    'core:accessibility',
+    'core:privacy',
+    'core:cookies',
+    'core:contact',
+    'accounts:sso',
+    'socialaccount_login_cancelled',
+    'socialaccount_signup',
+    'mfa_authenticate',
+    *(name for name in PAGES if name.startswith(('account_', 'publications:'))),
+}
+
+
+def test_the_anonymous_reach_only_public_pages():
+    opened = {
+        name
+        for name, _, case in CASES
+        for codes in (case.get, case.post or '')
+        if codes and expect(codes)['anonymous'] not in REFUSALS
+    }
+    assert not sorted(opened - OPEN_TO_ANONYMOUS), 'open to the anonymous but not named in OPEN_TO_ANONYMOUS'
+    assert expect(PAGES['publications:publication_list'].cases[0].get)['anonymous'] == '200'
+    assert expect(PAGES['account_login'].cases[0].get)['anonymous'] == '200'
+    assert all(expect(op.codes)['anonymous'] in ('401', '403', '404') for op in API.values()), 'the API is closed'
 
 
 def test_every_url_is_classified():
@@ -764,23 +799,25 @@ class Operation:
     params: Callable[[World], dict] = field(default=lambda w: {})
 
 
-API_READ = '200 200 200 200 401'
-API_OWN = '200 200 200 404 401'
-API_REGISTER_WRITE = '403 ok 403 404 401'
-API_REGISTER_CREATE = '403 ok 403 ok 401'
+API_READ = '200 200 200 200 200 401'
+API_OWN = '200 200 200 200 404 401'
+API_REGISTER_WRITE = '403 ok ok 403 404 401'
+API_REGISTER_CREATE = '403 ok ok 403 ok 401'
 
 API: dict[tuple[str, str], Operation] = {
     ('/api/organisations/', 'get'): Operation(API_READ),
-    ('/api/organisations/', 'post'): Operation('ok 403 403 403 401'),
+    ('/api/organisations/', 'post'): Operation('ok 403 403 403 403 401'),
     ('/api/organisations/{slug}/', 'get'): Operation(API_OWN, lambda w: {'slug': w.a.organisation.slug}),
     ('/api/organisation-groups/', 'get'): Operation(API_READ),
     ('/api/organisation-groups/{slug}/', 'get'): Operation(API_OWN, lambda w: {'slug': w.a.group.slug}),
-    ('/api/identify/', 'post'): Operation('ok ok ok ok 401'),
+    ('/api/identify/', 'post'): Operation('ok ok ok ok ok 401'),
     ('/api/questionnaires/', 'get'): Operation(API_READ),
     ('/api/questionnaires/{slug}/', 'get'): Operation(API_READ, lambda w: {'slug': 'police-2022'}),
     ('/api/campaigns/', 'get'): Operation(API_READ),
-    ('/api/campaigns/{slug}/', 'get'): Operation('200 404 404 404 401', lambda w: {'slug': w.draft_campaign.slug}),
-    ('/api/campaigns/{slug}/findings/', 'get'): Operation('200 403 403 403 401', lambda w: {'slug': w.campaign.slug}),
+    ('/api/campaigns/{slug}/', 'get'): Operation('200 404 404 404 404 401', lambda w: {'slug': w.draft_campaign.slug}),
+    ('/api/campaigns/{slug}/findings/', 'get'): Operation(
+        '200 403 403 403 403 401', lambda w: {'slug': w.campaign.slug}
+    ),
     ('/api/invitations/', 'get'): Operation(API_READ),
     ('/api/invitations/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.invitation.pk}),
     ('/api/invitations/{id}/draft/', 'post'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.draft_invitation.pk}),
@@ -795,11 +832,11 @@ API: dict[tuple[str, str], Operation] = {
     ('/api/discovery/devices/', 'get'): Operation(API_READ),
     ('/api/discovery/devices/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.device.pk}),
     ('/api/jobs/', 'get'): Operation(API_READ),
-    ('/api/jobs/{id}/', 'get'): Operation('200 200 404 404 401', lambda w: {'id': w.a.job.pk}),
+    ('/api/jobs/{id}/', 'get'): Operation('200 200 200 404 404 401', lambda w: {'id': w.a.job.pk}),
     ('/api/jobs/{id}/retry/', 'post'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.job.pk}),
-    ('/api/register/imports/', 'get'): Operation('403 200 403 200 401'),
+    ('/api/register/imports/', 'get'): Operation('403 200 200 403 200 401'),
     ('/api/register/imports/', 'post'): Operation(API_REGISTER_CREATE),
-    ('/api/register/imports/{id}/', 'get'): Operation('403 200 403 404 401', lambda w: {'id': w.a.batch.pk}),
+    ('/api/register/imports/{id}/', 'get'): Operation('403 200 200 403 404 401', lambda w: {'id': w.a.batch.pk}),
     ('/api/register/imports/{id}/commit/', 'post'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.batch.pk}),
     ('/api/register/imports/{id}/discard/', 'post'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.batch.pk}),
 }
@@ -1086,7 +1123,7 @@ def change_everything_of_b(world: World) -> None:
     Invitation.objects.filter(pk=b.draft_invitation.pk).update(status=Invitation.Status.SUBMITTED)
 
 
-@pytest.mark.parametrize('role', ['editor', 'viewer'])
+@pytest.mark.parametrize('role', ['editor', 'admin', 'viewer'])
 def test_what_a_body_sees_does_not_change_when_another_body_changes(world, db, role):
     client = client_for(world, role)
     urls = readable_urls(world, role)

@@ -54,6 +54,11 @@ def editor_a(body_a):
 
 
 @pytest.fixture
+def admin_a(body_a):
+    return _user('admin_a', body_a, User.Role.ADMINISTRATOR)
+
+
+@pytest.fixture
 def viewer_a(body_a):
     return _user('viewer_a', body_a, User.Role.VIEWER)
 

@@ -2,22 +2,16 @@
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from oversight.core.audit import record_change, snapshot
 from oversight.core.models import ObjectChange
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import check, sees_everything
 from oversight.core.text import check_visible_text
 
 from .models import User
-
-
-def _require_administrator(actor) -> None:
-    """Accounts are created by regulator staff, or by a command run on the server (actor None)."""
-    if actor is not None and not (actor.is_active and sees_everything(actor)):
-        raise PermissionDenied
 
 
 def _password_problems(password: str, user: User) -> dict:
@@ -49,7 +43,7 @@ def create_user(
 ) -> User:
     """A new account. Its email address is unverified (`email_verified` only for demo addresses no one can
     receive mail at): the person follows the link sent at their first sign-in before they are let in."""
-    _require_administrator(actor)
+    check(actor, sees_everything)
     user = User(
         username=User.normalize_username(username.strip()),
         organisation=organisation,
@@ -59,9 +53,9 @@ def create_user(
         last_name=last_name.strip(),
     )
     problems = {}
-    for check in (lambda: user.full_clean(exclude=['password']), lambda: check_visible_text(user)):
+    for validate in (lambda: user.full_clean(exclude=['password']), lambda: check_visible_text(user)):
         try:
-            check()
+            validate()
         except ValidationError as exc:
             problems = exc.message_dict | problems
     problems |= _password_problems(password, user)
@@ -81,7 +75,7 @@ def create_user(
 def set_password(actor, user: User, password: str) -> User:
     """Replace a user's password; the history says it changed, never what to."""
     if actor is None or actor.pk != user.pk:
-        _require_administrator(actor)
+        check(actor, sees_everything)
     problems = _password_problems(password, user)
     if problems:
         raise ValidationError(problems)
@@ -126,7 +120,7 @@ def reset_second_factor(actor, user: User) -> int:
 
     from .events import AccountEvent, record_event
 
-    _require_administrator(actor)
+    check(actor, sees_everything)
     if actor is not None and actor.pk == user.pk:
         raise ValidationError('You cannot reset your own second factor: ask another of the regulator’s staff.')
     authenticators = Authenticator.objects.filter(user=user)
@@ -148,7 +142,7 @@ def set_single_sign_on(actor, organisation, *, issuer: str, client_id: str, secr
 
     from .models import SingleSignOn
 
-    _require_administrator(actor)
+    check(actor, sees_everything)
     issuer = issuer.strip().rstrip('/')
     if not issuer.startswith(('https://', 'http://127.0.0.1', 'http://localhost')):
         raise ValidationError({'issuer': 'The provider’s address must start https://.'})

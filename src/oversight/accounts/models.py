@@ -55,14 +55,6 @@ class User(AbstractUser):
                 {'role': f'{self.organisation} is an overseen body: its users are administrators, editors or viewers.'}
             )
 
-    @property
-    def is_regulator(self) -> bool:
-        return self.role == self.Role.REGULATOR
-
-    def can_edit_for(self, organisation_id) -> bool:
-        """Editors change their own body's data; regulators read bodies' registers but do not edit them."""
-        return self.is_active and self.role == self.Role.EDITOR and organisation_id == self.organisation_id
-
 
 class SingleSignOn(models.Model):
     """An organisation's own sign-in service (OpenID Connect), chosen by the domain of the address people give.

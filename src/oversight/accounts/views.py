@@ -3,8 +3,8 @@ from allauth.socialaccount.providers.base.constants import AuthProcess
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import FormView, TemplateView
 
-from oversight.core.querysets import sees_everything
-from oversight.core.views import ConfirmActionView, ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.core.permissions import may_edit_body, require, sees_everything
+from oversight.core.views import ConfirmActionView, ObjectDetailView, ObjectListView, Require, get_scoped_or_404
 
 from . import actions
 from .filtersets import UserFilterSet
@@ -15,7 +15,8 @@ from .tables import UserTable
 
 
 def can_list_users(user) -> bool:
-    return sees_everything(user) or user.role == User.Role.EDITOR
+    """Those who see more accounts than their own (`UserQuerySet.for_user`)."""
+    return sees_everything(user) or may_edit_body(user, user.organisation_id)
 
 
 class AccountView(LoginRequiredMixin, TemplateView):
@@ -30,18 +31,16 @@ class AccountView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class UserListView(ObjectListView):
-    """Regulator staff see every account; a body's editors see their body's accounts, read-only."""
+class UserListView(Require, ObjectListView):
+    """Regulator staff see every account; a body's editors and administrators see their body's accounts."""
 
     model = User
     table_class = UserTable
     filterset_class = UserFilterSet
     export_name = 'users'
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            require(can_list_users(request.user))
-        return super().dispatch(request, *args, **kwargs)
+    def allowed(self) -> bool:
+        return can_list_users(self.request.user)
 
     def get_queryset(self):
         return super().get_queryset().select_related('organisation').order_by('organisation__name', 'username')

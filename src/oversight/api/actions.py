@@ -6,13 +6,13 @@ records that a token was made or revoked, never the secret.
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from oversight.core.audit import record_change, snapshot
 from oversight.core.models import ObjectChange
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import check, may_manage_api_token
 from oversight.core.tokens import digest, lookup_digest, new_secret
 
 from .models import ApiToken
@@ -22,18 +22,10 @@ TOKEN_PREFIX = 'ova_'
 LAST_USED_GRAIN = datetime.timedelta(minutes=5)
 
 
-def _require_self_or_administrator(actor, user) -> None:
-    """People manage their own token; regulator staff anyone's; a command on the server (actor None) too."""
-    if actor is None:
-        return
-    if not actor.is_active or (actor.pk != user.pk and not sees_everything(actor)):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def create_api_token(actor, user) -> tuple[ApiToken, str]:
     """A new token for `user` and its secret, replacing any token they had (the old one stops working at once)."""
-    _require_self_or_administrator(actor, user)
+    check(actor, may_manage_api_token, user)
     if not user.is_active:
         raise ValidationError(f'{user} is not an active account: it cannot have an API token.')
     replaced = ApiToken.objects.filter(user=user).delete()[0]
@@ -47,7 +39,7 @@ def create_api_token(actor, user) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def revoke_api_token(actor, user) -> None:
-    _require_self_or_administrator(actor, user)
+    check(actor, may_manage_api_token, user)
     if not ApiToken.objects.filter(user=user).delete()[0]:
         raise ValidationError(f'{user} has no API token to revoke.')
     state = snapshot(user)

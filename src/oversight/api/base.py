@@ -20,6 +20,7 @@ from oversight.core import pagination
 
 from .authentication import PersonalTokenAuthentication
 from .parsers import BoundedJSONParser
+from .permissions import ReadOrBodyEditor
 
 # Codes actions give refusals that are about the record's state rather than the request's content.
 CONFLICT_CODES = frozenset({'stale', 'protected'})
@@ -109,39 +110,6 @@ class KeysetPagination(BasePagination):
                 'schema': {'type': 'integer'},
             },
         ]
-
-
-class ReadOrBodyEditor(permissions.BasePermission):
-    """Reads for every signed-in user (the queryset is already their scope); writes for their body's editors.
-
-    Regulator staff read every body's data but do not change a body's register or returns; viewers only read.
-    """
-
-    message = 'Only an editor of the body can change its data.'
-
-    def has_permission(self, request, view):
-        user = request.user
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return bool(user.is_authenticated and user.can_edit_for(user.organisation_id))
-
-    def has_object_permission(self, request, view, obj):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return request.user.can_edit_for(obj.organisation_id)
-
-
-class BodyEditors(permissions.BasePermission):
-    """Only the body's editors, even to read (imports in progress are an editor's working papers)."""
-
-    message = 'Only an editor of the body can do this.'
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user.is_authenticated and user.can_edit_for(user.organisation_id))
-
-    def has_object_permission(self, request, view, obj):
-        return request.user.can_edit_for(obj.organisation_id)
 
 
 # The token first, so a request without credentials is answered 401 naming the Token scheme.

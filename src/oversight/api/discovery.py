@@ -8,6 +8,7 @@ credentials too. The upload is checked at once and answered 202 with its task; a
 
 import contextlib
 from dataclasses import dataclass
+from typing import ClassVar
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,15 +17,17 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import authentication, exceptions, mixins, permissions, serializers, status, viewsets
 
+from oversight.accounts.models import User
 from oversight.core.throttling import SaysWhatIsLimited, ScanUploadThrottle, TokenFailures
 from oversight.discovery import actions
 from oversight.discovery.filtersets import DeviceFilterSet, ScanFilterSet
 from oversight.discovery.models import DiscoveredDevice, Scan, ScanToken
 from oversight.jobs.actions import queue_scan
 
-from .base import ApiMixin, ReadOrBodyEditor, action_errors
+from .base import ApiMixin, action_errors
 from .jobs import JobSerializer, accepted
 from .parsers import bytes_parser
+from .permissions import ReadOrBodyEditor
 
 AGENT = Scan.Source.AGENT
 UPLOAD_TYPES = (
@@ -42,9 +45,11 @@ UPLOAD_TYPES = (
 class ScanAgent:
     """Who a scan token authenticates: an agent that may upload its body's scans, and read nothing.
 
-    It belongs to no organisation and has no role, so every `for_user()` scope is empty for it.
+    It belongs to no organisation and has no role, so every `for_user()` scope is empty for it and every
+    predicate of `core.permissions` refuses it.
     """
 
+    Role: ClassVar = User.Role
     token: ScanToken
     pk: None = None
     organisation_id: None = None
@@ -53,14 +58,10 @@ class ScanAgent:
     is_authenticated: bool = True
     is_anonymous: bool = False
     is_superuser: bool = False
-    is_regulator: bool = False
 
     @property
     def username(self) -> str:
         return f'scan token "{self.token.name}"'
-
-    def can_edit_for(self, organisation_id) -> bool:
-        return False
 
 
 class ScanTokenAuthentication(authentication.BaseAuthentication):

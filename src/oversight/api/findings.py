@@ -12,7 +12,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import sees_everything
 from oversight.core.views import get_scoped_or_404
 from oversight.findings.engine import Basis, campaign_findings
 from oversight.findings.models import ReportVersion

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from oversight.core.permissions import may_retry_job
 from oversight.jobs import actions
 from oversight.jobs.models import Job
 
@@ -84,7 +85,7 @@ class JobViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     def retry(self, request, pk=None):
         """Queue a failed or stopped task again (the person who started it, or an editor of its body)."""
         job = self.get_object()
-        if not actions.may_retry(request.user, job):
+        if not may_retry_job(request.user, job):
             raise PermissionDenied('Only the person who started this task or an editor of its body can retry it.')
         with action_errors():
             job = actions.retry_job(request.user, job)

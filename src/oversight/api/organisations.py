@@ -8,13 +8,7 @@ from oversight.organisations.filtersets import OrganisationFilterSet, Organisati
 from oversight.organisations.models import Organisation, OrganisationGroup
 
 from .base import ApiMixin, ScopedChoices, action_errors
-
-
-class RegulatorWrites(permissions.BasePermission):
-    message = 'Only regulator staff add organisations.'
-
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or actions.can_manage(request.user)
+from .permissions import ReadOrReferenceEditor
 
 
 class ScopedSlugs(ScopedChoices, serializers.SlugRelatedField):
@@ -40,7 +34,7 @@ class OrganisationViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     model = Organisation
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilterSet
-    permission_classes = [permissions.IsAuthenticated, RegulatorWrites]
+    permission_classes = [permissions.IsAuthenticated, ReadOrReferenceEditor]
     lookup_field = 'slug'
 
     def get_queryset(self):

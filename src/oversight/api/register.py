@@ -18,9 +18,10 @@ from oversight.register.imports import read_batch
 from oversight.register.models import EquipmentLine, ImportBatch, Site, System
 from oversight.register.values import BadValue, parse_mac
 
-from .base import ApiMixin, BodyEditors, KeysetPagination, ScopedChoices, action_errors, expected_version
+from .base import ApiMixin, KeysetPagination, ScopedChoices, action_errors, expected_version
 from .jobs import JobSerializer, accepted
 from .parsers import BoundedJSONParser, BoundedMultiPartParser, refuse_oversize
+from .permissions import BodyEditors
 
 VERSION_HELP = 'The version you read; an edit must send it, and is refused (409) when the record changed since.'
 DELETE_VERSION = OpenApiParameter(

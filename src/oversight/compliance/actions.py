@@ -7,26 +7,22 @@ edit takes the `expected_version` the editor started from, so a stale one is ref
 
 import hashlib
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from oversight.core.audit import delete_audited, lock_at_version, save_audited
+from oversight.core.permissions import check, may_edit_body
 from oversight.register.models import System
 
 from .evidence import check_evidence
 from .models import RECORDED_FIELDS, Answer, Assessment, Evidence, Governance, PlanAction, Principle
 
 
-def _require_editor(actor, system) -> None:
-    if actor is not None and not actor.can_edit_for(system.organisation_id):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def record_governance(actor, system, expected_version: int | None = None, *, message: str = '', **fields) -> Governance:
     """Create the system's governance record, or change it: one record per system, whichever comes first."""
-    _require_editor(actor, system)
+    check(actor, may_edit_body, system.organisation_id)
     unknown = set(fields) - set(RECORDED_FIELDS)
     if unknown:
         raise TypeError(f'not governance fields: {", ".join(sorted(unknown))}')
@@ -40,7 +36,7 @@ def record_governance(actor, system, expected_version: int | None = None, *, mes
 @transaction.atomic
 def add_evidence(actor, system, upload, *, title: str, principle=None, message: str = '') -> Evidence:
     """Keep an uploaded file as evidence for the system, once its content shows it is an accepted kind."""
-    _require_editor(actor, system)
+    check(actor, may_edit_body, system.organisation_id)
     kind = check_evidence(upload)
     evidence = Evidence(
         system=system,
@@ -67,7 +63,7 @@ def add_evidence(actor, system, upload, *, title: str, principle=None, message: 
 @transaction.atomic
 def delete_evidence(actor, evidence: Evidence) -> None:
     """Remove the evidence and, once that is committed, its file."""
-    _require_editor(actor, evidence.system)
+    check(actor, may_edit_body, evidence.system.organisation_id)
     stored = evidence.file.name
     storage = evidence.file.storage
     delete_audited(actor, evidence)
@@ -92,7 +88,7 @@ def _lock_open(assessment: Assessment) -> None:
 @transaction.atomic
 def start_assessment(actor, system) -> Assessment:
     """A new open assessment of the system: a copy of its latest frozen one, if any, to revise."""
-    _require_editor(actor, system)
+    check(actor, may_edit_body, system.organisation_id)
     System.objects.select_for_update().filter(pk=system.pk).first()  # two starts at once: one waits
     latest = Assessment.objects.filter(system=system).order_by('-number').first()
     if latest is not None and not latest.frozen:
@@ -112,7 +108,7 @@ def start_assessment(actor, system) -> Assessment:
 @transaction.atomic
 def answer_principle(actor, assessment: Assessment, principle, expected_version=None, **fields) -> Answer:
     """Record (or change) the assessment's answer for one principle."""
-    _require_editor(actor, assessment.system)
+    check(actor, may_edit_body, assessment.system.organisation_id)
     _lock_open(assessment)
     answer = Answer.objects.filter(assessment=assessment, principle=principle).first()
     answer = answer or Answer(assessment=assessment, principle=principle)
@@ -123,7 +119,7 @@ def answer_principle(actor, assessment: Assessment, principle, expected_version=
 
 @transaction.atomic
 def add_plan_action(actor, assessment: Assessment, principle, **fields) -> PlanAction:
-    _require_editor(actor, assessment.system)
+    check(actor, may_edit_body, assessment.system.organisation_id)
     _lock_open(assessment)
     return save_audited(actor, PlanAction(assessment=assessment, principle=principle, **fields))
 
@@ -131,7 +127,7 @@ def add_plan_action(actor, assessment: Assessment, principle, **fields) -> PlanA
 @transaction.atomic
 def freeze_assessment(actor, assessment: Assessment, expected_version=None) -> Assessment:
     """Freeze a complete assessment as a version on record: every principle must be answered."""
-    _require_editor(actor, assessment.system)
+    check(actor, may_edit_body, assessment.system.organisation_id)
     lock_at_version(assessment, expected_version)
     assessment.refresh_from_db()
     _require_open(assessment)

@@ -10,6 +10,5 @@ def system_panel(request, system) -> str:
     context = {
         'system': system,
         'record': Governance.objects.for_user(request.user).with_status().filter(system=system).first(),
-        'can_edit': request.user.can_edit_for(system.organisation_id),
     }
     return render_to_string('compliance/system_panel.html', context, request=request)

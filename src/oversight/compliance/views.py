@@ -12,14 +12,15 @@ from django.views.generic import DetailView, ListView, View
 
 from oversight.core.history import readable_history
 from oversight.core.models import ObjectChange
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import may_edit_body, sees_everything
 from oversight.core.views import (
     ActionFormView,
     ConfirmActionView,
     ObjectListView,
+    Require,
     ScopedMixin,
+    get_editable,
     get_scoped_or_404,
-    require,
 )
 from oversight.register.models import System
 
@@ -69,7 +70,6 @@ class GovernanceDetailView(ScopedMixin, DetailView):
             system=self.object,
             record=record,
             title=f'Governance of {self.object.name}',
-            can_edit=user.can_edit_for(self.object.organisation_id),
             # The record's history; the system's own is on the register's page.
             history=readable_history(changes, user),
             evidence=Evidence.objects.for_user(user).filter(system=self.object).select_related('principle'),
@@ -78,14 +78,12 @@ class GovernanceDetailView(ScopedMixin, DetailView):
         return context
 
 
-class SystemFormView(ActionFormView):
-    """A change to a system's governance; only the body's editors get past `dispatch`."""
+class SystemFormView(Require, ActionFormView):
+    """A change to a system's governance; only the body's editors get past `allowed`."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.system = get_scoped_or_404(System, request.user, pk=kwargs['pk'])
-            require(request.user.can_edit_for(self.system.organisation_id))
-        return super().dispatch(request, *args, **kwargs)
+    def allowed(self) -> bool:
+        self.system = get_editable(System, self.request.user, pk=self.kwargs['pk'])
+        return True
 
     def get_success_url(self, result=None):
         return reverse('compliance:governance_detail', args=[self.system.pk])
@@ -162,9 +160,7 @@ class EvidenceDeleteView(ConfirmActionView):
     success_message = 'Deleted {object}.'
 
     def get_object(self):
-        found = get_scoped_or_404(Evidence, self.request.user, pk=self.kwargs['pk'])
-        require(self.request.user.can_edit_for(found.system.organisation_id))
-        return found
+        return get_editable(Evidence, self.request.user, pk=self.kwargs['pk'])
 
     def affects(self):
         return [('Evidence', self.object.title), ('File', self.object.filename), ('System', self.object.system.name)]
@@ -188,9 +184,7 @@ class AssessmentStartView(ConfirmActionView):
     warning = ''
 
     def get_object(self):
-        found = get_scoped_or_404(System, self.request.user, pk=self.kwargs['pk'])
-        require(self.request.user.can_edit_for(found.organisation_id))
-        return found
+        return get_editable(System, self.request.user, pk=self.kwargs['pk'])
 
     def get_heading(self) -> str:
         return f'Start a self-assessment of {self.object.name}?'
@@ -227,20 +221,18 @@ class AssessmentDetailView(ScopedMixin, DetailView):
         context.update(
             title=str(self.object),
             rows=[(p, answers.get(p.pk), plan.get(p.pk, [])) for p in Principle.objects.all()],
-            can_edit=self.request.user.can_edit_for(self.object.system.organisation_id) and not self.object.frozen,
+            can_edit=may_edit_body(self.request.user, self.object.system.organisation_id) and not self.object.frozen,
         )
         return context
 
 
-class AssessmentFormView(ActionFormView):
-    """A change to one principle of an open assessment; only the body's editors get past `dispatch`."""
+class AssessmentFormView(Require, ActionFormView):
+    """A change to one principle of an open assessment; only the body's editors get past `allowed`."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.assessment = get_scoped_or_404(Assessment, request.user, pk=kwargs['pk'])
-            require(request.user.can_edit_for(self.assessment.system.organisation_id))
-            self.principle = get_object_or_404(Principle, number=kwargs['number'])
-        return super().dispatch(request, *args, **kwargs)
+    def allowed(self) -> bool:
+        self.assessment = get_editable(Assessment, self.request.user, pk=self.kwargs['pk'])
+        self.principle = get_object_or_404(Principle, number=self.kwargs['number'])
+        return True
 
     def get_success_url(self, result=None):
         return self.assessment.get_absolute_url() + f'#principle-{self.principle.number}'
@@ -287,9 +279,7 @@ class AssessmentFreezeView(ConfirmActionView):
     success_message = 'Froze {object}.'
 
     def get_object(self):
-        found = get_scoped_or_404(Assessment, self.request.user, pk=self.kwargs['pk'])
-        require(self.request.user.can_edit_for(found.system.organisation_id))
-        return found
+        return get_editable(Assessment, self.request.user, pk=self.kwargs['pk'])
 
     def get_cancel_url(self) -> str:
         return self.object.get_absolute_url()

@@ -2,6 +2,8 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 
+from .permissions import May
+
 
 def navigation(request):
     """The service navigation, gathered from each app's `navigation` entries (see CONTRIBUTING.md).
@@ -39,3 +41,8 @@ def navigation(request):
 def service(request):
     """Who runs this Oversight service, for the footer and the statements it links to."""
     return {'operator': settings.OVERSIGHT_OPERATOR}
+
+
+def permissions(request):
+    """`may`: what the signed-in person may do, from `core.permissions`, so templates never work out roles."""
+    return {'may': May(getattr(request, 'user', None))}

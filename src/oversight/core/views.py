@@ -11,7 +11,7 @@ from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from . import exports, pagination
+from . import exports, pagination, permissions
 from .audit import lock_at_version
 from .forms import ConfirmForm
 from .history import readable_history
@@ -231,9 +231,52 @@ def get_scoped_or_404(model, user, **lookup):
     return get_object_or_404(model.objects.for_user(user), **lookup)
 
 
-def require(condition: bool) -> None:
-    if not condition:
-        raise PermissionDenied
+# Who may open a page: the predicates of core.permissions, asked before the page does anything.
+
+
+def get_editable(model, user, **lookup):
+    """The object a person is about to change: a 404 if they cannot see it (another body's), a 403 if they can
+    see it but not change it (a viewer; regulator staff, for a body's data)."""
+    obj = get_object_or_404(model.objects.for_user(user), **lookup)
+    permissions.require(model.objects.editable_by(user).filter(pk=obj.pk).exists())
+    return obj
+
+
+class Require(LoginRequiredMixin):
+    """A page for some signed-in people only. The anonymous are sent to sign in; whom `allowed()` refuses
+    gets `refused_with`, before the page does anything. `allowed()` may fetch the page's object (a 404 for
+    another body's)."""
+
+    refused_with = PermissionDenied
+
+    def allowed(self) -> bool:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.allowed():
+            raise self.refused_with
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RequireSeesEverything(Require):
+    """Regulator staff's pages (campaigns, reviews of returns)."""
+
+    def allowed(self) -> bool:
+        return permissions.sees_everything(self.request.user)
+
+
+class RequireReferenceEditor(Require):
+    def allowed(self) -> bool:
+        return permissions.may_edit_reference_data(self.request.user)
+
+
+class RequireBodyEditor(Require):
+    """Pages that add to the person's own body's data (new rows, uploads, tokens)."""
+
+    def allowed(self) -> bool:
+        return permissions.may_edit_body(self.request.user, self.request.user.organisation_id)
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from oversight.core.audit import record_change, save_audited, snapshot
 from oversight.core.models import ObjectChange
+from oversight.core.permissions import check, may_edit_body
 from oversight.core.text import hidden_character
 from oversight.core.tokens import digest, lookup_digest, new_secret
 from oversight.register import actions as register_actions
@@ -41,18 +42,13 @@ class TokenActor:
     pk: None = None
 
 
-def _require_editor(actor, organisation_id) -> None:
-    if actor is not None and not actor.can_edit_for(organisation_id):
-        raise PermissionDenied
-
-
 # Tokens
 
 
 @transaction.atomic
 def create_token(actor, organisation, name: str) -> tuple[ScanToken, str]:
     """A new token and its secret, which is shown this once and never stored."""
-    _require_editor(actor, organisation.pk)
+    check(actor, may_edit_body, organisation.pk)
     name = name.strip()
     if not name:
         raise ValidationError({'name': 'Name the token after what will use it, e.g. "Custody network agent".'})
@@ -66,7 +62,7 @@ def create_token(actor, organisation, name: str) -> tuple[ScanToken, str]:
 
 @transaction.atomic
 def revoke_token(actor, token: ScanToken) -> ScanToken:
-    _require_editor(actor, token.organisation_id)
+    check(actor, may_edit_body, token.organisation_id)
     token = ScanToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked is not None:
         raise ValidationError(f'The token "{token.name}" was already revoked.')
@@ -154,7 +150,7 @@ def record_scan(
 
 def _checked_upload(actor, organisation, content: bytes, filename: str, token: ScanToken | None):
     if token is None:
-        _require_editor(actor, organisation.pk)
+        check(actor, may_edit_body, organisation.pk)
     elif token.organisation_id != organisation.pk or token.revoked is not None:
         raise PermissionDenied
     if hidden := hidden_character(filename):
@@ -178,7 +174,7 @@ def check_upload(actor, organisation, content: bytes, *, filename: str = '', tok
 @transaction.atomic
 def reconcile_scan(actor, scan: Scan) -> Scan:
     """Compare the scan with the register as it is now (after the register changed)."""
-    _require_editor(actor, scan.organisation_id)
+    check(actor, may_edit_body, scan.organisation_id)
     scan = Scan.objects.select_for_update().get(pk=scan.pk)
     before = _scan_state(scan)
     _reconcile(scan)
@@ -195,7 +191,7 @@ def accept_device(actor, device: DiscoveredDevice, **fields) -> EquipmentLine:
     """
     device = DiscoveredDevice.objects.select_for_update().select_related('scan__organisation').get(pk=device.pk)
     scan = device.scan
-    _require_editor(actor, scan.organisation_id)
+    check(actor, may_edit_body, scan.organisation_id)
     if device.line_id is not None:
         raise ValidationError(f'The device at {device.address} already matches a line of the register.')
     message = f'Accepted from network scan {scan.pk}: the device at {device.address}'

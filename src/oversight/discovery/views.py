@@ -18,15 +18,16 @@ from django_tables2 import RequestConfig
 from rest_framework.exceptions import Throttled
 
 from oversight.core.dates import govuk_datetime
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import may_edit_body, sees_everything
 from oversight.core.throttling import ScanUploadThrottle, TokenFailures, too_many_response
 from oversight.core.views import (
     ActionFormView,
     ConfirmActionView,
     ObjectDetailView,
     ObjectListView,
-    get_scoped_or_404,
-    require,
+    Require,
+    RequireBodyEditor,
+    get_editable,
 )
 from oversight.jobs.actions import queue_scan
 from oversight.register.models import EquipmentLine
@@ -37,19 +38,6 @@ from .forms import AcceptDeviceForm, ScanFileForm, TokenForm
 from .models import DiscoveredDevice, Scan, ScanToken
 from .results import LABELS
 from .tables import DeviceTable, MismatchTable, ScanTable, UnseenTable
-
-
-def can_edit(user, organisation_id) -> bool:
-    return user.is_authenticated and user.can_edit_for(organisation_id)
-
-
-class EditorMixin(LoginRequiredMixin):
-    """Pages only a body's editors may open (uploads, tokens)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            require(can_edit(request.user, request.user.organisation_id))
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ScanListView(ObjectListView):
@@ -66,11 +54,6 @@ class ScanListView(ObjectListView):
     def get_table_kwargs(self):
         return {} if sees_everything(self.request.user) else {'exclude': ('organisation',)}
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context['can_edit'] = can_edit(self.request.user, self.request.user.organisation_id)
-        return context
-
 
 class ScanDetailView(ObjectDetailView):
     model = Scan
@@ -86,7 +69,6 @@ class ScanDetailView(ObjectDetailView):
         filterset = DeviceFilterSet(self.request.GET or None, queryset=devices, prefix='devices')
         config = RequestConfig(self.request, paginate={'per_page': 25})
         context.update(
-            can_edit=can_edit(self.request.user, scan.organisation_id),
             mismatched=config.configure(MismatchTable(devices.mismatched(), prefix='mismatched-')),
             undeclared=config.configure(
                 DeviceTable(devices.undeclared(), prefix='undeclared-', exclude=('line', 'match'))
@@ -108,14 +90,14 @@ class DeviceDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         device = self.object
-        context['can_accept'] = device.line_id is None and can_edit(self.request.user, device.scan.organisation_id)
+        context['can_accept'] = device.line_id is None and may_edit_body(self.request.user, device.scan.organisation_id)
         context['observed'] = [
             (LABELS.get(name, name), value, device.sources.get(name, '')) for name, value in device.observed.items()
         ]
         return context
 
 
-class ScanUploadView(EditorMixin, ActionFormView):
+class ScanUploadView(RequireBodyEditor, ActionFormView):
     form_class = ScanFileForm
     template_name = 'discovery/scan_upload.html'
 
@@ -143,27 +125,33 @@ class ScanUploadView(EditorMixin, ActionFormView):
 
 class ReconcileView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        scan = get_scoped_or_404(Scan, request.user, pk=pk)
-        require(can_edit(request.user, scan.organisation_id))
+        scan = get_editable(Scan, request.user, pk=pk)
         actions.reconcile_scan(request.user, scan)
         messages.success(request, 'Compared with the register as it is now.')
         return HttpResponseRedirect(scan.get_absolute_url())
 
 
-class AcceptDeviceView(ActionFormView):
+class AcceptDeviceView(Require, ActionFormView):
     """One step from a device on the network to a line in the register, with its history."""
 
     form_class = AcceptDeviceForm
     template_name = 'discovery/accept.html'
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.device = get_scoped_or_404(DiscoveredDevice, request.user, pk=kwargs['pk'])
-            require(can_edit(request.user, self.device.scan.organisation_id))
-            if self.device.line_id is not None:
-                messages.info(request, 'This device already matches a line of the register.')
-                return HttpResponseRedirect(self.device.get_absolute_url())
-        return super().dispatch(request, *args, **kwargs)
+    def allowed(self) -> bool:
+        self.device = get_editable(DiscoveredDevice, self.request.user, pk=self.kwargs['pk'])
+        return True
+
+    def get(self, request, *args, **kwargs):
+        return self.already_in_register() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.already_in_register() or super().post(request, *args, **kwargs)
+
+    def already_in_register(self):
+        if self.device.line_id is None:
+            return None
+        messages.info(self.request, 'This device already matches a line of the register.')
+        return HttpResponseRedirect(self.device.get_absolute_url())
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -189,7 +177,7 @@ class AcceptDeviceView(ActionFormView):
 # Scan tokens
 
 
-class TokenListView(EditorMixin, TemplateView):
+class TokenListView(RequireBodyEditor, TemplateView):
     template_name = 'discovery/token_list.html'
 
     def get_context_data(self, **kwargs):
@@ -200,7 +188,7 @@ class TokenListView(EditorMixin, TemplateView):
         return context
 
 
-class TokenCreateView(EditorMixin, ActionFormView):
+class TokenCreateView(RequireBodyEditor, ActionFormView):
     form_class = TokenForm
     template_name = 'core/object_form.html'
 
@@ -240,9 +228,7 @@ class TokenRevokeView(ConfirmActionView):
     success_message = 'Revoked {object.name}: uploads with it are refused from now on.'
 
     def get_object(self):
-        token = get_scoped_or_404(ScanToken, self.request.user, pk=self.kwargs['pk'])
-        require(can_edit(self.request.user, token.organisation_id))
-        return token
+        return get_editable(ScanToken, self.request.user, pk=self.kwargs['pk'])
 
     def affects(self):
         last_used = govuk_datetime(self.object.last_used) or 'Never'

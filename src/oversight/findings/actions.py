@@ -1,13 +1,13 @@
 """Every write of the findings app, each in one transaction with its audit row."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
 from oversight.core.dates import govuk_date
 from oversight.core.models import ObjectChange
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import check, sees_everything
 
 from . import narrative, presentation, report
 from .models import Report, ReportVersion, Withdrawal
@@ -35,15 +35,13 @@ aware of security or ethical concerns about the manufacturer of their drones ({{
 _MOMENT_KEYS = ('as_of',)
 
 
-def _require_regulator(actor) -> None:
-    if actor is not None and not sees_everything(actor):
-        raise PermissionDenied('Only regulator staff write and publish reports.')
+REGULATOR_ONLY = 'Only regulator staff write and publish reports.'
 
 
 @transaction.atomic
 def create_report(actor, campaign, *, title: str = '', narrative_text: str | None = None) -> Report:
     """Start the draft report of a campaign (one per campaign), with the standard text to edit."""
-    _require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     if Report.objects.filter(campaign=campaign).exists():
         raise ValidationError({'campaign': f'{campaign} already has a report.'})
     found = Report(
@@ -56,7 +54,7 @@ def create_report(actor, campaign, *, title: str = '', narrative_text: str | Non
 
 @transaction.atomic
 def update_report(actor, found: Report, *, title: str, narrative_text: str, expected_version=None) -> Report:
-    _require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     found.title, found.narrative = title.strip(), narrative_text
     return save_audited(actor, found, 'Report text edited', expected_version=expected_version)
 
@@ -75,7 +73,7 @@ def version_context(found: Report, data: dict, narrative_source: str, **status) 
 
 def _checked(actor, found: Report, *, expected_version, now, confirmed_unchecked: str):
     """The report locked, its figures as of `now`, and the text's names, once every check passes."""
-    _require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     found = Report.objects.select_for_update(of=('self',)).select_related('campaign__concern_list').get(pk=found.pk)
     if expected_version is not None and found.version != expected_version:
         raise ValidationError(STALE_MESSAGE, code='stale')
@@ -193,7 +191,7 @@ def publish_report(
 @transaction.atomic
 def withdraw_version(actor, version: ReportVersion, *, reason: str, now=None) -> Withdrawal:
     """Take a published version down from its public addresses, saying why; it stays on record, marked withdrawn."""
-    _require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
     if Withdrawal.objects.filter(version=version).exists():
         raise ValidationError(f'Version {version.number} of {version.title} is already withdrawn.')

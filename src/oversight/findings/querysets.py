@@ -1,6 +1,6 @@
 from django.db import models
 
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import sees_everything
 
 
 class ReportQuerySet(models.QuerySet):

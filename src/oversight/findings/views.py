@@ -12,8 +12,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from oversight.core import exports
-from oversight.core.querysets import sees_everything
-from oversight.core.views import ActionFormView, ConfirmActionView, ObjectListView
+from oversight.core.permissions import sees_everything
+from oversight.core.views import ActionFormView, ConfirmActionView, ObjectListView, RequireSeesEverything
 from oversight.jobs.actions import queue_publication
 
 from . import actions, downloads, narrative, report
@@ -40,13 +40,10 @@ class ReportListView(ObjectListView):
         return sees_everything(self.request.user)
 
 
-class RegulatorMixin(LoginRequiredMixin):
+class RegulatorMixin(RequireSeesEverything):
     """Drafts and their actions are the regulator's: anyone else gets a 404, as for any object they cannot see."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not sees_everything(request.user):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    refused_with = Http404
 
     @cached_property
     def report(self) -> Report:
@@ -260,7 +257,6 @@ class VersionView(LoginRequiredMixin, TemplateView):
             version=version,
             versions=found.versions.select_related('withdrawal').order_by('-number'),
             latest=found.latest(),
-            is_regulator=sees_everything(self.request.user),
             tables_base=f'{version.get_absolute_url()}tables/',
         )
         return context

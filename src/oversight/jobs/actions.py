@@ -8,14 +8,14 @@ a record that was rolled back, and a rolled-back request queues nothing.
 import hashlib
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from oversight.core.audit import record_change
 from oversight.core.logs import current_request_id
 from oversight.core.models import ObjectChange
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import check, may_edit_body, may_retry_job, sees_everything
 from oversight.discovery import actions as discovery_actions
 from oversight.register.models import ImportBatch
 from oversight.surveys.models import Campaign
@@ -81,21 +81,11 @@ def start_job(
     return job
 
 
-def may_retry(actor, job: Job) -> bool:
-    """The person who started it, or an editor of its body."""
-    if actor is None:
-        return True
-    return (job.user_id is not None and job.user_id == actor.pk) or (
-        job.organisation_id is not None and actor.can_edit_for(job.organisation_id)
-    )
-
-
 @transaction.atomic
 def retry_job(actor, job: Job) -> Job:
     """Queue a failed or stopped task again, as a new attempt; the work is idempotent, so nothing is done twice."""
     job = Job.objects.select_for_update().get(pk=job.pk)
-    if not may_retry(actor, job):
-        raise PermissionDenied
+    check(actor, may_retry_job, job)
     if not job.can_retry:
         raise ValidationError(
             f'This task is {job.shown_status.lower()}: only a failed or stopped task is queued again.'
@@ -168,8 +158,7 @@ def queue_register_import(actor, batch, fingerprint: str | None = None) -> Job:
     One import of the same file of a body at a time: a re-upload of a file whose import is under way
     is refused, so the two cannot race (the commit itself refuses a file already imported).
     """
-    if actor is not None and not actor.can_edit_for(batch.organisation_id):
-        raise PermissionDenied
+    check(actor, may_edit_body, batch.organisation_id)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PENDING:
         raise ValidationError(f'This file has already been {batch.get_status_display().lower()}.')
@@ -191,8 +180,7 @@ def refuse_while_importing(organisation, content: bytes) -> None:
 
 
 def _campaign_emails(actor, campaign, kind: str, description: str, **arguments) -> Job:
-    if actor is not None and not sees_everything(actor):
-        raise PermissionDenied
+    check(actor, sees_everything)
     if campaign.status != Campaign.Status.OPEN:
         raise ValidationError('Open the campaign before emailing its bodies.')
     return start_job(
@@ -339,8 +327,7 @@ def queue_returns_import(
 ) -> Job:
     """Import survey returns from an interchange file in the background (`surveys.actions.imports.import_returns`);
     one import into a campaign at a time."""
-    if actor is not None and not sees_everything(actor):
-        raise PermissionDenied
+    check(actor, sees_everything)
     return start_job(
         actor,
         Job.Kind.RETURNS_IMPORT,

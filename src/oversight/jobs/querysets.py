@@ -1,6 +1,7 @@
 from django.db.models import Q
 
-from oversight.core.querysets import OrganisationScopedQuerySet, sees_everything
+from oversight.core.permissions import may_edit_body, sees_everything
+from oversight.core.querysets import OrganisationScopedQuerySet
 
 
 class JobQuerySet(OrganisationScopedQuerySet):
@@ -15,6 +16,6 @@ class JobQuerySet(OrganisationScopedQuerySet):
         if sees_everything(user):
             return self
         mine = Q(user=user)
-        if user.organisation_id and user.can_edit_for(user.organisation_id):
+        if user.organisation_id and may_edit_body(user, user.organisation_id):
             mine |= Q(organisation_id=user.organisation_id)
         return self.filter(mine)

@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.views.generic import View
 
-from oversight.core.views import ObjectDetailView, ObjectListView, get_scoped_or_404, require
+from oversight.core.permissions import may_retry_job, require
+from oversight.core.views import ObjectDetailView, ObjectListView, get_scoped_or_404
 
 from . import actions
 from .filtersets import JobFilterSet
@@ -37,14 +38,14 @@ class JobDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context['job'] = self.object
-        context['may_retry'] = self.object.can_retry and actions.may_retry(self.request.user, self.object)
+        context['may_retry'] = self.object.can_retry and may_retry_job(self.request.user, self.object)
         return context
 
 
 class JobRetryView(LoginRequiredMixin, View):
     def post(self, request, pk):
         job = get_scoped_or_404(Job, request.user, pk=pk)
-        require(actions.may_retry(request.user, job))
+        require(may_retry_job(request.user, job))
         try:
             actions.retry_job(request.user, job)
         except ValidationError as exc:

@@ -4,32 +4,22 @@ Group membership is a field of the organisation (`groups`), so joining or leavin
 recorded in the organisation's history, with its groups before and after.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from oversight.core.audit import save_audited
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import check, may_edit_reference_data
 
 from .imports import RESERVED_GROUP_SLUGS, RESERVED_SLUGS, ImportPlan, group_key, plan_import, slug_for
 from .models import Language, Organisation, OrganisationGroup
-
-
-def can_manage(user) -> bool:
-    """Organisations and groups are the regulator's reference data: its staff (and superusers) keep them."""
-    return bool(user.is_authenticated and user.is_active and sees_everything(user))
-
-
-def _require(actor) -> None:
-    if not can_manage(actor):
-        raise PermissionDenied
 
 
 @transaction.atomic
 def create_organisation(
     actor, *, name, kind, country='', groups=(), source='', preferred_language=Language.ENGLISH
 ) -> Organisation:
-    _require(actor)
+    check(actor, may_edit_reference_data)
     name = ' '.join(name.split())
     slug = slug_for(name)
     if kind == Organisation.Kind.REGULATOR:
@@ -59,7 +49,7 @@ def _language(code: str) -> str:
 @transaction.atomic
 def set_preferred_language(actor, organisation: Organisation, preferred_language: str) -> Organisation:
     """The language the organisation's invitations and reminders are written in."""
-    _require(actor)
+    check(actor, may_edit_reference_data)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     organisation.preferred_language = _language(preferred_language)
     return save_audited(actor, organisation, f'Preferred language: {organisation.get_preferred_language_display()}')
@@ -67,7 +57,7 @@ def set_preferred_language(actor, organisation: Organisation, preferred_language
 
 @transaction.atomic
 def create_group(actor, *, name, description='') -> OrganisationGroup:
-    _require(actor)
+    check(actor, may_edit_reference_data)
     name = ' '.join(name.split())
     slug = slugify(name)[:100]
     if not slug or slug in RESERVED_GROUP_SLUGS:
@@ -88,7 +78,7 @@ def _set_groups(actor, organisation: Organisation, groups, message: str) -> None
 @transaction.atomic
 def add_members(actor, group: OrganisationGroup, organisations) -> int:
     """Add organisations to a group; returns how many joined (members already in it are left alone)."""
-    _require(actor)
+    check(actor, may_edit_reference_data)
     joined = 0
     for organisation in Organisation.objects.select_for_update().filter(pk__in=[o.pk for o in organisations]):
         if organisation.kind == Organisation.Kind.REGULATOR:
@@ -102,7 +92,7 @@ def add_members(actor, group: OrganisationGroup, organisations) -> int:
 
 @transaction.atomic
 def remove_member(actor, group: OrganisationGroup, organisation: Organisation) -> None:
-    _require(actor)
+    check(actor, may_edit_reference_data)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     current = list(organisation.groups.all())
     if group not in current:
@@ -116,7 +106,7 @@ def import_organisations(actor, headers, rows, default_source: str) -> ImportPla
 
     When any row is wrong nothing is written, and the returned plan lists every problem.
     """
-    _require(actor)
+    check(actor, may_edit_reference_data)
     plan = plan_import(headers, rows, default_source)
     if plan.problems:
         return plan

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -8,6 +7,7 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
 from oversight.core.dates import govuk_date
+from oversight.core.permissions import may_edit_reference_data, require
 from oversight.core.spreadsheets import SpreadsheetError, read_upload
 from oversight.core.views import (
     ActionFormView,
@@ -15,8 +15,8 @@ from oversight.core.views import (
     NameSearchView,
     ObjectDetailView,
     ObjectListView,
+    RequireReferenceEditor,
     get_scoped_or_404,
-    require,
 )
 
 from . import actions
@@ -38,15 +38,6 @@ class BodyNamesView(NameSearchView):
         return super().get_queryset().bodies()
 
 
-class RegulatorOnlyMixin(LoginRequiredMixin):
-    """Pages that change organisations or groups: regulator staff only, others get a 403."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            require(actions.can_manage(request.user))
-        return super().dispatch(request, *args, **kwargs)
-
-
 class OrganisationListView(ObjectListView):
     model = Organisation
     table_class = OrganisationTable
@@ -59,7 +50,7 @@ class OrganisationListView(ObjectListView):
         return super().get_queryset().prefetch_related('groups')
 
     def can_create(self) -> bool:
-        return actions.can_manage(self.request.user)
+        return may_edit_reference_data(self.request.user)
 
 
 class OrganisationDetailView(ObjectDetailView):
@@ -69,11 +60,10 @@ class OrganisationDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context['groups'] = OrganisationGroup.objects.for_user(self.request.user).filter(organisations=self.object)
-        context['can_manage'] = actions.can_manage(self.request.user)
         return context
 
 
-class OrganisationCreateView(RegulatorOnlyMixin, ActionFormView):
+class OrganisationCreateView(RequireReferenceEditor, ActionFormView):
     form_class = OrganisationForm
     extra_context = {'title': 'Add an organisation', 'submit_label': 'Add organisation'}
 
@@ -86,14 +76,14 @@ class OrganisationCreateView(RegulatorOnlyMixin, ActionFormView):
         return organisation
 
 
-class OrganisationLanguageView(RegulatorOnlyMixin, ActionFormView):
+class OrganisationLanguageView(RequireReferenceEditor, ActionFormView):
     """The language an organisation's invitations and reminders are written in."""
 
     form_class = LanguageForm
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            require(actions.can_manage(request.user))  # a body's user is refused before anything is looked up
+            require(may_edit_reference_data(request.user))  # a body's user is refused before anything is looked up
             self.organisation = get_scoped_or_404(Organisation, request.user, slug=kwargs['slug'])
         return super().dispatch(request, *args, **kwargs)
 
@@ -137,7 +127,7 @@ class GroupListView(ObjectListView):
         )
 
     def can_create(self) -> bool:
-        return actions.can_manage(self.request.user)
+        return may_edit_reference_data(self.request.user)
 
 
 class GroupDetailView(ObjectDetailView):
@@ -146,14 +136,13 @@ class GroupDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        can_manage = actions.can_manage(self.request.user)
         members = Organisation.objects.for_user(self.request.user).filter(groups=self.object)
-        context['members'] = MemberTable(members, group=self.object, can_manage=can_manage, request=self.request)
-        context['can_manage'] = can_manage
+        may_manage = may_edit_reference_data(self.request.user)
+        context['members'] = MemberTable(members, group=self.object, can_manage=may_manage, request=self.request)
         return context
 
 
-class GroupCreateView(RegulatorOnlyMixin, ActionFormView):
+class GroupCreateView(RequireReferenceEditor, ActionFormView):
     form_class = GroupForm
     extra_context = {'title': 'Add an organisation group', 'submit_label': 'Add group'}
 
@@ -163,7 +152,7 @@ class GroupCreateView(RegulatorOnlyMixin, ActionFormView):
         return group
 
 
-class GroupAddMembersView(RegulatorOnlyMixin, ActionFormView):
+class GroupAddMembersView(RequireReferenceEditor, ActionFormView):
     form_class = AddMembersForm
     template_name = 'organisations/group_add_members.html'
 
@@ -183,7 +172,7 @@ class GroupAddMembersView(RegulatorOnlyMixin, ActionFormView):
         return self.group
 
 
-class GroupRemoveMemberView(RegulatorOnlyMixin, ConfirmActionView):
+class GroupRemoveMemberView(RequireReferenceEditor, ConfirmActionView):
     """Take a body out of a group, after confirming: the group's campaigns and findings stop including it."""
 
     button_label = 'Remove from the group'
@@ -209,7 +198,7 @@ class GroupRemoveMemberView(RegulatorOnlyMixin, ConfirmActionView):
         return self.group.get_absolute_url()
 
 
-class OrganisationImportView(RegulatorOnlyMixin, FormView):
+class OrganisationImportView(RequireReferenceEditor, FormView):
     """Step 1: upload a spreadsheet; every problem is listed, or the user goes on to the preview."""
 
     form_class = ImportForm
@@ -236,7 +225,7 @@ class OrganisationImportView(RegulatorOnlyMixin, FormView):
         return redirect('organisations:organisation_import_preview')
 
 
-class OrganisationImportPreviewView(RegulatorOnlyMixin, TemplateView):
+class OrganisationImportPreviewView(RequireReferenceEditor, TemplateView):
     """Step 2: what the import will do; confirming writes all of it in one transaction, or nothing."""
 
     template_name = 'organisations/organisation_import_preview.html'

@@ -3,13 +3,13 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from oversight.core.audit import STALE_MESSAGE, delete_audited, record_change, save_audited, snapshot
 from oversight.core.models import ObjectChange
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import check, may_edit_body, sees_everything
 from oversight.register.models import Category
 
 from . import catalogue
@@ -18,12 +18,6 @@ from .rules import optional_rule_sets
 
 # Before the statement of 24 November 2022 there was nothing to review.
 EARLIEST_REVIEW = datetime.date(2022, 11, 24)
-
-
-def _require_editor(actor, organisation) -> None:
-    """A body's editors change its settings; commands run on the server (actor None) may too."""
-    if actor is not None and not actor.can_edit_for(organisation.pk):
-        raise PermissionDenied
 
 
 def _check_version(stored, version: int | None) -> None:
@@ -39,7 +33,7 @@ def set_unit_costs(actor, organisation, costs: dict[str, Decimal | None], versio
     `versions` maps each category to the version the editor started from (None where there was no
     cost yet); when given, a change someone else saved meanwhile is refused and nothing is written.
     """
-    _require_editor(actor, organisation)
+    check(actor, may_edit_body, organisation.pk)
     unknown = set(costs) - set(Category.values)
     if unknown:
         raise ValidationError(f'Unknown system categories: {", ".join(sorted(unknown))}.')
@@ -76,7 +70,7 @@ def set_policy_settings(
 
     `expected_version` is the version the editor started from (None if the body had no settings).
     """
-    _require_editor(actor, organisation)
+    check(actor, may_edit_body, organisation.pk)
     allowed = {s.slug for s in optional_rule_sets()}
     unknown = set(rule_sets) - allowed
     if unknown:
@@ -100,8 +94,7 @@ def replace_kev_catalogue(actor, document: dict) -> KevCatalogue:
     reference data, also tells every node's kept policy evaluations that they are out of date.
     Regulator staff, or a command on the server (actor None).
     """
-    if actor is not None and not sees_everything(actor):
-        raise PermissionDenied
+    check(actor, sees_everything)
     held = KevCatalogue.objects.select_for_update().get()
     before = snapshot(held) | {'entries': KevEntry.objects.count()}
     KevEntry.objects.all().delete()

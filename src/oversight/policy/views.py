@@ -11,8 +11,8 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
 from oversight.core import exports
-from oversight.core.querysets import sees_everything
-from oversight.core.views import ActionFormView, require
+from oversight.core.permissions import may_edit_body, sees_everything
+from oversight.core.views import ActionFormView, Require
 from oversight.organisations.models import Organisation
 from oversight.register.models import Category, EquipmentLine
 
@@ -121,7 +121,6 @@ class PolicyView(LoginRequiredMixin, TemplateView):
         settings = PolicySettings.objects.for_user(user).filter(organisation=organisation).first()
         costs = {u.category: u for u in UnitCost.objects.for_user(user).filter(organisation=organisation)}
         context.update(
-            can_edit=user.can_edit_for(organisation.pk),
             rule_sets=applicable(settings.rule_sets if settings else ()),
             settings=settings,
             unit_costs=[(label, costs.get(value)) for value, label in Category.choices],
@@ -129,15 +128,12 @@ class PolicyView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class BodySettingsMixin:
+class BodySettingsView(Require, ActionFormView):
     """Forms that change one body's policy settings: its editors only."""
 
-    def dispatch(self, request, *args, slug, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.organisation = _body(request.user, slug)
-        require(request.user.can_edit_for(self.organisation.pk))
-        return super().dispatch(request, *args, slug=slug, **kwargs)
+    def allowed(self) -> bool:
+        self.organisation = _body(self.request.user, self.kwargs['slug'])
+        return may_edit_body(self.request.user, self.organisation.pk)
 
     def get_success_url(self, result=None):
         return reverse('policy:body', args=[self.organisation.slug]) + self.anchor
@@ -148,7 +144,7 @@ class BodySettingsMixin:
         return context
 
 
-class UnitCostsView(BodySettingsMixin, ActionFormView):
+class UnitCostsView(BodySettingsView):
     form_class = UnitCostsForm
     template_name = 'policy/unit_costs_form.html'
     success_message = 'Unit costs saved.'
@@ -163,7 +159,7 @@ class UnitCostsView(BodySettingsMixin, ActionFormView):
         actions.set_unit_costs(self.request.user, self.organisation, form.costs(), form.versions())
 
 
-class PolicySettingsView(BodySettingsMixin, ActionFormView):
+class PolicySettingsView(BodySettingsView):
     form_class = PolicySettingsForm
     template_name = 'policy/settings_form.html'
     success_message = 'Policy settings saved.'

@@ -8,7 +8,7 @@ Edits take the `expected_version` the editor started from; a stale one is refuse
 import hashlib
 import itertools
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 
 from oversight.core.audit import (
@@ -23,17 +23,13 @@ from oversight.core.audit import (
 from oversight.core.bulk import insert
 from oversight.core.dates import govuk_datetime
 from oversight.core.models import ObjectChange
+from oversight.core.permissions import check, may_edit_body
 from oversight.core.spreadsheets import SpreadsheetError
 from oversight.core.text import hidden_character
 
 from .identification import IDENTITY_FIELDS, build_index, identify_line
 from .imports import IMPORTERS, Plan, build, plan_file, read_batch
 from .models import EquipmentLine, ImportBatch, Site, System
-
-
-def _require_editor(actor, organisation_id) -> None:
-    if actor is not None and not actor.can_edit_for(organisation_id):
-        raise PermissionDenied
 
 
 def _apply(obj, fields: dict) -> None:
@@ -62,21 +58,21 @@ def _refuse_if_in_use(obj) -> None:
 
 
 def _create_named(model, actor, organisation, message: str, fields: dict):
-    _require_editor(actor, organisation.pk)
+    check(actor, may_edit_body, organisation.pk)
     obj = model(organisation=organisation, **fields)
     _check_name_free(obj)
     return save_audited(actor, obj, message)
 
 
 def _update_named(actor, obj, expected_version: int | None, message: str, fields: dict):
-    _require_editor(actor, obj.organisation_id)
+    check(actor, may_edit_body, obj.organisation_id)
     _apply(obj, fields)
     _check_name_free(obj)
     return save_audited(actor, obj, message, expected_version=expected_version)
 
 
 def _delete_unused(actor, obj, expected_version: int | None) -> None:
-    _require_editor(actor, obj.organisation_id)
+    check(actor, may_edit_body, obj.organisation_id)
     lock_at_version(obj, expected_version)
     _refuse_if_in_use(obj)
     delete_audited(actor, obj)
@@ -140,7 +136,7 @@ def _save_line(actor, line: EquipmentLine, index, message: str, expected_version
 
 @transaction.atomic
 def create_line(actor, organisation, *, message: str = '', **fields) -> EquipmentLine:
-    _require_editor(actor, organisation.pk)
+    check(actor, may_edit_body, organisation.pk)
     line = EquipmentLine(organisation=organisation, **fields)
     return _save_line(actor, line, build_index(), message)
 
@@ -150,7 +146,7 @@ def update_line(
     actor, line: EquipmentLine, expected_version: int | None, *, message: str = '', **fields
 ) -> EquipmentLine:
     """Change a line; who made it is worked out again when its declared identity changes."""
-    _require_editor(actor, line.organisation_id)
+    check(actor, may_edit_body, line.organisation_id)
     stored = EquipmentLine.objects.filter(pk=line.pk).values(*IDENTITY_FIELDS).first() or {}
     _apply(line, fields)
     changed = any(stored.get(name) != getattr(line, name) for name in IDENTITY_FIELDS)
@@ -161,7 +157,7 @@ def update_line(
 
 @transaction.atomic
 def delete_line(actor, line: EquipmentLine, expected_version: int | None = None) -> None:
-    _require_editor(actor, line.organisation_id)
+    check(actor, may_edit_body, line.organisation_id)
     delete_audited(actor, line, expected_version=expected_version)
 
 
@@ -186,7 +182,7 @@ def upload_import(actor, organisation, kind: str, filename: str, content: bytes)
     A file that cannot be read as a sheet, or holds no rows, is refused here (and nothing is kept);
     problems in its rows are the preview's to show.
     """
-    _require_editor(actor, organisation.pk)
+    check(actor, may_edit_body, organisation.pk)
     if hidden := hidden_character(filename):
         raise ValidationError({'file': f'The file name: {hidden}'})  # it is shown in the list of imports
     batch = ImportBatch.objects.create(
@@ -209,7 +205,7 @@ def upload_import(actor, organisation, kind: str, filename: str, content: bytes)
 
 def _pending(actor, batch: ImportBatch) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().select_related('organisation').get(pk=batch.pk)
-    _require_editor(actor, batch.organisation_id)
+    check(actor, may_edit_body, batch.organisation_id)
     if batch.status != ImportBatch.Status.PENDING:
         raise ValidationError(f'This file has already been {batch.get_status_display().lower()}.')
     return batch
@@ -281,7 +277,7 @@ def apply_plan(actor, organisation, plan: Plan, message: str) -> None:
     """
     if plan.problem_count:
         raise ValidationError('A plan with errors cannot be written.')
-    _require_editor(actor, organisation.pk)
+    check(actor, may_edit_body, organisation.pk)
     model = IMPORTERS[plan.kind].model
     systems = {}
     for system in plan.new_systems:

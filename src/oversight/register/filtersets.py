@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from oversight.core.filtersets import SearchableChoiceFilter
 from oversight.core.forms import govuk_widgets
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import sees_everything
 from oversight.organisations.models import Organisation
 from oversight.vendors.models import Manufacturer
 

@@ -17,14 +17,15 @@ from django_tables2 import RequestConfig
 from oversight.core import exports
 from oversight.core.dates import govuk_datetime
 from oversight.core.forms import VersionedForm
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import may_edit_body, sees_everything
 from oversight.core.views import (
     ActionFormView,
     ConfirmActionView,
     ObjectDetailView,
     ObjectListView,
-    get_scoped_or_404,
-    require,
+    Require,
+    RequireBodyEditor,
+    get_editable,
 )
 from oversight.jobs.actions import queue_register_import, refuse_while_importing
 from oversight.vendors.concerns import ConcernIndex
@@ -39,10 +40,6 @@ from .models import Category, EquipmentLine, ImportBatch, Site, System
 from .tables import EquipmentLineTable, SiteTable, SystemTable
 
 
-def can_edit(user, organisation_id) -> bool:
-    return user.is_authenticated and user.can_edit_for(organisation_id)
-
-
 class RegisterListView(ObjectListView):
     """A register table: the organisation column is for those who see every body."""
 
@@ -55,7 +52,7 @@ class RegisterListView(ObjectListView):
         return {} if sees_everything(self.request.user) else {'exclude': ('organisation',)}
 
     def can_create(self) -> bool:
-        return can_edit(self.request.user, self.request.user.organisation_id)
+        return may_edit_body(self.request.user, self.request.user.organisation_id)
 
 
 class EquipmentLineListView(RegisterListView):
@@ -95,7 +92,6 @@ class SystemListView(RegisterListView):
 class RegisterDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context['can_edit'] = can_edit(self.request.user, self.object.organisation_id)
         context['model_name'] = self.model._meta.model_name
         return context
 
@@ -157,18 +153,19 @@ class SystemDetailView(EquipmentHolderDetailView):
 # Writes
 
 
-class RegisterFormView(ActionFormView):
-    """Create, edit or delete one register object; only the body's editors get past `dispatch`."""
+class RegisterFormView(Require, ActionFormView):
+    """Create or edit one register object; only the body's editors get past `allowed`."""
 
     model = None
     is_create = False
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = None if self.is_create else get_scoped_or_404(self.model, request.user, pk=kwargs['pk'])
-            organisation_id = self.object.organisation_id if self.object else request.user.organisation_id
-            require(can_edit(request.user, organisation_id))
-        return super().dispatch(request, *args, **kwargs)
+    def allowed(self) -> bool:
+        user = self.request.user
+        if self.is_create:
+            self.object = None
+            return may_edit_body(user, user.organisation_id)
+        self.object = get_editable(self.model, user, pk=self.kwargs['pk'])
+        return True
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -210,9 +207,7 @@ class DeleteView(ConfirmActionView):
     list_url = {Site: 'register:site_list', System: 'register:system_list', EquipmentLine: 'register:equipment_list'}
 
     def get_object(self):
-        found = get_scoped_or_404(self.model, self.request.user, pk=self.kwargs['pk'])
-        require(can_edit(self.request.user, found.organisation_id))
-        return found
+        return get_editable(self.model, self.request.user, pk=self.kwargs['pk'])
 
     def affects(self):
         rows = [(self.model._meta.verbose_name.capitalize(), str(self.object)), ('Body', str(self.object.organisation))]
@@ -242,17 +237,12 @@ _upload_page = {
 }
 
 
-class ImportUploadView(ActionFormView):
+class ImportUploadView(RequireBodyEditor, ActionFormView):
     """Upload a register file; it is kept as a batch and previewed before anything is written."""
 
     form_class = UploadForm
     template_name = 'register/import_upload.html'
     kind = ImportBatch.Kind.EQUIPMENT
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            require(can_edit(request.user, request.user.organisation_id))
-        return super().dispatch(request, *args, **kwargs)
 
     def run_action(self, form):
         upload = form.cleaned_data['file']
@@ -272,12 +262,12 @@ class ImportUploadView(ActionFormView):
         return context
 
 
-class ImportBatchMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.batch = get_scoped_or_404(ImportBatch, request.user, pk=kwargs['pk'])
-            require(can_edit(request.user, self.batch.organisation_id))
-        return super().dispatch(request, *args, **kwargs)
+class ImportBatchMixin(Require):
+    """An import in progress is its body's editors' working papers."""
+
+    def allowed(self) -> bool:
+        self.batch = get_editable(ImportBatch, self.request.user, pk=self.kwargs['pk'])
+        return True
 
 
 class ImportPreviewView(ImportBatchMixin, DetailView):

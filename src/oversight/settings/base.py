@@ -99,11 +99,16 @@ TEMPLATES = [
                 'django.contrib.messages.context_processors.messages',
                 'oversight.core.context_processors.navigation',
                 'oversight.core.context_processors.service',
+                'oversight.core.context_processors.permissions',
                 'oversight.core.languages.switcher',
             ],
-            # GOV.UK's one date style and status tags, in every template without loading them
-            # (core/dates.py, core/status.py).
-            'builtins': ['oversight.core.templatetags.govuk_dates', 'oversight.core.templatetags.status_tags'],
+            # GOV.UK's one date style and status tags, and the permission filter, in every template without
+            # loading them (core/dates.py, core/status.py, core/permissions.py).
+            'builtins': [
+                'oversight.core.templatetags.govuk_dates',
+                'oversight.core.templatetags.status_tags',
+                'oversight.core.templatetags.may',
+            ],
         },
     },
 ]

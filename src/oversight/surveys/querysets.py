@@ -2,7 +2,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from oversight.core.querysets import OrganisationScopedQuerySet, sees_everything
+from oversight.core.permissions import sees_everything
+from oversight.core.querysets import OrganisationScopedQuerySet
 
 
 def _is_body_user(user) -> bool:

@@ -4,28 +4,18 @@ Each `save_*` creates the object when it has no primary key and updates it other
 passes the version it started from, and a stale one is refused (core.audit.save_audited).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from oversight.core.audit import delete_audited, save_audited
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import check, may_edit_reference_data
 
 from .models import Brand, ConcernList, CorporateRelation, Designation, Manufacturer, ManufacturerName
 from .resolution import normalise
 
 # Path segments the URLs use beside slugs (makers/add/): no object may take them as its slug.
 RESERVED_SLUGS = {'add'}
-
-
-def may_edit_reference(user) -> bool:
-    """Reference data is the regulator's: its staff edit it, bodies' users only read it."""
-    return bool(user.is_active and sees_everything(user))
-
-
-def _require_editor(actor) -> None:
-    if actor is not None and not may_edit_reference(actor):
-        raise PermissionDenied
 
 
 def _unique_slug(model, name: str) -> str:
@@ -40,7 +30,7 @@ def _unique_slug(model, name: str) -> str:
 @transaction.atomic
 def save_manufacturer(actor, maker: Manufacturer, *, expected_version: int | None = None) -> Manufacturer:
     """Save a maker; its canonical name follows its name, and a replaced name stays as a former name."""
-    _require_editor(actor)
+    check(actor, may_edit_reference_data)
     previous = None
     if maker.pk is None:
         maker.slug = _unique_slug(Manufacturer, maker.name)
@@ -80,7 +70,7 @@ def _follow_canonical_name(actor, maker: Manufacturer) -> None:
 @transaction.atomic
 def delete_manufacturer(actor, maker: Manufacturer) -> None:
     """Delete a maker with its names and relations, each audited; brands and designations must go first."""
-    _require_editor(actor)
+    check(actor, may_edit_reference_data)
     if maker.brands.exists() or maker.made_for_brands.exists() or maker.designations.exists():
         raise ValidationError(f'{maker} still has brands or designations: remove those first.')
     for name in maker.names.all():
@@ -101,21 +91,21 @@ def _refuse_canonical(name: ManufacturerName) -> None:
 @transaction.atomic
 def save_name(actor, name: ManufacturerName, *, expected_version: int | None = None) -> ManufacturerName:
     """Save a legal, former or alias name of a maker (the canonical one follows the maker)."""
-    _require_editor(actor)
+    check(actor, may_edit_reference_data)
     _refuse_canonical(name)
     return save_audited(actor, name, expected_version=expected_version)
 
 
 @transaction.atomic
 def delete_name(actor, name: ManufacturerName, *, expected_version: int | None = None) -> None:
-    _require_editor(actor)
+    check(actor, may_edit_reference_data)
     _refuse_canonical(name)
     delete_audited(actor, name, expected_version=expected_version)
 
 
 @transaction.atomic
 def save_brand(actor, brand: Brand, *, expected_version: int | None = None) -> Brand:
-    _require_editor(actor)
+    check(actor, may_edit_reference_data)
     if brand.pk is None:
         brand.slug = _unique_slug(Brand, brand.name)
     return save_audited(actor, brand, expected_version=expected_version)
@@ -123,19 +113,19 @@ def save_brand(actor, brand: Brand, *, expected_version: int | None = None) -> B
 
 @transaction.atomic
 def save_relation(actor, relation: CorporateRelation, *, expected_version: int | None = None) -> CorporateRelation:
-    _require_editor(actor)
+    check(actor, may_edit_reference_data)
     return save_audited(actor, relation, expected_version=expected_version)
 
 
 @transaction.atomic
 def delete_relation(actor, relation: CorporateRelation, *, expected_version: int | None = None) -> None:
-    _require_editor(actor)
+    check(actor, may_edit_reference_data)
     delete_audited(actor, relation, expected_version=expected_version)
 
 
 @transaction.atomic
 def save_concern_list(actor, concern_list: ConcernList, *, expected_version: int | None = None) -> ConcernList:
-    _require_editor(actor)
+    check(actor, may_edit_reference_data)
     if concern_list.slug in RESERVED_SLUGS:
         raise ValidationError({'slug': f'"{concern_list.slug}" is reserved: choose another short name.'})
     return save_audited(actor, concern_list, expected_version=expected_version)
@@ -143,11 +133,11 @@ def save_concern_list(actor, concern_list: ConcernList, *, expected_version: int
 
 @transaction.atomic
 def save_designation(actor, designation: Designation, *, expected_version: int | None = None) -> Designation:
-    _require_editor(actor)
+    check(actor, may_edit_reference_data)
     return save_audited(actor, designation, expected_version=expected_version)
 
 
 @transaction.atomic
 def delete_designation(actor, designation: Designation, *, expected_version: int | None = None) -> None:
-    _require_editor(actor)
+    check(actor, may_edit_reference_data)
     delete_audited(actor, designation, expected_version=expected_version)

@@ -2,13 +2,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, F, Prefetch
 from django.views.generic import TemplateView
 
+from oversight.core.permissions import may_edit_reference_data
 from oversight.core.views import (
     ActionFormView,
     ConfirmActionView,
     ObjectDetailView,
     ObjectListView,
+    RequireReferenceEditor,
+    get_editable,
     get_scoped_or_404,
-    require,
 )
 
 from . import actions
@@ -28,14 +30,7 @@ from .resolution import NameIndex
 from .tables import BrandTable, ConcernListTable, ManufacturerTable
 
 
-class ReferenceContextMixin:
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context['can_edit'] = actions.may_edit_reference(self.request.user)
-        return context
-
-
-class ManufacturerListView(ReferenceContextMixin, ObjectListView):
+class ManufacturerListView(ObjectListView):
     model = Manufacturer
     table_class = ManufacturerTable
     filterset_class = ManufacturerFilterSet
@@ -52,7 +47,7 @@ class ManufacturerListView(ReferenceContextMixin, ObjectListView):
         )
 
     def can_create(self) -> bool:
-        return actions.may_edit_reference(self.request.user)
+        return may_edit_reference_data(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -68,7 +63,7 @@ NAME_ORDER = [
 ]
 
 
-class ManufacturerDetailView(ReferenceContextMixin, ObjectDetailView):
+class ManufacturerDetailView(ObjectDetailView):
     model = Manufacturer
     template_name = 'vendors/manufacturer_detail.html'
 
@@ -89,7 +84,7 @@ class ManufacturerDetailView(ReferenceContextMixin, ObjectDetailView):
         return context
 
 
-class BrandListView(ReferenceContextMixin, ObjectListView):
+class BrandListView(ObjectListView):
     model = Brand
     table_class = BrandTable
     filterset_class = BrandFilterSet
@@ -101,10 +96,10 @@ class BrandListView(ReferenceContextMixin, ObjectListView):
         return super().get_queryset().select_related('owner', 'made_by')
 
     def can_create(self) -> bool:
-        return actions.may_edit_reference(self.request.user)
+        return may_edit_reference_data(self.request.user)
 
 
-class BrandDetailView(ReferenceContextMixin, ObjectDetailView):
+class BrandDetailView(ObjectDetailView):
     model = Brand
     template_name = 'vendors/brand_detail.html'
 
@@ -117,7 +112,7 @@ class BrandDetailView(ReferenceContextMixin, ObjectDetailView):
         return context
 
 
-class ConcernListListView(ReferenceContextMixin, ObjectListView):
+class ConcernListListView(ObjectListView):
     model = ConcernList
     table_class = ConcernListTable
     filterset_class = ConcernListFilterSet
@@ -135,10 +130,10 @@ class ConcernListListView(ReferenceContextMixin, ObjectListView):
         )
 
     def can_create(self) -> bool:
-        return actions.may_edit_reference(self.request.user)
+        return may_edit_reference_data(self.request.user)
 
 
-class ConcernListDetailView(ReferenceContextMixin, ObjectDetailView):
+class ConcernListDetailView(ObjectDetailView):
     model = ConcernList
     template_name = 'vendors/concernlist_detail.html'
 
@@ -184,25 +179,25 @@ class ResolveView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class RegulatorOnlyMixin:
+class ReferenceChangeMixin(RequireReferenceEditor):
     """Writes to the reference data are for regulator staff: a body's user gets 403, anyone else the sign-in."""
 
     model = None
     lookup = 'pk'  # the URL keyword naming an existing object; absent on add pages
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            require(actions.may_edit_reference(request.user))
-            self.object = self.get_object()
-        return super().dispatch(request, *args, **kwargs)
+    def allowed(self) -> bool:
+        if not super().allowed():
+            return False
+        self.object = self.get_object()
+        return True
 
     def get_object(self):
         if self.lookup not in self.kwargs:
             return None
-        return get_scoped_or_404(self.model, self.request.user, **{self.lookup: self.kwargs[self.lookup]})
+        return get_editable(self.model, self.request.user, **{self.lookup: self.kwargs[self.lookup]})
 
 
-class ReferenceEditView(RegulatorOnlyMixin, ActionFormView):
+class ReferenceEditView(ReferenceChangeMixin, ActionFormView):
     """Add or edit one reference object through its `actions.save_*` function."""
 
     form_class = None
@@ -286,7 +281,7 @@ class DesignationEditView(ReferenceEditView):
         return context
 
 
-class ReferenceDeleteView(RegulatorOnlyMixin, ConfirmActionView):
+class ReferenceDeleteView(ReferenceChangeMixin, ConfirmActionView):
     """Confirm, then delete through the action; the page returns to where the object was listed."""
 
     heading = 'Remove {object}?'

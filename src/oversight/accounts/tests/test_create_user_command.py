@@ -27,7 +27,7 @@ def test_create_user_prompts_twice_for_the_password(db, monkeypatch):
     answers = iter(['a-long-enough-passphrase', 'a-long-enough-passphrase'])
     monkeypatch.setattr('getpass.getpass', lambda prompt: next(answers))
     call_command('create-user', 'reg.two', organisation='obscc', role='regulator', email='reg.two@obscc.example')
-    assert User.objects.get(username='reg.two').is_regulator
+    assert User.objects.get(username='reg.two').role == User.Role.REGULATOR
 
 
 def test_different_passwords_create_nothing(db, monkeypatch):

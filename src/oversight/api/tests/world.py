@@ -52,6 +52,7 @@ class Body:
     organisation: Organisation
     marker: str
     editor: User
+    admin: User  # the body's administrator: everything its editor may, and its people
     viewer: User
     sites: list = field(default_factory=list)
     systems: list = field(default_factory=list)
@@ -104,7 +105,8 @@ class World:
 
     def canaries_of(self, body: Body) -> set[str]:
         """Strings that may appear only to this body's users and the regulator."""
-        strings = {body.marker, body.editor.username, body.viewer.username, body.organisation.name}
+        strings = {body.marker, body.editor.username, body.admin.username, body.viewer.username}
+        strings.add(body.organisation.name)
         # Whole names too: a search for the marker shows the marker, but never another body's rows.
         strings |= {o.name for o in [*body.sites, *body.systems, body.group]}
         strings |= {text for line in body.lines for text in (line.model, line.serial_number) if text}
@@ -308,6 +310,7 @@ def build_world(*, published_report: bool = False) -> World:
             organisation=organisation,
             marker=marker,
             editor=_user(f'editor_{prefix}', organisation, User.Role.EDITOR),
+            admin=_user(f'admin_{prefix}', organisation, User.Role.ADMINISTRATOR),
             viewer=_user(f'viewer_{prefix}', organisation, User.Role.VIEWER),
         )
         _register(body, quantities, own_maker)

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from oversight.core.audit import record_change, save_audited, snapshot
 from oversight.core.models import ObjectChange
+from oversight.core.permissions import check, sees_everything
 from oversight.organisations.models import Organisation
 
 from ..models import Campaign, Contact, Invitation, Questionnaire
-from .common import Status, insert_rows, require_regulator
+from .common import REGULATOR_ONLY, Status, insert_rows
 
 
 def _contacts_from_users(organisation_ids) -> dict[int, list[tuple[str, str, str]]]:
@@ -74,7 +75,7 @@ def create_campaign(
     illustrative: bool = False,
 ) -> Campaign:
     """A draft campaign and its invitations: to every body of a group, or to the bodies listed."""
-    require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     if recipients_group is None and not recipients:
         raise ValidationError({'recipients_group': 'Choose a group of bodies to invite, or list the bodies.'})
     campaign = Campaign(
@@ -102,7 +103,7 @@ def create_campaign(
 @transaction.atomic
 def update_campaign(actor, campaign: Campaign, *, expected_version=None, **changes) -> Campaign:
     """Change a campaign's title or dates; its questionnaire and concern list only while it is a draft."""
-    require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     fixed = {'questionnaire', 'concern_list', 'questionnaire_id', 'concern_list_id'} & set(changes)
     if campaign.status != Campaign.Status.DRAFT:
         stored = Campaign.objects.get(pk=campaign.pk)
@@ -117,7 +118,7 @@ def update_campaign(actor, campaign: Campaign, *, expected_version=None, **chang
 @transaction.atomic
 def open_campaign(actor, campaign: Campaign, now=None) -> Campaign:
     """Open a draft campaign to its recipients; its questionnaire is frozen from now on."""
-    require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     if campaign.status != Campaign.Status.DRAFT:
         raise ValidationError(f'The campaign is already {campaign.get_status_display().lower()}.')
     missing = [name for name in ('opens_at', 'deadline', 'late_cutoff') if getattr(campaign, name) is None]
@@ -145,7 +146,7 @@ def open_campaign(actor, campaign: Campaign, now=None) -> Campaign:
 
 @transaction.atomic
 def close_campaign(actor, campaign: Campaign) -> Campaign:
-    require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     if campaign.status != Campaign.Status.OPEN:
         raise ValidationError('Only an open campaign can be closed.')
     campaign.status = Campaign.Status.CLOSED

@@ -1,9 +1,8 @@
-"""What every survey action shares: who may act, and bulk inserts."""
+"""What every survey action shares: the refusals' words, and bulk inserts."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 
-from oversight.core.querysets import sees_everything
+from oversight.core.permissions import check, may_edit_body
 
 from ..models import Invitation
 
@@ -12,14 +11,17 @@ Status = Invitation.Status
 BATCH = 500
 
 
-def require_regulator(actor) -> None:
-    if actor is not None and not (actor.is_active and sees_everything(actor)):
-        raise PermissionDenied('Only the regulator can do this.')
+REGULATOR_ONLY = 'Only the regulator can do this.'
 
 
-def require_editor(actor, invitation: Invitation) -> None:
-    if actor is not None and not actor.can_edit_for(invitation.organisation_id):
-        raise PermissionDenied(f'Only an editor of {invitation.organisation} can change its return.')
+def check_editor(actor, invitation: Invitation) -> None:
+    """Its body's editors answer an invitation; the refusal names the body."""
+    check(
+        actor,
+        may_edit_body,
+        invitation.organisation_id,
+        message=f'Only an editor of {invitation.organisation} can change its return.',
+    )
 
 
 def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.core.audit import save_audited
+from oversight.core.permissions import check, sees_everything
 
 from .. import answers as checks
 from ..corrections import apply_value, correctable_fields, corrected_value
 from ..models import Correction, Return
-from .common import Status, require_regulator
+from .common import REGULATOR_ONLY, Status
 from .returns import locked_return
 
 
@@ -29,7 +30,7 @@ def record_correction(
     now=None,
 ) -> Correction:
     """Change an accepted return, keeping the old value, the reason and the source beside it."""
-    require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     survey_return = locked_return(survey_return, None)
     if survey_return.invitation.status != Status.ACCEPTED:
         raise ValidationError('Only an accepted return is corrected; until then the body changes it itself.')

@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from oversight.core.audit import record_change, save_audited
 from oversight.core.models import ObjectChange
+from oversight.core.permissions import check, sees_everything
 from oversight.organisations.models import Organisation
 
 from .. import interchange
 from ..models import Campaign, Questionnaire, Return
 from .campaigns import invite
-from .common import BATCH, Status, insert_rows, require_regulator
+from .common import BATCH, REGULATOR_ONLY, Status, insert_rows
 
 # What a campaign created by import-returns starts from (docs/interchange.md).
 DEFAULT_CONCERN_LIST = 'obscc-2022'
@@ -136,7 +137,7 @@ def import_returns(
     `deadline` is given to a campaign this creates, so lateness can be computed. `file_digest` (the
     file's SHA-256) lets a file imported last, with nothing changed since, be recognised unread.
     """
-    require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     bodies = dict(Organisation.objects.bodies().values_list('name', 'pk'))
     recipient_ids = interchange.read_recipients(recipients_stream, bodies) if recipients_stream else None
     try:

@@ -3,15 +3,16 @@
 from django.db import transaction
 
 from oversight.core.audit import save_audited
+from oversight.core.permissions import check, sees_everything
 
 from ..models import Question, Questionnaire
-from .common import require_regulator
+from .common import REGULATOR_ONLY
 
 
 @transaction.atomic
 def copy_questionnaire(actor, questionnaire: Questionnaire, *, slug: str, title: str = '') -> Questionnaire:
     """A new, editable version of a questionnaire, e.g. to change questions for the next campaign."""
-    require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     copy = Questionnaire(
         slug=slug,
         title=title or questionnaire.title,
@@ -34,7 +35,7 @@ def copy_questionnaire(actor, questionnaire: Questionnaire, *, slug: str, title:
 @transaction.atomic
 def update_question(actor, question: Question, **changes) -> Question:
     """Change a question of a questionnaire that no campaign has opened with yet."""
-    require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     for name, value in changes.items():
         setattr(question, name, value)
     return save_audited(actor, question, f'Question {question.number} changed')

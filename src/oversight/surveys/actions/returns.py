@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
 from oversight.core.dates import govuk_datetime
 from oversight.core.models import ObjectChange
+from oversight.core.permissions import check, sees_everything
 
 from .. import answers as checks
 from ..crosschecks import CrossCheck, unconfirmed
 from ..emails import compose, compose_receipt
 from ..models import Campaign, Invitation, Return, ReviewQuery
-from .common import BATCH, Status, require_editor, require_regulator
+from .common import BATCH, REGULATOR_ONLY, Status, check_editor
 
 # Letters and digits nobody confuses when reading a reference out (no 0/O, 1/I/L, U/V).
 REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTWXYZ'
@@ -100,7 +101,7 @@ def save_draft(
     source=Return.Source.WEB,
 ) -> Return:
     """Save a return as a draft to finish later. Values are type-checked; nothing is yet required."""
-    require_editor(actor, invitation)
+    check_editor(actor, invitation)
     invitation = Invitation.objects.select_for_update().select_related('campaign').get(pk=invitation.pk)
     check_editable(invitation)
     schema = checks.Schema(invitation.campaign.questionnaire)
@@ -132,7 +133,7 @@ def save_section(
     The section's answers replace what was saved for it, less those to questions that no longer apply.
     `warnings` are the cross-checks its answers raise, `confirmed` those the body confirmed as correct.
     """
-    require_editor(actor, invitation)
+    check_editor(actor, invitation)
     invitation = Invitation.objects.select_for_update().select_related('campaign').get(pk=invitation.pk)
     check_editable(invitation)
     schema = checks.Schema(invitation.campaign.questionnaire)
@@ -222,7 +223,7 @@ def submit_return(
     submission, by its code in `confirming` (the API); a code no warning has is refused. A confirmation holds
     for the warning as worded, and is kept with the return for the regulator to read.
     """
-    require_editor(actor, invitation)
+    check_editor(actor, invitation)
     invitation = Invitation.objects.select_for_update().select_related('campaign').get(pk=invitation.pk)
     now = now or timezone.now()
     if invitation.status == Status.RETURNED:
@@ -329,7 +330,7 @@ def return_with_query(
     actor, survey_return: Return, text: str, *, expected_version=None, now=None, connection=None
 ) -> ReviewQuery:
     """Send a submitted return back to its body with a question; it is resubmitted with the answer."""
-    require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     survey_return = locked_return(survey_return, expected_version)
     invitation = survey_return.invitation
     if invitation.status != Status.SUBMITTED:
@@ -360,7 +361,7 @@ def answer_queries(
 ) -> Return:
     """Answer every open query and resubmit the return, with any changes made to it."""
     invitation = survey_return.invitation
-    require_editor(actor, invitation)
+    check_editor(actor, invitation)
     survey_return = locked_return(survey_return, expected_version)
     invitation = survey_return.invitation
     if invitation.status != Status.RETURNED:
@@ -395,7 +396,7 @@ def answer_queries(
 
 @transaction.atomic
 def accept_return(actor, survey_return: Return, *, expected_version=None, now=None) -> Return:
-    require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     survey_return = locked_return(survey_return, expected_version)
     invitation = survey_return.invitation
     if invitation.status != Status.SUBMITTED:
@@ -416,7 +417,7 @@ def supplement_answers(actor, campaign: Campaign, answers_by_organisation: dict[
     In bulk, for returns imported from an interchange file, which carries only the per-category
     answers. Values are type-checked; an accepted return is changed only by a correction.
     """
-    require_regulator(actor)
+    check(actor, sees_everything, message=REGULATOR_ONLY)
     schema = checks.Schema(campaign.questionnaire)
     returns = {r.organisation_id: r for r in campaign.returns.select_related('invitation', 'organisation')}
     problems, changed = [], []

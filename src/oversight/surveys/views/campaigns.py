@@ -10,7 +10,14 @@ from django.views.generic import TemplateView, View
 from django_tables2 import RequestConfig
 
 from oversight.core import exports
-from oversight.core.views import ActionFormView, ConfirmActionView, ObjectListView, get_scoped_or_404, require
+from oversight.core.permissions import require, sees_everything
+from oversight.core.views import (
+    ActionFormView,
+    ConfirmActionView,
+    ObjectListView,
+    RequireSeesEverything,
+    get_scoped_or_404,
+)
 from oversight.jobs.actions import queue_invitations, queue_reminders, queue_returns_import
 
 from ..actions.campaigns import close_campaign, create_campaign, open_campaign, update_campaign
@@ -21,7 +28,6 @@ from ..models import Campaign, Correction, Invitation, Questionnaire, Return
 from ..snapshots import campaign_returns
 from ..statistics import response_statistics
 from ..tables import CampaignTable, CorrectionTable, InvitationTable
-from .common import is_regulator
 
 
 class CampaignListView(ObjectListView):
@@ -47,15 +53,15 @@ class CampaignListView(ObjectListView):
         )
 
     def get_table_kwargs(self):
-        return {} if is_regulator(self.request.user) else {'exclude': ('invited', 'responded')}
+        return {} if sees_everything(self.request.user) else {'exclude': ('invited', 'responded')}
 
     def can_create(self) -> bool:
-        return is_regulator(self.request.user)
+        return sees_everything(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context['questionnaires'] = Questionnaire.objects.for_user(self.request.user)
-        if not is_regulator(self.request.user):
+        if not sees_everything(self.request.user):
             context['invitations'] = (
                 Invitation.objects.for_user(self.request.user)
                 .select_related('campaign')
@@ -73,8 +79,8 @@ class CampaignDetailView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         campaign = get_scoped_or_404(Campaign, user, slug=kwargs['slug'])
-        context.update(campaign=campaign, title=str(campaign), is_regulator=is_regulator(user))
-        if not is_regulator(user):
+        context.update(campaign=campaign, title=str(campaign))
+        if not sees_everything(user):
             context['invitation'] = Invitation.objects.for_user(user).filter(campaign=campaign).first()
             return context
         invitations = (
@@ -95,14 +101,9 @@ class CampaignDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class CampaignCreateView(ActionFormView):
+class CampaignCreateView(RequireSeesEverything, ActionFormView):
     form_class = NewCampaignForm
     success_message = 'Campaign created as a draft. Open it when its dates and questionnaire are right.'
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            require(is_regulator(request.user))
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title='New survey campaign', submit_label='Create campaign', **kwargs)
@@ -118,7 +119,7 @@ class CampaignEditView(ActionFormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.campaign = get_scoped_or_404(Campaign, request.user, slug=kwargs['slug'])
-            require(is_regulator(request.user))
+            require(sees_everything(request.user))
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -134,15 +135,10 @@ class CampaignEditView(ActionFormView):
         )
 
 
-class ReturnsImportView(ActionFormView):
+class ReturnsImportView(RequireSeesEverything, ActionFormView):
     """The regulator loads returns from an interchange file: checked and written by a worker, all or nothing."""
 
     form_class = ReturnsImportForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            require(is_regulator(request.user))
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title='Import returns from an interchange file', **kwargs)
@@ -166,7 +162,7 @@ class CampaignCommandView(LoginRequiredMixin, View):
 
     def post(self, request, slug, command):
         campaign = get_scoped_or_404(Campaign, request.user, slug=slug)
-        require(is_regulator(request.user))
+        require(sees_everything(request.user))
         try:
             if command == 'open':
                 open_campaign(request.user, campaign)
@@ -189,7 +185,7 @@ class CampaignCloseView(ConfirmActionView):
 
     def get_object(self):
         campaign = get_scoped_or_404(Campaign, self.request.user, slug=self.kwargs['slug'])
-        require(is_regulator(self.request.user))
+        require(sees_everything(self.request.user))
         return campaign
 
     def affects(self):
@@ -205,7 +201,7 @@ class CampaignExportView(LoginRequiredMixin, View):
 
     def get(self, request, slug):
         campaign = get_scoped_or_404(Campaign, request.user, slug=slug)
-        require(is_regulator(request.user))
+        require(sees_everything(request.user))
         as_published = request.GET.get('as') == 'published'
         rows = export_rows(campaign_returns(campaign, as_published=as_published))
         name = f'{campaign.slug}-returns' + ('-as-published' if as_published else '')

@@ -5,12 +5,12 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import View
 
-from oversight.core.views import ActionFormView, ObjectDetailView, get_scoped_or_404, require
+from oversight.core.permissions import may_edit_body, require, sees_everything
+from oversight.core.views import ActionFormView, ObjectDetailView, get_scoped_or_404
 
 from ..actions.invitations import extend_deadline, set_contacts
 from ..forms import ContactsForm, ExtensionForm
 from ..models import Invitation, Return
-from .common import can_edit_return, is_regulator
 
 
 class InvitationDetailView(ObjectDetailView):
@@ -25,8 +25,7 @@ class InvitationDetailView(ObjectDetailView):
         invitation = self.object
         context.update(
             survey_return=Return.objects.filter(invitation=invitation).first(),
-            can_edit=can_edit_return(self.request.user, invitation),
-            is_regulator=is_regulator(self.request.user),
+            can_edit=may_edit_body(self.request.user, invitation.organisation_id),
             reminders=invitation.reminders.all(),
             outstanding=Invitation.OUTSTANDING,
             contacts=invitation.contacts.all(),
@@ -50,7 +49,7 @@ class InvitationFormView(ActionFormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.invitation = get_scoped_or_404(Invitation, request.user, pk=kwargs['pk'])
-            require(is_regulator(request.user))
+            require(sees_everything(request.user))
         return super().dispatch(request, *args, **kwargs)
 
     def get_success_url(self, result=None):

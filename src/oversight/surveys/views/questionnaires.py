@@ -4,12 +4,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from oversight.core.views import ActionFormView, require
+from oversight.core.permissions import require, sees_everything
+from oversight.core.views import ActionFormView
 
 from ..actions.questionnaires import copy_questionnaire
 from ..forms import NewVersionForm
 from ..models import Campaign, Questionnaire
-from .common import is_regulator
 
 
 class QuestionnaireDetailView(LoginRequiredMixin, DetailView):
@@ -24,7 +24,6 @@ class QuestionnaireDetailView(LoginRequiredMixin, DetailView):
         context.update(
             sections=self.object.sections.prefetch_related('questions'),
             campaigns=Campaign.objects.for_user(self.request.user).filter(questionnaire=self.object),
-            is_regulator=is_regulator(self.request.user),
             title=str(self.object),
         )
         return context
@@ -37,7 +36,7 @@ class QuestionnaireVersionView(ActionFormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.questionnaire = get_object_or_404(Questionnaire.objects.for_user(request.user), slug=kwargs['slug'])
-            require(is_regulator(request.user))
+            require(sees_everything(request.user))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from oversight.core.views import get_scoped_or_404, require
+from oversight.core.permissions import require, sees_everything
+from oversight.core.views import get_scoped_or_404
 from oversight.jobs.actions import queue_reminders
 
 from ..actions.invitations import compose_reminder, hand_reminder_refusal, outstanding_reminders, send_reminder
 from ..models import Campaign, Invitation
-from .common import is_regulator
 
 
 class InvitationRemindView(LoginRequiredMixin, TemplateView):
@@ -28,7 +28,7 @@ class InvitationRemindView(LoginRequiredMixin, TemplateView):
             return self.handle_no_permission()
         invitations = Invitation.objects.for_user(request.user).select_related('campaign', 'organisation')
         self.invitation = get_object_or_404(invitations.prefetch_related('reminders', 'contacts'), pk=kwargs['pk'])
-        require(is_regulator(request.user))
+        require(sees_everything(request.user))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -70,7 +70,7 @@ class CampaignRemindOutstandingView(LoginRequiredMixin, TemplateView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.campaign = get_scoped_or_404(Campaign, request.user, slug=kwargs['slug'])
-        require(is_regulator(request.user))
+        require(sees_everything(request.user))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

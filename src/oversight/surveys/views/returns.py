@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from oversight.core import exports
-from oversight.core.views import ActionFormView, get_scoped_or_404, require
+from oversight.core.views import ActionFormView, Require, get_editable, get_scoped_or_404
 
 from .. import journey, workbook
 from ..actions.returns import (
@@ -28,18 +28,15 @@ from ..answers import CATEGORY_LABELS, MANUFACTURERS, Schema, check_answers, una
 from ..forms import DeclarationForm, QueryAnswersForm, SectionForm, UploadForm
 from ..models import Campaign, Invitation, Question, Return
 from ..prefill import Known, known_answers, prefilled_answers, register_devices
-from .common import Status, can_edit_return
+from .common import Status
 
 
-class EditorMixin(LoginRequiredMixin):
-    """The invitation from the scoped queryset, and only its body's editors may go on."""
+class ReturnEditorMixin(Require):
+    """The invitation its body's editors answer: another body's is a 404, for anyone else a 403."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.invitation = get_scoped_or_404(Invitation, request.user, pk=kwargs['pk'])
-        require(can_edit_return(request.user, self.invitation))
-        return super().dispatch(request, *args, **kwargs)
+    def allowed(self) -> bool:
+        self.invitation = get_editable(Invitation, self.request.user, pk=self.kwargs['pk'])
+        return True
 
     def refusal(self):
         """Back to the invitation, saying why, when its return can no longer be changed; None when it can."""
@@ -86,7 +83,7 @@ def _typed_lines(raw: dict) -> dict:
     }
 
 
-class TaskListView(EditorMixin, View):
+class TaskListView(ReturnEditorMixin, View):
     """The return as a GOV.UK task list: a task per section, then check your answers and submit."""
 
     def get(self, request, pk):
@@ -114,7 +111,7 @@ class TaskListView(EditorMixin, View):
         )
 
 
-class SectionView(EditorMixin, View):
+class SectionView(ReturnEditorMixin, View):
     """One section of the return: its questions, revealed as they apply; saved to come back to, or completed."""
 
     template_name = 'surveys/return_section.html'
@@ -246,7 +243,7 @@ class SectionView(EditorMixin, View):
         return HttpResponseRedirect(reverse('surveys:return_edit', args=[invitation.pk]))
 
 
-class CheckAnswersView(EditorMixin, View):
+class CheckAnswersView(ReturnEditorMixin, View):
     """Check your answers: every section as a summary list with change links; a query is answered here."""
 
     template_name = 'surveys/return_check.html'
@@ -324,7 +321,7 @@ def _version(post):
         return None
 
 
-class DeclarationView(EditorMixin, View):
+class DeclarationView(ReturnEditorMixin, View):
     """The declaration by the person submitting, on behalf of the SRO; accepting it submits the return."""
 
     template_name = 'surveys/return_declaration.html'
@@ -408,7 +405,7 @@ class SubmittedView(LoginRequiredMixin, View):
         )
 
 
-class ReturnLineView(EditorMixin, View):
+class ReturnLineView(ReturnEditorMixin, View):
     """HTMX: a blank manufacturer-line row for a category (GET ?category=), or nothing (?remove=1)."""
 
     def get(self, request, pk):
@@ -438,7 +435,7 @@ class WorkbookDownloadView(LoginRequiredMixin, View):
         return response
 
 
-class WorkbookUploadView(EditorMixin, ActionFormView):
+class WorkbookUploadView(ReturnEditorMixin, ActionFormView):
     form_class = UploadForm
     template_name = 'surveys/workbook_upload.html'
     success_message = gettext_lazy('Workbook read: its answers are saved as your draft. Check them, then submit.')

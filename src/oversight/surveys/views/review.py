@@ -1,10 +1,10 @@
 """Reading a return, and the regulator reviewing it: queries, acceptance and corrections."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 
 from oversight.core.dates import govuk_datetime
-from oversight.core.views import ActionFormView, ConfirmActionView, ObjectDetailView, get_scoped_or_404, require
+from oversight.core.permissions import may_edit_body, sees_everything
+from oversight.core.views import ActionFormView, ConfirmActionView, ObjectDetailView, Require, get_scoped_or_404
 
 from ..actions.corrections import record_correction
 from ..actions.returns import accept_return, return_with_query
@@ -13,7 +13,7 @@ from ..concerns import ConcernResolver
 from ..corrections import correctable_fields
 from ..forms import CorrectionForm, QueryForm
 from ..models import Question, Return
-from .common import Status, can_edit_return, is_regulator, present
+from .common import Status, present
 
 
 class ReturnDetailView(ObjectDetailView):
@@ -72,22 +72,20 @@ class ReturnDetailView(ObjectDetailView):
             sections=sections,
             queries=survey_return.queries.select_related('raised_by', 'answered_by'),
             corrections=corrections,
-            is_regulator=is_regulator(user),
-            can_review=is_regulator(user) and status == Status.SUBMITTED,
-            can_correct=is_regulator(user) and status == Status.ACCEPTED,
-            can_edit=can_edit_return(user, survey_return.invitation) and status == Status.RETURNED,
+            can_review=sees_everything(user) and status == Status.SUBMITTED,
+            can_correct=sees_everything(user) and status == Status.ACCEPTED,
+            can_edit=may_edit_body(user, survey_return.invitation.organisation_id) and status == Status.RETURNED,
             query_form=QueryForm(initial={'version': survey_return.version}),
         )
         return context
 
 
-class ReviewMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.survey_return = get_scoped_or_404(Return, request.user, pk=kwargs['pk'])
-        require(is_regulator(request.user))
-        return super().dispatch(request, *args, **kwargs)
+class ReviewMixin(Require):
+    """Regulator staff review a return; a body's user is refused (403), another body's return is a 404."""
+
+    def allowed(self) -> bool:
+        self.survey_return = get_scoped_or_404(Return, self.request.user, pk=self.kwargs['pk'])
+        return sees_everything(self.request.user)
 
     def get_success_url(self, result=None):
         return self.survey_return.get_absolute_url()
