@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 
 from oversight.core.views import ObjectDetailView, ObjectListView, get_scoped_or_404, require
@@ -16,7 +17,7 @@ class JobListView(ObjectListView):
     model = Job
     table_class = JobTable
     filterset_class = JobFilterSet
-    title = 'Background tasks'
+    title = _('Background tasks')
     export_name = 'tasks'
 
     def get_queryset(self):
@@ -50,5 +51,5 @@ class JobRetryView(LoginRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
-            messages.success(request, f'Queued again: {job.description}.')
+            messages.success(request, _('Queued again: %(description)s.') % {'description': job.description})
         return HttpResponseRedirect(job.get_absolute_url())
