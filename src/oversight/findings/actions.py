@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
 from oversight.core.dates import govuk_date
@@ -37,7 +38,7 @@ _MOMENT_KEYS = ('as_of',)
 
 def _require_regulator(actor) -> None:
     if actor is not None and not sees_everything(actor):
-        raise PermissionDenied('Only regulator staff write and publish reports.')
+        raise PermissionDenied(_('Only regulator staff write and publish reports.'))
 
 
 @transaction.atomic
@@ -45,7 +46,7 @@ def create_report(actor, campaign, *, title: str = '', narrative_text: str | Non
     """Start the draft report of a campaign (one per campaign), with the standard text to edit."""
     _require_regulator(actor)
     if Report.objects.filter(campaign=campaign).exists():
-        raise ValidationError({'campaign': f'{campaign} already has a report.'})
+        raise ValidationError({'campaign': _('%(campaign)s already has a report.') % {'campaign': campaign}})
     found = Report(
         campaign=campaign,
         title=title.strip() or f'{campaign.title}: findings',
@@ -80,7 +81,7 @@ def _checked(actor, found: Report, *, expected_version, now, confirmed_unchecked
     if expected_version is not None and found.version != expected_version:
         raise ValidationError(STALE_MESSAGE, code='stale')
     if not found.narrative.strip():
-        raise ValidationError('Write the report’s text before publishing it.')
+        raise ValidationError(_('Write the report’s text before publishing it.'))
     data = report.build(found.campaign, as_of=now)
     names = narrative.namespace(data)
     checked = narrative.check(found.narrative, data, names)
@@ -196,9 +197,12 @@ def withdraw_version(actor, version: ReportVersion, *, reason: str, now=None) ->
     _require_regulator(actor)
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
     if Withdrawal.objects.filter(version=version).exists():
-        raise ValidationError(f'Version {version.number} of {version.title} is already withdrawn.')
+        raise ValidationError(
+            _('Version %(number)s of %(title)s is already withdrawn.')
+            % {'number': version.number, 'title': version.title}
+        )
     if not reason.strip():
-        raise ValidationError({'reason': 'Say why the version is withdrawn: it is shown beside the version.'})
+        raise ValidationError({'reason': _('Say why the version is withdrawn: it is shown beside the version.')})
     withdrawal = Withdrawal(
         version=version,
         reason=reason.strip(),
