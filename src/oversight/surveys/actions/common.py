@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.querysets import sees_everything
 
@@ -14,12 +15,14 @@ BATCH = 500
 
 def require_regulator(actor) -> None:
     if actor is not None and not (actor.is_active and sees_everything(actor)):
-        raise PermissionDenied('Only the regulator can do this.')
+        raise PermissionDenied(_('Only the regulator can do this.'))
 
 
 def require_editor(actor, invitation: Invitation) -> None:
     if actor is not None and not actor.can_edit_for(invitation.organisation_id):
-        raise PermissionDenied(f'Only an editor of {invitation.organisation} can change its return.')
+        raise PermissionDenied(
+            _('Only an editor of %(organisation)s can change its return.') % {'organisation': invitation.organisation}
+        )
 
 
 def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
