@@ -125,7 +125,7 @@ ENGLISH_LEFT: dict[str, int] = {
     'surveys:questionnaire_detail': 23,
     'surveys:return_accept': 4,
     'surveys:return_correct': 2,
-    'surveys:return_detail': 144,
+    'surveys:return_detail': 58,
     'surveys:return_section': 1,
     'vendors:brand_add': 11,
     'vendors:brand_detail': 7,
