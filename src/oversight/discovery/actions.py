@@ -70,7 +70,7 @@ def revoke_token(actor, token: ScanToken) -> ScanToken:
     _require_editor(actor, token.organisation_id)
     token = ScanToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked is not None:
-        raise ValidationError(f'The token "{token.name}" was already revoked.')
+        raise ValidationError(_('The token "%(name)s" was already revoked.') % {'name': token.name})
     token.revoked, token.revoked_by = timezone.now(), actor
     return save_audited(actor, token, f'Revoked scan token "{token.name}"')
 
