@@ -20,7 +20,7 @@ class PoundsField(forms.DecimalField):
             return super().to_python(value)
         except ValidationError:
             raise ValidationError(
-                f'"{value}" is not an amount in pounds, e.g. 1200 or 1,200.50.', code='invalid'
+                _('"%(value)s" is not an amount in pounds, e.g. 1200 or 1,200.50.') % {'value': value}, code='invalid'
             ) from None
 
 
