@@ -260,7 +260,13 @@ def commit_import(actor, batch: ImportBatch, fingerprint: str | None = None) -> 
     if plan.problem_count:
         count = plan.problem_count
         raise ValidationError(
-            f'The file has {count} problem{"" if count == 1 else "s"}: nothing was imported.', code='invalid'
+            ngettext(
+                'The file has %(count)s problem: nothing was imported.',
+                'The file has %(count)s problems: nothing was imported.',
+                count,
+            )
+            % {'count': count},
+            code='invalid',
         )
     if fingerprint is not None and fingerprint != plan.fingerprint:
         raise ValidationError(

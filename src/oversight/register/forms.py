@@ -58,5 +58,8 @@ class UploadForm(forms.Form):
         limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
         # Refused before it is read: the size Django reports is the size received.
         if upload.size > limit:
-            raise ValidationError(f'The file is {upload.size:,} bytes; the limit is {limit:,} bytes.')
+            raise ValidationError(
+                _('The file is %(size)s bytes; the limit is %(limit)s bytes.')
+                % {'size': f'{upload.size:,}', 'limit': f'{limit:,}'}
+            )
         return upload
