@@ -313,7 +313,10 @@ def _bounded(upload):
     limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
     # Refused before it is read: the size Django reports is the size received.
     if upload is not None and upload.size > limit:
-        raise forms.ValidationError(f'The file is {upload.size:,} bytes; the limit is {limit:,} bytes.')
+        raise forms.ValidationError(
+            _('The file is %(size)s bytes; the limit is %(limit)s bytes.')
+            % {'size': f'{upload.size:,}', 'limit': f'{limit:,}'}
+        )
     return upload
 
 

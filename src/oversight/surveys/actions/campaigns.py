@@ -126,7 +126,7 @@ def open_campaign(actor, campaign: Campaign, now=None) -> Campaign:
     missing = [name for name in ('opens_at', 'deadline', 'late_cutoff') if getattr(campaign, name) is None]
     if missing:
         raise ValidationError(
-            dict.fromkeys(missing, 'Set it before opening the campaign.'),
+            dict.fromkeys(missing, _('Set it before opening the campaign.')),
         )
     now = now or timezone.now()
     questionnaire = Questionnaire.objects.select_for_update().get(pk=campaign.questionnaire_id)
