@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import record_change, snapshot
 from oversight.core.models import ObjectChange
@@ -122,11 +123,11 @@ def reset_second_factor(actor, user: User) -> int:
 
     check(actor, sees_everything)
     if actor is not None and actor.pk == user.pk:
-        raise ValidationError('You cannot reset your own second factor: ask another of the regulator’s staff.')
+        raise ValidationError(_('You cannot reset your own second factor: ask another of the regulator’s staff.'))
     authenticators = Authenticator.objects.filter(user=user)
     types = sorted(set(authenticators.values_list('type', flat=True)))
     if not types:
-        raise ValidationError(f'{user} has no second factor to reset.')
+        raise ValidationError(_('%(user)s has no second factor to reset.') % {'user': user})
     removed = authenticators.delete()[0]
     record_event(AccountEvent.SECOND_FACTOR_RESET, user=user, actor=actor, detail={'types': types})
     return removed
@@ -145,9 +146,9 @@ def set_single_sign_on(actor, organisation, *, issuer: str, client_id: str, secr
     check(actor, sees_everything)
     issuer = issuer.strip().rstrip('/')
     if not issuer.startswith(('https://', 'http://127.0.0.1', 'http://localhost')):
-        raise ValidationError({'issuer': 'The provider’s address must start https://.'})
+        raise ValidationError({'issuer': _('The provider’s address must start https://.')})
     if not client_id.strip() or not secret.strip():
-        raise ValidationError({'client_id': 'Give the client id and secret the organisation’s provider issued.'})
+        raise ValidationError({'client_id': _('Give the client id and secret the organisation’s provider issued.')})
     sign_on = SingleSignOn.objects.filter(organisation=organisation).select_related('app').first()
     app = sign_on.app if sign_on else SocialApp(provider='openid_connect', provider_id=organisation.slug)
     app.name = f'{organisation} sign-in'

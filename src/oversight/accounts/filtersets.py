@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from oversight.organisations.models import Organisation
 
@@ -7,9 +8,9 @@ from .models import User
 
 
 class UserFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method='search', label='Name, username or email contains')
+    q = django_filters.CharFilter(method='search', label=_('Name, username or email contains'))
     organisation = django_filters.ModelChoiceFilter(
-        queryset=lambda request: Organisation.objects.for_user(request.user), label='Organisation'
+        queryset=lambda request: Organisation.objects.for_user(request.user), label=_('Organisation')
     )
 
     class Meta:

@@ -28,8 +28,8 @@ class SingleSignOnForm(forms.Form):
     """The work address that chooses the organisation whose own sign-in service to use."""
 
     email = forms.EmailField(
-        label='Your work email address',
-        help_text='For example, name@kent.police.uk',
+        label=_('Your work email address'),
+        help_text=_('For example, name@kent.police.uk'),
         widget=forms.EmailInput(attrs={'autocomplete': 'email', 'spellcheck': 'false'}),
     )
 

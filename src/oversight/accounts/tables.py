@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.tables import DateTimeColumn
 
@@ -7,7 +8,7 @@ from .models import User
 
 class UserTable(tables.Table):
     username = tables.Column(linkify=True)
-    name = tables.Column(accessor='get_full_name', verbose_name='Name', order_by=('last_name', 'first_name'))
+    name = tables.Column(accessor='get_full_name', verbose_name=_('Name'), order_by=('last_name', 'first_name'))
     organisation = tables.Column()
     last_login = DateTimeColumn()
 

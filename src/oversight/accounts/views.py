@@ -1,6 +1,7 @@
 from allauth.account.utils import get_next_redirect_url
 from allauth.socialaccount.providers.base.constants import AuthProcess
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from oversight.core.permissions import may_edit_body, require, sees_everything
@@ -64,8 +65,8 @@ class UserDetailView(ObjectDetailView):
 class SecondFactorResetView(ConfirmActionView):
     """Regulator staff remove a person's second factors (a lost phone or key); the person enrols again."""
 
-    heading = 'Reset the second factor of {object}?'
-    button_label = 'Reset second factor'
+    heading = _('Reset the second factor of {object}?')
+    button_label = _('Reset second factor')
     warning = (
         'Their authenticator apps, security keys and recovery codes stop working at once. If their role needs '
         'a second factor, they must add a new one at their next sign-in. Check who is asking before you reset.'

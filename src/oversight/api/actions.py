@@ -9,6 +9,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import record_change, snapshot
 from oversight.core.models import ObjectChange
@@ -27,7 +28,7 @@ def create_api_token(actor, user) -> tuple[ApiToken, str]:
     """A new token for `user` and its secret, replacing any token they had (the old one stops working at once)."""
     check(actor, may_manage_api_token, user)
     if not user.is_active:
-        raise ValidationError(f'{user} is not an active account: it cannot have an API token.')
+        raise ValidationError(_('%(user)s is not an active account: it cannot have an API token.') % {'user': user})
     replaced = ApiToken.objects.filter(user=user).delete()[0]
     secret = new_secret(TOKEN_PREFIX)
     token = ApiToken.objects.create(user=user, prefix=secret[:10], digest=digest(secret))
@@ -41,7 +42,7 @@ def create_api_token(actor, user) -> tuple[ApiToken, str]:
 def revoke_api_token(actor, user) -> None:
     check(actor, may_manage_api_token, user)
     if not ApiToken.objects.filter(user=user).delete()[0]:
-        raise ValidationError(f'{user} has no API token to revoke.')
+        raise ValidationError(_('%(user)s has no API token to revoke.') % {'user': user})
     state = snapshot(user)
     record_change(actor, user, ObjectChange.Action.UPDATE, state, state, 'API token revoked')
 

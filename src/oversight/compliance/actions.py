@@ -10,6 +10,7 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import delete_audited, lock_at_version, save_audited
 from oversight.core.permissions import check, may_edit_body
@@ -75,7 +76,10 @@ def delete_evidence(actor, evidence: Evidence) -> None:
 
 def _require_open(assessment: Assessment) -> None:
     if assessment.frozen:
-        raise ValidationError(f'{assessment} is frozen and cannot change: start a new version.', code='frozen')
+        raise ValidationError(
+            _('%(assessment)s is frozen and cannot change: start a new version.') % {'assessment': assessment},
+            code='frozen',
+        )
 
 
 def _lock_open(assessment: Assessment) -> None:
@@ -92,7 +96,9 @@ def start_assessment(actor, system) -> Assessment:
     System.objects.select_for_update().filter(pk=system.pk).first()  # two starts at once: one waits
     latest = Assessment.objects.filter(system=system).order_by('-number').first()
     if latest is not None and not latest.frozen:
-        raise ValidationError(f'{latest} is still open: freeze it before starting a new version.', code='open')
+        raise ValidationError(
+            _('%(latest)s is still open: freeze it before starting a new version.') % {'latest': latest}, code='open'
+        )
     assessment = save_audited(actor, Assessment(system=system, number=(latest.number + 1) if latest else 1))
     if latest is not None:
         for answer in latest.answers.all():
@@ -134,7 +140,9 @@ def freeze_assessment(actor, assessment: Assessment, expected_version=None) -> A
     missing = Principle.objects.exclude(pk__in=assessment.answers.values('principle'))
     if missing.exists():
         numbers = ', '.join(str(p.number) for p in missing)
-        raise ValidationError(f'Answer every principle before freezing: principles {numbers} are unanswered.')
+        raise ValidationError(
+            _('Answer every principle before freezing: principles %(numbers)s are unanswered.') % {'numbers': numbers}
+        )
     assessment.frozen_on = timezone.now()
     assessment.frozen_by = actor if getattr(actor, 'pk', None) else None
     return save_audited(actor, assessment, 'Frozen', expected_version=expected_version)

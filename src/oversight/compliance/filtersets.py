@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from oversight.register.filtersets import RegisterFilterSet
 from oversight.register.models import Category, System
@@ -13,17 +14,17 @@ def _choices(statuses: dict) -> list[tuple[str, str]]:
 class GovernanceFilterSet(RegisterFilterSet):
     """Systems by the state of their governance; the organisation filter is for those who see every body."""
 
-    q = django_filters.CharFilter(field_name='name', lookup_expr='icontains', label='System name contains')
-    category = django_filters.ChoiceFilter(choices=Category.choices, empty_label='Any')
-    dpia = django_filters.ChoiceFilter(choices=_choices(DPIA_STATUS), label='DPIA', empty_label='Any')
+    q = django_filters.CharFilter(field_name='name', lookup_expr='icontains', label=_('System name contains'))
+    category = django_filters.ChoiceFilter(choices=Category.choices, empty_label=_('Any'))
+    dpia = django_filters.ChoiceFilter(choices=_choices(DPIA_STATUS), label='DPIA', empty_label=_('Any'))
     certification = django_filters.ChoiceFilter(
-        choices=_choices(CERTIFICATION_STATUS), label='Certification', empty_label='Any'
+        choices=_choices(CERTIFICATION_STATUS), label=_('Certification'), empty_label=_('Any')
     )
     facial_recognition = django_filters.ChoiceFilter(
         field_name='governance__facial_recognition',
         choices=Governance.FacialRecognition.choices,
-        label='Facial recognition',
-        empty_label='Any',
+        label=_('Facial recognition'),
+        empty_label=_('Any'),
     )
 
     class Meta:

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.forms import VersionedForm, govuk_widgets
 
@@ -23,12 +24,12 @@ class GovernanceForm(VersionedForm):
 
 
 class EvidenceForm(forms.Form):
-    title = forms.CharField(max_length=200, help_text='What the document is, e.g. "DPIA, March 2025".')
+    title = forms.CharField(max_length=200, help_text=_('What the document is, e.g. "DPIA, March 2025".'))
     principle = forms.ModelChoiceField(
         queryset=Principle.objects.all(),
         required=False,
-        empty_label='None in particular',
-        label='Principle it evidences (optional)',
+        empty_label=_('None in particular'),
+        label=_('Principle it evidences (optional)'),
     )
     file = forms.FileField(help_text=f'{ACCEPTED.capitalize()}. The file is checked by its content.')
 

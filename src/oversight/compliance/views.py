@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, View
 
 from oversight.core.history import readable_history
@@ -39,7 +40,7 @@ class GovernanceListView(ObjectListView):
     table_class = GovernanceTable
     filterset_class = GovernanceFilterSet
     export_name = 'governance'
-    title = 'Governance of systems'
+    title = _('Governance of systems')
     template_name = 'compliance/governance_list.html'
 
     def get_queryset(self):
@@ -69,7 +70,7 @@ class GovernanceDetailView(ScopedMixin, DetailView):
         context.update(
             system=self.object,
             record=record,
-            title=f'Governance of {self.object.name}',
+            title=_('Governance of %(name)s') % {'name': self.object.name},
             # The record's history; the system's own is on the register's page.
             history=readable_history(changes, user),
             evidence=Evidence.objects.for_user(user).filter(system=self.object).select_related('principle'),
@@ -133,7 +134,7 @@ class EvidenceAddView(SystemFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(title=f'Add evidence for {self.system.name}', submit_label='Upload')
+        context.update(title=_('Add evidence for %(name)s') % {'name': self.system.name}, submit_label=_('Upload'))
         return context
 
 
@@ -154,9 +155,9 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
 
 
 class EvidenceDeleteView(ConfirmActionView):
-    heading = 'Delete the evidence {object}?'
+    heading = _('Delete the evidence {object}?')
     warning = 'The deletion is recorded in the history, but the file itself is gone and cannot be restored.'
-    button_label = 'Delete'
+    button_label = _('Delete')
     success_message = 'Deleted {object}.'
 
     def get_object(self):
@@ -179,7 +180,7 @@ class AssessmentStartView(ConfirmActionView):
     """Start a self-assessment of a system (a new version, from the last frozen one, if there is one)."""
 
     destructive = False
-    button_label = 'Start'
+    button_label = _('Start')
     success_message = 'Started {object}.'
     warning = ''
 
@@ -245,7 +246,7 @@ class AssessmentFormView(Require, ActionFormView):
 
 class AnswerView(AssessmentFormView):
     form_class = AnswerForm
-    heading = 'Answer principle'
+    heading = _('Answer principle')
     success_message = 'Answer saved.'
 
     def get_form_kwargs(self):
@@ -261,7 +262,7 @@ class AnswerView(AssessmentFormView):
 
 class PlanActionAddView(AssessmentFormView):
     form_class = PlanActionForm
-    heading = 'Add an action for principle'
+    heading = _('Add an action for principle')
     success_message = 'Action added to the plan.'
 
     def get_form_kwargs(self):
@@ -272,9 +273,9 @@ class PlanActionAddView(AssessmentFormView):
 
 
 class AssessmentFreezeView(ConfirmActionView):
-    heading = 'Freeze {object}?'
+    heading = _('Freeze {object}?')
     warning = 'A frozen self-assessment is kept as it is and cannot change: to revise it, start a new version.'
-    button_label = 'Freeze'
+    button_label = _('Freeze')
     destructive = False
     success_message = 'Froze {object}.'
 

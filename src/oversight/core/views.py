@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -64,8 +66,10 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         fmt = request.GET.get('export')
         if fmt in ('csv', 'xlsx'):
             filterset = self.get_filterset(self.get_filterset_class())
-            headers, rows = self.export_rows(filterset.qs)
-            return exports.download(fmt, self.export_name, headers, rows)
+            # Exports keep English headers and values in either language, so they re-import unchanged.
+            with translation.override('en-gb'):
+                headers, rows = self.export_rows(filterset.qs)
+                return exports.download(fmt, self.export_name, headers, rows)
         return super().get(request, *args, **kwargs)
 
     def get_template_names(self):
@@ -148,7 +152,7 @@ class ConfirmActionView(ActionFormView):
     form_class = ConfirmForm
     heading = ''  # what will happen, as a question: 'Close the campaign Spring survey?'
     warning = ''  # why it cannot be undone; empty for an action that can be
-    button_label = 'Continue'
+    button_label = _('Continue')
     destructive = True  # a warning button: the action removes or ends something
     success_message = ''  # formatted with the object: 'Deleted {object}.'
 

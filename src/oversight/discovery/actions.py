@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import record_change, save_audited, snapshot
 from oversight.core.models import ObjectChange
@@ -51,7 +52,7 @@ def create_token(actor, organisation, name: str) -> tuple[ScanToken, str]:
     check(actor, may_edit_body, organisation.pk)
     name = name.strip()
     if not name:
-        raise ValidationError({'name': 'Name the token after what will use it, e.g. "Custody network agent".'})
+        raise ValidationError({'name': _('Name the token after what will use it, e.g. "Custody network agent".')})
     secret = new_secret(TOKEN_PREFIX)
     token = ScanToken(
         organisation=organisation, name=name[:100], prefix=secret[:12], digest=digest(secret), created_by=actor
@@ -65,7 +66,7 @@ def revoke_token(actor, token: ScanToken) -> ScanToken:
     check(actor, may_edit_body, token.organisation_id)
     token = ScanToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked is not None:
-        raise ValidationError(f'The token "{token.name}" was already revoked.')
+        raise ValidationError(_('The token "%(name)s" was already revoked.') % {'name': token.name})
     token.revoked, token.revoked_by = timezone.now(), actor
     return save_audited(actor, token, f'Revoked scan token "{token.name}"')
 
@@ -154,7 +155,9 @@ def _checked_upload(actor, organisation, content: bytes, filename: str, token: S
     elif token.organisation_id != organisation.pk or token.revoked is not None:
         raise PermissionDenied
     if hidden := hidden_character(filename):
-        raise ValidationError({'file': f'The file name: {hidden}'})  # it is shown in the list of scans
+        raise ValidationError(
+            {'file': _('The file name: %(hidden)s') % {'hidden': hidden}}
+        )  # it is shown in the list of scans
     meta, results = _read_upload(content)
     if meta.organisation and meta.organisation != organisation.slug:
         # A scan made for another body: the token (or the person) may not write to it, and this body
@@ -193,7 +196,9 @@ def accept_device(actor, device: DiscoveredDevice, **fields) -> EquipmentLine:
     scan = device.scan
     check(actor, may_edit_body, scan.organisation_id)
     if device.line_id is not None:
-        raise ValidationError(f'The device at {device.address} already matches a line of the register.')
+        raise ValidationError(
+            _('The device at %(address)s already matches a line of the register.') % {'address': device.address}
+        )
     message = f'Accepted from network scan {scan.pk}: the device at {device.address}'
     line = register_actions.create_line(actor, scan.organisation, message=message, **fields)
     before = snapshot(device)
@@ -281,14 +286,14 @@ def _read_upload(content: bytes):
         except NmapError as exc:
             raise ValidationError({'file': str(exc)}) from exc
         if not results:
-            raise ValidationError({'file': 'The nmap file lists no hosts.'})
+            raise ValidationError({'file': _('The nmap file lists no hosts.')})
         if len(results) > MAX_HOSTS:
             raise ValidationError({'file': f'The nmap file lists more than {MAX_HOSTS:,} hosts.'})
         return meta, results
     try:
         decoded = content.decode('utf-8-sig')
     except UnicodeDecodeError as exc:
-        raise ValidationError({'file': 'The file is neither UTF-8 JSON lines nor nmap XML.'}) from exc
+        raise ValidationError({'file': _('The file is neither UTF-8 JSON lines nor nmap XML.')}) from exc
     meta, results, problems = read_lines(decoded, max_hosts=MAX_HOSTS)
     if problems:
         raise ValidationError({'file': problems})

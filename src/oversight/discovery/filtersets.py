@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.forms import govuk_widgets
 
@@ -26,8 +27,8 @@ class DeviceFilterSet(django_filters.FilterSet):
         ('concern', 'Made by a maker of concern'),
     )
 
-    maker = django_filters.CharFilter(lookup_expr='iexact', label='Made by')
-    state = django_filters.ChoiceFilter(choices=STATES, method='filter_state', label='Show')
+    maker = django_filters.CharFilter(lookup_expr='iexact', label=_('Made by'))
+    state = django_filters.ChoiceFilter(choices=STATES, method='filter_state', label=_('Show'))
 
     class Meta:
         model = DiscoveredDevice

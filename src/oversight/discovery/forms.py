@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.forms import govuk_widgets
 from oversight.register.forms import EquipmentLineForm, UploadForm
@@ -11,14 +12,14 @@ class ScanFileForm(UploadForm):
     """The register's upload form (size bound and all), for scan results."""
 
     file = forms.FileField(
-        label='Scan results',
-        help_text='The JSON lines `oversight discover` writes, or nmap XML (nmap -sV -oX).',
+        label=_('Scan results'),
+        help_text=_('The JSON lines `oversight discover` writes, or nmap XML (nmap -sV -oX).'),
     )
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        max_length=100, help_text='What will use it, e.g. "Custody network agent" or "Security team laptop".'
+        max_length=100, help_text=_('What will use it, e.g. "Custody network agent" or "Security team laptop".')
     )
 
     def __init__(self, *args, **kwargs):

@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.tables import DateTimeColumn
 
@@ -25,8 +26,8 @@ class CountsColumn(CountColumn):
 
 
 class ScanTable(tables.Table):
-    uploaded = DateTimeColumn(linkify=True, verbose_name='Uploaded')
-    source = tables.Column(verbose_name='From')
+    uploaded = DateTimeColumn(linkify=True, verbose_name=_('Uploaded'))
+    source = tables.Column(verbose_name=_('From'))
     up = CountsColumn('up', 'Devices')
     undeclared = CountsColumn('undeclared', 'Not in the register')
     unseen = CountsColumn('unseen', 'Register lines unseen')
@@ -36,7 +37,7 @@ class ScanTable(tables.Table):
     class Meta:
         model = Scan
         fields = ('organisation', 'uploaded', 'source', 'tool')
-        empty_text = 'No scans yet: upload one, or send one from the discovery agent.'
+        empty_text = _('No scans yet: upload one, or send one from the discovery agent.')
 
 
 class MakerColumn(tables.Column):
@@ -51,12 +52,12 @@ class MakerColumn(tables.Column):
 class DeviceTable(tables.Table):
     address = tables.Column(linkify=True, order_by=('address',))
     reported = tables.Column(
-        accessor='manufacturer', verbose_name='Reports itself as', empty_values=(), orderable=False
+        accessor='manufacturer', verbose_name=_('Reports itself as'), empty_values=(), orderable=False
     )
-    maker = MakerColumn(verbose_name='Made by', order_by=('maker',))
-    line = tables.Column(linkify=True, verbose_name='Register line')
-    match = tables.Column(verbose_name='Matched by')
-    problems = tables.Column(accessor='errors', verbose_name='Errors', orderable=False)
+    maker = MakerColumn(verbose_name=_('Made by'), order_by=('maker',))
+    line = tables.Column(linkify=True, verbose_name=_('Register line'))
+    match = tables.Column(verbose_name=_('Matched by'))
+    problems = tables.Column(accessor='errors', verbose_name=_('Errors'), orderable=False)
 
     class Meta:
         model = DiscoveredDevice
@@ -73,28 +74,28 @@ class DeviceTable(tables.Table):
 
 class MismatchTable(tables.Table):
     address = tables.Column(linkify=True)
-    line = tables.Column(linkify=True, verbose_name='Register line')
+    line = tables.Column(linkify=True, verbose_name=_('Register line'))
     mismatches = tables.TemplateColumn(
-        template_name='discovery/mismatches_cell.html', verbose_name='What differs', orderable=False
+        template_name='discovery/mismatches_cell.html', verbose_name=_('What differs'), orderable=False
     )
     evidence = tables.TemplateColumn(
-        template_name='discovery/evidence_cell.html', verbose_name='The evidence', orderable=False
+        template_name='discovery/evidence_cell.html', verbose_name=_('The evidence'), orderable=False
     )
 
     class Meta:
         model = DiscoveredDevice
         fields = ('address', 'line')
-        empty_text = 'No device contradicts its register line.'
+        empty_text = _('No device contradicts its register line.')
 
 
 class UnseenTable(tables.Table):
-    line = tables.Column(linkify=True, verbose_name='Register line')
+    line = tables.Column(linkify=True, verbose_name=_('Register line'))
     site = tables.Column(accessor='line__site', linkify=True)
-    address = tables.Column(accessor='line__ip_address', verbose_name='Address', default='—')
-    seen = tables.TemplateColumn('{{ record.seen }} of {{ record.expected }}', verbose_name='Seen', orderable=False)
-    reason = tables.Column(verbose_name='Expected because', orderable=False)
+    address = tables.Column(accessor='line__ip_address', verbose_name=_('Address'), default='—')
+    seen = tables.TemplateColumn('{{ record.seen }} of {{ record.expected }}', verbose_name=_('Seen'), orderable=False)
+    reason = tables.Column(verbose_name=_('Expected because'), orderable=False)
 
     class Meta:
         model = UnseenLine
         fields = ('line',)
-        empty_text = 'Every line the scan should have seen was seen.'
+        empty_text = _('Every line the scan should have seen was seen.')

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView, View
 from django_tables2 import RequestConfig
@@ -46,7 +47,7 @@ class ScanListView(ObjectListView):
     filterset_class = ScanFilterSet
     template_name = 'discovery/scan_list.html'
     export_name = 'scans'
-    title = 'Network discovery'
+    title = _('Network discovery')
 
     def get_queryset(self):
         return super().get_queryset().select_related('organisation')
@@ -112,9 +113,14 @@ class ScanUploadView(RequireBodyEditor, ActionFormView):
             filename=upload.name,
         )
         if new:
-            messages.success(self.request, f'Uploaded {upload.name}: this page follows it until it is processed.')
+            messages.success(
+                self.request,
+                _('Uploaded %(name)s: this page follows it until it is processed.') % {'name': upload.name},
+            )
         else:
-            messages.info(self.request, f'{upload.name} was uploaded before: this is the task that took it.')
+            messages.info(
+                self.request, _('%(name)s was uploaded before: this is the task that took it.') % {'name': upload.name}
+            )
         return job
 
     def get_context_data(self, **kwargs):
@@ -127,7 +133,7 @@ class ReconcileView(LoginRequiredMixin, View):
     def post(self, request, pk):
         scan = get_editable(Scan, request.user, pk=pk)
         actions.reconcile_scan(request.user, scan)
-        messages.success(request, 'Compared with the register as it is now.')
+        messages.success(request, _('Compared with the register as it is now.'))
         return HttpResponseRedirect(scan.get_absolute_url())
 
 
@@ -150,7 +156,7 @@ class AcceptDeviceView(Require, ActionFormView):
     def already_in_register(self):
         if self.device.line_id is None:
             return None
-        messages.info(self.request, 'This device already matches a line of the register.')
+        messages.info(self.request, _('This device already matches a line of the register.'))
         return HttpResponseRedirect(self.device.get_absolute_url())
 
     def get_form_kwargs(self):
@@ -164,7 +170,7 @@ class AcceptDeviceView(Require, ActionFormView):
 
     def run_action(self, form):
         line = actions.accept_device(self.request.user, self.device, **form.model_values())
-        messages.success(self.request, f'Added to the register: {line}.')
+        messages.success(self.request, _('Added to the register: %(line)s.') % {'line': line})
         return line
 
     def get_context_data(self, **kwargs):
@@ -217,13 +223,13 @@ class TokenCreateView(RequireBodyEditor, ActionFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(title='Create a scan token', submit_label='Create token')
+        context.update(title=_('Create a scan token'), submit_label=_('Create token'))
         return context
 
 
 class TokenRevokeView(ConfirmActionView):
-    heading = 'Revoke the scan token {object}?'
-    button_label = 'Revoke token'
+    heading = _('Revoke the scan token {object}?')
+    button_label = _('Revoke token')
     warning = 'A revoked token cannot be used again: agents using it must be given a new token.'
     success_message = 'Revoked {object.name}: uploads with it are refused from now on.'
 

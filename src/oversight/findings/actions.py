@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
 from oversight.core.dates import govuk_date
@@ -35,7 +36,7 @@ aware of security or ethical concerns about the manufacturer of their drones ({{
 _MOMENT_KEYS = ('as_of',)
 
 
-REGULATOR_ONLY = 'Only regulator staff write and publish reports.'
+REGULATOR_ONLY = _('Only regulator staff write and publish reports.')
 
 
 @transaction.atomic
@@ -43,7 +44,7 @@ def create_report(actor, campaign, *, title: str = '', narrative_text: str | Non
     """Start the draft report of a campaign (one per campaign), with the standard text to edit."""
     check(actor, sees_everything, message=REGULATOR_ONLY)
     if Report.objects.filter(campaign=campaign).exists():
-        raise ValidationError({'campaign': f'{campaign} already has a report.'})
+        raise ValidationError({'campaign': _('%(campaign)s already has a report.') % {'campaign': campaign}})
     found = Report(
         campaign=campaign,
         title=title.strip() or f'{campaign.title}: findings',
@@ -78,7 +79,7 @@ def _checked(actor, found: Report, *, expected_version, now, confirmed_unchecked
     if expected_version is not None and found.version != expected_version:
         raise ValidationError(STALE_MESSAGE, code='stale')
     if not found.narrative.strip():
-        raise ValidationError('Write the report’s text before publishing it.')
+        raise ValidationError(_('Write the report’s text before publishing it.'))
     data = report.build(found.campaign, as_of=now)
     names = narrative.namespace(data)
     checked = narrative.check(found.narrative, data, names)
@@ -194,9 +195,12 @@ def withdraw_version(actor, version: ReportVersion, *, reason: str, now=None) ->
     check(actor, sees_everything, message=REGULATOR_ONLY)
     version = ReportVersion.objects.select_for_update().get(pk=version.pk)
     if Withdrawal.objects.filter(version=version).exists():
-        raise ValidationError(f'Version {version.number} of {version.title} is already withdrawn.')
+        raise ValidationError(
+            _('Version %(number)s of %(title)s is already withdrawn.')
+            % {'number': version.number, 'title': version.title}
+        )
     if not reason.strip():
-        raise ValidationError({'reason': 'Say why the version is withdrawn: it is shown beside the version.'})
+        raise ValidationError({'reason': _('Say why the version is withdrawn: it is shown beside the version.')})
     withdrawal = Withdrawal(
         version=version,
         reason=reason.strip(),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.forms import ConfirmForm, VersionedForm, govuk_widgets
 from oversight.surveys.models import Campaign
@@ -7,7 +8,9 @@ from .models import Report
 
 
 class NewReportForm(forms.Form):
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), help_text='Campaigns that have no report yet.')
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(), help_text=_('Campaigns that have no report yet.')
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,14 +32,14 @@ class PublishForm(forms.Form):
     # The fingerprint of the unchecked numbers as shown, so the confirmation is of that list only.
     unchecked = forms.CharField(widget=forms.HiddenInput, required=False)
     confirm_unchecked = forms.BooleanField(
-        label='I have confirmed each number and claim the check could not match against the data',
+        label=_('I have confirmed each number and claim the check could not match against the data'),
         required=False,
     )
     note = forms.CharField(
-        label='What this version changes (optional)',
+        label=_('What this version changes (optional)'),
         max_length=300,
         required=False,
-        help_text='Shown in the list of versions, e.g. "Corrected body-worn video figures".',
+        help_text=_('Shown in the list of versions, e.g. "Corrected body-worn video figures".'),
     )
 
     def __init__(self, *args, unchecked: bool = True, **kwargs):
@@ -51,9 +54,9 @@ class PublishForm(forms.Form):
 
 class WithdrawForm(ConfirmForm):
     reason = forms.CharField(
-        label='Why is this version withdrawn?',
+        label=_('Why is this version withdrawn?'),
         max_length=300,
-        help_text='Shown beside the version to everyone signed in, e.g. "Published in error: figures incomplete".',
+        help_text=_('Shown beside the version to everyone signed in, e.g. "Published in error: figures incomplete".'),
         error_messages={'required': 'Say why the version is withdrawn.'},
     )
 

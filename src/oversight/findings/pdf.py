@@ -11,6 +11,7 @@ refused (`UntaggedPdf`), so publication stops rather than publish a PDF a screen
 
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.utils import translation
 
 PDF_VARIANT = 'pdf/ua-1'
 
@@ -87,7 +88,9 @@ def render_pdf(context: dict) -> bytes:
         mark_running_text_as_artifacts(pdf)
         problems.extend(tagging_problems(pdf))
 
-    html = render_to_string('findings/report_print.html', context)
+    # One file for everyone, frozen at publication: in English whatever the publisher's page language (docs/welsh.md).
+    with translation.override('en-gb'):
+        html = render_to_string('findings/report_print.html', context)
     pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={'data'})).write_pdf(
         pdf_variant=PDF_VARIANT, finisher=finish
     )

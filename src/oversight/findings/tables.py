@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.dates import govuk_date
 from oversight.core.status import status_tag
@@ -9,9 +10,9 @@ from .models import Report
 
 class ReportTable(tables.Table):
     title = tables.Column(linkify=True)
-    campaign = tables.Column(verbose_name='Campaign', accessor='campaign__title')
-    year = tables.Column(verbose_name='Year', accessor='campaign__year')
-    published = tables.Column(verbose_name='Published', empty_values=(), orderable=False)
+    campaign = tables.Column(verbose_name=_('Campaign'), accessor='campaign__title')
+    year = tables.Column(verbose_name=_('Year'), accessor='campaign__year')
+    published = tables.Column(verbose_name=_('Published'), empty_values=(), orderable=False)
 
     class Meta:
         model = Report

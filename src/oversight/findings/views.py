@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -29,7 +30,7 @@ class ReportListView(ObjectListView):
     table_class = ReportTable
     filterset_class = ReportFilterSet
     template_name = 'findings/report_list.html'
-    title = 'Findings'
+    title = _('Findings')
     export_name = 'reports'
     create_url_name = 'findings:report_create'
 
@@ -61,7 +62,7 @@ class ReportCreateView(RegulatorMixin, ActionFormView):
         return {**super().get_form_kwargs(), 'user': self.request.user}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title='Start a report', submit_label='Start the report', **kwargs)
+        return super().get_context_data(title=_('Start a report'), submit_label=_('Start the report'), **kwargs)
 
     def run_action(self, form):
         return actions.create_report(self.request.user, form.cleaned_data['campaign'])
@@ -76,7 +77,9 @@ class ReportEditView(RegulatorMixin, ActionFormView):
         return {**super().get_form_kwargs(), 'instance': self.report, 'user': self.request.user}
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(title=f'Edit {self.report}', submit_label='Save the text', **kwargs)
+        context = super().get_context_data(
+            title=_('Edit %(report)s') % {'report': self.report}, submit_label=_('Save the text'), **kwargs
+        )
         context['names'] = narrative.namespace(report.build(self.report.campaign))
         context['report'] = self.report
         return context
@@ -186,7 +189,7 @@ class WithdrawView(RegulatorMixin, ConfirmActionView):
         'Its public page, files and feed entry will be gone (a 404). The version stays on record here, marked '
         'as withdrawn with your reason; a withdrawal cannot be undone.'
     )
-    button_label = 'Withdraw this version'
+    button_label = _('Withdraw this version')
     success_message = 'Withdrawn: {object} is no longer public.'
 
     def get_object(self):

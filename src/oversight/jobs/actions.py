@@ -11,6 +11,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import record_change
 from oversight.core.logs import current_request_id
@@ -88,7 +89,8 @@ def retry_job(actor, job: Job) -> Job:
     check(actor, may_retry_job, job)
     if not job.can_retry:
         raise ValidationError(
-            f'This task is {job.shown_status.lower()}: only a failed or stopped task is queued again.'
+            _('This task is %(status)s: only a failed or stopped task is queued again.')
+            % {'status': job.shown_status.lower()}
         )
     before = _state(job)
     now = timezone.now()
@@ -161,7 +163,9 @@ def queue_register_import(actor, batch, fingerprint: str | None = None) -> Job:
     check(actor, may_edit_body, batch.organisation_id)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PENDING:
-        raise ValidationError(f'This file has already been {batch.get_status_display().lower()}.')
+        raise ValidationError(
+            _('This file has already been %(status)s.') % {'status': batch.get_status_display().lower()}
+        )
     return start_job(
         actor,
         Job.Kind.REGISTER_IMPORT,
@@ -182,7 +186,7 @@ def refuse_while_importing(organisation, content: bytes) -> None:
 def _campaign_emails(actor, campaign, kind: str, description: str, **arguments) -> Job:
     check(actor, sees_everything)
     if campaign.status != Campaign.Status.OPEN:
-        raise ValidationError('Open the campaign before emailing its bodies.')
+        raise ValidationError(_('Open the campaign before emailing its bodies.'))
     return start_job(
         actor,
         kind,
@@ -265,7 +269,7 @@ def queue_scan(
     """
     if idempotency_key and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
         raise ValidationError(
-            {'idempotency_key': 'An Idempotency-Key is 1 to 200 printable characters without spaces.'}
+            {'idempotency_key': _('An Idempotency-Key is 1 to 200 printable characters without spaces.')}
         )
     discovery_actions.check_upload(actor, organisation, content, filename=filename, token=token)
     sha256 = hashlib.sha256(content).hexdigest()

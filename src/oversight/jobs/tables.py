@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.status import status_tag
 
@@ -6,9 +7,9 @@ from .models import Job
 
 
 class JobTable(tables.Table):
-    description = tables.Column(linkify=True, verbose_name='Task')
+    description = tables.Column(linkify=True, verbose_name=_('Task'))
     status = tables.Column(accessor='shown_status', order_by='status')
-    user = tables.Column(verbose_name='Started by')
+    user = tables.Column(verbose_name=_('Started by'))
 
     class Meta:
         model = Job

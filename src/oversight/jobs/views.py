@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 
 from oversight.core.permissions import may_retry_job, require
@@ -17,7 +18,7 @@ class JobListView(ObjectListView):
     model = Job
     table_class = JobTable
     filterset_class = JobFilterSet
-    title = 'Background tasks'
+    title = _('Background tasks')
     export_name = 'tasks'
 
     def get_queryset(self):
@@ -51,5 +52,5 @@ class JobRetryView(LoginRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
-            messages.success(request, f'Queued again: {job.description}.')
+            messages.success(request, _('Queued again: %(description)s.') % {'description': job.description})
         return HttpResponseRedirect(job.get_absolute_url())

@@ -7,6 +7,7 @@ recorded in the organisation's history, with its groups before and after.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import save_audited
 from oversight.core.permissions import check, may_edit_reference_data
@@ -23,7 +24,7 @@ def create_organisation(
     name = ' '.join(name.split())
     slug = slug_for(name)
     if kind == Organisation.Kind.REGULATOR:
-        raise ValidationError({'kind': 'There is one regulator; add the bodies it oversees.'})
+        raise ValidationError({'kind': _('There is one regulator; add the bodies it oversees.')})
     if not slug or slug in RESERVED_SLUGS:
         raise ValidationError({'name': f'"{name}" cannot be used as an organisation name.'})
     clash = Organisation.objects.filter(slug=slug).first()
@@ -42,7 +43,7 @@ def create_organisation(
 
 def _language(code: str) -> str:
     if code not in Language.values:
-        raise ValidationError({'preferred_language': 'Choose English or Cymraeg (Welsh).'})
+        raise ValidationError({'preferred_language': _('Choose English or Cymraeg (Welsh).')})
     return code
 
 
@@ -82,7 +83,7 @@ def add_members(actor, group: OrganisationGroup, organisations) -> int:
     joined = 0
     for organisation in Organisation.objects.select_for_update().filter(pk__in=[o.pk for o in organisations]):
         if organisation.kind == Organisation.Kind.REGULATOR:
-            raise ValidationError({'organisations': 'The regulator is not a member of groups of overseen bodies.'})
+            raise ValidationError({'organisations': _('The regulator is not a member of groups of overseen bodies.')})
         current = list(organisation.groups.all())
         if group not in current:
             _set_groups(actor, organisation, [*current, group], f'Added to {group}')
@@ -96,7 +97,9 @@ def remove_member(actor, group: OrganisationGroup, organisation: Organisation) -
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     current = list(organisation.groups.all())
     if group not in current:
-        raise ValidationError(f'{organisation} is not in {group}.')
+        raise ValidationError(
+            _('%(organisation)s is not in %(group)s.') % {'organisation': organisation, 'group': group}
+        )
     _set_groups(actor, organisation, [g for g in current if g != group], f'Removed from {group}')
 
 

@@ -1,12 +1,13 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, OrganisationGroup
 
 
 class OrganisationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name='name', lookup_expr='icontains', label='Name contains')
+    q = django_filters.CharFilter(field_name='name', lookup_expr='icontains', label=_('Name contains'))
     group = django_filters.ModelChoiceFilter(
-        field_name='groups', queryset=lambda request: OrganisationGroup.objects.for_user(request.user), label='Group'
+        field_name='groups', queryset=lambda request: OrganisationGroup.objects.for_user(request.user), label=_('Group')
     )
 
     class Meta:
@@ -15,7 +16,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
 
 class OrganisationGroupFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name='name', lookup_expr='icontains', label='Name contains')
+    q = django_filters.CharFilter(field_name='name', lookup_expr='icontains', label=_('Name contains'))
 
     class Meta:
         model = OrganisationGroup

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .imports import IMPORTABLE_KINDS
 from .models import Language, Organisation, OrganisationGroup
@@ -16,7 +17,7 @@ class OrganisationForm(forms.Form):
     country = forms.CharField(
         max_length=60,
         required=False,
-        help_text='For example England, Wales, or United Kingdom for a body working across it.',
+        help_text=_('For example England, Wales, or United Kingdom for a body working across it.'),
         widget=forms.TextInput(attrs={'class': 'govuk-input govuk-input--width-20'}),
     )
     groups = forms.ModelMultipleChoiceField(
@@ -24,11 +25,11 @@ class OrganisationForm(forms.Form):
     )
     source = forms.CharField(
         max_length=300,
-        help_text='Where this record comes from: a web address or a document.',
+        help_text=_('Where this record comes from: a web address or a document.'),
         widget=forms.TextInput(attrs={'class': 'govuk-input'}),
     )
     preferred_language = forms.TypedChoiceField(
-        label='Language of its invitations and reminders',
+        label=_('Language of its invitations and reminders'),
         choices=Language.choices,
         initial=Language.ENGLISH,
         required=False,
@@ -43,7 +44,7 @@ class OrganisationForm(forms.Form):
 
 class LanguageForm(forms.Form):
     preferred_language = forms.ChoiceField(
-        label='Language of its invitations and reminders',
+        label=_('Language of its invitations and reminders'),
         help_text='The emails about its returns are written in this language. Its people choose the language of '
         'their pages themselves.',
         choices=Language.choices,
@@ -54,7 +55,7 @@ class LanguageForm(forms.Form):
 class GroupForm(forms.Form):
     name = forms.CharField(
         max_length=200,
-        help_text='For example "Local authorities, South East".',
+        help_text=_('For example "Local authorities, South East".'),
         widget=forms.TextInput(attrs={'class': 'govuk-input'}),
     )
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={'class': 'govuk-textarea', 'rows': 3}))
@@ -62,7 +63,7 @@ class GroupForm(forms.Form):
 
 class AddMembersForm(forms.Form):
     organisations = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.none(), widget=GovukCheckboxes, label='Organisations to add'
+        queryset=Organisation.objects.none(), widget=GovukCheckboxes, label=_('Organisations to add')
     )
 
     def __init__(self, *args, user, group, **kwargs):
@@ -72,7 +73,7 @@ class AddMembersForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label='Spreadsheet (.csv or .xlsx)',
-        help_text='Columns: name, kind, country, group (several groups separated by ";"), and optionally source.',
+        label=_('Spreadsheet (.csv or .xlsx)'),
+        help_text=_('Columns: name, kind, country, group (several groups separated by ";"), and optionally source.'),
         widget=forms.ClearableFileInput(attrs={'class': 'govuk-file-upload', 'accept': '.csv,.xlsx'}),
     )

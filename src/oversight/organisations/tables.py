@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from .imports import GROUP_SEPARATOR
 from .models import Organisation, OrganisationGroup
@@ -7,7 +8,7 @@ from .models import Organisation, OrganisationGroup
 class OrganisationTable(tables.Table):
     name = tables.Column(linkify=True)
     # Group names contain commas, so they are joined the way the import splits them.
-    groups = tables.ManyToManyColumn(verbose_name='Groups', orderable=False, separator=f'{GROUP_SEPARATOR} ')
+    groups = tables.ManyToManyColumn(verbose_name=_('Groups'), orderable=False, separator=f'{GROUP_SEPARATOR} ')
 
     class Meta:
         model = Organisation
@@ -16,7 +17,7 @@ class OrganisationTable(tables.Table):
 
 class OrganisationGroupTable(tables.Table):
     name = tables.Column(linkify=True)
-    member_count = tables.Column(verbose_name='Members')
+    member_count = tables.Column(verbose_name=_('Members'))
 
     class Meta:
         model = OrganisationGroup

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from oversight.core.dates import govuk_date
@@ -72,7 +73,7 @@ class OrganisationCreateView(RequireReferenceEditor, ActionFormView):
 
     def run_action(self, form):
         organisation = actions.create_organisation(self.request.user, **form.cleaned_data)
-        messages.success(self.request, f'{organisation} added.')
+        messages.success(self.request, _('%(organisation)s added.') % {'organisation': organisation})
         return organisation
 
 
@@ -92,7 +93,9 @@ class OrganisationLanguageView(RequireReferenceEditor, ActionFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=f'Language of the emails to {self.organisation}', submit_label='Save', **kwargs
+            title=_('Language of the emails to %(organisation)s') % {'organisation': self.organisation},
+            submit_label=_('Save'),
+            **kwargs,
         )
 
     def run_action(self, form):
@@ -100,7 +103,9 @@ class OrganisationLanguageView(RequireReferenceEditor, ActionFormView):
             self.request.user, self.organisation, form.cleaned_data['preferred_language']
         )
         messages.success(
-            self.request, f'{organisation} will get its emails in {organisation.get_preferred_language_display()}.'
+            self.request,
+            _('%(organisation)s will get its emails in %(preferred_language)s.')
+            % {'organisation': organisation, 'preferred_language': organisation.get_preferred_language_display()},
         )
         return organisation
 
@@ -113,7 +118,7 @@ class GroupListView(ObjectListView):
     table_class = OrganisationGroupTable
     filterset_class = OrganisationGroupFilterSet
     export_name = 'organisation-groups'
-    title = 'Organisation groups'
+    title = _('Organisation groups')
     create_url_name = 'organisations:group_create'
 
     def get_queryset(self):
@@ -164,7 +169,9 @@ class GroupAddMembersView(RequireReferenceEditor, ActionFormView):
         return {**super().get_form_kwargs(), 'user': self.request.user, 'group': self.group}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(group=self.group, title=f'Add organisations to {self.group}', **kwargs)
+        return super().get_context_data(
+            group=self.group, title=_('Add organisations to %(group)s') % {'group': self.group}, **kwargs
+        )
 
     def run_action(self, form):
         joined = actions.add_members(self.request.user, self.group, form.cleaned_data['organisations'])
@@ -175,7 +182,7 @@ class GroupAddMembersView(RequireReferenceEditor, ActionFormView):
 class GroupRemoveMemberView(RequireReferenceEditor, ConfirmActionView):
     """Take a body out of a group, after confirming: the group's campaigns and findings stop including it."""
 
-    button_label = 'Remove from the group'
+    button_label = _('Remove from the group')
 
     def get_object(self):
         self.group = get_scoped_or_404(OrganisationGroup, self.request.user, slug=self.kwargs['slug'])

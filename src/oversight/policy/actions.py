@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import STALE_MESSAGE, delete_audited, record_change, save_audited, snapshot
 from oversight.core.models import ObjectChange
@@ -76,7 +77,7 @@ def set_policy_settings(
     if unknown:
         raise ValidationError({'rule_sets': f'Not an optional rule set: {", ".join(sorted(unknown))}.'})
     if review_by is not None and review_by < EARLIEST_REVIEW:
-        raise ValidationError({'review_by': 'The review date cannot be before the statement of 24 November 2022.'})
+        raise ValidationError({'review_by': _('The review date cannot be before the statement of 24 November 2022.')})
     settings = PolicySettings.objects.select_for_update().filter(organisation=organisation).first()
     if expected_version is not UNCHECKED:
         _check_version(settings, expected_version)

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.filtersets import SearchableChoiceFilter
 from oversight.core.forms import govuk_widgets
@@ -8,7 +9,7 @@ from oversight.register.models import Category, EquipmentLine, Site
 
 from .rules import SEVERITIES, SEVERITY_LABELS, rule_sets
 
-_YES_NO = [('', 'Any'), ('true', 'Yes'), ('false', 'No')]
+_YES_NO = [('', _('Any')), ('true', _('Yes')), ('false', _('No'))]
 
 
 class ObligationFilterSet(django_filters.FilterSet):
@@ -17,30 +18,34 @@ class ObligationFilterSet(django_filters.FilterSet):
 
     organisation = SearchableChoiceFilter(
         queryset=lambda request: Organisation.objects.for_user(request.user).bodies(),
-        label='Body',
-        empty_label='Any',
+        label=_('Body'),
+        empty_label=_('Any'),
         source='organisations:body_names',
     )
     site = SearchableChoiceFilter(
         queryset=lambda request: Site.objects.for_user(request.user),
-        label='Site',
-        empty_label='Any',
+        label=_('Site'),
+        empty_label=_('Any'),
         source='register:site_names',
     )
     sensitive = django_filters.BooleanFilter(
-        field_name='site__sensitive', label='Sensitive site', widget=forms.Select(choices=_YES_NO)
+        field_name='site__sensitive', label=_('Sensitive site'), widget=forms.Select(choices=_YES_NO)
     )
     category = django_filters.ChoiceFilter(
-        field_name='system__category', choices=Category.choices, label='System', empty_label='Any'
+        field_name='system__category', choices=Category.choices, label=_('System'), empty_label=_('Any')
     )
-    network = django_filters.ChoiceFilter(choices=EquipmentLine.Network.choices, label='Network', empty_label='Any')
+    network = django_filters.ChoiceFilter(
+        choices=EquipmentLine.Network.choices, label=_('Network'), empty_label=_('Any')
+    )
     severity = django_filters.ChoiceFilter(
         choices=[(s, SEVERITY_LABELS[s]) for s in SEVERITIES],
         method='obligation_filter',
-        label='Severity',
-        empty_label='Any',
+        label=_('Severity'),
+        empty_label=_('Any'),
     )
-    rule_set = django_filters.ChoiceFilter(choices=[], method='obligation_filter', label='Rule set', empty_label='Any')
+    rule_set = django_filters.ChoiceFilter(
+        choices=[], method='obligation_filter', label=_('Rule set'), empty_label=_('Any')
+    )
 
     class Meta:
         model = EquipmentLine

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.forms import govuk_widgets
 from oversight.register.models import Category
@@ -19,7 +20,7 @@ class PoundsField(forms.DecimalField):
             return super().to_python(value)
         except ValidationError:
             raise ValidationError(
-                f'"{value}" is not an amount in pounds, e.g. 1200 or 1,200.50.', code='invalid'
+                _('"%(value)s" is not an amount in pounds, e.g. 1200 or 1,200.50.') % {'value': value}, code='invalid'
             ) from None
 
 
@@ -57,12 +58,12 @@ class UnitCostsForm(forms.Form):
 
 class PolicySettingsForm(forms.Form):
     rule_sets = forms.MultipleChoiceField(
-        label='Optional rule sets this body applies',
+        label=_('Optional rule sets this body applies'),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     review_by = forms.DateField(
-        label='Review removal by',
+        label=_('Review removal by'),
         required=False,
         help_text='When "consider removal" obligations fall due where no scheduled upgrade comes sooner. '
         'Leave empty for the end of the current financial year (31 March).',

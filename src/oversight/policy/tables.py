@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.dates import govuk_date
 from oversight.core.status import status_tag
@@ -45,17 +46,17 @@ def cost_cell(cost, note: str):
 
 class ObligationTable(tables.Table):
     organisation = tables.Column(
-        accessor='line__organisation', order_by=('line__organisation__name',), verbose_name='Body'
+        accessor='line__organisation', order_by=('line__organisation__name',), verbose_name=_('Body')
     )
     equipment = tables.Column(
-        accessor='line', order_by=('line__site__name', 'line__pk'), verbose_name='Equipment and site'
+        accessor='line', order_by=('line__site__name', 'line__pk'), verbose_name=_('Equipment and site')
     )
-    rule = tables.Column(accessor='rule__title', order_by=('severity_rank', 'due'), verbose_name='Rule')
-    due = tables.Column(verbose_name='Due')
+    rule = tables.Column(accessor='rule__title', order_by=('severity_rank', 'due'), verbose_name=_('Rule'))
+    due = tables.Column(verbose_name=_('Due'))
     reason = tables.Column(orderable=False)
 
     class Meta:
-        empty_text = 'No obligations: no equipment line meets a rule that applies to this body.'
+        empty_text = _('No obligations: no equipment line meets a rule that applies to this body.')
 
     def render_equipment(self, value):
         return equipment_cell(value)
@@ -78,17 +79,17 @@ class ObligationTable(tables.Table):
 
 
 class PlanTable(tables.Table):
-    organisation = tables.Column(order_by=('organisation__name',), verbose_name='Body')
+    organisation = tables.Column(order_by=('organisation__name',), verbose_name=_('Body'))
     site = tables.Column(order_by=('site__name',))
-    next_upgrade = DateColumn(verbose_name='Next scheduled upgrade', default='Not recorded')
-    replace_by = tables.Column(verbose_name='Replace by')
-    severity = tables.Column(verbose_name='Most pressing', order_by=('severity_rank',))
-    lines = tables.Column(verbose_name='Lines')
-    devices = tables.Column(verbose_name='Devices')
-    cost = tables.Column(verbose_name='Estimated cost')
+    next_upgrade = DateColumn(verbose_name=_('Next scheduled upgrade'), default='Not recorded')
+    replace_by = tables.Column(verbose_name=_('Replace by'))
+    severity = tables.Column(verbose_name=_('Most pressing'), order_by=('severity_rank',))
+    lines = tables.Column(verbose_name=_('Lines'))
+    devices = tables.Column(verbose_name=_('Devices'))
+    cost = tables.Column(verbose_name=_('Estimated cost'))
 
     class Meta:
-        empty_text = 'Nothing to replace.'
+        empty_text = _('Nothing to replace.')
 
     def render_site(self, value):
         return site_cell(value)
@@ -106,17 +107,17 @@ class PlanTable(tables.Table):
 
 class VulnerabilityTable(tables.Table):
     organisation = tables.Column(
-        accessor='line__organisation', order_by=('line__organisation__name',), verbose_name='Body'
+        accessor='line__organisation', order_by=('line__organisation__name',), verbose_name=_('Body')
     )
     equipment = tables.Column(
-        accessor='line', order_by=('line__site__name', 'line__pk'), verbose_name='Equipment and site'
+        accessor='line', order_by=('line__site__name', 'line__pk'), verbose_name=_('Equipment and site')
     )
-    cve = tables.Column(accessor='match__vulnerability__cve', verbose_name='Vulnerability')
-    status = tables.Column(accessor='match__status', verbose_name='Status')
+    cve = tables.Column(accessor='match__vulnerability__cve', verbose_name=_('Vulnerability'))
+    status = tables.Column(accessor='match__status', verbose_name=_('Status'))
     reason = tables.Column(accessor='match__reason', orderable=False)
 
     class Meta:
-        empty_text = 'No equipment line matches a known exploited vulnerability.'
+        empty_text = _('No equipment line matches a known exploited vulnerability.')
 
     def render_equipment(self, value):
         return equipment_cell(value)
@@ -142,16 +143,16 @@ class VulnerabilityTable(tables.Table):
 
 
 class BodySummaryTable(tables.Table):
-    organisation = tables.Column(verbose_name='Body', order_by=('organisation__name',))
-    must = tables.Column(verbose_name='Devices: must')
-    should = tables.Column(verbose_name='Devices: should')
-    consider = tables.Column(verbose_name='Devices: consider')
-    overdue = tables.Column(verbose_name='Devices overdue')
-    plan_devices = tables.Column(verbose_name='Devices to replace')
-    cost = tables.Column(verbose_name='Estimated cost')
+    organisation = tables.Column(verbose_name=_('Body'), order_by=('organisation__name',))
+    must = tables.Column(verbose_name=_('Devices: must'))
+    should = tables.Column(verbose_name=_('Devices: should'))
+    consider = tables.Column(verbose_name=_('Devices: consider'))
+    overdue = tables.Column(verbose_name=_('Devices overdue'))
+    plan_devices = tables.Column(verbose_name=_('Devices to replace'))
+    cost = tables.Column(verbose_name=_('Estimated cost'))
 
     class Meta:
-        empty_text = 'No body has equipment lines in this selection.'
+        empty_text = _('No body has equipment lines in this selection.')
 
     def render_organisation(self, value):
         return format_html('<a class="govuk-link" href="{}">{}</a>', reverse('policy:body', args=[value.slug]), value)

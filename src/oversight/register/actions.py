@@ -10,6 +10,8 @@ import itertools
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from oversight.core.audit import (
     STALE_MESSAGE,
@@ -48,9 +50,14 @@ def _check_name_free(obj) -> None:
 def _refuse_if_in_use(obj) -> None:
     count = obj.equipment.count()
     if count:
-        noun = 'line' if count == 1 else 'lines'
         raise ValidationError(
-            f'{obj} still has {count} equipment {noun}: move them elsewhere or delete them first.', code='protected'
+            ngettext(
+                '%(obj)s still has %(count)s equipment line: move it elsewhere or delete it first.',
+                '%(obj)s still has %(count)s equipment lines: move them elsewhere or delete them first.',
+                count,
+            )
+            % {'obj': obj, 'count': count},
+            code='protected',
         )
 
 
@@ -184,7 +191,9 @@ def upload_import(actor, organisation, kind: str, filename: str, content: bytes)
     """
     check(actor, may_edit_body, organisation.pk)
     if hidden := hidden_character(filename):
-        raise ValidationError({'file': f'The file name: {hidden}'})  # it is shown in the list of imports
+        raise ValidationError(
+            {'file': _('The file name: %(hidden)s') % {'hidden': hidden}}
+        )  # it is shown in the list of imports
     batch = ImportBatch.objects.create(
         organisation=organisation,
         user=actor,
@@ -198,7 +207,7 @@ def upload_import(actor, organisation, kind: str, filename: str, content: bytes)
     except SpreadsheetError as exc:
         raise ValidationError({'file': str(exc)}) from exc
     if not plan.rows_read:
-        raise ValidationError({'file': 'The file has a header row but no rows of data.'})
+        raise ValidationError({'file': _('The file has a header row but no rows of data.')})
     record_change(actor, batch, ObjectChange.Action.CREATE, None, _batch_state(batch), f'Uploaded {filename}')
     return batch
 
@@ -207,7 +216,9 @@ def _pending(actor, batch: ImportBatch) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().select_related('organisation').get(pk=batch.pk)
     check(actor, may_edit_body, batch.organisation_id)
     if batch.status != ImportBatch.Status.PENDING:
-        raise ValidationError(f'This file has already been {batch.get_status_display().lower()}.')
+        raise ValidationError(
+            _('This file has already been %(status)s.') % {'status': batch.get_status_display().lower()}
+        )
     return batch
 
 
@@ -245,11 +256,17 @@ def commit_import(actor, batch: ImportBatch, fingerprint: str | None = None) -> 
     if plan.problem_count:
         count = plan.problem_count
         raise ValidationError(
-            f'The file has {count} problem{"" if count == 1 else "s"}: nothing was imported.', code='invalid'
+            ngettext(
+                'The file has %(count)s problem: nothing was imported.',
+                'The file has %(count)s problems: nothing was imported.',
+                count,
+            )
+            % {'count': count},
+            code='invalid',
         )
     if fingerprint is not None and fingerprint != plan.fingerprint:
         raise ValidationError(
-            'The register changed after you previewed this file: nothing was imported. Review the preview again.',
+            _('The register changed after you previewed this file: nothing was imported. Review the preview again.'),
             code='stale',
         )
     message = f'Imported from {batch.filename}'
@@ -276,7 +293,7 @@ def apply_plan(actor, organisation, plan: Plan, message: str) -> None:
     per-row queries of `full_clean` and of `save_audited` would only repeat that.
     """
     if plan.problem_count:
-        raise ValidationError('A plan with errors cannot be written.')
+        raise ValidationError(_('A plan with errors cannot be written.'))
     check(actor, may_edit_body, organisation.pk)
     model = IMPORTERS[plan.kind].model
     systems = {}

@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.filtersets import SearchableChoiceFilter
 from oversight.core.forms import govuk_widgets
@@ -9,14 +10,14 @@ from oversight.vendors.models import Manufacturer
 
 from .models import Category, EquipmentLine, Site, System
 
-YES_NO = (('yes', 'Yes'), ('no', 'No'))
+YES_NO = (('yes', _('Yes')), ('no', _('No')))
 
 
 def yes_no_filter(field_name: str, label: str) -> django_filters.ChoiceFilter:
     def method(queryset, name, value):
         return queryset.filter(**{field_name: value == 'yes'})
 
-    return django_filters.ChoiceFilter(choices=YES_NO, method=method, label=label, empty_label='Any')
+    return django_filters.ChoiceFilter(choices=YES_NO, method=method, label=label, empty_label=_('Any'))
 
 
 def _bodies(request):
@@ -42,7 +43,7 @@ class RegisterFilterSet(django_filters.FilterSet):
     """Filters for a register table; the organisation filter is for those who see every body."""
 
     organisation = SearchableChoiceFilter(
-        queryset=_bodies, label='Organisation', empty_label='Any', source='organisations:body_names'
+        queryset=_bodies, label=_('Organisation'), empty_label=_('Any'), source='organisations:body_names'
     )
 
     def __init__(self, *args, request=None, **kwargs):
@@ -58,13 +59,18 @@ class RegisterFilterSet(django_filters.FilterSet):
 
 
 class EquipmentLineFilterSet(RegisterFilterSet):
-    q = django_filters.CharFilter(method='search', label='Maker, brand or model contains')
-    site = SearchableChoiceFilter(queryset=_sites, empty_label='Any', source='register:site_names')
-    system = SearchableChoiceFilter(queryset=_systems, empty_label='Any', source='register:system_names')
-    category = django_filters.ChoiceFilter(field_name='system__category', choices=Category.choices, empty_label='Any')
-    made_by = django_filters.ModelChoiceFilter(queryset=_makers, label='Made by', empty_label='Any')
+    q = django_filters.CharFilter(method='search', label=_('Maker, brand or model contains'))
+    site = SearchableChoiceFilter(queryset=_sites, empty_label=_('Any'), source='register:site_names')
+    system = SearchableChoiceFilter(queryset=_systems, empty_label=_('Any'), source='register:system_names')
+    category = django_filters.ChoiceFilter(
+        field_name='system__category', choices=Category.choices, empty_label=_('Any')
+    )
+    made_by = django_filters.ModelChoiceFilter(queryset=_makers, label=_('Made by'), empty_label=_('Any'))
     concern = django_filters.ChoiceFilter(
-        choices=(*YES_NO, ('unknown', 'Unknown')), method='filter_concern', label='Maker of concern', empty_label='Any'
+        choices=(*YES_NO, ('unknown', _('Unknown'))),
+        method='filter_concern',
+        label=_('Maker of concern'),
+        empty_label=_('Any'),
     )
     sensitive = yes_no_filter('site__sensitive', 'Sensitive site')
 
@@ -83,8 +89,8 @@ class EquipmentLineFilterSet(RegisterFilterSet):
 
 
 class SiteFilterSet(RegisterFilterSet):
-    q = django_filters.CharFilter(method='search', label='Name, address or postcode contains')
-    kind = django_filters.ChoiceFilter(choices=Site.Kind.choices, empty_label='Any')
+    q = django_filters.CharFilter(method='search', label=_('Name, address or postcode contains'))
+    kind = django_filters.ChoiceFilter(choices=Site.Kind.choices, empty_label=_('Any'))
     sensitive = yes_no_filter('sensitive', 'Sensitive')
 
     class Meta:
@@ -96,8 +102,8 @@ class SiteFilterSet(RegisterFilterSet):
 
 
 class SystemFilterSet(RegisterFilterSet):
-    q = django_filters.CharFilter(field_name='name', lookup_expr='icontains', label='Name contains')
-    category = django_filters.ChoiceFilter(choices=Category.choices, empty_label='Any')
+    q = django_filters.CharFilter(field_name='name', lookup_expr='icontains', label=_('Name contains'))
+    category = django_filters.ChoiceFilter(choices=Category.choices, empty_label=_('Any'))
 
     class Meta:
         model = System

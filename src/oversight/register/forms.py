@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.forms import VersionedForm, govuk_widgets
 
@@ -46,7 +47,7 @@ class EquipmentLineForm(VersionedForm):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label='Spreadsheet (.xlsx or .csv)')
+    file = forms.FileField(label=_('Spreadsheet (.xlsx or .csv)'))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,5 +58,8 @@ class UploadForm(forms.Form):
         limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
         # Refused before it is read: the size Django reports is the size received.
         if upload.size > limit:
-            raise ValidationError(f'The file is {upload.size:,} bytes; the limit is {limit:,} bytes.')
+            raise ValidationError(
+                _('The file is %(size)s bytes; the limit is %(limit)s bytes.')
+                % {'size': f'{upload.size:,}', 'limit': f'{limit:,}'}
+            )
         return upload

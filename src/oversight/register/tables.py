@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from .models import EquipmentLine, Site, System
 
@@ -19,26 +20,26 @@ class CountColumn(tables.Column):
 
 
 class EquipmentLineTable(tables.Table):
-    manufacturer_declared = tables.Column(linkify=True, verbose_name='Manufacturer (as declared)')
+    manufacturer_declared = tables.Column(linkify=True, verbose_name=_('Manufacturer (as declared)'))
     site = tables.Column(linkify=True, order_by='site__name')
     # The name alone: the category is a filter, and "ANPR (ANPR)" says it twice.
     system = tables.Column(
-        accessor='system__name', verbose_name='System', linkify=lambda record: record.system.get_absolute_url()
+        accessor='system__name', verbose_name=_('System'), linkify=lambda record: record.system.get_absolute_url()
     )
     maker = tables.TemplateColumn(
         template_name='register/maker.html',
         accessor='manufacturer',
-        verbose_name='Maker',
+        verbose_name=_('Maker'),
         order_by='manufacturer__name',
     )
-    made_by = MadeByColumn(verbose_name='Made by', order_by=('made_by__name', 'concern'))
+    made_by = MadeByColumn(verbose_name=_('Made by'), order_by=('made_by__name', 'concern'))
     quantity = CountColumn('Devices')
 
     class Meta:
         model = EquipmentLine
         fields = ('organisation', 'manufacturer_declared', 'brand', 'model', 'quantity', 'site', 'system')
         sequence = ('organisation', 'manufacturer_declared', 'brand', 'model', 'maker', 'made_by', '...')
-        empty_text = 'No equipment lines match.'
+        empty_text = _('No equipment lines match.')
 
 
 class CountsTable(tables.Table):
@@ -55,7 +56,7 @@ class SiteTable(CountsTable):
     class Meta:
         model = Site
         fields = ('organisation', 'name', 'kind', 'sensitive', 'postcode')
-        empty_text = 'No sites match.'
+        empty_text = _('No sites match.')
 
 
 class SystemTable(CountsTable):
@@ -64,4 +65,4 @@ class SystemTable(CountsTable):
     class Meta:
         model = System
         fields = ('organisation', 'name', 'category')
-        empty_text = 'No systems match.'
+        empty_text = _('No systems match.')

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
 from django_tables2 import RequestConfig
 
@@ -61,7 +62,7 @@ class EquipmentLineListView(RegisterListView):
     filterset_class = EquipmentLineFilterSet
     template_name = 'register/equipment_list.html'
     export_name = 'register'
-    title = 'Equipment register'
+    title = _('Equipment register')
     create_url_name = 'register:equipment_create'
 
     def export_rows(self, queryset):
@@ -200,9 +201,9 @@ class DeleteView(ConfirmActionView):
     """Delete a site, system or line after confirming; only the body's editors get past `get_object`."""
 
     model = None
-    heading = 'Delete {object}?'
+    heading = _('Delete {object}?')
     warning = 'The deletion is recorded in the history, but the record itself is gone and cannot be restored.'
-    button_label = 'Delete'
+    button_label = _('Delete')
     success_message = 'Deleted {object}.'
     list_url = {Site: 'register:site_list', System: 'register:system_list', EquipmentLine: 'register:equipment_list'}
 
@@ -309,15 +310,18 @@ class ImportCommitView(ImportBatchMixin, View):
             for message in exc.messages:
                 messages.error(request, message)
             return HttpResponseRedirect(self.batch.get_absolute_url())
-        messages.success(request, f'Importing {self.batch.filename}: this page follows it until it is done.')
+        messages.success(
+            request,
+            _('Importing %(filename)s: this page follows it until it is done.') % {'filename': self.batch.filename},
+        )
         return HttpResponseRedirect(job.get_absolute_url())
 
 
 class ImportDiscardView(ImportBatchMixin, ConfirmActionView):
     """Discard an uploaded file unimported, after confirming."""
 
-    heading = 'Discard {object.filename}?'
-    button_label = 'Discard this file'
+    heading = _('Discard {object.filename}?')
+    button_label = _('Discard this file')
     warning = 'A discarded file cannot be imported: to import it later, upload it again.'
 
     def get_object(self):

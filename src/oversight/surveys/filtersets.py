@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.forms import govuk_widgets
 
@@ -20,8 +21,8 @@ def only(label: str, method: str) -> django_filters.BooleanFilter:
 
 
 class CampaignFilterSet(GovukFilterSet):
-    status = django_filters.ChoiceFilter(choices=Campaign.Status.choices, empty_label='Any')
-    year = django_filters.NumberFilter(label='Year')
+    status = django_filters.ChoiceFilter(choices=Campaign.Status.choices, empty_label=_('Any'))
+    year = django_filters.NumberFilter(label=_('Year'))
 
     class Meta:
         model = Campaign
@@ -31,11 +32,13 @@ class CampaignFilterSet(GovukFilterSet):
 class InvitationFilterSet(GovukFilterSet):
     """The bodies of a campaign: by where their return stands, lateness (`InvitationQuerySet.late`) and name."""
 
-    status = django_filters.ChoiceFilter(choices=Invitation.Status.choices, empty_label='Any', label='Return status')
+    status = django_filters.ChoiceFilter(
+        choices=Invitation.Status.choices, empty_label=_('Any'), label=_('Return status')
+    )
     outstanding = only('Outstanding: not submitted, or returned with a query', 'filter_outstanding')
     late = only('Late: not submitted by the deadline, or submitted after it', 'filter_late')
     queried = only('Queried: returned with a query not yet answered', 'filter_queried')
-    organisation__name = django_filters.CharFilter(lookup_expr='icontains', label='Body name contains')
+    organisation__name = django_filters.CharFilter(lookup_expr='icontains', label=_('Body name contains'))
 
     class Meta:
         model = Invitation
@@ -55,10 +58,12 @@ class CorrectionFilterSet(GovukFilterSet):
     publish_as_update = django_filters.ChoiceFilter(
         choices=(('yes', 'Yes'), ('no', 'No')),
         method='filter_publish_as_update',
-        label='Published as an update',
-        empty_label='Any',
+        label=_('Published as an update'),
+        empty_label=_('Any'),
     )
-    survey_return__organisation__name = django_filters.CharFilter(lookup_expr='icontains', label='Body name contains')
+    survey_return__organisation__name = django_filters.CharFilter(
+        lookup_expr='icontains', label=_('Body name contains')
+    )
 
     class Meta:
         model = Correction

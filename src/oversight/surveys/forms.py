@@ -156,12 +156,12 @@ class QueryAnswersForm(forms.Form):
 
 
 class CampaignForm(forms.ModelForm):
-    opens_at = LondonDateTimeField(label='Opens (London time)', required=False)
-    deadline = LondonDateTimeField(label='Deadline (London time)', required=False)
+    opens_at = LondonDateTimeField(label=_('Opens (London time)'), required=False)
+    deadline = LondonDateTimeField(label=_('Deadline (London time)'), required=False)
     late_cutoff = LondonDateTimeField(
-        label='Late-acceptance cut-off (London time)',
+        label=_('Late-acceptance cut-off (London time)'),
         required=False,
-        help_text='Submissions after the deadline are accepted, and marked late, until then.',
+        help_text=_('Submissions after the deadline are accepted, and marked late, until then.'),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -200,12 +200,12 @@ class CampaignForm(forms.ModelForm):
 
 class NewCampaignForm(CampaignForm):
     recipients_group = forms.ModelChoiceField(
-        queryset=OrganisationGroup.objects.all(), required=False, label='Invite every body of this group'
+        queryset=OrganisationGroup.objects.all(), required=False, label=_('Invite every body of this group')
     )
     recipients = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.bodies(),
         required=False,
-        label='Or invite these bodies',
+        label=_('Or invite these bodies'),
         widget=forms.SelectMultiple(attrs={'size': 8}),
     )
 
@@ -217,7 +217,7 @@ class NewCampaignForm(CampaignForm):
 
 class QueryForm(forms.Form):
     text = forms.CharField(
-        label='Query for the body to answer',
+        label=_('Query for the body to answer'),
         widget=forms.Textarea(attrs={'rows': 4, 'class': 'govuk-textarea'}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -230,21 +230,23 @@ class VersionForm(forms.Form):
 class CorrectionForm(forms.Form):
     # Hundreds of fields: core/static/oversight/pickers.js makes the select an autocomplete.
     field = forms.ChoiceField(
-        label='Field to correct',
-        help_text='The answer, or the attribute of a line, whose value was wrong.',
+        label=_('Field to correct'),
+        help_text=_('The answer, or the attribute of a line, whose value was wrong.'),
         widget=forms.Select(attrs={'data-autocomplete': ''}),
     )
     new_value = forms.CharField(
-        label='Corrected value',
+        label=_('Corrected value'),
         required=False,
         help_text='As the questionnaire takes it: yes, no or unknown; a whole number; a date as YYYY-MM-DD; '
         'several choices separated by commas; for a line, "yes" under "removed" withdraws it.',
     )
-    reason = forms.CharField(label='Why the value was wrong', widget=forms.Textarea(attrs={'rows': 3}))
-    source = forms.CharField(label='Source of the correct value', max_length=300)
-    date = forms.DateField(label='Date established', widget=forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d'))
+    reason = forms.CharField(label=_('Why the value was wrong'), widget=forms.Textarea(attrs={'rows': 3}))
+    source = forms.CharField(label=_('Source of the correct value'), max_length=300)
+    date = forms.DateField(
+        label=_('Date established'), widget=forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
+    )
     publish_as_update = forms.BooleanField(
-        label='Publish as an Update to findings that used the old value', required=False
+        label=_('Publish as an Update to findings that used the old value'), required=False
     )
 
     def __init__(self, *args, fields, **kwargs):
@@ -254,8 +256,8 @@ class CorrectionForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    extended_until = LondonDateTimeField(label='New cut-off for this body (London time)')
-    extension_reason = forms.CharField(label='Reason', max_length=300)
+    extended_until = LondonDateTimeField(label=_('New cut-off for this body (London time)'))
+    extension_reason = forms.CharField(label=_('Reason'), max_length=300)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -264,7 +266,7 @@ class ExtensionForm(forms.Form):
 
 class ContactsForm(forms.Form):
     contacts = forms.CharField(
-        label='Contacts',
+        label=_('Contacts'),
         required=False,
         help_text='One a line: name, email address, role (e.g. "Jo Bloggs, jo.bloggs@police.example, '
         'Senior Responsible Officer").',
@@ -299,7 +301,7 @@ class UploadForm(forms.Form):
 
 
 class NewVersionForm(forms.Form):
-    slug = forms.SlugField(label='Slug of the new version', max_length=60)
+    slug = forms.SlugField(label=_('Slug of the new version'), max_length=60)
     title = forms.CharField(max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -311,7 +313,10 @@ def _bounded(upload):
     limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
     # Refused before it is read: the size Django reports is the size received.
     if upload is not None and upload.size > limit:
-        raise forms.ValidationError(f'The file is {upload.size:,} bytes; the limit is {limit:,} bytes.')
+        raise forms.ValidationError(
+            _('The file is %(size)s bytes; the limit is %(limit)s bytes.')
+            % {'size': f'{upload.size:,}', 'limit': f'{limit:,}'}
+        )
     return upload
 
 
@@ -319,13 +324,13 @@ class ReturnsImportForm(forms.Form):
     """An interchange file (docs/interchange.md) for `import-returns`, from the web."""
 
     campaign = forms.CharField(
-        max_length=60, help_text='Its slug (e.g. police-2022) or year; a campaign that does not exist is created.'
+        max_length=60, help_text=_('Its slug (e.g. police-2022) or year; a campaign that does not exist is created.')
     )
-    file = forms.FileField(label='Interchange file (.csv, UTF-8)')
+    file = forms.FileField(label=_('Interchange file (.csv, UTF-8)'))
     recipients = forms.FileField(
         required=False,
-        label='Bodies invited (optional)',
-        help_text='One exact organisation name a line; bodies not yet invited are added.',
+        label=_('Bodies invited (optional)'),
+        help_text=_('One exact organisation name a line; bodies not yet invited are added.'),
     )
 
     def __init__(self, *args, **kwargs):

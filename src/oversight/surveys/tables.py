@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.dates import govuk_datetime
 from oversight.core.status import status_tag
@@ -10,8 +11,8 @@ from .models import Campaign, Correction, Invitation
 
 class CampaignTable(tables.Table):
     title = tables.Column(linkify=True)
-    invited = tables.Column(verbose_name='Invited', orderable=False)
-    responded = tables.Column(verbose_name='Responded', orderable=False)
+    invited = tables.Column(verbose_name=_('Invited'), orderable=False)
+    responded = tables.Column(verbose_name=_('Responded'), orderable=False)
 
     class Meta:
         model = Campaign
@@ -25,14 +26,14 @@ class CampaignTable(tables.Table):
 
 
 class InvitationTable(tables.Table):
-    organisation = tables.Column(verbose_name='Body', linkify=lambda record: record.get_absolute_url())
+    organisation = tables.Column(verbose_name=_('Body'), linkify=lambda record: record.get_absolute_url())
     status = tables.Column()
     submitted = tables.Column(
-        verbose_name='Submitted', accessor='survey_return__submitted_at', orderable=True, default=''
+        verbose_name=_('Submitted'), accessor='survey_return__submitted_at', orderable=True, default=''
     )
-    timeliness = tables.Column(verbose_name='On time', empty_values=(), orderable=False)
-    reminders = tables.Column(verbose_name='Reminders sent', accessor='reminder_count', orderable=True)
-    extended_until = tables.Column(verbose_name='Extended to', default='')
+    timeliness = tables.Column(verbose_name=_('On time'), empty_values=(), orderable=False)
+    reminders = tables.Column(verbose_name=_('Reminders sent'), accessor='reminder_count', orderable=True)
+    extended_until = tables.Column(verbose_name=_('Extended to'), default='')
     actions = tables.Column(verbose_name='', empty_values=(), orderable=False)
 
     class Meta:
@@ -75,10 +76,10 @@ class InvitationTable(tables.Table):
 
 
 class CorrectionTable(tables.Table):
-    body = tables.Column(accessor='survey_return__organisation__name', verbose_name='Body')
-    field_label = tables.Column(verbose_name='Field', linkify=lambda record: record.survey_return.get_absolute_url())
-    old_value = tables.Column(verbose_name='Originally')
-    new_value = tables.Column(verbose_name='Corrected to')
+    body = tables.Column(accessor='survey_return__organisation__name', verbose_name=_('Body'))
+    field_label = tables.Column(verbose_name=_('Field'), linkify=lambda record: record.survey_return.get_absolute_url())
+    old_value = tables.Column(verbose_name=_('Originally'))
+    new_value = tables.Column(verbose_name=_('Corrected to'))
 
     class Meta:
         model = Correction

@@ -7,6 +7,7 @@ passes the version it started from, and a stale one is refused (core.audit.save_
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import delete_audited, save_audited
 from oversight.core.permissions import check, may_edit_reference_data
@@ -72,7 +73,7 @@ def delete_manufacturer(actor, maker: Manufacturer) -> None:
     """Delete a maker with its names and relations, each audited; brands and designations must go first."""
     check(actor, may_edit_reference_data)
     if maker.brands.exists() or maker.made_for_brands.exists() or maker.designations.exists():
-        raise ValidationError(f'{maker} still has brands or designations: remove those first.')
+        raise ValidationError(_('%(maker)s still has brands or designations: remove those first.') % {'maker': maker})
     for name in maker.names.all():
         delete_audited(actor, name, f'The maker {maker} was deleted.')
     for relation in CorporateRelation.objects.filter(parent=maker) | CorporateRelation.objects.filter(child=maker):
@@ -84,7 +85,7 @@ def _refuse_canonical(name: ManufacturerName) -> None:
     stored_kind = ManufacturerName.objects.filter(pk=name.pk).values_list('kind', flat=True).first()
     if ManufacturerName.Kind.CANONICAL in (name.kind, stored_kind):
         raise ValidationError(
-            {'kind': "The canonical name is the maker's own name: change it by editing the maker."},
+            {'kind': _("The canonical name is the maker's own name: change it by editing the maker.")},
         )
 
 

@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .concerns import ConcernIndex
 from .models import Brand, ConcernList, Confidence, Manufacturer
@@ -22,14 +23,14 @@ def _choices_of(queryset, field: str) -> list[tuple[str, str]]:
 
 
 class ManufacturerFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method='search', label='Name')
-    country = django_filters.ChoiceFilter(choices=[], label='Country')
+    q = django_filters.CharFilter(method='search', label=_('Name'))
+    country = django_filters.ChoiceFilter(choices=[], label=_('Country'))
     concern_list = django_filters.ModelChoiceFilter(
         queryset=lambda request: ConcernList.objects.for_user(request.user),
         to_field_name='slug',
         method='of_concern',
-        label='Of concern on',
-        empty_label='Any list or none',
+        label=_('Of concern on'),
+        empty_label=_('Any list or none'),
     )
 
     class Meta:
@@ -49,13 +50,13 @@ class ManufacturerFilterSet(django_filters.FilterSet):
 
 
 class BrandFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method='search', label='Name')
+    q = django_filters.CharFilter(method='search', label=_('Name'))
     made_by = django_filters.ModelChoiceFilter(
         queryset=lambda request: (
             Manufacturer.objects.for_user(request.user).filter(made_for_brands__isnull=False).distinct()
         ),
         to_field_name='slug',
-        label='Made by',
+        label=_('Made by'),
     )
     confidence = django_filters.ChoiceFilter(choices=Confidence.choices)
 
@@ -68,8 +69,8 @@ class BrandFilterSet(django_filters.FilterSet):
 
 
 class ConcernListFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method='search', label='Name or authority')
-    jurisdiction = django_filters.ChoiceFilter(choices=[], label='Jurisdiction')
+    q = django_filters.CharFilter(method='search', label=_('Name or authority'))
+    jurisdiction = django_filters.ChoiceFilter(choices=[], label=_('Jurisdiction'))
 
     class Meta:
         model = ConcernList

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.forms import VersionedForm, govuk_widgets
 
@@ -17,7 +18,7 @@ class ManufacturerForm(VersionedForm):
 class ManufacturerNameForm(VersionedForm):
     kind = forms.ChoiceField(
         choices=[c for c in ManufacturerName.Kind.choices if c[0] != ManufacturerName.Kind.CANONICAL],
-        help_text="The canonical name is the maker's own name: change it by editing the maker.",
+        help_text=_("The canonical name is the maker's own name: change it by editing the maker."),
     )
 
     class Meta:
@@ -86,8 +87,8 @@ class DesignationForm(VersionedForm):
 
 
 class ResolveForm(forms.Form):
-    name = forms.CharField(label='Maker or brand, as written', max_length=200, required=False)
-    brand = forms.CharField(label='Brand (optional)', max_length=200, required=False)
+    name = forms.CharField(label=_('Maker or brand, as written'), max_length=200, required=False)
+    brand = forms.CharField(label=_('Brand (optional)'), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id='resolve-%s', **kwargs)

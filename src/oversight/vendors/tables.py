@@ -1,17 +1,18 @@
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from .models import Brand, ConcernList, Manufacturer
 
 
 class ManufacturerTable(tables.Table):
     name = tables.Column(linkify=True)
-    legal_names = tables.Column(verbose_name='Legal names', empty_values=(), orderable=False)
-    designated_by = tables.Column(verbose_name='Named by', empty_values=(), orderable=False)
+    legal_names = tables.Column(verbose_name=_('Legal names'), empty_values=(), orderable=False)
+    designated_by = tables.Column(verbose_name=_('Named by'), empty_values=(), orderable=False)
 
     class Meta:
         model = Manufacturer
         fields = ('name', 'legal_names', 'country', 'designated_by')
-        empty_text = 'No maker matches.'
+        empty_text = _('No maker matches.')
 
     def render_legal_names(self, record):
         return '; '.join(record.legal_names)
@@ -24,19 +25,19 @@ class ManufacturerTable(tables.Table):
 class BrandTable(tables.Table):
     name = tables.Column(linkify=True)
     owner = tables.Column(linkify=True)
-    made_by = tables.Column(linkify=True, verbose_name='Made by')
+    made_by = tables.Column(linkify=True, verbose_name=_('Made by'))
 
     class Meta:
         model = Brand
         fields = ('name', 'kind', 'owner', 'made_by', 'confidence')
-        empty_text = 'No brand matches.'
+        empty_text = _('No brand matches.')
 
 
 class ConcernListTable(tables.Table):
     name = tables.Column(linkify=True)
-    slug = tables.Column(verbose_name='Short name')
-    covers_affiliates = tables.BooleanColumn(verbose_name='Covers affiliates', yesno='Yes,No')
-    designation_count = tables.Column(verbose_name='Makers named')
+    slug = tables.Column(verbose_name=_('Short name'))
+    covers_affiliates = tables.BooleanColumn(verbose_name=_('Covers affiliates'), yesno='Yes,No')
+    designation_count = tables.Column(verbose_name=_('Makers named'))
 
     class Meta:
         model = ConcernList

@@ -1,5 +1,6 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, F, Prefetch
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from oversight.core.permissions import may_edit_reference_data
@@ -36,7 +37,7 @@ class ManufacturerListView(ObjectListView):
     filterset_class = ManufacturerFilterSet
     template_name = 'vendors/manufacturer_list.html'
     export_name = 'makers'
-    title = 'Makers'
+    title = _('Makers')
     create_url_name = 'vendors:manufacturer_add'
 
     def get_queryset(self):
@@ -89,7 +90,7 @@ class BrandListView(ObjectListView):
     table_class = BrandTable
     filterset_class = BrandFilterSet
     export_name = 'brands'
-    title = 'Brands'
+    title = _('Brands')
     create_url_name = 'vendors:brand_add'
 
     def get_queryset(self):
@@ -117,7 +118,7 @@ class ConcernListListView(ObjectListView):
     table_class = ConcernListTable
     filterset_class = ConcernListFilterSet
     export_name = 'concern-lists'
-    title = 'Concern lists'
+    title = _('Concern lists')
     create_url_name = 'vendors:concernlist_add'
 
     def get_queryset(self):
@@ -161,7 +162,7 @@ class ResolveView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = ResolveForm(self.request.GET)
-        context.update(resolve_form=form, title='Resolve a name', asked=form.asked)
+        context.update(resolve_form=form, title=_('Resolve a name'), asked=form.asked)
         if form.asked:
             resolution = NameIndex.from_db().resolve(form.cleaned_data['name'], form.cleaned_data['brand'])
             makers = Manufacturer.objects.for_user(self.request.user).in_bulk(
@@ -284,9 +285,9 @@ class DesignationEditView(ReferenceEditView):
 class ReferenceDeleteView(ReferenceChangeMixin, ConfirmActionView):
     """Confirm, then delete through the action; the page returns to where the object was listed."""
 
-    heading = 'Remove {object}?'
+    heading = _('Remove {object}?')
     warning = 'The removal is recorded in the history, but the record itself is gone.'
-    button_label = 'Remove'
+    button_label = _('Remove')
     remove = None  # staticmethod(actions.delete_*): (actor, obj, expected_version=...) -> None
 
     def confirmed(self, form):

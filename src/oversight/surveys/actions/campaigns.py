@@ -5,6 +5,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import record_change, save_audited, snapshot
 from oversight.core.models import ObjectChange
@@ -77,7 +78,7 @@ def create_campaign(
     """A draft campaign and its invitations: to every body of a group, or to the bodies listed."""
     check(actor, sees_everything, message=REGULATOR_ONLY)
     if recipients_group is None and not recipients:
-        raise ValidationError({'recipients_group': 'Choose a group of bodies to invite, or list the bodies.'})
+        raise ValidationError({'recipients_group': _('Choose a group of bodies to invite, or list the bodies.')})
     campaign = Campaign(
         title=title,
         slug=slug,
@@ -120,11 +121,13 @@ def open_campaign(actor, campaign: Campaign, now=None) -> Campaign:
     """Open a draft campaign to its recipients; its questionnaire is frozen from now on."""
     check(actor, sees_everything, message=REGULATOR_ONLY)
     if campaign.status != Campaign.Status.DRAFT:
-        raise ValidationError(f'The campaign is already {campaign.get_status_display().lower()}.')
+        raise ValidationError(
+            _('The campaign is already %(status)s.') % {'status': campaign.get_status_display().lower()}
+        )
     missing = [name for name in ('opens_at', 'deadline', 'late_cutoff') if getattr(campaign, name) is None]
     if missing:
         raise ValidationError(
-            dict.fromkeys(missing, 'Set it before opening the campaign.'),
+            dict.fromkeys(missing, _('Set it before opening the campaign.')),
         )
     now = now or timezone.now()
     questionnaire = Questionnaire.objects.select_for_update().get(pk=campaign.questionnaire_id)
@@ -148,6 +151,6 @@ def open_campaign(actor, campaign: Campaign, now=None) -> Campaign:
 def close_campaign(actor, campaign: Campaign) -> Campaign:
     check(actor, sees_everything, message=REGULATOR_ONLY)
     if campaign.status != Campaign.Status.OPEN:
-        raise ValidationError('Only an open campaign can be closed.')
+        raise ValidationError(_('Only an open campaign can be closed.'))
     campaign.status = Campaign.Status.CLOSED
     return save_audited(actor, campaign, 'Campaign closed')

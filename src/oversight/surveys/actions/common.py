@@ -1,6 +1,7 @@
 """What every survey action shares: the refusals' words, and bulk inserts."""
 
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.permissions import check, may_edit_body
 
@@ -11,7 +12,7 @@ Status = Invitation.Status
 BATCH = 500
 
 
-REGULATOR_ONLY = 'Only the regulator can do this.'
+REGULATOR_ONLY = _('Only the regulator can do this.')
 
 
 def check_editor(actor, invitation: Invitation) -> None:
@@ -20,7 +21,8 @@ def check_editor(actor, invitation: Invitation) -> None:
         actor,
         may_edit_body,
         invitation.organisation_id,
-        message=f'Only an editor of {invitation.organisation} can change its return.',
+        message=_('Only an editor of %(organisation)s can change its return.')
+        % {'organisation': invitation.organisation},
     )
 
 

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import save_audited
 from oversight.core.permissions import check, sees_everything
@@ -33,7 +34,7 @@ def record_correction(
     check(actor, sees_everything, message=REGULATOR_ONLY)
     survey_return = locked_return(survey_return, None)
     if survey_return.invitation.status != Status.ACCEPTED:
-        raise ValidationError('Only an accepted return is corrected; until then the body changes it itself.')
+        raise ValidationError(_('Only an accepted return is corrected; until then the body changes it itself.'))
     errors = {}
     if not reason.strip():
         errors['reason'] = 'Say why the value was wrong.'
@@ -44,7 +45,7 @@ def record_correction(
     schema = checks.Schema(survey_return.campaign.questionnaire)
     old, new = corrected_value(schema, survey_return.answers, field, new_value)
     if old == new:
-        raise ValidationError({'new_value': 'That is the value the return already has.'})
+        raise ValidationError({'new_value': _('That is the value the return already has.')})
     label = dict(correctable_fields(survey_return, schema))[field]
     survey_return.answers = apply_value(survey_return.answers, field, new)
     save_audited(actor, survey_return, f'Corrected: {label}'[:300])

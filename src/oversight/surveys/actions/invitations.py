@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import record_change, save_audited
 from oversight.core.dates import govuk_datetime
@@ -51,7 +52,7 @@ def send_invitations(actor, campaign: Campaign, now=None, connection=None) -> tu
     """
     check(actor, sees_everything, message=REGULATOR_ONLY)
     if campaign.status != Campaign.Status.OPEN:
-        raise ValidationError('Open the campaign before sending its invitations.')
+        raise ValidationError(_('Open the campaign before sending its invitations.'))
     now = now or timezone.now()
     pending = campaign.invitations.filter(sent_at__isnull=True).select_related('organisation', 'campaign')
     messages, sent, no_contacts = [], [], []
@@ -247,10 +248,13 @@ def extend_deadline(actor, invitation: Invitation, until, reason: str) -> Invita
     cutoff = invitation.campaign.cutoff
     if cutoff is not None and until <= cutoff:
         raise ValidationError(
-            {'extended_until': f'An extension must end after the campaign cut-off ({govuk_datetime(cutoff)}).'}
+            {
+                'extended_until': _('An extension must end after the campaign cut-off (%(cutoff)s).')
+                % {'cutoff': govuk_datetime(cutoff)}
+            }
         )
     if not reason.strip():
-        raise ValidationError({'extension_reason': 'Give the reason for the extension.'})
+        raise ValidationError({'extension_reason': _('Give the reason for the extension.')})
     invitation.extended_until = until
     invitation.extension_reason = reason.strip()
     return save_audited(actor, invitation, f'Cut-off extended to {govuk_datetime(until)}')

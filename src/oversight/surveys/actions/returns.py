@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
 from oversight.core.dates import govuk_datetime
@@ -334,9 +335,12 @@ def return_with_query(
     survey_return = locked_return(survey_return, expected_version)
     invitation = survey_return.invitation
     if invitation.status != Status.SUBMITTED:
-        raise ValidationError(f'Only a submitted return can be queried; this one is {invitation.get_status_display()}.')
+        raise ValidationError(
+            gettext_lazy('Only a submitted return can be queried; this one is %(status)s.')
+            % {'status': invitation.get_status_display()}
+        )
     if not text.strip():
-        raise ValidationError({'text': 'Write the query the body is to answer.'})
+        raise ValidationError({'text': gettext_lazy('Write the query the body is to answer.')})
     query = ReviewQuery(
         survey_return=survey_return, text=text.strip(), raised_by=actor, raised_at=now or timezone.now()
     )
@@ -365,7 +369,7 @@ def answer_queries(
     survey_return = locked_return(survey_return, expected_version)
     invitation = survey_return.invitation
     if invitation.status != Status.RETURNED:
-        raise ValidationError('This return has no query waiting for an answer.')
+        raise ValidationError(gettext_lazy('This return has no query waiting for an answer.'))
     now = now or timezone.now()
     problems = []
     open_queries = list(survey_return.queries.filter(answered_at__isnull=True))
@@ -401,7 +405,8 @@ def accept_return(actor, survey_return: Return, *, expected_version=None, now=No
     invitation = survey_return.invitation
     if invitation.status != Status.SUBMITTED:
         raise ValidationError(
-            f'Only a submitted return can be accepted; this one is {invitation.get_status_display()}.'
+            gettext_lazy('Only a submitted return can be accepted; this one is %(status)s.')
+            % {'status': invitation.get_status_display()}
         )
     survey_return.accepted_at = now or timezone.now()
     survey_return.accepted_by = actor

@@ -322,3 +322,15 @@ def test_a_question_without_welsh_wording_is_shown_in_english_and_marked_so(clie
     assert '<span lang="en-gb">Who is your Senior Responsible Officer for surveillance camera systems?</span>' in page
     assert 'Beth yw ei reng neu ei rôl?' in page  # the others in Welsh, unmarked
     assert '<span lang="en-gb">Beth' not in page
+
+
+def test_the_return_as_submitted_reads_in_welsh(client_for, editor_a, invitation_a):
+    """The return read after submission shows the questionnaire's Welsh wording on a Welsh page."""
+    survey_return = submit_return(
+        editor_a, invitation_a, with_lines(complete_answers()), declaration=Declaration('Sam', 'Analyst', 'A. Chief')
+    )
+    client = client_for(editor_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = 'cy'
+    page = client.get(reverse('surveys:return_detail', args=[survey_return.pk])).content.decode()
+    assert 'Pwy yw eich Uwch Swyddog Cyfrifol' in page and 'Teledu cylch cyfyng allanol' in page
+    assert 'Who is your Senior Responsible Officer' not in page

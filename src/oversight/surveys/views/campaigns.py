@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from django_tables2 import RequestConfig
 
@@ -36,7 +37,7 @@ class CampaignListView(ObjectListView):
     filterset_class = CampaignFilterSet
     template_name = 'surveys/campaign_list.html'
     export_name = 'campaigns'
-    title = 'Survey campaigns'
+    title = _('Survey campaigns')
     create_url_name = 'surveys:campaign_create'
 
     def get_queryset(self):
@@ -106,7 +107,7 @@ class CampaignCreateView(RequireSeesEverything, ActionFormView):
     success_message = 'Campaign created as a draft. Open it when its dates and questionnaire are right.'
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title='New survey campaign', submit_label='Create campaign', **kwargs)
+        return super().get_context_data(title=_('New survey campaign'), submit_label=_('Create campaign'), **kwargs)
 
     def run_action(self, form):
         return create_campaign(self.request.user, **form.values())
@@ -126,7 +127,7 @@ class CampaignEditView(ActionFormView):
         return {**super().get_form_kwargs(), 'instance': Campaign.objects.get(pk=self.campaign.pk)}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=f'Edit {self.campaign}', **kwargs)
+        return super().get_context_data(title=_('Edit %(campaign)s') % {'campaign': self.campaign}, **kwargs)
 
     def run_action(self, form):
         campaign = Campaign.objects.get(pk=self.campaign.pk)
@@ -141,7 +142,7 @@ class ReturnsImportView(RequireSeesEverything, ActionFormView):
     form_class = ReturnsImportForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title='Import returns from an interchange file', **kwargs)
+        return super().get_context_data(title=_('Import returns from an interchange file'), **kwargs)
 
     def run_action(self, form):
         recipients = form.cleaned_data.get('recipients')
@@ -153,7 +154,9 @@ class ReturnsImportView(RequireSeesEverything, ActionFormView):
             recipients=recipients.read() if recipients else None,
             file_name=upload.name,
         )
-        messages.success(self.request, f'Importing {upload.name}: this page follows it until it is done.')
+        messages.success(
+            self.request, _('Importing %(name)s: this page follows it until it is done.') % {'name': upload.name}
+        )
         return job
 
 
@@ -166,11 +169,16 @@ class CampaignCommandView(LoginRequiredMixin, View):
         try:
             if command == 'open':
                 open_campaign(request.user, campaign)
-                messages.success(request, f'{campaign} is open: its questionnaire is now frozen.')
+                messages.success(
+                    request, _('%(campaign)s is open: its questionnaire is now frozen.') % {'campaign': campaign}
+                )
             else:  # emails are sent by a worker; the task's page follows them
                 send = queue_invitations if command == 'send' else queue_reminders
                 job = send(request.user, campaign)
-                messages.success(request, f'{job.description}: this page follows it until it is done.')
+                messages.success(
+                    request,
+                    _('%(description)s: this page follows it until it is done.') % {'description': job.description},
+                )
                 return HttpResponseRedirect(job.get_absolute_url())
         except ValidationError as exc:
             messages.error(request, ' '.join(exc.messages))
@@ -178,8 +186,8 @@ class CampaignCommandView(LoginRequiredMixin, View):
 
 
 class CampaignCloseView(ConfirmActionView):
-    heading = 'Close {object}?'
-    button_label = 'Close the campaign'
+    heading = _('Close {object}?')
+    button_label = _('Close the campaign')
     warning = 'A closed campaign cannot be opened again: bodies that have not submitted can no longer do so.'
     success_message = '{object} is closed.'
 
@@ -230,5 +238,5 @@ class CorrectionListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(title=f'Corrections to {self.campaign}', campaign=self.campaign)
+        context.update(title=_('Corrections to %(campaign)s') % {'campaign': self.campaign}, campaign=self.campaign)
         return context

@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 
 from oversight.core.permissions import may_edit_body, require, sees_everything
@@ -61,7 +62,10 @@ class ExtendView(InvitationFormView):
     success_message = 'Cut-off extended for this body.'
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=f'Extend the cut-off for {self.invitation.organisation}', **kwargs)
+        return super().get_context_data(
+            title=_('Extend the cut-off for %(organisation)s') % {'organisation': self.invitation.organisation},
+            **kwargs,
+        )
 
     def run_action(self, form):
         return extend_deadline(
@@ -84,7 +88,9 @@ class ContactsView(InvitationFormView):
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=f'Contacts at {self.invitation.organisation}', **kwargs)
+        return super().get_context_data(
+            title=_('Contacts at %(organisation)s') % {'organisation': self.invitation.organisation}, **kwargs
+        )
 
     def run_action(self, form):
         return set_contacts(self.request.user, self.invitation, form.cleaned_data['contacts'])

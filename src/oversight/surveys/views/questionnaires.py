@@ -2,6 +2,7 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from oversight.core.permissions import require, sees_everything
@@ -40,7 +41,9 @@ class QuestionnaireVersionView(ActionFormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=f'New version of {self.questionnaire}', **kwargs)
+        return super().get_context_data(
+            title=_('New version of %(questionnaire)s') % {'questionnaire': self.questionnaire}, **kwargs
+        )
 
     def run_action(self, form):
         return copy_questionnaire(self.request.user, self.questionnaire, **form.cleaned_data)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from oversight.core.permissions import require, sees_everything
@@ -36,7 +37,7 @@ class InvitationRemindView(LoginRequiredMixin, TemplateView):
         refusal = hand_reminder_refusal(invitation)
         number = len(invitation.reminders.all()) + 1
         return super().get_context_data(
-            title=f'Send a reminder to {invitation.organisation}',
+            title=_('Send a reminder to %(organisation)s') % {'organisation': invitation.organisation},
             campaign=invitation.campaign,
             back=invitation.get_absolute_url(),
             refusal=refusal,
@@ -84,7 +85,7 @@ class CampaignRemindOutstandingView(LoginRequiredMixin, TemplateView):
             refusal = ''
         count = len(to_remind)
         return super().get_context_data(
-            title=f'Send a reminder to every outstanding body of {campaign}',
+            title=_('Send a reminder to every outstanding body of %(campaign)s') % {'campaign': campaign},
             campaign=campaign,
             back=campaign.get_absolute_url(),
             refusal=refusal,
@@ -104,5 +105,7 @@ class CampaignRemindOutstandingView(LoginRequiredMixin, TemplateView):
         except ValidationError as exc:
             messages.error(request, ' '.join(exc.messages))
             return HttpResponseRedirect(self.campaign.get_absolute_url())
-        messages.success(request, f'{job.description}: this page follows it until it is done.')
+        messages.success(
+            request, _('%(description)s: this page follows it until it is done.') % {'description': job.description}
+        )
         return HttpResponseRedirect(job.get_absolute_url())

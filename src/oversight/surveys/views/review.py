@@ -1,6 +1,7 @@
 """Reading a return, and the regulator reviewing it: queries, acceptance and corrections."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.dates import govuk_datetime
 from oversight.core.permissions import may_edit_body, sees_everything
@@ -100,7 +101,9 @@ class ReturnQueryView(ReviewMixin, ActionFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=f'Return with a query: {self.survey_return.organisation}', submit_label='Return with query', **kwargs
+            title=_('Return with a query: %(organisation)s') % {'organisation': self.survey_return.organisation},
+            submit_label=_('Return with query'),
+            **kwargs,
         )
 
     def run_action(self, form):
@@ -114,7 +117,7 @@ class ReturnQueryView(ReviewMixin, ActionFormView):
 
 class ReturnAcceptView(ReviewMixin, ConfirmActionView):
     destructive = False
-    button_label = 'Accept the return'
+    button_label = _('Accept the return')
     warning = 'An accepted return cannot be sent back to the body: any later change is recorded as a correction.'
 
     def get_object(self):
@@ -150,7 +153,9 @@ class CorrectionCreateView(ReviewMixin, ActionFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=f'Record a correction: {self.survey_return.organisation}', submit_label='Record correction', **kwargs
+            title=_('Record a correction: %(organisation)s') % {'organisation': self.survey_return.organisation},
+            submit_label=_('Record correction'),
+            **kwargs,
         )
 
     def run_action(self, form):
