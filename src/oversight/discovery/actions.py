@@ -196,7 +196,7 @@ def check_upload(actor, organisation, content: bytes, *, filename: str = '', tok
     first = len(text) - len(text.lstrip())  # blank lines before the first are kept, so its number is right
     end = text.find(b'\n', first)
     meta, _, problems = read_lines(_decoded(text[: len(text) if end < 0 else end]), max_hosts=MAX_HOSTS)
-    if end >= 0:  # more lines follow: the hosts are the worker's to find
+    if end >= 0 and not text[end:].isspace():  # more lines follow: the hosts are the worker's to find
         problems = [problem for problem in problems if problem != NO_HOSTS]
     if problems:
         raise ValidationError({'file': problems})

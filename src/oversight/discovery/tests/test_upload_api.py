@@ -119,10 +119,13 @@ def test_bad_lines_are_refused_whole_by_the_task_with_their_numbers_and_fields(t
     assert not Scan.objects.exists()
 
 
-def test_a_bad_first_line_is_refused_at_once(token_a):
+def test_a_bad_first_line_or_a_scan_without_hosts_is_refused_at_once(token_a):
     response = post(b'not json\n' + BODY, token=token_a)
     assert response.status_code == 400
     assert response.json()['errors'][0].startswith('line 1: not JSON')
+    response = post(BODY.splitlines()[0] + b'\n\n', token=token_a)
+    assert response.status_code == 400
+    assert response.json()['errors'][0].startswith('no host results')
     assert not Job.objects.exists()
 
 
