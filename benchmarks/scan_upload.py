@@ -10,7 +10,8 @@ answered, without the agent's identification), made from the emulated fleet's de
 10.20.0.0/17. Alternating with the baseline, it times whole processes as they run:
 
 - product: from the upload request until its task is done (`GET /api/jobs/{id}/` polled every 0.1 s):
-  the file checked, every device identified, stored, and compared with the register, by a real worker;
+  the request checks the token, the size and the scan line and keeps the upload; a real worker reads every
+  line, identifies every device, stores them, and compares them with the register;
 - baseline: a plain Python script (a process of its own) that loads the same JSON lines and inserts the
   same devices into the same table with sqlite3's executemany, in one transaction: storing them, nothing
   more;
@@ -219,7 +220,8 @@ def main() -> None:
     # The baseline writes into an SQLite file of the same schema, copied afresh for each run.
     pristine = workdir / 'baseline.sqlite3'
     oversight({**env, 'DATABASE_URL': f'sqlite:///{pristine}'}, 'migrate', '-v0')
-    uploads = {run: agent_upload(options.devices, run) for run in range(max(options.runs, options.agents))}
+    # Each run and each agent its own scan: the same bytes again would be answered as a replay (200).
+    uploads = [agent_upload(options.devices, number) for number in range(options.runs + options.agents)]
     size = len(uploads[0]) / 1e6
     base, server, worker = serve(env)
     requests, products, baselines = [], [], []
@@ -251,7 +253,9 @@ def main() -> None:
             waits, statuses, tasks = [0.0] * options.agents, [0] * options.agents, [None] * options.agents
 
             def agent(number: int) -> None:
-                waits[number], statuses[number], answer = upload(base, scan_tokens[number], uploads[number])
+                waits[number], statuses[number], answer = upload(
+                    base, scan_tokens[number], uploads[options.runs + number]
+                )
                 tasks[number] = answer and answer['task']
 
             started = time.perf_counter()

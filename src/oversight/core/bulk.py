@@ -52,3 +52,24 @@ def insert(model, objects: list) -> None:
             for obj, (key,) in zip(batch, cursor.fetchall(), strict=True):
                 setattr(obj, pk.attname, key)
                 obj._state.adding, obj._state.db = False, connection.alias
+
+
+def copy(model, objects: list) -> None:
+    """Insert unsaved `objects` of `model` whose keys are not needed afterwards (they are not set).
+
+    On PostgreSQL one COPY streams the rows: no statement text with a placeholder per value, which psycopg
+    splits and fills in Python (for 20,000 scanned devices that took longer than the database's work).
+    """
+    if connection.vendor != 'postgresql':
+        insert(model, objects)
+        return
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ', '.join(quote(field.column) for field in fields)
+    readers = [_reader(field) for field in fields]
+    with (
+        connection.cursor() as wrapper,
+        wrapper.cursor.copy(f'COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN') as stream,
+    ):
+        for obj in objects:
+            stream.write_row([read(obj) for read in readers])

@@ -58,6 +58,8 @@ def loads(text: str | bytes):
         raise JsonError(f'{exc.msg} at line {exc.lineno}, column {exc.colno}') from exc
     except RecursionError as exc:
         raise JsonError(f'nested more than {MAX_DEPTH} levels deep') from exc
-    if not _depth_within(value, MAX_DEPTH):
+    # A value nested deeper than the limit opens more brackets than that: most documents need no walk.
+    opened = text.count(b'{') + text.count(b'[') if isinstance(text, bytes) else text.count('{') + text.count('[')
+    if opened > MAX_DEPTH and not _depth_within(value, MAX_DEPTH):
         raise JsonError(f'nested more than {MAX_DEPTH} levels deep')
     return value

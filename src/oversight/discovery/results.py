@@ -8,6 +8,7 @@ is not what the scanner writes is refused with its line number and field.
 import datetime
 import ipaddress
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 from django.utils.dateparse import parse_datetime
@@ -177,6 +178,18 @@ class ScanMeta:
         return json.dumps({'scan': asdict(self)}, separators=(',', ':'))
 
 
+NO_HOSTS = 'no host results: is this the output of `oversight discover`?'
+# How read_lines names a problem's place: 'line 5: "observed.mac" ...'.
+_PLACE = re.compile(r'line (\d+): (?:"([^"]+)")?')
+
+
+def problem_place(problem: str) -> tuple[int | None, str]:
+    """The line number and the field a problem from `read_lines` names, where it names them."""
+    if (place := _PLACE.match(problem)) is None:
+        return None, ''
+    return int(place[1]), place[2] or ''
+
+
 def read_lines(text: str, *, max_hosts: int) -> tuple[ScanMeta, list[HostResult], list[str]]:
     """Parse JSON lines; returns (meta, results, problems). Nothing is partly accepted: problems mean refusal."""
     meta = ScanMeta()
@@ -214,7 +227,7 @@ def read_lines(text: str, *, max_hosts: int) -> tuple[ScanMeta, list[HostResult]
             problems.append(f'more than {max_hosts:,} hosts: split the scan into smaller ranges')
             break
     if not results and not problems:
-        problems.append('no host results: is this the output of `oversight discover`?')
+        problems.append(NO_HOSTS)
     return meta, results, problems
 
 

@@ -100,7 +100,8 @@ class Identifier:
                 PatternSet('rtsp_server', compile_signatures('rtsp_server', names), names),
             )
         )
-        self.onvif = OnvifScopes(names, models, compile_signatures('onvif', names))
+        # Scopes repeat from device to device (a model's cameras announce the same ones): each set read once.
+        self.onvif = Memo(OnvifScopes(names, models, compile_signatures('onvif', names)))
         self._verdicts = Memo(self._decide)
 
     @classmethod
@@ -114,7 +115,9 @@ class Identifier:
         extra: tuple[Finding, ...] = ()
         scopes = signals.onvif_scopes
         if scopes:
-            found = self.onvif(scopes if isinstance(scopes, str | tuple | list) else str(scopes))
+            if isinstance(scopes, tuple | list):
+                scopes = ' '.join(scopes)  # as OnvifScopes reads them, and a key the memo can keep
+            found = self.onvif[scopes if isinstance(scopes, str) else str(scopes)]
             if isinstance(found, FieldError):
                 return unknown(str(found))
             extra = found

@@ -7,6 +7,7 @@ a record that was rolled back, and a rolled-back request queues nothing.
 
 import hashlib
 import re
+import zlib
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -262,8 +263,9 @@ def queue_scan(
 ) -> tuple[Job, bool]:
     """Identify and reconcile an uploaded scan in the background (`discovery.actions.record_scan`).
 
-    What the upload itself can be refused for (who, which body, an unreadable line) is refused now; the
-    slow part, every device identified and compared with the register, is the worker's. An upload made
+    What can be told at once (who, which body, the scan line) is refused now; the rest, every line read,
+    every device identified and compared with the register, is the worker's, and its task names each bad
+    line. The upload is kept compressed (25 MB of JSON lines is about 1 MB). An upload made
     before (the same bytes for the same body, or the same `idempotency_key`) is not made twice: the
     task that took it is returned, with False for "not new", and through it the scan it made.
     """
@@ -288,9 +290,10 @@ def queue_scan(
                 'token': token.pk if token else None,
                 'sha256': sha256,
                 'idempotency_key': idempotency_key,
+                'compressed': True,
             },
             lock_key=lock_key,
-            payload=content,
+            payload=zlib.compress(content, 1),
         )
     except ValidationError as exc:
         # The same bytes arrived at once from elsewhere (another node): that upload's task is this one's.

@@ -7,6 +7,7 @@ job's "done", so it is all or nothing, and a retry after any failure starts from
 
 import io
 import re
+import zlib
 
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
@@ -14,6 +15,7 @@ from django.urls import reverse
 
 from oversight.discovery import actions as discovery_actions
 from oversight.discovery.models import ScanToken
+from oversight.discovery.results import problem_place
 from oversight.findings import actions as findings_actions
 from oversight.findings.models import Report
 from oversight.register import actions as register_actions
@@ -81,15 +83,20 @@ def scan(job: Job, progress: Progress) -> Outcome:
     arguments = job.arguments
     token = ScanToken.objects.filter(pk=arguments['token']).first() if arguments['token'] else None
     actor = discovery_actions.TokenActor(f'scan token "{token.name}"') if token else job.user
-    progress(0, 0, 'Identifying the devices and comparing them with the register')
-    found = discovery_actions.record_scan(
-        actor,
-        job.organisation,
-        bytes(job.payload),
-        source=arguments['source'],
-        filename=arguments['filename'],
-        token=token,
-    )
+    progress(0, 0, 'Reading the lines, identifying the devices and comparing them with the register')
+    content = bytes(job.payload)
+    try:
+        found = discovery_actions.record_scan(
+            actor,
+            job.organisation,
+            # Tasks queued before uploads were kept compressed hold the bytes as they came.
+            zlib.decompress(content) if arguments.get('compressed') else content,
+            source=arguments['source'],
+            filename=arguments['filename'],
+            token=token,
+        )
+    except ValidationError as exc:  # a bad line: each named by its number and field
+        raise JobFailed([problem(message, *problem_place(message)) for message in exc.messages]) from exc
     return Outcome(found.counts, found.get_absolute_url())
 
 

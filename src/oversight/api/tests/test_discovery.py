@@ -58,9 +58,14 @@ def test_an_editor_uploads_with_their_own_token_and_a_viewer_cannot(world, api):
 
 
 def test_a_file_that_is_not_a_scan_is_refused_whole(world, api):
-    response = _upload(api(world.a.editor), b'{"address": "10.0.0.1", "state": "up"}\nnot json\n')
+    # The first line is read at once; the others by the worker, whose task names each bad one.
+    response = _upload(api(world.a.editor), b'not json\n{"address": "10.0.0.1", "state": "up"}\n')
     assert response.status_code == 400
-    assert 'line 2' in str(response.json())
+    assert 'line 1' in str(response.json())
+    response = _upload(api(world.a.editor), b'{"address": "10.0.0.1", "state": "up"}\nnot json\n')
+    assert response.status_code == 202
+    job = Job.objects.get(pk=response.json()['id'])
+    assert job.status == Job.Status.FAILED and job.errors[0]['row'] == 2 and 'line 2' in job.errors[0]['message']
     assert Scan.objects.filter(organisation=world.a.organisation).count() == 1
 
 

@@ -100,7 +100,8 @@ def test_uploads_are_size_bounded(token_a):
     assert not Scan.objects.exists()
 
 
-def test_bad_lines_are_refused_whole_with_their_numbers(token_a):
+def test_bad_lines_are_refused_whole_by_the_task_with_their_numbers_and_fields(token_a):
+    """Lines after the first are read by the worker, not the request: the task fails naming each one."""
     body = (
         BODY
         + b'\n'
@@ -108,12 +109,24 @@ def test_bad_lines_are_refused_whole_with_their_numbers(token_a):
         + b'\n{"address": "10.20.0.7", "observed": {"mac": "zz"}}\nnot json'
     )
     response = post(body, token=token_a)
-    assert response.status_code == 400
-    errors = response.json()['errors']
-    assert any(e.startswith('line 4: "address"') for e in errors)
-    assert any(e.startswith('line 5: "observed.mac"') for e in errors)
-    assert any(e.startswith('line 6: not JSON') for e in errors)
+    assert response.status_code == 202
+    job = Job.objects.get(pk=response.json()['task'])
+    assert job.status == Job.Status.FAILED and job.payload != b''  # kept, so it can be queued again
+    places = {(e['row'], e['column']): e['message'] for e in job.errors}
+    assert places[(4, 'address')].startswith('line 4: "address"')
+    assert places[(5, 'observed.mac')].startswith('line 5: "observed.mac"')
+    assert places[(6, '')].startswith('line 6: not JSON')
     assert not Scan.objects.exists()
+
+
+def test_a_bad_first_line_or_a_scan_without_hosts_is_refused_at_once(token_a):
+    response = post(b'not json\n' + BODY, token=token_a)
+    assert response.status_code == 400
+    assert response.json()['errors'][0].startswith('line 1: not JSON')
+    response = post(BODY.splitlines()[0] + b'\n\n', token=token_a)
+    assert response.status_code == 400
+    assert response.json()['errors'][0].startswith('no host results')
+    assert not Job.objects.exists()
 
 
 def test_only_post_is_accepted(db):

@@ -96,10 +96,17 @@ def test_an_editor_uploads_scan_files_and_nmap_output(client_for, editor_a, djan
         response = client.post(upload, {'file': SimpleUploadedFile('nmap.xml', NMAP.read_bytes())})
     assert Scan.objects.get(filename='nmap.xml').counts['up'] == 3
 
-    broken = client.post(upload, {'file': SimpleUploadedFile('bad.jsonl', BODY + b'\n{"address": "x"}')})
-    assert broken.status_code == 200
-    assert 'line 4: &quot;address&quot;' in broken.content.decode()
+    # A bad line after the first is the worker's to find: the task's page names it, and nothing is kept.
+    with django_capture_on_commit_callbacks(execute=True):
+        broken = client.post(upload, {'file': SimpleUploadedFile('bad.jsonl', BODY + b'\n{"address": "x"}')})
+    failed = Job.objects.latest('pk')
+    assert broken.status_code == 302 and broken['Location'] == failed.get_absolute_url()
+    assert failed.status == Job.Status.FAILED and failed.errors[0]['row'] == 4
+    assert 'line 4: &quot;address&quot;' in client.get(broken['Location']).content.decode()
     assert Scan.objects.count() == 2
+    # The first line is read at once: one that is not JSON is refused on the form.
+    refused = client.post(upload, {'file': SimpleUploadedFile('bad.jsonl', b'{"scan": \n' + BODY)})
+    assert refused.status_code == 200 and 'line 1: not JSON' in refused.content.decode()
 
 
 def test_an_editor_accepts_a_device_in_one_step(client_for, editor_a, scan_a, device_a, where_a):
