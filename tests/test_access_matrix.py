@@ -181,8 +181,24 @@ PAGES: dict[str, Page] = {
             Case('200 200 200 404 login', a('viewer'), label="A's viewer, who sees only themselves"),
         )
     ),
-    # Only regulator staff reset someone's second factor (A's editor has none: the POST is refused with a message).
-    'accounts:second_factor_reset': page('200 403 404 404 login', a('editor'), post='200 403 404 404 login'),
+    # People (accounts.actions): body administrators run their own body's people, regulator staff the regulator's
+    # people and bodies' administrators; an editor is administered by nobody here (the world has no administrator),
+    # so every action on one is a 404 for everyone, their own account included.
+    'accounts:people': page(REGULATOR_ONLY, queries=EXPORTS),
+    'accounts:invite': page(REGULATOR_ONLY, post=REGULATOR_POST),
+    'accounts:role_change': page('404 404 404 404 login', a('editor'), post='404 404 404 404 login'),
+    'accounts:deactivate': page('404 404 404 404 login', a('editor'), post='404 404 404 404 login'),
+    'accounts:reactivate': page('404 404 404 404 login', a('editor'), post='404 404 404 404 login'),
+    'accounts:resend_invitation': page('404 404 404 404 login', a('editor'), post='404 404 404 404 login'),
+    'accounts:second_factor_reset': page('404 404 404 404 login', a('editor'), post='404 404 404 404 login'),
+    # An invitation's link is for someone not yet signed in; an unknown one is a 404 for everyone.
+    'accounts:invitation': page(NOWHERE, lambda w: {'key': 'ovi_not-a-key'}, post=NOWHERE),
+    # Your sessions (allauth.usersessions' address, taken over by accounts): each person's own; with one
+    # session each there is no other to end.
+    'accounts:sessions': page(EVERYONE),
+    'usersessions_list': page(EVERYONE),
+    'accounts:sessions_end_others': page('404 404 404 404 login', post='404 404 404 404 login'),
+    'accounts:session_end': page('404 404 404 404 login', lambda w: {'pk': 999}, post='404 404 404 404 login'),
     # Organisations: the regulator's reference data; a body sees only itself
     'organisations:organisation_list': page(EVERYONE, queries=(*EXPORTS, '?q=Essex', '?q=Police')),
     'organisations:body_names': page(EVERYONE, queries=('?q=Essex', '?q=Police')),
@@ -866,6 +882,9 @@ def test_api_operation(world, db, path, method, role):
 T = 'src/oversight/{}/tests/test_{}.py::{}'.format
 PROVED_BY = {
     'api:token': T('api', 'tokens', 'test_a_person_makes_their_token_on_their_page_and_sees_it_once'),
+    'accounts:invite': T(
+        'accounts', 'people', 'test_regulator_staff_invite_a_bodys_first_administrator_but_not_its_editors'
+    ),
     'discovery:device_accept': T('discovery', 'views', 'test_an_editor_accepts_a_device_in_one_step'),
     'discovery:scan_reconcile': T('discovery', 'views', 'test_compare_again_after_the_register_changes'),
     'discovery:scan_upload': T('discovery', 'views', 'test_an_editor_uploads_scan_files_and_nmap_output'),
