@@ -5,6 +5,7 @@ settings while its view modules are still loading.
 """
 
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import SAFE_METHODS
@@ -48,3 +49,24 @@ class PersonalTokenAuthentication(TokenAuthentication):
                 _('This API token is read-only: it cannot change data. Make a read and write token to do so.')
             )
         return token.user, token
+
+
+class PersonalTokenScheme(OpenApiAuthenticationExtension):
+    """How the API reference describes the token: its scheme, and what its scope and expiry mean."""
+
+    target_class = PersonalTokenAuthentication
+    name = 'tokenAuth'
+    priority = 1  # over drf-spectacular's own description of DRF's TokenAuthentication
+
+    def get_security_definition(self, auto_schema):
+        return {
+            'type': 'apiKey',
+            'in': 'header',
+            'name': 'Authorization',
+            'description': (
+                'A personal API token (ova_...) from the "Your API token" page, sent as "Token <key>". A token '
+                'does what its person may do; a read-only token only reads, and a request to change anything '
+                'with it is refused 403. A token with an expiry is refused 401 from then on, saying so, as is '
+                'every token of a deactivated account.'
+            ),
+        }

@@ -9,7 +9,9 @@ from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from oversight.accounts import actions
 from oversight.accounts.events import AccountEvent
@@ -280,3 +282,25 @@ def test_a_person_in_a_single_sign_on_organisation_may_skip_the_password(db, adm
     person = User.objects.get(email='sso@kent.police.example')
     assert not person.has_usable_password() and EmailAddress.objects.get(user=person).verified
     assert events(AccountEvent.INVITATION_ACCEPTED).get().after['method'] == 'single sign-on'
+
+
+def test_a_request_within_a_minute_of_the_last_writes_nothing(db, editor_a):
+    """The idle clock is noted at most once a minute (accounts/sessions.py), not on every request as
+    SESSION_SAVE_EVERY_REQUEST would (one UPDATE of the session a page view)."""
+    client = signed_in(editor_a)
+    start = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        client.get('/accounts/')
+    with (
+        time_machine.travel(start + datetime.timedelta(seconds=59), tick=False),
+        CaptureQueriesContext(connection) as q,
+    ):
+        client.get('/accounts/')
+    assert not [s['sql'] for s in q.captured_queries if s['sql'].startswith(('INSERT', 'UPDATE', 'DELETE'))]
+    with (
+        time_machine.travel(start + datetime.timedelta(seconds=61), tick=False),
+        CaptureQueriesContext(connection) as q,
+    ):
+        client.get('/accounts/')
+    writes = [s['sql'] for s in q.captured_queries if s['sql'].startswith(('INSERT', 'UPDATE'))]
+    assert any('usersessions_usersession' in w for w in writes) and any('django_session' in w for w in writes)
