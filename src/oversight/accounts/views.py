@@ -127,6 +127,9 @@ class InviteView(ActionFormView):
     def run_action(self, form):
         return actions.invite_person(self.request.user, **form.cleaned_data)
 
+    def get_success_url(self, result=None):
+        return reverse('accounts:people')
+
     def get_success_message(self, invitation):
         return _('Invited %(email)s: the email with their link is on its way.') % {'email': invitation.user.email}
 
