@@ -20,6 +20,11 @@ LAST_SEEN = 'oversight_last_seen'
 GRAIN = 60  # seconds
 
 
+def start_idle_clock(request) -> None:
+    """Signing in is a use: the clock starts then, not at the first page after it (connected in signals.py)."""
+    request.session[LAST_SEEN] = int(time.time())
+
+
 class IdleSessionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -287,9 +287,9 @@ def test_a_person_in_a_single_sign_on_organisation_may_skip_the_password(db, adm
 def test_a_request_within_a_minute_of_the_last_writes_nothing(db, editor_a):
     """The idle clock is noted at most once a minute (accounts/sessions.py), not on every request as
     SESSION_SAVE_EVERY_REQUEST would (one UPDATE of the session a page view)."""
-    client = signed_in(editor_a)
     start = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False):
+        client = signed_in(editor_a)  # the clock starts at sign-in
         client.get('/accounts/')
     with (
         time_machine.travel(start + datetime.timedelta(seconds=59), tick=False),
