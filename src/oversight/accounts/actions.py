@@ -296,6 +296,8 @@ def resend_invitation(actor, user: User) -> AccountInvitation:
     invitation = AccountInvitation.objects.select_for_update().filter(user=user).first()
     if invitation is None or invitation.accepted is not None:
         raise ValidationError(_('%(person)s has no invitation waiting to be taken up.') % {'person': user})
+    if not user.is_active:
+        raise ValidationError(_('%(person)s is deactivated: reactivate the account first.') % {'person': user})
     invitation.digest = None
     invitation.expires = timezone.now() + datetime.timedelta(days=settings.OVERSIGHT_INVITATION_DAYS)
     invitation.save(update_fields=['digest', 'expires'])

@@ -304,3 +304,18 @@ def test_a_request_within_a_minute_of_the_last_writes_nothing(db, editor_a):
         client.get('/accounts/')
     writes = [s['sql'] for s in q.captured_queries if s['sql'].startswith(('INSERT', 'UPDATE'))]
     assert any('usersessions_usersession' in w for w in writes) and any('django_session' in w for w in writes)
+
+
+def test_regulator_staff_run_their_own_colleagues(client_for, regulator, regulator_org, commits):
+    client = client_for(regulator)
+    done = invite(client, commits, organisation=regulator_org.pk, role='regulator', email='new@obscc.example')
+    assert done.status_code == 302
+    colleague = User.objects.get(email='new@obscc.example')
+    assert colleague.role == 'regulator' and colleague in client.get('/accounts/people/').context['table'].data
+    with pytest.raises(ValidationError) as caught:  # the regulator's people are regulator staff only
+        actions.change_role(regulator, colleague, 'administrator')
+    assert 'role' in caught.value.message_dict
+    assert client.post(f'/accounts/users/{colleague.pk}/deactivate/').status_code == 302
+    with pytest.raises(ValidationError, match='deactivated'):  # no new link for an account switched off
+        actions.resend_invitation(regulator, User.objects.get(pk=colleague.pk))
+    assert regulator not in client.get('/accounts/people/').context['table'].data  # not themselves
