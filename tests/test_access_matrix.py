@@ -101,7 +101,9 @@ REGULATOR_POST = 'ok 403 403 403 403 login'  # a POST only regulator staff may m
 DRAFT_ONLY = '200 404 404 404 404 login'  # the regulator's drafts: nobody else knows they exist
 DRAFT_POST = 'ok 404 404 404 404 login'
 PUBLIC = '200 200 200 200 200 200'  # published findings: no sign-in
-NOWHERE = '404 404 404 404 404 404'  # an address of nothing published: the same answer for everyone
+NOWHERE = '404 404 404 404 404 404'
+ADMINISTERED = '404 404 200 404 404 login'  # a page on A's editor, whom A's administrator alone runs
+ADMINISTERED_POST = '404 404 ok 404 404 login'  # an address of nothing published: the same answer for everyone
 FORMATS = ('csv', 'xlsx')
 EXPORTS = tuple(f'?export={fmt}' for fmt in FORMATS)
 
@@ -182,8 +184,23 @@ PAGES: dict[str, Page] = {
             Case('200 200 200 200 404 login', a('viewer'), label="A's viewer, who sees only themselves"),
         )
     ),
-    # Only regulator staff reset someone's second factor (A's editor has none: the POST is refused with a message).
-    'accounts:second_factor_reset': page('200 403 403 404 404 login', a('editor'), post='200 403 403 404 404 login'),
+    # People (accounts.actions): body administrators run their own body's people, regulator staff the regulator's
+    # people and bodies' administrators: A's editor is administered by A's administrator alone.
+    'accounts:people': page('200 403 200 403 403 login', queries=EXPORTS),
+    'accounts:invite': page('200 403 200 403 403 login', post='ok 403 ok 403 403 login'),
+    'accounts:role_change': page(ADMINISTERED, a('editor'), post=ADMINISTERED_POST),
+    'accounts:deactivate': page(ADMINISTERED, a('editor'), post=ADMINISTERED_POST),
+    'accounts:reactivate': page(ADMINISTERED, a('editor'), post=ADMINISTERED_POST),
+    'accounts:resend_invitation': page(ADMINISTERED, a('editor'), post=ADMINISTERED_POST),
+    'accounts:second_factor_reset': page(ADMINISTERED, a('editor'), post=ADMINISTERED_POST),
+    # An invitation's link is for someone not yet signed in; an unknown one is a 404 for everyone.
+    'accounts:invitation': page(NOWHERE, lambda w: {'key': 'ovi_not-a-key'}, post=NOWHERE),
+    # Your sessions (allauth.usersessions' address, taken over by accounts): each person's own; with one
+    # session each there is no other to end.
+    'accounts:sessions': page(EVERYONE),
+    'usersessions_list': page(EVERYONE),
+    'accounts:sessions_end_others': page('404 404 404 404 404 login', post='404 404 404 404 404 login'),
+    'accounts:session_end': page('404 404 404 404 404 login', lambda w: {'pk': 999}, post='404 404 404 404 404 login'),
     # Organisations: the regulator's reference data; a body sees only itself
     'organisations:organisation_list': page(EVERYONE, queries=(*EXPORTS, '?q=Essex', '?q=Police')),
     'organisations:body_names': page(EVERYONE, queries=('?q=Essex', '?q=Police')),
@@ -903,6 +920,9 @@ def test_api_operation(world, db, path, method, role):
 T = 'src/oversight/{}/tests/test_{}.py::{}'.format
 PROVED_BY = {
     'api:token': T('api', 'tokens', 'test_a_person_makes_their_token_on_their_page_and_sees_it_once'),
+    'accounts:invite': T(
+        'accounts', 'people', 'test_regulator_staff_invite_a_bodys_first_administrator_but_not_its_editors'
+    ),
     'discovery:device_accept': T('discovery', 'views', 'test_an_editor_accepts_a_device_in_one_step'),
     'discovery:scan_reconcile': T('discovery', 'views', 'test_compare_again_after_the_register_changes'),
     'discovery:scan_upload': T('discovery', 'views', 'test_an_editor_uploads_scan_files_and_nmap_output'),

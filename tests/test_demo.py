@@ -32,7 +32,7 @@ def test_demo_loads_once_and_a_second_run_duplicates_nothing(db):
     assert DEMO_PASSWORD in output and 'Kent Police' in output and 'Regulator staff' in output
     first = row_counts()
     output = run_demo('--no-serve')
-    assert 'Demo accounts: 0 created, 5 already present.' in output
+    assert 'Demo accounts: 0 created, 6 already present.' in output
     assert row_counts() == first
 
 

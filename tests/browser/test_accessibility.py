@@ -116,6 +116,7 @@ FORMS_WITH_ERRORS = (
     ('editor', 'discovery:scan_upload', None),
     ('regulator', 'surveys:campaign_create', None),
     ('regulator', 'organisations:group_create', None),
+    ('regulator', 'accounts:invite', None),
 )
 
 

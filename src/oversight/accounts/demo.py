@@ -1,4 +1,5 @@
-"""Demo accounts: one regulator, and an editor and a viewer for each of two bodies, sharing one password."""
+"""Demo accounts: one regulator, an administrator for one body, and an editor and a viewer for each of two
+bodies, sharing one password."""
 
 from oversight.organisations.models import Organisation
 
@@ -11,6 +12,7 @@ DEMO_PASSWORD = 'oversight-demo-2022'
 # (username, organisation slug, role, first name, last name)
 DEMO_USERS = [
     ('regulator', 'obscc', User.Role.REGULATOR, 'Rhiannon', 'Price'),
+    ('kent.admin', 'kent-police', User.Role.ADMINISTRATOR, 'Dafydd', 'Evans'),
     ('kent.editor', 'kent-police', User.Role.EDITOR, 'Sam', 'Okafor'),
     ('kent.viewer', 'kent-police', User.Role.VIEWER, 'Priya', 'Shah'),
     ('essex.editor', 'essex-police', User.Role.EDITOR, 'Tom', 'Barker'),

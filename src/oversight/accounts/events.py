@@ -26,6 +26,16 @@ class AccountEvent(models.TextChoices):
     RECOVERY_CODES_GENERATED = 'recovery-codes-generated', 'Recovery codes generated'
     SECOND_FACTOR_RESET = 'second-factor-reset', 'Second factor reset by an administrator'
     SSO_REFUSED = 'sso-refused', 'Single sign-on refused'
+    INVITED = 'invited', 'Invited to Oversight'
+    INVITATION_SENT = 'invitation-sent', 'Invitation emailed'
+    INVITATION_ACCEPTED = 'invitation-accepted', 'Invitation accepted'
+    INVITATION_REFUSED = 'invitation-refused', 'Invitation link refused'
+    ROLE_CHANGED = 'role-changed', 'Role changed'
+    DEACTIVATED = 'deactivated', 'Account deactivated'
+    REACTIVATED = 'reactivated', 'Account reactivated'
+    SESSIONS_ENDED = 'sessions-ended', 'Signed out of other sessions'
+    TOKEN_ISSUED = 'token-issued', 'API token issued'
+    TOKEN_REVOKED = 'token-revoked', 'API token revoked'
 
 
 def client_address(request) -> str:
@@ -39,12 +49,14 @@ def client_address(request) -> str:
 _SELF = object()  # the person the event concerns did it themselves
 
 
-def record_event(event: AccountEvent, *, user=None, actor=_SELF, name: str = '', request=None, detail=None, reason=''):
+def record_event(
+    event: AccountEvent, *, user=None, actor=_SELF, name: str = '', request=None, detail=None, reason='', before=None
+):
     """One audit row for an account event.
 
     `user` is the account the event concerns (None when the name tried matches nobody), `actor` who did it
     (the person themselves unless said otherwise, None for the system; nobody for a failure), `name` the
-    name tried.
+    name tried; `before`, for an event that changes a field (a role), what it was.
     """
     from .models import User
 
@@ -62,7 +74,7 @@ def record_event(event: AccountEvent, *, user=None, actor=_SELF, name: str = '',
         content_type=ContentType.objects.get_for_model(User),
         object_id=str(user.pk) if user is not None else '',
         object_repr=(str(user) if user is not None else name)[:200],
-        before=None,
+        before=before,
         after=after,
         message=(f'{event.label}: {reason}' if reason else event.label)[:300],
     )
@@ -75,5 +87,6 @@ FAILURES = frozenset(
         AccountEvent.PASSWORD_RESET_REQUESTED,
         AccountEvent.SECOND_FACTOR_FAILED,
         AccountEvent.SSO_REFUSED,
+        AccountEvent.INVITATION_REFUSED,
     }
 )

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import UserQuerySet
@@ -54,6 +55,20 @@ class User(AbstractUser):
             raise ValidationError(
                 {'role': f'{self.organisation} is an overseen body: its users are administrators, editors or viewers.'}
             )
+
+    @property
+    def status(self) -> str:
+        """'deactivated', 'invited' (the invitation not yet taken up), or 'active'; status_label reads it."""
+        if not self.is_active:
+            return 'deactivated'
+        invitation = getattr(self, 'invitation', None)
+        if invitation is not None and invitation.accepted is None:
+            return 'invited'
+        return 'active'
+
+    @property
+    def status_label(self) -> str:
+        return {'deactivated': _('Deactivated'), 'invited': _('Invited'), 'active': _('Active')}[self.status]
 
 
 class SingleSignOn(models.Model):
@@ -116,3 +131,32 @@ class SingleSignOn(models.Model):
             if domain in sign_on.domains():
                 return sign_on
         return None
+
+
+class AccountInvitation(models.Model):
+    """The invitation to a new account: an emailed link with which the person sets a password (or signs in
+    through their organisation's own service) and proves the address is theirs.
+
+    The link's secret is made when the email is sent (by the task, so it is never stored, not even in the
+    task's record); only its digest is kept (core.tokens). It works once, until `expires`.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name='invitation')
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name='+')
+    digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    sent = models.DateTimeField(null=True, blank=True)
+    expires = models.DateTimeField()
+    accepted = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = 'account invitation'
+
+    def __str__(self) -> str:
+        return f'Invitation of {self.user}'
+
+    def get_absolute_url(self) -> str:
+        return self.user.get_absolute_url()
+
+    def has_expired(self, now=None) -> bool:
+        return self.accepted is None and (now or timezone.now()) >= self.expires

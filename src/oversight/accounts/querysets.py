@@ -1,4 +1,6 @@
-from oversight.core.permissions import may_edit_body, sees_everything
+from django.db.models import Q
+
+from oversight.core.permissions import is_active, may_edit_body, sees_everything
 from oversight.core.querysets import OrganisationScopedQuerySet
 
 
@@ -11,3 +13,18 @@ class UserQuerySet(OrganisationScopedQuerySet):
         if sees_everything(user) or may_edit_body(user, user.organisation_id):
             return super().for_user(user)
         return self.filter(pk=user.pk)
+
+    def administered_by(self, user):
+        """The people `user` administers (core.permissions.may_administer_person says the same of one), but
+        themselves: a body's administrators run its people; regulator staff the regulator's people and bodies'
+        administrators."""
+        if not is_active(user):
+            return self.none()
+        others = self.exclude(pk=user.pk)
+        if user.is_superuser:
+            return others
+        if user.role == user.Role.REGULATOR:
+            return others.filter(Q(role=user.Role.REGULATOR) | Q(role=user.Role.ADMINISTRATOR))
+        if user.role == user.Role.ADMINISTRATOR and user.organisation_id is not None:
+            return others.filter(organisation_id=user.organisation_id).exclude(role=user.Role.REGULATOR)
+        return self.none()

@@ -3,12 +3,13 @@
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from axes.signals import user_locked_out
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models import Q
 from django.dispatch import receiver
 
 from .events import AccountEvent, record_event
 from .models import User
+from .sessions import start_idle_clock
 
 
 def _account_named(name: str):
@@ -22,6 +23,12 @@ def _account_named(name: str):
 def signed_in(sender, request, user, **kwargs):
     methods = [m.get('method') for m in request.session.get('account_authentication_methods', [])]
     record_event(AccountEvent.SIGNED_IN, user=user, request=request, detail={'methods': methods})
+
+
+@receiver(user_logged_in)
+def idle_clock_starts(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, 'session'):
+        start_idle_clock(request)
 
 
 @receiver(user_login_failed)

@@ -86,8 +86,9 @@ class IdentifyView(SaysWhatIsLimited, ApiMixin, APIView):
 
     parser_classes = [BoundedJSONParser, *bytes_parser('text/csv')]
     throttle_classes = [IdentifyThrottle]
-    # Nothing is written: every signed-in user may identify.
+    # Nothing is written: every signed-in user may identify, with a read-only token too.
     permission_classes = [permissions.IsAuthenticated]
+    reads_only = True
 
     @extend_schema(
         request={'application/json': IdentifyRequestSerializer, 'text/csv': bytes},

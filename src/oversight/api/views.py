@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -22,11 +23,13 @@ from oversight.core.views import ConfirmActionView
 
 from . import actions
 from .base import AUTHENTICATION
+from .forms import TokenForm
 from .models import ApiToken
 
 
 class TokenView(LoginRequiredMixin, TemplateView):
-    """Your API token: whether you have one, and buttons to make (or replace) and revoke it."""
+    """Your API token: whether you have one (its scope and expiry), a form to make one, and links to replace
+    or revoke it."""
 
     template_name = 'api/token.html'
 
@@ -38,14 +41,20 @@ class TokenView(LoginRequiredMixin, TemplateView):
             api_url=self.request.build_absolute_uri(reverse('api:api-root')),
             docs_url=reverse('api:docs'),
         )
+        context.setdefault('form', TokenForm())
         return context
 
     def post(self, request):
         # Only a first token is made in one click; replacing one stops programs using it, so it is confirmed.
         if ApiToken.objects.filter(user=request.user).exists():
             return HttpResponseRedirect(reverse('api:token_replace'))
+        form = TokenForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
         try:
-            _, secret = actions.create_api_token(request.user, request.user)
+            _, secret = actions.create_api_token(
+                request.user, request.user, scope=form.cleaned_data['scope'], expires=form.expires()
+            )
         except ValidationError as exc:
             messages.error(request, ' '.join(exc.messages))
             return HttpResponseRedirect(reverse('api:token'))
@@ -73,21 +82,28 @@ class OwnTokenConfirmView(ConfirmActionView):
 
     def affects(self):
         last_used = govuk_datetime(self.object.last_used) or 'Not yet'
-        return [('Your token', f'Starts {self.object.prefix}…'), ('Last used', last_used)]
+        return [
+            ('Your token', f'Starts {self.object.prefix}…'),
+            ('Scope', self.object.get_scope_display()),
+            ('Last used', last_used),
+        ]
 
     def get_cancel_url(self):
         return reverse('api:token')
 
 
 class TokenReplaceView(OwnTokenConfirmView):
-    """Replace your own API token with a new one, after confirming: the old one stops working at once."""
+    """Replace your own API token with a new one, after confirming: the old one stops working at once. The new
+    one has the same scope, and works for as long as the old one was made to."""
 
     heading = 'Replace your API token?'
     button_label = 'Replace token'
     warning = 'Your current token stops working at once: programs using it must be given the new token.'
 
     def confirmed(self, form):
-        return actions.create_api_token(self.request.user, self.request.user)[1]
+        old = self.object
+        expires = timezone.now() + (old.expires - old.created) if old.expires else None
+        return actions.create_api_token(self.request.user, self.request.user, scope=old.scope, expires=expires)[1]
 
     def form_valid(self, form):
         try:

@@ -41,6 +41,11 @@ def may_administer_body(user, organisation_id) -> bool:
     )
 
 
+def may_administer_anyone(user) -> bool:
+    """Those with a People page: regulator staff and bodies' administrators."""
+    return sees_everything(user) or (is_active(user) and may_administer_body(user, user.organisation_id))
+
+
 def may_administer_person(user, person) -> bool:
     """Body administrators run their own body's people; regulator staff run the regulator's people and
     bodies' administrators. Nobody administers themselves through this route (they use their account page)."""
@@ -110,3 +115,7 @@ class May:
     @cached_property
     def administer_own_body(self) -> bool:
         return is_active(self.user) and may_administer_body(self.user, self.user.organisation_id)
+
+    @cached_property
+    def administer_anyone(self) -> bool:
+        return may_administer_anyone(self.user)

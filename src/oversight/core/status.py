@@ -31,6 +31,10 @@ COLOURS = {
     # Tokens (scan tokens, API tokens).
     'active': 'green',
     'revoked': 'grey',
+    'expired': 'grey',
+    # People's accounts: 'active' as tokens above; invited until the invitation is taken up.
+    'invited': 'yellow',
+    'deactivated': 'grey',
     # Known exploited vulnerabilities against a line (policy).
     'affected': 'red',
     'possibly_affected': 'yellow',

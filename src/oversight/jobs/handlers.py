@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.urls import reverse
 
+from oversight.accounts.actions import send_invitation
 from oversight.discovery import actions as discovery_actions
 from oversight.discovery.models import ScanToken
 from oversight.discovery.results import problem_place
@@ -128,6 +129,18 @@ def receipt(job: Job, progress: Progress) -> Outcome:
     return Outcome({'emailed': emailed}, survey_return.invitation.get_absolute_url())
 
 
+def account_invitation(job: Job, progress: Progress) -> Outcome:
+    """The invitation to a new account, with its link made now; sent again, the earlier link stops working."""
+    progress(0, 0, 'Emailing the invitation')
+    try:
+        with get_connection() as connection:
+            emailed = send_invitation(job.user, job.arguments['invitation'], connection=connection)
+    except OSError as exc:
+        message = f'The mail server did not take the invitation ({exc}). Queue it again once it is back.'
+        raise JobFailed([problem(message)]) from exc
+    return Outcome({'emailed': emailed}, reverse('accounts:people'))
+
+
 ROW_AND_COLUMN = re.compile(r'^Row (\d+)(?:, column ([\w.]+))?:')
 
 
@@ -165,4 +178,5 @@ HANDLERS = {
     Job.Kind.INVITATIONS: invitations,
     Job.Kind.REMINDERS: reminders,
     Job.Kind.RECEIPT: receipt,
+    Job.Kind.ACCOUNT_INVITATION: account_invitation,
 }

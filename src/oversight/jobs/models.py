@@ -24,6 +24,7 @@ class Job(models.Model):
         REMINDERS = 'reminders', 'Reminders'
         REPORT_PDF = 'report_pdf', 'Report PDF'
         RECEIPT = 'receipt', 'Return receipt'
+        ACCOUNT_INVITATION = 'account_invitation', 'Account invitation'
 
     class Status(models.TextChoices):
         QUEUED = 'queued', 'Queued'

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     'allauth',
     'allauth.account',
     'allauth.mfa',
+    'allauth.usersessions',
     'allauth.socialaccount',
     'allauth.socialaccount.providers.openid_connect',
 ]
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     'oversight.core.middleware.DatabaseBusyMiddleware',
     'allauth.account.middleware.AccountMiddleware',
     'oversight.accounts.mfa.RequireSecondFactorMiddleware',
+    'oversight.accounts.sessions.IdleSessionMiddleware',
     'axes.middleware.AxesMiddleware',
     'django_prometheus.middleware.PrometheusAfterMiddleware',
 ]
@@ -177,6 +179,13 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
+# Signed-in sessions (allauth.usersessions): each person's list of them, with the device, address and last
+# activity. allauth's own activity tracking writes on every request; accounts/sessions.py notes it at most
+# once a minute instead, and signs a session out after OVERSIGHT_SESSION_IDLE_MINUTES without a request.
+USERSESSIONS_TRACK_ACTIVITY = False
+OVERSIGHT_SESSION_IDLE_MINUTES = number_setting('OVERSIGHT_SESSION_IDLE_MINUTES', 30)
+# How long the link in an invitation to a new account works (accounts.AccountInvitation).
+OVERSIGHT_INVITATION_DAYS = number_setting('OVERSIGHT_INVITATION_DAYS', 7)
 
 # Second factors (allauth.mfa): an authenticator app (TOTP), a security key or passkey (WebAuthn), and
 # single-use recovery codes. Required for the roles named here (accounts/mfa.py sends them to enrol).
@@ -188,13 +197,13 @@ MFA_TOTP_ISSUER = 'Oversight'
 def _roles(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     roles = default if value is None else [r.strip() for r in value.split(',') if r.strip()]
-    unknown = sorted(set(roles) - {'regulator', 'editor', 'viewer'})
+    unknown = sorted(set(roles) - {'regulator', 'administrator', 'editor', 'viewer'})
     if unknown:
         raise ImproperlyConfigured(f'{name} names roles Oversight does not have: {", ".join(unknown)}.')
     return roles
 
 
-OVERSIGHT_MFA_REQUIRED_ROLES = _roles('OVERSIGHT_MFA_REQUIRED_ROLES', ['regulator', 'editor'])
+OVERSIGHT_MFA_REQUIRED_ROLES = _roles('OVERSIGHT_MFA_REQUIRED_ROLES', ['regulator', 'administrator', 'editor'])
 # Development and the tests serve plain HTTP on loopback; production (HTTPS only) turns this off.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 # allauth's own limits stay: its "login_failed" limit is what bounds guesses at second-factor codes (five

@@ -9,6 +9,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client, override_settings
 
 from oversight.accounts.events import AccountEvent
+from oversight.accounts.models import User
 from oversight.core.models import ObjectChange
 
 pytestmark = pytest.mark.usefixtures('_second_factor_required')
@@ -145,35 +146,55 @@ def test_a_recovery_code_signs_in_once(db, regulator, commits):
     assert again.post(AUTHENTICATE, {'code': codes[1]})['Location'] == '/'
 
 
-def test_regulator_staff_reset_a_second_factor_and_the_person_enrols_again(db, regulator, editor_a, viewer_a, commits):
+def test_a_body_administrator_resets_a_second_factor_and_the_person_enrols_again(
+    db, regulator, editor_a, viewer_a, commits
+):
     verified(editor_a)
     client, _ = sign_in(editor_a)
     enrol_totp(client, editor_a, commits)
     url = f'/accounts/users/{editor_a.pk}/reset-second-factor/'
+    administrator = User.objects.create_user(
+        'admin_a', password='pw-admin_a', organisation=editor_a.organisation, role=User.Role.ADMINISTRATOR
+    )
 
-    # Nobody but regulator staff, and not their own.
+    # Only whoever administers the person: their body's administrators (regulator staff run only the
+    # regulator's people and bodies' administrators); nobody else learns the page exists.
     assert Client().get(url).status_code == 302
-    body = Client()
-    body.force_login(editor_a)
-    assert body.post(url).status_code == 403
     TOTP.activate(regulator, pyotp.random_base32())  # regulator staff need a factor of their own
+    for outsider in (editor_a, viewer_a, regulator):
+        other = Client()
+        other.force_login(outsider)
+        assert other.post(url).status_code == 404
+    TOTP.activate(administrator, pyotp.random_base32())  # administrators need a factor of their own
     admin = Client()
-    admin.force_login(regulator)
+    admin.force_login(administrator)
     assert 'Reset second factor' in admin.get(editor_a.get_absolute_url()).content.decode()
-    assert admin.post(f'/accounts/users/{regulator.pk}/reset-second-factor/').status_code == 200
+    assert admin.post(f'/accounts/users/{administrator.pk}/reset-second-factor/').status_code == 404
     assert Authenticator.objects.filter(user=editor_a).count() == 2
 
     done = admin.post(url)
     assert done.status_code == 302 and done['Location'] == editor_a.get_absolute_url()
     assert not Authenticator.objects.filter(user=editor_a).exists()
     reset = events(AccountEvent.SECOND_FACTOR_RESET).get()
-    assert (reset.object_id, reset.user, reset.organisation) == (str(editor_a.pk), regulator, editor_a.organisation)
+    assert (reset.object_id, reset.user, reset.organisation) == (str(editor_a.pk), administrator, editor_a.organisation)
     assert reset.after['types'] == ['recovery_codes', 'totp']
     assert admin.post(url).status_code == 200  # nothing left to reset: said, not done
 
     # At the next sign-in there is no code to ask for: the editor must add a new factor first.
     client, home = sign_in(editor_a)
     assert home == '/' and client.get('/register/')['Location'] == '/accounts/2fa/'
+
+
+def test_regulator_staff_reset_a_body_administrators_second_factor(db, regulator, body_a):
+    administrator = User.objects.create_user(
+        'admin_a', password='pw-admin_a', organisation=body_a, role=User.Role.ADMINISTRATOR
+    )
+    TOTP.activate(administrator, pyotp.random_base32())
+    TOTP.activate(regulator, pyotp.random_base32())
+    staff = Client()
+    staff.force_login(regulator)
+    done = staff.post(f'/accounts/users/{administrator.pk}/reset-second-factor/')
+    assert done.status_code == 302 and not Authenticator.objects.filter(user=administrator).exists()
 
 
 def test_guessing_codes_is_stopped_after_five_wrong_ones(db, editor_a, commits):

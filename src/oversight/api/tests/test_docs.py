@@ -19,6 +19,7 @@ def test_the_schema_describes_every_endpoint(world, client):
     assert {'/api/register/sites/', '/api/invitations/{id}/submit/', '/api/identify/', '/api/discovery/scans/'} <= paths
     schemes = schema['components']['securitySchemes']
     assert {'tokenAuth', 'cookieAuth', 'scanToken'} <= set(schemes)
+    assert 'read-only token only reads' in schemes['tokenAuth']['description']
 
 
 def test_the_reference_page_describes_every_operation_of_the_schema(world, client):
