@@ -279,6 +279,9 @@ PAGES: dict[str, Page] = {
     ),
     'compliance:assessment_freeze': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
     'compliance:governance_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
+    'compliance:task_list': page(EVERYONE, queries=(*EXPORTS, '?kind=dpia_change', '?state=done', '?state=')),
+    'compliance:task_counts': page(REGULATOR_ONLY, queries=('?kind=undeclared', '?state=')),
+    'compliance:task_resolve': page(A_EDITORS, a('review_task'), post=REFUSED_POST),
     'register:import_preview': page(A_EDITORS, a('batch')),
     'register:import_commit': page('403 405 403 404 login', a('batch'), post=REFUSED_POST),
     'register:import_discard': page(A_EDITORS, a('batch'), post=REFUSED_POST),
@@ -886,6 +889,7 @@ PROVED_BY = {
     'compliance:assessment_freeze': T(
         'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
     ),
+    'compliance:task_resolve': T('compliance', 'reviews', 'test_an_editor_resolves_a_task_through_the_pages'),
     'compliance:evidence_add': T(
         'compliance', 'evidence', 'test_an_editor_uploads_downloads_and_deletes_evidence_through_the_pages'
     ),

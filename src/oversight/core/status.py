@@ -35,6 +35,8 @@ COLOURS = {
     'affected': 'red',
     'possibly_affected': 'yellow',
     'not_affected': 'green',
+    # Review tasks (compliance): open, past their due date, or done.
+    'overdue': 'red',
 }
 
 

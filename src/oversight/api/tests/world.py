@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from oversight.accounts.models import User
 from oversight.compliance import actions as compliance_actions
-from oversight.compliance.models import Principle
+from oversight.compliance.models import Principle, ReviewTask
 from oversight.discovery import actions as discovery_actions
 from oversight.discovery.models import Scan
 from oversight.discovery.results import HostResult, ScanMeta
@@ -68,6 +68,7 @@ class Body:
     draft_invitation: object = None
     evidence: object = None  # a document evidencing the first system's governance
     assessment: object = None  # the first system's open self-assessment, one principle answered
+    review_task: object = None  # raised for the first system when its lines were added after its DPIA
 
     @property
     def own_maker(self):
@@ -244,6 +245,7 @@ def _register(body: Body, quantities, own_maker: str) -> None:
             quantity=quantities[2],
         ),
     ]
+    body.review_task = ReviewTask.objects.get(system=cctv, kind=ReviewTask.Kind.DPIA_CHANGE)
     csv = f'name,address,postcode,kind,sensitive\n{marker} Depot,={marker} import,,other,no\n'.encode()
     body.batch = register_actions.upload_import(
         editor, organisation, ImportBatch.Kind.SITES, f'{marker}-sites.csv', csv
