@@ -121,6 +121,12 @@ def a(attribute: str, key: str = 'pk', *, prop: str = 'pk'):
     return build
 
 
+def decision_kwargs(obligation) -> dict:
+    rule_set, rule = obligation.rule.key.split('/')
+    slug = obligation.line.organisation.slug
+    return {'slug': slug, 'line': obligation.line.pk, 'rule_set': rule_set, 'rule': rule}
+
+
 PAGES: dict[str, Page] = {
     'core:home': page(EVERYONE),
     # Probes for the orchestrator: anyone, revealing nothing; metrics only with OVERSIGHT_METRICS_TOKEN
@@ -439,6 +445,8 @@ PAGES: dict[str, Page] = {
             f'?export={e}&format={f}' for e in ('obligations', 'plan', 'vulnerabilities') for f in ('csv', 'xlsx')
         ),
     ),
+    'policy:exposure': page(REGULATOR_ONLY, queries=EXPORTS),
+    'policy:decision': page(A_EDITORS, lambda w: decision_kwargs(w.a.obligation), post=REFUSED_POST),
     'policy:unit_costs': page(A_EDITORS, a('organisation', 'slug', prop='slug'), post=REFUSED_POST),
     'policy:settings': page(A_EDITORS, a('organisation', 'slug', prop='slug'), post=REFUSED_POST),
     # Discovery
@@ -916,6 +924,7 @@ PROVED_BY = {
         'organisations', 'language', 'test_regulator_sets_a_bodys_language_on_its_page'
     ),
     'policy:settings': T('policy', 'views', 'test_choosing_an_optional_rule_set_adds_its_obligations'),
+    'policy:decision': T('policy', 'decisions', 'test_an_editor_records_a_decision_and_its_progress_through_the_pages'),
     'policy:unit_costs': T('policy', 'views', 'test_an_editor_sets_unit_costs_through_the_form'),
     'register:equipment_create': T(
         'register', 'views', 'test_an_editor_adds_edits_and_deletes_a_line_through_the_pages'

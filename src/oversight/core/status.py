@@ -37,6 +37,13 @@ COLOURS = {
     'not_affected': 'green',
     # Review tasks (compliance): open, past their due date, or done.
     'overdue': 'red',
+    # Decisions on policy obligations: an expired risk acceptance is open again; replacement under way.
+    'expired': 'red',
+    'not_applicable': 'grey',
+    'replace': 'yellow',
+    'planned': 'blue',
+    'ordered': 'blue',
+    'replaced': 'green',
 }
 
 

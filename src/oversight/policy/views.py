@@ -7,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
@@ -16,12 +18,12 @@ from oversight.core.views import ActionFormView, require
 from oversight.organisations.models import Organisation
 from oversight.register.models import Category, EquipmentLine
 
-from . import actions, downloads
-from .chart import timeline_svg
-from .evaluation import cached_evaluation
+from . import actions, downloads, exposure
+from .chart import progress_svg, timeline_svg
+from .evaluation import cached_evaluation, evaluate_register
 from .filtersets import ObligationFilterSet
-from .forms import PolicySettingsForm, UnitCostsForm
-from .models import PolicySettings, UnitCost
+from .forms import DecisionForm, PolicySettingsForm, UnitCostsForm
+from .models import ObligationDecision, PolicySettings, UnitCost
 from .rules import applicable, optional_rule_sets, rule_sets
 from .tables import BodySummaryTable, ObligationTable, PlanTable, VulnerabilityTable
 from .vulnerabilities import Status, current
@@ -36,8 +38,11 @@ def _body(user, slug: str):
 
 
 def chart_src(timeline) -> str:
-    svg = timeline_svg(timeline).encode()
-    return 'data:image/svg+xml;base64,' + base64.b64encode(svg).decode()
+    return _data_uri(timeline_svg(timeline))
+
+
+def _data_uri(svg: str) -> str:
+    return 'data:image/svg+xml;base64,' + base64.b64encode(svg.encode()).decode()
 
 
 class PolicyView(LoginRequiredMixin, TemplateView):
@@ -84,8 +89,8 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             return exports.download(request.GET.get('format', 'xlsx'), name, headers, rows)
         return super().get(request, *args, **kwargs)
 
-    def _table(self, table_class, data, prefix: str, exclude=()):
-        table = table_class(data, prefix=prefix, exclude=exclude)
+    def _table(self, table_class, data, prefix: str, exclude=(), **kwargs):
+        table = table_class(data, prefix=prefix, exclude=exclude, **kwargs)
         RequestConfig(self.request, paginate={'per_page': PER_PAGE}).configure(table)
         return table
 
@@ -93,6 +98,10 @@ class PolicyView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         evaluation, organisation, user = self.evaluation, self.organisation, self.request.user
         exclude = ('organisation',) if organisation else ()
+        own_decisions = ObligationDecision.objects.for_user(user)
+        if organisation is not None:
+            own_decisions = own_decisions.filter(organisation=organisation)
+        decisions = {(d.line_id, d.rule): d for d in own_decisions.filter(line__isnull=False)}
         query = self.request.GET.copy()
         for name in [k for k in query if k.endswith(('page', 'sort')) or k in ('export', 'format')]:
             query.pop(name)
@@ -107,7 +116,15 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             by_severity=evaluation.devices_by_severity(),
             affected_devices=evaluation.vulnerable_devices(Status.AFFECTED),
             possibly_affected_devices=evaluation.vulnerable_devices(Status.POSSIBLY),
-            obligations=self._table(ObligationTable, evaluation.obligations, 'o-', exclude),
+            obligations=self._table(
+                ObligationTable,
+                evaluation.obligations,
+                'o-',
+                exclude,
+                decisions=decisions,
+                today=evaluation.today,
+                can_edit=organisation is not None and user.can_edit_for(organisation.pk),
+            ),  # fmt: skip
             plan_table=self._table(PlanTable, evaluation.plan.rows, 'p-', exclude),
             vulnerabilities=self._table(VulnerabilityTable, evaluation.vulnerabilities, 'v-', exclude),
             catalogue=current(),
@@ -121,6 +138,7 @@ class PolicyView(LoginRequiredMixin, TemplateView):
         settings = PolicySettings.objects.for_user(user).filter(organisation=organisation).first()
         costs = {u.category: u for u in UnitCost.objects.for_user(user).filter(organisation=organisation)}
         context.update(
+            progress=exposure.progress(own_decisions, UnitCost.objects.for_user(user).by_category([organisation.pk])),
             can_edit=user.can_edit_for(organisation.pk),
             rule_sets=applicable(settings.rule_sets if settings else ()),
             settings=settings,
@@ -188,3 +206,82 @@ class PolicySettingsView(BodySettingsMixin, ActionFormView):
             review_by=form.cleaned_data['review_by'],
             expected_version=form.cleaned_data['version'],
         )
+
+
+class DecisionView(BodySettingsMixin, ActionFormView):
+    """Record the body's decision on one obligation, and the progress of replacing its equipment.
+
+    The obligation is found by its identity (line, rule): a line of another body, or a rule that does not
+    apply to the line now, is a 404.
+    """
+
+    form_class = DecisionForm
+    template_name = 'policy/decision_form.html'
+    success_message = _('Decision saved.')
+    anchor = '#obligations'
+
+    @cached_property
+    def obligation(self):
+        """Found after BodySettingsMixin has checked the body and the editor."""
+        lines = EquipmentLine.objects.for_user(self.request.user).filter(
+            organisation=self.organisation, pk=self.kwargs['line']
+        )
+        key = f'{self.kwargs["rule_set"]}/{self.kwargs["rule"]}'
+        for obligation in evaluate_register(lines, self.request.user, timezone.localdate()).obligations:
+            if obligation.rule.key == key:
+                return obligation
+        raise Http404
+
+    @cached_property
+    def decision(self):
+        return ObligationDecision.objects.filter(line=self.obligation.line, rule=self.obligation.rule.key).first()
+
+    def get_form_kwargs(self):
+        instance = self.decision or ObligationDecision(organisation=self.organisation, line=self.obligation.line)
+        return {**super().get_form_kwargs(), 'user': self.request.user, 'instance': instance}
+
+    def run_action(self, form):
+        return actions.record_decision(
+            self.request.user, self.obligation, form.cleaned_data['version'], **form.model_values()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(obligation=self.obligation, title=_('Decision on an obligation'))
+        return context
+
+
+class ExposureView(LoginRequiredMixin, TemplateView):
+    """For the regulator: devices of concern on sensitive sites by body, planned and spent cost of replacing
+    them, and national progress over time, as a chart with its table, and as CSV."""
+
+    template_name = 'policy/exposure.html'
+
+    def get(self, request, *args, **kwargs):
+        require(sees_everything(request.user))
+        user = request.user
+        decisions = ObligationDecision.objects.for_user(user)
+        self.rows = exposure.by_body(
+            Organisation.objects.for_user(user).bodies().order_by('name'),
+            EquipmentLine.objects.for_user(user),
+            decisions,
+            UnitCost.objects.for_user(user).by_category(),
+        )
+        self.quarters = exposure.quarters(decisions, timezone.localdate())
+        if request.GET.get('export') in ('csv', 'xlsx'):
+            return exports.download(request.GET['export'], 'national-exposure', *self.export())
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        headers = ['Body', 'Devices of concern on sensitive sites', *(f'Devices: {s}' for s in exposure.STAGES),
+                   'Planned cost (£)', 'Spent (£)']  # fmt: skip
+        rows = [[r.organisation.name, r.concern_on_sensitive, *(r.progress.devices[s] for s in exposure.STAGES),
+                 r.progress.planned_cost, r.progress.spent] for r in self.rows]  # fmt: skip
+        return headers, rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=_('National exposure'), rows=self.rows, quarters=self.quarters)
+        if self.quarters:
+            context['chart_src'] = _data_uri(progress_svg(self.quarters))
+        return context
