@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.core.audit import delete_audited, lock_at_version, save_audited
+from oversight.core.permissions import may_edit_body
 from oversight.register.models import System
 
 from . import reviews
@@ -160,7 +161,7 @@ def freeze_assessment(actor, assessment: Assessment, expected_version=None) -> A
 @transaction.atomic
 def resolve_task(actor, task: ReviewTask, resolution: str, expected_version=None) -> ReviewTask:
     """An editor of the body marks an open task done, saying how."""
-    if actor is not None and not actor.can_edit_for(task.organisation_id):
+    if actor is not None and not may_edit_body(actor, task.organisation_id):
         raise PermissionDenied
     lock_at_version(task, expected_version)
     task.refresh_from_db()

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.dates import govuk_date
+from oversight.core.permissions import may_edit_body
 from oversight.core.status import status_tag
 from oversight.register.models import System
 
@@ -97,7 +98,7 @@ class ReviewTaskTable(tables.Table):
         return TASK_STATUS_LABELS[record.status]
 
     def render_actions(self, record):
-        if record.is_open and self.user is not None and self.user.can_edit_for(record.organisation_id):
+        if record.is_open and self.user is not None and may_edit_body(self.user, record.organisation_id):
             return format_html(
                 '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> {}</span></a>',
                 reverse('compliance:task_resolve', args=[record.pk]),

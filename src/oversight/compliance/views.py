@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_tables2 import RequestConfig
 
+from oversight.core import permissions
 from oversight.core.history import readable_history
 from oversight.core.models import ObjectChange
+from oversight.core.permissions import may_edit_body
 from oversight.core.querysets import sees_everything
 from oversight.core.views import (
     ActionFormView,
@@ -351,7 +353,7 @@ class TaskResolveView(ConfirmActionView):
 
     def get_object(self):
         found = get_scoped_or_404(ReviewTask, self.request.user, pk=self.kwargs['pk'])
-        require(self.request.user.can_edit_for(found.organisation_id))
+        require(may_edit_body(self.request.user, found.organisation_id))
         return found
 
     def get_heading(self) -> str:
@@ -383,7 +385,7 @@ class TaskCountsView(ScopedMixin, TemplateView):
     template_name = 'compliance/task_counts.html'
 
     def get(self, request, *args, **kwargs):
-        require(sees_everything(request.user))
+        require(permissions.sees_everything(request.user))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

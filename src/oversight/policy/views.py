@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
-from oversight.core import exports
+from oversight.core import exports, permissions
+from oversight.core.history import readable_history
+from oversight.core.models import ObjectChange
+from oversight.core.permissions import may_edit_body
 from oversight.core.querysets import sees_everything
 from oversight.core.views import ActionFormView, require
 from oversight.organisations.models import Organisation
@@ -123,7 +126,7 @@ class PolicyView(LoginRequiredMixin, TemplateView):
                 exclude,
                 decisions=decisions,
                 today=evaluation.today,
-                can_edit=organisation is not None and user.can_edit_for(organisation.pk),
+                can_edit=organisation is not None and may_edit_body(user, organisation.pk),
             ),  # fmt: skip
             plan_table=self._table(PlanTable, evaluation.plan.rows, 'p-', exclude),
             vulnerabilities=self._table(VulnerabilityTable, evaluation.vulnerabilities, 'v-', exclude),
@@ -247,7 +250,13 @@ class DecisionView(BodySettingsMixin, ActionFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(obligation=self.obligation, title=_('Decision on an obligation'))
+        user = self.request.user
+        changes = ObjectChange.objects.for_user(user).for_object(self.decision)[:50] if self.decision else []
+        context.update(
+            obligation=self.obligation,
+            title=_('Decision on an obligation'),
+            history=readable_history(changes, user),
+        )
         return context
 
 
@@ -258,7 +267,7 @@ class ExposureView(LoginRequiredMixin, TemplateView):
     template_name = 'policy/exposure.html'
 
     def get(self, request, *args, **kwargs):
-        require(sees_everything(request.user))
+        require(permissions.sees_everything(request.user))
         user = request.user
         decisions = ObligationDecision.objects.for_user(user)
         self.rows = exposure.by_body(

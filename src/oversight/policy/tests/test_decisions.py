@@ -66,6 +66,9 @@ def test_an_editor_records_a_decision_and_its_progress_through_the_pages(client_
     assert decision.decided_by == editor_a
     assert ObjectChange.objects.for_object(decision).get().message.startswith(f'Decision on "{obligation.rule.title}"')
     assert 'Risk accepted' in client.get(body).content.decode()
+    [entry] = client.get(_url(obligation)).context['history']  # its history, in words
+    shown = [tuple(vars(f).values()) for f in entry.fields]
+    assert ('decision', None, 'Accept the risk') in shown and ('approver', None, 'Deputy Chief Constable') in shown
     # Once the acceptance expires the obligation is open again, and says so.
     with time_machine.travel(datetime.datetime(2026, 7, 1, 12, tzinfo=datetime.UTC)):
         page = client_for(editor_a).get(body).content.decode()  # signed in again: the session has expired
