@@ -48,6 +48,11 @@ def _data_uri(svg: str) -> str:
     return 'data:image/svg+xml;base64,' + base64.b64encode(svg.encode()).decode()
 
 
+def by_obligation(decisions) -> dict:
+    """{(line id, rule key): decision} for the decisions whose line is still in the register."""
+    return {(d.line_id, d.rule): d for d in decisions.filter(line__isnull=False)}
+
+
 class PolicyView(LoginRequiredMixin, TemplateView):
     """`/policy/`: the regulator's view across bodies (a body's user is sent to its own page);
     `/policy/<slug>/`: one body's obligations, plan, chart, vulnerabilities and settings."""
@@ -88,9 +93,18 @@ class PolicyView(LoginRequiredMixin, TemplateView):
         export = request.GET.get('export')
         if export in downloads.EXPORTS:
             headers, rows = downloads.EXPORTS[export](self.evaluation)
+            if export == 'obligations':
+                headers, rows = downloads.with_decisions(
+                    headers, rows, self.evaluation, by_obligation(self.own_decisions())
+                )
             name = f'{export}-{self.organisation.slug if self.organisation else "all-bodies"}'
             return exports.download(request.GET.get('format', 'xlsx'), name, headers, rows)
         return super().get(request, *args, **kwargs)
+
+    def own_decisions(self):
+        """The decisions the user may see, of the body shown (or of every body)."""
+        decisions = ObligationDecision.objects.for_user(self.request.user)
+        return decisions if self.organisation is None else decisions.filter(organisation=self.organisation)
 
     def _table(self, table_class, data, prefix: str, exclude=(), **kwargs):
         table = table_class(data, prefix=prefix, exclude=exclude, **kwargs)
@@ -101,10 +115,8 @@ class PolicyView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         evaluation, organisation, user = self.evaluation, self.organisation, self.request.user
         exclude = ('organisation',) if organisation else ()
-        own_decisions = ObligationDecision.objects.for_user(user)
-        if organisation is not None:
-            own_decisions = own_decisions.filter(organisation=organisation)
-        decisions = {(d.line_id, d.rule): d for d in own_decisions.filter(line__isnull=False)}
+        own_decisions = self.own_decisions()
+        decisions = by_obligation(own_decisions)
         query = self.request.GET.copy()
         for name in [k for k in query if k.endswith(('page', 'sort')) or k in ('export', 'format')]:
             query.pop(name)

@@ -66,6 +66,11 @@ def test_an_editor_records_a_decision_and_its_progress_through_the_pages(client_
     assert decision.decided_by == editor_a
     assert ObjectChange.objects.for_object(decision).get().message.startswith(f'Decision on "{obligation.rule.title}"')
     assert 'Risk accepted' in client.get(body).content.decode()
+    export = client.get(body, {'export': 'obligations', 'format': 'csv'}).content.decode('utf-8-sig')
+    rows = list(csv.DictReader(io.StringIO(export)))
+    decided = [r for r in rows if r['Rule'] == obligation.rule.title]
+    assert [(r['Decision'], r['Decision date']) for r in decided] == [('Risk accepted', '2026-06-30')]
+    assert {r['Decision'] for r in rows if r['Rule'] != obligation.rule.title} == {'Open: no decision'}
     [entry] = client.get(_url(obligation)).context['history']  # its history, in words
     shown = [tuple(vars(f).values()) for f in entry.fields]
     assert ('decision', None, 'Accept the risk') in shown and ('approver', None, 'Deputy Chief Constable') in shown
