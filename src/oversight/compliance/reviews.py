@@ -159,9 +159,11 @@ def refresh(today: datetime.date, systems) -> tuple[int, int]:
                 raise_task(source.system.organisation_id, kind, reason, system=source.system, due=due, source=source)
                 raised += 1
         resolved += _resolve_open(_open(kind, system__in=systems).exclude(system_id__in=needing), RESOLUTIONS[kind])
-    for task in _open(Kind.DPIA_CHANGE, system__in=systems).select_related('system__governance'):
-        done = getattr(task.system, 'governance', None) and task.system.governance.dpia_completed_on
-        if done and done >= timezone.localdate(task.raised_at):
+    # A DPIA done on or after the day the change raised the task (locked, so two runs resolve it once).
+    changed = _open(Kind.DPIA_CHANGE, system__in=systems, system__governance__dpia_completed_on__isnull=False)
+    for task in changed.select_for_update(of=('self',)).select_related('system__governance').order_by('pk'):
+        done = task.system.governance.dpia_completed_on
+        if done >= timezone.localdate(task.raised_at):
             close_task(None, task, f'The DPIA was done again on {govuk_date(done)}.')
             resolved += 1
     return raised, resolved
