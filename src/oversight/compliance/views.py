@@ -10,13 +10,13 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_tables2 import RequestConfig
 
 from oversight.core import permissions
 from oversight.core.history import readable_history
 from oversight.core.models import ObjectChange
-from oversight.core.permissions import may_edit_body
 from oversight.core.querysets import sees_everything
 from oversight.core.views import (
     ActionFormView,
@@ -321,9 +321,7 @@ class TaskListView(ObjectListView):
     filterset_class = ReviewTaskFilterSet
     export_name = 'review-tasks'
     template_name = 'compliance/task_list.html'
-
-    def get_title(self) -> str:
-        return _('To do')
+    title = gettext_lazy('To do')
 
     def get_queryset(self):
         return super().get_queryset().select_related('organisation', 'system')
@@ -339,7 +337,6 @@ class TaskListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context['title'] = self.get_title()
         context['sees_everything'] = sees_everything(self.request.user)
         return context
 
@@ -353,7 +350,7 @@ class TaskResolveView(ConfirmActionView):
 
     def get_object(self):
         found = get_scoped_or_404(ReviewTask, self.request.user, pk=self.kwargs['pk'])
-        require(may_edit_body(self.request.user, found.organisation_id))
+        require(permissions.may_edit_body(self.request.user, found.organisation_id))
         return found
 
     def get_heading(self) -> str:

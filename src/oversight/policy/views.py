@@ -15,7 +15,6 @@ from django_tables2 import RequestConfig
 from oversight.core import exports, permissions
 from oversight.core.history import readable_history
 from oversight.core.models import ObjectChange
-from oversight.core.permissions import may_edit_body
 from oversight.core.querysets import sees_everything
 from oversight.core.views import ActionFormView, require
 from oversight.organisations.models import Organisation
@@ -138,8 +137,8 @@ class PolicyView(LoginRequiredMixin, TemplateView):
                 exclude,
                 decisions=decisions,
                 today=evaluation.today,
-                can_edit=organisation is not None and may_edit_body(user, organisation.pk),
-            ),  # fmt: skip
+                can_edit=organisation is not None and permissions.may_edit_body(user, organisation.pk),
+            ),
             plan_table=self._table(PlanTable, evaluation.plan.rows, 'p-', exclude),
             vulnerabilities=self._table(VulnerabilityTable, evaluation.vulnerabilities, 'v-', exclude),
             catalogue=current(),
