@@ -419,3 +419,10 @@ class ReviewTask(models.Model):
         if self.resolved_at:
             return 'done'
         return 'overdue' if self.due and self.due < timezone.localdate() else 'open'
+
+    @property
+    def status_label(self) -> str:
+        return TASK_STATUS_LABELS[self.status]
+
+
+TASK_STATUS_LABELS = {'open': _('To do'), 'overdue': _('Overdue'), 'done': _('Done')}

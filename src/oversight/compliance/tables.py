@@ -50,9 +50,6 @@ class GovernanceTable(tables.Table):
         return CERTIFICATION_STATUS[value][0]
 
 
-TASK_STATUS_LABELS = {'open': _('To do'), 'overdue': _('Overdue'), 'done': _('Done')}
-
-
 class ReviewTaskTable(tables.Table):
     """A body's review tasks: what raised each, and where it stands."""
 
@@ -92,10 +89,10 @@ class ReviewTaskTable(tables.Table):
         return timezone.localdate(value).isoformat()
 
     def render_status(self, record):
-        return status_tag(record.status, TASK_STATUS_LABELS[record.status])
+        return status_tag(record.status, record.status_label)
 
     def value_status(self, record):
-        return TASK_STATUS_LABELS[record.status]
+        return str(record.status_label)
 
     def render_actions(self, record):
         if record.is_open and self.user is not None and may_edit_body(self.user, record.organisation_id):

@@ -79,6 +79,7 @@ class GovernanceDetailView(ScopedMixin, DetailView):
             history=readable_history(changes, user),
             evidence=Evidence.objects.for_user(user).filter(system=self.object).select_related('principle'),
             assessments=Assessment.objects.for_user(user).filter(system=self.object),
+            tasks=ReviewTask.objects.for_user(user).filter(system=self.object, resolved_at__isnull=True),
         )
         return context
 

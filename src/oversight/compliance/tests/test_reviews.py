@@ -47,11 +47,14 @@ def _line(body, site, system, quantity=2):
     )
 
 
-def test_adding_moving_and_removing_cameras_raises_one_dpia_review(body_a, site_a, assessed):
+def test_adding_moving_and_removing_cameras_raises_one_dpia_review(client_for, editor_a, body_a, site_a, assessed):
     line = _line(body_a, site_a, assessed)
     task = _open(system=assessed, kind=Kind.DPIA_CHANGE).get()
     assert task.reason == 'The register changed: 2 cameras added at Maidstone HQ.'
     assert task.organisation == body_a and task.source_id == str(assessed.governance.pk)
+    page = client_for(editor_a).get(reverse('compliance:governance_detail', args=[assessed.pk])).content.decode()
+    assert 'Review the DPIA after a change</strong>: The register changed' in page
+    assert reverse('compliance:task_resolve', args=[task.pk]) in page
     assert ObjectChange.objects.for_object(task).get().message.startswith('Raised: The register changed')
     # Fired again while it is open, the trigger does not duplicate it.
     register_actions.update_line(None, line, None, quantity=5)
