@@ -124,6 +124,12 @@ def a(attribute: str, key: str = 'pk', *, prop: str = 'pk'):
     return build
 
 
+def decision_kwargs(obligation) -> dict:
+    rule_set, rule = obligation.rule.key.split('/')
+    slug = obligation.line.organisation.slug
+    return {'slug': slug, 'line': obligation.line.pk, 'rule_set': rule_set, 'rule': rule}
+
+
 PAGES: dict[str, Page] = {
     'core:home': page(EVERYONE),
     # Probes for the orchestrator: anyone, revealing nothing; metrics only with OVERSIGHT_METRICS_TOKEN
@@ -297,6 +303,9 @@ PAGES: dict[str, Page] = {
     ),
     'compliance:assessment_freeze': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
     'compliance:governance_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
+    'compliance:task_list': page(EVERYONE, queries=(*EXPORTS, '?kind=dpia_change', '?state=done', '?state=')),
+    'compliance:task_counts': page(REGULATOR_ONLY, queries=('?kind=undeclared', '?state=')),
+    'compliance:task_resolve': page(A_EDITORS, a('review_task'), post=REFUSED_POST),
     'register:import_preview': page(A_EDITORS, a('batch')),
     'register:import_commit': page('403 405 405 403 404 login', a('batch'), post=REFUSED_POST),
     'register:import_discard': page(A_EDITORS, a('batch'), post=REFUSED_POST),
@@ -458,6 +467,8 @@ PAGES: dict[str, Page] = {
             f'?export={e}&format={f}' for e in ('obligations', 'plan', 'vulnerabilities') for f in ('csv', 'xlsx')
         ),
     ),
+    'policy:exposure': page(REGULATOR_ONLY, queries=EXPORTS),
+    'policy:decision': page(A_EDITORS, lambda w: decision_kwargs(w.a.obligation), post=REFUSED_POST),
     'policy:unit_costs': page(A_EDITORS, a('organisation', 'slug', prop='slug'), post=REFUSED_POST),
     'policy:settings': page(A_EDITORS, a('organisation', 'slug', prop='slug'), post=REFUSED_POST),
     # Discovery
@@ -943,6 +954,7 @@ PROVED_BY = {
     'compliance:assessment_freeze': T(
         'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
     ),
+    'compliance:task_resolve': T('compliance', 'reviews', 'test_an_editor_resolves_a_task_through_the_pages'),
     'compliance:evidence_add': T(
         'compliance', 'evidence', 'test_an_editor_uploads_downloads_and_deletes_evidence_through_the_pages'
     ),
@@ -969,6 +981,7 @@ PROVED_BY = {
         'organisations', 'language', 'test_regulator_sets_a_bodys_language_on_its_page'
     ),
     'policy:settings': T('policy', 'views', 'test_choosing_an_optional_rule_set_adds_its_obligations'),
+    'policy:decision': T('policy', 'decisions', 'test_an_editor_records_a_decision_and_its_progress_through_the_pages'),
     'policy:unit_costs': T('policy', 'views', 'test_an_editor_sets_unit_costs_through_the_form'),
     'register:equipment_create': T(
         'register', 'views', 'test_an_editor_adds_edits_and_deletes_a_line_through_the_pages'

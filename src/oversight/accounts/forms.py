@@ -74,7 +74,7 @@ class InviteForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         organisations = Organisation.objects.for_user(user)
-        if not user.is_superuser and user.role != User.Role.REGULATOR:
+        if not sees_everything(user):
             organisations = organisations.filter(pk=user.organisation_id)
         self.fields['organisation'].queryset = organisations.order_by('name')
         if organisations.count() == 1:

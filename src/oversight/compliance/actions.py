@@ -16,8 +16,9 @@ from oversight.core.audit import delete_audited, lock_at_version, save_audited
 from oversight.core.permissions import check, may_edit_body
 from oversight.register.models import System
 
+from . import reviews
 from .evidence import check_evidence
-from .models import RECORDED_FIELDS, Answer, Assessment, Evidence, Governance, PlanAction, Principle
+from .models import RECORDED_FIELDS, Answer, Assessment, Evidence, Governance, PlanAction, Principle, ReviewTask
 
 
 @transaction.atomic
@@ -29,9 +30,18 @@ def record_governance(actor, system, expected_version: int | None = None, *, mes
         raise TypeError(f'not governance fields: {", ".join(sorted(unknown))}')
     # Locked, so two first saves of the same system cannot both create a record.
     record = Governance.objects.select_for_update().filter(system=system).first() or Governance(system=system)
+    used_before = record.facial_recognition not in NO_FACIAL_RECOGNITION
     for name, value in fields.items():
         setattr(record, name, value)
-    return save_audited(actor, record, message, expected_version=expected_version if record.pk else None)
+    record = save_audited(actor, record, message, expected_version=expected_version if record.pk else None)
+    if not used_before and record.facial_recognition not in NO_FACIAL_RECOGNITION:
+        reviews.facial_recognition_introduced(record)
+    # A DPIA renewed or a certificate renewed resolves its task now, not at the next daily run.
+    reviews.refresh(timezone.localdate(), System.objects.filter(pk=system.pk))
+    return record
+
+
+NO_FACIAL_RECOGNITION = ('', Governance.FacialRecognition.NONE)
 
 
 @transaction.atomic
@@ -146,3 +156,26 @@ def freeze_assessment(actor, assessment: Assessment, expected_version=None) -> A
     assessment.frozen_on = timezone.now()
     assessment.frozen_by = actor if getattr(actor, 'pk', None) else None
     return save_audited(actor, assessment, 'Frozen', expected_version=expected_version)
+
+
+# Review tasks (compliance.reviews raises them)
+
+
+@transaction.atomic
+def resolve_task(actor, task: ReviewTask, resolution: str, expected_version=None) -> ReviewTask:
+    """An editor of the body marks an open task done, saying how."""
+    check(actor, may_edit_body, task.organisation_id)
+    lock_at_version(task, expected_version)
+    task.refresh_from_db()
+    if not task.is_open:
+        raise ValidationError('This task has already been resolved.', code='resolved')
+    if not resolution.strip():
+        raise ValidationError({'resolution': 'Say how the task was resolved.'})
+    return reviews.close_task(actor, task, resolution.strip(), expected_version=expected_version)
+
+
+def raise_review_tasks(today, organisation=None) -> tuple[int, int]:
+    """The date-driven review tasks as of `today`, for one body or all: (raised, resolved)."""
+    systems = System.objects.all() if organisation is None else System.objects.filter(organisation=organisation)
+    with transaction.atomic():
+        return reviews.refresh(today, systems)

@@ -9,8 +9,19 @@ class ComplianceConfig(AppConfig):
     navigation = [
         (_('Compliance'), 'compliance:governance_list'),
         (_('Guiding principles'), 'compliance:principle_list'),
+        (_('To do'), 'compliance:task_list'),
     ]
     navigation_order = 36
     # Panels this app adds to other apps' detail pages (core.panels): the register's system page shows the
     # system's governance record without the register knowing this app exists.
     panels = {'register.System': 'oversight.compliance.panels.system_panel'}
+
+    def ready(self):
+        # Review triggers from the lower apps, which send signals and do not know this app (compliance.reviews).
+        from oversight.discovery.signals import scan_reconciled
+        from oversight.register.signals import cameras_changed
+
+        from . import reviews
+
+        cameras_changed.connect(reviews.cameras_changed, dispatch_uid='compliance.cameras_changed')
+        scan_reconciled.connect(reviews.scan_reconciled, dispatch_uid='compliance.scan_reconciled')

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.register.filtersets import RegisterFilterSet
 from oversight.register.models import Category, System
 
-from .models import CERTIFICATION_STATUS, DPIA_STATUS, Governance
+from .models import CERTIFICATION_STATUS, DPIA_STATUS, Governance, ReviewTask
 
 
 def _choices(statuses: dict) -> list[tuple[str, str]]:
@@ -30,3 +30,20 @@ class GovernanceFilterSet(RegisterFilterSet):
     class Meta:
         model = System
         fields = ['q', 'organisation', 'category', 'dpia', 'certification', 'facial_recognition']
+
+
+TASK_STATES = (('open', _('To do')), ('done', _('Done')))
+
+
+class ReviewTaskFilterSet(RegisterFilterSet):
+    """Review tasks by kind and state (open by default); the organisation filter is for the regulator."""
+
+    kind = django_filters.ChoiceFilter(choices=ReviewTask.Kind.choices, label=_('Task'), empty_label=_('Any'))
+    state = django_filters.ChoiceFilter(choices=TASK_STATES, label=_('Status'), empty_label=_('Any'), method='in_state')
+
+    class Meta:
+        model = ReviewTask
+        fields = ['organisation', 'kind', 'state']
+
+    def in_state(self, queryset, name, value):
+        return queryset.filter(resolved_at__isnull=value == 'open')

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.forms import VersionedForm, govuk_widgets
+from oversight.core.forms import ConfirmForm, VersionedForm, govuk_widgets
 
 from .evidence import ACCEPTED
 from .models import RECORDED_FIELDS, Answer, Governance, PlanAction, Principle
@@ -50,3 +50,17 @@ class PlanActionForm(VersionedForm):
         model = PlanAction
         fields = ['action', 'owner', 'due', 'status']
         widgets = {'action': forms.Textarea(attrs={'rows': 3}), 'due': DATE}
+
+
+class ResolveTaskForm(ConfirmForm):
+    resolution = forms.CharField(
+        label=_('How was it resolved?'),
+        max_length=2000,
+        widget=forms.Textarea(attrs={'rows': 3}),
+        help_text=_('For example, "DPIA reviewed on 3 March: no change needed". It is kept in the history.'),
+        error_messages={'required': _('Say how the task was resolved.')},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        govuk_widgets(self)

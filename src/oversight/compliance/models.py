@@ -9,12 +9,15 @@ certification against the Code, and any use of facial recognition. docs/complian
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from oversight.core.querysets import ReferenceQuerySet
+from oversight.core.querysets import OrganisationScopedQuerySet, ReferenceQuerySet
 
 from .querysets import GovernanceQuerySet
 
@@ -341,3 +344,85 @@ class PlanAction(models.Model):
     @property
     def organisation_id(self):
         return self.assessment.system.organisation_id
+
+
+class ReviewTask(models.Model):
+    """Something a body needs to do about its governance, raised by a review trigger (compliance.reviews).
+
+    Event-driven kinds are raised when the register or a scan changes; date-driven ones by
+    `oversight raise-review-tasks`. A task resolves itself when what raised it clears (a DPIA renewed, a
+    certificate renewed, an action done), or is resolved by an editor. At most one task of a kind is open
+    per system (or, for a body-wide kind, per body), so a trigger firing again does not duplicate it.
+    """
+
+    class Kind(models.TextChoices):
+        DPIA_CHANGE = 'dpia_change', _('Review the DPIA after a change')
+        UNDECLARED = 'undeclared', _('Reconcile undeclared devices')
+        DPIA_DUE = 'dpia_due', _('DPIA review date passed')
+        CERTIFICATION = 'certification', _('Certificate expiring')
+        ACTION_DUE = 'action_due', _('Self-assessment action past due')
+
+    organisation = models.ForeignKey('organisations.Organisation', on_delete=models.CASCADE, related_name='+')
+    system = models.ForeignKey(
+        'register.System', on_delete=models.CASCADE, null=True, blank=True, related_name='review_tasks'
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.TextField(help_text='What raised the task, in words.')
+    raised_at = models.DateTimeField(default=timezone.now)
+    due = models.DateField(null=True, blank=True)
+    # What raised it (a governance record, a scan, an assessment): by type and key, so lower apps need no link.
+    source_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name='+')
+    source_id = models.CharField(max_length=40, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name='+'
+    )
+    resolution = models.TextField(blank=True, help_text='How it was resolved, in words.')
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _('review task')
+        ordering = ['resolved_at', 'due', '-raised_at', 'pk']
+        constraints = [
+            models.UniqueConstraint(
+                fields=['system', 'kind'],
+                condition=Q(resolved_at__isnull=True, system__isnull=False),
+                name='review_task_one_open_per_system_and_kind',
+            ),
+            models.UniqueConstraint(
+                fields=['organisation', 'kind'],
+                condition=Q(resolved_at__isnull=True, system__isnull=True),
+                name='review_task_one_open_per_body_and_kind',
+            ),
+            models.CheckConstraint(condition=~Q(reason=''), name='review_task_has_a_reason'),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | ~Q(resolution=''), name='review_task_resolution_in_words'
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.system.name if self.system_id else str(self.organisation)
+        return f'{self.get_kind_display()}: {where}'
+
+    def get_absolute_url(self) -> str:
+        return reverse('compliance:task_list') + f'?organisation={self.organisation_id}'
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def status(self) -> str:
+        """'overdue', 'open' or 'done': the tag shown for it (core.status)."""
+        if self.resolved_at:
+            return 'done'
+        return 'overdue' if self.due and self.due < timezone.localdate() else 'open'
+
+    @property
+    def status_label(self) -> str:
+        return TASK_STATUS_LABELS[self.status]
+
+
+TASK_STATUS_LABELS = {'open': _('To do'), 'overdue': _('Overdue'), 'done': _('Done')}

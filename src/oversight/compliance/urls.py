@@ -20,4 +20,7 @@ urlpatterns = [
         name='assessment_plan_add',
     ),
     path('assessments/<int:pk>/freeze/', views.AssessmentFreezeView.as_view(), name='assessment_freeze'),
+    path('to-do/', views.TaskListView.as_view(), name='task_list'),
+    path('to-do/all-bodies/', views.TaskCountsView.as_view(), name='task_counts'),
+    path('to-do/<int:pk>/resolve/', views.TaskResolveView.as_view(), name='task_resolve'),
 ]

@@ -5,11 +5,14 @@ gets a 403 on the edit page.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView, View
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView, TemplateView, View
+from django_tables2 import RequestConfig
 
 from oversight.core.history import readable_history
 from oversight.core.models import ObjectChange
@@ -19,6 +22,7 @@ from oversight.core.views import (
     ConfirmActionView,
     ObjectListView,
     Require,
+    RequireSeesEverything,
     ScopedMixin,
     get_editable,
     get_scoped_or_404,
@@ -26,11 +30,11 @@ from oversight.core.views import (
 from oversight.register.models import System
 
 from . import actions
-from .filtersets import GovernanceFilterSet
-from .forms import AnswerForm, EvidenceForm, GovernanceForm, PlanActionForm
-from .models import Answer, Assessment, Evidence, Governance, Principle
+from .filtersets import GovernanceFilterSet, ReviewTaskFilterSet
+from .forms import AnswerForm, EvidenceForm, GovernanceForm, PlanActionForm, ResolveTaskForm
+from .models import Answer, Assessment, Evidence, Governance, Principle, ReviewTask
 from .querysets import EXPIRY_WARNING_DAYS, certification_status, dpia_status
-from .tables import GovernanceTable
+from .tables import GovernanceTable, ReviewTaskTable, TaskCountTable
 
 
 class GovernanceListView(ObjectListView):
@@ -75,6 +79,7 @@ class GovernanceDetailView(ScopedMixin, DetailView):
             history=readable_history(changes, user),
             evidence=Evidence.objects.for_user(user).filter(system=self.object).select_related('principle'),
             assessments=Assessment.objects.for_user(user).filter(system=self.object),
+            tasks=ReviewTask.objects.for_user(user).filter(system=self.object, resolved_at__isnull=True),
         )
         return context
 
@@ -287,3 +292,100 @@ class AssessmentFreezeView(ConfirmActionView):
 
     def confirmed(self, form):
         return actions.freeze_assessment(self.request.user, self.object, form.cleaned_data['version'])
+
+
+# What needs doing: review tasks
+
+
+def _open_by_default(request):
+    """The filters as asked, with only open tasks shown until the person chooses otherwise."""
+    data = request.GET.copy()
+    data.setdefault('state', 'open')
+    return data
+
+
+class TaskListView(ObjectListView):
+    """A body's to-do list (every body's, filterable by body, for the regulator)."""
+
+    model = ReviewTask
+    table_class = ReviewTaskTable
+    filterset_class = ReviewTaskFilterSet
+    export_name = 'review-tasks'
+    template_name = 'compliance/task_list.html'
+    title = gettext_lazy('To do')
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('organisation', 'system')
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs['data'] = _open_by_default(self.request)
+        return kwargs
+
+    def get_table_kwargs(self):
+        kwargs = {'user': self.request.user}
+        return kwargs if sees_everything(self.request.user) else {**kwargs, 'exclude': ('organisation',)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['sees_everything'] = sees_everything(self.request.user)
+        return context
+
+
+class TaskResolveView(ConfirmActionView):
+    """An editor marks a task done, saying how; the task and its resolution stay in the history."""
+
+    form_class = ResolveTaskForm
+    destructive = False
+    warning = ''
+
+    def get_object(self):
+        return get_editable(ReviewTask, self.request.user, pk=self.kwargs['pk'])
+
+    def get_heading(self) -> str:
+        return _('Resolve the task “%(task)s”?') % {'task': self.object}
+
+    def get_button_label(self) -> str:
+        return _('Resolve')
+
+    def affects(self):
+        rows = [(_('Task'), self.object.get_kind_display()), (_('Why'), self.object.reason)]
+        if self.object.system_id:
+            rows.append((_('System'), self.object.system.name))
+        return rows
+
+    def get_cancel_url(self) -> str:
+        return reverse('compliance:task_list')
+
+    def get_success_message(self, result) -> str:
+        return _('Resolved: %(task)s.') % {'task': self.object}
+
+    def confirmed(self, form):
+        data = form.cleaned_data
+        return actions.resolve_task(self.request.user, self.object, data['resolution'], data.get('version'))
+
+
+class TaskCountsView(RequireSeesEverything, TemplateView):
+    """For the regulator: open review tasks counted by body and kind, each body linking to its list."""
+
+    template_name = 'compliance/task_counts.html'
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tasks = ReviewTask.objects.for_user(self.request.user)
+        filterset = ReviewTaskFilterSet(_open_by_default(self.request), queryset=tasks, request=self.request)
+        selected = filterset.qs if filterset.is_valid() else tasks.none()
+        rows: dict = {}
+        counted = selected.values('organisation', 'organisation__name', 'kind').annotate(n=Count('pk'))
+        for row in counted.order_by('organisation__name'):
+            entry = rows.setdefault(
+                row['organisation'],
+                {'organisation': row['organisation'], 'organisation__name': row['organisation__name'], 'total': 0}
+                | dict.fromkeys(ReviewTask.Kind.values, 0),
+            )
+            entry[row['kind']] = row['n']
+            entry['total'] += row['n']
+        table = TaskCountTable(list(rows.values()))
+        RequestConfig(self.request, paginate={'per_page': 50}).configure(table)
+        context.update(title=_('To do: all bodies'), filter=filterset, table=table)
+        return context

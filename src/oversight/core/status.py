@@ -31,7 +31,8 @@ COLOURS = {
     # Tokens (scan tokens, API tokens).
     'active': 'green',
     'revoked': 'grey',
-    'expired': 'grey',
+    # An expired token no longer works; an expired risk acceptance (policy) is an open obligation again.
+    'expired': 'red',
     # People's accounts: 'active' as tokens above; invited until the invitation is taken up.
     'invited': 'yellow',
     'deactivated': 'grey',
@@ -39,6 +40,14 @@ COLOURS = {
     'affected': 'red',
     'possibly_affected': 'yellow',
     'not_affected': 'green',
+    # Review tasks (compliance): open, past their due date, or done.
+    'overdue': 'red',
+    # Decisions on policy obligations ('expired' above): replacement under way.
+    'not_applicable': 'grey',
+    'replace': 'yellow',
+    'planned': 'blue',
+    'ordered': 'blue',
+    'replaced': 'green',
 }
 
 

@@ -28,6 +28,7 @@ from .models import DiscoveredDevice, Scan, ScanToken, UnseenLine
 from .nmap import NmapError, read_nmap
 from .reconcile import covered_sites, mismatches, reconcile
 from .results import NO_HOSTS, parse_moment, read_lines
+from .signals import scan_reconciled
 
 TOKEN_PREFIX = 'ovs_'
 # One upload: a /16 of answering hosts is far beyond any camera network, and the body size is bounded too.
@@ -237,6 +238,7 @@ def accept_device(actor, device: DiscoveredDevice, **fields) -> EquipmentLine:
     record_change(actor, device, ObjectChange.Action.UPDATE, before, snapshot(device), message)
     _count(scan)
     scan.save(update_fields=['counts'])
+    scan_reconciled.send(sender=Scan, scan=scan)
     return line
 
 
@@ -294,6 +296,7 @@ def _reconcile(scan: Scan) -> None:
     scan.reconciled = timezone.now()
     _count(scan)
     scan.save(update_fields=['counts', 'reconciled'])
+    scan_reconciled.send(sender=Scan, scan=scan)
 
 
 def _count(scan: Scan) -> None:

@@ -14,7 +14,7 @@ from oversight.core.permissions import check, may_edit_body, sees_everything
 from oversight.register.models import Category
 
 from . import catalogue
-from .models import KevCatalogue, KevEntry, PolicySettings, UnitCost
+from .models import KevCatalogue, KevEntry, ObligationDecision, PolicySettings, UnitCost
 from .rules import optional_rule_sets
 
 # Before the statement of 24 November 2022 there was nothing to review.
@@ -118,3 +118,31 @@ def replace_kev_catalogue(actor, document: dict) -> KevCatalogue:
     message = f'Refreshed the KEV catalogue to version {held.catalogue_version}'
     record_change(actor, held, ObjectChange.Action.UPDATE, before, after, message)
     return held
+
+
+DECISION_FIELDS = (
+    'decision', 'reason', 'approver', 'accepted_until', 'progress', 'planned_on', 'ordered_on', 'replaced_on',
+    'actual_cost',
+)  # fmt: skip
+
+
+@transaction.atomic
+def record_decision(actor, obligation, expected_version=UNCHECKED, **fields) -> ObligationDecision:
+    """Record (or change) the body's decision on one obligation (policy.obligations.Obligation), and the
+    progress of replacing its equipment. `expected_version` is the version the editor started from (None
+    when there was no decision yet); a change someone else saved meanwhile is refused."""
+    line = obligation.line
+    check(actor, may_edit_body, line.organisation_id)
+    unknown = set(fields) - set(DECISION_FIELDS)
+    if unknown:
+        raise TypeError(f'not decision fields: {", ".join(sorted(unknown))}')
+    stored = ObligationDecision.objects.select_for_update().filter(line=line, rule=obligation.rule.key).first()
+    if expected_version is not UNCHECKED:
+        _check_version(stored, expected_version)
+    decision = stored or ObligationDecision(organisation_id=line.organisation_id, line=line, rule=obligation.rule.key)
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    decision.equipment = f'{line} at {line.site}'[:300]
+    decision.devices = line.quantity
+    decision.decided_by = actor if getattr(actor, 'pk', None) else None
+    return save_audited(actor, decision, f'Decision on "{obligation.rule.title}": {decision.get_decision_display()}')

@@ -1,7 +1,7 @@
-"""The replacement timeline as an SVG chart, drawn on the server (the page carries no chart script).
+"""The policy charts as SVG, drawn on the server (the page carries no chart script).
 
 Text stays text in the SVG (not paths), and the output carries no date or random ids, so the same
-plan always draws the same bytes.
+figures always draw the same bytes.
 """
 
 import io
@@ -13,30 +13,48 @@ COLOURS = {'must': '#d4351c', 'should': '#f47738', 'consider': '#1d70b8'}
 _SVG_SETTINGS = {'svg.fonttype': 'none', 'svg.hashsalt': 'oversight-policy', 'font.family': 'sans-serif'}
 
 
-def timeline_svg(periods) -> str:
-    """Stacked bars of devices to replace per period, by severity."""
+def _svg(labels: list[str], ylabel: str, draw, legend: str) -> str:
+    """A chart over `labels` on the x axis: `draw(axes, positions)` plots the series."""
     # Imported when a chart is drawn: a process that loads the URLs without drawing one does not pay for it.
     import matplotlib
     from matplotlib.figure import Figure
 
-    labels = [p.label for p in periods]
-    positions = range(len(periods))
+    positions = range(len(labels))
     with matplotlib.rc_context(_SVG_SETTINGS):
         figure = Figure(figsize=(6.4, 3.6), dpi=100)
         axes = figure.add_subplot()
+        draw(axes, positions)
+        crowded = len(labels) > 6
+        axes.set_xticks(list(positions), labels, rotation=45 if crowded else 0, ha='right' if crowded else 'center')
+        axes.set_ylabel(ylabel)
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.spines[['top', 'right']].set_visible(False)
+        axes.legend(frameon=False, loc=legend)
+        figure.tight_layout()
+        buffer = io.StringIO()
+        figure.savefig(buffer, format='svg', metadata={'Date': None, 'Creator': 'Oversight'})
+    return buffer.getvalue()
+
+
+def timeline_svg(periods) -> str:
+    """Stacked bars of devices to replace per period, by severity."""
+
+    def draw(axes, positions):
         bottom = [0] * len(periods)
         for severity in SEVERITIES:
             heights = [p.devices[severity] for p in periods]
             if any(heights):
                 axes.bar(positions, heights, bottom=bottom, color=COLOURS[severity], label=SEVERITY_LABELS[severity])
                 bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-        crowded = len(periods) > 6
-        axes.set_xticks(list(positions), labels, rotation=45 if crowded else 0, ha='right' if crowded else 'center')
-        axes.set_ylabel('Devices to replace')
-        axes.yaxis.get_major_locator().set_params(integer=True)
-        axes.spines[['top', 'right']].set_visible(False)
-        axes.legend(frameon=False, loc='upper right')
-        figure.tight_layout()
-        buffer = io.StringIO()
-        figure.savefig(buffer, format='svg', metadata={'Date': None, 'Creator': 'Oversight'})
-    return buffer.getvalue()
+
+    return _svg([p.label for p in periods], 'Devices to replace', draw, 'upper right')
+
+
+def progress_svg(quarters) -> str:
+    """Bars of devices replaced per quarter, and a line of the running total (policy.exposure.quarters)."""
+
+    def draw(axes, positions):
+        axes.bar(positions, [q.devices for q in quarters], color='#1d70b8', label='Replaced in the quarter')
+        axes.plot(positions, [q.cumulative for q in quarters], color='#00703c', marker='o', label='Replaced so far')
+
+    return _svg([q.label for q in quarters], 'Devices replaced', draw, 'upper left')

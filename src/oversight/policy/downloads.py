@@ -1,6 +1,7 @@
 """The policy page's tables as spreadsheet rows (written formula-safe by core.exports)."""
 
 from .evaluation import Evaluation
+from .models import DECISION_STATES
 
 
 def _money(value):
@@ -54,6 +55,19 @@ def obligations(evaluation: Evaluation) -> tuple[list[str], list[list]]:
         for o in evaluation.obligations
     ]
     return headers, rows
+
+
+def with_decisions(headers, rows, evaluation: Evaluation, decisions: dict) -> tuple[list[str], list[list]]:
+    """The obligations export with where each obligation stands: its decision's state (an expired risk
+    acceptance reads as open again) and the date that state dates from. `decisions`: {(line id, rule key): d}."""
+    dates = {'accepted': 'accepted_until', 'expired': 'accepted_until', 'planned': 'planned_on',
+             'ordered': 'ordered_on', 'replaced': 'replaced_on'}  # fmt: skip
+    extended = []
+    for obligation, row in zip(evaluation.obligations, rows, strict=True):
+        decision = decisions.get((obligation.line.pk, obligation.rule.key))
+        state = decision.state(evaluation.today) if decision else 'open'
+        extended.append([*row, str(DECISION_STATES[state]), getattr(decision, dates.get(state, ''), None)])
+    return [*headers, 'Decision', 'Decision date'], extended
 
 
 def plan(evaluation: Evaluation) -> tuple[list[str], list[list]]:

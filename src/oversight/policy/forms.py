@@ -4,9 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.forms import govuk_widgets
+from oversight.core.forms import VersionedForm, govuk_widgets
 from oversight.register.models import Category
 
+from .actions import DECISION_FIELDS
+from .models import ObligationDecision
 from .rules import optional_rule_sets
 
 
@@ -77,3 +79,26 @@ class PolicySettingsForm(forms.Form):
         govuk_widgets(self)
         self.fields['rule_sets'].widget.attrs['class'] = 'govuk-checkboxes__input'
         self.fields['review_by'].widget.attrs['class'] = 'govuk-input govuk-input--width-10'
+
+
+DATE = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
+
+
+class DecisionForm(VersionedForm):
+    """The body's decision on one obligation and, for a replacement, how far it has got."""
+
+    actual_cost = PoundsField(
+        label=ObligationDecision._meta.get_field('actual_cost').verbose_name.capitalize(),
+        required=False, min_value=0, max_digits=13, decimal_places=2,
+    )  # fmt: skip
+
+    class Meta:
+        model = ObligationDecision
+        fields = DECISION_FIELDS
+        widgets = {
+            'reason': forms.Textarea(attrs={'rows': 3}),
+            'accepted_until': DATE,
+            'planned_on': DATE,
+            'ordered_on': DATE,
+            'replaced_on': DATE,
+        }

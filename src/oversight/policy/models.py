@@ -1,10 +1,15 @@
 """What a body sets for its policy evaluation: the optional rule sets it applies, its review date,
 and what replacing a device of each category costs it. The rules themselves are data (data/rules.json)."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from oversight.core.querysets import OrganisationScopedQuerySet
 from oversight.register.models import Category
 
 from .querysets import PolicySettingsQuerySet, UnitCostQuerySet
@@ -108,3 +113,131 @@ class KevEntry(models.Model):
 
     def __str__(self) -> str:
         return self.cve
+
+
+class ObligationDecision(models.Model):
+    """What a body decided about one obligation, and how far replacing the equipment has got.
+
+    Obligations are computed, not stored (policy.obligations): one per equipment line and applicable rule.
+    A decision keys on that identity, (line, rule key), so it finds its obligation again on every evaluation.
+    The line is kept as words in `equipment` as well: when a replaced line leaves the register the decision,
+    and what replacing it cost, stay on record (the line becomes null). docs/policy.md, "Decisions".
+    """
+
+    class Decision(models.TextChoices):
+        REPLACE = 'replace', _('Replace the equipment')
+        ACCEPT = 'accept', _('Accept the risk')
+        NOT_APPLICABLE = 'not_applicable', _('Not applicable')
+
+    class Progress(models.TextChoices):
+        NOT_STARTED = '', _('Not started')
+        PLANNED = 'planned', _('Planned')
+        ORDERED = 'ordered', _('Ordered')
+        REPLACED = 'replaced', _('Replaced')
+
+    organisation = models.ForeignKey('organisations.Organisation', on_delete=models.PROTECT, related_name='+')
+    line = models.ForeignKey(
+        'register.EquipmentLine', on_delete=models.SET_NULL, null=True, blank=True, related_name='decisions'
+    )
+    equipment = models.CharField(max_length=300, help_text='The line as it was described when decided.')
+    devices = models.PositiveIntegerField(help_text='The number of devices on the line when decided.')
+    rule = models.CharField(max_length=120, help_text='The rule set and rule, e.g. uk-wms-2022/no-core-network.')
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    reason = models.TextField(blank=True)
+    approver = models.CharField(max_length=200, blank=True, help_text=_('Who approved accepting the risk.'))
+    accepted_until = models.DateField(_('acceptance expires on'), null=True, blank=True)
+    progress = models.CharField(max_length=10, choices=Progress.choices, blank=True)
+    planned_on = models.DateField(_('planned for'), null=True, blank=True)
+    ordered_on = models.DateField(null=True, blank=True)
+    replaced_on = models.DateField(null=True, blank=True)
+    actual_cost = models.DecimalField(
+        _('actual cost (£)'),
+        max_digits=13,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10_000_000_000)],
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name='+'
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ['organisation__name', 'equipment', 'rule']
+        constraints = [
+            models.UniqueConstraint(
+                fields=['line', 'rule'], condition=Q(line__isnull=False), name='one_decision_per_obligation'
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision='accept') | (~Q(reason='') & ~Q(approver='') & Q(accepted_until__isnull=False)),
+                name='decision_acceptance_has_reason_approver_and_expiry',
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision='not_applicable') | ~Q(reason=''), name='decision_not_applicable_has_reason'
+            ),
+            models.CheckConstraint(
+                condition=Q(decision='replace')
+                | Q(progress='', planned_on=None, ordered_on=None, replaced_on=None, actual_cost=None),
+                name='decision_progress_only_for_replacing',
+            ),  # fmt: skip
+            models.CheckConstraint(
+                condition=~Q(progress='replaced') | Q(replaced_on__isnull=False), name='decision_replaced_has_date'
+            ),
+            models.CheckConstraint(
+                condition=~Q(progress='ordered') | Q(ordered_on__isnull=False), name='decision_ordered_has_date'
+            ),
+            models.CheckConstraint(condition=Q(actual_cost__gte=0), name='decision_cost_not_negative'),
+        ]
+
+    def __str__(self) -> str:
+        return f'{self.get_decision_display()}: {self.equipment} ({self.rule})'
+
+    def get_absolute_url(self) -> str:
+        return reverse('policy:body', args=[self.organisation.slug]) + '#obligations'
+
+    def clean(self):
+        """The constraints' rules, each on the field to correct."""
+        errors = {}
+        if self.decision == self.Decision.ACCEPT:
+            if not self.reason.strip():
+                errors['reason'] = _('Say why the risk is accepted.')
+            if not self.approver.strip():
+                errors['approver'] = _('Enter who approved accepting the risk.')
+            if self.accepted_until is None:
+                errors['accepted_until'] = _('Enter the date the acceptance expires.')
+        if self.decision == self.Decision.NOT_APPLICABLE and not self.reason.strip():
+            errors['reason'] = _('Say why the obligation does not apply.')
+        replacing = self.decision == self.Decision.REPLACE
+        for name in ('progress', 'planned_on', 'ordered_on', 'replaced_on', 'actual_cost'):
+            if not replacing and getattr(self, name) not in ('', None):
+                errors[name] = _('Only a decision to replace records replacement progress: clear this.')
+        if replacing and self.progress == self.Progress.ORDERED and self.ordered_on is None:
+            errors['ordered_on'] = _('Enter the date the replacement was ordered.')
+        if replacing and self.progress == self.Progress.REPLACED and self.replaced_on is None:
+            errors['replaced_on'] = _('Enter the date the equipment was replaced.')
+        if errors:
+            raise ValidationError(errors)
+
+    def state(self, today) -> str:
+        """Where the obligation stands with this decision: an acceptance past its expiry is open again."""
+        if self.decision == self.Decision.ACCEPT:
+            return 'accepted' if self.accepted_until >= today else 'expired'
+        if self.decision == self.Decision.REPLACE:
+            return self.progress or 'replace'
+        return self.decision
+
+
+# Each state of an obligation (ObligationDecision.state, or 'open' without a decision): its label.
+DECISION_STATES = {
+    'open': _('Open: no decision'),
+    'expired': _('Open: risk acceptance expired'),
+    'accepted': _('Risk accepted'),
+    'not_applicable': _('Not applicable'),
+    'replace': _('To replace: not started'),
+    'planned': _('Replacement planned'),
+    'ordered': _('Replacement ordered'),
+    'replaced': _('Replaced'),
+}

@@ -8,6 +8,7 @@ from oversight.core.dates import govuk_date
 from oversight.core.status import status_tag
 from oversight.core.tables import DateColumn
 
+from .models import DECISION_STATES
 from .rules import SEVERITY_LABELS
 
 SEVERITY_TAGS = {'must': 'govuk-tag--red', 'should': 'govuk-tag--orange', 'consider': 'govuk-tag--blue'}
@@ -54,9 +55,34 @@ class ObligationTable(tables.Table):
     rule = tables.Column(accessor='rule__title', order_by=('severity_rank', 'due'), verbose_name=_('Rule'))
     due = tables.Column(verbose_name=_('Due'))
     reason = tables.Column(orderable=False)
+    decision = tables.Column(verbose_name=_('Decision'), empty_values=(), orderable=False)
 
     class Meta:
         empty_text = _('No obligations: no equipment line meets a rule that applies to this body.')
+
+    def __init__(self, *args, decisions=None, today=None, can_edit=False, **kwargs):
+        """`decisions` maps (line id, rule key) to the body's ObligationDecision; `can_edit` offers the form."""
+        self.decisions, self.today, self.can_edit = decisions or {}, today, can_edit
+        super().__init__(*args, **kwargs)
+
+    def render_decision(self, record):
+        decision = self.decisions.get((record.line.pk, record.rule.key))
+        state = decision.state(self.today) if decision else 'open'
+        cell = status_tag(state, DECISION_STATES[state])
+        if decision is not None and decision.decision == decision.Decision.ACCEPT:
+            verb = _('expired on') if state == 'expired' else _('until')
+            cell = format_html('{}<br><span class="govuk-body-s">{} {}</span>', cell, verb,
+                               govuk_date(decision.accepted_until))  # fmt: skip
+        elif state == 'replaced':
+            cell = format_html('{}<br><span class="govuk-body-s">{}</span>', cell, govuk_date(decision.replaced_on))
+        if self.can_edit:
+            rule_set, rule = record.rule.key.split('/')
+            url = reverse('policy:decision', args=[record.line.organisation.slug, record.line.pk, rule_set, rule])
+            cell = format_html(
+                '{}<br><a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> {}: {}</span></a>',
+                cell, url, _('Record a decision') if decision is None else _('Change'), record.rule.title, record.line,
+            )  # fmt: skip
+        return cell
 
     def render_equipment(self, value):
         return equipment_cell(value)

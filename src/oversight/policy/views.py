@@ -7,21 +7,25 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
-from oversight.core import exports
+from oversight.core import exports, permissions
+from oversight.core.history import readable_history
+from oversight.core.models import ObjectChange
 from oversight.core.permissions import may_edit_body, sees_everything
-from oversight.core.views import ActionFormView, Require
+from oversight.core.views import ActionFormView, Require, RequireSeesEverything
 from oversight.organisations.models import Organisation
 from oversight.register.models import Category, EquipmentLine
 
-from . import actions, downloads
-from .chart import timeline_svg
-from .evaluation import cached_evaluation
+from . import actions, downloads, exposure
+from .chart import progress_svg, timeline_svg
+from .evaluation import cached_evaluation, evaluate_register
 from .filtersets import ObligationFilterSet
-from .forms import PolicySettingsForm, UnitCostsForm
-from .models import PolicySettings, UnitCost
+from .forms import DecisionForm, PolicySettingsForm, UnitCostsForm
+from .models import ObligationDecision, PolicySettings, UnitCost
 from .rules import applicable, optional_rule_sets, rule_sets
 from .tables import BodySummaryTable, ObligationTable, PlanTable, VulnerabilityTable
 from .vulnerabilities import Status, current
@@ -36,8 +40,16 @@ def _body(user, slug: str):
 
 
 def chart_src(timeline) -> str:
-    svg = timeline_svg(timeline).encode()
-    return 'data:image/svg+xml;base64,' + base64.b64encode(svg).decode()
+    return _data_uri(timeline_svg(timeline))
+
+
+def _data_uri(svg: str) -> str:
+    return 'data:image/svg+xml;base64,' + base64.b64encode(svg.encode()).decode()
+
+
+def by_obligation(decisions) -> dict:
+    """{(line id, rule key): decision} for the decisions whose line is still in the register."""
+    return {(d.line_id, d.rule): d for d in decisions.filter(line__isnull=False)}
 
 
 class PolicyView(LoginRequiredMixin, TemplateView):
@@ -80,12 +92,21 @@ class PolicyView(LoginRequiredMixin, TemplateView):
         export = request.GET.get('export')
         if export in downloads.EXPORTS:
             headers, rows = downloads.EXPORTS[export](self.evaluation)
+            if export == 'obligations':
+                headers, rows = downloads.with_decisions(
+                    headers, rows, self.evaluation, by_obligation(self.own_decisions())
+                )
             name = f'{export}-{self.organisation.slug if self.organisation else "all-bodies"}'
             return exports.download(request.GET.get('format', 'xlsx'), name, headers, rows)
         return super().get(request, *args, **kwargs)
 
-    def _table(self, table_class, data, prefix: str, exclude=()):
-        table = table_class(data, prefix=prefix, exclude=exclude)
+    def own_decisions(self):
+        """The decisions the user may see, of the body shown (or of every body)."""
+        decisions = ObligationDecision.objects.for_user(self.request.user)
+        return decisions if self.organisation is None else decisions.filter(organisation=self.organisation)
+
+    def _table(self, table_class, data, prefix: str, exclude=(), **kwargs):
+        table = table_class(data, prefix=prefix, exclude=exclude, **kwargs)
         RequestConfig(self.request, paginate={'per_page': PER_PAGE}).configure(table)
         return table
 
@@ -93,6 +114,8 @@ class PolicyView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         evaluation, organisation, user = self.evaluation, self.organisation, self.request.user
         exclude = ('organisation',) if organisation else ()
+        own_decisions = self.own_decisions()
+        decisions = by_obligation(own_decisions)
         query = self.request.GET.copy()
         for name in [k for k in query if k.endswith(('page', 'sort')) or k in ('export', 'format')]:
             query.pop(name)
@@ -107,7 +130,15 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             by_severity=evaluation.devices_by_severity(),
             affected_devices=evaluation.vulnerable_devices(Status.AFFECTED),
             possibly_affected_devices=evaluation.vulnerable_devices(Status.POSSIBLY),
-            obligations=self._table(ObligationTable, evaluation.obligations, 'o-', exclude),
+            obligations=self._table(
+                ObligationTable,
+                evaluation.obligations,
+                'o-',
+                exclude,
+                decisions=decisions,
+                today=evaluation.today,
+                can_edit=organisation is not None and permissions.may_edit_body(user, organisation.pk),
+            ),
             plan_table=self._table(PlanTable, evaluation.plan.rows, 'p-', exclude),
             vulnerabilities=self._table(VulnerabilityTable, evaluation.vulnerabilities, 'v-', exclude),
             catalogue=current(),
@@ -121,6 +152,7 @@ class PolicyView(LoginRequiredMixin, TemplateView):
         settings = PolicySettings.objects.for_user(user).filter(organisation=organisation).first()
         costs = {u.category: u for u in UnitCost.objects.for_user(user).filter(organisation=organisation)}
         context.update(
+            progress=exposure.progress(own_decisions, UnitCost.objects.for_user(user).by_category([organisation.pk])),
             rule_sets=applicable(settings.rule_sets if settings else ()),
             settings=settings,
             unit_costs=[(label, costs.get(value)) for value, label in Category.choices],
@@ -184,3 +216,87 @@ class PolicySettingsView(BodySettingsView):
             review_by=form.cleaned_data['review_by'],
             expected_version=form.cleaned_data['version'],
         )
+
+
+class DecisionView(BodySettingsView):
+    """Record the body's decision on one obligation, and the progress of replacing its equipment.
+
+    The obligation is found by its identity (line, rule): a line of another body, or a rule that does not
+    apply to the line now, is a 404.
+    """
+
+    form_class = DecisionForm
+    template_name = 'policy/decision_form.html'
+    success_message = _('Decision saved.')
+    anchor = '#obligations'
+
+    @cached_property
+    def obligation(self):
+        """Found after BodySettingsView has checked the body and the editor."""
+        lines = EquipmentLine.objects.for_user(self.request.user).filter(
+            organisation=self.organisation, pk=self.kwargs['line']
+        )
+        key = f'{self.kwargs["rule_set"]}/{self.kwargs["rule"]}'
+        for obligation in evaluate_register(lines, self.request.user, timezone.localdate()).obligations:
+            if obligation.rule.key == key:
+                return obligation
+        raise Http404
+
+    @cached_property
+    def decision(self):
+        return ObligationDecision.objects.filter(line=self.obligation.line, rule=self.obligation.rule.key).first()
+
+    def get_form_kwargs(self):
+        instance = self.decision or ObligationDecision(organisation=self.organisation, line=self.obligation.line)
+        return {**super().get_form_kwargs(), 'user': self.request.user, 'instance': instance}
+
+    def run_action(self, form):
+        return actions.record_decision(
+            self.request.user, self.obligation, form.cleaned_data['version'], **form.model_values()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        changes = ObjectChange.objects.for_user(user).for_object(self.decision)[:50] if self.decision else []
+        context.update(
+            obligation=self.obligation,
+            title=_('Decision on an obligation'),
+            history=readable_history(changes, user),
+        )
+        return context
+
+
+class ExposureView(RequireSeesEverything, TemplateView):
+    """For the regulator: devices of concern on sensitive sites by body, planned and spent cost of replacing
+    them, and national progress over time, as a chart with its table, and as CSV."""
+
+    template_name = 'policy/exposure.html'
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        decisions = ObligationDecision.objects.for_user(user)
+        self.rows = exposure.by_body(
+            Organisation.objects.for_user(user).bodies().order_by('name'),
+            EquipmentLine.objects.for_user(user),
+            decisions,
+            UnitCost.objects.for_user(user).by_category(),
+        )
+        self.quarters = exposure.quarters(decisions, timezone.localdate())
+        if request.GET.get('export') in ('csv', 'xlsx'):
+            return exports.download(request.GET['export'], 'national-exposure', *self.export())
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        headers = ['Body', 'Devices of concern on sensitive sites', *(f'Devices: {s}' for s in exposure.STAGES),
+                   'Planned cost (£)', 'Spent (£)']  # fmt: skip
+        rows = [[r.organisation.name, r.concern_on_sensitive, *(r.progress.devices[s] for s in exposure.STAGES),
+                 r.progress.planned_cost, r.progress.spent] for r in self.rows]  # fmt: skip
+        return headers, rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=_('National exposure'), rows=self.rows, quarters=self.quarters)
+        if self.quarters:
+            context['chart_src'] = _data_uri(progress_svg(self.quarters))
+        return context

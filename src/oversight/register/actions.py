@@ -32,6 +32,7 @@ from oversight.core.text import hidden_character
 from .identification import IDENTITY_FIELDS, build_index, identify_line
 from .imports import IMPORTERS, Plan, build, plan_file, read_batch
 from .models import EquipmentLine, ImportBatch, Site, System
+from .signals import cameras_changed
 
 
 def _apply(obj, fields: dict) -> None:
@@ -141,11 +142,59 @@ def _save_line(actor, line: EquipmentLine, index, message: str, expected_version
     return save_audited(actor, line, message, expected_version=expected_version, validate=validate)
 
 
+# What moves cameras: a change to any of these is a change a system's DPIA may need to consider.
+PLACEMENT_FIELDS = ('site', 'system', 'quantity')
+
+
+def _placement_changes(before: dict, after: dict, site_names: dict) -> dict:
+    """{system id: [what changed]} between two snapshots of a line (either may be None)."""
+    if before and after and all(before[name] == after[name] for name in PLACEMENT_FIELDS):
+        return {}
+    changes: dict = {}
+
+    def site(placement) -> str:
+        return site_names.get(placement['site']) or f'site {placement["site"]}'
+
+    def say(placement, verb):
+        count = placement['quantity']
+        words = f'{count} camera{"s" if count != 1 else ""} {verb} at {site(placement)}'
+        changes.setdefault(placement['system'], []).append(words)
+
+    if before and after and before['system'] == after['system'] and before['site'] == after['site']:
+        return {after['system']: [f'cameras at {site(after)} changed from {before["quantity"]} to {after["quantity"]}']}
+    if before:
+        say(before, 'removed' if not after else 'moved away')
+    if after:
+        say(after, 'added' if not before else 'moved in')
+    return changes
+
+
+def _line_placement(line: EquipmentLine | None) -> dict | None:
+    if line is None:
+        return None
+    return {'site': line.site_id, 'system': line.system_id, 'quantity': line.quantity}
+
+
+def _announce(organisation_id, pairs) -> None:
+    """Send `cameras_changed` for (before, after) placements of lines, merged by system."""
+    pairs = list(pairs)
+    site_ids = {p['site'] for pair in pairs for p in pair if p}
+    site_names = dict(Site.objects.filter(pk__in=site_ids).values_list('pk', 'name'))
+    merged: dict = {}
+    for before, after in pairs:
+        for system_id, words in _placement_changes(before, after, site_names).items():
+            merged.setdefault(system_id, []).extend(words)
+    if merged:
+        cameras_changed.send(sender=EquipmentLine, organisation_id=organisation_id, changes=merged)
+
+
 @transaction.atomic
 def create_line(actor, organisation, *, message: str = '', **fields) -> EquipmentLine:
     check(actor, may_edit_body, organisation.pk)
     line = EquipmentLine(organisation=organisation, **fields)
-    return _save_line(actor, line, build_index(), message)
+    saved = _save_line(actor, line, build_index(), message)
+    _announce(organisation.pk, [(None, _line_placement(saved))])
+    return saved
 
 
 @transaction.atomic
@@ -154,18 +203,24 @@ def update_line(
 ) -> EquipmentLine:
     """Change a line; who made it is worked out again when its declared identity changes."""
     check(actor, may_edit_body, line.organisation_id)
-    stored = EquipmentLine.objects.filter(pk=line.pk).values(*IDENTITY_FIELDS).first() or {}
+    stored = EquipmentLine.objects.filter(pk=line.pk).values(*IDENTITY_FIELDS, 'site', 'system', 'quantity').first()
+    stored = stored or {}
+    placed = {name: stored[name] for name in PLACEMENT_FIELDS} if stored else None
     _apply(line, fields)
     changed = any(stored.get(name) != getattr(line, name) for name in IDENTITY_FIELDS)
-    return _save_line(
+    saved = _save_line(
         actor, line, build_index() if changed else None, message, expected_version=expected_version, reidentify=changed
     )
+    _announce(line.organisation_id, [(placed, _line_placement(saved))])
+    return saved
 
 
 @transaction.atomic
 def delete_line(actor, line: EquipmentLine, expected_version: int | None = None) -> None:
     check(actor, may_edit_body, line.organisation_id)
+    placed = _line_placement(line)
     delete_audited(actor, line, expected_version=expected_version)
+    _announce(line.organisation_id, [(placed, None)])
 
 
 # Imports
@@ -326,6 +381,8 @@ def _create_rows(actor, organisation, model, rows, message: str) -> None:
         obj.organisation = organisation
     insert(model, objects)
     record_changes(actor, [(obj, ObjectChange.Action.CREATE, None, _audited(obj)) for obj in objects], message)
+    if model is EquipmentLine:
+        _announce(organisation.pk, [(None, _line_placement(obj)) for obj in objects])
 
 
 def _update_rows(actor, organisation, model, rows, message: str) -> None:
@@ -348,6 +405,10 @@ def _update_rows(actor, organisation, model, rows, message: str) -> None:
         changes.append((obj, ObjectChange.Action.UPDATE, before, _audited(obj)))
     model.objects.bulk_update([obj for obj, *_ in changes], sorted(fields))
     record_changes(actor, changes, message)
+    if model is EquipmentLine:
+        placements = [({name: before[name] for name in PLACEMENT_FIELDS}, _line_placement(obj))
+                      for obj, _action, before, _after in changes]  # fmt: skip
+        _announce(organisation.pk, placements)
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from oversight.accounts.models import User
 from oversight.compliance import actions as compliance_actions
-from oversight.compliance.models import Principle
+from oversight.compliance.models import Principle, ReviewTask
 from oversight.discovery import actions as discovery_actions
 from oversight.discovery.models import Scan
 from oversight.discovery.results import HostResult, ScanMeta
@@ -28,8 +28,10 @@ from oversight.jobs import actions as job_actions
 from oversight.jobs.models import Job
 from oversight.organisations import actions as organisation_actions
 from oversight.organisations.models import Organisation, OrganisationGroup
+from oversight.policy import actions as policy_actions
+from oversight.policy.evaluation import evaluate_register
 from oversight.register import actions as register_actions
-from oversight.register.models import Category, ImportBatch, Site
+from oversight.register.models import Category, EquipmentLine, ImportBatch, Site
 from oversight.surveys.actions.campaigns import create_campaign, open_campaign
 from oversight.surveys.actions.corrections import record_correction
 from oversight.surveys.actions.returns import accept_return, return_with_query, save_draft, submit_return
@@ -69,6 +71,8 @@ class Body:
     draft_invitation: object = None
     evidence: object = None  # a document evidencing the first system's governance
     assessment: object = None  # the first system's open self-assessment, one principle answered
+    review_task: object = None  # raised for the first system when its lines were added after its DPIA
+    obligation: object = None  # an obligation to replace the first line, decided (replacement ordered)
 
     @property
     def own_maker(self):
@@ -166,6 +170,12 @@ def complete_answers(marker: str, cameras: int, line_quantity: int) -> dict:
     return answers
 
 
+def body_obligations(body: Body) -> list:
+    """The obligations of the body's first line, as its editor's policy page evaluates them today."""
+    lines = EquipmentLine.objects.filter(pk=body.lines[0].pk)
+    return evaluate_register(lines, body.editor, timezone.localdate()).obligations
+
+
 def _register(body: Body, quantities, own_maker: str) -> None:
     editor, marker, organisation = body.editor, body.marker, body.organisation
     body.sites = [
@@ -246,6 +256,12 @@ def _register(body: Body, quantities, own_maker: str) -> None:
             quantity=quantities[2],
         ),
     ]
+    body.review_task = ReviewTask.objects.get(system=cctv, kind=ReviewTask.Kind.DPIA_CHANGE)
+    body.obligation = next(o for o in body_obligations(body) if o.rule.replace)
+    policy_actions.record_decision(
+        editor, body.obligation, decision='replace', progress='ordered', ordered_on=datetime.date(2026, 1, 5),
+        reason=f'={marker} decision',
+    )  # fmt: skip
     csv = f'name,address,postcode,kind,sensitive\n{marker} Depot,={marker} import,,other,no\n'.encode()
     body.batch = register_actions.upload_import(
         editor, organisation, ImportBatch.Kind.SITES, f'{marker}-sites.csv', csv

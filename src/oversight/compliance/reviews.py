@@ -1,0 +1,169 @@
+"""Review triggers: what raises a body's review tasks (models.ReviewTask), and what resolves them again.
+
+Event-driven triggers arrive as signals the lower apps send without knowing this app (register.signals,
+discovery.signals; connected in apps.py), inside the transaction of the change that fired them. Date-driven
+ones are found by `refresh`, which `oversight raise-review-tasks` runs daily; it is idempotent, so running it
+twice raises and resolves nothing twice. Every raise and resolution is an audited write (actor None: the
+service itself). docs/compliance.md, "What needs doing".
+"""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from oversight.core.audit import save_audited
+from oversight.core.dates import govuk_date
+
+from .models import Assessment, Governance, PlanAction, ReviewTask
+from .querysets import EXPIRY_WARNING_DAYS
+
+Kind = ReviewTask.Kind
+
+
+def _open(kind: str, **lookup):
+    return ReviewTask.objects.filter(kind=kind, resolved_at__isnull=True, **lookup)
+
+
+@transaction.atomic
+def raise_task(organisation_id, kind: str, reason: str, *, system=None, due=None, source=None) -> ReviewTask:
+    """The open task of this kind for the system (or body-wide, without one): raised now if there is none."""
+    lookup = {'system': system} if system is not None else {'organisation_id': organisation_id, 'system': None}
+    found = _open(kind, **lookup).first()
+    if found is not None:
+        return found
+    task = ReviewTask(organisation_id=organisation_id, system=system, kind=kind, reason=reason, due=due)
+    if source is not None:
+        task.source_type = ContentType.objects.get_for_model(source)
+        task.source_id = str(source.pk)
+    try:
+        with transaction.atomic():
+            return save_audited(None, task, f'Raised: {reason}'[:300])
+    except IntegrityError:
+        # Raised by someone else in between: the one-open-task constraint kept it single.
+        return _open(kind, **lookup).get()
+
+
+def close_task(actor, task: ReviewTask, resolution: str, expected_version=None) -> ReviewTask:
+    task.resolved_at = timezone.now()
+    task.resolved_by = actor if getattr(actor, 'pk', None) else None
+    task.resolution = resolution
+    return save_audited(actor, task, f'Resolved: {resolution}'[:300], expected_version=expected_version)
+
+
+def _resolve_open(tasks, resolution: str) -> int:
+    resolved = 0
+    for task in tasks.select_for_update().order_by('pk'):
+        close_task(None, task, resolution)
+        resolved += 1
+    return resolved
+
+
+# Event-driven triggers
+
+
+def cameras_changed(sender, *, organisation_id, changes: dict, **kwargs) -> None:
+    """Cameras added, moved or removed: review the DPIA of each system that has one."""
+    records = Governance.objects.filter(system_id__in=changes, dpia_completed_on__isnull=False)
+    for record in records.select_related('system'):
+        reason = 'The register changed: ' + '; '.join(changes[record.system_id]) + '.'
+        raise_task(organisation_id, Kind.DPIA_CHANGE, reason, system=record.system, source=record)
+
+
+def facial_recognition_introduced(record: Governance) -> None:
+    reason = f'Facial recognition is now recorded as used: {record.get_facial_recognition_display()}.'
+    raise_task(record.system.organisation_id, Kind.DPIA_CHANGE, reason, system=record.system, source=record)
+
+
+def scan_reconciled(sender, *, scan, **kwargs) -> None:
+    """The body's latest scan found devices the register does not declare, or (no longer) none."""
+    if type(scan).objects.filter(organisation_id=scan.organisation_id, uploaded__gt=scan.uploaded).exists():
+        return  # an older scan compared again says nothing about the network now
+    undeclared = scan.counts.get('undeclared', 0)
+    if undeclared:
+        reason = (
+            f'The network scan of {govuk_date(timezone.localdate(scan.uploaded))} found {undeclared:,} '
+            'devices the register does not declare: add them to the register, or say why they are not cameras.'
+        )
+        raise_task(scan.organisation_id, Kind.UNDECLARED, reason, source=scan)
+    else:
+        own = _open(Kind.UNDECLARED, organisation_id=scan.organisation_id, system=None)
+        _resolve_open(own, 'The latest network scan found no undeclared devices.')
+
+
+# Date-driven triggers
+
+
+def _dpia_due(today, records) -> dict:
+    return {
+        r.system_id: (f'The DPIA’s review was due on {govuk_date(r.dpia_review_due)}.', r.dpia_review_due, r)
+        for r in records.filter(dpia_review_due__lte=today)
+    }
+
+
+def _certification(today, records) -> dict:
+    soon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    needing = {}
+    for r in records.filter(certification_expires__lte=soon):
+        verb = 'expired' if r.certification_expires < today else 'expires'
+        reason = f'The certificate {verb} on {govuk_date(r.certification_expires)}: renew the certification.'
+        needing[r.system_id] = (reason, r.certification_expires, r)
+    return needing
+
+
+def _actions_due(today, systems) -> dict:
+    """Actions not done and past due, in each system's latest self-assessment."""
+    latest = Assessment.objects.filter(system=OuterRef('assessment__system')).order_by('-number').values('pk')[:1]
+    late = (
+        PlanAction.objects.filter(assessment__system__in=systems, due__lt=today, assessment=Subquery(latest))
+        .exclude(status=PlanAction.Status.DONE)
+        .select_related('assessment__system')
+        .order_by('due')
+    )
+    found: dict = {}
+    for action in late:
+        found.setdefault(action.assessment.system_id, []).append(action)
+    needing = {}
+    for system_id, actions in found.items():
+        assessment, count, earliest = actions[0].assessment, len(actions), actions[0].due
+        reason = (
+            f'{count} action{"s" if count != 1 else ""} of {assessment} past due '
+            f'(the earliest was due on {govuk_date(earliest)}).'
+        )
+        needing[system_id] = (reason, earliest, assessment)
+    return needing
+
+
+RESOLUTIONS = {
+    Kind.DPIA_DUE: 'The DPIA was reviewed: its next review is not yet due.',
+    Kind.CERTIFICATION: 'The certificate was renewed: it no longer expires within 90 days.',
+    Kind.ACTION_DUE: 'No action of the latest self-assessment is past due any more.',
+}
+
+
+def refresh(today: datetime.date, systems) -> tuple[int, int]:
+    """Raise and resolve the date-driven tasks of `systems` (register.System queryset) as of `today`, and
+    resolve their DPIA-change tasks whose DPIA has been done since. (raised, resolved)."""
+    raised = resolved = 0
+    records = Governance.objects.filter(system__in=systems).select_related('system')
+    for kind, needing in (
+        (Kind.DPIA_DUE, _dpia_due(today, records)),
+        (Kind.CERTIFICATION, _certification(today, records)),
+        (Kind.ACTION_DUE, _actions_due(today, systems)),
+    ):
+        open_ids = set(_open(kind, system__in=systems).values_list('system_id', flat=True))
+        for system_id, (reason, due, source) in needing.items():
+            if system_id not in open_ids:
+                raise_task(source.system.organisation_id, kind, reason, system=source.system, due=due, source=source)
+                raised += 1
+        resolved += _resolve_open(_open(kind, system__in=systems).exclude(system_id__in=needing), RESOLUTIONS[kind])
+    # A DPIA done on or after the day the change raised the task (locked, so two runs resolve it once).
+    changed = _open(Kind.DPIA_CHANGE, system__in=systems, system__governance__dpia_completed_on__isnull=False)
+    for task in changed.select_for_update(of=('self',)).select_related('system__governance').order_by('pk'):
+        done = task.system.governance.dpia_completed_on
+        if done >= timezone.localdate(task.raised_at):
+            close_task(None, task, f'The DPIA was done again on {govuk_date(done)}.')
+            resolved += 1
+    return raised, resolved

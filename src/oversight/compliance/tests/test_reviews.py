@@ -1,0 +1,231 @@
+"""Review tasks: raised by the register, scans and dates, resolved when their condition clears or by an editor."""
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from oversight.compliance import actions
+from oversight.compliance.models import PlanAction, Principle, ReviewTask
+from oversight.core.models import ObjectChange
+from oversight.discovery import actions as discovery_actions
+from oversight.discovery.models import Scan
+from oversight.discovery.signals import scan_reconciled
+from oversight.discovery.tests.test_upload_api import BODY
+from oversight.register import actions as register_actions
+from oversight.register.models import Category, ImportBatch
+from oversight.register.tests.sheets import row, sheet_bytes
+
+D = datetime.date
+Kind = ReviewTask.Kind
+NOW = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def site_a(body_a):
+    return register_actions.create_site(None, body_a, name='Maidstone HQ')
+
+
+@pytest.fixture
+def assessed(system_a):
+    """system_a with a DPIA (done 1 March 2025), so a change to its cameras means reviewing it."""
+    actions.record_governance(None, system_a, dpia_completed_on=D(2025, 3, 1), dpia_review_due=D(2027, 3, 1))
+    return system_a
+
+
+def _open(**lookup):
+    return ReviewTask.objects.filter(resolved_at__isnull=True, **lookup)
+
+
+def _line(body, site, system, quantity=2):
+    return register_actions.create_line(
+        None, body, site=site, system=system, manufacturer_declared='Axis', quantity=quantity
+    )
+
+
+def test_adding_moving_and_removing_cameras_raises_one_dpia_review(client_for, editor_a, body_a, site_a, assessed):
+    line = _line(body_a, site_a, assessed)
+    task = _open(system=assessed, kind=Kind.DPIA_CHANGE).get()
+    assert task.reason == 'The register changed: 2 cameras added at Maidstone HQ.'
+    assert task.organisation == body_a and task.source_id == str(assessed.governance.pk)
+    page = client_for(editor_a).get(reverse('compliance:governance_detail', args=[assessed.pk])).content.decode()
+    assert 'Review the DPIA after a change</strong>: The register changed' in page
+    assert reverse('compliance:task_resolve', args=[task.pk]) in page
+    assert ObjectChange.objects.for_object(task).get().message.startswith('Raised: The register changed')
+    # Fired again while it is open, the trigger does not duplicate it.
+    register_actions.update_line(None, line, None, quantity=5)
+    register_actions.delete_line(None, line)
+    assert _open(system=assessed).count() == 1
+
+
+def test_a_move_raises_for_both_systems_and_a_system_without_a_dpia_gets_none(body_a, site_a, assessed):
+    plain = register_actions.create_system(None, body_a, name='Front desk', category=Category.INTERNAL_CCTV)
+    line = _line(body_a, site_a, plain)
+    assert not _open().exists()  # no DPIA on record: the governance list already says so
+    actions.record_governance(None, plain, dpia_completed_on=D(2025, 1, 1))
+    register_actions.update_line(None, line, None, system=assessed)
+    assert _open(system=plain).get().reason == 'The register changed: 2 cameras moved away at Maidstone HQ.'
+    assert _open(system=assessed).get().reason == 'The register changed: 2 cameras moved in at Maidstone HQ.'
+    # A change that moves no camera (a note) raises nothing more.
+    ReviewTask.objects.all().delete()
+    register_actions.update_line(None, line, None, notes='repainted')
+    assert not ReviewTask.objects.exists()
+
+
+def test_an_import_of_lines_raises_the_review(editor_a, body_a, site_a, assessed):
+    rows = [row(site='Maidstone HQ', system='Custody CCTV', manufacturer='Axis', quantity='3')]
+    batch = register_actions.upload_import(
+        editor_a, body_a, ImportBatch.Kind.EQUIPMENT, 'register.csv', sheet_bytes('csv', rows)
+    )
+    register_actions.commit_import(editor_a, batch)
+    assert _open(system=assessed, kind=Kind.DPIA_CHANGE).get().reason == (
+        'The register changed: 3 cameras added at Maidstone HQ.'
+    )
+
+
+def test_facial_recognition_raises_a_review_and_a_new_dpia_resolves_it(system_a):
+    with time_machine.travel(NOW):
+        actions.record_governance(None, system_a, facial_recognition='none')
+        assert not _open().exists()
+        actions.record_governance(None, system_a, facial_recognition='live')
+        task = _open(system=system_a).get()
+        assert task.reason == 'Facial recognition is now recorded as used: Live facial recognition.'
+        actions.record_governance(None, system_a, dpia_completed_on=D(2026, 6, 1), dpia_trigger='facial_recognition')
+    task.refresh_from_db()
+    assert task.resolved_at is not None and task.resolved_by is None
+    assert task.resolution == 'The DPIA was done again on 1 June 2026.'
+
+
+@time_machine.travel(NOW)
+def test_the_daily_command_raises_date_triggers_once_and_resolves_them_when_cleared(editor_a, body_a, system_a):
+    actions.record_governance(
+        None, system_a, dpia_completed_on=D(2025, 1, 1), dpia_review_due=D(2026, 7, 1),
+        certification_body='nsi', certification_step='step_1', certified_on=D(2025, 7, 1),
+        certification_expires=D(2026, 7, 15),
+    )  # fmt: skip
+    assessment = actions.start_assessment(editor_a, system_a)
+    principle = Principle.objects.get(number=2)
+    action = actions.add_plan_action(None, assessment, principle, action='Publish the DPIA', owner='DPO',
+                                     due=D(2026, 7, 20))  # fmt: skip
+    # Recording the certificate raised its task at once; the rest wait for the day they fall due.
+    assert set(_open().values_list('kind', flat=True)) == {Kind.CERTIFICATION}
+    august = time_machine.travel(datetime.datetime(2026, 8, 1, 12, tzinfo=datetime.UTC))
+    august.start()
+    call_command('raise-review-tasks')
+    call_command('raise-review-tasks')  # idempotent
+    tasks = {t.kind: t for t in _open(system=system_a)}
+    assert set(tasks) == {Kind.DPIA_DUE, Kind.CERTIFICATION, Kind.ACTION_DUE}
+    assert tasks[Kind.DPIA_DUE].due == D(2026, 7, 1)
+    assert tasks[Kind.CERTIFICATION].reason == 'The certificate expires on 15 July 2026: renew the certification.'
+    assert tasks[Kind.ACTION_DUE].reason == (
+        '1 action of Self-assessment 1 of Custody CCTV past due (the earliest was due on 20 July 2026).'
+    )
+    assert ReviewTask.objects.count() == 3
+    # Renewing the DPIA and the certificate resolves their tasks at once; the action done, at the next run.
+    record = system_a.governance
+    actions.record_governance(None, system_a, record.version, dpia_completed_on=D(2026, 5, 30),
+                              dpia_review_due=D(2027, 5, 30), certification_expires=D(2027, 7, 15))  # fmt: skip
+    assert set(_open(system=system_a).values_list('kind', flat=True)) == {Kind.ACTION_DUE}
+    PlanAction.objects.filter(pk=action.pk).update(status=PlanAction.Status.DONE)
+    out = io.StringIO()
+    call_command('raise-review-tasks', '--body', body_a.slug, stdout=out)
+    august.stop()
+    assert out.getvalue().strip() == '0 review tasks raised, 1 resolved.'
+    assert not _open().exists()
+    assert ReviewTask.objects.filter(kind=Kind.CERTIFICATION).get().resolution.startswith('The certificate was renewed')
+
+
+def test_the_command_refuses_an_unknown_body_and_a_bad_date(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match='No body'):
+        call_command('raise-review-tasks', '--body', 'nowhere')
+    with pytest.raises(CommandError, match='--today'):
+        call_command('raise-review-tasks', '--today', '2026-02-30')
+
+
+def test_a_scan_with_undeclared_devices_raises_a_task_and_a_clean_scan_resolves_it(editor_a, body_a):
+    scan = discovery_actions.record_scan(editor_a, body_a, BODY, source=Scan.Source.FILE, filename='scan.jsonl')
+    undeclared = scan.counts['undeclared']
+    assert undeclared
+    task = _open(organisation=body_a, kind=Kind.UNDECLARED).get()
+    assert task.system is None and f'found {undeclared:,} devices the register does not declare' in task.reason
+    later = Scan.objects.create(organisation=body_a, source=Scan.Source.FILE, counts={'undeclared': 0})
+    scan_reconciled.send(sender=Scan, scan=scan)  # the older scan compared again changes nothing
+    assert _open(kind=Kind.UNDECLARED).exists()
+    scan_reconciled.send(sender=Scan, scan=later)
+    assert not _open(kind=Kind.UNDECLARED).exists()
+
+
+def test_the_database_keeps_one_open_task_per_system_and_kind(body_a, system_a):
+    fields = {'organisation': body_a, 'system': system_a, 'kind': Kind.DPIA_DUE, 'reason': 'x'}
+    ReviewTask.objects.create(**fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewTask.objects.create(**fields)
+    body_wide = {**fields, 'system': None, 'kind': Kind.UNDECLARED}
+    ReviewTask.objects.create(**body_wide)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewTask.objects.create(**body_wide)
+
+
+# The pages
+
+
+def _task(system, kind=Kind.DPIA_DUE):
+    return ReviewTask.objects.create(
+        organisation_id=system.organisation_id, system=system, kind=kind, reason='The review was due.'
+    )
+
+
+def test_an_editor_resolves_a_task_through_the_pages(client_for, editor_a, system_a):
+    task = _task(system_a)
+    client = client_for(editor_a)
+    page = client.get(reverse('compliance:task_list')).content.decode()
+    resolve = reverse('compliance:task_resolve', args=[task.pk])
+    assert 'The review was due.' in page and resolve in page
+    response = client.post(resolve, {'version': task.version, 'resolution': '  '})
+    assert response.status_code == 200 and 'Say how the task was resolved.' in response.content.decode()
+    task.refresh_from_db()
+    assert task.is_open
+    response = client.post(resolve, {'version': task.version, 'resolution': 'Reviewed with the DPO: no change.'})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.resolved_by == editor_a and task.resolution == 'Reviewed with the DPO: no change.'
+    change = ObjectChange.objects.for_object(task).get()
+    assert change.user == editor_a and change.message == 'Resolved: Reviewed with the DPO: no change.'
+    # Done tasks leave the default list, and are shown on asking for them.
+    assert 'The review was due.' not in client.get(reverse('compliance:task_list')).content.decode()
+    done = client.get(reverse('compliance:task_list') + '?state=done').content.decode()
+    assert 'Reviewed with the DPO: no change.' in done
+    # Resolving it again is refused, naming why.
+    response = client.post(resolve, {'version': task.version, 'resolution': 'Again'})
+    assert 'already been resolved' in response.content.decode()
+
+
+def test_tasks_are_scoped_and_filtered_by_kind(client_for, editor_a, viewer_a, editor_b, system_a, system_b):
+    mine, theirs = _task(system_a), _task(system_b, Kind.CERTIFICATION)
+    _task(system_a, Kind.ACTION_DUE)
+    response = client_for(editor_a).get(reverse('compliance:task_list') + '?kind=dpia_due')
+    assert [row.record for row in response.context['table'].rows] == [mine]
+    assert 'Town centre CCTV' not in response.content.decode()
+    assert client_for(editor_b).get(reverse('compliance:task_resolve', args=[mine.pk])).status_code == 404
+    assert client_for(viewer_a).get(reverse('compliance:task_resolve', args=[mine.pk])).status_code == 403
+    assert client_for(editor_a).get(reverse('compliance:task_resolve', args=[theirs.pk])).status_code == 404
+
+
+def test_the_regulator_counts_open_tasks_by_body_and_kind(client_for, regulator, editor_a, system_a, system_b):
+    _task(system_a)
+    _task(system_a, Kind.CERTIFICATION)
+    _task(system_b)
+    response = client_for(regulator).get(reverse('compliance:task_counts'))
+    table = response.context['table']
+    counts = {r.record['organisation__name']: (r.record['dpia_due'], r.record['total']) for r in table.rows}
+    assert counts == {'Kent Police': (1, 2), 'Essex Police': (1, 1)}
+    filtered = client_for(regulator).get(reverse('compliance:task_counts') + '?kind=certification')
+    assert [r.record['organisation__name'] for r in filtered.context['table'].rows] == ['Kent Police']
+    assert f'?organisation={system_a.organisation_id}' in response.content.decode()
+    assert client_for(editor_a).get(reverse('compliance:task_counts')).status_code == 403
