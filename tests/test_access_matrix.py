@@ -279,6 +279,16 @@ PAGES: dict[str, Page] = {
     ),
     'compliance:assessment_freeze': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
     'compliance:governance_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
+    # Publishing on the transparency page: a body's editors (and administrators) publish their own body's; the
+    # regulator has no page of its own (404) and sees the list of bodies that publish.
+    'compliance:assessment_publish': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
+    'compliance:assessment_unpublish': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
+    'compliance:transparency': page(EVERYONE),
+    'compliance:transparency_publish': page('404 200 403 200 login', post='404 ok 403 ok login'),
+    'compliance:transparency_unpublish': page('404 200 403 200 login', post='404 ok 403 ok login'),
+    # The public transparency pages: no sign-in; a body that does not publish (A, in this world) is a 404 for all.
+    'transparency:list': page(PUBLIC),
+    'transparency:body': page(NOWHERE, lambda w: {'slug': w.a.organisation.slug}),
     'register:import_preview': page(A_EDITORS, a('batch')),
     'register:import_commit': page('403 405 403 404 login', a('batch'), post=REFUSED_POST),
     'register:import_discard': page(A_EDITORS, a('batch'), post=REFUSED_POST),
@@ -885,6 +895,26 @@ PROVED_BY = {
     ),
     'compliance:assessment_freeze': T(
         'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
+    ),
+    'compliance:assessment_publish': T(
+        'compliance',
+        'transparency',
+        'test_a_frozen_assessment_is_published_on_the_page_through_the_pages_without_its_owners',
+    ),
+    'compliance:assessment_unpublish': T(
+        'compliance',
+        'transparency',
+        'test_a_frozen_assessment_is_published_on_the_page_through_the_pages_without_its_owners',
+    ),
+    'compliance:transparency_publish': T(
+        'compliance',
+        'transparency',
+        'test_an_editor_publishes_the_transparency_page_and_withdraws_it_through_the_pages',
+    ),
+    'compliance:transparency_unpublish': T(
+        'compliance',
+        'transparency',
+        'test_an_editor_publishes_the_transparency_page_and_withdraws_it_through_the_pages',
     ),
     'compliance:evidence_add': T(
         'compliance', 'evidence', 'test_an_editor_uploads_downloads_and_deletes_evidence_through_the_pages'

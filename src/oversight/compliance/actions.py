@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight.core.audit import delete_audited, lock_at_version, save_audited
+from oversight.core.permissions import may_edit_body
 from oversight.register.models import System
 
 from .evidence import check_evidence
-from .models import RECORDED_FIELDS, Answer, Assessment, Evidence, Governance, PlanAction, Principle
+from .models import RECORDED_FIELDS, Answer, Assessment, Evidence, Governance, PlanAction, Principle, Transparency
 
 
 def _require_editor(actor, system) -> None:
@@ -142,3 +143,59 @@ def freeze_assessment(actor, assessment: Assessment, expected_version=None) -> A
     assessment.frozen_on = timezone.now()
     assessment.frozen_by = actor if getattr(actor, 'pk', None) else None
     return save_audited(actor, assessment, 'Frozen', expected_version=expected_version)
+
+
+# Publishing (principle 3): the body's choice, made and withdrawn by its editors and administrators.
+
+
+def _require_body_editor(actor, organisation_id) -> None:
+    if actor is not None and not may_edit_body(actor, organisation_id):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def publish_transparency(actor, organisation, expected_version=None) -> Transparency:
+    """Publish the body's transparency page at /transparency/<body>/, for anyone to read without signing in."""
+    _require_body_editor(actor, organisation.pk)
+    page = Transparency.objects.select_for_update().filter(organisation=organisation).first()
+    page = page or Transparency(organisation=organisation)
+    if page.published:
+        raise ValidationError('The transparency page is already published.', code='published')
+    page.published_on = timezone.now()
+    return save_audited(actor, page, 'Published', expected_version=expected_version if page.pk else None)
+
+
+@transaction.atomic
+def unpublish_transparency(actor, organisation, expected_version=None) -> Transparency:
+    """Withdraw the body's transparency page: its public address becomes a 404."""
+    _require_body_editor(actor, organisation.pk)
+    page = Transparency.objects.select_for_update().filter(organisation=organisation).first()
+    if page is None or not page.published:
+        raise ValidationError('The transparency page is not published.', code='not_published')
+    page.published_on = None
+    return save_audited(actor, page, 'Withdrawn from publication', expected_version=expected_version)
+
+
+def _publish_assessment(actor, assessment: Assessment, expected_version, publish: bool) -> Assessment:
+    _require_body_editor(actor, assessment.system.organisation_id)
+    lock_at_version(assessment, expected_version)
+    assessment.refresh_from_db()
+    if publish and not assessment.frozen:
+        raise ValidationError(f'Freeze {assessment} before publishing it.', code='open')
+    if publish == bool(assessment.published_on):
+        state = 'already published' if publish else 'not published'
+        raise ValidationError(f'{assessment} is {state}.', code=state.replace(' ', '_'))
+    assessment.published_on = timezone.now() if publish else None
+    message = 'Published' if publish else 'Withdrawn from publication'
+    return save_audited(actor, assessment, message, expected_version=expected_version)
+
+
+@transaction.atomic
+def publish_assessment(actor, assessment: Assessment, expected_version=None) -> Assessment:
+    """Publish a frozen self-assessment on the body's transparency page (shown there while the page is published)."""
+    return _publish_assessment(actor, assessment, expected_version, publish=True)
+
+
+@transaction.atomic
+def unpublish_assessment(actor, assessment: Assessment, expected_version=None) -> Assessment:
+    return _publish_assessment(actor, assessment, expected_version, publish=False)

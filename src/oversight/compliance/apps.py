@@ -9,6 +9,7 @@ class ComplianceConfig(AppConfig):
     navigation = [
         (_('Compliance'), 'compliance:governance_list'),
         (_('Guiding principles'), 'compliance:principle_list'),
+        (_('Transparency page'), 'compliance:transparency'),
     ]
     navigation_order = 36
     # Panels this app adds to other apps' detail pages (core.panels): the register's system page shows the

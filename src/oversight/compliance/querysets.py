@@ -19,6 +19,11 @@ class GovernanceQuerySet(OrganisationScopedQuerySet):
         return self.annotate(dpia=dpia_status(), certification=certification_status())
 
 
+class TransparencyQuerySet(OrganisationScopedQuerySet):
+    def published(self):
+        return self.filter(published_on__isnull=False)
+
+
 def dpia_status(prefix: str = '', on: datetime.date | None = None) -> Case:
     """'missing' (no DPIA), 'due' (review date reached or never set) or 'in_date', as a database expression.
 

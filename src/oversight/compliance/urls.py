@@ -20,4 +20,9 @@ urlpatterns = [
         name='assessment_plan_add',
     ),
     path('assessments/<int:pk>/freeze/', views.AssessmentFreezeView.as_view(), name='assessment_freeze'),
+    path('assessments/<int:pk>/publish/', views.AssessmentPublishView.as_view(), name='assessment_publish'),
+    path('assessments/<int:pk>/withdraw/', views.AssessmentUnpublishView.as_view(), name='assessment_unpublish'),
+    path('transparency/', views.TransparencyView.as_view(), name='transparency'),
+    path('transparency/publish/', views.TransparencyPublishView.as_view(), name='transparency_publish'),
+    path('transparency/withdraw/', views.TransparencyUnpublishView.as_view(), name='transparency_unpublish'),
 ]

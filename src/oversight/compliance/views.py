@@ -5,13 +5,15 @@ gets a 403 on the edit page.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.generic import DetailView, ListView, View
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView, View
 
 from oversight.core.history import readable_history
 from oversight.core.models import ObjectChange
+from oversight.core.permissions import may_edit_body
 from oversight.core.querysets import sees_everything
 from oversight.core.views import (
     ActionFormView,
@@ -26,7 +28,8 @@ from oversight.register.models import System
 from . import actions
 from .filtersets import GovernanceFilterSet
 from .forms import AnswerForm, EvidenceForm, GovernanceForm, PlanActionForm
-from .models import Answer, Assessment, Evidence, Governance, Principle
+from .models import Answer, Assessment, Evidence, Governance, Principle, Transparency
+from .public import public_page
 from .querysets import EXPIRY_WARNING_DAYS, certification_status, dpia_status
 from .tables import GovernanceTable
 
@@ -228,6 +231,7 @@ class AssessmentDetailView(ScopedMixin, DetailView):
             title=str(self.object),
             rows=[(p, answers.get(p.pk), plan.get(p.pk, [])) for p in Principle.objects.all()],
             can_edit=self.request.user.can_edit_for(self.object.system.organisation_id) and not self.object.frozen,
+            can_publish=self.object.frozen and may_edit_body(self.request.user, self.object.system.organisation_id),
         )
         return context
 
@@ -296,3 +300,115 @@ class AssessmentFreezeView(ConfirmActionView):
 
     def confirmed(self, form):
         return actions.freeze_assessment(self.request.user, self.object, form.cleaned_data['version'])
+
+
+def _may_publish(user, organisation_id) -> bool:
+    return may_edit_body(user, organisation_id)
+
+
+class AssessmentPublishView(ConfirmActionView):
+    heading = 'Publish {object} on your transparency page?'
+    button_label = 'Publish'
+    destructive = False
+    success_message = 'Published {object}.'
+
+    def get_object(self):
+        found = get_scoped_or_404(Assessment, self.request.user, pk=self.kwargs['pk'])
+        require(_may_publish(self.request.user, found.system.organisation_id))
+        return found
+
+    def affects(self):
+        return [
+            (_('Shown'), _('On your transparency page, whenever the page is published, to anyone without sign-in')),
+            (_('Shown of it'), _('Each principle’s answer and comment, and the actions of its plan (without owners)')),
+        ]
+
+    def confirmed(self, form):
+        return actions.publish_assessment(self.request.user, self.object, form.cleaned_data['version'])
+
+
+class AssessmentUnpublishView(AssessmentPublishView):
+    heading = 'Withdraw {object} from your transparency page?'
+    button_label = 'Withdraw'
+    destructive = True
+    success_message = 'Withdrew {object} from publication.'
+
+    def affects(self):
+        return [(_('Shown'), _('No longer on your transparency page'))]
+
+    def confirmed(self, form):
+        return actions.unpublish_assessment(self.request.user, self.object, form.cleaned_data['version'])
+
+
+def _own_body(user):
+    """The signed-in person's body: the regulator publishes no transparency page of its own."""
+    if sees_everything(user) or user.organisation_id is None:
+        raise Http404
+    return user.organisation
+
+
+class TransparencyView(LoginRequiredMixin, TemplateView):
+    """The body's transparency page as the public will see it, whether it is published, and the way to change that."""
+
+    template_name = 'compliance/transparency.html'
+
+    def get_context_data(self, **kwargs):
+        if sees_everything(self.request.user):
+            # The regulator publishes no page of its own: it sees which bodies publish theirs.
+            published = Transparency.objects.published().select_related('organisation').order_by('organisation__name')
+            return super().get_context_data(title=_('Transparency pages'), published=published, **kwargs)
+        body = _own_body(self.request.user)
+        page = Transparency.objects.filter(organisation=body).first()
+        return super().get_context_data(
+            title=_('Transparency page'),
+            body=body,
+            page=page,
+            can_publish=_may_publish(self.request.user, body.pk),
+            **public_page(body),
+            **kwargs,
+        )
+
+
+class TransparencyPublishView(ConfirmActionView):
+    heading = 'Publish the transparency page of {object.organisation}?'
+    button_label = 'Publish'
+    destructive = False
+    success_message = 'Published the transparency page.'
+
+    def get_object(self):
+        body = _own_body(self.request.user)
+        require(_may_publish(self.request.user, body.pk))
+        return Transparency.objects.filter(organisation=body).first() or Transparency(organisation=body)
+
+    def get_initial(self):
+        return {'version': self.object.version if self.object.pk else 0}
+
+    def run_action(self, form):
+        # A page never published has no row to lock: the action locks and creates it.
+        version = form.cleaned_data.get('version') or None
+        return actions.publish_transparency(self.request.user, self.object.organisation, version)
+
+    def affects(self):
+        address = reverse('transparency:body', args=[self.object.organisation.slug])
+        shown = _(
+            'Your systems by category, their purposes, DPIA and certification status, contact points and published '
+            'self-assessments. Never your sites or their addresses.'
+        )
+        return [(_('Address'), self.request.build_absolute_uri(address)), (_('Shown'), shown)]
+
+    def get_cancel_url(self):
+        return reverse('compliance:transparency')
+
+
+class TransparencyUnpublishView(TransparencyPublishView):
+    heading = 'Withdraw the transparency page of {object.organisation}?'
+    button_label = 'Withdraw'
+    destructive = True
+    success_message = 'Withdrew the transparency page.'
+
+    def affects(self):
+        return [(_('Address'), _('Answers “page not found” until the page is published again'))]
+
+    def run_action(self, form):
+        version = form.cleaned_data.get('version') or None
+        return actions.unpublish_transparency(self.request.user, self.object.organisation, version)
