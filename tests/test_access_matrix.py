@@ -812,7 +812,31 @@ API: dict[tuple[str, str], Operation] = {
     ('/api/register/imports/{id}/', 'get'): Operation('403 200 403 404 401', lambda w: {'id': w.a.batch.pk}),
     ('/api/register/imports/{id}/commit/', 'post'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.batch.pk}),
     ('/api/register/imports/{id}/discard/', 'post'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.batch.pk}),
+    # Compliance: records, assessments and evidence of A's first system; writes by the body's editors.
+    ('/api/compliance/governance/', 'get'): Operation(API_READ),
+    ('/api/compliance/governance/', 'post'): Operation(API_REGISTER_CREATE),
+    ('/api/compliance/assessments/', 'get'): Operation(API_READ),
+    ('/api/compliance/assessments/', 'post'): Operation(API_REGISTER_CREATE),
+    ('/api/compliance/assessments/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.assessment.pk}),
+    ('/api/compliance/evidence/', 'get'): Operation(API_READ),
+    ('/api/compliance/evidence/', 'post'): Operation(API_REGISTER_CREATE),
+    ('/api/compliance/evidence/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.evidence.pk}),
+    ('/api/compliance/evidence/{id}/', 'delete'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.evidence.pk}),
+    ('/api/compliance/evidence/{id}/download/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.evidence.pk}),
+    # Each body publishes its own page (B's editor publishes B's); the regulator reads whether bodies publish.
+    ('/api/compliance/transparency/', 'get'): Operation(API_READ),
+    ('/api/compliance/transparency/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.transparency.pk}),
+    ('/api/compliance/transparency/publish/', 'post'): Operation(API_REGISTER_CREATE),
+    ('/api/compliance/transparency/unpublish/', 'post'): Operation(API_REGISTER_CREATE),
 }
+for _method in ('get', 'put', 'patch'):
+    API[('/api/compliance/governance/{id}/', _method)] = Operation(
+        API_OWN if _method == 'get' else API_REGISTER_WRITE, lambda w: {'id': w.a.systems[0].governance.pk}
+    )
+for _path in ('answer', 'plan', 'freeze', 'publish', 'unpublish'):
+    API[(f'/api/compliance/assessments/{{id}}/{_path}/', 'post')] = Operation(
+        API_REGISTER_WRITE, lambda w: {'id': w.a.assessment.pk}
+    )
 for _path, _attribute in (('sites', 'sites'), ('systems', 'systems'), ('equipment', 'lines')):
     _params = lambda w, attribute=_attribute: {'id': getattr(w.a, attribute)[-1].pk}  # noqa: E731
     API[(f'/api/register/{_path}/', 'get')] = Operation(API_READ)
@@ -867,8 +891,12 @@ def test_api_operation(world, db, path, method, role):
         assert_no_leak(world, role, response, url)
         # Opened in a browser (which also accepts anything) the API answers with the same JSON, nothing more.
         browser = api_client(world, role).get(url, HTTP_ACCEPT='text/html,application/xhtml+xml,*/*;q=0.8')
-        assert browser.status_code == 200 and browser['Content-Type'].startswith('application/json'), url
-        assert_no_leak(world, role, browser, url)
+        if response.get('Content-Disposition', '').startswith('attachment'):
+            # A file (evidence) is a download for a browser too, never shown as a page.
+            assert browser.status_code == 200 and browser['Content-Disposition'].startswith('attachment'), url
+        else:
+            assert browser.status_code == 200 and browser['Content-Type'].startswith('application/json'), url
+            assert_no_leak(world, role, browser, url)
 
 
 # What the matrix lets through: each allowed change is made, as proved by a test through that page or operation
@@ -1035,6 +1063,24 @@ for _path in ('sites', 'systems', 'equipment'):
         PROVED_BY[(f'/api/register/{_path}/{{id}}/', _method)] = T(
             'api', 'register', 'test_an_editor_replaces_amends_and_deletes_each_kind_of_record'
         )
+
+
+_RECORDS = T(
+    'api', 'compliance', 'test_an_editor_records_and_changes_governance_through_the_api_and_bad_input_names_the_field'
+)
+_ASSESSED = T('api', 'compliance', 'test_an_editor_answers_plans_freezes_and_publishes_an_assessment_through_the_api')
+_EVIDENCE = T('api', 'compliance', 'test_an_editor_uploads_downloads_and_deletes_evidence_through_the_api')
+_PUBLISHED = T('api', 'compliance', 'test_a_body_publishes_and_withdraws_its_transparency_page_through_the_api')
+PROVED_BY[('/api/compliance/governance/', 'post')] = _RECORDS
+PROVED_BY[('/api/compliance/governance/{id}/', 'put')] = _RECORDS
+PROVED_BY[('/api/compliance/governance/{id}/', 'patch')] = _RECORDS
+PROVED_BY[('/api/compliance/assessments/', 'post')] = _ASSESSED
+for _path in ('answer', 'plan', 'freeze', 'publish', 'unpublish'):
+    PROVED_BY[(f'/api/compliance/assessments/{{id}}/{_path}/', 'post')] = _ASSESSED
+PROVED_BY[('/api/compliance/evidence/', 'post')] = _EVIDENCE
+PROVED_BY[('/api/compliance/evidence/{id}/', 'delete')] = _EVIDENCE
+PROVED_BY[('/api/compliance/transparency/publish/', 'post')] = _PUBLISHED
+PROVED_BY[('/api/compliance/transparency/unpublish/', 'post')] = _PUBLISHED
 
 
 def _test_source(node_id: str) -> tuple[str, str]:

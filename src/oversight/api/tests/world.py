@@ -68,6 +68,7 @@ class Body:
     draft_invitation: object = None
     evidence: object = None  # a document evidencing the first system's governance
     assessment: object = None  # the first system's open self-assessment, one principle answered
+    transparency: object = None  # the body's transparency page, published once and withdrawn (not public)
 
     @property
     def own_maker(self):
@@ -209,6 +210,8 @@ def _register(body: Body, quantities, own_maker: str) -> None:
         SimpleUploadedFile(f'{marker}-dpia.pdf', f'%PDF-1.7 {marker} DPIA'.encode()),
         title=f'{marker} DPIA',
     )
+    compliance_actions.publish_transparency(editor, organisation)
+    body.transparency = compliance_actions.unpublish_transparency(editor, organisation)
     body.assessment = compliance_actions.start_assessment(editor, cctv)
     compliance_actions.answer_principle(
         editor, body.assessment, Principle.objects.get(number=3), response='partly', comment=f'={marker} answer'
