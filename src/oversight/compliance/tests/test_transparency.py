@@ -134,3 +134,14 @@ def test_another_body_gets_404_on_assessment_publishing(client_for, editor_b, sy
     assessment = _freeze(system_a)
     client = client_for(editor_b)
     assert client.get(reverse('compliance:assessment_publish', args=[assessment.pk])).status_code == 404
+
+
+def test_the_regulator_sees_which_bodies_publish_and_a_viewer_sees_the_page_without_the_button(
+    client_for, regulator, viewer_a, body_a, body_b
+):
+    actions.publish_transparency(None, body_b)
+    listed = client_for(regulator).get(reverse('compliance:transparency')).content.decode()
+    assert body_b.name in listed and body_a.name not in listed
+    assert client_for(regulator).get(PUBLISH).status_code == 404  # the regulator has no page of its own
+    viewer_page = client_for(viewer_a).get(reverse('compliance:transparency')).content.decode()
+    assert 'Not published' in viewer_page and PUBLISH not in viewer_page
