@@ -214,13 +214,8 @@ def governance(data: dict) -> Table | None:
     figures = data.get('governance')
     if figures is None:
         return None
-    headers = [
-        'Figure',
-        'Systems',
-        f'Of systems ({figures["systems"]})',
-        'Bodies',
-        f'Of respondents ({figures["respondents"]})',
-    ]
+    # Headers that do not change with the figures, so the open data's columns keep their names.
+    headers = ['Figure', 'Systems', 'Systems (% of all systems)', 'Bodies', 'Bodies (% of respondents)']
     rows = []
     for label, systems, bodies in GOVERNANCE_ROWS:
         if systems is None:
