@@ -1,6 +1,7 @@
 """Governance in returns: questions 9.x pre-filled from the compliance records, and the records kept at submission."""
 
 import datetime
+import re
 
 import time_machine
 
@@ -100,3 +101,19 @@ def test_a_submitted_return_keeps_the_records_as_they_stood_and_findings_count_t
     answers = figures['answers']
     assert answers['dpia']['yes'] == 1 and answers['certification']['none'] == 1
     assert answers['principles']['1']['compliant'] == 1  # as the body answered, whatever the records said
+
+
+@time_machine.travel(london(2022, 7, 10, 12), tick=False)
+def test_the_governance_section_shows_the_prefilled_answers_and_their_source(
+    client_for, editor_a, invitation_a, body_a
+):
+    from .test_return_journey import section_url
+
+    town = _system(body_a, 'Town')
+    compliance.record_governance(None, town, sro_name='ACC Jones', dpia_completed_on=datetime.date(2022, 1, 5))
+
+    page = client_for(editor_a).get(section_url(invitation_a, 'governance')).content.decode()
+
+    assert '>ACC Jones</textarea>' in page
+    assert re.search(r'name="governance.dpia" type="radio" value="yes" checked', page)
+    assert 'data-testid="source-governance.dpia"' in page and 'From your compliance records' in page
