@@ -281,6 +281,7 @@ PAGES: dict[str, Page] = {
     'compliance:governance_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     # Publishing on the transparency page: a body's editors (and administrators) publish their own body's; the
     # regulator has no page of its own (404) and sees the list of bodies that publish.
+    'compliance:assessment_group': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
     'compliance:assessment_publish': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
     'compliance:assessment_unpublish': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
     'compliance:transparency': page(EVERYONE),
@@ -833,7 +834,7 @@ for _method in ('get', 'put', 'patch'):
     API[('/api/compliance/governance/{id}/', _method)] = Operation(
         API_OWN if _method == 'get' else API_REGISTER_WRITE, lambda w: {'id': w.a.systems[0].governance.pk}
     )
-for _path in ('answer', 'plan', 'freeze', 'publish', 'unpublish'):
+for _path in ('answer', 'plan', 'cover', 'freeze', 'publish', 'unpublish'):
     API[(f'/api/compliance/assessments/{{id}}/{_path}/', 'post')] = Operation(
         API_REGISTER_WRITE, lambda w: {'id': w.a.assessment.pk}
     )
@@ -923,6 +924,9 @@ PROVED_BY = {
     ),
     'compliance:assessment_freeze': T(
         'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
+    ),
+    'compliance:assessment_group': T(
+        'compliance', 'groups', 'test_an_editor_makes_an_assessment_of_a_group_through_the_pages'
     ),
     'compliance:assessment_publish': T(
         'compliance',
@@ -1075,7 +1079,7 @@ PROVED_BY[('/api/compliance/governance/', 'post')] = _RECORDS
 PROVED_BY[('/api/compliance/governance/{id}/', 'put')] = _RECORDS
 PROVED_BY[('/api/compliance/governance/{id}/', 'patch')] = _RECORDS
 PROVED_BY[('/api/compliance/assessments/', 'post')] = _ASSESSED
-for _path in ('answer', 'plan', 'freeze', 'publish', 'unpublish'):
+for _path in ('answer', 'plan', 'cover', 'freeze', 'publish', 'unpublish'):
     PROVED_BY[(f'/api/compliance/assessments/{{id}}/{_path}/', 'post')] = _ASSESSED
 PROVED_BY[('/api/compliance/evidence/', 'post')] = _EVIDENCE
 PROVED_BY[('/api/compliance/evidence/{id}/', 'delete')] = _EVIDENCE

@@ -147,18 +147,26 @@ class AssessmentSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(source='system.organisation', slug_field='slug', read_only=True)
     system = ScopedPrimaryKey(queryset=System.objects.all(), help_text='The register system assessed.')
     frozen_by = serializers.StringRelatedField()
+    also_covers = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text='The other systems of the body it answers for: a group assessment.'
+    )
     answers = AnswerSerializer(many=True, read_only=True)
     plan = PlanActionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Assessment
-        fields = ['url', 'id', 'organisation', 'system', 'number', 'frozen_on', 'frozen_by', 'published_on']
+        fields = ['url', 'id', 'organisation', 'system', 'also_covers', 'number', 'frozen_on', 'frozen_by']
+        fields += ['published_on']
         fields += ['answers', 'plan', 'version']
         read_only_fields = ['number', 'frozen_on', 'frozen_by', 'published_on', 'version']
 
 
 class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
+
+
+class CoverSerializer(VersionSerializer):
+    also_covers = ScopedPrimaryKey(many=True, queryset=System.objects.all(), help_text='Other systems of the body.')
 
 
 class AssessmentViewSet(ComplianceMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -170,7 +178,7 @@ class AssessmentViewSet(ComplianceMixin, mixins.CreateModelMixin, viewsets.ReadO
 
     def get_queryset(self):
         assessments = super().get_queryset().select_related('system__organisation', 'frozen_by')
-        return assessments.prefetch_related('answers__principle', 'plan__principle')
+        return assessments.prefetch_related('answers__principle', 'plan__principle', 'also_covers')
 
     def _read(self, pk):
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
@@ -207,6 +215,19 @@ class AssessmentViewSet(ComplianceMixin, mixins.CreateModelMixin, viewsets.ReadO
         response = self._read(assessment.pk)
         response.status_code = status.HTTP_201_CREATED
         return response
+
+    @extend_schema(request=CoverSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=['post'])
+    def cover(self, request, pk=None):
+        """Set the other systems of the body an open assessment answers for (an empty list: this system only)."""
+        assessment = self.get_object()
+        given = CoverSerializer(data=request.data, context=self.get_serializer_context())
+        given.is_valid(raise_exception=True)
+        with action_errors():
+            actions.cover_systems(
+                request.user, assessment, given.validated_data['also_covers'], given.validated_data['version']
+            )
+        return self._read(assessment.pk)
 
     def _change(self, request, change):
         assessment = self.get_object()

@@ -100,6 +100,8 @@ def start_assessment(actor, system) -> Assessment:
         raise ValidationError(f'{latest} is still open: freeze it before starting a new version.', code='open')
     assessment = save_audited(actor, Assessment(system=system, number=(latest.number + 1) if latest else 1))
     if latest is not None:
+        if covered := list(latest.also_covers.all()):
+            save_audited(actor, assessment, f'Group copied from version {latest.number}', m2m={'also_covers': covered})
         for answer in latest.answers.all():
             save_audited(actor, Answer(assessment=assessment, principle=answer.principle, response=answer.response,
                                        comment=answer.comment), f'Copied from version {latest.number}')  # fmt: skip
@@ -108,6 +110,20 @@ def start_assessment(actor, system) -> Assessment:
                               due=item.due, status=item.status)  # fmt: skip
             save_audited(actor, copy, f'Carried over from version {latest.number}')
     return assessment
+
+
+@transaction.atomic
+def cover_systems(actor, assessment: Assessment, systems, expected_version=None) -> Assessment:
+    """Make the open assessment one of a group: it answers for these other systems of its body too."""
+    _require_editor(actor, assessment.system)
+    _lock_open(assessment)
+    systems = list(systems)
+    wrong = [s.name for s in systems if s.organisation_id != assessment.system.organisation_id]
+    if wrong or assessment.system in systems:
+        raise ValidationError({'also_covers': 'Choose other systems of the same body as the assessed system.'})
+    names = ', '.join(sorted(s.name for s in systems)) or 'no other system'
+    return save_audited(actor, assessment, f'Covers {names}', m2m={'also_covers': systems},
+                        expected_version=expected_version)  # fmt: skip
 
 
 @transaction.atomic

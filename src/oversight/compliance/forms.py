@@ -3,7 +3,7 @@ from django import forms
 from oversight.core.forms import VersionedForm, govuk_widgets
 
 from .evidence import ACCEPTED
-from .models import RECORDED_FIELDS, Answer, Governance, PlanAction, Principle
+from .models import RECORDED_FIELDS, Answer, Assessment, Governance, PlanAction, Principle
 
 DATE = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
 
@@ -49,3 +49,20 @@ class PlanActionForm(VersionedForm):
         model = PlanAction
         fields = ['action', 'owner', 'due', 'status']
         widgets = {'action': forms.Textarea(attrs={'rows': 3}), 'due': DATE}
+
+
+class AssessmentGroupForm(VersionedForm):
+    """The other systems of the body an open assessment answers for (an assessment of a group of systems)."""
+
+    class Meta:
+        model = Assessment
+        fields = ['also_covers']
+        widgets = {'also_covers': forms.CheckboxSelectMultiple}
+        labels = {'also_covers': 'Other systems this assessment covers'}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields['also_covers']
+        field.queryset = field.queryset.filter(organisation_id=self.instance.system.organisation_id).exclude(
+            pk=self.instance.system_id
+        )

@@ -7,6 +7,7 @@ with the Code"). `questionnaire_answers(organisation)` pre-fills the governance 
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from oversight.register.models import System
@@ -22,11 +23,18 @@ COMPLIANT_RESPONSES = {Answer.Response.MET, Answer.Response.NOT_APPLICABLE}
 
 
 def _latest_frozen(systems) -> dict[int, Assessment]:
-    """Each system's latest frozen self-assessment, with its answers and plan read in three queries."""
+    """Each system's latest frozen self-assessment, its own or one of a group covering it, read in a few queries."""
+    systems = list(systems)
+    frozen = (
+        Assessment.objects.filter(Q(system__in=systems) | Q(also_covers__in=systems), frozen_on__isnull=False)
+        .distinct()
+        .order_by('-frozen_on', '-pk')
+        .prefetch_related('answers__principle', 'plan__principle', 'also_covers')
+    )
     latest: dict[int, Assessment] = {}
-    frozen = Assessment.objects.filter(system__in=systems, frozen_on__isnull=False).order_by('system', '-number')
-    for assessment in frozen.prefetch_related('answers__principle', 'plan__principle'):
-        latest.setdefault(assessment.system_id, assessment)
+    for assessment in frozen:
+        for covered in (assessment.system_id, *(s.pk for s in assessment.also_covers.all())):
+            latest.setdefault(covered, assessment)
     return latest
 
 
@@ -47,7 +55,8 @@ def snapshot(organisation, on: datetime.date) -> list[dict]:
         record = getattr(system, 'governance', None)
         assessment = latest.get(system.pk)
         open_actions: dict[str, int] = {}
-        for action in assessment.plan.all() if assessment else ():
+        # A group's actions count once, with the system it was started from.
+        for action in assessment.plan.all() if assessment and assessment.system_id == system.pk else ():
             if action.status != PlanAction.Status.DONE:
                 key = str(action.principle.number)
                 open_actions[key] = open_actions.get(key, 0) + 1

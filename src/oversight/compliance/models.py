@@ -260,6 +260,10 @@ class Assessment(OwnedBySystem, models.Model):
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name='+'
     )
+    # An assessment of a group of systems: the others of the same body it answers for, beside `system`.
+    also_covers = models.ManyToManyField(
+        'register.System', blank=True, related_name='group_assessments', verbose_name='also covers'
+    )
     # Published by the body on its transparency page (principle 3); only a frozen version can be.
     published_on = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -39,8 +39,10 @@ def public_page(body) -> dict:
     )
     published = {}
     assessments = Assessment.objects.filter(system__organisation=body, published_on__isnull=False)
-    for assessment in assessments.order_by('system', '-number').prefetch_related('answers', 'plan'):
-        published.setdefault(assessment.system_id, assessment)  # the latest published version of each system
+    for assessment in assessments.order_by('-frozen_on').prefetch_related('answers', 'plan', 'also_covers'):
+        # The latest published version for each system, its own or a group's that covers it.
+        for covered in (assessment.system_id, *(s.pk for s in assessment.also_covers.all())):
+            published.setdefault(covered, assessment)
     principles = {p.pk: p for p in Principle.objects.all()}
     by_category: dict[str, list] = {}
     contacts: dict[tuple[str, str], list[str]] = {}

@@ -19,6 +19,7 @@ urlpatterns = [
         views.PlanActionAddView.as_view(),
         name='assessment_plan_add',
     ),
+    path('assessments/<int:pk>/systems/', views.AssessmentGroupView.as_view(), name='assessment_group'),
     path('assessments/<int:pk>/freeze/', views.AssessmentFreezeView.as_view(), name='assessment_freeze'),
     path('assessments/<int:pk>/publish/', views.AssessmentPublishView.as_view(), name='assessment_publish'),
     path('assessments/<int:pk>/withdraw/', views.AssessmentUnpublishView.as_view(), name='assessment_unpublish'),

@@ -27,7 +27,7 @@ from oversight.register.models import System
 
 from . import actions
 from .filtersets import GovernanceFilterSet
-from .forms import AnswerForm, EvidenceForm, GovernanceForm, PlanActionForm
+from .forms import AnswerForm, AssessmentGroupForm, EvidenceForm, GovernanceForm, PlanActionForm
 from .models import Answer, Assessment, Evidence, Governance, Principle, Transparency
 from .public import public_page
 from .querysets import EXPIRY_WARNING_DAYS, certification_status, dpia_status
@@ -219,7 +219,7 @@ class AssessmentDetailView(ScopedMixin, DetailView):
     template_name = 'compliance/assessment_detail.html'
 
     def get_queryset(self):
-        return super().get_queryset().select_related('system', 'frozen_by')
+        return super().get_queryset().select_related('system', 'frozen_by').prefetch_related('also_covers')
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -412,3 +412,32 @@ class TransparencyUnpublishView(TransparencyPublishView):
     def run_action(self, form):
         version = form.cleaned_data.get('version') or None
         return actions.unpublish_transparency(self.request.user, self.object.organisation, version)
+
+
+class AssessmentGroupView(ActionFormView):
+    """Choose the other systems an open assessment covers; only the body's editors get past `dispatch`."""
+
+    form_class = AssessmentGroupForm
+    success_message = 'Systems covered saved.'
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.assessment = get_scoped_or_404(Assessment, request.user, pk=kwargs['pk'])
+            require(request.user.can_edit_for(self.assessment.system.organisation_id))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), 'user': self.request.user, 'instance': self.assessment}
+
+    def run_action(self, form):
+        return actions.cover_systems(
+            self.request.user, self.assessment, form.cleaned_data['also_covers'], form.cleaned_data['version']
+        )
+
+    def get_success_url(self, result=None):
+        return self.assessment.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['title'] = _('Systems covered by %(assessment)s') % {'assessment': self.assessment}
+        return context

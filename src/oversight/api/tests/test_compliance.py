@@ -77,6 +77,12 @@ def test_an_editor_answers_plans_freezes_and_publishes_an_assessment_through_the
     assert planned.status_code == 201 and planned.json()['plan'][0]['action'] == 'Publish a contact point'
     assert client.post(f'{url}publish/', {'version': assessment.version}, format='json').status_code == 400
 
+    anpr = world.a.systems[1]
+    other = client.post(f'{url}cover/', {'also_covers': [world.b.systems[0].pk], 'version': 1}, format='json')
+    assert other.status_code == 400 and 'also_covers' in other.json()
+    covered = client.post(f'{url}cover/', {'also_covers': [anpr.pk], 'version': assessment.version}, format='json')
+    assert covered.status_code == 200 and covered.json()['also_covers'] == [anpr.pk]
+    assessment.refresh_from_db()
     frozen = client.post(f'{url}freeze/', {'version': assessment.version}, format='json')
     assert frozen.status_code == 200 and frozen.json()['frozen_on']
     refused = client.post(f'{url}answer/', {'principle': 1, 'response': 'not_met', 'version': 2}, format='json')
