@@ -306,6 +306,17 @@ PAGES: dict[str, Page] = {
     'compliance:task_list': page(EVERYONE, queries=(*EXPORTS, '?kind=dpia_change', '?state=done', '?state=')),
     'compliance:task_counts': page(REGULATOR_ONLY, queries=('?kind=undeclared', '?state=')),
     'compliance:task_resolve': page(A_EDITORS, a('review_task'), post=REFUSED_POST),
+    # Publishing on the transparency page: a body's editors (and administrators) publish their own body's; the
+    # regulator has no page of its own (404) and sees the list of bodies that publish.
+    'compliance:assessment_group': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
+    'compliance:assessment_publish': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
+    'compliance:assessment_unpublish': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
+    'compliance:transparency': page(EVERYONE),
+    'compliance:transparency_publish': page('404 200 200 403 200 login', post='404 ok ok 403 ok login'),
+    'compliance:transparency_unpublish': page('404 200 200 403 200 login', post='404 ok ok 403 ok login'),
+    # The public transparency pages: no sign-in; a body that does not publish (A, in this world) is a 404 for all.
+    'transparency:list': page(PUBLIC),
+    'transparency:body': page(NOWHERE, lambda w: {'slug': w.a.organisation.slug}),
     'register:import_preview': page(A_EDITORS, a('batch')),
     'register:import_commit': page('403 405 405 403 404 login', a('batch'), post=REFUSED_POST),
     'register:import_discard': page(A_EDITORS, a('batch'), post=REFUSED_POST),
@@ -867,7 +878,31 @@ API: dict[tuple[str, str], Operation] = {
     ('/api/register/imports/{id}/', 'get'): Operation('403 200 200 403 404 401', lambda w: {'id': w.a.batch.pk}),
     ('/api/register/imports/{id}/commit/', 'post'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.batch.pk}),
     ('/api/register/imports/{id}/discard/', 'post'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.batch.pk}),
+    # Compliance: records, assessments and evidence of A's first system; writes by the body's editors.
+    ('/api/compliance/governance/', 'get'): Operation(API_READ),
+    ('/api/compliance/governance/', 'post'): Operation(API_REGISTER_CREATE),
+    ('/api/compliance/assessments/', 'get'): Operation(API_READ),
+    ('/api/compliance/assessments/', 'post'): Operation(API_REGISTER_CREATE),
+    ('/api/compliance/assessments/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.assessment.pk}),
+    ('/api/compliance/evidence/', 'get'): Operation(API_READ),
+    ('/api/compliance/evidence/', 'post'): Operation(API_REGISTER_CREATE),
+    ('/api/compliance/evidence/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.evidence.pk}),
+    ('/api/compliance/evidence/{id}/', 'delete'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.evidence.pk}),
+    ('/api/compliance/evidence/{id}/download/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.evidence.pk}),
+    # Each body publishes its own page (B's editor publishes B's); the regulator reads whether bodies publish.
+    ('/api/compliance/transparency/', 'get'): Operation(API_READ),
+    ('/api/compliance/transparency/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.transparency.pk}),
+    ('/api/compliance/transparency/publish/', 'post'): Operation(API_REGISTER_CREATE),
+    ('/api/compliance/transparency/unpublish/', 'post'): Operation(API_REGISTER_CREATE),
 }
+for _method in ('get', 'put', 'patch'):
+    API[('/api/compliance/governance/{id}/', _method)] = Operation(
+        API_OWN if _method == 'get' else API_REGISTER_WRITE, lambda w: {'id': w.a.systems[0].governance.pk}
+    )
+for _path in ('answer', 'plan', 'cover', 'freeze', 'publish', 'unpublish'):
+    API[(f'/api/compliance/assessments/{{id}}/{_path}/', 'post')] = Operation(
+        API_REGISTER_WRITE, lambda w: {'id': w.a.assessment.pk}
+    )
 for _path, _attribute in (('sites', 'sites'), ('systems', 'systems'), ('equipment', 'lines')):
     _params = lambda w, attribute=_attribute: {'id': getattr(w.a, attribute)[-1].pk}  # noqa: E731
     API[(f'/api/register/{_path}/', 'get')] = Operation(API_READ)
@@ -922,8 +957,12 @@ def test_api_operation(world, db, path, method, role):
         assert_no_leak(world, role, response, url)
         # Opened in a browser (which also accepts anything) the API answers with the same JSON, nothing more.
         browser = api_client(world, role).get(url, HTTP_ACCEPT='text/html,application/xhtml+xml,*/*;q=0.8')
-        assert browser.status_code == 200 and browser['Content-Type'].startswith('application/json'), url
-        assert_no_leak(world, role, browser, url)
+        if response.get('Content-Disposition', '').startswith('attachment'):
+            # A file (evidence) is a download for a browser too, never shown as a page.
+            assert browser.status_code == 200 and browser['Content-Disposition'].startswith('attachment'), url
+        else:
+            assert browser.status_code == 200 and browser['Content-Type'].startswith('application/json'), url
+            assert_no_leak(world, role, browser, url)
 
 
 # What the matrix lets through: each allowed change is made, as proved by a test through that page or operation
@@ -955,6 +994,29 @@ PROVED_BY = {
         'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
     ),
     'compliance:task_resolve': T('compliance', 'reviews', 'test_an_editor_resolves_a_task_through_the_pages'),
+    'compliance:assessment_group': T(
+        'compliance', 'groups', 'test_an_editor_makes_an_assessment_of_a_group_through_the_pages'
+    ),
+    'compliance:assessment_publish': T(
+        'compliance',
+        'transparency',
+        'test_a_frozen_assessment_is_published_on_the_page_through_the_pages_without_its_owners',
+    ),
+    'compliance:assessment_unpublish': T(
+        'compliance',
+        'transparency',
+        'test_a_frozen_assessment_is_published_on_the_page_through_the_pages_without_its_owners',
+    ),
+    'compliance:transparency_publish': T(
+        'compliance',
+        'transparency',
+        'test_an_editor_publishes_the_transparency_page_and_withdraws_it_through_the_pages',
+    ),
+    'compliance:transparency_unpublish': T(
+        'compliance',
+        'transparency',
+        'test_an_editor_publishes_the_transparency_page_and_withdraws_it_through_the_pages',
+    ),
     'compliance:evidence_add': T(
         'compliance', 'evidence', 'test_an_editor_uploads_downloads_and_deletes_evidence_through_the_pages'
     ),
@@ -1075,6 +1137,24 @@ for _path in ('sites', 'systems', 'equipment'):
         PROVED_BY[(f'/api/register/{_path}/{{id}}/', _method)] = T(
             'api', 'register', 'test_an_editor_replaces_amends_and_deletes_each_kind_of_record'
         )
+
+
+_RECORDS = T(
+    'api', 'compliance', 'test_an_editor_records_and_changes_governance_through_the_api_and_bad_input_names_the_field'
+)
+_ASSESSED = T('api', 'compliance', 'test_an_editor_answers_plans_freezes_and_publishes_an_assessment_through_the_api')
+_EVIDENCE = T('api', 'compliance', 'test_an_editor_uploads_downloads_and_deletes_evidence_through_the_api')
+_PUBLISHED = T('api', 'compliance', 'test_a_body_publishes_and_withdraws_its_transparency_page_through_the_api')
+PROVED_BY[('/api/compliance/governance/', 'post')] = _RECORDS
+PROVED_BY[('/api/compliance/governance/{id}/', 'put')] = _RECORDS
+PROVED_BY[('/api/compliance/governance/{id}/', 'patch')] = _RECORDS
+PROVED_BY[('/api/compliance/assessments/', 'post')] = _ASSESSED
+for _path in ('answer', 'plan', 'cover', 'freeze', 'publish', 'unpublish'):
+    PROVED_BY[(f'/api/compliance/assessments/{{id}}/{_path}/', 'post')] = _ASSESSED
+PROVED_BY[('/api/compliance/evidence/', 'post')] = _EVIDENCE
+PROVED_BY[('/api/compliance/evidence/{id}/', 'delete')] = _EVIDENCE
+PROVED_BY[('/api/compliance/transparency/publish/', 'post')] = _PUBLISHED
+PROVED_BY[('/api/compliance/transparency/unpublish/', 'post')] = _PUBLISHED
 
 
 def _test_source(node_id: str) -> tuple[str, str]:

@@ -13,6 +13,8 @@ urlpatterns = [
     path('findings/', include('oversight.findings.urls')),
     # Published findings for everyone, without sign-in (findings/public.py).
     path('publications/', include('oversight.findings.public_urls')),
+    # Bodies' transparency pages, published by their choice, for everyone without sign-in (compliance/public.py).
+    path('transparency/', include('oversight.compliance.public_urls')),
     path('policy/', include('oversight.policy.urls')),
     path('compliance/', include('oversight.compliance.urls')),
     path('discovery/', include('oversight.discovery.urls')),

@@ -22,8 +22,9 @@ from .authentication import PersonalTokenAuthentication
 from .parsers import BoundedJSONParser
 from .permissions import ReadOrBodyEditor
 
-# Codes actions give refusals that are about the record's state rather than the request's content.
-CONFLICT_CODES = frozenset({'stale', 'protected'})
+# Codes actions give refusals that are about the record's state rather than the request's content
+# ('frozen': a self-assessment frozen as a version on record).
+CONFLICT_CODES = frozenset({'stale', 'protected', 'frozen'})
 
 
 class Conflict(exceptions.APIException):

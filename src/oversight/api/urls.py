@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from . import discovery, findings, identification, jobs, organisations, register, surveys, views
+from . import compliance, discovery, findings, identification, jobs, organisations, register, surveys, views
 from .base import AUTHENTICATION
 
 
@@ -30,6 +30,10 @@ router.register('reports', findings.ReportVersionViewSet, basename='reportversio
 router.register('discovery/scans', discovery.ScanViewSet, basename='scan')
 router.register('discovery/devices', discovery.DeviceViewSet, basename='discovereddevice')
 router.register('jobs', jobs.JobViewSet, basename='job')
+router.register('compliance/governance', compliance.GovernanceViewSet, basename='governance')
+router.register('compliance/assessments', compliance.AssessmentViewSet, basename='assessment')
+router.register('compliance/evidence', compliance.EvidenceViewSet, basename='evidence')
+router.register('compliance/transparency', compliance.TransparencyViewSet, basename='transparency')
 
 app_name = 'api'
 urlpatterns = [

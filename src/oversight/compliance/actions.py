@@ -18,7 +18,17 @@ from oversight.register.models import System
 
 from . import reviews
 from .evidence import check_evidence
-from .models import RECORDED_FIELDS, Answer, Assessment, Evidence, Governance, PlanAction, Principle, ReviewTask
+from .models import (
+    RECORDED_FIELDS,
+    Answer,
+    Assessment,
+    Evidence,
+    Governance,
+    PlanAction,
+    Principle,
+    ReviewTask,
+    Transparency,
+)
 
 
 @transaction.atomic
@@ -111,6 +121,8 @@ def start_assessment(actor, system) -> Assessment:
         )
     assessment = save_audited(actor, Assessment(system=system, number=(latest.number + 1) if latest else 1))
     if latest is not None:
+        if covered := list(latest.also_covers.all()):
+            save_audited(actor, assessment, f'Group copied from version {latest.number}', m2m={'also_covers': covered})
         for answer in latest.answers.all():
             save_audited(actor, Answer(assessment=assessment, principle=answer.principle, response=answer.response,
                                        comment=answer.comment), f'Copied from version {latest.number}')  # fmt: skip
@@ -119,6 +131,20 @@ def start_assessment(actor, system) -> Assessment:
                               due=item.due, status=item.status)  # fmt: skip
             save_audited(actor, copy, f'Carried over from version {latest.number}')
     return assessment
+
+
+@transaction.atomic
+def cover_systems(actor, assessment: Assessment, systems, expected_version=None) -> Assessment:
+    """Make the open assessment one of a group: it answers for these other systems of its body too."""
+    check(actor, may_edit_body, assessment.system.organisation_id)
+    _lock_open(assessment)
+    systems = list(systems)
+    wrong = [s.name for s in systems if s.organisation_id != assessment.system.organisation_id]
+    if wrong or assessment.system in systems:
+        raise ValidationError({'also_covers': 'Choose other systems of the same body as the assessed system.'})
+    names = ', '.join(sorted(s.name for s in systems)) or 'no other system'
+    return save_audited(actor, assessment, f'Covers {names}', m2m={'also_covers': systems},
+                        expected_version=expected_version)  # fmt: skip
 
 
 @transaction.atomic
@@ -179,3 +205,54 @@ def raise_review_tasks(today, organisation=None) -> tuple[int, int]:
     systems = System.objects.all() if organisation is None else System.objects.filter(organisation=organisation)
     with transaction.atomic():
         return reviews.refresh(today, systems)
+
+
+# Publishing (principle 3): the body's choice, made and withdrawn by its editors and administrators.
+
+
+@transaction.atomic
+def publish_transparency(actor, organisation, expected_version=None) -> Transparency:
+    """Publish the body's transparency page at /transparency/<body>/, for anyone to read without signing in."""
+    check(actor, may_edit_body, organisation.pk)
+    page = Transparency.objects.select_for_update().filter(organisation=organisation).first()
+    page = page or Transparency(organisation=organisation)
+    if page.published:
+        raise ValidationError('The transparency page is already published.', code='published')
+    page.published_on = timezone.now()
+    return save_audited(actor, page, 'Published', expected_version=expected_version if page.pk else None)
+
+
+@transaction.atomic
+def unpublish_transparency(actor, organisation, expected_version=None) -> Transparency:
+    """Withdraw the body's transparency page: its public address becomes a 404."""
+    check(actor, may_edit_body, organisation.pk)
+    page = Transparency.objects.select_for_update().filter(organisation=organisation).first()
+    if page is None or not page.published:
+        raise ValidationError('The transparency page is not published.', code='not_published')
+    page.published_on = None
+    return save_audited(actor, page, 'Withdrawn from publication', expected_version=expected_version)
+
+
+def _publish_assessment(actor, assessment: Assessment, expected_version, publish: bool) -> Assessment:
+    check(actor, may_edit_body, assessment.system.organisation_id)
+    lock_at_version(assessment, expected_version)
+    assessment.refresh_from_db()
+    if publish and not assessment.frozen:
+        raise ValidationError(f'Freeze {assessment} before publishing it.', code='open')
+    if publish == bool(assessment.published_on):
+        state = 'already published' if publish else 'not published'
+        raise ValidationError(f'{assessment} is {state}.', code=state.replace(' ', '_'))
+    assessment.published_on = timezone.now() if publish else None
+    message = 'Published' if publish else 'Withdrawn from publication'
+    return save_audited(actor, assessment, message, expected_version=expected_version)
+
+
+@transaction.atomic
+def publish_assessment(actor, assessment: Assessment, expected_version=None) -> Assessment:
+    """Publish a frozen self-assessment on the body's transparency page (shown there while the page is published)."""
+    return _publish_assessment(actor, assessment, expected_version, publish=True)
+
+
+@transaction.atomic
+def unpublish_assessment(actor, assessment: Assessment, expected_version=None) -> Assessment:
+    return _publish_assessment(actor, assessment, expected_version, publish=False)

@@ -10,6 +10,7 @@ class ComplianceConfig(AppConfig):
         (_('Compliance'), 'compliance:governance_list'),
         (_('Guiding principles'), 'compliance:principle_list'),
         (_('To do'), 'compliance:task_list'),
+        (_('Transparency page'), 'compliance:transparency'),
     ]
     navigation_order = 36
     # Panels this app adds to other apps' detail pages (core.panels): the register's system page shows the

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.core.forms import ConfirmForm, VersionedForm, govuk_widgets
 
 from .evidence import ACCEPTED
-from .models import RECORDED_FIELDS, Answer, Governance, PlanAction, Principle
+from .models import RECORDED_FIELDS, Answer, Assessment, Governance, PlanAction, Principle
 
 DATE = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
 
@@ -64,3 +64,20 @@ class ResolveTaskForm(ConfirmForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         govuk_widgets(self)
+
+
+class AssessmentGroupForm(VersionedForm):
+    """The other systems of the body an open assessment answers for (an assessment of a group of systems)."""
+
+    class Meta:
+        model = Assessment
+        fields = ['also_covers']
+        widgets = {'also_covers': forms.CheckboxSelectMultiple}
+        labels = {'also_covers': 'Other systems this assessment covers'}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields['also_covers']
+        field.queryset = field.queryset.filter(organisation_id=self.instance.system.organisation_id).exclude(
+            pk=self.instance.system_id
+        )

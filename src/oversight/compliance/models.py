@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.core.querysets import OrganisationScopedQuerySet, ReferenceQuerySet
 
-from .querysets import GovernanceQuerySet
+from .querysets import GovernanceQuerySet, TransparencyQuerySet
 
 # The statuses querysets.dpia_status and certification_status compute: (label, GOV.UK tag colour).
 DPIA_STATUS = {'missing': ('No DPIA', 'red'), 'due': ('Review due', 'orange'), 'in_date': ('In date', 'green')}
@@ -263,6 +263,12 @@ class Assessment(OwnedBySystem, models.Model):
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name='+'
     )
+    # An assessment of a group of systems: the others of the same body it answers for, beside `system`.
+    also_covers = models.ManyToManyField(
+        'register.System', blank=True, related_name='group_assessments', verbose_name='also covers'
+    )
+    # Published by the body on its transparency page (principle 3); only a frozen version can be.
+    published_on = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = GovernanceQuerySet.as_manager()
@@ -275,6 +281,11 @@ class Assessment(OwnedBySystem, models.Model):
                 fields=['system'], condition=Q(frozen_on__isnull=True), name='assessment_one_open_per_system'
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name='assessment_number_from_1'),
+            models.CheckConstraint(
+                condition=Q(published_on__isnull=True) | Q(frozen_on__isnull=False),
+                name='assessment_published_only_frozen',
+                violation_error_message='Only a frozen self-assessment can be published.',
+            ),
         ]
 
     def __str__(self) -> str:
@@ -426,3 +437,32 @@ class ReviewTask(models.Model):
 
 
 TASK_STATUS_LABELS = {'open': _('To do'), 'overdue': _('Overdue'), 'done': _('Done')}
+
+
+class Transparency(models.Model):
+    """Whether a body publishes its transparency page (principle 3): its choice, made and withdrawn by its editors.
+
+    The page (compliance.public) shows what the body's governance records say of its systems, never its sites.
+    """
+
+    organisation = models.OneToOneField(
+        'organisations.Organisation', on_delete=models.CASCADE, related_name='transparency'
+    )
+    published_on = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = TransparencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = 'transparency page'
+        verbose_name_plural = 'transparency pages'
+
+    def __str__(self) -> str:
+        return f'Transparency page of {self.organisation.name}'
+
+    def get_absolute_url(self) -> str:
+        return reverse('compliance:transparency')
+
+    @property
+    def published(self) -> bool:
+        return self.published_on is not None

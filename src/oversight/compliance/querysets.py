@@ -19,12 +19,18 @@ class GovernanceQuerySet(OrganisationScopedQuerySet):
         return self.annotate(dpia=dpia_status(), certification=certification_status())
 
 
-def dpia_status(prefix: str = '') -> Case:
+class TransparencyQuerySet(OrganisationScopedQuerySet):
+    def published(self):
+        return self.filter(published_on__isnull=False)
+
+
+def dpia_status(prefix: str = '', on: datetime.date | None = None) -> Case:
     """'missing' (no DPIA), 'due' (review date reached or never set) or 'in_date', as a database expression.
 
-    `prefix` is the path from the queried model to the governance record ('governance__' from a system).
+    `prefix` is the path from the queried model to the governance record ('governance__' from a system);
+    `on` is the day the status is taken on (today unless given).
     """
-    today = timezone.localdate()
+    today = on or timezone.localdate()
     done, due = f'{prefix}dpia_completed_on', f'{prefix}dpia_review_due'
     return Case(
         When(Q(**{f'{done}__isnull': True}), then=Value('missing')),
@@ -34,9 +40,9 @@ def dpia_status(prefix: str = '') -> Case:
     )
 
 
-def certification_status(prefix: str = '') -> Case:
+def certification_status(prefix: str = '', on: datetime.date | None = None) -> Case:
     """'none', 'expired', 'expiring' (within EXPIRY_WARNING_DAYS) or 'valid', as a database expression."""
-    today = timezone.localdate()
+    today = on or timezone.localdate()
     expires = f'{prefix}certification_expires'
     return Case(
         When(Q(**{f'{expires}__isnull': True}), then=Value('none')),

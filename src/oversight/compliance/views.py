@@ -6,7 +6,7 @@ gets a 403 on the edit page.
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django_tables2 import RequestConfig
 
 from oversight.core.history import readable_history
 from oversight.core.models import ObjectChange
-from oversight.core.permissions import may_edit_body, sees_everything
+from oversight.core.permissions import may_edit_body, require, sees_everything
 from oversight.core.views import (
     ActionFormView,
     ConfirmActionView,
@@ -31,8 +31,9 @@ from oversight.register.models import System
 
 from . import actions
 from .filtersets import GovernanceFilterSet, ReviewTaskFilterSet
-from .forms import AnswerForm, EvidenceForm, GovernanceForm, PlanActionForm, ResolveTaskForm
-from .models import Answer, Assessment, Evidence, Governance, Principle, ReviewTask
+from .forms import AnswerForm, AssessmentGroupForm, EvidenceForm, GovernanceForm, PlanActionForm, ResolveTaskForm
+from .models import Answer, Assessment, Evidence, Governance, Principle, ReviewTask, Transparency
+from .public import public_page
 from .querysets import EXPIRY_WARNING_DAYS, certification_status, dpia_status
 from .tables import GovernanceTable, ReviewTaskTable, TaskCountTable
 
@@ -216,7 +217,7 @@ class AssessmentDetailView(ScopedMixin, DetailView):
     template_name = 'compliance/assessment_detail.html'
 
     def get_queryset(self):
-        return super().get_queryset().select_related('system', 'frozen_by')
+        return super().get_queryset().select_related('system', 'frozen_by').prefetch_related('also_covers')
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -228,6 +229,7 @@ class AssessmentDetailView(ScopedMixin, DetailView):
             title=str(self.object),
             rows=[(p, answers.get(p.pk), plan.get(p.pk, [])) for p in Principle.objects.all()],
             can_edit=may_edit_body(self.request.user, self.object.system.organisation_id) and not self.object.frozen,
+            can_publish=self.object.frozen and may_edit_body(self.request.user, self.object.system.organisation_id),
         )
         return context
 
@@ -388,4 +390,137 @@ class TaskCountsView(RequireSeesEverything, TemplateView):
         table = TaskCountTable(list(rows.values()))
         RequestConfig(self.request, paginate={'per_page': 50}).configure(table)
         context.update(title=_('To do: all bodies'), filter=filterset, table=table)
+        return context
+
+
+class AssessmentPublishView(ConfirmActionView):
+    heading = 'Publish {object} on your transparency page?'
+    button_label = 'Publish'
+    destructive = False
+    success_message = 'Published {object}.'
+
+    def get_object(self):
+        return get_editable(Assessment, self.request.user, pk=self.kwargs['pk'])
+
+    def affects(self):
+        return [
+            (_('Shown'), _('On your transparency page, whenever the page is published, to anyone without sign-in')),
+            (_('Shown of it'), _('Each principle’s answer and comment, and the actions of its plan (without owners)')),
+        ]
+
+    def confirmed(self, form):
+        return actions.publish_assessment(self.request.user, self.object, form.cleaned_data['version'])
+
+
+class AssessmentUnpublishView(AssessmentPublishView):
+    heading = 'Withdraw {object} from your transparency page?'
+    button_label = 'Withdraw'
+    destructive = True
+    success_message = 'Withdrew {object} from publication.'
+
+    def affects(self):
+        return [(_('Shown'), _('No longer on your transparency page'))]
+
+    def confirmed(self, form):
+        return actions.unpublish_assessment(self.request.user, self.object, form.cleaned_data['version'])
+
+
+def _own_body(user):
+    """The signed-in person's body: the regulator publishes no transparency page of its own."""
+    if sees_everything(user) or user.organisation_id is None:
+        raise Http404
+    return user.organisation
+
+
+class TransparencyView(LoginRequiredMixin, TemplateView):
+    """The body's transparency page as the public will see it, whether it is published, and the way to change that."""
+
+    template_name = 'compliance/transparency.html'
+
+    def get_context_data(self, **kwargs):
+        if sees_everything(self.request.user):
+            # The regulator publishes no page of its own: it sees which bodies publish theirs.
+            published = Transparency.objects.published().select_related('organisation').order_by('organisation__name')
+            return super().get_context_data(title=_('Transparency pages'), published=published, **kwargs)
+        body = _own_body(self.request.user)
+        page = Transparency.objects.filter(organisation=body).first()
+        return super().get_context_data(
+            title=_('Transparency page'),
+            body=body,
+            page=page,
+            can_publish=may_edit_body(self.request.user, body.pk),
+            **public_page(body),
+            **kwargs,
+        )
+
+
+class TransparencyPublishView(ConfirmActionView):
+    heading = 'Publish the transparency page of {object.organisation}?'
+    button_label = 'Publish'
+    destructive = False
+    success_message = 'Published the transparency page.'
+
+    def get_object(self):
+        body = _own_body(self.request.user)
+        require(may_edit_body(self.request.user, body.pk))
+        return Transparency.objects.filter(organisation=body).first() or Transparency(organisation=body)
+
+    def get_initial(self):
+        return {'version': self.object.version if self.object.pk else 0}
+
+    def run_action(self, form):
+        # A page never published has no row to lock: the action locks and creates it.
+        version = form.cleaned_data.get('version') or None
+        return actions.publish_transparency(self.request.user, self.object.organisation, version)
+
+    def affects(self):
+        address = reverse('transparency:body', args=[self.object.organisation.slug])
+        shown = _(
+            'Your systems by category, their purposes, DPIA and certification status, contact points and published '
+            'self-assessments. Never your sites or their addresses.'
+        )
+        return [(_('Address'), self.request.build_absolute_uri(address)), (_('Shown'), shown)]
+
+    def get_cancel_url(self):
+        return reverse('compliance:transparency')
+
+
+class TransparencyUnpublishView(TransparencyPublishView):
+    heading = 'Withdraw the transparency page of {object.organisation}?'
+    button_label = 'Withdraw'
+    destructive = True
+    success_message = 'Withdrew the transparency page.'
+
+    def affects(self):
+        return [(_('Address'), _('Answers “page not found” until the page is published again'))]
+
+    def run_action(self, form):
+        version = form.cleaned_data.get('version') or None
+        return actions.unpublish_transparency(self.request.user, self.object.organisation, version)
+
+
+class AssessmentGroupView(Require, ActionFormView):
+    """Choose the other systems an open assessment covers: the body's editors only."""
+
+    form_class = AssessmentGroupForm
+    success_message = 'Systems covered saved.'
+
+    def allowed(self) -> bool:
+        self.assessment = get_editable(Assessment, self.request.user, pk=self.kwargs['pk'])
+        return True
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), 'user': self.request.user, 'instance': self.assessment}
+
+    def run_action(self, form):
+        return actions.cover_systems(
+            self.request.user, self.assessment, form.cleaned_data['also_covers'], form.cleaned_data['version']
+        )
+
+    def get_success_url(self, result=None):
+        return self.assessment.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['title'] = _('Systems covered by %(assessment)s') % {'assessment': self.assessment}
         return context

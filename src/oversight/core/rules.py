@@ -76,3 +76,32 @@ class EnforceRule(Operation):
         if vendor == 'sqlite':
             return [f'DROP TRIGGER IF EXISTS {self.name}_insert', f'DROP TRIGGER IF EXISTS {self.name}_update']
         return [f'DROP TRIGGER IF EXISTS {self.name} ON {self.table}', f'DROP FUNCTION IF EXISTS {self.name}()']
+
+
+class DropRule(Operation):
+    """Drop a rule's triggers for the operations that follow, which `EnforceRule` with the same rule restores.
+
+    SQLite refuses to rebuild a table (ALTER on SQLite) while another table's trigger reads it: a migration
+    that rebuilds such a table drops those triggers first and enforces them again after.
+    """
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, rule: EnforceRule):
+        self.rule = rule
+
+    def deconstruct(self):
+        return self.__class__.__name__, [self.rule], {}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        self.rule.database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        self.rule.database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return f'Drop rule {self.rule.name} on {self.rule.table}'

@@ -138,9 +138,47 @@ def trends_svg(data: dict) -> str:
     return _svg(draw, (7.0, 3.6))
 
 
+def governance_svg(data: dict) -> str:
+    """Systems and respondents meeting each governance figure, as percentages (labelled with the counts)."""
+    from .downloads import governance
+
+    rows = list(reversed(governance(data).rows))
+    height = 0.38
+
+    def draw(axes):
+        for number, (column, label, colour) in enumerate(((2, 'Systems', BLUE), (4, 'Bodies', GREEN))):
+            positions = [i + (0.5 - number) * height for i in range(len(rows))]
+            bars = axes.barh(positions, [r[column] for r in rows], height=height, color=colour, label=label)
+            counts = [str(r[column - 1]) if r[column - 1] else '' for r in rows]
+            axes.bar_label(bars, counts, padding=2, fontsize=8)
+        axes.set_yticks(range(len(rows)), [r[0] for r in rows])
+        axes.set_xlim(0, 110)
+        axes.set_xlabel('Per cent of systems, and of respondents (counts at the bars)')
+        axes.legend(frameon=False, loc='lower right')
+
+    return _svg(draw, (7.0, 4.0))
+
+
+def principles_svg(data: dict) -> str:
+    """Actions not done in the latest frozen self-assessments, by principle."""
+    actions = data['governance']['open_actions_by_principle']
+
+    def draw(axes):
+        bars = axes.bar(range(len(actions)), list(actions.values()), color=ORANGE, width=0.6)
+        axes.bar_label(bars, [str(v) if v else '' for v in actions.values()], padding=2, fontsize=8)
+        axes.set_xticks(range(len(actions)), list(actions))
+        axes.set_xlabel('Guiding principle')
+        axes.set_ylabel('Open actions')
+        axes.yaxis.get_major_locator().set_params(integer=True)
+
+    return _svg(draw, (7.0, 3.0))
+
+
 CHARTS = {
     'categories': categories_svg,
     'manufacturers': makers_svg,
     'responses': responses_svg,
     'trends': trends_svg,
+    'governance': governance_svg,
+    'principles': principles_svg,
 }

@@ -193,12 +193,81 @@ def designations(data: dict) -> Table:
     return Table('designations', f'The concern list as it stood: {listed["name"]}', headers, rows)
 
 
+# Compliance with the Code: a version published before governance was counted has no such data, and no tables.
+GOVERNANCE_ROWS = (
+    ('Governance record', 'systems_recorded', 'bodies_with_records'),
+    ('DPIA in date', ('dpia_in_date', 'systems'), ('dpia_in_date', 'bodies')),
+    ('Certified, step 1 (desktop)', ('certified', 'step_1', 'systems'), ('certified', 'step_1', 'bodies')),
+    ('Certified, step 2 (full)', ('certified', 'step_2', 'systems'), ('certified', 'step_2', 'bodies')),
+    ('Self-assessed', ('self_assessed', 'systems'), ('self_assessed', 'bodies')),
+    ('Facial recognition used', None, ('facial_recognition', 'bodies_using')),
+)
+
+
+def _at(figures: dict, path):
+    for key in (path,) if isinstance(path, str) else path:
+        figures = figures[key]
+    return figures
+
+
+def governance(data: dict) -> Table | None:
+    figures = data.get('governance')
+    if figures is None:
+        return None
+    # Headers that do not change with the figures, so the open data's columns keep their names.
+    headers = ['Figure', 'Systems', 'Systems (% of all systems)', 'Bodies', 'Bodies (% of respondents)']
+    rows = []
+    for label, systems, bodies in GOVERNANCE_ROWS:
+        if systems is None:
+            used = figures['systems'] - figures['facial_recognition']['systems']['none']
+            systems_count = used - figures['facial_recognition']['systems']['not_recorded']
+        else:
+            systems_count = _at(figures, systems)
+        bodies_count = _at(figures, bodies)
+        rows.append([
+            label,
+            systems_count,
+            float(percent(systems_count, figures['systems'], 1) or 0),
+            bodies_count,
+            float(percent(bodies_count, figures['respondents'], 1) or 0),
+        ])  # fmt: skip
+    return Table('governance', 'Compliance with the Code', headers, rows)
+
+
+def principles(data: dict) -> Table | None:
+    figures = data.get('governance')
+    if figures is None:
+        return None
+    headers = [
+        'Principle',
+        'Open actions',
+        'Answered fully compliant',
+        'Partly compliant',
+        'Not compliant',
+        'Not yet assessed',
+        'Not answered',
+    ]
+    rows = []
+    for number, answered in figures['answers']['principles'].items():
+        rows.append([
+            int(number),
+            figures['open_actions_by_principle'][number],
+            answered['compliant'],
+            answered['partly_compliant'],
+            answered['not_compliant'],
+            answered['not_assessed'],
+            answered['unanswered'],
+        ])  # fmt: skip
+    return Table('principles', 'The guiding principles: open actions and answers', headers, rows)
+
+
 TABLES = {
     t.__name__.replace('_', '-'): t
-    for t in (categories, manufacturers, responses, trends, non_respondents, designations)
+    for t in (categories, manufacturers, responses, trends, governance, principles, non_respondents, designations)
 }
 
 
 def table(name: str, data: dict) -> Table | None:
+    """The named table of the data; None for an unknown name, or a table the data has no figures for."""
     maker = TABLES.get(name)
     return maker(data) if maker else None

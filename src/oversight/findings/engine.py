@@ -26,6 +26,8 @@ from oversight.register.models import Category
 from oversight.surveys.answers import AWARE, MANUFACTURERS, OPERATES, answer_key
 from oversight.surveys.concerns import ConcernResolver, LineVerdict
 
+from .governance import GovernanceFigures, count_governance
+
 CATEGORIES = tuple(Category.values)
 CATEGORY_LABELS = dict(Category.choices)
 YES, NO = 'yes', 'no'
@@ -203,6 +205,7 @@ class Findings:
     responses: Responses
     counted: Counted
     corrections_applied: int
+    governance: GovernanceFigures
     # Corrections recorded by as_of but not flagged for publication whose effect would change a figure.
     unflagged_changes: list[str] = field(default_factory=list)
 
@@ -224,6 +227,7 @@ class Findings:
                 }
                 for code, row in self.categories.items()
             },
+            'governance': self.governance.as_dict(),
         }
 
 
@@ -251,7 +255,10 @@ class CampaignAnswers:
     def __init__(self, campaign):
         from oversight.surveys.models import Correction, Return
 
-        self.stored = dict(Return.objects.filter(campaign=campaign).responded().values_list('pk', 'answers'))
+        returns = Return.objects.filter(campaign=campaign).responded()
+        self.stored = dict(returns.values_list('pk', 'answers'))
+        # The governance records each return carried at its last submission: corrections never change them.
+        self.governance = list(returns.order_by('pk').values_list('governance', flat=True))
         self.corrections = [
             c
             for c in Correction.objects.filter(survey_return__campaign=campaign)
@@ -331,7 +338,10 @@ def campaign_findings(
 
     as_of = as_of or timezone.now()
     judge = judge or judge_for(campaign.concern_list, timezone.localdate(as_of))
-    chosen, applied, every = (answers or CampaignAnswers(campaign)).on(Basis(basis), as_of)
+    answers = answers or CampaignAnswers(campaign)
+    chosen, applied, every = answers.on(Basis(basis), as_of)
     counted = count(chosen, judge)
     unflagged = _differences(counted, count(every, judge)) if every is not None else []
-    return Findings(campaign, Basis(basis), as_of, responses or responses_of(campaign), counted, applied, unflagged)
+    governance = count_governance(answers.governance, chosen)
+    responses = responses or responses_of(campaign)
+    return Findings(campaign, Basis(basis), as_of, responses, counted, applied, governance, unflagged)

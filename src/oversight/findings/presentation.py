@@ -26,6 +26,11 @@ CHART_ALT = {
     'responses': 'Bar chart: the response rate of each campaign. The table below gives the same figures.',
     'trends': 'Line chart: respondents with equipment of concern per category, campaign by campaign. '
     'The table below gives the same figures.',
+    'governance': 'Bar chart: per cent of systems and of respondents with a governance record, an in-date DPIA, '
+    'certification at each step, a self-assessment, and using facial recognition. The table below gives the '
+    'same figures.',
+    'principles': 'Bar chart: actions not done in the latest frozen self-assessments, by guiding principle; the '
+    'table also gives the answers to each principle. The table below gives the same figures.',
 }
 # Which table sits beside which chart.
 CHART_TABLE = {
@@ -33,6 +38,8 @@ CHART_TABLE = {
     'manufacturers': 'manufacturers',
     'responses': 'responses',
     'trends': 'trends',
+    'governance': 'governance',
+    'principles': 'principles',
 }
 
 
@@ -97,6 +104,8 @@ def context(data: dict, narrative_source: str, *, with_charts: bool = True) -> d
     sections = []
     for name, draw in charts.CHARTS.items():
         table = downloads.table(CHART_TABLE[name], data)
+        if table is None:
+            continue  # a version published before these figures were counted
         sections.append(Section(name, table.title, data_uri(draw(data)) if with_charts else '', CHART_ALT[name], table))
     updates = [
         {

@@ -122,6 +122,8 @@ class PublicationView(PublicVersionMixin, TemplateView):
         tables = []
         for name in downloads.TABLES:
             table = downloads.table(name, version.data)
+            if table is None:
+                continue
             csv_length = len(exports.csv_bytes(table.headers, table.rows))
             tables.append(
                 {

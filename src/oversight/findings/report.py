@@ -191,4 +191,5 @@ def build(campaign, *, as_of: datetime.datetime | None = None) -> dict:
         'updates': _updates(campaign, corrected, published),
         'unflagged_changes': corrected.unflagged_changes,
         'series': series,
+        'governance': corrected.governance.as_dict(),
     }

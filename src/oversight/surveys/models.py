@@ -437,6 +437,9 @@ class Return(models.Model):
         null=True, blank=True, db_index=True, help_text='First submission: lateness is measured from it.'
     )
     last_submitted_at = models.DateTimeField(null=True, blank=True)
+    # The body's governance records as they stood on the (last) submission (compliance.governance.snapshot),
+    # so findings count them as submitted: one entry per system.
+    governance = models.JSONField(default=list, blank=True, editable=False)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name='+'

@@ -12,6 +12,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oversight.compliance.governance import questionnaire_answers
 from oversight.core.dates import govuk_date
 from oversight.core.models import ObjectChange
 from oversight.register.models import EquipmentLine
@@ -20,6 +21,7 @@ from .answers import MANUFACTURERS, OPERATES, answer_key
 from .crosschecks import CAMERAS, CONCERN_EQUIPMENT
 from .models import Return
 
+GOVERNANCE = 'governance'  # the questionnaire's section of governance questions (9.x)
 # The register's capability flags, named as the questionnaire's capability choices are.
 CAPABILITIES = ('video', 'audio', 'thermal', 'night_vision')
 
@@ -103,7 +105,16 @@ def known_answers(invitation) -> Known:
             known.sources[answer_key(row['system__category'], 'capabilities')] = from_register
     _concerns(organisation, known)
     _previous_return(invitation, known)
+    _governance(organisation, known)
     return known
+
+
+def _governance(organisation, known: Known) -> None:
+    """The governance questions (9.x) the body's compliance records settle: fresher than its previous return."""
+    from_records = _('From your compliance records')
+    for code, value in questionnaire_answers(organisation).items():
+        known.answers[answer_key(GOVERNANCE, code)] = value
+        known.sources[answer_key(GOVERNANCE, code)] = from_records
 
 
 def _concerns(organisation, known: Known) -> None:

@@ -73,6 +73,7 @@ class Body:
     assessment: object = None  # the first system's open self-assessment, one principle answered
     review_task: object = None  # raised for the first system when its lines were added after its DPIA
     obligation: object = None  # an obligation to replace the first line, decided (replacement ordered)
+    transparency: object = None  # the body's transparency page, published once and withdrawn (not public)
 
     @property
     def own_maker(self):
@@ -221,6 +222,8 @@ def _register(body: Body, quantities, own_maker: str) -> None:
         SimpleUploadedFile(f'{marker}-dpia.pdf', f'%PDF-1.7 {marker} DPIA'.encode()),
         title=f'{marker} DPIA',
     )
+    compliance_actions.publish_transparency(editor, organisation)
+    body.transparency = compliance_actions.unpublish_transparency(editor, organisation)
     body.assessment = compliance_actions.start_assessment(editor, cctv)
     compliance_actions.answer_principle(
         editor, body.assessment, Principle.objects.get(number=3), response='partly', comment=f'={marker} answer'

@@ -7,6 +7,7 @@ import zoneinfo
 
 import pytest
 
+from oversight.findings.governance import count_governance
 from oversight.surveys.actions.corrections import record_correction
 from oversight.surveys.actions.imports import import_returns
 from oversight.surveys.actions.returns import accept_return
@@ -113,6 +114,21 @@ def category(code, **figures) -> dict:
     return row
 
 
+def governed_system(**entry) -> dict:
+    """One system's entry in a return's governance snapshot (compliance.governance.snapshot)."""
+    return {
+        'system': 1,
+        'category': 'external_cctv',
+        'recorded': True,
+        'dpia': 'missing',
+        'certified_step': '',
+        'self_assessed': False,
+        'open_actions': {},
+        'facial_recognition': 'none',
+        **entry,
+    }
+
+
 def sample_data() -> dict:
     """Report data shaped as report.build() makes it, with the published 2022 figures (no database)."""
     categories = [
@@ -170,6 +186,14 @@ def sample_data() -> dict:
         }
 
     series = [entry(2017, 47, {'drone': 9}), entry(2019, 47, {'drone': 21}), entry(2022, 39, {'drone': 27})]
+    governance = count_governance(
+        [
+            [governed_system(dpia='in_date', certified_step='step_2', open_actions={'3': 2}), governed_system()],
+            [governed_system(dpia='in_date', self_assessed=True, facial_recognition='live')],
+            [],
+        ],
+        [{'governance.dpia': 'yes', 'governance.principle_3': 'partly_compliant'}, {'governance.dpia': 'no'}, {}],
+    )
     series[-1]['late'], series[-1]['on_time'] = 9, 30
     return {
         'format': 1,
@@ -209,4 +233,5 @@ def sample_data() -> dict:
         'updates': [],
         'unflagged_changes': [],
         'series': series,
+        'governance': governance.as_dict(),
     }

@@ -36,7 +36,14 @@ def test_a_campaign_with_nothing_of_concern_still_draws():
 
 def test_every_chart_on_the_page_has_its_table_and_a_description():
     context = presentation.context(sample_data(), 'Text.')
-    assert [s.name for s in context['sections']] == ['categories', 'manufacturers', 'responses', 'trends']
+    assert [s.name for s in context['sections']] == [
+        'categories',
+        'manufacturers',
+        'responses',
+        'trends',
+        'governance',
+        'principles',
+    ]
     for section in context['sections']:
         assert section.chart.startswith('data:image/svg+xml;base64,')
         assert section.alt.endswith('The table below gives the same figures.')

@@ -119,6 +119,7 @@ class TestCampaign:
             'response_rate',
             'non_respondents',
             'categories',
+            'governance',
         ]
         assert (contract['invited'], contract['responded'], contract['late']) == (3, 2, 1)
         assert contract['response_rate'] == 0.6667

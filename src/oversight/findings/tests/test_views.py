@@ -46,7 +46,7 @@ class TestDraft:
         assert 'data-testid="checks-pass"' in html
         assert '67% (2 of 3 bodies invited)' in html
         charts = charts_of(html)
-        assert len(charts) == 4 and all(b'<svg' in chart for chart in charts)
+        assert len(charts) == 6 and all(b'<svg' in chart for chart in charts)
         for table in ('categories', 'manufacturers', 'responses', 'trends'):
             assert f'data-testid="table-{table}"' in html
 

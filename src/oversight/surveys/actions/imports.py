@@ -35,6 +35,7 @@ RETURN_COLUMNS = (
     # What the web journey records, empty for an imported return (insert_rows gives no model defaults).
     'completed_sections',
     'confirmed_warnings',
+    'governance',  # an imported return carries answers only: no records were taken when it was given
     'declarant_name',
     'declarant_role',
     'declared_for',
@@ -243,6 +244,7 @@ def _write_imported(actor, campaign, invitations, new, changed, file_name, illus
                     illustrative,
                     when(now),
                     1,
+                    '[]',
                     '[]',
                     '[]',
                     '',

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from oversight.compliance.governance import snapshot as governance_snapshot
 from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
 from oversight.core.dates import govuk_datetime
 from oversight.core.models import ObjectChange
@@ -264,6 +265,7 @@ def submit_return(
         message='Submitted',
         submitted_at=(stored.submitted_at if stored else None) or now,
         last_submitted_at=now,
+        governance=governance_snapshot(invitation.organisation, timezone.localdate(now)),
         reference=(stored.reference if stored else None) or new_reference(invitation.campaign.year),
         **(_declared(actor, declaration, now) if declaration else {}),
         **({'confirmed_warnings': _confirmations(held, confirmed_now)} if confirmed_now else {}),
@@ -393,6 +395,7 @@ def answer_queries(
         source=survey_return.source,
         message='Resubmitted with answers to queries',
         last_submitted_at=now,
+        governance=governance_snapshot(invitation.organisation, timezone.localdate(now)),
     )
     _set_status(actor, invitation, Status.SUBMITTED)
     return survey_return

@@ -1,0 +1,119 @@
+"""Governance in returns: questions 9.x pre-filled from the compliance records, and the records kept at submission."""
+
+import datetime
+import re
+
+import time_machine
+
+from oversight.compliance import actions as compliance
+from oversight.compliance.models import Principle
+from oversight.findings.engine import Basis, campaign_findings
+from oversight.register import actions as register_actions
+from oversight.register.models import Category
+from oversight.surveys.actions.returns import submit_return
+from oversight.surveys.prefill import known_answers
+
+from .conftest import london
+from .test_workflow import with_lines
+
+
+def _system(body, name, category=Category.EXTERNAL_CCTV):
+    return register_actions.create_system(None, body, name=name, category=category)
+
+
+def _frozen_assessment(system, responses: dict[int, str], open_action_for: int | None = None):
+    assessment = compliance.start_assessment(None, system)
+    for principle in Principle.objects.all():
+        compliance.answer_principle(None, assessment, principle, response=responses.get(principle.number, 'met'))
+    if open_action_for:
+        principle = Principle.objects.get(number=open_action_for)
+        compliance.add_plan_action(None, assessment, principle, action='Publish signage', owner='Estates')
+    return compliance.freeze_assessment(None, assessment)
+
+
+@time_machine.travel(london(2022, 7, 10, 12), tick=False)
+def test_governance_answers_are_prefilled_from_the_records_and_say_so(invitation_a, body_a):
+    town, custody = _system(body_a, 'Town'), _system(body_a, 'Custody', Category.INTERNAL_CCTV)
+    for system, done, step in (
+        (town, datetime.date(2022, 1, 5), 'step_1'),
+        (custody, datetime.date(2021, 9, 1), 'step_2'),
+    ):
+        compliance.record_governance(
+            None, system, sro_name='ACC Jones', dpia_completed_on=done, certification_body='nsi',
+            certification_step=step, certified_on=done, certification_expires=done + datetime.timedelta(days=365),
+        )  # fmt: skip
+    _frozen_assessment(town, {3: 'partly'})
+    _frozen_assessment(custody, {3: 'met', 4: 'not_met'})
+
+    known = known_answers(invitation_a)
+
+    assert known.answers['governance.sro_name'] == 'ACC Jones'
+    assert known.answers['governance.dpia'] == 'yes'
+    assert known.answers['governance.dpia_reviewed'] == '2021-09-01'  # the oldest: every DPIA is at least as new
+    assert known.answers['governance.certification'] == 'desktop'  # the lower step of the two systems
+    assert known.answers['governance.certification_date'] == '2022-01-05'
+    assert known.answers['governance.principle_1'] == 'compliant'
+    assert known.answers['governance.principle_3'] == 'partly_compliant'
+    assert known.answers['governance.principle_4'] == 'partly_compliant'
+    assert known.sources['governance.dpia'] == 'From your compliance records'
+    assert 'governance.sro_role' not in known.answers  # the records do not say it
+
+
+@time_machine.travel(london(2022, 7, 10, 12), tick=False)
+def test_questions_the_records_do_not_settle_are_left_to_the_body(invitation_a, body_a):
+    town, _custody = _system(body_a, 'Town'), _system(body_a, 'Custody', Category.INTERNAL_CCTV)
+    compliance.record_governance(None, town, sro_name='ACC Jones', dpia_completed_on=datetime.date(2022, 1, 5))
+    _frozen_assessment(town, {})
+
+    known = known_answers(invitation_a)
+
+    # One system has no record: whether every system has a DPIA, or is assessed, is not known.
+    assert not any(key.startswith('governance.') for key in known.answers if key != 'governance.sro_name')
+
+
+def test_a_submitted_return_keeps_the_records_as_they_stood_and_findings_count_them(invitation_a, body_a, editor_a):
+    town, custody = _system(body_a, 'Town'), _system(body_a, 'Custody', Category.INTERNAL_CCTV)
+    with time_machine.travel(london(2022, 7, 10, 12), tick=False):
+        compliance.record_governance(
+            None, town, dpia_completed_on=datetime.date(2022, 1, 5), dpia_review_due=datetime.date(2023, 1, 5),
+            certification_body='ssaib', certification_step='step_2', certified_on=datetime.date(2022, 1, 5),
+            certification_expires=datetime.date(2027, 1, 5), facial_recognition='retrospective',
+        )  # fmt: skip
+        compliance.record_governance(None, custody, facial_recognition='none')
+        _frozen_assessment(town, {5: 'not_met'}, open_action_for=5)
+        survey_return = submit_return(editor_a, invitation_a, with_lines())
+
+    assert [s['dpia'] for s in survey_return.governance] == ['in_date', 'missing']
+    assert survey_return.governance[0]['open_actions'] == {'5': 1}
+    # A later change to the records does not change what the return carried, nor the figures.
+    compliance.record_governance(None, custody, dpia_completed_on=datetime.date(2023, 2, 1))
+    figures = campaign_findings(invitation_a.campaign, Basis.PUBLISHED).contract()['governance']
+
+    assert figures['respondents'] == 1 and figures['systems'] == 2 and figures['systems_recorded'] == 2
+    assert figures['dpia_in_date'] == {'systems': 1, 'bodies': 0}
+    assert figures['certified'] == {'step_1': {'systems': 0, 'bodies': 0}, 'step_2': {'systems': 1, 'bodies': 1}}
+    assert figures['self_assessed'] == {'systems': 1, 'bodies': 0}
+    assert figures['open_actions_by_principle']['5'] == 1 and sum(figures['open_actions_by_principle'].values()) == 1
+    assert figures['facial_recognition']['systems'] == {
+        'none': 1, 'retrospective': 1, 'operator_initiated': 0, 'live': 0, 'not_recorded': 0,
+    }  # fmt: skip
+    assert figures['facial_recognition']['bodies_using'] == 1
+    answers = figures['answers']
+    assert answers['dpia']['yes'] == 1 and answers['certification']['none'] == 1
+    assert answers['principles']['1']['compliant'] == 1  # as the body answered, whatever the records said
+
+
+@time_machine.travel(london(2022, 7, 10, 12), tick=False)
+def test_the_governance_section_shows_the_prefilled_answers_and_their_source(
+    client_for, editor_a, invitation_a, body_a
+):
+    from .test_return_journey import section_url
+
+    town = _system(body_a, 'Town')
+    compliance.record_governance(None, town, sro_name='ACC Jones', dpia_completed_on=datetime.date(2022, 1, 5))
+
+    page = client_for(editor_a).get(section_url(invitation_a, 'governance')).content.decode()
+
+    assert '>ACC Jones</textarea>' in page
+    assert re.search(r'name="governance.dpia" type="radio" value="yes" checked', page)
+    assert 'data-testid="source-governance.dpia"' in page and 'From your compliance records' in page
