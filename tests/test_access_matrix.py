@@ -687,7 +687,7 @@ OPEN_TO_ANONYMOUS = {
     'socialaccount_login_cancelled',
     'socialaccount_signup',
     'mfa_authenticate',
-    *(name for name in PAGES if name.startswith(('account_', 'publications:'))),
+    *(name for name in PAGES if name.startswith(('account_', 'publications:', 'transparency:'))),
 }
 
 
@@ -970,6 +970,19 @@ def test_api_operation(world, db, path, method, role):
 T = 'src/oversight/{}/tests/test_{}.py::{}'.format
 PROVED_BY = {
     'api:token': T('api', 'tokens', 'test_a_person_makes_their_token_on_their_page_and_sees_it_once'),
+    'accounts:role_change': T('accounts', 'people', 'test_the_role_changes_within_the_body_and_the_history_says_so'),
+    'accounts:deactivate': T(
+        'accounts', 'people', 'test_deactivating_signs_the_person_out_everywhere_and_reactivating_lets_them_in'
+    ),
+    'accounts:reactivate': T(
+        'accounts', 'people', 'test_deactivating_signs_the_person_out_everywhere_and_reactivating_lets_them_in'
+    ),
+    'accounts:resend_invitation': T('accounts', 'people', 'test_an_expired_link_is_refused_and_a_new_one_replaces_it'),
+    'accounts:second_factor_reset': T(
+        'accounts',
+        'second_factor',
+        'test_a_body_administrator_resets_a_second_factor_and_the_person_enrols_again',
+    ),
     'accounts:invite': T(
         'accounts', 'people', 'test_regulator_staff_invite_a_bodys_first_administrator_but_not_its_editors'
     ),

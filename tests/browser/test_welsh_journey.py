@@ -31,7 +31,7 @@ def test_an_editor_switches_to_welsh_and_walks_the_task_list(sign_in, editor_a, 
     expect(page.get_by_role('navigation', name='Iaith').locator('[aria-current]')).to_have_text('Cymraeg')
     page.get_by_role('link', name='Arolygon').click()  # the choice holds from page to page
     page.get_by_role('link', name='Police survey (journey)').click()
-    page.get_by_role('link', name='Start your return').click()  # the invitation page is not translated yet
+    page.get_by_role('link', name='Dechrau eich ffurflen').click()
     expect(page.locator('html')).to_have_attribute('lang', 'cy')
     expect(page.get_by_role('heading', level=1)).to_have_text('Ffurflen Kent Police')
     expect(page.get_by_test_id('status-Llywodraethu')).to_have_text('Heb ddechrau')

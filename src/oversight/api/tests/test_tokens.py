@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 
 from oversight.accounts.actions import deactivate_person, reactivate_person
-from oversight.accounts.models import User
 from oversight.api import actions
 from oversight.api.models import ApiToken
 from oversight.core.dates import govuk_datetime
@@ -20,9 +19,7 @@ from oversight.core.tokens import digest
 
 @pytest.fixture
 def body_admin_a(world):
-    return User.objects.create_user(
-        'admin_a', password='pw-admin_a', organisation=world.a.organisation, role=User.Role.ADMINISTRATOR
-    )
+    return world.a.admin
 
 
 def test_a_person_makes_their_token_on_their_page_and_sees_it_once(world, client, api):
