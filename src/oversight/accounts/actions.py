@@ -307,8 +307,11 @@ def send_invitation(actor, invitation_id: int, *, connection=None) -> int:
     The secret is made here and only its digest kept, so no record anywhere holds a working link. An
     invitation taken up (or an account switched off) meanwhile is not sent.
     """
+    # Only the invitation is locked: PostgreSQL refuses FOR UPDATE through the nullable organisation join.
     invitation = (
-        AccountInvitation.objects.select_for_update().select_related('user__organisation').get(pk=invitation_id)
+        AccountInvitation.objects.select_for_update(of=('self',))
+        .select_related('user__organisation')
+        .get(pk=invitation_id)
     )
     user = invitation.user
     if invitation.accepted is not None or not user.is_active:
@@ -364,7 +367,9 @@ def accept_invitation(secret: str, *, password: str | None, request=None) -> Use
     """Take up an invitation, once: the address is verified by the link, and the password set (or None,
     to sign in through the organisation's own service instead)."""
     key = lookup_digest(secret, INVITATION_PREFIX)
-    invitation = AccountInvitation.objects.select_for_update().filter(digest=key).select_related('user').first()
+    invitation = (
+        AccountInvitation.objects.select_for_update(of=('self',)).filter(digest=key).select_related('user').first()
+    )
     problem = invitation_problem(invitation)
     if problem:
         raise ValidationError(INVITATION_PROBLEMS[problem], code=problem)

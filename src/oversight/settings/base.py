@@ -192,6 +192,8 @@ OVERSIGHT_INVITATION_DAYS = number_setting('OVERSIGHT_INVITATION_DAYS', 7)
 MFA_SUPPORTED_TYPES = ['totp', 'webauthn', 'recovery_codes']
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = 'Oversight'
+# A code typed as its 30 s step ends still counts (RFC 6238 5.2: one step for the delay); a used code never does.
+MFA_TOTP_TOLERANCE = 1
 
 
 def _roles(name: str, default: list[str]) -> list[str]:
