@@ -66,6 +66,7 @@ lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/oversight makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 # Two test processes (pytest-xdist): the suite takes about half as long on the two cores CI gives it.
 test-sqlite: setup

@@ -10,7 +10,6 @@ database beside it, and has a new process on each compute every campaign's findi
 published report's PDF: the two must be identical.
 """
 
-import hashlib
 import json
 import os
 import shutil
@@ -21,8 +20,10 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
+from django.apps import apps
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.utils.module_loading import import_string
 
 
 class BackupError(Exception):
@@ -162,30 +163,13 @@ def restore(path: Path, target: Target | None = None) -> None:
 
 
 def service_digest() -> dict:
-    """What a restored service must reproduce: every campaign's findings as computed now, and the bytes of
-    every published report's PDF as the download page serves it."""
-    from django.test import RequestFactory
-    from django.urls import resolve
-
-    from oversight.accounts.models import User
-    from oversight.findings.engine import Basis, campaign_findings
-    from oversight.findings.models import ReportVersion
-    from oversight.surveys.models import Campaign
-
-    findings = {
-        campaign.slug: campaign_findings(campaign, Basis.CORRECTED).contract()
-        for campaign in Campaign.objects.select_related('concern_list').order_by('slug')
-    }
-    reader = User.objects.filter(role=User.Role.REGULATOR, is_active=True).order_by('pk').first()
-    served = {}
-    for version in ReportVersion.objects.select_related('report__campaign').order_by('pk'):
-        url = version.get_absolute_url() + 'report.pdf'
-        request = RequestFactory().get(url)
-        request.user = reader
-        match = resolve(url)
-        response = match.func(request, *match.args, **match.kwargs)
-        served[url] = {'status': response.status_code, 'sha256': hashlib.sha256(response.content).hexdigest()}
-    return {'findings': findings, 'published_pdfs': served}
+    """What a restored service must reproduce, gathered from the apps that say (`restore_digest` on their
+    AppConfig: findings gives every campaign's figures and the bytes of every published PDF)."""
+    digest = {}
+    for config in apps.get_app_configs():
+        if path := getattr(config, 'restore_digest', ''):
+            digest |= import_string(path)()
+    return digest
 
 
 def _digest_in_new_process(database_url: str) -> dict:

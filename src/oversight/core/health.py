@@ -17,11 +17,13 @@ import hmac
 import logging
 import os
 
+from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.http import Http404, HttpResponse
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +78,6 @@ def metrics(request):
         raise Http404
     from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 
-    from oversight.jobs.metrics import TaskCollector
-
     if os.environ.get('PROMETHEUS_MULTIPROC_DIR'):
         # Several gunicorn workers: each writes its own files, and the scrape adds them up.
         registry = CollectorRegistry()
@@ -85,7 +85,10 @@ def metrics(request):
     else:
         registry = CollectorRegistry()
         registry.register(_Everything(REGISTRY))
-    registry.register(TaskCollector())
+    # Gauges read from the database at scrape time, declared by their apps (`metrics` on the AppConfig).
+    for config in apps.get_app_configs():
+        for collector in getattr(config, 'metrics', []):
+            registry.register(import_string(collector)())
     return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST, headers=PROBE_HEADERS)
 
 

@@ -35,14 +35,11 @@ class ScopedThrottle(RateFromSettings):
         return self.key_for(request, request.auth)
 
     def key_for(self, request, auth) -> str:
-        from oversight.discovery.models import ScanToken  # discovery's models load after this module
-
-        if isinstance(auth, ScanToken):
-            ident = f'scan-token-{auth.pk}'
-        elif request.user.is_authenticated:
+        # A credential of its own (discovery's scan token) says how it is counted: `throttle_ident`.
+        ident = getattr(auth, 'throttle_ident', '')
+        if not ident and request.user.is_authenticated:
             ident = f'user-{request.user.pk}'
-        else:
-            ident = f'address-{self.get_ident(request)}'
+        ident = ident or f'address-{self.get_ident(request)}'
         return self.cache_format % {'scope': self.scope, 'ident': ident}
 
     def count(self, request, auth) -> None:

@@ -40,6 +40,11 @@ class ScanToken(models.Model):
         return f'{self.name} ({self.prefix}…)'
 
     @property
+    def throttle_ident(self) -> str:
+        """Uploads are counted per token (core.throttling), not per person or address."""
+        return f'scan-token-{self.pk}'
+
+    @property
     def active(self) -> bool:
         return self.revoked is None
 

@@ -12,6 +12,8 @@ class JobsConfig(AppConfig):
     navigation_order = 90
     # With "Sign out" in the header, not in the service navigation.
     navigation_place = 'account'
+    # Scraped with /metrics (core.health): the queue's depth and age, read from the database.
+    metrics = ['oversight.jobs.metrics.TaskCollector']
     retention = [
         Retention(
             "failed tasks' files",

@@ -102,13 +102,13 @@ class Command(BaseCommand):
         return f'{connection.display_name} database "{db["NAME"]}" on {db.get("HOST") or "the local socket"}'
 
     def _print_logins(self) -> None:
-        from oversight.accounts.demo import DEMO_PASSWORD, logins
-
+        """The logins of the app whose demo.py makes people (`logins()` and its `DEMO_PASSWORD`)."""
         table = Table(title='Demo logins (one shared password)', title_justify='left')
         for header in ('Username', 'Password', 'Organisation', 'Role'):
             table.add_column(header)
-        for username, organisation, role in logins():
-            table.add_row(username, DEMO_PASSWORD, organisation, role)
+        for _config, module in demo_modules():
+            for username, organisation, role in getattr(module, 'logins', list)():
+                table.add_row(username, module.DEMO_PASSWORD, organisation, role)
         buffer = io.StringIO()
         Console(file=buffer, width=shutil.get_terminal_size().columns, force_terminal=self.stdout.isatty()).print(table)
         self.stdout.write(buffer.getvalue(), ending='')
