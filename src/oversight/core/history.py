@@ -38,6 +38,8 @@ def readable_history(changes, user) -> list[HistoryEntry]:
     for change, fields in described:
         entry = HistoryEntry(change)
         for name, model_field, before, after in fields:
+            if name == 'event' and change.action == ObjectChange.Action.EVENT:
+                continue  # the kind of account event: the change's message says it in words
             label = str(model_field.verbose_name) if model_field is not None else name.replace('_', ' ')
             if isinstance(before, dict | None) and isinstance(after, dict | None):
                 # A document (a return's answers): each answer that changed, not the whole document twice.

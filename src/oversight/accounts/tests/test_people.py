@@ -183,6 +183,7 @@ def test_the_role_changes_within_the_body_and_the_history_says_so(client_for, ad
     assert (changed.user, changed.before, changed.after['role']) == (admin_a, {'role': 'editor'}, 'viewer')
     page = client.get(editor_a.get_absolute_url()).content.decode()
     assert 'Role changed' in page and '<del>Body editor</del>' in page and '<ins>Body viewer</ins>' in page
+    assert 'role-changed' not in page  # the event's code is said in words, not shown as a field
 
 
 def test_another_bodys_people_are_not_found(client_for, admin_a, editor_b, regulator):
