@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 AXE = pathlib.Path(__file__).resolve().parents[2] / 'node_modules' / 'axe-core' / 'axe.min.js'
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: what the Public Sector Bodies Accessibility Regulations require.
 WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']
-ROLES = ('regulator', 'editor', 'viewer', 'other', 'anonymous')
+ROLES = ('regulator', 'editor', 'admin', 'viewer', 'other', 'anonymous')
 
 
 @pytest.fixture
