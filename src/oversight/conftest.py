@@ -24,6 +24,17 @@ def _fresh_policy_evaluations():
     forget_evaluations()
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """A request in Welsh leaves Welsh active in its thread (LocaleMiddleware activates, nothing resets), so
+    a test calling actions after another's Welsh page would read Welsh refusals. Each test starts in English."""
+    from django.utils import translation
+
+    translation.activate('en-gb')
+    yield
+    translation.activate('en-gb')
+
+
 @pytest.fixture
 def regulator_org(db):
     return Organisation.objects.get(slug='obscc')

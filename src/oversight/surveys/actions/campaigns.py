@@ -17,21 +17,27 @@ from .common import REGULATOR_ONLY, Status, insert_rows
 
 
 def _contacts_from_users(organisation_ids) -> dict[int, list[tuple[str, str, str]]]:
-    """Each body's editors with an email address: the default people to invite."""
+    """Each body's people who may answer its return (its editors and administrators) with an email address:
+    the default people to invite."""
     from oversight.accounts.models import User
 
     contacts: dict[int, list[tuple[str, str, str]]] = {}
-    editors = User.objects.filter(
-        organisation__in=organisation_ids, role=User.Role.EDITOR, is_active=True, email__gt=''
+    answering = User.objects.filter(
+        organisation__in=organisation_ids,
+        role__in=(User.Role.EDITOR, User.Role.ADMINISTRATOR),
+        is_active=True,
+        email__gt='',
     ).order_by('last_name', 'username')
-    for user in editors:
+    for user in answering:
         name = user.get_full_name() or user.username
-        contacts.setdefault(user.organisation_id, []).append((name, user.email, 'Editor'))
+        role = 'Administrator' if user.role == User.Role.ADMINISTRATOR else 'Editor'
+        contacts.setdefault(user.organisation_id, []).append((name, user.email, role))
     return contacts
 
 
 def invite(actor, campaign: Campaign, organisation_ids) -> list[int]:
-    """Add recipients (bodies not yet invited), with their editors as contacts. Part of a larger action."""
+    """Add recipients (bodies not yet invited), with their editors and administrators as contacts. Part of a
+    larger action."""
     invited = set(campaign.invitations.values_list('organisation_id', flat=True))
     new = [pk for pk in dict.fromkeys(organisation_ids) if pk not in invited]
     if not new:
