@@ -164,9 +164,14 @@ class PersonActionView(ConfirmActionView):
     def get_object(self):
         return administered_or_404(self.request.user, self.kwargs['pk'])
 
+    def _name_and_email(self) -> str:
+        # No empty brackets for an account without an email address.
+        name = self.object.get_full_name() or self.object.username
+        return f'{name} ({self.object.email})' if self.object.email else name
+
     def affects(self):
         return [
-            (_('Person'), f'{self.object.get_full_name() or self.object.username} ({self.object.email})'),
+            (_('Person'), self._name_and_email()),
             (_('Organisation'), str(self.object.organisation)),
             (_('Role'), self.object.get_role_display()),
         ]

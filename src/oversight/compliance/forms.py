@@ -73,7 +73,7 @@ class AssessmentGroupForm(VersionedForm):
         model = Assessment
         fields = ['also_covers']
         widgets = {'also_covers': forms.CheckboxSelectMultiple}
-        labels = {'also_covers': 'Other systems this assessment covers'}
+        labels = {'also_covers': _('Other systems this assessment covers')}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

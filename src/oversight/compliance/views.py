@@ -45,7 +45,7 @@ class GovernanceListView(ObjectListView):
     table_class = GovernanceTable
     filterset_class = GovernanceFilterSet
     export_name = 'governance'
-    title = _('Governance of systems')
+    title = gettext_lazy('Governance of systems')
     template_name = 'compliance/governance_list.html'
 
     def get_queryset(self):
@@ -100,7 +100,7 @@ class GovernanceEditView(SystemFormView):
     """Record or change a system's governance record."""
 
     form_class = GovernanceForm
-    success_message = 'Governance record saved.'
+    success_message = gettext_lazy('Governance record saved.')
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -123,14 +123,14 @@ class PrincipleListView(ScopedMixin, ListView):
 
     model = Principle
     template_name = 'compliance/principle_list.html'
-    extra_context = {'title': 'The 12 guiding principles'}
+    extra_context = {'title': gettext_lazy('The 12 guiding principles')}
 
 
 class EvidenceAddView(SystemFormView):
     """Upload a document as evidence for the system's governance."""
 
     form_class = EvidenceForm
-    success_message = 'Evidence uploaded.'
+    success_message = gettext_lazy('Evidence uploaded.')
 
     def run_action(self, form):
         data = form.cleaned_data
@@ -161,10 +161,12 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
 
 
 class EvidenceDeleteView(ConfirmActionView):
-    heading = _('Delete the evidence {object}?')
-    warning = 'The deletion is recorded in the history, but the file itself is gone and cannot be restored.'
-    button_label = _('Delete')
-    success_message = 'Deleted {object}.'
+    heading = gettext_lazy('Delete the evidence {object}?')
+    warning = gettext_lazy(
+        'The deletion is recorded in the history, but the file itself is gone and cannot be restored.'
+    )
+    button_label = gettext_lazy('Delete')
+    success_message = gettext_lazy('Deleted {object}.')
 
     def get_object(self):
         return get_editable(Evidence, self.request.user, pk=self.kwargs['pk'])
@@ -186,8 +188,8 @@ class AssessmentStartView(ConfirmActionView):
     """Start a self-assessment of a system (a new version, from the last frozen one, if there is one)."""
 
     destructive = False
-    button_label = _('Start')
-    success_message = 'Started {object}.'
+    button_label = gettext_lazy('Start')
+    success_message = gettext_lazy('Started {object}.')
     warning = ''
 
     def get_object(self):
@@ -253,8 +255,8 @@ class AssessmentFormView(Require, ActionFormView):
 
 class AnswerView(AssessmentFormView):
     form_class = AnswerForm
-    heading = _('Answer principle')
-    success_message = 'Answer saved.'
+    heading = gettext_lazy('Answer principle')
+    success_message = gettext_lazy('Answer saved.')
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -269,8 +271,8 @@ class AnswerView(AssessmentFormView):
 
 class PlanActionAddView(AssessmentFormView):
     form_class = PlanActionForm
-    heading = _('Add an action for principle')
-    success_message = 'Action added to the plan.'
+    heading = gettext_lazy('Add an action for principle')
+    success_message = gettext_lazy('Action added to the plan.')
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), 'user': self.request.user}
@@ -280,11 +282,13 @@ class PlanActionAddView(AssessmentFormView):
 
 
 class AssessmentFreezeView(ConfirmActionView):
-    heading = _('Freeze {object}?')
-    warning = 'A frozen self-assessment is kept as it is and cannot change: to revise it, start a new version.'
-    button_label = _('Freeze')
+    heading = gettext_lazy('Freeze {object}?')
+    warning = gettext_lazy(
+        'A frozen self-assessment is kept as it is and cannot change: to revise it, start a new version.'
+    )
+    button_label = gettext_lazy('Freeze')
     destructive = False
-    success_message = 'Froze {object}.'
+    success_message = gettext_lazy('Froze {object}.')
 
     def get_object(self):
         return get_editable(Assessment, self.request.user, pk=self.kwargs['pk'])
@@ -394,10 +398,10 @@ class TaskCountsView(RequireSeesEverything, TemplateView):
 
 
 class AssessmentPublishView(ConfirmActionView):
-    heading = 'Publish {object} on your transparency page?'
-    button_label = 'Publish'
+    heading = gettext_lazy('Publish {object} on your transparency page?')
+    button_label = gettext_lazy('Publish')
     destructive = False
-    success_message = 'Published {object}.'
+    success_message = gettext_lazy('Published {object}.')
 
     def get_object(self):
         return get_editable(Assessment, self.request.user, pk=self.kwargs['pk'])
@@ -413,10 +417,10 @@ class AssessmentPublishView(ConfirmActionView):
 
 
 class AssessmentUnpublishView(AssessmentPublishView):
-    heading = 'Withdraw {object} from your transparency page?'
-    button_label = 'Withdraw'
+    heading = gettext_lazy('Withdraw {object} from your transparency page?')
+    button_label = gettext_lazy('Withdraw')
     destructive = True
-    success_message = 'Withdrew {object} from publication.'
+    success_message = gettext_lazy('Withdrew {object} from publication.')
 
     def affects(self):
         return [(_('Shown'), _('No longer on your transparency page'))]
@@ -455,10 +459,10 @@ class TransparencyView(LoginRequiredMixin, TemplateView):
 
 
 class TransparencyPublishView(ConfirmActionView):
-    heading = 'Publish the transparency page of {object.organisation}?'
-    button_label = 'Publish'
+    heading = gettext_lazy('Publish the transparency page of {object.organisation}?')
+    button_label = gettext_lazy('Publish')
     destructive = False
-    success_message = 'Published the transparency page.'
+    success_message = gettext_lazy('Published the transparency page.')
 
     def get_object(self):
         body = _own_body(self.request.user)
@@ -486,10 +490,10 @@ class TransparencyPublishView(ConfirmActionView):
 
 
 class TransparencyUnpublishView(TransparencyPublishView):
-    heading = 'Withdraw the transparency page of {object.organisation}?'
-    button_label = 'Withdraw'
+    heading = gettext_lazy('Withdraw the transparency page of {object.organisation}?')
+    button_label = gettext_lazy('Withdraw')
     destructive = True
-    success_message = 'Withdrew the transparency page.'
+    success_message = gettext_lazy('Withdrew the transparency page.')
 
     def affects(self):
         return [(_('Address'), _('Answers “page not found” until the page is published again'))]
@@ -503,7 +507,7 @@ class AssessmentGroupView(Require, ActionFormView):
     """Choose the other systems an open assessment covers: the body's editors only."""
 
     form_class = AssessmentGroupForm
-    success_message = 'Systems covered saved.'
+    success_message = gettext_lazy('Systems covered saved.')
 
     def allowed(self) -> bool:
         self.assessment = get_editable(Assessment, self.request.user, pk=self.kwargs['pk'])

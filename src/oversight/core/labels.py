@@ -115,3 +115,19 @@ STATUS_LABELS = (
     gettext_noop('Returned with a query'),
     gettext_noop('Running'),
 )
+
+# The governance statuses and choices the public transparency page translates as it shows them.
+TRANSPARENCY_LABELS = (
+    gettext_noop('Certified'),
+    gettext_noop('Expires within 90 days'),
+    gettext_noop('In date'),
+    gettext_noop('Live facial recognition'),
+    gettext_noop('No DPIA'),
+    gettext_noop('Not certified'),
+    gettext_noop('Not used'),
+    gettext_noop('Operator-initiated facial recognition'),
+    gettext_noop('Retrospective facial recognition'),
+    gettext_noop('Review due'),
+    gettext_noop('Step 1: desktop certification'),
+    gettext_noop('Step 2: full certification (audit and visit)'),
+)

@@ -188,7 +188,7 @@ class TokenListView(RequireBodyEditor, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context['title'] = 'Scan tokens'
+        context['title'] = _('Scan tokens')
         context['tokens'] = ScanToken.objects.for_user(self.request.user).select_related('created_by', 'revoked_by')
         context['upload_url'] = self.request.build_absolute_uri(reverse('discovery:upload_api'))
         return context

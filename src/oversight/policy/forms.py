@@ -67,8 +67,10 @@ class PolicySettingsForm(forms.Form):
     review_by = forms.DateField(
         label=_('Review removal by'),
         required=False,
-        help_text='When "consider removal" obligations fall due where no scheduled upgrade comes sooner. '
-        'Leave empty for the end of the current financial year (31 March).',
+        help_text=_(
+            'When "consider removal" obligations fall due where no scheduled upgrade comes sooner. '
+            'Leave empty for the end of the current financial year (31 March).'
+        ),
         widget=forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d'),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -121,7 +121,9 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             query.pop(name)
         context.update(
             organisation=organisation,
-            title=f'Policy obligations: {organisation}' if organisation else 'Policy obligations: all bodies',
+            title=_('Policy obligations: %(body)s') % {'body': organisation}
+            if organisation
+            else _('Policy obligations: all bodies'),
             filter=self.filterset,
             filter_query=query.urlencode(),
             too_many=self.too_many,
@@ -179,7 +181,7 @@ class BodySettingsView(Require, ActionFormView):
 class UnitCostsView(BodySettingsView):
     form_class = UnitCostsForm
     template_name = 'policy/unit_costs_form.html'
-    success_message = 'Unit costs saved.'
+    success_message = _('Unit costs saved.')
     anchor = '#unit-costs'
 
     def get_form_kwargs(self):
@@ -194,7 +196,7 @@ class UnitCostsView(BodySettingsView):
 class PolicySettingsView(BodySettingsView):
     form_class = PolicySettingsForm
     template_name = 'policy/settings_form.html'
-    success_message = 'Policy settings saved.'
+    success_message = _('Policy settings saved.')
     anchor = '#rule-sets'
 
     def get_initial(self):
