@@ -24,7 +24,6 @@ from oversight.policy.models import ObligationDecision, UnitCost
 from oversight.register.models import EquipmentLine
 
 from .base import ApiMixin, action_errors
-from .compliance import ComplianceMixin
 
 
 def obligation_id(obligation) -> str:
@@ -94,7 +93,7 @@ class ObligationFilterBackend(DjangoFilterBackend):
         return queryset  # the view evaluates the lines the filter set selects
 
 
-class ObligationViewSet(ComplianceMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ObligationViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Policy obligations, each with the body's decision on it and how far replacing its equipment has got."""
 
     serializer_class = ObligationSerializer
