@@ -47,8 +47,12 @@ class ObligationFilterSet(django_filters.FilterSet):
         label=_('Severity'),
         empty_label=_('Any'),
     )
+    # Called when the form is built (the rules are read once per process), never cached with a built field.
     rule_set = django_filters.ChoiceFilter(
-        choices=[], method='obligation_filter', label=_('Rule set'), empty_label=_('Any')
+        choices=lambda: [(s.slug, s.name) for s in rule_sets()],
+        method='obligation_filter',
+        label=_('Rule set'),
+        empty_label=_('Any'),
     )
     state = django_filters.ChoiceFilter(
         choices=list(DECISION_STATES.items()), method='obligation_filter', label=_('Decision'), empty_label=_('Any')
@@ -60,7 +64,6 @@ class ObligationFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters['rule_set'].extra['choices'] = [(s.slug, s.name) for s in rule_sets()]
         if organisation is not None:
             # One body's page: its own sites only, and no body filter.
             del self.filters['organisation']
