@@ -46,6 +46,7 @@ from drf_spectacular.generators import SchemaGenerator
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from oversight.api.policy import obligation_id
 from oversight.api.tests.world import World, scan_upload
 from oversight.core.models import ObjectChange
 from oversight.core.views import ObjectListView
@@ -894,6 +895,19 @@ API: dict[tuple[str, str], Operation] = {
     ('/api/compliance/transparency/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.transparency.pk}),
     ('/api/compliance/transparency/publish/', 'post'): Operation(API_REGISTER_CREATE),
     ('/api/compliance/transparency/unpublish/', 'post'): Operation(API_REGISTER_CREATE),
+    # Review tasks: A's open task on its first system; the body's editors resolve it.
+    ('/api/compliance/review-tasks/', 'get'): Operation(API_READ),
+    ('/api/compliance/review-tasks/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.review_task.pk}),
+    ('/api/compliance/review-tasks/{id}/resolve/', 'post'): Operation(
+        API_REGISTER_WRITE, lambda w: {'id': w.a.review_task.pk}
+    ),
+    # Policy: A's decided obligation; the body's editors record decisions; national exposure is the regulator's.
+    ('/api/policy/obligations/', 'get'): Operation(API_READ),
+    ('/api/policy/obligations/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': obligation_id(w.a.obligation)}),
+    ('/api/policy/obligations/{id}/decision/', 'post'): Operation(
+        API_REGISTER_WRITE, lambda w: {'id': obligation_id(w.a.obligation)}
+    ),
+    ('/api/policy/exposure/', 'get'): Operation('200 403 403 403 403 401'),
 }
 for _method in ('get', 'put', 'patch'):
     API[('/api/compliance/governance/{id}/', _method)] = Operation(
@@ -1168,6 +1182,12 @@ PROVED_BY[('/api/compliance/evidence/', 'post')] = _EVIDENCE
 PROVED_BY[('/api/compliance/evidence/{id}/', 'delete')] = _EVIDENCE
 PROVED_BY[('/api/compliance/transparency/publish/', 'post')] = _PUBLISHED
 PROVED_BY[('/api/compliance/transparency/unpublish/', 'post')] = _PUBLISHED
+PROVED_BY[('/api/compliance/review-tasks/{id}/resolve/', 'post')] = T(
+    'api', 'review_tasks', 'test_an_editor_resolves_a_task_through_the_action_and_bad_input_is_refused'
+)
+PROVED_BY[('/api/policy/obligations/{id}/decision/', 'post')] = T(
+    'api', 'policy', 'test_an_editor_records_progress_and_accepts_a_risk_that_expires_back_to_open'
+)
 
 
 def _test_source(node_id: str) -> tuple[str, str]:

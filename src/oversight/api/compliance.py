@@ -1,4 +1,5 @@
-"""Compliance over the API: governance records, self-assessments (answers, actions), evidence and publishing.
+"""Compliance over the API: governance records, self-assessments (answers, actions), evidence, publishing and
+review tasks.
 
 Thin like the pages: every queryset starts from `for_user()` (another body's object is a 404) and every write
 goes through `compliance.actions`, whose refusals come back as JSON naming the field. An edit states the
@@ -15,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from oversight.compliance import actions
+from oversight.compliance.filtersets import ReviewTaskFilterSet
 from oversight.compliance.models import (
     RECORDED_FIELDS,
     Answer,
@@ -23,6 +25,7 @@ from oversight.compliance.models import (
     Governance,
     PlanAction,
     Principle,
+    ReviewTask,
     Transparency,
 )
 from oversight.core.permissions import may_edit_body
@@ -364,3 +367,47 @@ class TransparencyViewSet(ComplianceMixin, viewsets.ReadOnlyModelViewSet):
     def unpublish(self, request):
         """Withdraw your body's transparency page: its public address becomes a 404."""
         return self._change(request, actions.unpublish_transparency)
+
+
+# Review tasks
+
+
+class ReviewTaskSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name='api:reviewtask-detail')
+    organisation = serializers.SlugRelatedField(slug_field='slug', read_only=True)
+    status = serializers.CharField(read_only=True, help_text='open, overdue (past its due date) or done.')
+    resolved_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ReviewTask
+        fields = ['url', 'id', 'organisation', 'system', 'kind', 'reason', 'raised_at', 'due', 'status']
+        fields += ['resolved_at', 'resolved_by', 'resolution', 'version']
+        read_only_fields = fields
+
+
+class ResolveSerializer(VersionSerializer):
+    resolution = serializers.CharField(max_length=2000, help_text='How the task was resolved, in words.')
+
+
+class ReviewTaskViewSet(ComplianceMixin, viewsets.ReadOnlyModelViewSet):
+    """What a body needs to do about its governance, raised by the review triggers; an editor resolves one."""
+
+    model = ReviewTask
+    serializer_class = ReviewTaskSerializer
+    filterset_class = ReviewTaskFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('organisation', 'resolved_by')
+
+    @extend_schema(request=ResolveSerializer, responses=ReviewTaskSerializer)
+    @action(detail=True, methods=['post'])
+    def resolve(self, request, pk=None):
+        """Mark an open task done, saying how (as the To do page does)."""
+        task = self.get_object()
+        given = ResolveSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        with action_errors():
+            actions.resolve_task(
+                request.user, task, given.validated_data['resolution'], given.validated_data['version']
+            )
+        return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)

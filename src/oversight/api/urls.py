@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from . import compliance, discovery, findings, identification, jobs, organisations, register, surveys, views
+from . import compliance, discovery, findings, identification, jobs, organisations, policy, register, surveys, views
 from .base import AUTHENTICATION
 
 
@@ -34,6 +34,8 @@ router.register('compliance/governance', compliance.GovernanceViewSet, basename=
 router.register('compliance/assessments', compliance.AssessmentViewSet, basename='assessment')
 router.register('compliance/evidence', compliance.EvidenceViewSet, basename='evidence')
 router.register('compliance/transparency', compliance.TransparencyViewSet, basename='transparency')
+router.register('compliance/review-tasks', compliance.ReviewTaskViewSet, basename='reviewtask')
+router.register('policy/obligations', policy.ObligationViewSet, basename='obligation')
 
 app_name = 'api'
 urlpatterns = [
@@ -44,5 +46,6 @@ urlpatterns = [
     path('token/revoke/', views.TokenRevokeView.as_view(), name='token_revoke'),
     path('identify/', identification.IdentifyView.as_view(), name='identify'),
     path('campaigns/<slug:slug>/findings/', findings.FindingsView.as_view(), name='findings'),
+    path('policy/exposure/', policy.ExposureView.as_view(), name='exposure'),
     path('', include(router.urls)),
 ]

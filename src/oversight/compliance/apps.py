@@ -14,8 +14,12 @@ class ComplianceConfig(AppConfig):
     ]
     navigation_order = 36
     # Panels this app adds to other apps' detail pages (core.panels): the register's system page shows the
-    # system's governance record without the register knowing this app exists.
-    panels = {'register.System': 'oversight.compliance.panels.system_panel'}
+    # system's governance record without the register knowing this app exists; a return's page, the
+    # governance kept with the return at submission.
+    panels = {
+        'register.System': 'oversight.compliance.panels.system_panel',
+        'surveys.Return': 'oversight.compliance.panels.return_panel',
+    }
 
     def ready(self):
         # Review triggers from the lower apps, which send signals and do not know this app (compliance.reviews).

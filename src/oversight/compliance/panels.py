@@ -1,8 +1,12 @@
 """What this app shows on other apps' pages, through the panel registry (core.panels, apps.py `panels`)."""
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
-from .models import Governance
+from oversight.core.permissions import sees_everything
+from oversight.register.models import Category, System
+
+from .models import DPIA_STATUS, Governance
 
 
 def system_panel(request, system) -> str:
@@ -12,3 +16,30 @@ def system_panel(request, system) -> str:
         'record': Governance.objects.for_user(request.user).with_status().filter(system=system).first(),
     }
     return render_to_string('compliance/system_panel.html', context, request=request)
+
+
+def return_panel(request, survey_return) -> str:
+    """The governance records kept with a return when it was submitted (compliance.governance.snapshot), on the
+    return's page, for regulator staff reviewing it: as they stood then, not as they are now. Nothing for a
+    return kept without them."""
+    if not survey_return.governance or not sees_everything(request.user):
+        return ''
+    ids = [entry['system'] for entry in survey_return.governance]
+    names = dict(System.objects.for_user(request.user).filter(pk__in=ids).values_list('pk', 'name'))
+    steps, uses = dict(Governance.CertificationStep.choices), dict(Governance.FacialRecognition.choices)
+    rows = []
+    for entry in survey_return.governance:
+        name = names.get(entry['system']) or _('System %(id)s (no longer in the register)') % {'id': entry['system']}
+        open_actions = sum(entry['open_actions'].values())
+        rows.append(
+            {
+                'system': f'{name} ({Category(entry["category"]).label})',
+                'recorded': entry['recorded'],
+                'dpia': DPIA_STATUS[entry['dpia']][0],
+                'certification': steps.get(entry['certified_step'], _('Not certified')),
+                'self_assessed': entry['self_assessed'],
+                'open_actions': open_actions,
+                'facial_recognition': uses.get(entry['facial_recognition'], ''),
+            }
+        )
+    return render_to_string('compliance/return_governance.html', {'rows': rows}, request=request)

@@ -163,6 +163,10 @@ def evaluate_register(lines, user, today: datetime.date, keep=None) -> Evaluatio
     )
 
 
+# Across bodies, a national register (a million lines) is too much to evaluate in one request: past this
+# many lines the regulator chooses a body, or narrows the filters, first.
+ACROSS_BODIES_MAX_LINES = 300_000
+
 # Evaluations kept by this process, newest last, bounded by the lines they hold (about 1 KB a line).
 _cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()

@@ -1,5 +1,7 @@
 import django_filters
 from django import forms
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.filtersets import SearchableChoiceFilter
@@ -7,14 +9,16 @@ from oversight.core.forms import govuk_widgets
 from oversight.organisations.models import Organisation
 from oversight.register.models import Category, EquipmentLine, Site
 
+from .models import DECISION_STATES, ObligationDecision
 from .rules import SEVERITIES, SEVERITY_LABELS, rule_sets
 
 _YES_NO = [('', _('Any')), ('true', _('Yes')), ('false', _('No'))]
 
 
 class ObligationFilterSet(django_filters.FilterSet):
-    """Filters of the policy page. Line filters narrow the register evaluated; severity and rule set
-    narrow the obligations evaluated from it (`keeps`), so the plan and chart follow both."""
+    """Filters of the policy page. Line filters narrow the register evaluated; severity, rule set and the
+    state of the body's decision narrow the obligations evaluated from it (`keeps`), so the plan and chart
+    follow both."""
 
     organisation = SearchableChoiceFilter(
         queryset=lambda request: Organisation.objects.for_user(request.user).bodies(),
@@ -43,8 +47,15 @@ class ObligationFilterSet(django_filters.FilterSet):
         label=_('Severity'),
         empty_label=_('Any'),
     )
+    # Called when the form is built (the rules are read once per process), never cached with a built field.
     rule_set = django_filters.ChoiceFilter(
-        choices=[], method='obligation_filter', label=_('Rule set'), empty_label=_('Any')
+        choices=lambda: [(s.slug, s.name) for s in rule_sets()],
+        method='obligation_filter',
+        label=_('Rule set'),
+        empty_label=_('Any'),
+    )
+    state = django_filters.ChoiceFilter(
+        choices=list(DECISION_STATES.items()), method='obligation_filter', label=_('Decision'), empty_label=_('Any')
     )
 
     class Meta:
@@ -53,23 +64,34 @@ class ObligationFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters['rule_set'].extra['choices'] = [(s.slug, s.name) for s in rule_sets()]
         if organisation is not None:
             # One body's page: its own sites only, and no body filter.
             del self.filters['organisation']
             self.filters['site'].queryset = Site.objects.for_user(self.request.user).filter(organisation=organisation)
         govuk_widgets(self.form)
 
-    def obligation_filter(self, queryset, name, value):
+    def obligation_filter(self, queryset, name, value: str):
         return queryset  # applied to the evaluated obligations by keeps()
 
     def keep_key(self) -> tuple:
         """What `keeps` keeps, for the evaluation cache (the other filters are in the lines' query)."""
         data = self.form.cleaned_data
-        return (data.get('severity') or '', data.get('rule_set') or '')
+        return (data.get('severity') or '', data.get('rule_set') or '', data.get('state') or '')
+
+    @cached_property
+    def decisions(self) -> dict:
+        """The decisions the user may see, by obligation (only read when filtering by decision)."""
+        return ObligationDecision.objects.for_user(self.request.user).by_obligation()
+
+    def state_of(self, obligation) -> str:
+        """The obligation's decision state today: 'open' without a decision, 'expired' once an acceptance lapses."""
+        decision = self.decisions.get((obligation.line.pk, obligation.rule.key))
+        return decision.state(timezone.localdate()) if decision else 'open'
 
     def keeps(self, obligation) -> bool:
         data = self.form.cleaned_data
         if data.get('severity') and obligation.severity != data['severity']:
+            return False
+        if data.get('state') and self.state_of(obligation) != data['state']:
             return False
         return not data.get('rule_set') or obligation.rule_set.slug == data['rule_set']

@@ -9,10 +9,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.querysets import OrganisationScopedQuerySet
 from oversight.register.models import Category
 
-from .querysets import PolicySettingsQuerySet, UnitCostQuerySet
+from .querysets import ObligationDecisionQuerySet, PolicySettingsQuerySet, UnitCostQuerySet
 
 
 class PolicySettings(models.Model):
@@ -163,7 +162,7 @@ class ObligationDecision(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = OrganisationScopedQuerySet.as_manager()
+    objects = ObligationDecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ['organisation__name', 'equipment', 'rule']

@@ -22,7 +22,7 @@ from oversight.register.models import Category, EquipmentLine
 
 from . import actions, downloads, exposure
 from .chart import progress_svg, timeline_svg
-from .evaluation import cached_evaluation, evaluate_register
+from .evaluation import ACROSS_BODIES_MAX_LINES, cached_evaluation, evaluate_register
 from .filtersets import ObligationFilterSet
 from .forms import DecisionForm, PolicySettingsForm, UnitCostsForm
 from .models import ObligationDecision, PolicySettings, UnitCost
@@ -31,7 +31,6 @@ from .tables import BodySummaryTable, ObligationTable, PlanTable, VulnerabilityT
 from .vulnerabilities import Status, current
 
 PER_PAGE = 50
-ACROSS_BODIES_MAX_LINES = 300_000
 
 
 def _body(user, slug: str):
@@ -45,11 +44,6 @@ def chart_src(timeline) -> str:
 
 def _data_uri(svg: str) -> str:
     return 'data:image/svg+xml;base64,' + base64.b64encode(svg.encode()).decode()
-
-
-def by_obligation(decisions) -> dict:
-    """{(line id, rule key): decision} for the decisions whose line is still in the register."""
-    return {(d.line_id, d.rule): d for d in decisions.filter(line__isnull=False)}
 
 
 class PolicyView(LoginRequiredMixin, TemplateView):
@@ -94,7 +88,7 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             headers, rows = downloads.EXPORTS[export](self.evaluation)
             if export == 'obligations':
                 headers, rows = downloads.with_decisions(
-                    headers, rows, self.evaluation, by_obligation(self.own_decisions())
+                    headers, rows, self.evaluation, self.own_decisions().by_obligation()
                 )
             name = f'{export}-{self.organisation.slug if self.organisation else "all-bodies"}'
             return exports.download(request.GET.get('format', 'xlsx'), name, headers, rows)
@@ -115,7 +109,7 @@ class PolicyView(LoginRequiredMixin, TemplateView):
         evaluation, organisation, user = self.evaluation, self.organisation, self.request.user
         exclude = ('organisation',) if organisation else ()
         own_decisions = self.own_decisions()
-        decisions = by_obligation(own_decisions)
+        decisions = own_decisions.by_obligation()
         query = self.request.GET.copy()
         for name in [k for k in query if k.endswith(('page', 'sort')) or k in ('export', 'format')]:
             query.pop(name)

@@ -92,6 +92,7 @@ class Body:
         urls |= {f'/api/register/sites/{s.pk}/' for s in self.sites}
         urls |= {f'/compliance/systems/{s.pk}/' for s in self.systems}
         urls |= {self.evidence.get_absolute_url(), self.assessment.get_absolute_url()}
+        urls |= {f'/api/compliance/review-tasks/{self.review_task.pk}/'}
         urls |= {f'/api/register/equipment/{line.pk}/' for line in self.lines}
         urls |= {self.invitation.get_absolute_url(), self.batch.get_absolute_url(), self.group.get_absolute_url()}
         urls |= {self.job.get_absolute_url(), f'/api/jobs/{self.job.pk}/'}

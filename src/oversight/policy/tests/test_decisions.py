@@ -114,6 +114,29 @@ def test_a_decision_on_another_bodys_obligation_is_a_404(client_for, editor_a, e
     assert not ObligationDecision.objects.exists()
 
 
+@time_machine.travel(NOON)
+def test_the_obligations_table_is_filtered_by_the_state_of_their_decisions(client_for, editor_a, dahua):
+    obligation = _obligation(editor_a, dahua)
+    actions.record_decision(editor_a, obligation, None, **{**ACCEPT, 'accepted_until': D(2026, 1, 31)})
+    client = client_for(editor_a)
+    body = reverse('policy:body', args=['kent-police'])
+
+    def listed(state):
+        page = client.get(body, {'state': state})
+        return [(o.line.pk, o.rule.key) for o in page.context['obligations'].data]
+
+    everything = listed('')
+    assert len(everything) > 1
+    assert listed('accepted') == [(dahua.pk, obligation.rule.key)]
+    assert (dahua.pk, obligation.rule.key) not in listed('open')
+    assert len(listed('open')) == len(everything) - 1
+    # Past its expiry the acceptance is open again, and filtered as such.
+    with time_machine.travel(datetime.datetime(2026, 2, 2, 12, tzinfo=datetime.UTC)):
+        client = client_for(editor_a)
+        assert listed('expired') == [(dahua.pk, obligation.rule.key)] and listed('accepted') == []
+    assert 'state' in client.get(body, {'state': 'someday'}).context['filter'].errors
+
+
 def test_progress_counts_a_line_once_at_its_furthest_stage(body_a, editor_a, dahua):
     obligations = evaluate_register(EquipmentLine.objects.filter(pk=dahua.pk), editor_a, TODAY).obligations
     assert len(obligations) >= 2

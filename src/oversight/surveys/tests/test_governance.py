@@ -4,6 +4,7 @@ import datetime
 import re
 
 import time_machine
+from django.urls import reverse
 
 from oversight.compliance import actions as compliance
 from oversight.compliance.models import Principle
@@ -71,7 +72,9 @@ def test_questions_the_records_do_not_settle_are_left_to_the_body(invitation_a, 
     assert not any(key.startswith('governance.') for key in known.answers if key != 'governance.sro_name')
 
 
-def test_a_submitted_return_keeps_the_records_as_they_stood_and_findings_count_them(invitation_a, body_a, editor_a):
+def test_a_submitted_return_keeps_the_records_as_they_stood_and_findings_count_them(
+    client_for, regulator, invitation_a, body_a, editor_a
+):
     town, custody = _system(body_a, 'Town'), _system(body_a, 'Custody', Category.INTERNAL_CCTV)
     with time_machine.travel(london(2022, 7, 10, 12), tick=False):
         compliance.record_governance(
@@ -101,6 +104,16 @@ def test_a_submitted_return_keeps_the_records_as_they_stood_and_findings_count_t
     answers = figures['answers']
     assert answers['dpia']['yes'] == 1 and answers['certification']['none'] == 1
     assert answers['principles']['1']['compliant'] == 1  # as the body answered, whatever the records said
+
+    # The regulator reviewing the return reads what it carried, system by system, as a summary list.
+    url = reverse('surveys:return_detail', args=[survey_return.pk])
+    page = client_for(regulator).get(url).content.decode()
+    kept = page[page.index('data-testid="return-governance"') :]
+    assert 'Governance when submitted' in page
+    assert re.search(r'Town \(External CCTV\).*DPIA: In date.*Step 2: full certification.*Yes \(1 open action\)'
+                     r'.*Retrospective facial recognition', kept, re.S)  # fmt: skip
+    assert re.search(r'Custody \(Internal CCTV\).*DPIA: No DPIA.*Not certified.*Self-assessed: No', kept, re.S)
+    assert 'Governance when submitted' not in client_for(editor_a).get(url).content.decode()
 
 
 @time_machine.travel(london(2022, 7, 10, 12), tick=False)
