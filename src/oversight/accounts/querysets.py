@@ -1,6 +1,6 @@
 from django.db.models import Q
 
-from oversight.core.permissions import is_active, may_edit_body, sees_everything
+from oversight.core.permissions import is_active, may_administer_body, may_edit_body, sees_everything
 from oversight.core.querysets import OrganisationScopedQuerySet
 
 
@@ -23,8 +23,8 @@ class UserQuerySet(OrganisationScopedQuerySet):
         others = self.exclude(pk=user.pk)
         if user.is_superuser:
             return others
-        if user.role == user.Role.REGULATOR:
+        if sees_everything(user):
             return others.filter(Q(role=user.Role.REGULATOR) | Q(role=user.Role.ADMINISTRATOR))
-        if user.role == user.Role.ADMINISTRATOR and user.organisation_id is not None:
+        if may_administer_body(user, user.organisation_id):
             return others.filter(organisation_id=user.organisation_id).exclude(role=user.Role.REGULATOR)
         return self.none()
