@@ -2,12 +2,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.filtersets import GovukFilterSet
 from oversight.organisations.models import Organisation
 
 from .models import User
 
 
-class UserFilterSet(django_filters.FilterSet):
+class UserFilterSet(GovukFilterSet):
     q = django_filters.CharFilter(method='search', label=_('Name, username or email contains'))
     organisation = django_filters.ModelChoiceFilter(
         queryset=lambda request: Organisation.objects.for_user(request.user), label=_('Organisation')

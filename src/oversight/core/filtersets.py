@@ -4,6 +4,20 @@ import django_filters
 from django import forms
 from django.urls import reverse
 
+from .forms import govuk_widgets
+
+
+class GovukFilterSet(django_filters.FilterSet):
+    """The base of every list page's filters: each control gets GOV.UK Frontend's class for its kind, once,
+    when the form is first built (after a subclass's __init__ has removed the filters it does not offer)."""
+
+    @property
+    def form(self):
+        if not hasattr(self, '_form'):
+            govuk_widgets(super().form)
+        return self._form
+
+
 # Past this many choices a select is too long to read or to send: it becomes a search box.
 SEARCH_OVER = 200
 

@@ -1,22 +1,18 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.forms import govuk_widgets
+from oversight.core.filtersets import GovukFilterSet
 
 from .models import DiscoveredDevice, Scan
 
 
-class ScanFilterSet(django_filters.FilterSet):
+class ScanFilterSet(GovukFilterSet):
     class Meta:
         model = Scan
         fields = ['source']
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        govuk_widgets(self.form)
 
-
-class DeviceFilterSet(django_filters.FilterSet):
+class DeviceFilterSet(GovukFilterSet):
     """The devices of one scan: by who made them, whether the register has them, and trouble."""
 
     STATES = (
@@ -33,10 +29,6 @@ class DeviceFilterSet(django_filters.FilterSet):
     class Meta:
         model = DiscoveredDevice
         fields = ['maker', 'state']
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        govuk_widgets(self.form)
 
     def filter_state(self, queryset, name, value):
         return {

@@ -1,10 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.filtersets import GovukFilterSet
+
 from .models import Report
 
 
-class ReportFilterSet(django_filters.FilterSet):
+class ReportFilterSet(GovukFilterSet):
     campaign__year = django_filters.NumberFilter(label=_('Year'))
 
     class Meta:

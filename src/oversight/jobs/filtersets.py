@@ -1,9 +1,9 @@
-import django_filters
+from oversight.core.filtersets import GovukFilterSet
 
 from .models import Job
 
 
-class JobFilterSet(django_filters.FilterSet):
+class JobFilterSet(GovukFilterSet):
     class Meta:
         model = Job
         fields = ['status', 'kind']

@@ -1,10 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.filtersets import GovukFilterSet
+
 from .models import Organisation, OrganisationGroup
 
 
-class OrganisationFilterSet(django_filters.FilterSet):
+class OrganisationFilterSet(GovukFilterSet):
     q = django_filters.CharFilter(field_name='name', lookup_expr='icontains', label=_('Name contains'))
     group = django_filters.ModelChoiceFilter(
         field_name='groups', queryset=lambda request: OrganisationGroup.objects.for_user(request.user), label=_('Group')
@@ -15,7 +17,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         fields = ['q', 'kind', 'country', 'group']
 
 
-class OrganisationGroupFilterSet(django_filters.FilterSet):
+class OrganisationGroupFilterSet(GovukFilterSet):
     q = django_filters.CharFilter(field_name='name', lookup_expr='icontains', label=_('Name contains'))
 
     class Meta:

@@ -4,8 +4,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.filtersets import SearchableChoiceFilter
-from oversight.core.forms import govuk_widgets
+from oversight.core.filtersets import GovukFilterSet, SearchableChoiceFilter
 from oversight.organisations.models import Organisation
 from oversight.register.models import Category, EquipmentLine, Site
 
@@ -15,7 +14,7 @@ from .rules import SEVERITIES, SEVERITY_LABELS, rule_sets
 _YES_NO = [('', _('Any')), ('true', _('Yes')), ('false', _('No'))]
 
 
-class ObligationFilterSet(django_filters.FilterSet):
+class ObligationFilterSet(GovukFilterSet):
     """Filters of the policy page. Line filters narrow the register evaluated; severity, rule set and the
     state of the body's decision narrow the obligations evaluated from it (`keeps`), so the plan and chart
     follow both."""
@@ -68,7 +67,6 @@ class ObligationFilterSet(django_filters.FilterSet):
             # One body's page: its own sites only, and no body filter.
             del self.filters['organisation']
             self.filters['site'].queryset = Site.objects.for_user(self.request.user).filter(organisation=organisation)
-        govuk_widgets(self.form)
 
     def obligation_filter(self, queryset, name, value: str):
         return queryset  # applied to the evaluated obligations by keeps()

@@ -2,8 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.filtersets import SearchableChoiceFilter
-from oversight.core.forms import govuk_widgets
+from oversight.core.filtersets import GovukFilterSet, SearchableChoiceFilter
 from oversight.core.permissions import sees_everything
 from oversight.organisations.models import Organisation
 from oversight.vendors.models import Manufacturer
@@ -39,7 +38,7 @@ def _makers(request):
     return Manufacturer.objects.filter(Exists(lines))
 
 
-class RegisterFilterSet(django_filters.FilterSet):
+class RegisterFilterSet(GovukFilterSet):
     """Filters for a register table; the organisation filter is for those who see every body."""
 
     organisation = SearchableChoiceFilter(
@@ -50,12 +49,6 @@ class RegisterFilterSet(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         if request is None or not sees_everything(request.user):
             del self.filters['organisation']
-
-    @property
-    def form(self):
-        form = super().form
-        govuk_widgets(form)
-        return form
 
 
 class EquipmentLineFilterSet(RegisterFilterSet):

@@ -2,17 +2,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.forms import govuk_widgets
+from oversight.core.filtersets import GovukFilterSet
 
 from .models import Campaign, Correction, Invitation
-
-
-class GovukFilterSet(django_filters.FilterSet):
-    """Every control in GOV.UK Frontend's style, and every choice list starting "Any" rather than "---------"."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        govuk_widgets(self.form)
 
 
 def only(label: str, method: str) -> django_filters.BooleanFilter:

@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.filtersets import GovukFilterSet
+
 from .concerns import ConcernIndex
 from .models import Brand, ConcernList, Confidence, Manufacturer
 from .resolution import normalise
@@ -22,7 +24,7 @@ def _choices_of(queryset, field: str) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
 
 
-class ManufacturerFilterSet(django_filters.FilterSet):
+class ManufacturerFilterSet(GovukFilterSet):
     q = django_filters.CharFilter(method='search', label=_('Name'))
     country = django_filters.ChoiceFilter(choices=[], label=_('Country'))
     concern_list = django_filters.ModelChoiceFilter(
@@ -49,7 +51,7 @@ class ManufacturerFilterSet(django_filters.FilterSet):
         return queryset.filter(name__in=ConcernIndex.from_db().makers_of_concern(value))
 
 
-class BrandFilterSet(django_filters.FilterSet):
+class BrandFilterSet(GovukFilterSet):
     q = django_filters.CharFilter(method='search', label=_('Name'))
     made_by = django_filters.ModelChoiceFilter(
         queryset=lambda request: (
@@ -68,7 +70,7 @@ class BrandFilterSet(django_filters.FilterSet):
         return _name_search(queryset, value, names='')
 
 
-class ConcernListFilterSet(django_filters.FilterSet):
+class ConcernListFilterSet(GovukFilterSet):
     q = django_filters.CharFilter(method='search', label=_('Name or authority'))
     jurisdiction = django_filters.ChoiceFilter(choices=[], label=_('Jurisdiction'))
 
