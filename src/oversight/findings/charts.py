@@ -38,7 +38,9 @@ def _svg(draw, size: tuple[float, float]) -> str:
         axes = figure.add_subplot()
         draw(axes)
         axes.spines[['top', 'right']].set_visible(False)
-        figure.tight_layout()
+        # Text stays text, drawn in the reader's sans-serif rather than matplotlib's own: wider faces (the
+        # PDF's) need more margin than matplotlib measures, or the first letters of long labels are cut.
+        figure.tight_layout(pad=2.0)
         buffer = io.StringIO()
         figure.savefig(buffer, format='svg', metadata={'Date': None, 'Creator': 'Oversight'})
     return buffer.getvalue()
@@ -169,6 +171,8 @@ def principles_svg(data: dict) -> str:
         axes.set_xticks(range(len(actions)), list(actions))
         axes.set_xlabel('Guiding principle')
         axes.set_ylabel('Open actions')
+        # From zero, and at least to one: with no open action matplotlib centres the axis on zero (-0.04 to 0.04).
+        axes.set_ylim(0, max([1, *actions.values()]) * 1.15)
         axes.yaxis.get_major_locator().set_params(integer=True)
 
     return _svg(draw, (7.0, 3.0))

@@ -34,6 +34,14 @@ def test_a_campaign_with_nothing_of_concern_still_draws():
     assert 'No respondent had equipment of concern.' in charts.trends_svg(data)
 
 
+def test_with_no_open_action_the_principles_axis_runs_from_zero():
+    data = sample_data()
+    data['governance']['open_actions_by_principle'] = dict.fromkeys(map(str, range(1, 13)), 0)
+    svg = charts.principles_svg(data)
+    # matplotlib writes negative ticks with a minus sign; an axis centred on zero has them.
+    assert '\u22120' not in svg
+
+
 def test_every_chart_on_the_page_has_its_table_and_a_description():
     context = presentation.context(sample_data(), 'Text.')
     assert [s.name for s in context['sections']] == [
