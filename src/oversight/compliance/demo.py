@@ -2,7 +2,9 @@
 
 For each body's first three systems (by name): one whose DPIA review date has passed and whose certificate
 expires within 90 days, one that has started using retrospective facial recognition since its DPIA, and
-one with a self-assessment whose action is past due. The tasks are then raised as the daily
+one with a self-assessment whose action is past due. Kent also publishes its transparency page (principle 3),
+with a frozen self-assessment of its first system on it, so the public pages have something to show. The
+tasks are then raised as the daily
 `raise-review-tasks` would; the discovery demo's scans add the undeclared-devices tasks. Dates are relative
 to today, so the demo stays current. Idempotent: a body with any governance record is left as it is.
 """
@@ -45,6 +47,22 @@ def _body(organisation, today: datetime.date) -> None:
     )  # fmt: skip
 
 
+def _publish(organisation) -> None:
+    """A complete self-assessment of the body's first system, frozen and published with its transparency page."""
+    system = System.objects.filter(organisation=organisation).order_by('name').first()
+    actions.record_governance(None, system, spoc_name='Information rights unit', spoc_contact='cctv@example.org')
+    assessment = actions.start_assessment(None, system)
+    for principle in Principle.objects.all():
+        partly = principle.number == 6
+        actions.answer_principle(
+            None, assessment, principle, response='partly' if partly else 'met',
+            comment='Retention is 31 days; some older recorders keep 90.' if partly else '',
+        )  # fmt: skip
+    actions.freeze_assessment(None, assessment)
+    actions.publish_assessment(None, assessment)
+    actions.publish_transparency(None, organisation)
+
+
 def load(log) -> None:
     today = timezone.localdate()
     loaded = 0
@@ -55,6 +73,8 @@ def load(log) -> None:
             log(f'{organisation}: fewer than three systems; no demo governance.')
             continue
         _body(organisation, today)
+        if organisation.slug == DEMO_BODIES[0]:
+            _publish(organisation)
         loaded += 1
     raised, resolved = actions.raise_review_tasks(today)
     log(f'Demo governance: {loaded} bodies; {raised} review tasks raised, {resolved} resolved.')
