@@ -1,6 +1,7 @@
 """Governance in returns: questions 9.x pre-filled from the compliance records, and the records kept at submission."""
 
 import datetime
+import importlib
 import io
 import re
 
@@ -261,3 +262,34 @@ def test_a_return_cannot_say_how_its_records_were_obtained_without_when(invitati
         Return.objects.filter(pk=survey_return.pk).update(governance_as_of=None)
     with pytest.raises(IntegrityError), transaction.atomic():
         Return.objects.filter(pk=survey_return.pk).update(governance_basis='')
+
+
+def test_the_migration_marks_only_returns_that_took_their_records_at_submission(invitation_a, invitation_b, editor_a):
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+    from django.utils import timezone
+
+    migration = importlib.import_module('oversight.surveys.migrations.0009_return_governance_basis')
+    with time_machine.travel(london(2022, 7, 10, 12), tick=False):
+        web = submit_return(editor_a, invitation_a, with_lines())
+    now = timezone.now()  # after this test database's migrations were applied
+    Return.objects.filter(pk=web.pk).update(last_submitted_at=now, governance_basis='', governance_as_of=None)
+    imported = Return.objects.create(
+        invitation=invitation_b, campaign=invitation_b.campaign, organisation=invitation_b.organisation,
+        submitted_at=now, last_submitted_at=now, source=Return.Source.IMPORT,
+    )  # fmt: skip
+    stored = Return.objects.filter(pk=web.pk)
+
+    migration.mark_taken_at_submission(apps, SimpleNamespace(connection=connection))
+
+    assert stored.values_list('governance_basis', 'governance_as_of').get() == ('submission', now)
+    imported.refresh_from_db()
+    assert (imported.governance_basis, imported.governance_as_of) == ('', None)
+    # One submitted before 0008 existed keeps none: fill-return-governance rebuilds it.
+    Return.objects.filter(pk=web.pk).update(
+        last_submitted_at=london(2022, 7, 10, 12), governance_basis='', governance_as_of=None
+    )
+    migration.mark_taken_at_submission(apps, SimpleNamespace(connection=connection))
+    assert stored.values_list('governance_basis', flat=True).get() == ''
