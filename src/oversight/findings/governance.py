@@ -15,9 +15,10 @@ FACIAL_RECOGNITION = ('none', 'retrospective', 'operator_initiated', 'live', 'no
 DPIA_ANSWERS = ('yes', 'no', 'unknown', 'unanswered')
 CERTIFICATION_ANSWERS = ('none', 'desktop', 'full', 'unanswered')
 PRINCIPLE_ANSWERS = ('compliant', 'partly_compliant', 'not_compliant', 'not_assessed', 'unanswered')
-# How a return's records were obtained (surveys Return.governance_basis), as counted: any other basis (none
-# taken, or none to rebuild) is not available, and such a return counts in the answers only.
-RECORDS = {'submission': 'at_submission', 'reconstructed': 'reconstructed'}
+# How a return's records were obtained (surveys Return.governance_basis), as counted; only the first two are
+# records: a return with none to rebuild, or none taken yet, counts in the answers only.
+RECORDS = {'submission': 'at_submission', 'reconstructed': 'reconstructed', 'not_available': 'not_available'}
+COUNTED = ('submission', 'reconstructed')
 
 
 def _zeros(keys) -> dict[str, int]:
@@ -27,9 +28,9 @@ def _zeros(keys) -> dict[str, int]:
 @dataclass
 class GovernanceFigures:
     respondents: int = 0  # submitted returns
-    # Of those, by how their records were obtained (RECORDS, or not_available): the body figures' denominator
-    # is the respondents whose records are available.
-    records: dict[str, int] = field(default_factory=lambda: _zeros(('at_submission', 'reconstructed', 'not_available')))
+    # Of those, by how their records were obtained (RECORDS, or not_taken): the body figures' denominator is the
+    # respondents whose records are available.
+    records: dict[str, int] = field(default_factory=lambda: _zeros((*RECORDS.values(), 'not_taken')))
     bodies_with_records: int = 0  # of respondents: a return that carried at least one governance record
     systems: int = 0  # every system of every respondent, recorded or not: the denominator of the system figures
     systems_recorded: int = 0
@@ -49,7 +50,7 @@ class GovernanceFigures:
 
     @property
     def respondents_with_records(self) -> int:
-        return self.respondents - self.records['not_available']
+        return self.records['at_submission'] + self.records['reconstructed']
 
     def as_dict(self) -> dict:
         return {
@@ -81,8 +82,8 @@ def count_governance(snapshots: Iterable[tuple[str, list]], answers_of_returns: 
     figures = GovernanceFigures()
     for basis, systems in snapshots:
         figures.respondents += 1
-        figures.records[RECORDS.get(basis, 'not_available')] += 1
-        if basis not in RECORDS:
+        figures.records[RECORDS.get(basis, 'not_taken')] += 1
+        if basis not in COUNTED:
             continue
         figures.systems += len(systems)
         recorded = [s for s in systems if s['recorded']]

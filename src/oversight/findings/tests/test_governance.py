@@ -35,7 +35,7 @@ def test_a_return_without_records_counts_in_the_answers_only_and_rebuilt_ones_co
     ).as_dict()
 
     assert figures['respondents'] == 3 and figures['respondents_with_records'] == 1
-    assert figures['records'] == {'at_submission': 0, 'reconstructed': 1, 'not_available': 2}
+    assert figures['records'] == {'at_submission': 0, 'reconstructed': 1, 'not_available': 1, 'not_taken': 1}
     assert figures['dpia_in_date'] == {'systems': 1, 'bodies': 1}  # the body figures are of the one with records
     assert figures['self_assessed'] == {'systems': 1, 'bodies': 1}
     assert figures['answers']['dpia'] == {'yes': 1, 'no': 1, 'unknown': 0, 'unanswered': 1}  # every respondent

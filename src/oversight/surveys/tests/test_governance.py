@@ -7,7 +7,7 @@ import re
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -187,7 +187,7 @@ def test_an_imported_return_carries_the_records_rebuilt_as_they_stood_at_its_sub
     assert imported == {str(body_a.pk): 'reconstructed', str(essex.organisation_id): 'not_available'}
 
     figures = campaign_findings(kent.campaign, Basis.PUBLISHED).contract()['governance']
-    assert figures['records'] == {'at_submission': 0, 'reconstructed': 1, 'not_available': 1}
+    assert figures['records'] == {'at_submission': 0, 'reconstructed': 1, 'not_available': 1, 'not_taken': 0}
     assert (figures['respondents'], figures['respondents_with_records'], figures['systems']) == (2, 1, 2)
     assert figures['certified']['step_2'] == {'systems': 1, 'bodies': 1}  # valid on the day, expired since
 
@@ -196,6 +196,12 @@ def test_an_imported_return_carries_the_records_rebuilt_as_they_stood_at_its_sub
     assert 'System ' in page and '(no longer in the register)' in page  # Custody, deleted since
     page = client_for(regulator).get(reverse('surveys:return_detail', args=[essex.pk])).content.decode()
     assert 'Not available: the register held none of the body' in page
+    from oversight.findings.actions import create_report
+
+    create_report(regulator, kent.campaign, narrative_text='')
+    report = client_for(regulator).get(reverse('findings:report', args=[kent.campaign.slug])).content.decode()
+    assert '1 return kept no records when it was submitted' in report
+    assert '1 return has no records (the register held none' in report
 
 
 def test_returns_that_kept_no_records_are_filled_from_the_history_once(
@@ -208,7 +214,7 @@ def test_returns_that_kept_no_records_are_filled_from_the_history_once(
     page = client_for(regulator).get(reverse('surveys:return_detail', args=[survey_return.pk])).content.decode()
     assert 'No governance records were kept with this return' in page
     assert campaign_findings(invitation_a.campaign, Basis.PUBLISHED).contract()['governance']['records'] == {
-        'at_submission': 0, 'reconstructed': 0, 'not_available': 1,
+        'at_submission': 0, 'reconstructed': 0, 'not_available': 0, 'not_taken': 1,
     }  # fmt: skip
 
     out = io.StringIO()
@@ -240,6 +246,11 @@ def _kent_records_then_changed_after_submitting(invitation_a, body_a, editor_a):
         compliance.record_governance(None, town, town.governance.version, facial_recognition='live')
         _system(body_a, 'Later')
     return taken
+
+
+def test_fill_return_governance_refuses_a_campaign_it_cannot_find(db):
+    with pytest.raises(CommandError, match='no-such-campaign'):
+        call_command('fill-return-governance', '--campaign', 'no-such-campaign', stdout=io.StringIO())
 
 
 def test_a_return_whose_body_had_no_system_then_is_marked_not_available(invitation_a, body_a, editor_a):
