@@ -290,6 +290,20 @@ def test_the_regulator_counts_open_tasks_by_body_and_kind(client_for, regulator,
     assert client_for(editor_a).get(reverse('compliance:task_counts')).status_code == 403
 
 
+def test_a_resolution_confirmed_before_a_new_cause_arrived_is_refused(client_for, editor_a, body_a, site_a, assessed):
+    line = _line(body_a, site_a, assessed)
+    task = _open(system=assessed).get()
+    url = reverse('compliance:task_resolve', args=[task.pk])
+    client_for(editor_a).get(url)  # the person reads the one cause and confirms...
+    register_actions.update_line(None, line, None, quantity=7)  # ...while another change adds a second
+
+    response = client_for(editor_a).post(url, {'resolution': 'DPIA reviewed.', 'version': task.version})
+
+    assert 'Someone else saved a change to this record' in response.content.decode()
+    task.refresh_from_db()
+    assert task.is_open and len(task.occurrences) == 2
+
+
 def test_the_migration_gives_each_existing_task_its_first_cause(body_a, system_a):
     from django.apps import apps
 
