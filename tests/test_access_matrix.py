@@ -306,6 +306,7 @@ PAGES: dict[str, Page] = {
     'compliance:governance_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     'compliance:task_list': page(EVERYONE, queries=(*EXPORTS, '?kind=dpia_change', '?state=done', '?state=')),
     'compliance:task_counts': page(REGULATOR_ONLY, queries=('?kind=undeclared', '?state=')),
+    'compliance:task_detail': page(OWN_OBJECT, a('review_task')),
     'compliance:task_resolve': page(A_EDITORS, a('review_task'), post=REFUSED_POST),
     # Publishing on the transparency page: a body's editors (and administrators) publish their own body's; the
     # regulator has no page of its own (404) and sees the list of bodies that publish.

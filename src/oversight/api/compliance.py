@@ -372,15 +372,26 @@ class TransparencyViewSet(ComplianceMixin, viewsets.ReadOnlyModelViewSet):
 # Review tasks
 
 
+class OccurrenceSerializer(serializers.Serializer):
+    raised_at = serializers.DateTimeField(read_only=True)
+    reason = serializers.CharField(read_only=True, help_text='What raised the task this time, in words.')
+
+
 class ReviewTaskSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name='api:reviewtask-detail')
+    occurrences = OccurrenceSerializer(
+        source='causes',
+        many=True,
+        read_only=True,
+        help_text='Every cause the task was raised for while open, oldest first; the first is `reason`.',
+    )
     organisation = serializers.SlugRelatedField(slug_field='slug', read_only=True)
     status = serializers.CharField(read_only=True, help_text='open, overdue (past its due date) or done.')
     resolved_by = serializers.StringRelatedField()
 
     class Meta:
         model = ReviewTask
-        fields = ['url', 'id', 'organisation', 'system', 'kind', 'reason', 'raised_at', 'due', 'status']
+        fields = ['url', 'id', 'organisation', 'system', 'kind', 'reason', 'raised_at', 'occurrences', 'due', 'status']
         fields += ['resolved_at', 'resolved_by', 'resolution', 'version']
         read_only_fields = fields
 

@@ -2,7 +2,9 @@
 
 `snapshot(organisation, on)` is what a submitted return keeps (`Return.governance`), so findings count the
 records as they stood when the body submitted, whatever changes afterwards (docs/findings.md, "Compliance
-with the Code"). `questionnaire_answers(organisation)` pre-fills the governance section of a new return.
+with the Code"); `reconstruct(organisation, at)` rebuilds the same from the audit trail for a return that
+kept none (imported, or submitted before returns kept them). `questionnaire_answers(organisation)` pre-fills
+the governance section of a new return.
 """
 
 import datetime
@@ -10,10 +12,11 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from oversight.core.audit import current_states, states_as_of
 from oversight.register.models import System
 
-from .models import Answer, Assessment, Governance, PlanAction
-from .querysets import certification_status, dpia_status
+from .models import Answer, Assessment, Governance, PlanAction, Principle
+from .querysets import certification_status_of, dpia_status_of
 
 # Questionnaire 9.17's choices for the certification steps the records hold.
 STEP_ANSWERS = {Governance.CertificationStep.DESKTOP: 'desktop', Governance.CertificationStep.FULL: 'full'}
@@ -38,43 +41,85 @@ def _latest_frozen(systems) -> dict[int, Assessment]:
     return latest
 
 
-def snapshot(organisation, on: datetime.date) -> list[dict]:
-    """Each of the body's systems' governance on `on`: statuses, certification step, self-assessment, actions.
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
 
-    Only what findings count is kept, with statuses taken on `on`, so counting it later gives the same figures.
-    """
-    systems = (
-        System.objects.filter(organisation=organisation)
-        .select_related('governance')
-        .annotate(dpia=dpia_status('governance__', on), certification=certification_status('governance__', on))
-        .order_by('pk')
+
+def _live(organisation) -> list:
+    """The body's systems, governance records, self-assessments and their actions, as querysets of what it has now."""
+    return [
+        System.objects.filter(organisation=organisation),
+        Governance.objects.filter(system__organisation=organisation),
+        Assessment.objects.filter(system__organisation=organisation).prefetch_related('also_covers'),
+        PlanAction.objects.filter(assessment__system__organisation=organisation),
+    ]
+
+
+def _entries(organisation, systems: dict, records: dict, assessments: dict, actions: dict, on: datetime.date) -> list:
+    """The snapshot from the records' states (audit snapshots, by key): one entry per system, statuses taken on `on`."""
+    by_system = {state['system']: state for state in records.values()}
+    frozen = sorted(
+        (
+            (datetime.datetime.fromisoformat(a['frozen_on']), int(pk), a)
+            for pk, a in assessments.items()
+            if a['frozen_on']
+        ),
+        key=lambda item: item[:2],
+        reverse=True,
     )
-    latest = _latest_frozen(systems)
+    latest: dict[int, tuple[int, dict]] = {}
+    for _frozen_on, pk, assessment in frozen:
+        for covered in (assessment['system'], *assessment['also_covers']):
+            latest.setdefault(covered, (pk, assessment))
+    numbers = dict(Principle.objects.values_list('pk', 'number'))
     entries = []
-    for system in systems:
-        record = getattr(system, 'governance', None)
-        assessment = latest.get(system.pk)
+    for system in sorted((int(pk), state) for pk, state in systems.items() if state['organisation'] == organisation.pk):
+        pk, state = system
+        record = by_system.get(pk)
+        assessment_pk, assessment = latest.get(pk, (None, None))
         open_actions: dict[str, int] = {}
         # A group's actions count once, with the system it was started from.
-        for action in assessment.plan.all() if assessment and assessment.system_id == system.pk else ():
-            if action.status != PlanAction.Status.DONE:
-                key = str(action.principle.number)
-                open_actions[key] = open_actions.get(key, 0) + 1
+        if assessment and assessment['system'] == pk:
+            for action in actions.values():
+                if action['assessment'] == assessment_pk and action['status'] != PlanAction.Status.DONE:
+                    key = str(numbers[action['principle']])
+                    open_actions[key] = open_actions.get(key, 0) + 1
+        certification = certification_status_of(_day(record and record['certification_expires']), on)
         entries.append(
             {
-                'system': system.pk,
-                'category': system.category,
+                'system': pk,
+                'category': state['category'],
                 'recorded': record is not None,
-                'dpia': system.dpia,
-                'certified_step': record.certification_step
-                if record and system.certification in ('valid', 'expiring')
+                'dpia': dpia_status_of(
+                    _day(record and record['dpia_completed_on']), _day(record and record['dpia_review_due']), on
+                ),
+                'certified_step': record['certification_step']
+                if record and certification in ('valid', 'expiring')
                 else '',
                 'self_assessed': assessment is not None,
                 'open_actions': dict(sorted(open_actions.items(), key=lambda item: int(item[0]))),
-                'facial_recognition': record.facial_recognition if record else '',
+                'facial_recognition': record['facial_recognition'] if record else '',
             }
         )
     return entries
+
+
+def snapshot(organisation, on: datetime.date) -> list[dict]:
+    """Each of the body's systems' governance now: statuses, certification step, self-assessment, actions.
+
+    Only what findings count is kept, with statuses taken on `on`, so counting it later gives the same figures.
+    """
+    return _entries(organisation, *(current_states(live) for live in _live(organisation)), on)
+
+
+def reconstruct(organisation, at: datetime.datetime) -> list[dict] | None:
+    """The snapshot the body's records would have given at `at`, rebuilt from the audit trail (core.audit.states_as_of).
+
+    None when the register held none of the body's systems then: the history has nothing to rebuild from,
+    and "no systems" would count as a body with nothing to govern (docs/findings.md).
+    """
+    states = [states_as_of(live, at, organisation.pk) for live in _live(organisation)]
+    return _entries(organisation, *states, timezone.localdate(at)) or None
 
 
 def questionnaire_answers(organisation) -> dict[str, object]:

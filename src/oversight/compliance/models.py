@@ -6,6 +6,7 @@ kept (principle 6), the data protection impact assessment and its next review (p
 certification against the Code, and any use of facial recognition. docs/compliance.md gives the sources.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -378,8 +379,11 @@ class ReviewTask(models.Model):
         'register.System', on_delete=models.CASCADE, null=True, blank=True, related_name='review_tasks'
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    reason = models.TextField(help_text='What raised the task, in words.')
+    reason = models.TextField(help_text='What first raised the task, in words.')
     raised_at = models.DateTimeField(default=timezone.now)
+    # Every cause, oldest first, the first being `reason`: [{"raised_at": ISO time, "reason": words}]. A trigger
+    # firing again while the task is open adds its cause here (more cameras moved) instead of a second task.
+    occurrences = models.JSONField(default=list, blank=True, editable=False)
     due = models.DateField(null=True, blank=True)
     # What raised it (a governance record, a scan, an assessment): by type and key, so lower apps need no link.
     source_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name='+')
@@ -418,11 +422,19 @@ class ReviewTask(models.Model):
         return f'{self.get_kind_display()}: {where}'
 
     def get_absolute_url(self) -> str:
-        return reverse('compliance:task_list') + f'?organisation={self.organisation_id}'
+        return reverse('compliance:task_detail', args=[self.pk])
 
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    @property
+    def causes(self) -> list[dict]:
+        """The occurrences with their times as datetimes, oldest first, for the pages."""
+        return [
+            {'raised_at': datetime.datetime.fromisoformat(o['raised_at']), 'reason': o['reason']}
+            for o in self.occurrences
+        ]
 
     @property
     def status(self) -> str:

@@ -19,10 +19,10 @@ def system_panel(request, system) -> str:
 
 
 def return_panel(request, survey_return) -> str:
-    """The governance records kept with a return when it was submitted (compliance.governance.snapshot), on the
-    return's page, for regulator staff reviewing it: as they stood then, not as they are now. Nothing for a
-    return kept without them."""
-    if not survey_return.governance or not sees_everything(request.user):
+    """The governance records kept with a submitted return (compliance.governance.snapshot, or rebuilt from the
+    audit trail), on the return's page, for regulator staff reviewing it: as they stood then, not as they are
+    now, and how they were obtained (`governance_basis`)."""
+    if survey_return.submitted_at is None or not sees_everything(request.user):
         return ''
     ids = [entry['system'] for entry in survey_return.governance]
     names = dict(System.objects.for_user(request.user).filter(pk__in=ids).values_list('pk', 'name'))
@@ -42,4 +42,5 @@ def return_panel(request, survey_return) -> str:
                 'facial_recognition': uses.get(entry['facial_recognition'], ''),
             }
         )
-    return render_to_string('compliance/return_governance.html', {'rows': rows}, request=request)
+    context = {'rows': rows, 'basis': survey_return.governance_basis, 'as_of': survey_return.governance_as_of}
+    return render_to_string('compliance/return_governance.html', context, request=request)

@@ -51,3 +51,19 @@ def certification_status(prefix: str = '', on: datetime.date | None = None) -> C
         default=Value('valid'),
         output_field=models.CharField(),
     )
+
+
+def dpia_status_of(completed: datetime.date | None, review_due: datetime.date | None, on: datetime.date) -> str:
+    """dpia_status for one record's dates (a record rebuilt from history has no row to query); the same rule."""
+    if completed is None:
+        return 'missing'
+    return 'due' if review_due is None or review_due <= on else 'in_date'
+
+
+def certification_status_of(expires: datetime.date | None, on: datetime.date) -> str:
+    """certification_status for one record's expiry date; the same rule."""
+    if expires is None:
+        return 'none'
+    if expires < on:
+        return 'expired'
+    return 'expiring' if expires <= on + datetime.timedelta(days=EXPIRY_WARNING_DAYS) else 'valid'

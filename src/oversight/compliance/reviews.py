@@ -27,14 +27,36 @@ def _open(kind: str, **lookup):
     return ReviewTask.objects.filter(kind=kind, resolved_at__isnull=True, **lookup)
 
 
+def _occurrence(when, reason: str) -> dict:
+    return {'raised_at': when.isoformat(), 'reason': reason}
+
+
+def _raised_again(task: ReviewTask, reason: str) -> ReviewTask:
+    """Add a cause to an open task; the cause it last had, given again, says nothing new and is not repeated."""
+    if task.occurrences and task.occurrences[-1]['reason'] == reason:
+        return task
+    task.occurrences = [*task.occurrences, _occurrence(timezone.now(), reason)]
+    return save_audited(None, task, f'Raised again: {reason}'[:300])
+
+
 @transaction.atomic
 def raise_task(organisation_id, kind: str, reason: str, *, system=None, due=None, source=None) -> ReviewTask:
-    """The open task of this kind for the system (or body-wide, without one): raised now if there is none."""
+    """The open task of this kind for the system (or body-wide, without one), with this cause: raised now if there
+    is none, otherwise the cause is added to it (locked, so two firings at once both keep theirs)."""
     lookup = {'system': system} if system is not None else {'organisation_id': organisation_id, 'system': None}
-    found = _open(kind, **lookup).first()
+    found = _open(kind, **lookup).select_for_update().first()
     if found is not None:
-        return found
-    task = ReviewTask(organisation_id=organisation_id, system=system, kind=kind, reason=reason, due=due)
+        return _raised_again(found, reason)
+    now = timezone.now()
+    task = ReviewTask(
+        organisation_id=organisation_id,
+        system=system,
+        kind=kind,
+        reason=reason,
+        raised_at=now,
+        due=due,
+        occurrences=[_occurrence(now, reason)],
+    )
     if source is not None:
         task.source_type = ContentType.objects.get_for_model(source)
         task.source_id = str(source.pk)
@@ -42,8 +64,8 @@ def raise_task(organisation_id, kind: str, reason: str, *, system=None, due=None
         with transaction.atomic():
             return save_audited(None, task, f'Raised: {reason}'[:300])
     except IntegrityError:
-        # Raised by someone else in between: the one-open-task constraint kept it single.
-        return _open(kind, **lookup).get()
+        # Raised by someone else in between: the one-open-task constraint kept it single; this cause joins it.
+        return _raised_again(_open(kind, **lookup).select_for_update().get(), reason)
 
 
 def close_task(actor, task: ReviewTask, resolution: str, expected_version=None) -> ReviewTask:

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.dates import govuk_date
@@ -56,7 +56,9 @@ class ReviewTaskTable(tables.Table):
     """A body's review tasks: what raised each, and where it stands."""
 
     organisation = tables.Column(verbose_name=_('Body'), order_by=('organisation__name',))
-    kind = tables.Column(verbose_name=_('Task'))
+    kind = tables.Column(
+        verbose_name=_('Task'), linkify=lambda record: reverse('compliance:task_detail', args=[record.pk])
+    )
     system = tables.Column(
         verbose_name=_('System'),
         linkify=lambda record: reverse('compliance:governance_detail', args=[record.system_id]),
@@ -83,6 +85,24 @@ class ReviewTaskTable(tables.Table):
 
     def value_system(self, value):
         return value.name if value else ''
+
+    def render_reason(self, record):
+        """The one cause as it was given; several, each with the day it was raised for."""
+        causes = record.causes
+        if len(causes) <= 1:
+            return record.reason
+        return format_html(
+            '<ul class="govuk-list">{}</ul>',
+            format_html_join(
+                '', '<li>{}: {}</li>', ((govuk_date(timezone.localdate(c['raised_at'])), c['reason']) for c in causes)
+            ),
+        )
+
+    def value_reason(self, record):
+        causes = record.causes
+        if len(causes) <= 1:
+            return record.reason
+        return '; '.join(f'{timezone.localdate(c["raised_at"]).isoformat()}: {c["reason"]}' for c in causes)
 
     def render_raised_at(self, value):
         return govuk_date(timezone.localdate(value))

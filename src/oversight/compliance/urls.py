@@ -23,6 +23,7 @@ urlpatterns = [
     path('assessments/<int:pk>/freeze/', views.AssessmentFreezeView.as_view(), name='assessment_freeze'),
     path('to-do/', views.TaskListView.as_view(), name='task_list'),
     path('to-do/all-bodies/', views.TaskCountsView.as_view(), name='task_counts'),
+    path('to-do/<int:pk>/', views.TaskDetailView.as_view(), name='task_detail'),
     path('to-do/<int:pk>/resolve/', views.TaskResolveView.as_view(), name='task_resolve'),
     path('assessments/<int:pk>/publish/', views.AssessmentPublishView.as_view(), name='assessment_publish'),
     path('assessments/<int:pk>/withdraw/', views.AssessmentUnpublishView.as_view(), name='assessment_unpublish'),

@@ -9,17 +9,20 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_tables2 import RequestConfig
 
+from oversight.core.dates import govuk_date
 from oversight.core.history import readable_history
 from oversight.core.models import ObjectChange
 from oversight.core.permissions import may_edit_body, require, sees_everything
 from oversight.core.views import (
     ActionFormView,
     ConfirmActionView,
+    ObjectDetailView,
     ObjectListView,
     Require,
     RequireSeesEverything,
@@ -338,6 +341,16 @@ class TaskListView(ObjectListView):
         return context
 
 
+class TaskDetailView(ObjectDetailView):
+    """One review task: every cause it was raised for, where it stands, and its history."""
+
+    model = ReviewTask
+    template_name = 'compliance/task_detail.html'
+
+    def get_queryset(self):
+        return super().get_queryset().select_related('organisation', 'system', 'resolved_by')
+
+
 class TaskResolveView(ConfirmActionView):
     """An editor marks a task done, saying how; the task and its resolution stay in the history."""
 
@@ -355,7 +368,11 @@ class TaskResolveView(ConfirmActionView):
         return _('Resolve')
 
     def affects(self):
-        rows = [(_('Task'), self.object.get_kind_display()), (_('Why'), self.object.reason)]
+        rows = [(_('Task'), self.object.get_kind_display())]
+        rows += [
+            (_('Raised on %(date)s') % {'date': govuk_date(timezone.localdate(c['raised_at']))}, c['reason'])
+            for c in self.object.causes
+        ] or [(_('Why'), self.object.reason)]
         if self.object.system_id:
             rows.append((_('System'), self.object.system.name))
         return rows

@@ -46,6 +46,43 @@ def snapshot(obj: models.Model) -> dict:
     return data
 
 
+def current_states(live: models.QuerySet) -> dict[str, dict]:
+    """Each object's state now, by key, as the audit trail records one (without its version)."""
+    states = {}
+    for obj in live:
+        states[str(obj.pk)] = snapshot(obj)
+        states[str(obj.pk)].pop('version', None)
+    return states
+
+
+def states_as_of(live: models.QuerySet, at: datetime.datetime, organisation_id) -> dict[str, dict]:
+    """The state at `at` of a body's objects of one model (`live`: those it has now), by key, from the audit trail.
+
+    The rule: each object as it is now, with every audited change after `at` undone, newest first (so as
+    the earliest of them found it; None where that change created it). An object gone without an audit row
+    of its own (deleted with its parent by a cascade) is as its last change up to `at` left it. Only audited
+    writes are seen: the states are the history as the audit trail holds it.
+    """
+    states: dict[str, dict | None] = current_states(live)
+    changes = (
+        ObjectChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(live.model, for_concrete_model=True),
+            organisation_id=organisation_id,
+        )
+        .order_by('-time', '-pk')
+        .values_list('object_id', 'time', 'before', 'after')
+    )
+    last_kept = {}
+    for key, time, before, after in changes:
+        if time > at:
+            states[key] = before
+        else:
+            last_kept.setdefault(key, after)
+    for key, after in last_kept.items():
+        states.setdefault(key, after)
+    return {key: state for key, state in states.items() if state is not None}
+
+
 def organisation_of(obj: models.Model):
     """The organisation an object belongs to, for scoping its history (None for reference data)."""
     organisation_id = getattr(obj, 'organisation_id', None)

@@ -217,6 +217,9 @@ def governance(data: dict) -> Table | None:
     # Headers that do not change with the figures, so the open data's columns keep their names.
     headers = ['Figure', 'Systems', 'Systems (% of all systems)', 'Bodies', 'Bodies (% of respondents)']
     rows = []
+    # Bodies are counted among the respondents whose records are available (a version published before some
+    # could be unavailable counted every respondent).
+    with_records = figures.get('respondents_with_records', figures['respondents'])
     for label, systems, bodies in GOVERNANCE_ROWS:
         if systems is None:
             used = figures['systems'] - figures['facial_recognition']['systems']['none']
@@ -229,7 +232,7 @@ def governance(data: dict) -> Table | None:
             systems_count,
             float(percent(systems_count, figures['systems'], 1) or 0),
             bodies_count,
-            float(percent(bodies_count, figures['respondents'], 1) or 0),
+            float(percent(bodies_count, with_records, 1) or 0),
         ])  # fmt: skip
     return Table('governance', 'Compliance with the Code', headers, rows)
 

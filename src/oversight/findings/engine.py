@@ -257,8 +257,9 @@ class CampaignAnswers:
 
         returns = Return.objects.filter(campaign=campaign).responded()
         self.stored = dict(returns.values_list('pk', 'answers'))
-        # The governance records each return carried at its last submission: corrections never change them.
-        self.governance = list(returns.order_by('pk').values_list('governance', flat=True))
+        # The governance records each return carried at its last submission, and how they were obtained:
+        # corrections never change them.
+        self.governance = list(returns.order_by('pk').values_list('governance_basis', 'governance'))
         self.corrections = [
             c
             for c in Correction.objects.filter(survey_return__campaign=campaign)

@@ -1,8 +1,9 @@
 """Compliance with the Code: a campaign's governance figures (docs/findings.md, "Compliance with the Code").
 
 Counted from each submitted return's governance records as they stood at its last submission
-(`Return.governance`, compliance.governance.snapshot) and from its answers to questions 9.x, so the figures
-do not move when a record changes after the campaign. Pure: no query, no clock.
+(`Return.governance`, compliance.governance.snapshot, or rebuilt from the audit trail for a return that kept
+none) and from its answers to questions 9.x, so the figures do not move when a record changes after the
+campaign. Pure: no query, no clock.
 """
 
 from collections.abc import Iterable
@@ -14,6 +15,10 @@ FACIAL_RECOGNITION = ('none', 'retrospective', 'operator_initiated', 'live', 'no
 DPIA_ANSWERS = ('yes', 'no', 'unknown', 'unanswered')
 CERTIFICATION_ANSWERS = ('none', 'desktop', 'full', 'unanswered')
 PRINCIPLE_ANSWERS = ('compliant', 'partly_compliant', 'not_compliant', 'not_assessed', 'unanswered')
+# How a return's records were obtained (surveys Return.governance_basis), as counted; only the first two are
+# records: a return with none to rebuild, or none taken yet, counts in the answers only.
+RECORDS = {'submission': 'at_submission', 'reconstructed': 'reconstructed', 'not_available': 'not_available'}
+COUNTED = ('submission', 'reconstructed')
 
 
 def _zeros(keys) -> dict[str, int]:
@@ -23,6 +28,9 @@ def _zeros(keys) -> dict[str, int]:
 @dataclass
 class GovernanceFigures:
     respondents: int = 0  # submitted returns
+    # Of those, by how their records were obtained (RECORDS, or not_taken): the body figures' denominator is the
+    # respondents whose records are available.
+    records: dict[str, int] = field(default_factory=lambda: _zeros((*RECORDS.values(), 'not_taken')))
     bodies_with_records: int = 0  # of respondents: a return that carried at least one governance record
     systems: int = 0  # every system of every respondent, recorded or not: the denominator of the system figures
     systems_recorded: int = 0
@@ -40,9 +48,15 @@ class GovernanceFigures:
         default_factory=lambda: {n: _zeros(PRINCIPLE_ANSWERS) for n in PRINCIPLES}
     )
 
+    @property
+    def respondents_with_records(self) -> int:
+        return self.records['at_submission'] + self.records['reconstructed']
+
     def as_dict(self) -> dict:
         return {
             'respondents': self.respondents,
+            'records': dict(self.records),
+            'respondents_with_records': self.respondents_with_records,
             'bodies_with_records': self.bodies_with_records,
             'systems': self.systems,
             'systems_recorded': self.systems_recorded,
@@ -62,11 +76,15 @@ class GovernanceFigures:
         }
 
 
-def count_governance(snapshots: Iterable[list], answers_of_returns: Iterable[dict]) -> GovernanceFigures:
-    """The figures from each submitted return's records at submission (`snapshots`) and its answers."""
+def count_governance(snapshots: Iterable[tuple[str, list]], answers_of_returns: Iterable[dict]) -> GovernanceFigures:
+    """The figures from each submitted return's records (`snapshots`: how they were obtained, and the records)
+    and its answers."""
     figures = GovernanceFigures()
-    for systems in snapshots:
+    for basis, systems in snapshots:
         figures.respondents += 1
+        figures.records[RECORDS.get(basis, 'not_taken')] += 1
+        if basis not in COUNTED:
+            continue
         figures.systems += len(systems)
         recorded = [s for s in systems if s['recorded']]
         figures.systems_recorded += len(recorded)

@@ -428,6 +428,12 @@ class Return(models.Model):
         IMPORT = 'import', 'Imported file'
         API = 'api', 'API'
 
+    class GovernanceBasis(models.TextChoices):
+        NONE = '', _('Not taken')
+        SUBMISSION = 'submission', _('Taken at submission')
+        RECONSTRUCTED = 'reconstructed', _('Reconstructed from the audit history')
+        NOT_AVAILABLE = 'not_available', _('Not available')
+
     invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name='survey_return')
     # Denormalised from the invitation so scope and campaign counts are single-table filters.
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name='returns')
@@ -440,6 +446,13 @@ class Return(models.Model):
     # The body's governance records as they stood on the (last) submission (compliance.governance.snapshot),
     # so findings count them as submitted: one entry per system.
     governance = models.JSONField(default=list, blank=True, editable=False)
+    # How `governance` was obtained, and the moment the records are as of: taken at submission; rebuilt from the
+    # audit trail (an imported or older return); or not available, the register holding none of the body's
+    # systems then. Empty while none was taken (a draft, or an older return not yet filled).
+    governance_basis = models.CharField(
+        max_length=20, choices=GovernanceBasis.choices, blank=True, default='', editable=False
+    )
+    governance_as_of = models.DateTimeField(null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name='+'
@@ -479,6 +492,11 @@ class Return(models.Model):
             models.CheckConstraint(
                 condition=models.Q(accepted_at__isnull=True) | models.Q(submitted_at__isnull=False),
                 name='return_accepted_only_when_submitted',
+            ),
+            models.CheckConstraint(
+                condition=models.Q(governance_basis='', governance_as_of__isnull=True)
+                | (~models.Q(governance_basis='') & models.Q(governance_as_of__isnull=False)),
+                name='return_governance_basis_has_its_date',
             ),
         ]
 

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from oversight.compliance.actions import record_governance
 from oversight.compliance.models import Governance
+from oversight.compliance.querysets import certification_status, certification_status_of, dpia_status, dpia_status_of
 from oversight.core.audit import STALE_MESSAGE
 from oversight.core.models import ObjectChange
 
@@ -132,3 +133,29 @@ def test_for_user_scopes_records_through_the_systems_body(editor_a, editor_b, re
     assert list(Governance.objects.for_user(editor_a)) == [mine]
     assert list(Governance.objects.for_user(editor_b)) == [theirs]
     assert set(Governance.objects.for_user(regulator)) == {mine, theirs}
+
+
+def test_the_status_rule_for_a_rebuilt_record_is_the_databases(system_a):
+    """A snapshot reads statuses in Python (querysets.*_status_of); the lists read them from the database."""
+    on = datetime.date(2024, 6, 1)
+    day = datetime.timedelta(days=1)
+    for done, due, expires in (
+        (None, None, None),
+        (on - 10 * day, None, on - day),
+        (on - 10 * day, on, on),
+        (on - 10 * day, on + day, on + 90 * day),
+        (on - 10 * day, on + 30 * day, on + 91 * day),
+    ):
+        Governance.objects.update_or_create(
+            system=system_a,
+            defaults={
+                'dpia_completed_on': done, 'dpia_review_due': due, 'certified_on': expires and on - 400 * day,
+                'certification_expires': expires, 'certification_body': 'nsi' if expires else '',
+                'certification_step': 'step_1' if expires else '',
+            },
+        )  # fmt: skip
+        stored = Governance.objects.annotate(dpia=dpia_status(on=on), certification=certification_status(on=on)).get()
+        assert (stored.dpia, stored.certification) == (
+            dpia_status_of(done, due, on),
+            certification_status_of(expires, on),
+        ), (done, due, expires)

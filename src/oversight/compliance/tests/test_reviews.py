@@ -1,6 +1,7 @@
 """Review tasks: raised by the register, scans and dates, resolved when their condition clears or by an editor."""
 
 import datetime
+import importlib
 import io
 
 import pytest
@@ -53,13 +54,71 @@ def test_adding_moving_and_removing_cameras_raises_one_dpia_review(client_for, e
     assert task.reason == 'The register changed: 2 cameras added at Maidstone HQ.'
     assert task.organisation == body_a and task.source_id == str(assessed.governance.pk)
     page = client_for(editor_a).get(reverse('compliance:governance_detail', args=[assessed.pk])).content.decode()
-    assert 'Review the DPIA after a change</strong>: The register changed' in page
+    assert 'Review the DPIA after a change</a></strong>: The register changed' in page
     assert reverse('compliance:task_resolve', args=[task.pk]) in page
     assert ObjectChange.objects.for_object(task).get().message.startswith('Raised: The register changed')
     # Fired again while it is open, the trigger does not duplicate it.
     register_actions.update_line(None, line, None, quantity=5)
     register_actions.delete_line(None, line)
     assert _open(system=assessed).count() == 1
+
+
+def test_a_task_raised_again_keeps_every_cause_and_shows_them(
+    client_for, editor_a, viewer_a, regulator, body_a, site_a, assessed
+):
+    with time_machine.travel(NOW, tick=False):
+        line = _line(body_a, site_a, assessed)
+    with time_machine.travel(NOW + datetime.timedelta(days=3), tick=False):
+        register_actions.update_line(None, line, None, quantity=5)
+        register_actions.update_line(None, line, None, quantity=5, notes='repainted')  # moves no camera: no cause
+
+    task = _open(system=assessed).get()
+    assert task.reason == 'The register changed: 2 cameras added at Maidstone HQ.'  # the first, as before
+    assert task.occurrences == [
+        {'raised_at': NOW.isoformat(), 'reason': 'The register changed: 2 cameras added at Maidstone HQ.'},
+        {
+            'raised_at': (NOW + datetime.timedelta(days=3)).isoformat(),
+            'reason': 'The register changed: cameras at Maidstone HQ changed from 2 to 5.',
+        },
+    ]
+    assert [c.message for c in ObjectChange.objects.for_object(task).order_by('pk')] == [
+        'Raised: The register changed: 2 cameras added at Maidstone HQ.',
+        'Raised again: The register changed: cameras at Maidstone HQ changed from 2 to 5.',
+    ]
+    # The same cause given again (a signal sent twice) is not repeated.
+    from oversight.compliance.reviews import raise_task
+
+    raise_task(
+        body_a.pk,
+        Kind.DPIA_CHANGE,
+        'The register changed: cameras at Maidstone HQ changed from 2 to 5.',
+        system=assessed,
+    )
+    task.refresh_from_db()
+    assert len(task.occurrences) == 2 and task.version == 2
+
+    listing = client_for(viewer_a).get(reverse('compliance:task_list')).content.decode()
+    assert '1 June 2026: The register changed: 2 cameras added' in listing
+    assert '4 June 2026: The register changed: cameras at Maidstone HQ changed from 2 to 5' in listing
+    assert reverse('compliance:task_detail', args=[task.pk]) in listing
+    exported = client_for(viewer_a).get(reverse('compliance:task_list') + '?export=csv').content.decode()
+    assert '2026-06-01: The register changed: 2 cameras added at Maidstone HQ.; 2026-06-04: The register' in exported
+    detail = client_for(regulator).get(task.get_absolute_url()).content.decode()
+    causes = detail[detail.index('data-testid="task-causes"') :]
+    assert causes.index('2 cameras added') < causes.index('changed from 2 to 5')
+    assert 'Raised again: The register changed' in detail  # its history
+    governance = client_for(editor_a).get(reverse('compliance:governance_detail', args=[assessed.pk]))
+    assert '2 cameras added at Maidstone HQ.; The register changed: cameras at Maidstone' in governance.content.decode()
+    confirm = client_for(editor_a).get(reverse('compliance:task_resolve', args=[task.pk])).content.decode()
+    assert 'Raised on 4 June 2026' in confirm and 'changed from 2 to 5' in confirm
+    api = client_for(viewer_a).get(f'/api/compliance/review-tasks/{task.pk}/').json()
+    assert [o['reason'] for o in api['occurrences']] == [c['reason'] for c in task.occurrences]
+
+    # Resolved, the task keeps its causes; the next change raises a new task with its own first cause.
+    actions.resolve_task(editor_a, task, 'DPIA reviewed for both changes.')
+    register_actions.update_line(None, line, None, quantity=1)
+    again = _open(system=assessed).get()
+    assert again.pk != task.pk and [o['reason'] for o in again.occurrences] == [again.reason]
 
 
 def test_a_move_raises_for_both_systems_and_a_system_without_a_dpia_gets_none(body_a, site_a, assessed):
@@ -229,3 +288,31 @@ def test_the_regulator_counts_open_tasks_by_body_and_kind(client_for, regulator,
     assert [r.record['organisation__name'] for r in filtered.context['table'].rows] == ['Kent Police']
     assert f'?organisation={system_a.organisation_id}' in response.content.decode()
     assert client_for(editor_a).get(reverse('compliance:task_counts')).status_code == 403
+
+
+def test_a_resolution_confirmed_before_a_new_cause_arrived_is_refused(client_for, editor_a, body_a, site_a, assessed):
+    line = _line(body_a, site_a, assessed)
+    task = _open(system=assessed).get()
+    url = reverse('compliance:task_resolve', args=[task.pk])
+    client_for(editor_a).get(url)  # the person reads the one cause and confirms...
+    register_actions.update_line(None, line, None, quantity=7)  # ...while another change adds a second
+
+    response = client_for(editor_a).post(url, {'resolution': 'DPIA reviewed.', 'version': task.version})
+
+    assert 'Someone else saved a change to this record' in response.content.decode()
+    task.refresh_from_db()
+    assert task.is_open and len(task.occurrences) == 2
+
+
+def test_the_migration_gives_each_existing_task_its_first_cause(body_a, system_a):
+    from django.apps import apps
+
+    migration = importlib.import_module('oversight.compliance.migrations.0008_review_task_occurrences')
+    task = _task(system_a)
+    ReviewTask.objects.filter(pk=task.pk).update(occurrences=[])  # as a task stood before it
+
+    migration.first_cause(apps, None)
+
+    task.refresh_from_db()
+    assert task.occurrences == [{'raised_at': task.raised_at.isoformat(), 'reason': task.reason}]
+    assert task.causes == [{'raised_at': task.raised_at, 'reason': task.reason}]

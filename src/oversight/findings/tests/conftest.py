@@ -188,9 +188,12 @@ def sample_data() -> dict:
     series = [entry(2017, 47, {'drone': 9}), entry(2019, 47, {'drone': 21}), entry(2022, 39, {'drone': 27})]
     governance = count_governance(
         [
-            [governed_system(dpia='in_date', certified_step='step_2', open_actions={'3': 2}), governed_system()],
-            [governed_system(dpia='in_date', self_assessed=True, facial_recognition='live')],
-            [],
+            (
+                'submission',
+                [governed_system(dpia='in_date', certified_step='step_2', open_actions={'3': 2}), governed_system()],
+            ),
+            ('submission', [governed_system(dpia='in_date', self_assessed=True, facial_recognition='live')]),
+            ('submission', []),
         ],
         [{'governance.dpia': 'yes', 'governance.principle_3': 'partly_compliant'}, {'governance.dpia': 'no'}, {}],
     )

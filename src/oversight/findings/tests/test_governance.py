@@ -13,7 +13,7 @@ def test_bodies_count_when_every_system_does_for_dpia_and_assessment_and_when_on
     ]
     essex = [governed_system(dpia='in_date', self_assessed=True, certified_step='step_1')]
     surrey = [governed_system(recorded=False, facial_recognition='')]
-    figures = count_governance([kent, essex, surrey, []], []).as_dict()
+    figures = count_governance([('submission', records) for records in (kent, essex, surrey, [])], []).as_dict()
 
     assert (figures['respondents'], figures['systems'], figures['systems_recorded']) == (4, 4, 3)
     assert figures['bodies_with_records'] == 2
@@ -25,6 +25,22 @@ def test_bodies_count_when_every_system_does_for_dpia_and_assessment_and_when_on
         'systems': {'none': 2, 'retrospective': 0, 'operator_initiated': 0, 'live': 1, 'not_recorded': 1},
         'bodies_using': 1,
     }
+
+
+def test_a_return_without_records_counts_in_the_answers_only_and_rebuilt_ones_count_as_taken():
+    essex = [governed_system(dpia='in_date', self_assessed=True)]
+    figures = count_governance(
+        [('reconstructed', essex), ('not_available', []), ('', [])],
+        [{'governance.dpia': 'yes'}, {'governance.dpia': 'no'}, {}],
+    ).as_dict()
+
+    assert figures['respondents'] == 3 and figures['respondents_with_records'] == 1
+    assert figures['records'] == {'at_submission': 0, 'reconstructed': 1, 'not_available': 1, 'not_taken': 1}
+    assert figures['dpia_in_date'] == {'systems': 1, 'bodies': 1}  # the body figures are of the one with records
+    assert figures['self_assessed'] == {'systems': 1, 'bodies': 1}
+    assert figures['answers']['dpia'] == {'yes': 1, 'no': 1, 'unknown': 0, 'unanswered': 1}  # every respondent
+    table = downloads.governance({'governance': figures})
+    assert table.rows[1] == ['DPIA in date', 1, 100.0, 1, 100.0]  # 1 of the 1 respondent with records
 
 
 def test_answers_are_tallied_with_the_unanswered_counted():

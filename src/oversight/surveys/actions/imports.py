@@ -16,6 +16,7 @@ from .. import interchange
 from ..models import Campaign, Questionnaire, Return
 from .campaigns import invite
 from .common import BATCH, REGULATOR_ONLY, Status, insert_rows
+from .returns import governance_rebuilt
 
 # What a campaign created by import-returns starts from (docs/interchange.md).
 DEFAULT_CONCERN_LIST = 'obscc-2022'
@@ -35,7 +36,10 @@ RETURN_COLUMNS = (
     # What the web journey records, empty for an imported return (insert_rows gives no model defaults).
     'completed_sections',
     'confirmed_warnings',
-    'governance',  # an imported return carries answers only: no records were taken when it was given
+    # An imported return carries answers only: its records are rebuilt from the audit trail as of its submission.
+    'governance',
+    'governance_basis',
+    'governance_as_of',
     'declarant_name',
     'declarant_role',
     'declared_for',
@@ -218,7 +222,10 @@ def _write_imported(actor, campaign, invitations, new, changed, file_name, illus
     if not new and not changed:
         return
     now = timezone.now()
-    answers_field = Return._meta.get_field('answers')
+    answers_field, governance_field = Return._meta.get_field('answers'), Return._meta.get_field('governance')
+    entries = [*new, *(entry for _pk, _others, entry in changed)]
+    organisations = Organisation.objects.in_bulk([e.organisation_id for e in entries])
+    rebuilt = {e.organisation_id: governance_rebuilt(organisations[e.organisation_id], e.submitted_at) for e in entries}
     adapted: dict = {}
 
     def when(value):
@@ -246,7 +253,9 @@ def _write_imported(actor, campaign, invitations, new, changed, file_name, illus
                     1,
                     '[]',
                     '[]',
-                    '[]',
+                    governance_field.get_db_prep_save(rebuilt[e.organisation_id]['governance'], connection),
+                    rebuilt[e.organisation_id]['governance_basis'],
+                    when(e.submitted_at),
                     '',
                     '',
                     '',
@@ -266,12 +275,24 @@ def _write_imported(actor, campaign, invitations, new, changed, file_name, illus
                     illustrative=illustrative,
                     updated_at=now,
                     version=F('version') + 1,
+                    **rebuilt[e.organisation_id],
                 )
                 for pk, others, e in changed[start : start + BATCH]
             ],
-            ['answers', 'submitted_at', 'last_submitted_at', 'source', 'illustrative', 'updated_at', 'version'],
+            [
+                'answers',
+                'submitted_at',
+                'last_submitted_at',
+                'source',
+                'illustrative',
+                'updated_at',
+                'version',
+                'governance',
+                'governance_basis',
+                'governance_as_of',
+            ],  # fmt: skip
         )
-    lines = sum(e.line_count for e in [*new, *(entry for _pk, _others, entry in changed)])
+    lines = sum(e.line_count for e in entries)
     organisation_ids = [e.organisation_id for e in new] + [entry.organisation_id for _pk, _m, entry in changed]
     for start in range(0, len(organisation_ids), BATCH):
         campaign.invitations.filter(
@@ -288,6 +309,8 @@ def _write_imported(actor, campaign, invitations, new, changed, file_name, illus
             'returns_created': sorted(e.organisation_id for e in new),
             'returns_updated': sorted(e.organisation_id for _pk, _m, e in changed),
             'lines': lines,
+            # How each body's governance records were obtained (rebuilt from the audit trail, or not available).
+            'governance': {str(pk): fields['governance_basis'] for pk, fields in sorted(rebuilt.items())},
             # How a later import of the same file is recognised without reading it (_same_import_again).
             'sha256': file_digest,
             'bodies': len(new) + len(changed) + result.unchanged,

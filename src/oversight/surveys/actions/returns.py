@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from oversight.compliance.governance import reconstruct as reconstruct_governance
 from oversight.compliance.governance import snapshot as governance_snapshot
 from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
 from oversight.core.dates import govuk_datetime
@@ -66,6 +67,57 @@ def _write(actor, invitation: Invitation, answers, *, expected_version, source, 
     for name, value in fields.items():
         setattr(survey_return, name, value)
     return save_audited(actor, survey_return, message, expected_version=expected_version)
+
+
+def governance_taken(organisation, now) -> dict:
+    """The return's fields for the body's governance records taken as they stand at its submission."""
+    return {
+        'governance': governance_snapshot(organisation, timezone.localdate(now)),
+        'governance_basis': Return.GovernanceBasis.SUBMISSION,
+        'governance_as_of': now,
+    }
+
+
+def governance_rebuilt(organisation, at) -> dict:
+    """The return's fields for the body's governance records as of `at`, rebuilt from the audit trail.
+
+    For a return that took none at submission (imported, or submitted before returns kept them): not
+    available when the register held none of the body's systems at `at`.
+    """
+    systems = reconstruct_governance(organisation, at)
+    return {
+        'governance': systems or [],
+        'governance_basis': Return.GovernanceBasis.NOT_AVAILABLE
+        if systems is None
+        else Return.GovernanceBasis.RECONSTRUCTED,
+        'governance_as_of': at,
+    }
+
+
+@transaction.atomic
+def fill_missing_governance(actor, campaign: Campaign | None = None) -> dict[str, int]:
+    """Rebuild the governance records of submitted returns that kept none, as of their last submission.
+
+    Each return is written through save_audited, its audit row saying how the records were obtained; a
+    return already holding records is left as it is, so running it again changes nothing. {basis: count}.
+    """
+    check(actor, sees_everything, message=REGULATOR_ONLY)
+    missing = Return.objects.responded().filter(governance_basis=Return.GovernanceBasis.NONE)
+    if campaign is not None:
+        missing = missing.filter(campaign=campaign)
+    filled = dict.fromkeys((Return.GovernanceBasis.RECONSTRUCTED, Return.GovernanceBasis.NOT_AVAILABLE), 0)
+    for survey_return in missing.select_for_update(of=('self',)).select_related('organisation').order_by('pk'):
+        for name, value in governance_rebuilt(survey_return.organisation, survey_return.last_submitted_at).items():
+            setattr(survey_return, name, value)
+        # Validated already: only the records, which no form edits, change.
+        save_audited(
+            actor,
+            survey_return,
+            f'Governance records as of {survey_return.last_submitted_at.isoformat()}: {survey_return.governance_basis}',
+            validate=False,
+        )
+        filled[survey_return.governance_basis] += 1
+    return filled
 
 
 def _set_status(actor, invitation: Invitation, status: str) -> None:
@@ -265,7 +317,7 @@ def submit_return(
         message='Submitted',
         submitted_at=(stored.submitted_at if stored else None) or now,
         last_submitted_at=now,
-        governance=governance_snapshot(invitation.organisation, timezone.localdate(now)),
+        **governance_taken(invitation.organisation, now),
         reference=(stored.reference if stored else None) or new_reference(invitation.campaign.year),
         **(_declared(actor, declaration, now) if declaration else {}),
         **({'confirmed_warnings': _confirmations(held, confirmed_now)} if confirmed_now else {}),
@@ -395,7 +447,7 @@ def answer_queries(
         source=survey_return.source,
         message='Resubmitted with answers to queries',
         last_submitted_at=now,
-        governance=governance_snapshot(invitation.organisation, timezone.localdate(now)),
+        **governance_taken(invitation.organisation, now),
     )
     _set_status(actor, invitation, Status.SUBMITTED)
     return survey_return

@@ -1,10 +1,10 @@
 """`oversight export-returns CAMPAIGN`: a campaign's submitted returns as an interchange CSV on standard output."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from oversight.core.exports import csv_bytes
 from oversight.surveys.interchange import COLUMNS, export_rows
-from oversight.surveys.models import Campaign
+from oversight.surveys.management.commands._campaign import campaign_named
 from oversight.surveys.snapshots import campaign_returns
 
 
@@ -20,9 +20,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, campaign, as_published, **options):
-        try:
-            found = Campaign.objects.lookup(campaign)
-        except (Campaign.DoesNotExist, Campaign.MultipleObjectsReturned) as exc:
-            raise CommandError(str(exc)) from exc
-        data = csv_bytes(COLUMNS, export_rows(campaign_returns(found, as_published=as_published)))
+        data = csv_bytes(COLUMNS, export_rows(campaign_returns(campaign_named(campaign), as_published=as_published)))
         self.stdout.write(data.decode('utf-8'), ending='')

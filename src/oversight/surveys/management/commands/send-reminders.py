@@ -1,9 +1,9 @@
 """`oversight send-reminders`: email the reminders campaign schedules call for. Safe to run from cron."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from oversight.surveys.actions.invitations import send_due_reminders
-from oversight.surveys.models import Campaign
+from oversight.surveys.management.commands._campaign import campaign_named
 
 
 class Command(BaseCommand):
@@ -18,13 +18,7 @@ class Command(BaseCommand):
         parser.add_argument('--dry-run', action='store_true', help='List who would be reminded; send nothing.')
 
     def handle(self, *args, campaign, dry_run, **options):
-        found = None
-        if campaign:
-            try:
-                found = Campaign.objects.lookup(campaign)
-            except (Campaign.DoesNotExist, Campaign.MultipleObjectsReturned) as exc:
-                raise CommandError(str(exc)) from exc
-        reminded = send_due_reminders(campaign=found, dry_run=dry_run)
+        reminded = send_due_reminders(campaign=campaign_named(campaign), dry_run=dry_run)
         verb = 'would be reminded' if dry_run else 'reminded'
         for invitation in reminded:
             self.stdout.write(f'{invitation.organisation} ({invitation.campaign.slug}) {verb}')
