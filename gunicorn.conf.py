@@ -42,7 +42,7 @@ forwarded_allow_ips = os.environ.get('OVERSIGHT_TRUSTED_PROXIES', '127.0.0.1,::1
 accesslog = '-'
 errorlog = '-'
 loglevel = os.environ.get('OVERSIGHT_LOG_LEVEL', 'info').lower()
-logger_class = 'oversight.core.logs.AccessLogger'
+logger_class = 'oversight.core.accesslog.AccessLogger'
 
 # Prometheus counters from every worker process, summed at each scrape (core/health.py). The directory
 # belongs to this master: emptied at start, and a dead worker's gauges are dropped.

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+import oversight.core.tables  # noqa: F401  (GOV.UK date columns, registered before these tables are built)
 from oversight.core.dates import govuk_date
 from oversight.core.permissions import may_edit_body
 from oversight.core.status import status_tag

@@ -1,6 +1,8 @@
 """Table columns every app shares: dates as GOV.UK writes them on the page, ISO 8601 in exports.
 
-Registered with django-tables2, so a table's date and date-and-time model fields get them by themselves.
+Registered with django-tables2, so a table's date and date-and-time model fields get them by themselves:
+every app's tables.py imports this module before building its tables (core's AppConfig does not, so that
+commands, which draw no tables, need not import django-tables2).
 """
 
 import django_tables2 as tables

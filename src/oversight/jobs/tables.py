@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+import oversight.core.tables  # noqa: F401  (GOV.UK date columns, registered before these tables are built)
 from oversight.core.status import status_tag
 
 from .models import Job

@@ -25,7 +25,6 @@ INSTALLED_APPS = [
     'django.contrib.staticfiles',
     'django.contrib.humanize',
     'django_htmx',
-    'django_tables2',
     'django_filters',
     'rest_framework',
     'drf_spectacular',
@@ -111,6 +110,10 @@ TEMPLATES = [
                 'oversight.core.templatetags.status_tags',
                 'oversight.core.templatetags.may',
             ],
+            # django-tables2 is not an installed app: importing it imports django.contrib.postgres and psycopg,
+            # which every command would pay for at start-up on SQLite. Its templates are core's (table.html);
+            # its tags are all the pages need of it.
+            'libraries': {'django_tables2': 'django_tables2.templatetags.django_tables2'},
         },
     },
 ]

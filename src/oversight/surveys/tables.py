@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+import oversight.core.tables  # noqa: F401  (GOV.UK date columns, registered before these tables are built)
 from oversight.core.dates import govuk_datetime
 from oversight.core.status import status_tag
 

@@ -1,6 +1,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+import oversight.core.tables  # noqa: F401  (GOV.UK date columns, registered before these tables are built)
+
 from .models import Brand, ConcernList, Manufacturer
 
 

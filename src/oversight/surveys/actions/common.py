@@ -29,10 +29,14 @@ def check_editor(actor, invitation: Invitation) -> None:
 def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """Insert database-ready rows without building model instances: the bulk paths of national campaigns."""
     quote = connection.ops.quote_name
-    sql = (
-        f'INSERT INTO {quote(model._meta.db_table)} ({", ".join(quote(c) for c in columns)}) '
-        f'VALUES ({", ".join(["%s"] * len(columns))})'
-    )
+    table, names = quote(model._meta.db_table), ', '.join(quote(c) for c in columns)
     with connection.cursor() as cursor:
+        if connection.vendor == 'postgresql':
+            # One COPY streams the rows, where executemany sends a statement a row (core/bulk.py's copy).
+            with cursor.cursor.copy(f'COPY {table} ({names}) FROM STDIN') as stream:
+                for row in rows:
+                    stream.write_row(row)
+            return
+        sql = f'INSERT INTO {table} ({names}) VALUES ({", ".join(["%s"] * len(columns))})'
         for start in range(0, len(rows), 50_000):
             cursor.executemany(sql, rows[start : start + 50_000])

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from oversight.core.audit import record_change, save_audited
+from oversight.core.bulk import without_cycle_collection
 from oversight.core.models import ObjectChange
 from oversight.core.permissions import check, sees_everything
 from oversight.organisations.models import Organisation
@@ -122,6 +123,7 @@ def _existing_returns(campaign: Campaign) -> dict:
     }
 
 
+@without_cycle_collection()
 @transaction.atomic
 def import_returns(
     actor,
