@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -90,6 +91,8 @@ class ReportEditView(RegulatorMixin, ActionFormView):
             self.report,
             title=form.cleaned_data['title'],
             narrative_text=form.cleaned_data['narrative'],
+            title_cy=form.cleaned_data['title_cy'],
+            narrative_cy=form.cleaned_data['narrative_cy'],
             expected_version=form.cleaned_data['version'],
         )
 
@@ -115,8 +118,10 @@ class ReportView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         previous = found.latest()
         context.update(
-            actions.version_context(found, data, found.narrative, draft=True, status_line='Draft: not published'),
-            check=narrative.check(found.narrative, data),
+            actions.version_context(
+                found, data, found.narrative, found.narrative_cy, draft=True, status_line=actions.draft_status()
+            ),
+            check=narrative.check(found.narrative, data, welsh=found.narrative_cy),
             versions=found.versions.select_related('withdrawal').order_by('-number'),
             # Publish is greyed out, with the reason beside it, rather than offered and then refused.
             nothing_changed=actions.nothing_changed(previous) if actions.unchanged_since(found, data, previous) else '',
@@ -144,7 +149,8 @@ class PublishView(RegulatorMixin, ConfirmActionView):
 
     @cached_property
     def checked(self):
-        return narrative.check(self.report.narrative, report.build(self.report.campaign))
+        found = self.report
+        return narrative.check(found.narrative, report.build(found.campaign), welsh=found.narrative_cy)
 
     def number(self) -> int:
         latest = self.report.latest()
@@ -212,7 +218,10 @@ class DraftPdfView(RegulatorMixin, View):
     def get(self, request, slug):
         found = self.report
         data = report.build(found.campaign)
-        context = actions.version_context(found, data, found.narrative, draft=True, status_line='Draft: not published')
+        # In the page's language: the regulator checks each rendering before publishing both.
+        context = actions.version_context(
+            found, data, found.narrative, found.narrative_cy, draft=True, status_line=actions.draft_status()
+        )
         try:
             pdf = render_pdf(context)
         except UntaggedPdf as refused:
@@ -250,13 +259,14 @@ class VersionView(LoginRequiredMixin, TemplateView):
                 found,
                 version.data,
                 version.narrative_source,
+                version.narrative_source_cy,
                 draft=False,
                 number=version.number,
                 published_at=version.published_at,
                 published_by_name=version.published_by_name,
-                status_line=f'Version {version.number}',
+                status_line=gettext('Version %(number)s') % {'number': version.number},
             ),
-            title=version.title,
+            title=version.shown_title(),
             version=version,
             versions=found.versions.select_related('withdrawal').order_by('-number'),
             latest=found.latest(),
@@ -266,9 +276,16 @@ class VersionView(LoginRequiredMixin, TemplateView):
 
 
 class VersionPdfView(LoginRequiredMixin, View):
+    """The PDF frozen at publication, in English, or in Welsh (`welsh`): a 404 for a version published without one."""
+
+    welsh = False
+
     def get(self, request, slug, number):
         version = _version(request.user, slug, number)
-        return _pdf_response(bytes(version.pdf), f'{slug}-findings-v{number}.pdf')
+        pdf = bytes(version.pdf_cy if self.welsh else version.pdf)
+        if not pdf:
+            raise Http404
+        return _pdf_response(pdf, f'{slug}-findings-v{number}{"-cy" if self.welsh else ""}.pdf')
 
 
 class VersionTableView(LoginRequiredMixin, View):
@@ -284,7 +301,8 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 
 def _table_response(name: str, fmt: str, data: dict, prefix: str) -> HttpResponse:
-    table = downloads.table(name, data)
+    with downloads.english():
+        table = downloads.table(name, data)
     if table is None:
         raise Http404
     return exports.download(fmt, f'{prefix}-{table.name}', table.headers, table.rows)
