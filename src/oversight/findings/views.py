@@ -135,17 +135,20 @@ class PublishView(RegulatorMixin, ConfirmActionView):
 
     form_class = PublishForm
     destructive = False
-    warning = (
+    warning = _(
         'A published version cannot be changed: anyone can read it, without signing in, at its public address '
-        '(Publications), and a later change is published as a new version. Withdrawing it takes it down from '
-        'that address but not from the record.'
+        '(Publications), in English and in Welsh, and a later change is published as a new version. Withdrawing it '
+        'takes it down from that address but not from the record.'
     )
 
     def get_object(self):
         return self.report
 
     def get_heading(self):
-        return f'Publish version {self.number()} of {self.report.title}?'
+        return gettext('Publish version %(number)s of %(title)s?') % {
+            'number': self.number(),
+            'title': self.report.shown_title(),
+        }
 
     @cached_property
     def checked(self):
@@ -163,10 +166,10 @@ class PublishView(RegulatorMixin, ConfirmActionView):
         return {**super().get_form_kwargs(), 'unchecked': bool(self.checked.unchecked)}
 
     def affects(self):
-        return [('Campaign', str(self.report.campaign)), ('Report', self.report.title)]
+        return [(gettext('Campaign'), str(self.report.campaign)), (gettext('Report'), self.report.shown_title())]
 
     def get_button_label(self):
-        return f'Publish version {self.number()}'
+        return gettext('Publish version %(versions)s') % {'versions': self.number()}
 
     def get_cancel_url(self):
         return self.report.get_absolute_url()
@@ -191,9 +194,9 @@ class WithdrawView(RegulatorMixin, ConfirmActionView):
     """Confirm, with the reason, then take a published version down from its public addresses."""
 
     form_class = WithdrawForm
-    warning = (
-        'Its public page, files and feed entry will be gone (a 404). The version stays on record here, marked '
-        'as withdrawn with your reason; a withdrawal cannot be undone.'
+    warning = _(
+        'Its public page, files and feed entry will be gone (a 404), in English and in Welsh. The version stays on '
+        'record here, marked as withdrawn with your reason; a withdrawal cannot be undone.'
     )
     button_label = _('Withdraw this version')
     success_message = 'Withdrawn: {object} is no longer public.'
@@ -205,10 +208,13 @@ class WithdrawView(RegulatorMixin, ConfirmActionView):
         return version
 
     def get_heading(self):
-        return f'Withdraw version {self.object.number} of {self.object.title}?'
+        return gettext('Withdraw version %(number)s of %(title)s?') % {
+            'number': self.object.number,
+            'title': self.object.shown_title(),
+        }
 
     def affects(self):
-        return [('Report', self.object.title), ('Version', str(self.object.number))]
+        return [(gettext('Report'), self.object.shown_title()), (gettext('Version'), str(self.object.number))]
 
     def confirmed(self, form):
         return actions.withdraw_version(self.request.user, self.object, reason=form.cleaned_data['reason'])
