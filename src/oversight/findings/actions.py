@@ -86,7 +86,7 @@ def version_context(found: Report, data: dict, narrative_source: str, narrative_
     shown = presentation.context(
         data, narrative_cy if welsh else narrative_source, narrative_language='cy' if welsh else 'en-gb'
     )
-    return {**shown, 'report': found, 'title': found.shown_title(), **status}
+    return {**shown, 'report': found, 'title': found.shown_title(), 'title_lang': found.title_lang(), **status}
 
 
 def draft_status() -> str:

@@ -51,6 +51,10 @@ class Report(models.Model):
     def shown_title(self) -> str:
         return self.title_cy if self.title_cy and in_welsh() else self.title
 
+    def title_lang(self) -> str:
+        """The English title's language on a Welsh page (for screen readers, WCAG 3.1.2); '' when it matches."""
+        return 'en-GB' if in_welsh() and not self.title_cy else ''
+
 
 def in_welsh() -> bool:
     return (translation.get_language() or '').startswith('cy')
@@ -111,6 +115,10 @@ class ReportVersion(models.Model):
     def shown_title(self) -> str:
         """The title in the active language: the Welsh when there is one and the page is in Welsh."""
         return self.title_cy if self.title_cy and in_welsh() else self.title
+
+    def title_lang(self) -> str:
+        """The English title's language on a Welsh page (for screen readers, WCAG 3.1.2); '' when it matches."""
+        return 'en-GB' if in_welsh() and not self.title_cy else ''
 
     def shown_narrative(self) -> str:
         """The text as published in the active language: the Welsh when there is one and the page is in Welsh."""

@@ -60,6 +60,13 @@ def summary(version: ReportVersion) -> str:
     }
 
 
+def summary_lang(version: ReportVersion) -> str:
+    """'en-GB' when a Welsh page shows the English text's paragraph as the summary (WCAG 3.1.2), else ''."""
+    blocks = narrative.blocks(version.narrative)
+    english = not version.narrative_source_cy and any(block.kind == 'paragraph' for block in blocks)
+    return 'en-GB' if english and (translation.get_language() or '').startswith('cy') else ''
+
+
 def addresses(version: ReportVersion) -> dict:
     slug, number = version.report.campaign.slug, version.number
     return {
@@ -91,6 +98,8 @@ class PublicVersionMixin:
         return {
             'version': version,
             'title': version.shown_title(),
+            'title_lang': version.title_lang(),
+            'summary_lang': summary_lang(version),
             'summary': summary(version),
             'links': addresses(version),
             'others': [(other, addresses(other)['page']) for other in others],
@@ -169,6 +178,7 @@ class PublicReportView(PublicVersionMixin, TemplateView):
                 version.report, version.data, version.narrative_source, version.narrative_source_cy, draft=False
             ),
             title=version.shown_title(),
+            title_lang=version.title_lang(),
             tables_base=context['links']['tables'],
         )
         return super().get_context_data(**context, **kwargs)

@@ -273,6 +273,7 @@ class VersionView(LoginRequiredMixin, TemplateView):
                 status_line=gettext('Version %(number)s') % {'number': version.number},
             ),
             title=version.shown_title(),
+            title_lang=version.title_lang(),
             version=version,
             versions=found.versions.select_related('withdrawal').order_by('-number'),
             latest=found.latest(),

@@ -142,6 +142,10 @@ def test_a_placeholder_the_welsh_text_gets_wrong_blocks_publication(campaign, re
 def test_without_a_welsh_text_the_welsh_page_shows_the_english_marked_as_english(client, published):  # noqa: F811
     welsh = client.get(reverse('publications:report', args=['survey-2022', 1]) + '?lang=cy').content.decode()
     assert 'data-testid="narrative" lang="en-GB"' in welsh and 'Two responses were received' in welsh
+    # So are the English title, and on the publication page the English summary (WCAG 3.1.2, language of parts).
+    assert f'<h1 class="govuk-heading-l" lang="en-GB">{published.title}</h1>' in welsh
+    page = client.get(reverse('publications:publication', args=['survey-2022', 1]) + '?lang=cy').content.decode()
+    assert 'data-testid="summary" lang="en-GB">Two responses were received' in page
     english = client.get(reverse('publications:report', args=['survey-2022', 1]) + '?lang=en-gb').content.decode()
     assert 'data-testid="narrative">' in english
 
