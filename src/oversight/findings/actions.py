@@ -191,7 +191,7 @@ def publish_report(
         title_cy=found.title_cy,
         narrative_source=found.narrative,
         narrative=rendered,
-        narrative_source_cy=found.narrative_cy if found.narrative_cy.strip() else '',
+        narrative_source_cy=found.narrative_cy,
         narrative_cy=rendered_cy if found.narrative_cy.strip() else '',
         data=data,
         designations=data['concern_list'],

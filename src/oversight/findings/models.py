@@ -122,7 +122,7 @@ class ReportVersion(models.Model):
 
     def shown_narrative(self) -> str:
         """The text as published in the active language: the Welsh when there is one and the page is in Welsh."""
-        return self.narrative_cy if self.narrative_source_cy and in_welsh() else self.narrative
+        return self.narrative_cy if self.narrative_cy.strip() and in_welsh() else self.narrative
 
 
 class Withdrawal(models.Model):

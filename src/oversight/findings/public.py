@@ -63,7 +63,7 @@ def summary(version: ReportVersion) -> str:
 def summary_lang(version: ReportVersion) -> str:
     """'en-GB' when a Welsh page shows the English text's paragraph as the summary (WCAG 3.1.2), else ''."""
     blocks = narrative.blocks(version.narrative)
-    english = not version.narrative_source_cy and any(block.kind == 'paragraph' for block in blocks)
+    english = not version.narrative_cy.strip() and any(block.kind == 'paragraph' for block in blocks)
     return 'en-GB' if english and (translation.get_language() or '').startswith('cy') else ''
 
 

@@ -187,3 +187,15 @@ def test_a_version_published_before_the_welsh_rendering_has_no_welsh_pdf(client,
     assert client_for(viewer_a).get(reverse('findings:version_pdf_cy', args=['survey-2022', 1])).status_code == 404
     # Its Welsh page is still rendered from its frozen data.
     assert client.get(reverse('publications:report', args=['survey-2022', 1]) + '?lang=cy').status_code == 200
+
+
+@pytest.mark.usefixtures('fast_pdf')
+@pytest.mark.django_db
+def test_a_blank_welsh_text_is_no_welsh_text_and_no_change(campaign, regulator):
+    report_ = actions.create_report(regulator, campaign, narrative_text=TEXT)
+    actions.update_report(regulator, report_, title=report_.title, narrative_text=TEXT, narrative_cy='  \n ')
+    version = actions.publish_report(regulator, report_, now=FIRST)
+    with translation.override('cy'):
+        assert version.shown_narrative() == version.narrative
+    with pytest.raises(ValidationError, match='Nothing has changed since version 1'):
+        actions.publish_report(regulator, report_, now=FIRST)
