@@ -427,6 +427,7 @@ PAGES: dict[str, Page] = {
     'findings:version': page(EVERYONE, lambda w: {'slug': w.campaign.slug, 'number': 1}, public_aggregate=True),
     'findings:version_withdraw': page(DRAFT_ONLY, lambda w: {'slug': w.campaign.slug, 'number': 1}, post=DRAFT_POST),
     'findings:version_pdf': page(EVERYONE, lambda w: {'slug': w.campaign.slug, 'number': 1}, public_aggregate=True),
+    'findings:version_pdf_cy': page(EVERYONE, lambda w: {'slug': w.campaign.slug, 'number': 1}, public_aggregate=True),
     'findings:version_table': Page(
         tuple(
             Case(EVERYONE, lambda w, n=name, f=fmt: {'slug': w.campaign.slug, 'number': '1', 'name': n, 'fmt': f})
@@ -459,6 +460,13 @@ PAGES: dict[str, Page] = {
         public_aggregate=True,
     ),
     'publications:pdf': page(PUBLIC, lambda w: {'slug': w.campaign.slug, 'number': 1}, public_aggregate=True),
+    'publications:pdf_cy': Page(
+        (
+            Case(PUBLIC, lambda w: {'slug': w.campaign.slug, 'number': 1}),
+            Case(NOWHERE, lambda w: {'slug': w.campaign.slug, 'number': 2}),
+        ),
+        public_aggregate=True,
+    ),
     'publications:table': Page(
         tuple(
             Case(PUBLIC, lambda w, n=name, f=fmt: {'slug': w.campaign.slug, 'number': '1', 'name': n, 'fmt': f})

@@ -3,14 +3,18 @@
 from django import forms
 from django.db import models
 from django.forms.models import ModelFormMetaclass
+from django.utils.translation import gettext
 
 
 def govuk_widgets(form: forms.BaseForm) -> None:
-    """Give each widget the GOV.UK Frontend class for its kind (core/form_fields.html renders them bare)."""
+    """Give each widget the GOV.UK Frontend class for its kind (core/form_fields.html renders them bare), and show
+    the choices a model makes (English in the model, core/labels.py) in the page's language."""
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.HiddenInput):
             continue
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            field.choices = [(value, _translated(label)) for value, label in field.choices]
         if isinstance(widget, forms.CheckboxInput):
             css = 'govuk-checkboxes__input'
         elif isinstance(widget, forms.Select):
@@ -23,6 +27,13 @@ def govuk_widgets(form: forms.BaseForm) -> None:
         else:
             css = 'govuk-input'
         widget.attrs['class'] = f'{widget.attrs.get("class", "")} {css}'.strip()
+
+
+def _translated(label):
+    """A choice's label in the active language; a group of choices (a label and its choices) label by label."""
+    if isinstance(label, list | tuple):
+        return [(value, _translated(inner)) for value, inner in label]
+    return gettext(str(label)) if label else label
 
 
 # A web address typed without its scheme is taken as https (Django 6's default; 5.2 assumes http).

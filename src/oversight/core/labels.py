@@ -131,3 +131,87 @@ TRANSPARENCY_LABELS = (
     gettext_noop('Step 1: desktop certification'),
     gettext_noop('Step 2: full certification (audit and visit)'),
 )
+
+# Choice labels the models make, shown by tables (core.tables.ChoiceColumn) and drop-downs (core.forms.govuk_widgets)
+# in the page's language; the system categories and designation reasons are declared with the labels the
+# published report froze (findings/presentation.py). Not here: the audit history's actions (English on purpose, a
+# record) and names that are the same in Welsh (API, SSAIB, IQ Verify, Model).
+CHOICE_LABELS = (
+    # compliance.Answer.response
+    gettext_noop('Met'),
+    gettext_noop('Not met'),
+    gettext_noop('Partly met'),
+    # compliance.Governance.certification_body
+    gettext_noop('Another certification body'),
+    gettext_noop('NSI (National Security Inspectorate)'),
+    # compliance.Governance.dpia_trigger
+    gettext_noop('A new system'),
+    gettext_noop('A scheduled review'),
+    gettext_noop('Another change'),
+    gettext_noop('Cameras added, moved or removed'),
+    gettext_noop('Facial recognition was introduced'),
+    gettext_noop('The system was upgraded'),
+    # discovery.DiscoveredDevice.match
+    gettext_noop('Accepted into the register'),
+    # discovery.Scan.source
+    gettext_noop('Demo scan'),
+    gettext_noop('Discovery agent (scan token)'),
+    gettext_noop('File uploaded in the browser'),
+    # jobs.Job.kind
+    gettext_noop('Account invitation'),
+    gettext_noop('Invitations'),
+    gettext_noop('Register import'),
+    gettext_noop('Report PDF'),
+    gettext_noop('Return receipt'),
+    gettext_noop('Returns import'),
+    gettext_noop('Scan processing'),
+    # organisations.Organisation.kind
+    gettext_noop('Law enforcement agency'),
+    gettext_noop('Local authority'),
+    gettext_noop('Other public body'),
+    gettext_noop('Regulator'),
+    gettext_noop('Special police force'),
+    gettext_noop('Territorial police force'),
+    # organisations.Organisation.preferred_language
+    gettext_noop('Cymraeg (Welsh)'),
+    # register.EquipmentLine.network
+    gettext_noop('Connected to the core network'),
+    gettext_noop('Isolated'),
+    # register.Site.kind
+    gettext_noop('Air support base'),
+    gettext_noop('Control room'),
+    gettext_noop('Custody suite'),
+    gettext_noop('Headquarters'),
+    gettext_noop('Police station'),
+    gettext_noop('Public space'),
+    gettext_noop('Roadside'),
+    gettext_noop('Vehicles and mobile'),
+    # surveys.Question.kind
+    gettext_noop('Any of several choices'),
+    gettext_noop('Free text'),
+    gettext_noop('Manufacturer lines'),
+    gettext_noop('One choice'),
+    gettext_noop('Whole number'),
+    gettext_noop('Yes, no or not known'),
+    # surveys.Return.source
+    gettext_noop('Imported file'),
+    gettext_noop('Uploaded workbook'),
+    gettext_noop('Web form'),
+    # vendors.Brand.confidence
+    gettext_noop('High'),
+    gettext_noop('Low'),
+    gettext_noop('Medium'),
+    # vendors.Brand.kind
+    gettext_noop("Relabel of another maker's products"),
+    gettext_noop("Sub-brand of a maker's group"),
+    gettext_noop("The maker's own brand"),
+    # vendors.CorporateRelation.kind
+    gettext_noop('Affiliate'),
+    gettext_noop('Joint venture'),
+    gettext_noop('Subsidiary'),
+    # vendors.ManufacturerName.kind
+    gettext_noop('Alias or spelling'),
+    gettext_noop('Canonical name'),
+    gettext_noop('Former name'),
+    gettext_noop('Legal name'),
+)

@@ -1,12 +1,14 @@
-"""Table columns every app shares: dates as GOV.UK writes them on the page, ISO 8601 in exports.
+"""Table columns every app shares: dates as GOV.UK writes them on the page, ISO 8601 in exports; choice labels
+in the page's language on the page, in English in exports.
 
-Registered with django-tables2, so a table's date and date-and-time model fields get them by themselves:
+Registered with django-tables2, so a table's date, date-and-time and choice model fields get them by themselves:
 every app's tables.py imports this module before building its tables (core's AppConfig does not, so that
 commands, which draw no tables, need not import django-tables2).
 """
 
 import django_tables2 as tables
 from django.db import models
+from django.utils.translation import gettext
 from django_tables2.columns import library
 
 from .dates import govuk_date, govuk_datetime
@@ -37,3 +39,19 @@ class DateColumn(tables.Column):
 
     def value(self, value):
         return value.isoformat() if value else ''
+
+
+@library.register
+class ChoiceColumn(tables.Column):
+    """A field with choices: django-tables2 gives its label (English, as the model keeps it), translated here as
+    the page shows it (core/labels.py declares the labels); exports keep the English, so they re-import."""
+
+    @classmethod
+    def from_field(cls, field, **kwargs):
+        return cls(**kwargs) if getattr(field, 'choices', None) else None
+
+    def render(self, value):
+        return gettext(str(value)) if value else value
+
+    def value(self, value):
+        return value

@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
@@ -54,9 +55,19 @@ def create_report(actor, campaign, *, title: str = '', narrative_text: str | Non
 
 
 @transaction.atomic
-def update_report(actor, found: Report, *, title: str, narrative_text: str, expected_version=None) -> Report:
+def update_report(
+    actor,
+    found: Report,
+    *,
+    title: str,
+    narrative_text: str,
+    title_cy: str = '',
+    narrative_cy: str = '',
+    expected_version=None,
+) -> Report:
     check(actor, sees_everything, message=REGULATOR_ONLY)
     found.title, found.narrative = title.strip(), narrative_text
+    found.title_cy, found.narrative_cy = title_cy.strip(), narrative_cy
     return save_audited(actor, found, 'Report text edited', expected_version=expected_version)
 
 
@@ -67,13 +78,23 @@ def _figures(data: dict) -> dict:
     return figures
 
 
-def version_context(found: Report, data: dict, narrative_source: str, **status) -> dict:
-    """The page and PDF context of a report's data and text, with its title and status."""
-    return {**presentation.context(data, narrative_source), 'report': found, 'title': found.title, **status}
+def version_context(found: Report, data: dict, narrative_source: str, narrative_cy: str = '', **status) -> dict:
+    """The page and PDF context of a report's data and text, with its title and status, in the active language.
+
+    On a Welsh page (or PDF) the text is the Welsh one when it was written (`narrative_cy`), else the English."""
+    welsh = narrative_cy.strip() and (translation.get_language() or '').startswith('cy')
+    shown = presentation.context(
+        data, narrative_cy if welsh else narrative_source, narrative_language='cy' if welsh else 'en-gb'
+    )
+    return {**shown, 'report': found, 'title': found.shown_title(), 'title_lang': found.title_lang(), **status}
+
+
+def draft_status() -> str:
+    return gettext('Draft: not published')
 
 
 def _checked(actor, found: Report, *, expected_version, now, confirmed_unchecked: str):
-    """The report locked, its figures as of `now`, and the text's names, once every check passes."""
+    """The report locked, its figures as of `now`, and its latest version, once every check passes."""
     check(actor, sees_everything, message=REGULATOR_ONLY)
     found = Report.objects.select_for_update(of=('self',)).select_related('campaign__concern_list').get(pk=found.pk)
     if expected_version is not None and found.version != expected_version:
@@ -81,8 +102,7 @@ def _checked(actor, found: Report, *, expected_version, now, confirmed_unchecked
     if not found.narrative.strip():
         raise ValidationError(_('Write the report’s text before publishing it.'))
     data = report.build(found.campaign, as_of=now)
-    names = narrative.namespace(data)
-    checked = narrative.check(found.narrative, data, names)
+    checked = narrative.check(found.narrative, data, welsh=found.narrative_cy)
     if checked.blocking:
         raise ValidationError(
             [f'Publication is blocked: {len(checked.blocking)} problem(s) in the text or the corrections.']
@@ -100,16 +120,18 @@ def _checked(actor, found: Report, *, expected_version, now, confirmed_unchecked
     previous = found.latest()
     if unchanged_since(found, data, previous):
         raise ValidationError(nothing_changed(previous))
-    return found, data, names, previous
+    return found, data, previous
 
 
 def unchanged_since(found: Report, data: dict, previous: ReportVersion | None) -> bool:
-    """Whether publishing now would repeat `previous`: the same figures, text and title."""
+    """Whether publishing now would repeat `previous`: the same figures, text and title, in both languages."""
     return (
         previous is not None
         and _figures(previous.data) == _figures(data)
         and previous.narrative_source == found.narrative
         and previous.title == found.title
+        and previous.narrative_source_cy == found.narrative_cy
+        and previous.title_cy == found.title_cy
     )
 
 
@@ -134,35 +156,47 @@ def publish_report(
     actor, found: Report, *, note: str = '', expected_version=None, now=None, confirmed_unchecked: str = ''
 ) -> ReportVersion:
     """Freeze the report as a new published version: its figures as of now, the concern list as it stood,
-    the text with every figure bound, and the PDF. Refused, with every reason, when a check fails.
+    the text with every figure bound (the Welsh text too, when written), and the PDF in English and in Welsh.
+    Refused, with every reason, when a check fails.
 
     Numbers and claims the check cannot match to a figure are never passed silently: the regulator
     confirms the list as they saw it (`confirmed_unchecked`, its fingerprint), and a changed list needs
     confirming again."""
     now = now or timezone.now()
-    found, data, names, previous = _checked(
+    found, data, previous = _checked(
         actor, found, expected_version=expected_version, now=now, confirmed_unchecked=confirmed_unchecked
     )
     number = previous.number + 1 if previous else 1
-    rendered, _problems = narrative.render(found.narrative, names)
+    with translation.override('en-gb'):
+        rendered, _problems = narrative.render(found.narrative, narrative.namespace(data))
+    with translation.override('cy'):
+        rendered_cy, _problems = narrative.render(found.narrative_cy, narrative.namespace(data))
     published_by = getattr(actor, 'username', '') or 'system'
-    status = {
-        'draft': False,
-        'number': number,
-        'published_at': now,
-        'published_by_name': published_by,
-        'status_line': f'Version {number}, published {govuk_date(now)}',
-    }
-    pdf = render_pdf(version_context(found, data, found.narrative, **status))
+    status = {'draft': False, 'number': number, 'published_at': now, 'published_by_name': published_by}
+    # Both renderings are frozen now, so each public file is served as published, in either language.
+    pdfs = {}
+    for language in ('en-gb', 'cy'):
+        with translation.override(language):
+            status_line = gettext('Version %(number)s, published %(date)s') % {
+                'number': number,
+                'date': govuk_date(now),
+            }
+            pdfs[language] = render_pdf(
+                version_context(found, data, found.narrative, found.narrative_cy, status_line=status_line, **status)
+            )
     version = ReportVersion(
         report=found,
         number=number,
         title=found.title,
+        title_cy=found.title_cy,
         narrative_source=found.narrative,
         narrative=rendered,
+        narrative_source_cy=found.narrative_cy,
+        narrative_cy=rendered_cy if found.narrative_cy.strip() else '',
         data=data,
         designations=data['concern_list'],
-        pdf=pdf,
+        pdf=pdfs['en-gb'],
+        pdf_cy=pdfs['cy'],
         note=note.strip()[:300],
         published_at=now,
         published_by=actor if getattr(actor, 'pk', None) else None,
@@ -180,6 +214,7 @@ def publish_report(
             'number': number,
             'title': found.title,
             'pdf_sha256': version.pdf_sha256,
+            'pdf_cy_sha256': version.pdf_cy_sha256,
             'response_rate': data['responses']['response_rate'],
             'updates': len(data['updates']),
             'note': version.note,

@@ -2,10 +2,14 @@
 
 Text stays text in the SVG, and the output carries no date or random ids, so the same data always
 draws the same bytes (a frozen version's charts do not change). Every chart has a table beside it
-with the same figures (downloads.py).
+with the same figures (downloads.py). Labels are in the active language, like the page around the chart.
 """
 
 import io
+
+from django.utils.translation import gettext as _
+
+from .downloads import label
 
 # GOV.UK Frontend colours.
 BLUE, RED, ORANGE, GREEN, PURPLE, TURQUOISE, PINK, BROWN = (
@@ -55,19 +59,19 @@ def categories_svg(data: dict) -> str:
     """Per category: respondents operating, with equipment of concern, and of those aware."""
     rows = list(reversed(data['categories']))
     series = (
-        ('operating', 'Operating', BLUE),
-        ('with_concern', 'With equipment of concern', RED),
-        ('aware', 'Of those, aware of the concerns', ORANGE),
+        ('operating', _('Operating'), BLUE),
+        ('with_concern', _('With equipment of concern'), RED),
+        ('aware', _('Of those, aware of the concerns'), ORANGE),
     )
     height = 0.26
 
     def draw(axes):
-        for number, (key, label, colour) in enumerate(series):
+        for number, (key, name, colour) in enumerate(series):
             positions = [i + (1 - number) * height for i in range(len(rows))]
-            bars = axes.barh(positions, [r[key] for r in rows], height=height, color=colour, label=label)
+            bars = axes.barh(positions, [r[key] for r in rows], height=height, color=colour, label=name)
             _label_bars(axes, bars)
-        axes.set_yticks(range(len(rows)), [r['label'] for r in rows])
-        axes.set_xlabel(f'Respondents (of {data["respondents"]})')
+        axes.set_yticks(range(len(rows)), [label(r['label']) for r in rows])
+        axes.set_xlabel(_('Respondents (of %(respondents)s)') % {'respondents': data['respondents']})
         axes.xaxis.get_major_locator().set_params(integer=True)
         axes.legend(frameon=False, loc='lower right')
 
@@ -81,7 +85,7 @@ def makers_svg(data: dict) -> str:
 
     def draw(axes):
         if not makers:
-            axes.text(0.5, 0.5, 'No respondent has equipment of concern.', ha='center', va='center')
+            axes.text(0.5, 0.5, _('No respondent has equipment of concern.'), ha='center', va='center')
             axes.set_axis_off()
             return
         counts = [[row['respondents_by_maker'].get(maker, 0) for row in categories] for maker in makers]
@@ -91,7 +95,7 @@ def makers_svg(data: dict) -> str:
             for x, value in enumerate(line):
                 colour = 'white' if value > most * 0.7 else '#0b0c0c'
                 axes.text(x, y, str(value) if value else '–', ha='center', va='center', color=colour, fontsize=10)
-        axes.set_xticks(range(len(categories)), [row['label'] for row in categories])
+        axes.set_xticks(range(len(categories)), [label(row['label']) for row in categories])
         axes.set_yticks(range(len(makers)), makers)
         axes.tick_params(length=0)
         axes.xaxis.tick_top()
@@ -108,10 +112,11 @@ def responses_svg(data: dict) -> str:
     def draw(axes):
         rates = [100 * e['responded'] / e['invited'] if e['invited'] else 0 for e in series]
         bars = axes.bar(range(len(series)), rates, color=BLUE, width=0.6)
-        axes.bar_label(bars, [f'{e["responded"]} of {e["invited"]}' for e in series], padding=2, fontsize=8)
+        of = _('%(responded)s of %(invited)s')
+        axes.bar_label(bars, [of % e for e in series], padding=2, fontsize=8)
         axes.set_xticks(range(len(series)), [str(e['year']) for e in series])
         axes.set_ylim(0, 110)
-        axes.set_ylabel('Response rate (%)')
+        axes.set_ylabel(_('Response rate (%)'))
 
     return _svg(draw, (5.0, 3.0))
 
@@ -120,19 +125,19 @@ def trends_svg(data: dict) -> str:
     """Respondents with equipment of concern per category, campaign by campaign."""
     series = data['series']
     years = [e['year'] for e in series]
-    labels = {row['code']: row['label'] for row in data['categories']}
+    labels = {row['code']: label(row['label']) for row in data['categories']}
     codes = [code for code in labels if any(e['categories'][code]['with_concern'] for e in series)]
 
     def draw(axes):
         if not codes:
-            axes.text(0.5, 0.5, 'No respondent had equipment of concern.', ha='center', va='center')
+            axes.text(0.5, 0.5, _('No respondent had equipment of concern.'), ha='center', va='center')
             axes.set_axis_off()
             return
         for number, code in enumerate(codes):
             values = [e['categories'][code]['with_concern'] for e in series]
             axes.plot(years, values, marker='o', color=PALETTE[number % len(PALETTE)], label=labels[code])
         axes.set_xticks(years, [str(y) for y in years])
-        axes.set_ylabel('Respondents with equipment of concern')
+        axes.set_ylabel(_('Respondents with equipment of concern'))
         axes.yaxis.get_major_locator().set_params(integer=True)
         axes.set_ylim(bottom=0)
         axes.legend(frameon=False, loc='upper left', fontsize=8)
@@ -148,14 +153,14 @@ def governance_svg(data: dict) -> str:
     height = 0.38
 
     def draw(axes):
-        for number, (column, label, colour) in enumerate(((2, 'Systems', BLUE), (4, 'Bodies', GREEN))):
+        for number, (column, name, colour) in enumerate(((2, _('Systems'), BLUE), (4, _('Bodies'), GREEN))):
             positions = [i + (0.5 - number) * height for i in range(len(rows))]
-            bars = axes.barh(positions, [r[column] for r in rows], height=height, color=colour, label=label)
+            bars = axes.barh(positions, [r[column] for r in rows], height=height, color=colour, label=name)
             counts = [str(r[column - 1]) if r[column - 1] else '' for r in rows]
             axes.bar_label(bars, counts, padding=2, fontsize=8)
         axes.set_yticks(range(len(rows)), [r[0] for r in rows])
         axes.set_xlim(0, 110)
-        axes.set_xlabel('Per cent of systems, and of respondents (counts at the bars)')
+        axes.set_xlabel(_('Per cent of systems, and of respondents (counts at the bars)'))
         axes.legend(frameon=False, loc='lower right')
 
     return _svg(draw, (7.0, 4.0))
@@ -169,8 +174,8 @@ def principles_svg(data: dict) -> str:
         bars = axes.bar(range(len(actions)), list(actions.values()), color=ORANGE, width=0.6)
         axes.bar_label(bars, [str(v) if v else '' for v in actions.values()], padding=2, fontsize=8)
         axes.set_xticks(range(len(actions)), list(actions))
-        axes.set_xlabel('Guiding principle')
-        axes.set_ylabel('Open actions')
+        axes.set_xlabel(_('Guiding principle'))
+        axes.set_ylabel(_('Open actions'))
         # From zero, and at least to one: with no open action matplotlib centres the axis on zero (-0.04 to 0.04).
         axes.set_ylim(0, max([1, *actions.values()]) * 1.15)
         axes.yaxis.get_major_locator().set_params(integer=True)

@@ -2,10 +2,19 @@
 
 One definition serves the page, the PDF and the downloads, so they always agree. Only aggregates:
 no table carries a body's own answers. core.exports writes the downloads formula-safe.
+
+Titles, headers and the labels the data froze (in English) are written in the active language, so the Welsh
+page and PDF have Welsh tables; the downloads are made in English (`english`), so the open data's columns
+keep their names whatever the language of the page they are downloaded from.
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .report import percent
 
@@ -49,6 +58,18 @@ class Table:
         return [[(_shown(v), n) for v, n in zip(row, numeric, strict=True)] for row in self.rows]
 
 
+@contextmanager
+def english():
+    """Tables made inside are in English: the downloads, and their CSVW metadata."""
+    with translation.override('en-gb'):
+        yield
+
+
+def label(text: str) -> str:
+    """A label the data froze in English (a category, a designation's reason), in the active language."""
+    return _(text) if text else text
+
+
 def csvw_metadata(table: Table, *, csv_url: str, description: str, publisher: str, issued: str) -> dict:
     """CSV on the Web (W3C CSVW) metadata of a table's CSV: what each column holds, the licence, who published it.
 
@@ -90,24 +111,24 @@ def _shown(value):
 def categories(data: dict) -> Table:
     published = {row['code']: row for row in data['published_categories']}
     headers = [
-        'Category',
-        'Respondents',
-        'Operating',
-        'Operating: not known',
-        'With equipment of concern',
-        'Concern: not known',
-        'Of those, aware',
-        'Aware: not known',
-        'Makers of concern',
-        'Devices',
-        'Devices of concern',
-        'Lines, maker unknown',
-        'Lines, no quantity',
-        'With concern, as first published',
+        _('Category'),
+        _('Respondents'),
+        _('Operating'),
+        _('Operating: not known'),
+        _('With equipment of concern'),
+        _('Concern: not known'),
+        _('Of those, aware'),
+        _('Aware: not known'),
+        _('Makers of concern'),
+        _('Devices'),
+        _('Devices of concern'),
+        _('Lines, maker unknown'),
+        _('Lines, no quantity'),
+        _('With concern, as first published'),
     ]
     rows = [
         [
-            row['label'],
+            label(row['label']),
             row['respondents'],
             row['operating'],
             row['operating_unknown'],
@@ -124,30 +145,33 @@ def categories(data: dict) -> Table:
         ]
         for row in data['categories']
     ]
-    return Table('categories', 'Findings by category', headers, rows)
+    return Table('categories', _('Findings by category'), headers, rows)
 
 
 def manufacturers(data: dict) -> Table:
-    headers = ['Maker of concern', 'Category', 'Respondents', 'Devices']
-    rows = [
-        [maker, row['label'], respondents, row['devices_by_maker'].get(maker, 0)]
-        for row in data['categories']
-        for maker, respondents in sorted(row['respondents_by_maker'].items())
+    headers = [_('Maker of concern'), _('Category'), _('Respondents'), _('Devices')]
+    found = [
+        (maker, position, row, respondents)
+        for position, row in enumerate(data['categories'])
+        for maker, respondents in row['respondents_by_maker'].items()
     ]
-    rows.sort(key=lambda r: (r[0], [c['label'] for c in data['categories']].index(r[1])))
-    return Table('manufacturers', 'Respondents with equipment of concern, by maker', headers, rows)
+    rows = [
+        [maker, label(row['label']), respondents, row['devices_by_maker'].get(maker, 0)]
+        for maker, _position, row, respondents in sorted(found, key=lambda f: f[:2])
+    ]
+    return Table('manufacturers', _('Respondents with equipment of concern, by maker'), headers, rows)
 
 
 def responses(data: dict) -> Table:
     headers = [
-        'Campaign',
-        'Year',
-        'Invited',
-        'Responded',
-        'On time',
-        'Late',
-        'Response rate (%)',
-        'Did not respond',
+        _('Campaign'),
+        _('Year'),
+        _('Invited'),
+        _('Responded'),
+        _('On time'),
+        _('Late'),
+        _('Response rate (%)'),
+        _('Did not respond'),
     ]
     rows = [
         [
@@ -162,45 +186,54 @@ def responses(data: dict) -> Table:
         ]
         for entry in data['series']
     ]
-    return Table('responses', 'Responses, campaign by campaign', headers, rows)
+    return Table('responses', _('Responses, campaign by campaign'), headers, rows)
 
 
 def trends(data: dict) -> Table:
     series = data['series']
-    headers = ['Category']
+    headers = [_('Category')]
     for entry in series:
         year = entry['year']
-        headers += [f'Operating {year}', f'With concern {year}', f'Aware {year}']
+        headers += [
+            _('Operating %(year)s') % {'year': year},
+            _('With concern %(year)s') % {'year': year},
+            _('Aware %(year)s') % {'year': year},
+        ]
     rows = []
     for row in data['categories']:
-        cells = [row['label']]
+        cells = [label(row['label'])]
         for entry in series:
             figures = entry['categories'][row['code']]
             cells += [figures['operating'], figures['with_concern'], figures['aware']]
         rows.append(cells)
-    return Table('trends', 'Trends across campaigns', headers, rows)
+    return Table('trends', _('Trends across campaigns'), headers, rows)
 
 
 def non_respondents(data: dict) -> Table:
     rows = [[name] for name in data['responses']['non_respondents']]
-    return Table('non-respondents', 'Bodies that did not respond', ['Body'], rows)
+    return Table('non-respondents', _('Bodies that did not respond'), [_('Body')], rows)
 
 
 def designations(data: dict) -> Table:
     listed = data['concern_list']
-    headers = ['Maker', 'Designated', 'Scope', 'Reason', 'Source']
-    rows = [[d['maker'], d['date'], d['scope'], d['reason'], d['source_url']] for d in listed['designations']]
-    return Table('designations', f'The concern list as it stood: {listed["name"]}', headers, rows)
+    headers = [_('Maker'), _('Designated'), _('Scope'), _('Reason'), _('Source')]
+    rows = [[d['maker'], d['date'], d['scope'], label(d['reason']), d['source_url']] for d in listed['designations']]
+    title = _('The concern list as it stood: %(name)s') % {'name': listed['name']}
+    return Table('designations', title, headers, rows)
 
 
 # Compliance with the Code: a version published before governance was counted has no such data, and no tables.
 GOVERNANCE_ROWS = (
-    ('Governance record', 'systems_recorded', 'bodies_with_records'),
-    ('DPIA in date', ('dpia_in_date', 'systems'), ('dpia_in_date', 'bodies')),
-    ('Certified, step 1 (desktop)', ('certified', 'step_1', 'systems'), ('certified', 'step_1', 'bodies')),
-    ('Certified, step 2 (full)', ('certified', 'step_2', 'systems'), ('certified', 'step_2', 'bodies')),
-    ('Self-assessed', ('self_assessed', 'systems'), ('self_assessed', 'bodies')),
-    ('Facial recognition used', None, ('facial_recognition', 'bodies_using')),
+    (gettext_noop('Governance record'), 'systems_recorded', 'bodies_with_records'),
+    (gettext_noop('DPIA in date'), ('dpia_in_date', 'systems'), ('dpia_in_date', 'bodies')),
+    (
+        gettext_noop('Certified, step 1 (desktop)'),
+        ('certified', 'step_1', 'systems'),
+        ('certified', 'step_1', 'bodies'),
+    ),
+    (gettext_noop('Certified, step 2 (full)'), ('certified', 'step_2', 'systems'), ('certified', 'step_2', 'bodies')),
+    (gettext_noop('Self-assessed'), ('self_assessed', 'systems'), ('self_assessed', 'bodies')),
+    (gettext_noop('Facial recognition used'), None, ('facial_recognition', 'bodies_using')),
 )
 
 
@@ -215,12 +248,12 @@ def governance(data: dict) -> Table | None:
     if figures is None:
         return None
     # Headers that do not change with the figures, so the open data's columns keep their names.
-    headers = ['Figure', 'Systems', 'Systems (% of all systems)', 'Bodies', 'Bodies (% of respondents)']
+    headers = [_('Figure'), _('Systems'), _('Systems (% of all systems)'), _('Bodies'), _('Bodies (% of respondents)')]
     rows = []
     # Bodies are counted among the respondents whose records are available (a version published before some
     # could be unavailable counted every respondent).
     with_records = figures.get('respondents_with_records', figures['respondents'])
-    for label, systems, bodies in GOVERNANCE_ROWS:
+    for name, systems, bodies in GOVERNANCE_ROWS:
         if systems is None:
             used = figures['systems'] - figures['facial_recognition']['systems']['none']
             systems_count = used - figures['facial_recognition']['systems']['not_recorded']
@@ -228,13 +261,13 @@ def governance(data: dict) -> Table | None:
             systems_count = _at(figures, systems)
         bodies_count = _at(figures, bodies)
         rows.append([
-            label,
+            _(name),
             systems_count,
             float(percent(systems_count, figures['systems'], 1) or 0),
             bodies_count,
             float(percent(bodies_count, with_records, 1) or 0),
         ])  # fmt: skip
-    return Table('governance', 'Compliance with the Code', headers, rows)
+    return Table('governance', _('Compliance with the Code'), headers, rows)
 
 
 def principles(data: dict) -> Table | None:
@@ -242,13 +275,13 @@ def principles(data: dict) -> Table | None:
     if figures is None:
         return None
     headers = [
-        'Principle',
-        'Open actions',
-        'Answered fully compliant',
-        'Partly compliant',
-        'Not compliant',
-        'Not yet assessed',
-        'Not answered',
+        _('Principle'),
+        _('Open actions'),
+        _('Answered fully compliant'),
+        _('Partly compliant'),
+        _('Not compliant'),
+        _('Not yet assessed'),
+        _('Not answered'),
     ]
     rows = []
     for number, answered in figures['answers']['principles'].items():
@@ -261,7 +294,7 @@ def principles(data: dict) -> Table | None:
             answered['not_assessed'],
             answered['unanswered'],
         ])  # fmt: skip
-    return Table('principles', 'The guiding principles: open actions and answers', headers, rows)
+    return Table('principles', _('The guiding principles: open actions and answers'), headers, rows)
 
 
 TABLES = {

@@ -23,8 +23,17 @@ class NewReportForm(forms.Form):
 class ReportForm(VersionedForm):
     class Meta:
         model = Report
-        fields = ['title', 'narrative']
-        widgets = {'narrative': forms.Textarea(attrs={'rows': 24})}
+        fields = ['title', 'narrative', 'title_cy', 'narrative_cy']
+        widgets = {'narrative': forms.Textarea(attrs={'rows': 24}), 'narrative_cy': forms.Textarea(attrs={'rows': 24})}
+        labels = {'title_cy': _('Title in Welsh (optional)'), 'narrative_cy': _('Text in Welsh (optional)')}
+        help_texts = {
+            'title_cy': _('Empty: the Welsh report shows the English title.'),
+            'narrative_cy': _(
+                'The same text in Welsh, with the same placeholders; empty: the Welsh report shows the English text. '
+                'Placeholders give figures in digits in Welsh. The check does not read numbers typed in the Welsh: '
+                'each is listed for you to confirm before publishing.'
+            ),
+        }
 
 
 class PublishForm(forms.Form):

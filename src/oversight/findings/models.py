@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 
 from .querysets import ReportQuerySet, ReportVersionQuerySet
 
@@ -27,6 +28,9 @@ class Report(models.Model):
         help_text='Paragraphs separated by blank lines; "## " starts a heading. State figures with placeholders, '
         'such as {{ response_rate }} or {{ drone.aware }}: a figure typed by hand is checked before publication.',
     )
+    # Optional Welsh of the regulator's own words, as questionnaires hold theirs: empty means the English is shown.
+    title_cy = models.CharField(max_length=200, blank=True)
+    narrative_cy = models.TextField(blank=True, help_text='The text in Welsh; empty: the Welsh report shows English.')
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -44,6 +48,17 @@ class Report(models.Model):
     def latest(self):
         return self.versions.order_by('-number').first()
 
+    def shown_title(self) -> str:
+        return self.title_cy if self.title_cy and in_welsh() else self.title
+
+    def title_lang(self) -> str:
+        """The English title's language on a Welsh page (for screen readers, WCAG 3.1.2); '' when it matches."""
+        return 'en-GB' if in_welsh() and not self.title_cy else ''
+
+
+def in_welsh() -> bool:
+    return (translation.get_language() or '').startswith('cy')
+
 
 class ReportVersion(models.Model):
     """One published version of a report, frozen."""
@@ -55,8 +70,14 @@ class ReportVersion(models.Model):
     narrative = models.TextField(help_text='The text as published, every placeholder bound to its figure.')
     data = models.JSONField(help_text='The computed figures, as findings.report.build() made them.')
     designations = models.JSONField(help_text='The concern list as it stood: its designations and sources.')
+    title_cy = models.CharField(max_length=200, blank=True)
+    narrative_source_cy = models.TextField(blank=True, help_text='The Welsh text as written; empty: none was written.')
+    narrative_cy = models.TextField(blank=True, help_text='The Welsh text as published, every placeholder bound.')
     pdf = models.BinaryField()
     pdf_sha256 = models.CharField(max_length=64)
+    # Empty for a version published before the report had a Welsh rendering.
+    pdf_cy = models.BinaryField(default=b'', blank=True)
+    pdf_cy_sha256 = models.CharField(max_length=64, blank=True)
     note = models.CharField(max_length=300, blank=True, help_text='What this version changes.')
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
@@ -78,6 +99,7 @@ class ReportVersion(models.Model):
         if self.pk is not None and type(self)._base_manager.filter(pk=self.pk).exists():
             raise ValidationError(FROZEN_MESSAGE.format(self.number), code='frozen')
         self.pdf_sha256 = hashlib.sha256(bytes(self.pdf)).hexdigest()
+        self.pdf_cy_sha256 = hashlib.sha256(bytes(self.pdf_cy)).hexdigest() if self.pdf_cy else ''
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -85,6 +107,22 @@ class ReportVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(FROZEN_MESSAGE.format(self.number), code='frozen')
+
+    @property
+    def has_welsh_pdf(self) -> bool:
+        return bool(self.pdf_cy_sha256)
+
+    def shown_title(self) -> str:
+        """The title in the active language: the Welsh when there is one and the page is in Welsh."""
+        return self.title_cy if self.title_cy and in_welsh() else self.title
+
+    def title_lang(self) -> str:
+        """The English title's language on a Welsh page (for screen readers, WCAG 3.1.2); '' when it matches."""
+        return 'en-GB' if in_welsh() and not self.title_cy else ''
+
+    def shown_narrative(self) -> str:
+        """The text as published in the active language: the Welsh when there is one and the page is in Welsh."""
+        return self.narrative_cy if self.narrative_cy.strip() and in_welsh() else self.narrative
 
 
 class Withdrawal(models.Model):

@@ -17,6 +17,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import translation
+from django.utils.translation import pgettext
+
 from .report import percent, percent_text
 
 # Placeholders ---------------------------------------------------------------------------------------
@@ -61,7 +64,12 @@ _TENS = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ni
 
 
 def in_words(number: int) -> str:
-    """A whole number in words below a hundred ("thirty-nine"); digits from a hundred up."""
+    """A whole number in words below a hundred ("thirty-nine"); digits from a hundred up.
+
+    In Welsh, digits: a Welsh number word takes the gender of the noun after it and mutates, which a placeholder
+    cannot know."""
+    if (translation.get_language() or '').startswith('cy'):
+        return f'{number:,}'
     if 0 <= number < 20:
         return _UNITS[number]
     if 20 <= number < 100:
@@ -71,11 +79,18 @@ def in_words(number: int) -> str:
 
 
 def joined(names) -> str:
-    """ "Dahua, Hikvision and Nuuo"; "none" for an empty list."""
+    """ "Dahua, Hikvision and Nuuo"; "none" for an empty list. In the active language (Welsh "a", "ac" before a
+    vowel)."""
     names = list(names)
     if not names:
-        return 'none'
-    return names[0] if len(names) == 1 else ', '.join(names[:-1]) + ' and ' + names[-1]
+        return pgettext('an empty list of names', 'none')
+    if len(names) == 1:
+        return names[0]
+    if names[-1][:1].lower() in 'aeiou':
+        conjunction = pgettext('joining the last name of a list, before a vowel', 'and')
+    else:
+        conjunction = pgettext('joining the last name of a list', 'and')
+    return f'{", ".join(names[:-1])} {conjunction} {names[-1]}'
 
 
 def namespace(data: dict) -> dict[str, object]:
@@ -405,17 +420,31 @@ def _maker(text: str, book: Book) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
-def check(text: str, data: dict, names: dict | None = None) -> Check:
-    """Check the text: placeholders must name figures; typed figures must agree with the data."""
+def check(text: str, data: dict, names: dict | None = None, *, welsh: str = '') -> Check:
+    """Check the text: placeholders must name figures; typed figures must agree with the data.
+
+    The Welsh text (`welsh`, optional) is not read for what its numbers mean: its placeholders must name figures,
+    and every number typed in it is listed as unchecked, for the regulator to confirm."""
     result = Check()
-    _rendered, result.placeholder_problems = render(text, names if names is not None else namespace(data))
-    result.correction_problems = list(data.get('unflagged_changes') or [])
-    book = Book(data)
-    masked = PLACEHOLDER.sub(' ⟨figure⟩ ', text or '')
-    for sentence in SENTENCES.split(masked):
-        sentence = ' '.join(sentence.split())
-        if sentence:
-            _check_sentence(sentence, book, result)
+    names = names if names is not None else namespace(data)
+    # Numbers in words are read in English, whatever the language of the page asking.
+    with translation.override('en-gb'):
+        _rendered, result.placeholder_problems = render(text, names)
+        result.correction_problems = list(data.get('unflagged_changes') or [])
+        book = Book(data)
+        masked = PLACEHOLDER.sub(' ⟨figure⟩ ', text or '')
+        for sentence in SENTENCES.split(masked):
+            sentence = ' '.join(sentence.split())
+            if sentence:
+                _check_sentence(sentence, book, result)
+    if welsh.strip():
+        _rendered, problems = render(welsh, names)
+        result.placeholder_problems += [f'In the Welsh text: {problem}' for problem in problems]
+        for sentence in SENTENCES.split(PLACEHOLDER.sub(' ⟨figure⟩ ', welsh)):
+            sentence = ' '.join(sentence.split())
+            for number in NUMBER.finditer(sentence):
+                if number.group('digits') and (number.group('percent') or not YEAR.fullmatch(number.group(0))):
+                    result.unchecked.append((number.group(0).strip(), sentence))
     return result
 
 

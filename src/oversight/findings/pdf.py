@@ -7,6 +7,8 @@ The PDF is tagged for accessibility (PDF/UA-1): headings, lists, tables with the
 charts with their alternative text are in its structure tree, with the document's title and language.
 What WeasyPrint wrote is checked before the bytes are returned, and a PDF that is not fully tagged is
 refused (`UntaggedPdf`), so publication stops rather than publish a PDF a screen reader cannot read.
+
+A PDF is rendered in the active language (its `Lang` is `en-GB` or `cy`): publication renders one of each.
 """
 
 from django.core.exceptions import ValidationError
@@ -88,9 +90,8 @@ def render_pdf(context: dict) -> bytes:
         mark_running_text_as_artifacts(pdf)
         problems.extend(tagging_problems(pdf))
 
-    # One file for everyone, frozen at publication: in English whatever the publisher's page language (docs/welsh.md).
-    with translation.override('en-gb'):
-        html = render_to_string('findings/report_print.html', context)
+    welsh = (translation.get_language() or '').startswith('cy')
+    html = render_to_string('findings/report_print.html', {**context, 'pdf_language': 'cy' if welsh else 'en-GB'})
     pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={'data'})).write_pdf(
         pdf_variant=PDF_VARIANT, finisher=finish
     )

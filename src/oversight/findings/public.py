@@ -4,6 +4,10 @@ These are the only pages of the findings app without sign-in, and they reach not
 `ReportVersion.objects.public()`: drafts, returns and registers stay behind sign-in. An address of a version
 that was never published is a 404. Every file is served from what the version froze at publication (its
 PDF bytes, its data and its text), never recomputed from the returns as they stand.
+
+Every page follows its reader's language (the language switcher leads to the Welsh rendering of the same
+address); the PDF is two files frozen at publication, `report.pdf` in English and `report.cy.pdf` in Welsh,
+both listed among the publication's documents as GOV.UK lists a Welsh version.
 """
 
 from django.conf import settings
@@ -11,8 +15,10 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -41,15 +47,24 @@ def latest_versions():
 
 
 def summary(version: ReportVersion) -> str:
-    """The publication's summary: the first paragraph of its text as published, else its response figures."""
-    paragraph = next((b.text for b in narrative.blocks(version.narrative) if b.kind == 'paragraph'), '')
+    """The publication's summary: the first paragraph of its text as published (the Welsh text's on a Welsh page,
+    when written), else its response figures."""
+    paragraph = next((b.text for b in narrative.blocks(version.shown_narrative()) if b.kind == 'paragraph'), '')
     if paragraph:
         return paragraph
     responses = version.data['responses']
-    return (
-        f'Findings of {version.data["campaign"]["title"]}: {responses["responded"]} of {responses["invited"]} '
-        'bodies invited responded.'
-    )
+    return gettext('Findings of %(campaign)s: %(responded)s of %(invited)s bodies invited responded.') % {
+        'campaign': version.data['campaign']['title'],
+        'responded': responses['responded'],
+        'invited': responses['invited'],
+    }
+
+
+def summary_lang(version: ReportVersion) -> str:
+    """'en-GB' when a Welsh page shows the English text's paragraph as the summary (WCAG 3.1.2), else ''."""
+    blocks = narrative.blocks(version.narrative)
+    english = not version.narrative_cy.strip() and any(block.kind == 'paragraph' for block in blocks)
+    return 'en-GB' if english and (translation.get_language() or '').startswith('cy') else ''
 
 
 def addresses(version: ReportVersion) -> dict:
@@ -58,6 +73,7 @@ def addresses(version: ReportVersion) -> dict:
         'page': reverse('publications:publication', args=[slug, number]),
         'report': reverse('publications:report', args=[slug, number]),
         'pdf': reverse('publications:pdf', args=[slug, number]),
+        'pdf_cy': reverse('publications:pdf_cy', args=[slug, number]) if version.has_welsh_pdf else '',
         'tables': reverse('publications:publication', args=[slug, number]) + 'tables/',
     }
 
@@ -81,7 +97,9 @@ class PublicVersionMixin:
         )
         return {
             'version': version,
-            'title': version.title,
+            'title': version.shown_title(),
+            'title_lang': version.title_lang(),
+            'summary_lang': summary_lang(version),
             'summary': summary(version),
             'links': addresses(version),
             'others': [(other, addresses(other)['page']) for other in others],
@@ -97,7 +115,7 @@ class PublicationListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         publications = [(version, addresses(version)['page'], summary(version)) for version in latest_versions()]
-        return super().get_context_data(title='Publications', publications=publications, **kwargs)
+        return super().get_context_data(title=gettext('Publications'), publications=publications, **kwargs)
 
 
 class LatestPublicationView(View):
@@ -124,7 +142,9 @@ class PublicationView(PublicVersionMixin, TemplateView):
             table = downloads.table(name, version.data)
             if table is None:
                 continue
-            csv_length = len(exports.csv_bytes(table.headers, table.rows))
+            with downloads.english():
+                english = downloads.table(name, version.data)
+            csv_length = len(exports.csv_bytes(english.headers, english.rows))
             tables.append(
                 {
                     'title': table.title,
@@ -134,7 +154,15 @@ class PublicationView(PublicVersionMixin, TemplateView):
                     'rows': len(table.rows),
                 }
             )
-        return super().get_context_data(tables=tables, pdf_size=_size(len(version.pdf)), **context, **kwargs)
+        return super().get_context_data(
+            tables=tables,
+            pdf_size=_size(len(version.pdf)),
+            pdf_cy_size=_size(len(version.pdf_cy)),
+            title_en=version.title,
+            title_cy=version.title_cy or version.title,
+            **context,
+            **kwargs,
+        )
 
 
 class PublicReportView(PublicVersionMixin, TemplateView):
@@ -146,23 +174,36 @@ class PublicReportView(PublicVersionMixin, TemplateView):
         version = self.version
         context = self.version_context()
         context.update(
-            actions.version_context(version.report, version.data, version.narrative_source, draft=False),
-            title=version.title,
+            actions.version_context(
+                version.report, version.data, version.narrative_source, version.narrative_source_cy, draft=False
+            ),
+            title=version.shown_title(),
+            title_lang=version.title_lang(),
             tables_base=context['links']['tables'],
         )
         return super().get_context_data(**context, **kwargs)
 
 
 class PublicPdfView(PublicVersionMixin, View):
+    """The PDF as frozen at publication, in English, or in Welsh (`welsh`): a 404 where none was frozen."""
+
+    welsh = False
+
     def get(self, request, slug, number):
-        response = HttpResponse(bytes(self.version.pdf), content_type='application/pdf')
-        response['Content-Disposition'] = f'inline; filename="{slug}-findings-v{number}.pdf"'
+        pdf = bytes(self.version.pdf_cy if self.welsh else self.version.pdf)
+        if not pdf:
+            raise Http404
+        response = HttpResponse(pdf, content_type='application/pdf')
+        name = f'{slug}-findings-v{number}{"-cy" if self.welsh else ""}.pdf'
+        response['Content-Disposition'] = f'inline; filename="{name}"'
+        response['Content-Language'] = 'cy' if self.welsh else 'en-GB'
         return response
 
 
 class PublicTableView(PublicVersionMixin, View):
     def get(self, request, slug, number, name, fmt):
-        table = downloads.table(name, self.version.data)
+        with downloads.english():
+            table = downloads.table(name, self.version.data)
         if table is None:
             raise Http404
         return exports.download(fmt, f'{slug}-v{number}-{table.name}', table.headers, table.rows)
@@ -173,7 +214,8 @@ class TableMetadataView(PublicVersionMixin, View):
 
     def get(self, request, slug, number, name):
         version = self.version
-        table = downloads.table(name, version.data)
+        with downloads.english():
+            table = downloads.table(name, version.data)
         if table is None:
             raise Http404
         metadata = downloads.csvw_metadata(
@@ -193,6 +235,11 @@ class PublicationFeed(Feed):
     title = 'Published findings'
     subtitle = 'Findings reports published through Oversight, each version as it was published.'
     feed_copyright = f'{downloads.OGL_NAME}: {downloads.OGL_URL}'
+
+    def __call__(self, request, *args, **kwargs):
+        # The feed is in English, as its title and summaries are, whatever the reader's page language.
+        with translation.override('en-gb'):
+            return super().__call__(request, *args, **kwargs)
 
     def link(self):
         return reverse('publications:publication_list')

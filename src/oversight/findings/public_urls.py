@@ -13,6 +13,7 @@ urlpatterns = [
     path('<slug:slug>/v<int:number>/', public.PublicationView.as_view(), name='publication'),
     path('<slug:slug>/v<int:number>/report/', public.PublicReportView.as_view(), name='report'),
     path('<slug:slug>/v<int:number>/report.pdf', public.PublicPdfView.as_view(), name='pdf'),
+    path('<slug:slug>/v<int:number>/report.cy.pdf', public.PublicPdfView.as_view(welsh=True), name='pdf_cy'),
     re_path(VERSION + r'tables/(?P<name>[-a-z]+)\.(?P<fmt>csv|xlsx)$', public.PublicTableView.as_view(), name='table'),
     re_path(
         VERSION + r'tables/(?P<name>[-a-z]+)\.csv-metadata\.json$', public.TableMetadataView.as_view(), name='metadata'

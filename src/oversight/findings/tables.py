@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 import oversight.core.tables  # noqa: F401  (GOV.UK date columns, registered before these tables are built)
@@ -27,10 +28,9 @@ class ReportTable(tables.Table):
     def render_published(self, record):
         latest = self._latest(record)
         if latest is None:
-            return status_tag('draft', 'Draft only')
-        return format_html(
-            '{} {}', status_tag('published', f'Version {latest.number}'), govuk_date(latest.published_at)
-        )
+            return status_tag('draft', gettext('Draft only'))
+        shown = gettext('Version %(number)s') % {'number': latest.number}
+        return format_html('{} {}', status_tag('published', shown), govuk_date(latest.published_at))
 
     def value_published(self, record):
         latest = self._latest(record)

@@ -15,5 +15,6 @@ urlpatterns = [
     path('<slug:slug>/v<int:number>/', views.VersionView.as_view(), name='version'),
     path('<slug:slug>/v<int:number>/withdraw/', views.WithdrawView.as_view(), name='version_withdraw'),
     path('<slug:slug>/v<int:number>/report.pdf', views.VersionPdfView.as_view(), name='version_pdf'),
+    path('<slug:slug>/v<int:number>/report.cy.pdf', views.VersionPdfView.as_view(welsh=True), name='version_pdf_cy'),
     re_path(r'^(?P<slug>[-\w]+)/v(?P<number>\d+)/' + TABLE, views.VersionTableView.as_view(), name='version_table'),
 ]

@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -90,6 +91,8 @@ class ReportEditView(RegulatorMixin, ActionFormView):
             self.report,
             title=form.cleaned_data['title'],
             narrative_text=form.cleaned_data['narrative'],
+            title_cy=form.cleaned_data['title_cy'],
+            narrative_cy=form.cleaned_data['narrative_cy'],
             expected_version=form.cleaned_data['version'],
         )
 
@@ -115,8 +118,10 @@ class ReportView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         previous = found.latest()
         context.update(
-            actions.version_context(found, data, found.narrative, draft=True, status_line='Draft: not published'),
-            check=narrative.check(found.narrative, data),
+            actions.version_context(
+                found, data, found.narrative, found.narrative_cy, draft=True, status_line=actions.draft_status()
+            ),
+            check=narrative.check(found.narrative, data, welsh=found.narrative_cy),
             versions=found.versions.select_related('withdrawal').order_by('-number'),
             # Publish is greyed out, with the reason beside it, rather than offered and then refused.
             nothing_changed=actions.nothing_changed(previous) if actions.unchanged_since(found, data, previous) else '',
@@ -130,21 +135,25 @@ class PublishView(RegulatorMixin, ConfirmActionView):
 
     form_class = PublishForm
     destructive = False
-    warning = (
+    warning = _(
         'A published version cannot be changed: anyone can read it, without signing in, at its public address '
-        '(Publications), and a later change is published as a new version. Withdrawing it takes it down from '
-        'that address but not from the record.'
+        '(Publications), in English and in Welsh, and a later change is published as a new version. Withdrawing it '
+        'takes it down from that address but not from the record.'
     )
 
     def get_object(self):
         return self.report
 
     def get_heading(self):
-        return f'Publish version {self.number()} of {self.report.title}?'
+        return gettext('Publish version %(number)s of %(title)s?') % {
+            'number': self.number(),
+            'title': self.report.shown_title(),
+        }
 
     @cached_property
     def checked(self):
-        return narrative.check(self.report.narrative, report.build(self.report.campaign))
+        found = self.report
+        return narrative.check(found.narrative, report.build(found.campaign), welsh=found.narrative_cy)
 
     def number(self) -> int:
         latest = self.report.latest()
@@ -157,10 +166,10 @@ class PublishView(RegulatorMixin, ConfirmActionView):
         return {**super().get_form_kwargs(), 'unchecked': bool(self.checked.unchecked)}
 
     def affects(self):
-        return [('Campaign', str(self.report.campaign)), ('Report', self.report.title)]
+        return [(gettext('Campaign'), str(self.report.campaign)), (gettext('Report'), self.report.shown_title())]
 
     def get_button_label(self):
-        return f'Publish version {self.number()}'
+        return gettext('Publish version %(versions)s') % {'versions': self.number()}
 
     def get_cancel_url(self):
         return self.report.get_absolute_url()
@@ -185,9 +194,9 @@ class WithdrawView(RegulatorMixin, ConfirmActionView):
     """Confirm, with the reason, then take a published version down from its public addresses."""
 
     form_class = WithdrawForm
-    warning = (
-        'Its public page, files and feed entry will be gone (a 404). The version stays on record here, marked '
-        'as withdrawn with your reason; a withdrawal cannot be undone.'
+    warning = _(
+        'Its public page, files and feed entry will be gone (a 404), in English and in Welsh. The version stays on '
+        'record here, marked as withdrawn with your reason; a withdrawal cannot be undone.'
     )
     button_label = _('Withdraw this version')
     success_message = 'Withdrawn: {object} is no longer public.'
@@ -199,10 +208,13 @@ class WithdrawView(RegulatorMixin, ConfirmActionView):
         return version
 
     def get_heading(self):
-        return f'Withdraw version {self.object.number} of {self.object.title}?'
+        return gettext('Withdraw version %(number)s of %(title)s?') % {
+            'number': self.object.number,
+            'title': self.object.shown_title(),
+        }
 
     def affects(self):
-        return [('Report', self.object.title), ('Version', str(self.object.number))]
+        return [(gettext('Report'), self.object.shown_title()), (gettext('Version'), str(self.object.number))]
 
     def confirmed(self, form):
         return actions.withdraw_version(self.request.user, self.object, reason=form.cleaned_data['reason'])
@@ -212,7 +224,10 @@ class DraftPdfView(RegulatorMixin, View):
     def get(self, request, slug):
         found = self.report
         data = report.build(found.campaign)
-        context = actions.version_context(found, data, found.narrative, draft=True, status_line='Draft: not published')
+        # In the page's language: the regulator checks each rendering before publishing both.
+        context = actions.version_context(
+            found, data, found.narrative, found.narrative_cy, draft=True, status_line=actions.draft_status()
+        )
         try:
             pdf = render_pdf(context)
         except UntaggedPdf as refused:
@@ -250,13 +265,15 @@ class VersionView(LoginRequiredMixin, TemplateView):
                 found,
                 version.data,
                 version.narrative_source,
+                version.narrative_source_cy,
                 draft=False,
                 number=version.number,
                 published_at=version.published_at,
                 published_by_name=version.published_by_name,
-                status_line=f'Version {version.number}',
+                status_line=gettext('Version %(number)s') % {'number': version.number},
             ),
-            title=version.title,
+            title=version.shown_title(),
+            title_lang=version.title_lang(),
             version=version,
             versions=found.versions.select_related('withdrawal').order_by('-number'),
             latest=found.latest(),
@@ -266,9 +283,16 @@ class VersionView(LoginRequiredMixin, TemplateView):
 
 
 class VersionPdfView(LoginRequiredMixin, View):
+    """The PDF frozen at publication, in English, or in Welsh (`welsh`): a 404 for a version published without one."""
+
+    welsh = False
+
     def get(self, request, slug, number):
         version = _version(request.user, slug, number)
-        return _pdf_response(bytes(version.pdf), f'{slug}-findings-v{number}.pdf')
+        pdf = bytes(version.pdf_cy if self.welsh else version.pdf)
+        if not pdf:
+            raise Http404
+        return _pdf_response(pdf, f'{slug}-findings-v{number}{"-cy" if self.welsh else ""}.pdf')
 
 
 class VersionTableView(LoginRequiredMixin, View):
@@ -284,7 +308,8 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 
 def _table_response(name: str, fmt: str, data: dict, prefix: str) -> HttpResponse:
-    table = downloads.table(name, data)
+    with downloads.english():
+        table = downloads.table(name, data)
     if table is None:
         raise Http404
     return exports.download(fmt, f'{prefix}-{table.name}', table.headers, table.rows)

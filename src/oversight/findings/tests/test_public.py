@@ -213,6 +213,9 @@ def test_a_withdrawn_version_is_a_404_at_every_public_address_and_stays_on_recor
     base = public('publication', 'survey-2022', 2)
     addresses = [base, public('report', 'survey-2022', 2), public('pdf', 'survey-2022', 2)]
     addresses += [f'{base}tables/categories.csv', f'{base}tables/categories.csv-metadata.json']
+    # In Welsh too: its PDF, and the pages with the language switcher's choice.
+    addresses += [public('pdf_cy', 'survey-2022', 2), f'{base}?lang=cy']
+    addresses += [public('report', 'survey-2022', 2) + '?lang=cy']
     assert all(client.get(address).status_code == 200 for address in addresses)
     actions.withdraw_version(regulator, second, reason='Published in error: the correction was not final.')
     for address in addresses:

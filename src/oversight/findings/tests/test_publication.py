@@ -13,6 +13,7 @@ import weasyprint
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from weasyprint import HTML
 
 from oversight.core.models import ObjectChange
@@ -131,28 +132,58 @@ class TestPublication:
 
 
 class LaidOut(HTML):
-    """WeasyPrint's HTML, keeping the text of the pages it lays out for the PDF it writes."""
+    """WeasyPrint's HTML, keeping the text of the pages it lays out, for each PDF it writes (English, then Welsh)."""
 
-    pages: list[str] = []
+    documents: list[str] = []
 
     def write_pdf(self, *args, **kwargs):
         document = self.render()
-        LaidOut.pages = [
+        pages = [
             ' '.join(box.text for box in page._page_box.descendants() if getattr(box, 'text', None))
             for page in document.pages
         ]
+        LaidOut.documents.append(' '.join(' '.join(page.split()) for page in pages))
         return document.write_pdf(*args, **kwargs)
+
+
+def assert_tagged(pdf: bytes, *, language: str, title: str, alts: list[str]) -> None:
+    """Tagged for accessibility (PDF/UA-1), as read back by another PDF library: its language, title, structure
+    and the alternative text of every chart."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        root = document.Root
+        assert bool(root.MarkInfo.Marked) is True and '/StructTreeRoot' in root
+        assert str(root.Lang) == language
+        assert str(document.docinfo.Title) == title and bool(root.ViewerPreferences.DisplayDocTitle)
+        assert document.open_metadata().get('pdfuaid:part') == '1'
+        elements = list(structure(root.StructTreeRoot))
+        kinds = [str(element.S) for element in elements]
+        # All content is in the structure tree, but for the running title, status and page numbers: artifacts.
+        in_tree = {element.objgen for element in elements}
+        nums = root.StructTreeRoot.ParentTree.Nums
+        owners = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        for page in document.pages:
+            marked = [op.operands for op in pikepdf.parse_content_stream(page) if str(op.operator) == 'BDC']
+            ids = [int(props.MCID) for tag, props in marked if '/MCID' in props]
+            assert ids and all(owners[int(page.StructParents)][mcid].objgen in in_tree for mcid in ids)
+            pagination = [props for tag, props in marked if tag == '/Artifact' and props.get('/Type') == '/Pagination']
+            assert len(pagination) >= 2  # at least the status and "Page n of m"
+        assert {'/H1', '/H2', '/P', '/L', '/Table', '/TH', '/TD'} <= set(kinds) and kinds.count('/H1') == 1
+        assert [str(e.get('/Alt', '')) for e in elements if str(e.S) == '/Figure'] == alts  # every chart
 
 
 @pytest.mark.django_db
 def test_the_published_pdf_is_a_real_pdf_with_the_figures(campaign, regulator, monkeypatch):
-    """WeasyPrint renders the version (the one test that pays for a real PDF)."""
+    """WeasyPrint renders the version, in English and in Welsh (the one test that pays for real PDFs)."""
     monkeypatch.setattr(weasyprint, 'HTML', LaidOut)  # render_pdf imports it when it renders
+    monkeypatch.setattr(LaidOut, 'documents', [])
     report = actions.create_report(regulator, campaign, narrative_text=TEXT)
+    actions.update_report(
+        regulator, report, title=report.title, narrative_text=TEXT, title_cy='Arolwg 2022: canfyddiadau'
+    )
     version = actions.publish_report(regulator, report, now=FIRST)
     pdf = bytes(version.pdf)
     # The figures as the PDF's pages lay them out: the text with its placeholders bound, and the tables.
-    text = ' '.join(' '.join(page.split()) for page in LaidOut.pages)
+    text, welsh = LaidOut.documents
     assert 'Two responses were received out of a possible total of 3: a response rate of 67%.' in text
     assert 'At least 1 respondents use body-worn video equipment of concern.' in text
     assert 'Response rate 67% (2 of 3 bodies invited)' in text
@@ -169,28 +200,18 @@ def test_the_published_pdf_is_a_real_pdf_with_the_figures(campaign, regulator, m
     objects = pdf + b''.join(zlib.decompressobj().decompress(m) for m in streams)
     pages = re.search(rb'/Type\s*/Pages\b.*?/Count\s+(\d+)', objects, re.S)
     assert pages and int(pages.group(1)) >= 2
-    # Tagged for accessibility (PDF/UA-1), as read back by another PDF library.
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        root = document.Root
-        assert bool(root.MarkInfo.Marked) is True and '/StructTreeRoot' in root
-        assert str(root.Lang) == 'en-GB'
-        assert str(document.docinfo.Title) == report.title and bool(root.ViewerPreferences.DisplayDocTitle)
-        assert document.open_metadata().get('pdfuaid:part') == '1'
-        elements = list(structure(root.StructTreeRoot))
-        kinds = [str(element.S) for element in elements]
-        alts = [str(e.get('/Alt', '')) for e in elements if str(e.S) == '/Figure']
-        # All content is in the structure tree, but for the running title, status and page numbers: artifacts.
-        in_tree = {element.objgen for element in elements}
-        nums = root.StructTreeRoot.ParentTree.Nums
-        owners = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-        for page in document.pages:
-            marked = [op.operands for op in pikepdf.parse_content_stream(page) if str(op.operator) == 'BDC']
-            ids = [int(props.MCID) for tag, props in marked if '/MCID' in props]
-            assert ids and all(owners[int(page.StructParents)][mcid].objgen in in_tree for mcid in ids)
-            pagination = [props for tag, props in marked if tag == '/Artifact' and props.get('/Type') == '/Pagination']
-            assert len(pagination) >= 2  # at least the status and "Page n of m"
-    assert {'/H1', '/H2', '/P', '/L', '/Table', '/TH', '/TD'} <= set(kinds) and kinds.count('/H1') == 1
-    assert alts == list(presentation.CHART_ALT.values())  # every chart, with its alternative text
+    assert_tagged(pdf, language='en-GB', title=report.title, alts=[str(a) for a in presentation.CHART_ALT.values()])
+    # The Welsh PDF, frozen beside it: its fixed text, tables and page numbers in Welsh; the regulator's English
+    # text (no Welsh was written) as it is.
+    assert 'Cyfradd ymateb 67% (2 o’r 3 corff a wahoddwyd)' in welsh and 'Sut y cyfrifir y ffigurau' in welsh
+    assert 'Fideo a wisgir ar y corff' in welsh and 'Canfyddiadau fesul categori' in welsh
+    assert 'Tudalen 1 o ' in welsh and 'Page 1 of' not in welsh and 'How the figures are counted' not in welsh
+    assert 'Two responses were received' in welsh
+    with translation.override('cy'):
+        alts = [str(a) for a in presentation.CHART_ALT.values()]
+    assert alts != [str(a) for a in presentation.CHART_ALT.values()]
+    assert_tagged(bytes(version.pdf_cy), language='cy', title='Arolwg 2022: canfyddiadau', alts=alts)
+    assert version.pdf_cy_sha256 == hashlib.sha256(bytes(version.pdf_cy)).hexdigest()
 
 
 def structure(node):
