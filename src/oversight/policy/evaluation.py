@@ -303,18 +303,22 @@ def revision(organisation=None) -> tuple:
 # Past this many lines written since an evaluation was kept (an import), it is worked out afresh.
 PATCH_MAX_LINES = 2_000
 
+# The apps whose data an evaluation reads: the register, bodies, makers and concern lists, and policy's own
+# settings, unit costs, decisions (the decision filter) and KEV catalogue. Audit rows of other apps' objects,
+# such as account events or the DPIA review task a line write raises (compliance.reviews), leave it as it was.
+READ_APPS = ('register', 'organisations', 'vendors', 'policy')
+
 
 def written_lines(organisation, kept: tuple, now: tuple) -> set[int] | None:
     """The equipment lines (by id) written between the revisions `kept` and `now`, when nothing else an
     evaluation reads was: None after a change to settings, unit costs, the reference data, a site, a system,
-    an import's batch, or anything else, or to more than PATCH_MAX_LINES lines. Account events (a sign-in)
-    change no data."""
+    an import's batch or anything else in READ_APPS, or to more than PATCH_MAX_LINES lines."""
     if kept[1:] != now[1:]:
         return None
     changes = ObjectChange.objects.order_by().filter(pk__gt=kept[0] or 0, pk__lte=now[0])
     if organisation is not None:
         changes = changes.filter(organisation=organisation)
-    rows = changes.exclude(action=ObjectChange.Action.EVENT).values_list('content_type_id', 'object_id')
+    rows = changes.filter(content_type__app_label__in=READ_APPS).values_list('content_type_id', 'object_id')
     rows = list(rows[: PATCH_MAX_LINES + 1])
     line_type = ContentType.objects.get_for_model(EquipmentLine).pk
     if len(rows) > PATCH_MAX_LINES or any(content_type != line_type for content_type, _ in rows):

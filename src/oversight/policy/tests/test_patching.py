@@ -12,6 +12,8 @@ from decimal import Decimal
 import pytest
 
 from oversight.accounts.events import AccountEvent, record_event
+from oversight.compliance.actions import record_governance
+from oversight.compliance.models import ReviewTask
 from oversight.policy import actions as policy_actions
 from oversight.policy import evaluation
 from oversight.register import actions as register_actions
@@ -269,16 +271,25 @@ def kent_evaluation(kent):
     return evaluation.cached_evaluation(lines, kent.editor, TODAY, organisation=kent.body)
 
 
-def test_a_sign_in_keeps_the_evaluation_and_another_bodys_write_does_not_touch_it(registers, full_evaluations):
-    counted, _ = full_evaluations
+def test_writes_to_what_the_evaluation_does_not_read_keep_it(registers, full_evaluations):
+    counted, fresh = full_evaluations
     kent, essex = registers
     rng = random.Random(5)
+    custody = kent.systems[0]
+    record_governance(kent.editor, custody, dpia_completed_on=datetime.date(2025, 6, 1))
     kent.add(rng)
     first = kent_evaluation(kent)
     record_event(AccountEvent.SIGNED_IN, user=kent.editor)
     essex.add(rng)
     assert kent_evaluation(kent) is first
+    # A line added to a system with a DPIA raises its review task (an audited write of the compliance app).
+    register_actions.create_line(
+        kent.editor, kent.body, site=kent.sites[0], system=custody, quantity=4, **IDENTITIES_OF['Dahua']
+    )
+    assert ReviewTask.objects.filter(system=custody, resolved_at__isnull=True).exists()
+    kept = kent_evaluation(kent)
     assert len(counted) == 1
+    assert figures(kept) == figures(fresh(EquipmentLine.objects.filter(organisation=kent.body), kent.editor, TODAY))
 
 
 @pytest.mark.parametrize(
