@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from oversight.core.models import ObjectChange
 from oversight.organisations.models import Organisation
@@ -70,12 +70,12 @@ class Found:
         return min((o.severity for o in self.obligations), key=SEVERITY_RANK.__getitem__, default=None)
 
 
-# The devices the page adds up, each a sum over lines, so a patch moves them by its changed lines alone:
-# under each severity (the line's most pressing), overdue, and under each vulnerability status.
 OVERDUE = 'overdue'
 
 
 def _tally(found) -> dict[str, int]:
+    """The devices the page counts: under each severity (the line's most pressing), overdue, and under each
+    vulnerability status. Each is a sum over lines, so a patch moves it by its changed lines alone."""
     tally = dict.fromkeys([*SEVERITY_RANK, OVERDUE, *Status], 0)
     for each in found:
         quantity = each.line.quantity
@@ -294,8 +294,11 @@ def revision(organisation=None) -> tuple:
     if organisation is None:
         return (changes.aggregate(n=Max('pk'))['n'],)
     settings = PolicySettings.objects.filter(organisation=organisation).values_list('version', flat=True).first()
+    # With the body's count of rows: on PostgreSQL a write can commit after a later one, below the newest row.
+    body = changes.filter(organisation=organisation).aggregate(n=Max('pk'), count=Count('pk'))
     return (
-        changes.filter(organisation=organisation).aggregate(n=Max('pk'))['n'],
+        body['n'],
+        body['count'],
         changes.filter(organisation__isnull=True).aggregate(n=Max('pk'))['n'],
         settings,
     )
@@ -317,18 +320,25 @@ READ_APPS = ('register', 'organisations', 'vendors', 'policy')
 def written_lines(organisation, kept: tuple, now: tuple) -> set[int] | None:
     """The equipment lines (by id) written between the revisions `kept` and `now`, when nothing else an
     evaluation reads was: None after a change to settings, unit costs, the reference data, a site, a system,
-    an import's batch or anything else in READ_APPS, or to more than PATCH_MAX_LINES lines."""
-    if kept[1:] != now[1:]:
+    an import's batch or anything else in READ_APPS, or to more than PATCH_MAX_LINES lines, or when a
+    body's write committed below the kept revision's newest row (its count of rows says so)."""
+    if organisation is None:
+        kept_newest, now_newest = kept[0], now[0]
+    elif kept[2:] == now[2:]:
+        (kept_newest, kept_count), (now_newest, now_count) = kept[:2], now[:2]
+    else:
         return None
-    changes = ObjectChange.objects.order_by().filter(pk__gt=kept[0] or 0, pk__lte=now[0])
+    changes = ObjectChange.objects.order_by().filter(pk__gt=kept_newest or 0, pk__lte=now_newest)
     if organisation is not None:
         changes = changes.filter(organisation=organisation)
-    rows = changes.filter(content_type__app_label__in=READ_APPS).values_list('content_type_id', 'object_id')
-    rows = list(rows[: PATCH_MAX_LINES + 1])
-    line_type = ContentType.objects.get_for_model(EquipmentLine).pk
-    if len(rows) > PATCH_MAX_LINES or any(content_type != line_type for content_type, _ in rows):
+    rows = list(changes.values_list('content_type_id', 'object_id')[: PATCH_MAX_LINES + 1])
+    if len(rows) > PATCH_MAX_LINES or (organisation is not None and len(rows) != now_count - kept_count):
         return None
-    return {int(object_id) for _, object_id in rows}
+    line_type = ContentType.objects.get_for_model(EquipmentLine).pk
+    read = [(t, i) for t, i in rows if ContentType.objects.get_for_id(t).app_label in READ_APPS]
+    if any(content_type != line_type for content_type, _ in read):
+        return None
+    return {int(object_id) for _, object_id in read}
 
 
 def cached_evaluation(lines, user, today: datetime.date, organisation=None, keep=None, keep_key=()) -> Evaluation:

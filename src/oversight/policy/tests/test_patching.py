@@ -14,6 +14,7 @@ import pytest
 from oversight.accounts.events import AccountEvent, record_event
 from oversight.compliance.actions import record_governance
 from oversight.compliance.models import ReviewTask
+from oversight.core.models import ObjectChange
 from oversight.policy import actions as policy_actions
 from oversight.policy import evaluation
 from oversight.register import actions as register_actions
@@ -290,6 +291,25 @@ def test_writes_to_what_the_evaluation_does_not_read_keep_it(registers, full_eva
     kept = kent_evaluation(kent)
     assert len(counted) == 1
     assert figures(kept) == figures(fresh(EquipmentLine.objects.filter(organisation=kent.body), kent.editor, TODAY))
+
+
+def test_a_write_committed_below_the_kept_revision_is_not_missed(registers, full_evaluations):
+    """On PostgreSQL a write can take its audit row's id before another write and commit after it, below the
+    newest row the kept evaluation saw. Emulated by moving an audited edit's row into a gap left earlier."""
+    counted, fresh = full_evaluations
+    kent, _ = registers
+    rng = random.Random(7)
+    kent.add(rng)
+    gap = record_event(AccountEvent.SIGNED_IN, user=kent.editor).pk
+    ObjectChange.objects.filter(pk=gap).delete()
+    kent.add(rng)
+    kent_evaluation(kent)
+    line = kent.lines().first()
+    register_actions.update_line(kent.editor, line, line.version, quantity=line.quantity + 7)
+    ObjectChange.objects.filter(pk=ObjectChange.objects.order_by('-pk').first().pk).update(id=gap)
+    kept = kent_evaluation(kent)
+    assert figures(kept) == figures(fresh(EquipmentLine.objects.filter(organisation=kent.body), kent.editor, TODAY))
+    assert len(counted) == 2
 
 
 @pytest.mark.parametrize(
