@@ -227,8 +227,9 @@ def after_write(client: httpx.Client, rounds: int, settle: float) -> None:
         print(f'write {number + 1}: the page {settle:g} s later took {after[-1] * 1000:.0f} ms', flush=True)
     median, base = statistics.median(after), statistics.median(kept)
     print(
-        f'policy (Kent) {settle:g} s after a write: median {median * 1000:.0f} ms, max {max(after) * 1000:.0f} ms; '
-        f'kept: median {base * 1000:.0f} ms; ratio {median / base:.1f}x'
+        f'policy (Kent) {settle:g} s after a write: median {median * 1000:.0f} ms, p95 {p95(after) * 1000:.0f} ms, '
+        f'max {max(after) * 1000:.0f} ms; kept: median {base * 1000:.0f} ms, p95 {p95(kept) * 1000:.0f} ms; '
+        f'ratio {median / base:.1f}x'
     )
 
 

@@ -5,13 +5,15 @@ settings and unit costs read here are scoped the same way, so no figure includes
 """
 
 import datetime
+import gc
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from oversight.core.models import ObjectChange
 from oversight.organisations.models import Organisation
@@ -22,6 +24,7 @@ from . import plan as replacement
 from .makers import MakerFacts
 from .models import PolicySettings, UnitCost
 from .obligations import SEVERITY_RANK, BodyChoices, Obligation, evaluate, sort_key
+from .sorting import replaced
 from .vulnerabilities import LineMatch, Status, match_lines
 
 
@@ -41,6 +44,50 @@ class BodySummary:
         return replacement.unpriced_note(self.devices_without_cost)
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What an evaluation read besides the lines: patching a kept one reads them again only with a new revision."""
+
+    bodies: frozenset  # the organisations whose settings and unit costs were read
+    facts: MakerFacts
+    choices: dict
+    unit_costs: dict
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the evaluation found for one line: its obligations (those the filters keep), its plan line, its
+    vulnerability matches. A patched evaluation takes a changed line's out and puts its new one in."""
+
+    line: object
+    obligations: tuple
+    plan_line: replacement.PlanLine | None
+    matches: tuple
+
+    @property
+    def worst(self) -> str | None:
+        """The most pressing severity of its obligations."""
+        return min((o.severity for o in self.obligations), key=SEVERITY_RANK.__getitem__, default=None)
+
+
+OVERDUE = 'overdue'
+
+
+def _tally(found) -> dict[str, int]:
+    """The devices the page counts: under each severity (the line's most pressing), overdue, and under each
+    vulnerability status. Each is a sum over lines, so a patch moves it by its changed lines alone."""
+    tally = dict.fromkeys([*SEVERITY_RANK, OVERDUE, *Status], 0)
+    for each in found:
+        quantity = each.line.quantity
+        if worst := each.worst:
+            tally[worst] += quantity
+        if any(o.overdue for o in each.obligations):
+            tally[OVERDUE] += quantity
+        for status in {m.match.status for m in each.matches}:
+            tally[status] += quantity
+    return tally
+
+
 @dataclass
 class Evaluation:
     today: datetime.date
@@ -48,6 +95,9 @@ class Evaluation:
     obligations: list[Obligation]
     plan: replacement.Plan
     vulnerabilities: list[LineMatch]
+    inputs: Inputs
+    found: dict[int, Found] = field(repr=False)  # by line id
+    tally: dict[str, int] = field(repr=False)
     # A kept evaluation serves many requests: its summaries (and the page's chart) are worked out once.
     _memo: dict = field(default_factory=dict, repr=False)
 
@@ -57,54 +107,28 @@ class Evaluation:
         return self._memo[name]
 
     def devices_by_severity(self) -> dict[str, int]:
-        return self.once('by_severity', self._devices_by_severity)
+        """Devices counted once each, under the most pressing severity of their obligations."""
+        return {severity: self.tally[severity] for severity in SEVERITY_RANK}
 
     def overdue_devices(self) -> int:
-        return self.once('overdue', self._overdue_devices)
+        return self.tally[OVERDUE]
 
     def vulnerable_devices(self, status: Status) -> int:
-        return self.once(f'vulnerable {status}', lambda: self._vulnerable_devices(status))
+        return self.tally[status]
 
     def by_body(self) -> list[BodySummary]:
         return self.once('by_body', self._by_body)
 
-    def _devices_by_severity(self) -> dict[str, int]:
-        """Devices counted once each, under the most pressing severity of their obligations."""
-        worst = self._worst_by_line()
-        totals = dict.fromkeys(SEVERITY_RANK, 0)
-        for line, severity in worst.values():
-            totals[severity] += line.quantity
-        return totals
-
-    def _overdue_devices(self) -> int:
-        lines = {o.line.pk: o.line for o in self.obligations if o.overdue}
-        return sum(line.quantity for line in lines.values())
-
-    def _vulnerable_devices(self, status: Status) -> int:
-        lines = {m.line.pk: m.line for m in self.vulnerabilities if m.match.status == status}
-        return sum(line.quantity for line in lines.values())
-
-    def _worst_by_line(self) -> dict:
-        return self.once('worst', self._worst)
-
-    def _worst(self) -> dict:
-        worst: dict[int, tuple] = {}
-        for obligation in self.obligations:
-            current = worst.get(obligation.line.pk)
-            if current is None or SEVERITY_RANK[obligation.severity] < SEVERITY_RANK[current[1]]:
-                worst[obligation.line.pk] = (obligation.line, obligation.severity)
-        return worst
-
     def _by_body(self) -> list[BodySummary]:
         """One summary per body with lines in the selection (for the regulator's overview)."""
         bodies = {line.organisation_id: BodySummary(line.organisation) for line in self.lines}
-        for line, severity in self._worst_by_line().values():
-            setattr(
-                bodies[line.organisation_id], severity, getattr(bodies[line.organisation_id], severity) + line.quantity
-            )
-        overdue = {o.line.pk: o.line for o in self.obligations if o.overdue}
-        for line in overdue.values():
-            bodies[line.organisation_id].overdue += line.quantity
+        found_by_body: dict[int, list] = {}
+        for each in self.found.values():
+            found_by_body.setdefault(each.line.organisation_id, []).append(each)
+        for organisation_id, found in found_by_body.items():
+            tally = _tally(found)
+            for name in (*SEVERITY_RANK, OVERDUE):
+                setattr(bodies[organisation_id], name, tally[name])
         for entry in self.plan.lines:
             body = bodies[entry.line.organisation_id]
             body.plan_devices += entry.line.quantity
@@ -115,11 +139,17 @@ class Evaluation:
         return sorted(bodies.values(), key=lambda b: b.organisation.name)
 
 
+def listed_order(line) -> tuple:
+    """The policy page's order of lines (and so of vulnerabilities): by body, site, then as entered."""
+    return line.organisation.name, line.site.name, line.pk
+
+
 def _listed(lines) -> list:
     """The lines in the policy page's order, each body, site, system and maker loaded once and shared.
 
     `select_related` would build one site (and body, system, makers) per line: 600,000 objects for
-    100,000 lines where a few thousand distinct ones exist.
+    100,000 lines where a few thousand distinct ones exist. Sorted here rather than by the database, whose
+    collation may differ from Python's: a patched evaluation puts a changed line in by Python's order.
     """
     # The evidence and notes are not read here, and decoding 100,000 evidence lists costs seconds.
     lines = lines.select_related(None).defer('evidence', 'notes')
@@ -133,41 +163,119 @@ def _listed(lines) -> list:
     )
     related['manufacturer'] = related['made_by'] = makers.in_bulk()
     fields = [EquipmentLine._meta.get_field(name) for name in related]
-    listed = list(lines.order_by('organisation__name', 'site__name', 'pk'))
+    listed = list(lines.order_by())
     for line in listed:
         for relation in fields:
             key = getattr(line, relation.attname)
             relation.set_cached_value(line, None if key is None else related[relation.name][key])
+    listed.sort(key=listed_order)
     return listed
+
+
+def _found(lines: list, inputs: Inputs, today: datetime.date, keep) -> dict[int, Found]:
+    """What each line is found to have, in the lines' order."""
+    obligations = evaluate(lines, inputs.facts, inputs.choices, today)
+    if keep is not None:
+        obligations = [o for o in obligations if keep(o)]
+    of_line: dict[int, list] = {line.pk: [] for line in lines}
+    for obligation in obligations:
+        of_line[obligation.line.pk].append(obligation)
+    matched: dict[int, list] = {line.pk: [] for line in lines}
+    for line_match in match_lines(lines):
+        matched[line_match.line.pk].append(line_match)
+    planned = {entry.line.pk: entry for entry in replacement.plan_lines(obligations, inputs.unit_costs, today)}
+    return {
+        line.pk: Found(line, tuple(of_line[line.pk]), planned.get(line.pk), tuple(matched[line.pk])) for line in lines
+    }
 
 
 def evaluate_register(lines, user, today: datetime.date, keep=None) -> Evaluation:
     """Evaluate scoped equipment lines; `keep(obligation)` narrows the obligations (page filters)."""
     lines = _listed(lines)
-    bodies = {line.organisation_id for line in lines}
-    choices = {
-        s.organisation_id: BodyChoices(tuple(s.rule_sets), s.review_by)
-        for s in PolicySettings.objects.for_user(user).filter(organisation_id__in=bodies)
-    }
-    obligations = evaluate(lines, MakerFacts.from_db(today), choices, today)
-    if keep is not None:
-        obligations = [o for o in obligations if keep(o)]
-    obligations.sort(key=sort_key)
-    unit_costs = UnitCost.objects.for_user(user).by_category(bodies)
+    bodies = frozenset(line.organisation_id for line in lines)
+    inputs = Inputs(
+        bodies=bodies,
+        facts=MakerFacts.from_db(today),
+        choices={
+            s.organisation_id: BodyChoices(tuple(s.rule_sets), s.review_by)
+            for s in PolicySettings.objects.for_user(user).filter(organisation_id__in=bodies)
+        },
+        unit_costs=UnitCost.objects.for_user(user).by_category(bodies),
+    )
+    found = _found(lines, inputs, today, keep)
     return Evaluation(
         today=today,
         lines=lines,
-        obligations=obligations,
-        plan=replacement.build(obligations, unit_costs, today),
-        vulnerabilities=match_lines(lines),
+        obligations=sorted((o for each in found.values() for o in each.obligations), key=sort_key),
+        plan=replacement.from_entries([each.plan_line for each in found.values() if each.plan_line], today),
+        vulnerabilities=[m for each in found.values() for m in each.matches],
+        inputs=inputs,
+        found=found,
+        tally=_tally(found.values()),
     )
+
+
+def _vulnerability_order(line_match: LineMatch) -> tuple:
+    return listed_order(line_match.line)
+
+
+def _chart_figures(plan: replacement.Plan) -> list:
+    """What the page's chart draws (chart.timeline_svg): a patch that leaves them alone keeps the chart."""
+    return [(period.label, period.devices) for period in plan.timeline]
+
+
+def patched(kept: Evaluation, lines, changed: set[int], keep=None) -> Evaluation | None:
+    """`kept` with the lines `changed` (by id) since evaluated again as `lines` (its query) now holds them:
+    what `evaluate_register` would find afresh. None when a line now belongs to a body whose settings the
+    kept evaluation did not read."""
+    if not changed:
+        return kept
+    fresh = _listed(lines.filter(pk__in=changed))
+    if any(line.organisation_id not in kept.inputs.bodies for line in fresh):
+        return None
+    new = _found(fresh, kept.inputs, kept.today, keep)
+    old = [kept.found[pk] for pk in changed if pk in kept.found]
+    found = kept.found.copy()
+    for pk in changed:
+        found.pop(pk, None)
+    found.update(new)
+    added, removed = _tally(new.values()), _tally(old)
+    evaluation = Evaluation(
+        today=kept.today,
+        lines=replaced(kept.lines, [each.line for each in old], fresh, listed_order),
+        obligations=replaced(
+            kept.obligations,
+            [o for each in old for o in each.obligations],
+            [o for each in new.values() for o in each.obligations],
+            sort_key,
+        ),
+        plan=replacement.patched(
+            kept.plan,
+            [each.plan_line for each in old if each.plan_line],
+            [each.plan_line for each in new.values() if each.plan_line],
+            kept.today,
+        ),
+        vulnerabilities=replaced(
+            kept.vulnerabilities,
+            [m for each in old for m in each.matches],
+            [m for each in new.values() for m in each.matches],
+            _vulnerability_order,
+        ),
+        inputs=kept.inputs,
+        found=found,
+        tally={name: count + added[name] - removed[name] for name, count in kept.tally.items()},
+    )
+    if 'chart' in kept._memo and _chart_figures(kept.plan) == _chart_figures(evaluation.plan):
+        evaluation._memo['chart'] = kept._memo['chart']
+    return evaluation
 
 
 # Across bodies, a national register (a million lines) is too much to evaluate in one request: past this
 # many lines the regulator chooses a body, or narrows the filters, first.
 ACROSS_BODIES_MAX_LINES = 300_000
 
-# Evaluations kept by this process, newest last, bounded by the lines they hold (about 1 KB a line).
+# Evaluations kept by this process with their revisions, newest last, bounded by the lines they hold (about
+# 2 KB a line: 195 MB for 100,000 lines, with what each line was found to have).
 _cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
 CACHE_LINES = 300_000
@@ -187,32 +295,84 @@ def revision(organisation=None) -> tuple:
     if organisation is None:
         return (changes.aggregate(n=Max('pk'))['n'],)
     settings = PolicySettings.objects.filter(organisation=organisation).values_list('version', flat=True).first()
+    # With the body's count of rows: on PostgreSQL a write can commit after a later one, below the newest row.
+    body = changes.filter(organisation=organisation).aggregate(n=Max('pk'), count=Count('pk'))
     return (
-        changes.filter(organisation=organisation).aggregate(n=Max('pk'))['n'],
+        body['n'],
+        body['count'],
         changes.filter(organisation__isnull=True).aggregate(n=Max('pk'))['n'],
         settings,
     )
 
 
-def cached_evaluation(lines, user, today: datetime.date, organisation=None, keep=None, keep_key=()) -> Evaluation:
-    """`evaluate_register`, kept until the register, the body's settings or the reference data change.
+# Past this many lines, a fresh evaluation's objects are collected at once (gc.collect) on its own slow request:
+# left to the collector, its first full pass over them (0.7 s for 100,000 lines) lands on a later, patched one.
+COLLECT_AFTER_LINES = 10_000
 
-    The key is the lines' own query (scope and filters), what `keep` keeps (`keep_key`), the day and the
-    revision. The rules are read once per process (rules.rule_sets), so new rules arrive with a restart,
-    which empties this cache too.
+# Past this many lines written since an evaluation was kept (an import), it is worked out afresh.
+PATCH_MAX_LINES = 2_000
+
+# The apps whose data an evaluation reads: the register, bodies, makers and concern lists, and policy's own
+# settings, unit costs, decisions (the decision filter) and KEV catalogue. Audit rows of other apps' objects,
+# such as account events or the DPIA review task a line write raises (compliance.reviews), leave it as it was.
+READ_APPS = ('register', 'organisations', 'vendors', 'policy')
+
+
+def written_lines(organisation, kept: tuple, now: tuple) -> set[int] | None:
+    """The equipment lines (by id) written between the revisions `kept` and `now`, when nothing else an
+    evaluation reads was: None after a change to settings, unit costs, the reference data, a site, a system,
+    an import's batch or anything else in READ_APPS, or to more than PATCH_MAX_LINES lines, or when a
+    body's write committed below the kept revision's newest row (its count of rows says so)."""
+    if organisation is None:
+        kept_newest, now_newest = kept[0], now[0]
+    elif kept[2:] == now[2:]:
+        (kept_newest, kept_count), (now_newest, now_count) = kept[:2], now[:2]
+    else:
+        return None
+    changes = ObjectChange.objects.order_by().filter(pk__gt=kept_newest or 0, pk__lte=now_newest)
+    if organisation is not None:
+        changes = changes.filter(organisation=organisation)
+    rows = list(changes.values_list('content_type_id', 'object_id')[: PATCH_MAX_LINES + 1])
+    if len(rows) > PATCH_MAX_LINES or (organisation is not None and len(rows) != now_count - kept_count):
+        return None
+    line_type = ContentType.objects.get_for_model(EquipmentLine).pk
+    read = [(t, i) for t, i in rows if ContentType.objects.get_for_id(t).app_label in READ_APPS]
+    if any(content_type != line_type for content_type, _ in read):
+        return None
+    return {int(object_id) for _, object_id in read}
+
+
+def cached_evaluation(lines, user, today: datetime.date, organisation=None, keep=None, keep_key=()) -> Evaluation:
+    """`evaluate_register`, kept and brought up to date as the register, the settings or the reference data change.
+
+    The key is the lines' own query (scope and filters), what `keep` keeps (`keep_key`) and the day; the
+    evaluation is kept with the revision it was worked out at. When only equipment lines were written since,
+    it is patched with those lines (`patched`); otherwise it is worked out afresh. The rules are read once
+    per process (rules.rule_sets), so new rules arrive with a restart, which empties this cache too.
     """
     try:
         sql, params = lines.query.sql_with_params()
     except EmptyResultSet:  # .none(): nothing to keep
         return evaluate_register(lines, user, today, keep=keep)
-    key = (sql, tuple(map(str, params)), today, tuple(keep_key), revision(organisation))
+    key = (sql, tuple(map(str, params)), today, tuple(keep_key))
+    now = revision(organisation)
     with _cache_lock:
-        if key in _cache:
+        held = _cache.get(key)
+        if held is not None:
             _cache.move_to_end(key)
-            return _cache[key]
-    evaluation = evaluate_register(lines, user, today, keep=keep)
+    if held is not None and held[0] == now:
+        return held[1]
+    evaluation = None
+    if held is not None:
+        written = written_lines(organisation, held[0], now)
+        if written is not None:
+            evaluation = patched(held[1], lines, written, keep)
+    if evaluation is None:
+        evaluation = evaluate_register(lines, user, today, keep=keep)
+        if len(evaluation.lines) >= COLLECT_AFTER_LINES:
+            gc.collect()
     with _cache_lock:
-        _cache[key] = evaluation
-        while len(_cache) > 1 and sum(len(e.lines) for e in _cache.values()) > CACHE_LINES:
+        _cache[key] = (now, evaluation)
+        while len(_cache) > 1 and sum(len(e.lines) for _, e in _cache.values()) > CACHE_LINES:
             _cache.popitem(last=False)
     return evaluation

@@ -7,6 +7,7 @@ a category without a unit cost leaves the cost unknown, and the plan says how ma
 """
 
 import datetime
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -14,6 +15,7 @@ from functools import cached_property
 from oversight.register.models import Category
 
 from .obligations import SEVERITY_RANK, Obligation
+from .sorting import replaced
 
 # Looked up once per line of the plan; get_category_display() rebuilds its choices on every call.
 CATEGORY_LABELS = dict(Category.choices)
@@ -51,6 +53,8 @@ class PlanRow:
     cost: Decimal = Decimal(0)
     devices_without_cost: int = 0
     categories_without_cost: set = field(default_factory=set)
+    # The plan lines it adds up, so a patched plan works out again only the rows a write touched.
+    entries: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def sensitive(self) -> bool:
@@ -86,27 +90,40 @@ class Period:
 
 
 @dataclass
+class Day:
+    """The plan lines to be replaced by one date, added up: the timeline counts days into its periods."""
+
+    entries: list[PlanLine]
+    devices: dict = field(default_factory=lambda: dict.fromkeys(SEVERITY_RANK, 0))
+    cost: Decimal = Decimal(0)
+    devices_without_cost: int = 0
+
+
+@dataclass
 class Plan:
     rows: list[PlanRow]
     lines: list[PlanLine]
     timeline: list[Period]
+    # The rows by (body, site, next upgrade) and the days by date, for `patched`.
+    row_of: dict = field(default_factory=dict, repr=False, compare=False)
+    days: dict = field(default_factory=dict, repr=False, compare=False)
 
-    # Cached: a kept evaluation (policy.evaluation) shows these on every request, over up to 1M lines.
+    # Cached: a kept evaluation (policy.evaluation) shows these on every request; the rows hold them added up.
     @cached_property
     def devices(self) -> int:
-        return sum(p.line.quantity for p in self.lines)
+        return sum(r.devices for r in self.rows)
 
     @cached_property
     def cost(self) -> Decimal:
-        return sum((p.cost for p in self.lines if p.cost is not None), Decimal(0))
+        return sum((r.cost for r in self.rows), Decimal(0))
 
     @cached_property
     def devices_without_cost(self) -> int:
-        return sum(p.line.quantity for p in self.lines if p.cost is None)
+        return sum(r.devices_without_cost for r in self.rows)
 
 
 def plan_lines(obligations: list[Obligation], unit_costs: dict, today: datetime.date) -> list[PlanLine]:
-    """One entry per line to be replaced; `unit_costs` maps (organisation id, category) -> cost."""
+    """One entry per line to be replaced, in no order; `unit_costs` maps (organisation id, category) -> cost."""
     by_line: dict[int, PlanLine] = {}
     for obligation in obligations:
         if not obligation.rule.replace:
@@ -123,17 +140,25 @@ def plan_lines(obligations: list[Obligation], unit_costs: dict, today: datetime.
         if obligation.due < entry.replace_by:
             entry.replace_by = obligation.due
             entry.overdue = obligation.due < today
-    return sorted(by_line.values(), key=lambda p: (p.replace_by, SEVERITY_RANK[p.severity], p.line.pk))
+    return list(by_line.values())
 
 
-def _rows(lines: list[PlanLine]) -> list[PlanRow]:
-    rows: dict[tuple, PlanRow] = {}
-    for entry in lines:
+def _entry_order(entry: PlanLine) -> tuple:
+    return entry.replace_by, SEVERITY_RANK[entry.severity], entry.line.pk
+
+
+def _row_key(entry: PlanLine) -> tuple:
+    line = entry.line
+    return line.organisation_id, line.site_id, line.next_upgrade
+
+
+def _row(entries: list[PlanLine]) -> PlanRow:
+    """The row of plan lines sharing a site and a next scheduled upgrade."""
+    first = entries[0].line
+    row = PlanRow(first.organisation, first.site, first.next_upgrade, entries[0].replace_by, entries[0].severity)
+    row.entries = entries
+    for entry in entries:
         line = entry.line
-        key = (line.organisation_id, line.site_id, line.next_upgrade)
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = PlanRow(line.organisation, line.site, line.next_upgrade, entry.replace_by, entry.severity)
         row.replace_by = min(row.replace_by, entry.replace_by)
         if SEVERITY_RANK[entry.severity] < SEVERITY_RANK[row.severity]:
             row.severity = entry.severity
@@ -145,16 +170,49 @@ def _rows(lines: list[PlanLine]) -> list[PlanRow]:
             row.categories_without_cost.add(CATEGORY_LABELS[line.system.category])
         else:
             row.cost += entry.cost
-    return sorted(
-        rows.values(),
-        key=lambda r: (
-            r.replace_by,
-            not r.site.sensitive,
-            r.organisation.name,
-            r.site.name,
-            r.next_upgrade or datetime.date.max,
-        ),
-    )
+    return row
+
+
+def _row_order(row: PlanRow) -> tuple:
+    site, upgrade = row.site, row.next_upgrade or datetime.date.max
+    return row.replace_by, not site.sensitive, row.organisation.name, site.name, upgrade
+
+
+def _replace_by(entry: PlanLine) -> datetime.date:
+    return entry.replace_by
+
+
+def _day(entries: list[PlanLine]) -> Day:
+    day = Day(entries)
+    for entry in entries:
+        day.devices[entry.severity] += entry.line.quantity
+        if entry.cost is None:
+            day.devices_without_cost += entry.line.quantity
+        else:
+            day.cost += entry.cost
+    return day
+
+
+def _grouped(entries, key, total) -> dict:
+    """{key: total(the entries with that key)}."""
+    groups: dict = {}
+    for entry in entries:
+        groups.setdefault(key(entry), []).append(entry)
+    return {name: total(group) for name, group in groups.items()}
+
+
+def _regrouped(groups: dict, old: list[PlanLine], new: list[PlanLine], key, total) -> dict:
+    """`groups` with the groups of `old` and `new` entries worked out again, without `old` and with `new`."""
+    groups = groups.copy()
+    gone = {id(entry) for entry in old}
+    for name in {key(entry) for entry in (*old, *new)}:
+        kept = [e for e in groups[name].entries if id(e) not in gone] if name in groups else []
+        entries = kept + [e for e in new if key(e) == name]
+        if entries:
+            groups[name] = total(entries)
+        else:
+            del groups[name]
+    return groups
 
 
 def _quarter(date: datetime.date) -> datetime.date:
@@ -176,13 +234,15 @@ def _next(start: datetime.date, by_year: bool) -> datetime.date:
 MAX_QUARTERS = 16
 
 
-def timeline(lines: list[PlanLine], today: datetime.date) -> list[Period]:
-    """Devices to replace per period from today's quarter to the last due date, after an overdue bar."""
-    if not lines:
+def timeline(days: dict[datetime.date, Day], today: datetime.date) -> list[Period]:
+    """Devices to replace per period from today's quarter to the last due date, after an overdue bar.
+
+    A plan line is overdue exactly when its date is before today (plan_lines), so whole days are counted.
+    """
+    if not days:
         return []
     overdue = Period('Overdue', None)
-    future = [p for p in lines if not p.overdue]
-    last = max((p.replace_by for p in future), default=today)
+    last = max((date for date in days if date >= today), default=today)
     by_year = _quarter_index(last) - _quarter_index(today) >= MAX_QUARTERS
     start = datetime.date(today.year, 1, 1) if by_year else _quarter(today)
     periods = [overdue]
@@ -190,20 +250,52 @@ def timeline(lines: list[PlanLine], today: datetime.date) -> list[Period]:
         label = str(start.year) if by_year else f'{start.year} Q{(start.month - 1) // 3 + 1}'
         periods.append(Period(label, start))
         start = _next(start, by_year)
-    for entry in lines:
-        period = overdue
-        if not entry.overdue:
-            period = next(p for p in reversed(periods[1:]) if p.start <= entry.replace_by)
-        period.devices[entry.severity] += entry.line.quantity
-        if entry.cost is None:
-            period.devices_without_cost += entry.line.quantity
-        else:
-            period.cost += entry.cost
+    starts = [p.start for p in periods[1:]]
+    for date, day in days.items():
+        # The last period starting on or before the date (periods[0] is the overdue bar).
+        period = overdue if date < today else periods[bisect_right(starts, date)]
+        for severity, devices in day.devices.items():
+            period.devices[severity] += devices
+        period.cost += day.cost
+        period.devices_without_cost += day.devices_without_cost
     if not overdue.total:
         periods.remove(overdue)
     return periods
 
 
 def build(obligations: list[Obligation], unit_costs: dict, today: datetime.date) -> Plan:
-    lines = plan_lines(obligations, unit_costs, today)
-    return Plan(rows=_rows(lines), lines=lines, timeline=timeline(lines, today))
+    return from_entries(plan_lines(obligations, unit_costs, today), today)
+
+
+def from_entries(entries: list[PlanLine], today: datetime.date) -> Plan:
+    """The plan of these plan lines (plan_lines): by date, by site and upgrade, and over time."""
+    row_of = _grouped(entries, _row_key, _row)
+    days = _grouped(entries, _replace_by, _day)
+    return Plan(
+        rows=sorted(row_of.values(), key=_row_order),
+        lines=sorted(entries, key=_entry_order),
+        timeline=timeline(days, today),
+        row_of=row_of,
+        days=days,
+    )
+
+
+def patched(plan: Plan, old: list[PlanLine], new: list[PlanLine], today: datetime.date) -> Plan:
+    """The plan with the plan lines `old` (of lines since changed) replaced by `new`, as `from_entries` would
+    build it afresh: only the rows and days they touch are added up again."""
+    row_of = _regrouped(plan.row_of, old, new, _row_key, _row)
+    touched = {_row_key(entry) for entry in (*old, *new)}
+    rows = replaced(
+        plan.rows,
+        [plan.row_of[key] for key in touched if key in plan.row_of],
+        [row_of[key] for key in touched if key in row_of],
+        _row_order,
+    )
+    days = _regrouped(plan.days, old, new, _replace_by, _day)
+    return Plan(
+        rows=rows,
+        lines=replaced(plan.lines, old, new, _entry_order),
+        timeline=timeline(days, today),
+        row_of=row_of,
+        days=days,
+    )
