@@ -95,6 +95,35 @@ ALLAUTH = (
     ),
 )
 
+# The emails allauth sends for Oversight's settings (allauth/templates/account/email): the base every message
+# extends, the password reset link, the reply to a reset for an unknown address, and email verification. They are
+# rendered in the language of the request that sends them. (Notifications of account changes are not enabled.)
+EMAILS = (
+    gettext_noop('Hello from %(site_name)s!'),
+    gettext_noop('Thank you for using %(site_name)s!\n%(site_domain)s'),
+    gettext_noop('Password Reset Email'),
+    gettext_noop(
+        "You're receiving this email because you or someone else has requested a password reset for your user "
+        'account.\nIt can be safely ignored if you did not request a password reset. Click the link below to reset '
+        'your password.'
+    ),
+    gettext_noop('In case you forgot, your username is %(username)s.'),
+    gettext_noop('Unknown Account'),
+    gettext_noop(
+        'You are receiving this email because you, or someone else, tried to access an account with email '
+        '%(email)s. However, we do not have any record of such an account in our database.'
+    ),
+    gettext_noop('This mail can be safely ignored if you did not initiate this action.'),
+    gettext_noop('If it was you, you can sign up for an account using the link below.'),
+    gettext_noop('Please Confirm Your Email Address'),
+    gettext_noop(
+        "You're receiving this email because user %(user_display)s has given your email address to register an "
+        'account on %(site_domain)s.'
+    ),
+    gettext_noop('Your email verification code is listed below. Please enter it in your open browser window.'),
+    gettext_noop('To confirm this is correct, go to %(activate_url)s'),
+)
+
 # Django's password rules (django/contrib/auth/password_validation.py), shown under the new password's field.
 PASSWORD_RULES = (
     gettext_noop('Your password can’t be too similar to your other personal information.'),

@@ -127,6 +127,15 @@ def test_a_password_is_reset_by_a_link_sent_to_the_verified_address(db, analyst)
     assert 'password1' not in client.get(link, follow=True).content.decode()
 
 
+def test_a_reset_asked_for_on_a_welsh_page_is_sent_in_welsh(db, analyst):
+    verify(analyst)
+    Client().post('/accounts/password/reset/?lang=cy', {'email': ANALYST})
+    (message,) = mail.outbox
+    assert message.subject == 'Oversight: E-bost ailosod cyfrinair'
+    assert 'oherwydd eich bod chi neu rywun arall wedi gofyn am ailosod y cyfrinair' in message.body
+    assert 'password reset' not in message.body and 'Hello from' not in message.body
+
+
 def test_a_reset_for_an_unknown_address_says_the_same_and_changes_nothing(db, analyst):
     response = Client().post('/accounts/password/reset/', {'email': 'stranger@example.org'})
     assert response.status_code == 302 and response['Location'] == '/accounts/password/reset/done/'
