@@ -34,10 +34,16 @@ def _latest_frozen(systems) -> dict[int, Assessment]:
         .order_by('-frozen_on', '-pk')
         .prefetch_related('answers__principle', 'plan__principle', 'also_covers')
     )
-    latest: dict[int, Assessment] = {}
-    for assessment in frozen:
-        for covered in (assessment.system_id, *(s.pk for s in assessment.also_covers.all())):
-            latest.setdefault(covered, assessment)
+    return _newest_per_system(((a.system_id, *(s.pk for s in a.also_covers.all())), a) for a in frozen)
+
+
+def _newest_per_system(newest_first) -> dict:
+    """Each system's newest assessment, from (systems it covers, assessment) pairs newest first: a group's
+    assessment counts for every system it covers, and the newest of a system's own and its groups' wins."""
+    latest: dict = {}
+    for covered, assessment in newest_first:
+        for system in covered:
+            latest.setdefault(system, assessment)
     return latest
 
 
@@ -67,11 +73,13 @@ def _entries(organisation, systems: dict, records: dict, assessments: dict, acti
         key=lambda item: item[:2],
         reverse=True,
     )
-    latest: dict[int, tuple[int, dict]] = {}
-    for _frozen_on, pk, assessment in frozen:
-        for covered in (assessment['system'], *assessment['also_covers']):
-            latest.setdefault(covered, (pk, assessment))
+    latest = _newest_per_system(((a['system'], *a['also_covers']), (pk, a)) for _frozen_on, pk, a in frozen)
     numbers = dict(Principle.objects.values_list('pk', 'number'))
+    # Each assessment's actions not done, gathered once rather than searched for every system.
+    open_by_assessment: dict[int, list[dict]] = {}
+    for action in actions.values():
+        if action['status'] != PlanAction.Status.DONE:
+            open_by_assessment.setdefault(action['assessment'], []).append(action)
     entries = []
     for system in sorted((int(pk), state) for pk, state in systems.items() if state['organisation'] == organisation.pk):
         pk, state = system
@@ -80,10 +88,9 @@ def _entries(organisation, systems: dict, records: dict, assessments: dict, acti
         open_actions: dict[str, int] = {}
         # A group's actions count once, with the system it was started from.
         if assessment and assessment['system'] == pk:
-            for action in actions.values():
-                if action['assessment'] == assessment_pk and action['status'] != PlanAction.Status.DONE:
-                    key = str(numbers[action['principle']])
-                    open_actions[key] = open_actions.get(key, 0) + 1
+            for action in open_by_assessment.get(assessment_pk, ()):
+                key = str(numbers[action['principle']])
+                open_actions[key] = open_actions.get(key, 0) + 1
         certification = certification_status_of(_day(record and record['certification_expires']), on)
         entries.append(
             {
