@@ -3,7 +3,8 @@
 from django import forms
 from django.db import models
 from django.forms.models import ModelFormMetaclass
-from django.utils.translation import gettext
+
+from .labels import translated
 
 
 def govuk_widgets(form: forms.BaseForm) -> None:
@@ -33,7 +34,7 @@ def _translated(label):
     """A choice's label in the active language; a group of choices (a label and its choices) label by label."""
     if isinstance(label, list | tuple):
         return [(value, _translated(inner)) for value, inner in label]
-    return gettext(str(label)) if label else label
+    return translated(label)
 
 
 # A web address typed without its scheme is taken as https (Django 6's default; 5.2 assumes http).

@@ -7,7 +7,13 @@ them as they render them.
 These declarations put them in the message catalogue.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
+
+
+def translated(label):
+    """A label a model keeps in English (declared below) in the page's language."""
+    return gettext(str(label)) if label else label
+
 
 FIELD_LABELS = (
     gettext_noop('Accepted at'),

@@ -53,9 +53,10 @@ class InvitationTable(tables.Table):
         if record.status not in Invitation.OUTSTANDING or record.campaign.status != Campaign.Status.OPEN:
             return ''
         return format_html(
-            '<a class="govuk-link" href="{}">Send a reminder<span class="govuk-visually-hidden"> to {}</span></a>',
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> {}</span></a>',
             reverse('surveys:invitation_remind', args=[record.pk]),
-            record.organisation,
+            gettext('Send a reminder'),
+            gettext('to %(organisation)s') % {'organisation': record.organisation},
         )
 
     def render_submitted(self, value):

@@ -2,11 +2,8 @@
 (a choice's label, `get_kind_display`) in the page's language, where core/labels.py declares it (docs/welsh.md)."""
 
 from django import template
-from django.utils.translation import gettext
+
+from oversight.core.labels import translated
 
 register = template.Library()
-
-
-@register.filter
-def translated(label) -> str:
-    return gettext(str(label)) if label else label
+register.filter('translated', translated)
