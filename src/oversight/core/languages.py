@@ -53,3 +53,13 @@ def switcher(request):
         query['lang'] = code
         links.append({'code': code, 'name': name, 'url': f'?{query.urlencode()}', 'current': code == current})
     return {'language_links': links}
+
+
+def in_welsh() -> bool:
+    """Whether the page or email being made is in Welsh, so text held in both languages shows its Welsh."""
+    return (translation.get_language() or '').startswith('cy')
+
+
+def shown(english: str, welsh: str) -> str:
+    """Text held in both languages, in the active one: the Welsh where there is some, else the English."""
+    return welsh if welsh and in_welsh() else english

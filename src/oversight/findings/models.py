@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import translation
+
+from oversight.core.languages import in_welsh, shown
 
 from .querysets import ReportQuerySet, ReportVersionQuerySet
 
@@ -51,15 +52,11 @@ class Report(models.Model):
         return self.versions.order_by('-number').first()
 
     def shown_title(self) -> str:
-        return self.title_cy if self.title_cy and in_welsh() else self.title
+        return shown(self.title, self.title_cy)
 
     def title_lang(self) -> str:
         """The English title's language on a Welsh page (for screen readers, WCAG 3.1.2); '' when it matches."""
         return 'en-GB' if in_welsh() and not self.title_cy else ''
-
-
-def in_welsh() -> bool:
-    return (translation.get_language() or '').startswith('cy')
 
 
 class ReportVersion(models.Model):
@@ -120,7 +117,7 @@ class ReportVersion(models.Model):
 
     def shown_title(self) -> str:
         """The title in the active language: the Welsh when there is one and the page is in Welsh."""
-        return self.title_cy if self.title_cy and in_welsh() else self.title
+        return shown(self.title, self.title_cy)
 
     def title_lang(self) -> str:
         """The English title's language on a Welsh page (for screen readers, WCAG 3.1.2); '' when it matches."""

@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.languages import in_welsh, shown
 from oversight.register.models import Category
 
 from .querysets import (
@@ -39,16 +40,6 @@ class YesNoUnknown(models.TextChoices):
     YES = 'yes', _('Yes')
     NO = 'no', _('No')
     UNKNOWN = 'unknown', _('Not known')
-
-
-def in_welsh() -> bool:
-    """Whether the page or email being made is in Welsh, so a questionnaire's Welsh text is shown."""
-    return (translation.get_language() or '').startswith('cy')
-
-
-def shown(english: str, welsh: str) -> str:
-    """The questionnaire's text in the active language: the Welsh where it has some, else the English."""
-    return welsh if welsh and in_welsh() else english
 
 
 class Questionnaire(models.Model):
