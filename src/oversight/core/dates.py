@@ -12,6 +12,7 @@ In Welsh (the active language is cy) they write `31 Rhagfyr 2026` and `31 Rhagfy
 import datetime
 
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 
 MONTHS = {
     'en': (
@@ -62,6 +63,10 @@ def govuk_date(value) -> str:
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
     return f'{value.day} {_words()[0][value.month - 1]} {value.year}'
+
+
+# A date written when the text holding it is read, in the language active then (core.languages.interpolate_lazy).
+govuk_date_lazy = lazy(govuk_date, str)
 
 
 def govuk_time(value: datetime.datetime | datetime.time) -> str:

@@ -5,9 +5,12 @@ the person was on. The choice is kept in the language cookie; without one, Djang
 takes the browser's Accept-Language. A code that is not offered is ignored, so the page is in English.
 """
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.functional import lazy
 
 OFFERED = dict(settings.LANGUAGES)
 
@@ -63,3 +66,29 @@ def in_welsh() -> bool:
 def shown(english: str, welsh: str) -> str:
     """Text held in both languages, in the active one: the Welsh where there is some, else the English."""
     return welsh if welsh and in_welsh() else english
+
+
+@contextmanager
+def english():
+    """What is made inside is in English whatever the page's language: exports and open data, so they read
+    and re-import the same from a page in either language."""
+    with translation.override('en-gb'):
+        yield
+
+
+def _interpolated(message, values: dict) -> str:
+    return str(message) % values
+
+
+_interpolated_lazy = lazy(_interpolated, str)
+
+
+def interpolate_lazy(message, **values):
+    """`message % values`, written when it is read, in the language active then.
+
+    For text kept longer than a request and read in either language (policy's evaluations): `message` is a
+    lazy translation (`gettext_lazy`, `ngettext_lazy`) with `%(name)s` placeholders, and a value may itself
+    be lazy (another interpolation, `dates.govuk_date_lazy`). `gettext_lazy(...) % values` would translate
+    at once, in the language of the request that built the text.
+    """
+    return _interpolated_lazy(message, values)

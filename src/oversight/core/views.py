@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ from . import exports, pagination, permissions
 from .audit import lock_at_version
 from .forms import ConfirmForm
 from .history import readable_history
+from .languages import english
 from .models import ObjectChange
 
 
@@ -69,7 +69,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         if fmt in ('csv', 'xlsx'):
             filterset = self.get_filterset(self.get_filterset_class())
             # Exports keep English headers and values in either language, so they re-import unchanged.
-            with translation.override('en-gb'):
+            with english():
                 headers, rows = self.export_rows(filterset.qs)
                 return exports.download(fmt, self.export_name, headers, rows)
         return super().get(request, *args, **kwargs)

@@ -9,12 +9,12 @@ keep their names whatever the language of the page they are downloaded from.
 """
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from oversight.core.languages import english, in_welsh  # noqa: F401 (english: for the downloads and their CSVW metadata)
 
 from .report import percent
 
@@ -59,13 +59,6 @@ class Table:
     def cells(self) -> list[list[tuple[object, bool]]]:
         numeric = [self._numeric(column) for column in range(len(self.headers))]
         return [[(_shown(v), n) for v, n in zip(row, numeric, strict=True)] for row in self.rows]
-
-
-@contextmanager
-def english():
-    """Tables made inside are in English: the downloads, and their CSVW metadata."""
-    with translation.override('en-gb'):
-        yield
 
 
 def label(text: str) -> str:
@@ -314,6 +307,6 @@ def table(name: str, data: dict) -> Table | None:
 
 def licence_shown() -> tuple[str, str]:
     """(name, address) of the licence as a page in the active language names it; open data keeps the English."""
-    if (translation.get_language() or '').startswith('cy'):
+    if in_welsh():
         return OGL_CY_NAME, OGL_CY_URL
     return OGL_NAME, OGL_URL
