@@ -48,7 +48,7 @@ class ObligationFilterSet(GovukFilterSet):
     )
     # Called when the form is built (the rules are read once per process), never cached with a built field.
     rule_set = django_filters.ChoiceFilter(
-        choices=lambda: [(s.slug, s.name) for s in rule_sets()],
+        choices=lambda: [(s.slug, s.shown_name) for s in rule_sets()],
         method='obligation_filter',
         label=_('Rule set'),
         empty_label=_('Any'),

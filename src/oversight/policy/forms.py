@@ -77,7 +77,7 @@ class PolicySettingsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields['rule_sets'].choices = [(s.slug, s.name) for s in optional_rule_sets()]
+        self.fields['rule_sets'].choices = [(s.slug, s.shown_name) for s in optional_rule_sets()]
         govuk_widgets(self)
         self.fields['rule_sets'].widget.attrs['class'] = 'govuk-checkboxes__input'
         self.fields['review_by'].widget.attrs['class'] = 'govuk-input govuk-input--width-10'

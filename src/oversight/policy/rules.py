@@ -10,6 +10,10 @@ A rule's `when` says which lines it applies to:
 and its `due` how the due date is found: "arises" (when the obligation arose: the effective date, or
 the installation date if later), "next_upgrade" (the next scheduled upgrade, else the body's review
 date) or "review" (the review date, or the scheduled upgrade if that comes first).
+
+A rule's title, requirement and action, and a rule set's name and summary, may have a Welsh version
+(`title_cy`, ...): `shown_title` and the like give it on Welsh pages, else the English (docs/welsh.md).
+The English is what exports and the audit history write.
 """
 
 import datetime
@@ -18,10 +22,15 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
+from oversight.core.languages import shown
+
 RULES_FILE = Path(__file__).resolve().parent / 'data' / 'rules.json'
 
 SEVERITIES = ('must', 'should', 'consider')  # most to least pressing
-SEVERITY_LABELS = {'must': 'Must', 'should': 'Should', 'consider': 'Consider'}
+# Labels in the active language when shown (a kept evaluation serves readers of both languages).
+SEVERITY_LABELS = {'must': _('Must'), 'should': _('Should'), 'consider': _('Consider')}
 DUE_KINDS = ('arises', 'next_upgrade', 'review')
 INSTALLED_STATES = ('before', 'on_or_after', 'unknown')
 NETWORK_STATES = ('isolated', 'core', 'unknown')
@@ -48,6 +57,22 @@ class Rule:
     source_url: str
     requirement: str
     action: str
+    # Welsh, where the rules file gives it ('' where it does not)
+    title_cy: str = ''
+    requirement_cy: str = ''
+    action_cy: str = ''
+
+    @property
+    def shown_title(self) -> str:
+        return shown(self.title, self.title_cy)
+
+    @property
+    def shown_requirement(self) -> str:
+        return shown(self.requirement, self.requirement_cy)
+
+    @property
+    def shown_action(self) -> str:
+        return shown(self.action, self.action_cy)
 
     @property
     def key(self) -> str:
@@ -68,6 +93,16 @@ class RuleSet:
     source_url: str
     summary: str
     rules: tuple[Rule, ...]
+    name_cy: str = ''
+    summary_cy: str = ''
+
+    @property
+    def shown_name(self) -> str:
+        return shown(self.name, self.name_cy)
+
+    @property
+    def shown_summary(self) -> str:
+        return shown(self.summary, self.summary_cy)
 
 
 def _date(value, where: str) -> datetime.date:
@@ -81,6 +116,16 @@ def _text(spec: dict, name: str, where: str) -> str:
     value = spec.get(name)
     if not isinstance(value, str) or not value.strip():
         raise RuleDataError(f'{where}: "{name}" is missing or empty.')
+    return value
+
+
+def _welsh(spec: dict, name: str, where: str) -> str:
+    """An optional Welsh version of a text field: absent is '' (the English is shown), present must be text."""
+    if name not in spec:
+        return ''
+    value = spec[name]
+    if not isinstance(value, str) or not value.strip():
+        raise RuleDataError(f'{where}: "{name}" must be text in Welsh, or be left out.')
     return value
 
 
@@ -127,6 +172,9 @@ def _rule(rule_set: str, spec: dict) -> Rule:
         source_url=_text(spec, 'source_url', where),
         requirement=_text(spec, 'requirement', where),
         action=_text(spec, 'action', where),
+        title_cy=_welsh(spec, 'title_cy', where),
+        requirement_cy=_welsh(spec, 'requirement_cy', where),
+        action_cy=_welsh(spec, 'action_cy', where),
     )
 
 
@@ -150,6 +198,8 @@ def parse(document: dict) -> tuple[RuleSet, ...]:
                 source_url=_text(spec, 'source_url', where),
                 summary=_text(spec, 'summary', where),
                 rules=rules,
+                name_cy=_welsh(spec, 'name_cy', where),
+                summary_cy=_welsh(spec, 'summary_cy', where),
             )
         )
     if len({s.slug for s in sets}) != len(sets):

@@ -1,6 +1,8 @@
 import datetime
+import re
 
 import pytest
+from django.utils import translation
 
 from oversight.policy import rules
 from oversight.policy.makers import MakerFacts
@@ -185,6 +187,32 @@ def test_every_rule_names_its_source_and_effective_date():
     assert {s.slug for s in rules.optional_rule_sets()} == {'ndaa-889', 'fcc-covered-list'}
 
 
+RULE = {
+    'slug': 'r',
+    'title': 'T',
+    'severity': 'must',
+    'when': {'maker': 'prc-nil'},
+    'due': 'arises',
+    'effective': '2022-11-24',
+    'source_url': 'https://example.org',
+    'requirement': 'R',
+    'action': 'A',
+}
+RULE_SET = {
+    'slug': 's',
+    'name': 'S',
+    'authority': 'A',
+    'effective': '2022-11-24',
+    'source_url': 'https://example.org',
+    'summary': 'S',
+}
+
+
+def document(rule_change=None, set_change=None) -> dict:
+    """A rules file of one rule set with one rule, each changed as given."""
+    return {'rule_sets': [{**RULE_SET, **(set_change or {}), 'rules': [{**RULE, **(rule_change or {})}]}]}
+
+
 @pytest.mark.parametrize(
     ('change', 'message'),
     [
@@ -197,30 +225,49 @@ def test_every_rule_names_its_source_and_effective_date():
     ],
 )
 def test_rule_data_errors_name_the_rule_and_field(change, message):
-    rule = {
-        'slug': 'r',
-        'title': 'T',
-        'severity': 'must',
-        'when': {'maker': 'prc-nil'},
-        'due': 'arises',
-        'effective': '2022-11-24',
-        'source_url': 'https://example.org',
-        'requirement': 'R',
-        'action': 'A',
-    }
-    document = {
-        'rule_sets': [
-            {
-                'slug': 's',
-                'name': 'S',
-                'authority': 'A',
-                'effective': '2022-11-24',
-                'source_url': 'https://example.org',
-                'summary': 'S',
-                'rules': [{**rule, **change}],
-            }
-        ]
-    }
     with pytest.raises(rules.RuleDataError, match='rule s/r') as raised:
-        rules.parse(document)
+        rules.parse(document(change))
     assert message in str(raised.value)
+
+
+def test_a_rule_and_its_set_show_their_welsh_on_welsh_pages():
+    welsh = {'title_cy': 'Rheol', 'requirement_cy': 'Gofyniad.', 'action_cy': 'Cam gweithredu.'}
+    (rule_set,) = rules.parse(document(welsh, {'name_cy': 'Set o reolau', 'summary_cy': 'Crynodeb.'}))
+    rule = rule_set.rules[0]
+
+    def shown():
+        return rule.shown_title, rule.shown_requirement, rule.shown_action, rule_set.shown_name, rule_set.shown_summary
+
+    with translation.override('cy'):
+        assert shown() == ('Rheol', 'Gofyniad.', 'Cam gweithredu.', 'Set o reolau', 'Crynodeb.')
+    with translation.override('en-gb'):
+        assert shown() == ('T', 'R', 'A', 'S', 'S')
+    assert (rule.title, rule_set.name) == ('T', 'S')  # what exports and the audit history write
+
+
+def test_without_welsh_a_welsh_page_shows_the_english():
+    (rule_set,) = rules.parse(document())
+    with translation.override('cy'):
+        assert (rule_set.rules[0].shown_title, rule_set.shown_summary) == ('T', 'S')
+
+
+@pytest.mark.parametrize(
+    ('rule_change', 'set_change', 'where'),
+    [
+        ({'title_cy': ''}, None, 'rule s/r: "title_cy"'),
+        ({'requirement_cy': '   '}, None, 'rule s/r: "requirement_cy"'),
+        ({'action_cy': ['Cam']}, None, 'rule s/r: "action_cy"'),
+        (None, {'name_cy': 5}, 'rule set s: "name_cy"'),
+        (None, {'summary_cy': None}, 'rule set s: "summary_cy"'),
+    ],
+)
+def test_welsh_that_is_not_text_is_refused_naming_the_rule_and_field(rule_change, set_change, where):
+    with pytest.raises(rules.RuleDataError, match=re.escape(where)):
+        rules.parse(document(rule_change, set_change))
+
+
+def test_every_rule_and_rule_set_has_its_welsh():
+    for rule_set in rules.rule_sets():
+        assert rule_set.name_cy and rule_set.summary_cy, rule_set.slug
+        for rule in rule_set.rules:
+            assert rule.title_cy and rule.requirement_cy and rule.action_cy, rule.key
