@@ -6,6 +6,8 @@ figures always draw the same bytes.
 
 import io
 
+from django.utils.translation import gettext
+
 from .rules import SEVERITIES, SEVERITY_LABELS
 
 # GOV.UK Frontend colours: red, orange, blue (most to least pressing).
@@ -44,17 +46,19 @@ def timeline_svg(periods) -> str:
         for severity in SEVERITIES:
             heights = [p.devices[severity] for p in periods]
             if any(heights):
-                axes.bar(positions, heights, bottom=bottom, color=COLOURS[severity], label=SEVERITY_LABELS[severity])
+                label = str(SEVERITY_LABELS[severity])
+                axes.bar(positions, heights, bottom=bottom, color=COLOURS[severity], label=label)
                 bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
 
-    return _svg([p.label for p in periods], 'Devices to replace', draw, 'upper right')
+    return _svg([str(p.label) for p in periods], gettext('Devices to replace'), draw, 'upper right')
 
 
 def progress_svg(quarters) -> str:
     """Bars of devices replaced per quarter, and a line of the running total (policy.exposure.quarters)."""
 
     def draw(axes, positions):
-        axes.bar(positions, [q.devices for q in quarters], color='#1d70b8', label='Replaced in the quarter')
-        axes.plot(positions, [q.cumulative for q in quarters], color='#00703c', marker='o', label='Replaced so far')
+        axes.bar(positions, [q.devices for q in quarters], color='#1d70b8', label=gettext('Replaced in the quarter'))
+        running = gettext('Replaced so far')
+        axes.plot(positions, [q.cumulative for q in quarters], color='#00703c', marker='o', label=running)
 
-    return _svg([q.label for q in quarters], 'Devices replaced', draw, 'upper left')
+    return _svg([str(q.label) for q in quarters], gettext('Devices replaced'), draw, 'upper left')

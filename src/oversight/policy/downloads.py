@@ -1,4 +1,8 @@
-"""The policy page's tables as spreadsheet rows (written formula-safe by core.exports)."""
+"""The policy page's tables as spreadsheet rows (written formula-safe by core.exports).
+
+Always in English: the view builds and writes them inside `core.languages.english()`, and the rules' English
+(`title`, `action`, not `shown_title`) is what they write, whatever the page's language.
+"""
 
 from .evaluation import Evaluation
 from .models import DECISION_STATES

@@ -265,8 +265,9 @@ def patched(kept: Evaluation, lines, changed: set[int], keep=None) -> Evaluation
         found=found,
         tally={name: count + added[name] - removed[name] for name, count in kept.tally.items()},
     )
-    if 'chart' in kept._memo and _chart_figures(kept.plan) == _chart_figures(evaluation.plan):
-        evaluation._memo['chart'] = kept._memo['chart']
+    charts = {name: chart for name, chart in kept._memo.items() if name.startswith('chart')}  # one per language
+    if charts and _chart_figures(kept.plan) == _chart_figures(evaluation.plan):
+        evaluation._memo.update(charts)
     return evaluation
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from .models import ObligationDecision
+from .plan import quarter_label
 
 STAGES = ('replace', 'planned', 'ordered', 'replaced')
 
@@ -108,6 +109,6 @@ def quarters(decisions, today: datetime.date) -> list[Quarter]:
     while (year, quarter) <= end:
         devices, spent = counts.get((year, quarter), (0, Decimal(0)))
         running += devices
-        found.append(Quarter(f'{year} Q{quarter}', devices, running, spent))
+        found.append(Quarter(quarter_label(year, quarter), devices, running, spent))
         year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
     return found

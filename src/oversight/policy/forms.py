@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.forms import VersionedForm, govuk_widgets
@@ -90,7 +91,7 @@ class DecisionForm(VersionedForm):
     """The body's decision on one obligation and, for a replacement, how far it has got."""
 
     actual_cost = PoundsField(
-        label=ObligationDecision._meta.get_field('actual_cost').verbose_name.capitalize(),
+        label=capfirst(ObligationDecision._meta.get_field('actual_cost').verbose_name),  # lazy: translated when shown
         required=False, min_value=0, max_digits=13, decimal_places=2,
     )  # fmt: skip
 

@@ -3,13 +3,24 @@
 Each obligation carries its rule (and so its source and severity), a due date with the basis it
 was found on, and a reason built from the facts that made the rule apply: who made the equipment
 (through relabels), where it is, when it was installed, what it is connected to.
+
+An evaluation is kept and read in either language (policy.evaluation), so none of its text is translated
+when it is built: what it keeps is lazy (`interpolate_lazy`, written in the reader's language when read), and
+the reason's facts about the site and installation are written when the reason is read.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from oversight.core.dates import govuk_date, govuk_date_lazy
+from oversight.core.languages import interpolate_lazy
+
 from . import rules as rule_data
-from .makers import PRC, MakerFacts
+from .makers import MakerFacts
 
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(rule_data.SEVERITIES)}
 
@@ -28,14 +39,15 @@ class Obligation:
     rule: rule_data.Rule
     rule_set: rule_data.RuleSet
     due: datetime.date
-    due_basis: str
-    # The reason's parts that hold for every line of the same identity; the site is added when it is read.
+    due_basis: str  # lazy: in the reader's language
+    # The reason's parts that hold for every line of the same identity (lazy); the site is added when it is read.
     maker_clause: str
     overdue: bool
 
     @property
     def reason(self) -> str:
-        return f'{self.maker_clause}; {_facts_clause(self.rule, self.line)}. {self.rule.requirement}'
+        """Why the rule applies, in the active language."""
+        return f'{self.maker_clause}; {_facts_clause(self.rule, self.line)}. {self.rule.shown_requirement}'
 
     @property
     def severity(self) -> str:
@@ -54,10 +66,6 @@ def end_of_financial_year(today: datetime.date) -> datetime.date:
     """31 March ending the UK public-sector financial year that contains `today`."""
     year = today.year if today <= datetime.date(today.year, 3, 31) else today.year + 1
     return datetime.date(year, 3, 31)
-
-
-def _day(date: datetime.date) -> str:
-    return f'{date.day} {date:%B %Y}'
 
 
 def _installed_state(line, cutoff: datetime.date) -> str:
@@ -90,62 +98,102 @@ def _sold_as(line) -> str:
     return line.brand or line.manufacturer_declared
 
 
-def _maker_clause(rule: rule_data.Rule, line, facts: MakerFacts) -> str:
+def _maker_clause(rule: rule_data.Rule, line, facts: MakerFacts):
+    """Who made the line and why that brings it under the rule: lazy, so it is written in the reader's language."""
     sold_as = _sold_as(line)
     if rule.maker == 'unknown':
-        return f'Who made it is unknown: "{sold_as}" does not resolve to a maker'
+        return interpolate_lazy(_('Who made it is unknown: "%(sold_as)s" does not resolve to a maker'), sold_as=sold_as)
     made_by = line.made_by or line.manufacturer
     relabelled = not facts.is_name_of(sold_as, made_by)
-    made = f'Sold as {sold_as}, made by {made_by}' if relabelled else f'Made by {made_by}'
+    if relabelled:
+        made = interpolate_lazy(_('Sold as %(sold_as)s, made by %(made_by)s'), sold_as=sold_as, made_by=str(made_by))
+    else:
+        made = interpolate_lazy(_('Made by %(made_by)s'), made_by=str(made_by))
     if rule.maker == 'prc-nil':
-        return f'{made}, headquartered in {PRC}, so treated as subject to the PRC National Intelligence Law (2017)' + (
-            f': selling it as {sold_as} does not change who produced it' if relabelled else ''
-        )
+        # makers.PRC, the country of headquarters the rule reads, is China: the messages name it.
+        if relabelled:
+            message = _(
+                '%(made)s, headquartered in China, so treated as subject to the PRC National Intelligence Law '
+                '(2017): selling it as %(sold_as)s does not change who produced it'
+            )
+        else:
+            message = _(
+                '%(made)s, headquartered in China, so treated as subject to the PRC National Intelligence Law (2017)'
+            )
+        return interpolate_lazy(message, made=made, sold_as=sold_as)
     slug = rule.concern_list
     named = []
     for maker in (line.manufacturer, line.made_by):
         if facts.on_list(slug, maker) and maker not in named:
             named.append(maker)
-    names = ' and '.join(str(m) for m in named)
-    verb = 'are' if len(named) > 1 else 'is'
-    return f'{made}; {names} {verb} covered by {facts.list_names.get(slug, slug)}'
+    named = [str(maker) for maker in named]
+    listed = facts.list_names.get(slug, slug)  # the concern list's name: data, as stored
+    if len(named) > 1:
+        return interpolate_lazy(
+            _('%(made)s; %(maker)s and %(other)s are covered by %(list)s'),
+            made=made, maker=named[0], other=named[1], list=listed,
+        )  # fmt: skip
+    return interpolate_lazy(_('%(made)s; %(maker)s is covered by %(list)s'), made=made, maker=named[0], list=listed)
 
 
 def _facts_clause(rule: rule_data.Rule, line) -> str:
+    """Where the line is, when it was installed and what it is connected to, as far as the rule asks: written
+    when the reason is read, in the active language."""
     site = line.site
-    parts = [f'on sensitive site {site}' if site.sensitive else f'at {site} (not a sensitive site)']
+    if site.sensitive:
+        parts = [gettext('on sensitive site %(site)s') % {'site': site}]
+    else:
+        parts = [gettext('at %(site)s (not a sensitive site)') % {'site': site}]
     if rule.installed is not None:
         state = _installed_state(line, rule.installed_cutoff)
         if state == 'unknown':
-            parts.append('installation date not recorded')
+            parts.append(gettext('installation date not recorded'))
         else:
-            relation = 'on or after' if state == 'on_or_after' else 'before'
-            parts.append(f'installed {_day(line.installed_on)}, {relation} {_day(rule.installed_cutoff)}')
-    if rule.network is not None:
-        parts.append(
-            {'core': 'connected to the core network', 'unknown': 'network connection not recorded'}.get(
-                line.network, 'on an isolated network'
+            if state == 'on_or_after':
+                message = gettext('installed %(installed)s, on or after %(cutoff)s')
+            else:
+                message = gettext('installed %(installed)s, before %(cutoff)s')
+            parts.append(
+                message % {'installed': govuk_date(line.installed_on), 'cutoff': govuk_date(rule.installed_cutoff)}
             )
-        )
+    if rule.network is not None:
+        if line.network == 'core':
+            parts.append(gettext('connected to the core network'))
+        elif line.network == 'unknown':
+            parts.append(gettext('network connection not recorded'))
+        else:
+            parts.append(gettext('on an isolated network'))
     return ', '.join(parts)
+
+
+# How a due date was found (lazy: a kept evaluation is read in either language).
+INSTALLED = _('when it was installed')
+NEXT_UPGRADE = _('next scheduled upgrade')
+REVIEW_NO_UPGRADE = _('review date (no scheduled upgrade recorded)')
+UPGRADE_FIRST = _('next scheduled upgrade, before the review date')
+REVIEW_FIRST = _('review date, before the scheduled upgrade')
 
 
 def due_date(rule: rule_data.Rule, line, review_by: datetime.date) -> tuple[datetime.date, str]:
     """(due date, the basis it was found on) for a rule applying to a line."""
     if rule.due == 'arises':
         if line.installed_on and line.installed_on > rule.effective:
-            return line.installed_on, 'when it was installed'
-        return rule.effective, f'since the rule took effect on {_day(rule.effective)}'
+            return line.installed_on, INSTALLED
+        return rule.effective, _effective_basis(rule.effective)
     upgrade = line.next_upgrade
     if rule.due == 'next_upgrade':
         if upgrade:
-            return upgrade, 'next scheduled upgrade'
-        return review_by, 'review date (no scheduled upgrade recorded)'
+            return upgrade, NEXT_UPGRADE
+        return review_by, REVIEW_NO_UPGRADE
     if upgrade and upgrade < review_by:
-        return upgrade, 'next scheduled upgrade, before the review date'
-    return review_by, 'review date' + (
-        ', before the scheduled upgrade' if upgrade else ' (no scheduled upgrade recorded)'
-    )
+        return upgrade, UPGRADE_FIRST
+    return review_by, REVIEW_FIRST if upgrade else REVIEW_NO_UPGRADE
+
+
+@functools.cache
+def _effective_basis(effective: datetime.date):
+    """One lazy text per date a rule took effect, shared by every obligation due since then."""
+    return interpolate_lazy(_('since the rule took effect on %(date)s'), date=govuk_date_lazy(effective))
 
 
 def identity(line) -> tuple:

@@ -7,11 +7,16 @@ a category without a unit cost leaves the cost unknown, and the plan says how ma
 """
 
 import datetime
+import functools
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from oversight.core.languages import interpolate_lazy
 from oversight.register.models import Category
 
 from .obligations import SEVERITY_RANK, Obligation
@@ -21,12 +26,19 @@ from .sorting import replaced
 CATEGORY_LABELS = dict(Category.choices)
 
 
+# The severities as the timeline's breakdown counts them ("59 must, 103 consider").
+SEVERITY_WORDS = {'must': _('must'), 'should': _('should'), 'consider': _('consider')}
+
+
 def unpriced_note(devices: int, categories=()) -> str:
-    """What a cost leaves out, e.g. "3 devices without a unit cost (Drones)"; empty when nothing."""
+    """What a cost leaves out, e.g. "3 devices without a unit cost (Drones)", in the active language (the
+    categories are their English labels, translated here); empty when nothing."""
     if not devices:
         return ''
-    named = f' ({", ".join(sorted(categories))})' if categories else ''
-    return f'{devices:,} devices without a unit cost{named}'
+    note = gettext('%(devices)s devices without a unit cost') % {'devices': f'{devices:,}'}
+    if not categories:
+        return note
+    return f'{note} ({", ".join(sorted(gettext(category) for category in categories))})'
 
 
 @dataclass
@@ -73,7 +85,7 @@ class PlanRow:
 class Period:
     """One bar of the timeline: devices to be replaced in a quarter or year (or already overdue)."""
 
-    label: str
+    label: str  # lazy: written in the reader's language
     start: datetime.date | None  # None for the overdue bar
     devices: dict = field(default_factory=lambda: dict.fromkeys(SEVERITY_RANK, 0))
     cost: Decimal = Decimal(0)
@@ -85,8 +97,8 @@ class Period:
 
     @property
     def breakdown(self) -> str:
-        """E.g. "59 must, 103 consider": the devices of each severity present."""
-        return ', '.join(f'{count:,} {severity}' for severity, count in self.devices.items() if count)
+        """E.g. "59 must, 103 consider": the devices of each severity present, in the active language."""
+        return ', '.join(f'{count:,} {SEVERITY_WORDS[severity]}' for severity, count in self.devices.items() if count)
 
 
 @dataclass
@@ -230,6 +242,12 @@ def _next(start: datetime.date, by_year: bool) -> datetime.date:
     return datetime.date(start.year + (month > 12), (month - 1) % 12 + 1, 1)
 
 
+@functools.cache
+def quarter_label(year: int, quarter: int):
+    """E.g. "2026 Q4", lazy: a kept plan's timeline is read in either language."""
+    return interpolate_lazy(_('%(year)s Q%(quarter)s'), year=year, quarter=quarter)
+
+
 # Beyond four years of quarters the chart would be unreadable; it counts whole years instead.
 MAX_QUARTERS = 16
 
@@ -241,13 +259,13 @@ def timeline(days: dict[datetime.date, Day], today: datetime.date) -> list[Perio
     """
     if not days:
         return []
-    overdue = Period('Overdue', None)
+    overdue = Period(_('Overdue'), None)
     last = max((date for date in days if date >= today), default=today)
     by_year = _quarter_index(last) - _quarter_index(today) >= MAX_QUARTERS
     start = datetime.date(today.year, 1, 1) if by_year else _quarter(today)
     periods = [overdue]
     while start <= last:
-        label = str(start.year) if by_year else f'{start.year} Q{(start.month - 1) // 3 + 1}'
+        label = str(start.year) if by_year else quarter_label(start.year, (start.month - 1) // 3 + 1)
         periods.append(Period(label, start))
         start = _next(start, by_year)
     starts = [p.start for p in periods[1:]]

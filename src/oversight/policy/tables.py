@@ -1,10 +1,11 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.dates import govuk_date
+from oversight.core.languages import in_welsh
 from oversight.core.status import status_tag
 from oversight.core.tables import DateColumn
 
@@ -12,8 +13,20 @@ from .models import DECISION_STATES
 from .rules import SEVERITY_LABELS
 
 SEVERITY_TAGS = {'must': 'govuk-tag--red', 'should': 'govuk-tag--orange', 'consider': 'govuk-tag--blue'}
-OVERDUE_TAG = mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')
-SECONDARY_TAG = mark_safe('<br><strong class="govuk-tag govuk-tag--grey">Secondary sources</strong>')
+
+
+def overdue_tag(overdue: bool):
+    return format_html(' <strong class="govuk-tag govuk-tag--red">{}</strong>', gettext('Overdue')) if overdue else ''
+
+
+def secondary_tag(secondary: bool):
+    tag = '<br><strong class="govuk-tag govuk-tag--grey">{}</strong>'
+    return format_html(tag, gettext('Secondary sources')) if secondary else ''
+
+
+def quoted_english(text: str):
+    """Text quoted in English from a source (CISA's catalogue), marked as English on a Welsh page."""
+    return format_html('<span lang="en">{}</span>', text) if in_welsh() else text
 
 
 def severity_tag(severity: str):
@@ -22,7 +35,9 @@ def severity_tag(severity: str):
 
 def site_cell(site):
     if site.sensitive:
-        return format_html('{} <strong class="govuk-tag govuk-tag--purple">Sensitive</strong>', site.name)
+        return format_html(
+            '{} <strong class="govuk-tag govuk-tag--purple">{}</strong>', site.name, gettext('Sensitive')
+        )
     return site.name
 
 
@@ -80,7 +95,8 @@ class ObligationTable(tables.Table):
             url = reverse('policy:decision', args=[record.line.organisation.slug, record.line.pk, rule_set, rule])
             cell = format_html(
                 '{}<br><a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> {}: {}</span></a>',
-                cell, url, _('Record a decision') if decision is None else _('Change'), record.rule.title, record.line,
+                cell, url, _('Record a decision') if decision is None else _('Change'), record.rule.shown_title,
+                record.line,
             )  # fmt: skip
         return cell
 
@@ -91,23 +107,29 @@ class ObligationTable(tables.Table):
         return format_html(
             '{}<br>{}<br><span class="govuk-body-s"><a class="govuk-link" href="{}" rel="noreferrer">{}</a></span>',
             severity_tag(record.severity),
-            value,
+            record.rule.shown_title,
             record.rule.source_url,
-            record.rule_set.name,
+            record.rule_set.shown_name,
         )
 
     def render_due(self, value, record):
-        overdue = OVERDUE_TAG if record.overdue else ''
-        return format_html('{}{}<br><span class="govuk-body-s">{}</span>', govuk_date(value), overdue, record.due_basis)
+        return format_html(
+            '{}{}<br><span class="govuk-body-s">{}</span>',
+            govuk_date(value),
+            overdue_tag(record.overdue),
+            record.due_basis,
+        )
 
     def render_reason(self, value, record):
-        return format_html('<strong>{}</strong><br><span class="govuk-body-s">{}</span>', record.rule.action, value)
+        return format_html(
+            '<strong>{}</strong><br><span class="govuk-body-s">{}</span>', record.rule.shown_action, value
+        )
 
 
 class PlanTable(tables.Table):
     organisation = tables.Column(order_by=('organisation__name',), verbose_name=_('Body'))
     site = tables.Column(order_by=('site__name',))
-    next_upgrade = DateColumn(verbose_name=_('Next scheduled upgrade'), default='Not recorded')
+    next_upgrade = DateColumn(verbose_name=_('Next scheduled upgrade'), default=_('Not recorded'))
     replace_by = tables.Column(verbose_name=_('Replace by'))
     severity = tables.Column(verbose_name=_('Most pressing'), order_by=('severity_rank',))
     lines = tables.Column(verbose_name=_('Lines'))
@@ -121,8 +143,7 @@ class PlanTable(tables.Table):
         return site_cell(value)
 
     def render_replace_by(self, value, record):
-        overdue = OVERDUE_TAG if record.overdue else ''
-        return format_html('{}{}', govuk_date(value), overdue)
+        return format_html('{}{}', govuk_date(value), overdue_tag(record.overdue))
 
     def render_severity(self, value):
         return severity_tag(value)
@@ -150,21 +171,24 @@ class VulnerabilityTable(tables.Table):
 
     def render_cve(self, value, record):
         vulnerability = record.match.vulnerability
-        secondary = SECONDARY_TAG if vulnerability.secondary else ''
         return format_html(
             '<a class="govuk-link" href="{}" rel="noreferrer">{}</a><br><span class="govuk-body-s">{}</span>{}',
             vulnerability.url,
             value,
-            vulnerability.name,
-            secondary,
+            quoted_english(vulnerability.name),
+            secondary_tag(vulnerability.secondary),
         )
 
     def render_status(self, value):
         return status_tag(value, value.label)
 
     def render_reason(self, value, record):
+        # The required action is quoted from CISA's catalogue, in English.
         return format_html(
-            '{}<br><span class="govuk-body-s">KEV: {}</span>', value, record.match.vulnerability.required_action
+            '{}<br><span class="govuk-body-s">{} {}</span>',
+            value,
+            gettext('KEV:'),
+            quoted_english(record.match.vulnerability.required_action),
         )
 
 

@@ -6,14 +6,16 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
 from oversight.core import exports, permissions
 from oversight.core.history import readable_history
+from oversight.core.languages import english
 from oversight.core.models import ObjectChange
 from oversight.core.permissions import may_edit_body, sees_everything
 from oversight.core.views import ActionFormView, Require, RequireSeesEverything
@@ -85,13 +87,15 @@ class PolicyView(LoginRequiredMixin, TemplateView):
         )
         export = request.GET.get('export')
         if export in downloads.EXPORTS:
-            headers, rows = downloads.EXPORTS[export](self.evaluation)
-            if export == 'obligations':
-                headers, rows = downloads.with_decisions(
-                    headers, rows, self.evaluation, self.own_decisions().by_obligation()
-                )
             name = f'{export}-{self.organisation.slug if self.organisation else "all-bodies"}'
-            return exports.download(request.GET.get('format', 'xlsx'), name, headers, rows)
+            # In English from a page in either language (reasons, due bases, labels), as list pages' exports are.
+            with english():
+                headers, rows = downloads.EXPORTS[export](self.evaluation)
+                if export == 'obligations':
+                    headers, rows = downloads.with_decisions(
+                        headers, rows, self.evaluation, self.own_decisions().by_obligation()
+                    )
+                return exports.download(request.GET.get('format', 'xlsx'), name, headers, rows)
         return super().get(request, *args, **kwargs)
 
     def own_decisions(self):
@@ -140,7 +144,10 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             catalogue=current(),
         )
         if evaluation.plan.timeline:
-            context['chart_src'] = evaluation.once('chart', lambda: chart_src(evaluation.plan.timeline))
+            # Drawn once per language: its labels are written in the reader's.
+            context['chart_src'] = evaluation.once(
+                f'chart-{translation.get_language()}', lambda: chart_src(evaluation.plan.timeline)
+            )
         if organisation is None:
             context['bodies'] = self._table(BodySummaryTable, evaluation.by_body(), 'b-')
             context['all_rule_sets'] = rule_sets()
@@ -151,7 +158,7 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             progress=exposure.progress(own_decisions, UnitCost.objects.for_user(user).by_category([organisation.pk])),
             rule_sets=applicable(settings.rule_sets if settings else ()),
             settings=settings,
-            unit_costs=[(label, costs.get(value)) for value, label in Category.choices],
+            unit_costs=[(gettext(label), costs.get(value)) for value, label in Category.choices],
         )
         return context
 

@@ -7,6 +7,11 @@ then "affected" only when its model is in a listed family and its firmware is in
 "not affected" when the model or firmware is clearly outside; otherwise "possibly affected", with
 the reason the data cannot decide. Relabelled products (made by the vendor, sold under another
 name) are matched only through the listed families, unless the rule says the entry covers them.
+
+A match's reason is kept with a kept evaluation and read in either language, so it is lazy
+(`interpolate_lazy`): written in the reader's language when read, with the rule's note in Welsh where
+kev-matching.json gives one (`note_cy`). The catalogue's own words (names, descriptions, required actions)
+are CISA's, quoted in English.
 """
 
 import datetime
@@ -14,6 +19,11 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from oversight.core.dates import govuk_date_lazy
+from oversight.core.languages import interpolate_lazy, shown
 from oversight.vendors.resolution import normalise
 
 from . import catalogue
@@ -28,7 +38,20 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace('_', ' ').capitalize()
+        """In the active language when it is shown (exports write it in English)."""
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    Status.AFFECTED: _('Affected'),
+    Status.POSSIBLY: _('Possibly affected'),
+    Status.NOT_AFFECTED: _('Not affected'),
+}
+
+
+THIS_LINE = _('This line')  # a line with no maker or model recorded
+NO_RULE = _('Oversight has no matching rule for this entry yet: it is matched by its vendor only.')
+_shown_lazy = lazy(shown, str)
 
 
 class MatchingDataError(ValueError):
@@ -43,7 +66,7 @@ class FirmwareRange:
     low: tuple | None = None
     high: tuple | None = None
     before: datetime.date | None = None
-    text: str = ''
+    text: str = ''  # lazy: in the reader's language
 
     def contains(self, firmware: str) -> bool | None:
         """True or False where the firmware string can be read; None where it cannot."""
@@ -71,6 +94,12 @@ class MatchRule:
     families: tuple[Family, ...] = ()
     covers_relabels: bool = False
     curated: bool = True
+    note_cy: str = ''
+
+    @property
+    def shown_note(self):
+        """The note in the reader's language when read (lazy: it goes into kept reasons)."""
+        return _shown_lazy(self.note, self.note_cy)
 
 
 @dataclass(frozen=True)
@@ -105,7 +134,7 @@ class Device:
     def of(cls, line) -> 'Device':
         made_by = line.made_by.name if line.made_by_id else ''
         declared = frozenset(filter(None, (normalise(line.manufacturer_declared), normalise(line.brand))))
-        label = ' '.join(filter(None, (line.brand or line.manufacturer_declared, line.model))) or 'This line'
+        label = ' '.join(filter(None, (line.brand or line.manufacturer_declared, line.model))) or THIS_LINE
         return cls(declared, normalise(made_by), made_by, label, line.model or '', line.firmware or '')
 
 
@@ -123,13 +152,15 @@ def _parse_firmware(spec: dict, where: str) -> FirmwareRange:
         low, high = hikvision_version(spec.get('from', '')), hikvision_version(spec.get('to', ''))
         if low is None or high is None or low > high:
             raise MatchingDataError(f'{where}: "from" and "to" must be Hikvision versions in order.')
-        return FirmwareRange(scheme, low=low, high=high, text=f'{spec["from"]} to {spec["to"]}')
+        text = interpolate_lazy(_('%(low)s to %(high)s'), low=spec['from'], high=spec['to'])
+        return FirmwareRange(scheme, low=low, high=high, text=text)
     if scheme == 'build-date':
         try:
             before = datetime.date.fromisoformat(spec.get('before', ''))
         except (TypeError, ValueError) as exc:
             raise MatchingDataError(f'{where}: "before" must be a date (yyyy-mm-dd).') from exc
-        return FirmwareRange(scheme, before=before, text=f'built before {before.day} {before:%B %Y}')
+        text = interpolate_lazy(_('built before %(date)s'), date=govuk_date_lazy(before))
+        return FirmwareRange(scheme, before=before, text=text)
     raise MatchingDataError(f'{where}: unknown firmware scheme {scheme!r} (use "hikvision" or "build-date").')
 
 
@@ -159,6 +190,7 @@ def _parse_rule(spec: dict, aliases: dict[str, list[str]]) -> MatchRule:
         note=spec.get('note', ''),
         families=tuple(families),
         covers_relabels=relabels == 'covered',
+        note_cy=spec.get('note_cy', ''),
     )
 
 
@@ -190,7 +222,7 @@ class Catalogue:
                     normalise(n) for n in aliases.get(entry['vendorProject'], [entry['vendorProject']])
                 ),
                 source_url=f'https://nvd.nist.gov/vuln/detail/{entry["cveID"]}',
-                note='Oversight has no matching rule for this entry yet: it is matched by its vendor only.',
+                note=NO_RULE,
                 curated=False,
             )
             self.vulnerabilities.append(_vulnerability(entry, rule))
@@ -234,80 +266,78 @@ def _model_key(model: str) -> str:
 
 def match(device: Device, vulnerability: Vulnerability) -> Match:
     rule = vulnerability.rule
+    cve, note = vulnerability.cve, rule.shown_note
     direct = bool(device.declared & rule.vendor_keys)
     via_maker = device.made_by in rule.vendor_keys
     if not (direct or via_maker):
-        maker = f'made by {device.made_by_name}' if device.made_by_name else 'of unknown make'
-        return Match(
-            vulnerability,
-            Status.NOT_AFFECTED,
-            f'{device.label} is {maker}; {vulnerability.cve} concerns {rule.vendor} products.',
-        )
+        if device.made_by_name:
+            message = _('%(device)s is made by %(maker)s; %(cve)s concerns %(vendor)s products.')
+        else:
+            message = _('%(device)s is of unknown make; %(cve)s concerns %(vendor)s products.')
+        reason = interpolate_lazy(message, device=device.label, maker=device.made_by_name, cve=cve, vendor=rule.vendor)
+        return Match(vulnerability, Status.NOT_AFFECTED, reason)
     # A line made by the vendor with no name declared is the vendor's own product, identified by other signals.
     relabel = not direct and bool(device.declared)
-    made = f'{device.label} is made by {rule.vendor}' + (' and sold under another name' if relabel else '')
+    if relabel:
+        made = interpolate_lazy(
+            _('%(device)s is made by %(vendor)s and sold under another name'), device=device.label, vendor=rule.vendor
+        )
+    else:
+        made = interpolate_lazy(_('%(device)s is made by %(vendor)s'), device=device.label, vendor=rule.vendor)
     if not rule.families:
         if relabel and not rule.covers_relabels:
-            return Match(
-                vulnerability,
-                Status.NOT_AFFECTED,
-                f'{made}; {vulnerability.cve} names no models, and its data does not say relabelled products are '
-                f'affected. {rule.note} Ask the supplier whether it applies.',
+            message = _(
+                '%(made)s; %(cve)s names no models, and its data does not say relabelled products are affected. '
+                '%(note)s Ask the supplier whether it applies.'
             )
-        return Match(vulnerability, Status.POSSIBLY, f'{made}. {rule.note}'.strip())
+            return Match(vulnerability, Status.NOT_AFFECTED, interpolate_lazy(message, made=made, cve=cve, note=note))
+        if rule.note:
+            reason = interpolate_lazy('%(made)s. %(note)s', made=made, note=note)
+        else:
+            reason = interpolate_lazy('%(made)s.', made=made)
+        return Match(vulnerability, Status.POSSIBLY, reason)
     published = '; '.join(f.published for f in rule.families)
     if not device.model:
-        return Match(vulnerability, Status.POSSIBLY, f'{made}, but its model is not recorded. Affected: {published}.')
+        message = _('%(made)s, but its model is not recorded. Affected: %(published)s.')
+        return Match(vulnerability, Status.POSSIBLY, interpolate_lazy(message, made=made, published=published))
     model = _model_key(device.model)
     family = next((f for f in rule.families if f.pattern.search(model)), None)
     if family is None:
-        why = ' Relabelled products are matched only by the model numbers the record lists.' if relabel else ''
-        return Match(
-            vulnerability,
-            Status.NOT_AFFECTED,
-            f'Model {device.model} is not in the affected families ({published}).{why}',
-        )
-    in_family = f'{made}; model {device.model} is in the {family.published} family'
+        if relabel:
+            message = _(
+                'Model %(model)s is not in the affected families (%(published)s). Relabelled products are matched '
+                'only by the model numbers the record lists.'
+            )
+        else:
+            message = _('Model %(model)s is not in the affected families (%(published)s).')
+        reason = interpolate_lazy(message, model=device.model, published=published)
+        return Match(vulnerability, Status.NOT_AFFECTED, reason)
+    message = _('%(made)s; model %(model)s is in the %(family)s family')
+    in_family = interpolate_lazy(message, made=made, model=device.model, family=family.published)
+    values = {'in_family': in_family, 'note': note}
     if family.all_versions:
-        return Match(
-            vulnerability, Status.AFFECTED, f'{in_family}, affected in every version. {rule.note}', family.published
-        )
+        reason = interpolate_lazy(_('%(in_family)s, affected in every version. %(note)s'), **values)
+        return Match(vulnerability, Status.AFFECTED, reason, family.published)
     if family.firmware is None:
-        return Match(
-            vulnerability,
-            Status.POSSIBLY,
-            f'{in_family}; the data gives no fixed firmware. {rule.note}',
-            family.published,
-        )
+        reason = interpolate_lazy(_('%(in_family)s; the data gives no fixed firmware. %(note)s'), **values)
+        return Match(vulnerability, Status.POSSIBLY, reason, family.published)
+    values.update(affected=family.firmware.text, firmware=device.firmware)
     if not device.firmware:
-        return Match(
-            vulnerability,
-            Status.POSSIBLY,
-            f'{in_family}, affected in firmware {family.firmware.text}; its firmware is not recorded.',
-            family.published,
-        )
+        message = _('%(in_family)s, affected in firmware %(affected)s; its firmware is not recorded.')
+        return Match(vulnerability, Status.POSSIBLY, interpolate_lazy(message, **values), family.published)
     inside = family.firmware.contains(device.firmware)
     if inside is None:
-        return Match(
-            vulnerability,
-            Status.POSSIBLY,
-            f'{in_family}, affected in firmware {family.firmware.text}; its firmware "{device.firmware[:60]}" '
-            'cannot be read as a version to compare.',
-            family.published,
+        message = _(
+            '%(in_family)s, affected in firmware %(affected)s; its firmware "%(firmware)s" cannot be read as a '
+            'version to compare.'
         )
+        values['firmware'] = device.firmware[:60]
+        return Match(vulnerability, Status.POSSIBLY, interpolate_lazy(message, **values), family.published)
     if inside:
-        return Match(
-            vulnerability,
-            Status.AFFECTED,
-            f'{in_family}, and its firmware {device.firmware} is in the affected range ({family.firmware.text}).',
-            family.published,
-        )
-    return Match(
-        vulnerability,
-        Status.NOT_AFFECTED,
-        f'{in_family}, but its firmware {device.firmware} is outside the affected range ({family.firmware.text}).',
-        family.published,
-    )
+        message = _('%(in_family)s, and its firmware %(firmware)s is in the affected range (%(affected)s).')
+        return Match(vulnerability, Status.AFFECTED, interpolate_lazy(message, **values), family.published)
+    message = _('%(in_family)s, but its firmware %(firmware)s is outside the affected range (%(affected)s).')
+    return Match(vulnerability, Status.NOT_AFFECTED, interpolate_lazy(message, **values), family.published)
 
 
 @dataclass(frozen=True)
