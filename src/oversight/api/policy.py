@@ -4,6 +4,10 @@ Obligations are computed from the register (policy.obligations), not stored: eac
 `<line id>.<rule set>.<rule>`, the key its decision is kept under. A list or an obligation is evaluated from the
 user's `for_user()` lines, so another body's obligation is a 404; a decision goes through
 `policy.actions.record_decision`, whose refusals come back as JSON naming the field, and a stale `version` is a 409.
+
+The text policy writes (reasons, due bases, quarters) follows the reader's language on the pages; the API
+writes it in English whatever the request's language, as the exports do, so what a program reads does not change
+with its Accept-Language.
 """
 
 from django.http import Http404
@@ -15,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from oversight.core.languages import english
 from oversight.core.permissions import sees_everything
 from oversight.organisations.models import Organisation
 from oversight.policy import actions, exposure
@@ -24,6 +29,14 @@ from oversight.policy.models import ObligationDecision, UnitCost
 from oversight.register.models import EquipmentLine
 
 from .base import ApiMixin, action_errors
+
+
+class InEnglish:
+    """A view whose responses are written in English whatever the request's language (see above)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with english():
+            return super().dispatch(request, *args, **kwargs)
 
 
 def obligation_id(obligation) -> str:
@@ -93,7 +106,7 @@ class ObligationFilterBackend(DjangoFilterBackend):
         return queryset  # the view evaluates the lines the filter set selects
 
 
-class ObligationViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class ObligationViewSet(InEnglish, ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Policy obligations, each with the body's decision on it and how far replacing its equipment has got."""
 
     serializer_class = ObligationSerializer
@@ -190,7 +203,7 @@ class ExposureSerializer(serializers.Serializer):
     quarters = QuarterSerializer(many=True)
 
 
-class ExposureView(ApiMixin, APIView):
+class ExposureView(InEnglish, ApiMixin, APIView):
     """National exposure, as /policy/national-exposure/ shows it: regulator staff only."""
 
     @extend_schema(responses={200: ExposureSerializer})

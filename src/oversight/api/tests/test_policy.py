@@ -77,3 +77,14 @@ def test_the_regulator_reads_national_exposure_and_bodies_cannot(world, api):
     for person in (world.a.editor, world.a.admin, world.a.viewer):
         assert api(person).get(EXPOSURE).status_code == 403
     assert api(None).get(EXPOSURE).status_code == 401
+
+
+def test_obligations_and_exposure_are_english_whatever_the_requests_language(world, api):
+    """The pages write policy's text in the reader's language; the API, like the exports, always in English."""
+    for user, url in ((world.a.viewer, OBLIGATIONS), (world.regulator, EXPOSURE)):
+        client = api(user)
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE='en-GB').json()
+        assert client.get(url, HTTP_ACCEPT_LANGUAGE='cy').json() == english
+    rows = api(world.a.viewer).get(OBLIGATIONS, HTTP_ACCEPT_LANGUAGE='cy').json()['results']
+    reasons = ' '.join(row['reason'] + row['due_basis'] for row in rows)
+    assert 'headquartered in China' in reasons and 'Tsieina' not in reasons
