@@ -13,11 +13,10 @@ import datetime
 import functools
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.dates import govuk_date, govuk_date_lazy
-from oversight.core.languages import interpolate_lazy
+from oversight.core.languages import interpolate_lazy, remembered
 
 from . import rules as rule_data
 from .makers import MakerFacts
@@ -140,38 +139,39 @@ def _facts_clause(rule: rule_data.Rule, line) -> str:
     """Where the line is, when it was installed and what it is connected to, as far as the rule asks: written
     when the reason is read, in the active language."""
     site = line.site
-    if site.sensitive:
-        parts = [gettext('on sensitive site %(site)s') % {'site': site}]
-    else:
-        parts = [gettext('at %(site)s (not a sensitive site)') % {'site': site}]
+    parts = [str(FACTS['sensitive' if site.sensitive else 'not_sensitive']) % {'site': site}]
     if rule.installed is not None:
         state = _installed_state(line, rule.installed_cutoff)
         if state == 'unknown':
-            parts.append(gettext('installation date not recorded'))
+            parts.append(str(FACTS['installed_unknown']))
         else:
-            if state == 'on_or_after':
-                message = gettext('installed %(installed)s, on or after %(cutoff)s')
-            else:
-                message = gettext('installed %(installed)s, before %(cutoff)s')
-            parts.append(
-                message % {'installed': govuk_date(line.installed_on), 'cutoff': govuk_date(rule.installed_cutoff)}
-            )
+            dates = {'installed': govuk_date(line.installed_on), 'cutoff': govuk_date(rule.installed_cutoff)}
+            parts.append(str(FACTS[f'installed_{state}']) % dates)
     if rule.network is not None:
-        if line.network == 'core':
-            parts.append(gettext('connected to the core network'))
-        elif line.network == 'unknown':
-            parts.append(gettext('network connection not recorded'))
-        else:
-            parts.append(gettext('on an isolated network'))
+        network = line.network if line.network in ('core', 'unknown') else 'isolated'
+        parts.append(str(FACTS[f'network_{network}']))
     return ', '.join(parts)
 
 
+# The facts clause's words, looked up once per language (it is written for every obligation read).
+FACTS = {
+    'sensitive': remembered(_('on sensitive site %(site)s')),
+    'not_sensitive': remembered(_('at %(site)s (not a sensitive site)')),
+    'installed_unknown': remembered(_('installation date not recorded')),
+    'installed_on_or_after': remembered(_('installed %(installed)s, on or after %(cutoff)s')),
+    'installed_before': remembered(_('installed %(installed)s, before %(cutoff)s')),
+    'network_core': remembered(_('connected to the core network')),
+    'network_unknown': remembered(_('network connection not recorded')),
+    'network_isolated': remembered(_('on an isolated network')),
+}
+
+
 # How a due date was found (lazy: a kept evaluation is read in either language).
-INSTALLED = _('when it was installed')
-NEXT_UPGRADE = _('next scheduled upgrade')
-REVIEW_NO_UPGRADE = _('review date (no scheduled upgrade recorded)')
-UPGRADE_FIRST = _('next scheduled upgrade, before the review date')
-REVIEW_FIRST = _('review date, before the scheduled upgrade')
+INSTALLED = remembered(_('when it was installed'))
+NEXT_UPGRADE = remembered(_('next scheduled upgrade'))
+REVIEW_NO_UPGRADE = remembered(_('review date (no scheduled upgrade recorded)'))
+UPGRADE_FIRST = remembered(_('next scheduled upgrade, before the review date'))
+REVIEW_FIRST = remembered(_('review date, before the scheduled upgrade'))
 
 
 def due_date(rule: rule_data.Rule, line, review_by: datetime.date) -> tuple[datetime.date, str]:

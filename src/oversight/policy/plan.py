@@ -16,7 +16,7 @@ from functools import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.languages import interpolate_lazy
+from oversight.core.languages import interpolate_lazy, remembered
 from oversight.register.models import Category
 
 from .obligations import SEVERITY_RANK, Obligation
@@ -27,7 +27,11 @@ CATEGORY_LABELS = dict(Category.choices)
 
 
 # The severities as the timeline's breakdown counts them ("59 must, 103 consider").
-SEVERITY_WORDS = {'must': _('must'), 'should': _('should'), 'consider': _('consider')}
+SEVERITY_WORDS = {
+    'must': remembered(_('must')),
+    'should': remembered(_('should')),
+    'consider': remembered(_('consider')),
+}
 
 
 def unpriced_note(devices: int, categories=()) -> str:

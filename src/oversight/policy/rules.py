@@ -24,13 +24,17 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.languages import shown
+from oversight.core.languages import remembered, shown
 
 RULES_FILE = Path(__file__).resolve().parent / 'data' / 'rules.json'
 
 SEVERITIES = ('must', 'should', 'consider')  # most to least pressing
 # Labels in the active language when shown (a kept evaluation serves readers of both languages).
-SEVERITY_LABELS = {'must': _('Must'), 'should': _('Should'), 'consider': _('Consider')}
+SEVERITY_LABELS = {
+    'must': remembered(_('Must')),
+    'should': remembered(_('Should')),
+    'consider': remembered(_('Consider')),
+}
 DUE_KINDS = ('arises', 'next_upgrade', 'review')
 INSTALLED_STATES = ('before', 'on_or_after', 'unknown')
 NETWORK_STATES = ('isolated', 'core', 'unknown')

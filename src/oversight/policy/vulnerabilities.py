@@ -23,7 +23,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.dates import govuk_date_lazy
-from oversight.core.languages import interpolate_lazy, shown
+from oversight.core.languages import interpolate_lazy, remembered, shown
 from oversight.vendors.resolution import normalise
 
 from . import catalogue
@@ -43,9 +43,9 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.AFFECTED: _('Affected'),
-    Status.POSSIBLY: _('Possibly affected'),
-    Status.NOT_AFFECTED: _('Not affected'),
+    Status.AFFECTED: remembered(_('Affected')),
+    Status.POSSIBLY: remembered(_('Possibly affected')),
+    Status.NOT_AFFECTED: remembered(_('Not affected')),
 }
 
 

@@ -10,10 +10,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import save_audited
-from oversight.core.dates import govuk_date, govuk_datetime
+from oversight.core.dates import govuk_date, govuk_date_lazy, govuk_datetime
 from oversight.core.history import readable_history
+from oversight.core.languages import english, interpolate_lazy, remembered
 from oversight.core.models import ObjectChange
 from oversight.register.models import Site
 
@@ -145,3 +147,31 @@ def test_a_history_reads_in_the_page_language_and_keeps_what_was_recorded(editor
     with translation.override('en-gb'):
         _created, updated = readable_history(changes, editor_a)
     assert [(f.label, f.before, f.after) for f in updated.fields] == [('Sensitive', 'yes', 'no')]
+
+
+def test_text_kept_across_requests_is_written_in_the_language_of_each_reading():
+    """interpolate_lazy, for text a process keeps and serves to readers of both languages (policy's evaluations)."""
+    date = govuk_date_lazy(datetime.date(2022, 11, 24))
+    effective = interpolate_lazy(_('since the rule took effect on %(date)s'), date=date)
+    overdue = remembered(_('Overdue'))
+    with translation.override('cy'):
+        assert str(effective) == 'ers i’r rheol ddod i rym ar 24 Tachwedd 2022' and f'{overdue}!' == 'Yn hwyr!'
+    with english():
+        assert effective == 'since the rule took effect on 24 November 2022' and overdue == 'Overdue'
+        assert effective.startswith('since') and 'November' in effective
+
+
+def test_kept_text_is_worked_out_once_per_language():
+    class Message:
+        reads = 0
+
+        def __str__(self):
+            self.reads += 1
+            return '%(devices)s devices'
+
+    message = Message()
+    text = interpolate_lazy(message, devices=3)
+    for language in ('cy', 'en-gb', 'cy', 'en-gb'):
+        with translation.override(language):
+            assert str(text) == '3 devices'
+    assert message.reads == 2
