@@ -44,6 +44,7 @@ class UserListView(Require, ObjectListView):
     """Regulator staff see every account; a body's editors and administrators see their body's accounts."""
 
     model = User
+    title = gettext_lazy('Users')
     table_class = UserTable
     filterset_class = UserFilterSet
     export_name = 'users'

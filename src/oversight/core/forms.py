@@ -4,7 +4,8 @@ from django import forms
 from django.db import models
 from django.forms.models import ModelFormMetaclass
 from django.utils.safestring import SafeData
-from django.utils.translation import gettext
+
+from .labels import translated
 
 
 def govuk_widgets(form: forms.BaseForm) -> None:
@@ -22,7 +23,7 @@ def govuk_widgets(form: forms.BaseForm) -> None:
             field.choices = [(value, _translated(label)) for value, label in field.choices]
         # A model's help text is a plain string (a form's own is marked lazily, and HTML is left as it is).
         if field.help_text and isinstance(field.help_text, str) and not isinstance(field.help_text, SafeData):
-            field.help_text = gettext(field.help_text)
+            field.help_text = translated(field.help_text)
         if isinstance(widget, forms.CheckboxInput):
             css = 'govuk-checkboxes__input'
         elif isinstance(widget, forms.Select):
@@ -43,7 +44,7 @@ def _translated(label):
     """A choice's label in the active language; a group of choices (a label and its choices) label by label."""
     if isinstance(label, list | tuple):
         return [(value, _translated(inner)) for value, inner in label]
-    return gettext(str(label)) if label else label
+    return translated(label)
 
 
 # A web address typed without its scheme is taken as https (Django 6's default; 5.2 assumes http).

@@ -1,5 +1,8 @@
 """An object's history in people's words: field labels, choices by their label, linked records by name.
 
+The words are the reader's language (the labels are declared in core/labels.py); the values and the
+message each change was recorded with stay as recorded.
+
 The audit rows keep raw values (a foreign key as its key), which stay true when names change; this turns
 them into what the history table shows. Linked records are looked up through the reader's own scope, so
 a history never names a record the reader could not open: such a record shows as its number.
@@ -12,6 +15,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import ForeignObjectRel
 from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from .dates import govuk_datetime
 from .models import ObjectChange
@@ -40,7 +45,7 @@ def readable_history(changes, user) -> list[HistoryEntry]:
         for name, model_field, before, after in fields:
             if name == 'event' and change.action == ObjectChange.Action.EVENT:
                 continue  # the kind of account event: the change's message says it in words
-            label = str(model_field.verbose_name) if model_field is not None else name.replace('_', ' ')
+            label = _label(name, model_field)
             if isinstance(before, dict | None) and isinstance(after, dict | None):
                 # A document (a return's answers): each answer that changed, not the whole document twice.
                 before, after = before or {}, after or {}
@@ -55,6 +60,10 @@ def readable_history(changes, user) -> list[HistoryEntry]:
                     entry.fields.append(FieldChange(label, *shown))
         entries.append(entry)
     return entries
+
+
+def _label(name: str, model_field) -> str:
+    return capfirst(name.replace('_', ' ')) if model_field is None else gettext(capfirst(model_field.verbose_name))
 
 
 def _described_fields(change: ObjectChange) -> list[tuple]:
@@ -97,9 +106,9 @@ def _display(model_field, value, names: dict) -> str | None:
     if model_field is not None and model_field.is_relation:
         keys = value if isinstance(value, list) else [value]
         shown = [names.get((model_field.related_model, key), f'#{key}') for key in keys]
-        return ', '.join(shown) if shown else 'none'
+        return ', '.join(shown) if shown else gettext('none')
     if model_field is not None and model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+        return gettext(str(dict(model_field.flatchoices).get(value, value)))
     moment = parse_datetime(value) if isinstance(model_field, models.DateTimeField) and isinstance(value, str) else None
     if moment is not None:
         return govuk_datetime(moment)
@@ -110,7 +119,7 @@ def _text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        return 'yes' if value else 'no'
+        return gettext('yes') if value else gettext('no')
     if isinstance(value, list):
         return '; '.join(_text(v) or '' for v in value)
     if isinstance(value, dict):

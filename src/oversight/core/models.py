@@ -30,7 +30,7 @@ class ObjectChange(models.Model):
     action = models.CharField(max_length=10, choices=Action.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64, db_index=True)
-    object_repr = models.CharField(max_length=200)
+    object_repr = models.CharField('object name', max_length=200)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     message = models.CharField(max_length=300, blank=True)

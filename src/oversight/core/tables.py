@@ -8,10 +8,10 @@ commands, which draw no tables, need not import django-tables2).
 
 import django_tables2 as tables
 from django.db import models
-from django.utils.translation import gettext
 from django_tables2.columns import library
 
 from .dates import govuk_date, govuk_datetime
+from .labels import translated
 
 
 @library.register
@@ -51,7 +51,7 @@ class ChoiceColumn(tables.Column):
         return cls(**kwargs) if getattr(field, 'choices', None) else None
 
     def render(self, value):
-        return gettext(str(value)) if value else value
+        return translated(value)
 
     def value(self, value):
         return value

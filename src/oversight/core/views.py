@@ -8,6 +8,8 @@ from django.db import transaction
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django_filters.views import FilterView
@@ -79,7 +81,7 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context['title'] = self.title or self.model._meta.verbose_name_plural.capitalize()
+        context['title'] = self.title or gettext(capfirst(self.model._meta.verbose_name_plural))
         context['can_create'] = bool(self.create_url_name) and self.can_create()
         context['create_url_name'] = self.create_url_name
         query = self.request.GET.copy()

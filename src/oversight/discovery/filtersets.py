@@ -16,11 +16,11 @@ class DeviceFilterSet(GovukFilterSet):
     """The devices of one scan: by who made them, whether the register has them, and trouble."""
 
     STATES = (
-        ('undeclared', 'Not in the register'),
-        ('matched', 'In the register'),
-        ('mismatched', 'Contradicts the register'),
-        ('errors', 'Answered with errors'),
-        ('concern', 'Made by a maker of concern'),
+        ('undeclared', _('Not in the register')),
+        ('matched', _('In the register')),
+        ('mismatched', _('Contradicts the register')),
+        ('errors', _('Answered with errors')),
+        ('concern', _('Made by a maker of concern')),
     )
 
     maker = django_filters.CharFilter(lookup_expr='iexact', label=_('Made by'))

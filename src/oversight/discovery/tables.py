@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.tables import DateTimeColumn
+from oversight.core.tables import ChoiceColumn, DateTimeColumn
 
 from .models import DiscoveredDevice, Scan, UnseenLine
 
@@ -27,12 +27,12 @@ class CountsColumn(CountColumn):
 
 class ScanTable(tables.Table):
     uploaded = DateTimeColumn(linkify=True, verbose_name=_('Uploaded'))
-    source = tables.Column(verbose_name=_('From'))
-    up = CountsColumn('up', 'Devices')
-    undeclared = CountsColumn('undeclared', 'Not in the register')
-    unseen = CountsColumn('unseen', 'Register lines unseen')
-    mismatched = CountsColumn('mismatched', 'Mismatches')
-    errors = CountsColumn('errors', 'Hosts with errors')
+    source = ChoiceColumn(verbose_name=_('From'))
+    up = CountsColumn('up', _('Devices'))
+    undeclared = CountsColumn('undeclared', _('Not in the register'))
+    unseen = CountsColumn('unseen', _('Register lines unseen'))
+    mismatched = CountsColumn('mismatched', _('Mismatches'))
+    errors = CountsColumn('errors', _('Hosts with errors'))
 
     class Meta:
         model = Scan

@@ -21,6 +21,9 @@ from .report import percent
 # The licence of everything published (the Open Government Licence v3.0, as GOV.UK publishes under).
 OGL_URL = 'https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/'
 OGL_NAME = 'Open Government Licence v3.0'
+# The National Archives publishes the licence in Welsh too, under its Welsh name.
+OGL_CY_URL = 'https://www.nationalarchives.gov.uk/doc/open-government-licence-cymraeg/version/3/'
+OGL_CY_NAME = 'Trwydded Llywodraeth Agored v3.0'
 # What core.exports does to text columns, said in their CSVW metadata.
 FORMULA_SAFE_NOTE = 'Text starting =, +, - or @ is prefixed with an apostrophe, so no spreadsheet runs it as a formula.'
 
@@ -307,3 +310,10 @@ def table(name: str, data: dict) -> Table | None:
     """The named table of the data; None for an unknown name, or a table the data has no figures for."""
     maker = TABLES.get(name)
     return maker(data) if maker else None
+
+
+def licence_shown() -> tuple[str, str]:
+    """(name, address) of the licence as a page in the active language names it; open data keeps the English."""
+    if (translation.get_language() or '').startswith('cy'):
+        return OGL_CY_NAME, OGL_CY_URL
+    return OGL_NAME, OGL_URL

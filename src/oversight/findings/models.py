@@ -29,8 +29,10 @@ class Report(models.Model):
         'such as {{ response_rate }} or {{ drone.aware }}: a figure typed by hand is checked before publication.',
     )
     # Optional Welsh of the regulator's own words, as questionnaires hold theirs: empty means the English is shown.
-    title_cy = models.CharField(max_length=200, blank=True)
-    narrative_cy = models.TextField(blank=True, help_text='The text in Welsh; empty: the Welsh report shows English.')
+    title_cy = models.CharField('title in Welsh', max_length=200, blank=True)
+    narrative_cy = models.TextField(
+        'narrative in Welsh', blank=True, help_text='The text in Welsh; empty: the Welsh report shows English.'
+    )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -66,18 +68,22 @@ class ReportVersion(models.Model):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name='versions')
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
-    narrative_source = models.TextField(help_text='The text as written, placeholders included.')
+    narrative_source = models.TextField('narrative as written', help_text='The text as written, placeholders included.')
     narrative = models.TextField(help_text='The text as published, every placeholder bound to its figure.')
     data = models.JSONField(help_text='The computed figures, as findings.report.build() made them.')
     designations = models.JSONField(help_text='The concern list as it stood: its designations and sources.')
-    title_cy = models.CharField(max_length=200, blank=True)
-    narrative_source_cy = models.TextField(blank=True, help_text='The Welsh text as written; empty: none was written.')
-    narrative_cy = models.TextField(blank=True, help_text='The Welsh text as published, every placeholder bound.')
-    pdf = models.BinaryField()
-    pdf_sha256 = models.CharField(max_length=64)
+    title_cy = models.CharField('title in Welsh', max_length=200, blank=True)
+    narrative_source_cy = models.TextField(
+        'narrative in Welsh as written', blank=True, help_text='The Welsh text as written; empty: none was written.'
+    )
+    narrative_cy = models.TextField(
+        'narrative in Welsh', blank=True, help_text='The Welsh text as published, every placeholder bound.'
+    )
+    pdf = models.BinaryField('PDF')
+    pdf_sha256 = models.CharField('SHA-256 of the PDF', max_length=64)
     # Empty for a version published before the report had a Welsh rendering.
-    pdf_cy = models.BinaryField(default=b'', blank=True)
-    pdf_cy_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_cy = models.BinaryField('PDF in Welsh', default=b'', blank=True)
+    pdf_cy_sha256 = models.CharField('SHA-256 of the Welsh PDF', max_length=64, blank=True)
     note = models.CharField(max_length=300, blank=True, help_text='What this version changes.')
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(

@@ -95,6 +95,7 @@ class PublicVersionMixin:
             .select_related('report__campaign')
             .order_by('-number')
         )
+        licence_name, licence_url = downloads.licence_shown()
         return {
             'version': version,
             'title': version.shown_title(),
@@ -104,8 +105,8 @@ class PublicVersionMixin:
             'links': addresses(version),
             'others': [(other, addresses(other)['page']) for other in others],
             'latest': others.first(),
-            'licence_url': downloads.OGL_URL,
-            'licence_name': downloads.OGL_NAME,
+            'licence_name': licence_name,
+            'licence_url': licence_url,
             'publisher': settings.OVERSIGHT_OPERATOR['name'],
         }
 

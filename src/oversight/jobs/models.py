@@ -57,7 +57,7 @@ class Job(models.Model):
     # Every problem, each {row, column, message} (row and column empty when the problem is not in a row).
     errors = models.JSONField(default=list, blank=True)
     # Where the outcome is (the imported register, the PDF), once done.
-    result_url = models.CharField(max_length=300, blank=True)
+    result_url = models.CharField('result address', max_length=300, blank=True)
     created = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(default=timezone.now)

@@ -56,7 +56,7 @@ class EquipmentLineFilterSet(RegisterFilterSet):
     site = SearchableChoiceFilter(queryset=_sites, empty_label=_('Any'), source='register:site_names')
     system = SearchableChoiceFilter(queryset=_systems, empty_label=_('Any'), source='register:system_names')
     category = django_filters.ChoiceFilter(
-        field_name='system__category', choices=Category.choices, empty_label=_('Any')
+        field_name='system__category', choices=Category.choices, label=_('Category'), empty_label=_('Any')
     )
     made_by = django_filters.ModelChoiceFilter(queryset=_makers, label=_('Made by'), empty_label=_('Any'))
     concern = django_filters.ChoiceFilter(

@@ -231,7 +231,7 @@ class ImportBatch(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
-    sha256 = models.CharField(max_length=64, db_index=True)
+    sha256 = models.CharField('SHA-256 of the file', max_length=64, db_index=True)
     created = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     # Rows created, updated and unchanged, as committed.

@@ -139,6 +139,7 @@ class EquipmentHolderDetailView(RegisterDetailView):
             exclude=('organisation', self.line_filter),
         )
         context['table'] = RequestConfig(self.request, paginate={'per_page': 50}).configure(table)
+        context['table_label'] = _('Equipment')
         return context
 
 

@@ -109,6 +109,7 @@ TEMPLATES = [
                 'oversight.core.templatetags.govuk_dates',
                 'oversight.core.templatetags.status_tags',
                 'oversight.core.templatetags.may',
+                'oversight.core.templatetags.labels',
             ],
             # django-tables2 is not an installed app: importing it imports django.contrib.postgres and psycopg,
             # which every command would pay for at start-up on SQLite. Its templates are core's (table.html);

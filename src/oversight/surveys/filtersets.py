@@ -27,9 +27,9 @@ class InvitationFilterSet(GovukFilterSet):
     status = django_filters.ChoiceFilter(
         choices=Invitation.Status.choices, empty_label=_('Any'), label=_('Return status')
     )
-    outstanding = only('Outstanding: not submitted, or returned with a query', 'filter_outstanding')
-    late = only('Late: not submitted by the deadline, or submitted after it', 'filter_late')
-    queried = only('Queried: returned with a query not yet answered', 'filter_queried')
+    outstanding = only(_('Outstanding: not submitted, or returned with a query'), 'filter_outstanding')
+    late = only(_('Late: not submitted by the deadline, or submitted after it'), 'filter_late')
+    queried = only(_('Queried: returned with a query not yet answered'), 'filter_queried')
     organisation__name = django_filters.CharFilter(lookup_expr='icontains', label=_('Body name contains'))
 
     class Meta:

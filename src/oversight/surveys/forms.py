@@ -181,7 +181,6 @@ class CampaignForm(forms.ModelForm):
             'reminder_cap',
         ]
         widgets = {'description': forms.Textarea(attrs={'rows': 3})}
-        labels = {'slug': _('Slug')}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 import oversight.core.tables  # noqa: F401  (GOV.UK date columns, registered before these tables are built)
@@ -52,9 +53,10 @@ class InvitationTable(tables.Table):
         if record.status not in Invitation.OUTSTANDING or record.campaign.status != Campaign.Status.OPEN:
             return ''
         return format_html(
-            '<a class="govuk-link" href="{}">Send a reminder<span class="govuk-visually-hidden"> to {}</span></a>',
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> {}</span></a>',
             reverse('surveys:invitation_remind', args=[record.pk]),
-            record.organisation,
+            gettext('Send a reminder'),
+            gettext('to %(organisation)s') % {'organisation': record.organisation},
         )
 
     def render_submitted(self, value):
@@ -64,13 +66,13 @@ class InvitationTable(tables.Table):
     def _timeliness(record) -> str:
         """Late by `InvitationQuerySet.late` (the `is_late` the page annotates); on time once submitted if not."""
         if record.is_late:
-            return 'Late'
-        return 'On time' if record.has_responded and record.campaign.deadline else ''
+            return gettext_noop('Late')
+        return gettext_noop('On time') if record.has_responded and record.campaign.deadline else ''
 
     def render_timeliness(self, record):
         text = self._timeliness(record)
         colour = {'Late': 'red', 'On time': 'green'}.get(text)
-        return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, text) if text else ''
+        return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, gettext(text)) if text else ''
 
     def value_timeliness(self, record):
         return self._timeliness(record).lower()

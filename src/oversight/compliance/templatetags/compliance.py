@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from ..models import CERTIFICATION_STATUS, DPIA_STATUS
 
@@ -8,7 +9,7 @@ register = template.Library()
 
 def status_tag(statuses: dict, status: str | None) -> str:
     label, colour = statuses[status]
-    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label)
+    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, gettext(label))  # core/labels.py
 
 
 @register.simple_tag

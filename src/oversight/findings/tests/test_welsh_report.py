@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from oversight.findings import actions, narrative
+from oversight.findings import actions, downloads, narrative
 from oversight.findings import report as figures
 from oversight.findings.models import ReportVersion
 
@@ -177,6 +177,14 @@ def test_the_open_data_stays_english_from_a_welsh_page(client, published):  # no
     assert csv.startswith('Category,Respondents,Operating,') and 'Body-worn video' in csv
     metadata = client.get(base + 'tables/categories.csv-metadata.json').json()
     assert metadata['dc:title'] == 'Findings by category'
+    assert metadata['dc:license'] == {'@id': downloads.OGL_URL}
+
+
+def test_a_welsh_page_names_the_licence_in_welsh_and_links_its_welsh_text(client, published):  # noqa: F811
+    for name in ('publication', 'report'):
+        page = client.get(reverse(f'publications:{name}', args=['survey-2022', 1]) + '?lang=cy').content.decode()
+        welsh = 'https://www.nationalarchives.gov.uk/doc/open-government-licence-cymraeg/version/3/'
+        assert f'rel="license" href="{welsh}">Trwydded Llywodraeth Agored v3.0</a>' in page, name
 
 
 def test_a_version_published_before_the_welsh_rendering_has_no_welsh_pdf(client, client_for, viewer_a, published):  # noqa: F811

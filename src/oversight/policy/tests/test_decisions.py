@@ -73,7 +73,7 @@ def test_an_editor_records_a_decision_and_its_progress_through_the_pages(client_
     assert {r['Decision'] for r in rows if r['Rule'] != obligation.rule.title} == {'Open: no decision'}
     [entry] = client.get(_url(obligation)).context['history']  # its history, in words
     shown = [tuple(vars(f).values()) for f in entry.fields]
-    assert ('decision', None, 'Accept the risk') in shown and ('approver', None, 'Deputy Chief Constable') in shown
+    assert ('Decision', None, 'Accept the risk') in shown and ('Approver', None, 'Deputy Chief Constable') in shown
     # Once the acceptance expires the obligation is open again, and says so.
     with time_machine.travel(datetime.datetime(2026, 7, 1, 12, tzinfo=datetime.UTC)):
         page = client_for(editor_a).get(body).content.decode()  # signed in again: the session has expired
