@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -36,7 +37,7 @@ class TokenView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            title='Your API token',
+            title=_('Your API token'),
             token=ApiToken.objects.filter(user=self.request.user).first(),
             api_url=self.request.build_absolute_uri(reverse('api:api-root')),
             docs_url=reverse('api:docs'),
@@ -52,7 +53,7 @@ class TokenView(LoginRequiredMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         try:
-            _, secret = actions.create_api_token(
+            _token, secret = actions.create_api_token(
                 request.user, request.user, scope=form.cleaned_data['scope'], expires=form.expires()
             )
         except ValidationError as exc:
@@ -65,7 +66,7 @@ def shown_once(request, secret: str):
     """The page showing a new token's secret: on this response only, which is not cached; later visits show
     only its start."""
     context = {
-        'title': 'Your API token',
+        'title': _('Your API token'),
         'key': secret,
         'api_url': request.build_absolute_uri(reverse('api:api-root')),
     }
@@ -81,11 +82,11 @@ class OwnTokenConfirmView(ConfirmActionView):
         return get_object_or_404(ApiToken, user=self.request.user)
 
     def affects(self):
-        last_used = govuk_datetime(self.object.last_used) or 'Not yet'
+        last_used = govuk_datetime(self.object.last_used) or _('Not yet')
         return [
-            ('Your token', f'Starts {self.object.prefix}…'),
-            ('Scope', self.object.get_scope_display()),
-            ('Last used', last_used),
+            (_('Your token'), _('Starts %(prefix)s…') % {'prefix': self.object.prefix}),
+            (_('Scope'), self.object.get_scope_display()),
+            (_('Last used'), last_used),
         ]
 
     def get_cancel_url(self):
@@ -96,9 +97,9 @@ class TokenReplaceView(OwnTokenConfirmView):
     """Replace your own API token with a new one, after confirming: the old one stops working at once. The new
     one has the same scope, and works for as long as the old one was made to."""
 
-    heading = 'Replace your API token?'
-    button_label = 'Replace token'
-    warning = 'Your current token stops working at once: programs using it must be given the new token.'
+    heading = _('Replace your API token?')
+    button_label = _('Replace token')
+    warning = _('Your current token stops working at once: programs using it must be given the new token.')
 
     def confirmed(self, form):
         old = self.object
@@ -117,10 +118,10 @@ class TokenReplaceView(OwnTokenConfirmView):
 class TokenRevokeView(OwnTokenConfirmView):
     """Revoke your own API token, after confirming."""
 
-    heading = 'Revoke your API token?'
-    button_label = 'Revoke token'
-    warning = 'A revoked token cannot be used again: programs using it must be given a new token.'
-    success_message = 'Your API token is revoked: requests with it are refused from now on.'
+    heading = _('Revoke your API token?')
+    button_label = _('Revoke token')
+    warning = _('A revoked token cannot be used again: programs using it must be given a new token.')
+    success_message = _('Your API token is revoked: requests with it are refused from now on.')
 
     def confirmed(self, form):
         return actions.revoke_api_token(self.request.user, self.request.user)

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.core.forms import ConfirmForm, VersionedForm, govuk_widgets
 
-from .evidence import ACCEPTED
 from .models import RECORDED_FIELDS, Answer, Assessment, Governance, PlanAction, Principle
 
 DATE = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
@@ -31,10 +30,19 @@ class EvidenceForm(forms.Form):
         empty_label=_('None in particular'),
         label=_('Principle it evidences (optional)'),
     )
-    file = forms.FileField(help_text=f'{ACCEPTED.capitalize()}. The file is checked by its content.')
+    file = forms.FileField(
+        help_text=_(
+            'A PDF, a PNG or JPEG image, or a Word, Excel or PowerPoint file (.docx, .xlsx, .pptx). The file is '
+            'checked by its content.'
+        )
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A principle is named by its number, in the page's language ("Principle 3" is its English name).
+        self.fields['principle'].label_from_instance = lambda principle: (
+            _('Principle %(number)s') % {'number': principle.number}
+        )
         govuk_widgets(self)
 
 

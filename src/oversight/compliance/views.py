@@ -117,7 +117,7 @@ class GovernanceEditView(SystemFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context['title'] = f'Governance of {self.system.name}'
+        context['title'] = _('Governance of %(name)s') % {'name': self.system.name}
         return context
 
 
@@ -175,7 +175,11 @@ class EvidenceDeleteView(ConfirmActionView):
         return get_editable(Evidence, self.request.user, pk=self.kwargs['pk'])
 
     def affects(self):
-        return [('Evidence', self.object.title), ('File', self.object.filename), ('System', self.object.system.name)]
+        return [
+            (_('Evidence'), self.object.title),
+            (_('File'), self.object.filename),
+            (_('System'), self.object.system.name),
+        ]
 
     def get_cancel_url(self) -> str:
         return reverse('compliance:governance_detail', args=[self.object.system_id])
@@ -199,7 +203,7 @@ class AssessmentStartView(ConfirmActionView):
         return get_editable(System, self.request.user, pk=self.kwargs['pk'])
 
     def get_heading(self) -> str:
-        return f'Start a self-assessment of {self.object.name}?'
+        return _('Start a self-assessment of %(name)s?') % {'name': self.object.name}
 
     def get_cancel_url(self) -> str:
         return reverse('compliance:governance_detail', args=[self.object.pk])

@@ -3,19 +3,27 @@
 from django import forms
 from django.db import models
 from django.forms.models import ModelFormMetaclass
+from django.utils.safestring import SafeData
 
 from .labels import translated
 
 
 def govuk_widgets(form: forms.BaseForm) -> None:
     """Give each widget the GOV.UK Frontend class for its kind (core/form_fields.html renders them bare), and show
-    the choices a model makes (English in the model, core/labels.py) in the page's language."""
+    the choices and help texts a model makes (English in the model, core/labels.py) in the page's language.
+
+    ActionFormView calls it again on the finished form, so a form that sets its choices after its own call (or
+    never calls it) is shown in the page's language too; a second call changes nothing (a translated label is
+    its own translation)."""
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.HiddenInput):
             continue
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
             field.choices = [(value, _translated(label)) for value, label in field.choices]
+        # A model's help text is a plain string (a form's own is marked lazily, and HTML is left as it is).
+        if field.help_text and isinstance(field.help_text, str) and not isinstance(field.help_text, SafeData):
+            field.help_text = translated(field.help_text)
         if isinstance(widget, forms.CheckboxInput):
             css = 'govuk-checkboxes__input'
         elif isinstance(widget, forms.Select):
@@ -27,7 +35,9 @@ def govuk_widgets(form: forms.BaseForm) -> None:
             css = 'govuk-file-upload'
         else:
             css = 'govuk-input'
-        widget.attrs['class'] = f'{widget.attrs.get("class", "")} {css}'.strip()
+        classes = widget.attrs.get('class', '').split()
+        if css not in classes:
+            widget.attrs['class'] = ' '.join((*classes, css))
 
 
 def _translated(label):

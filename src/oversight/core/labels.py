@@ -295,3 +295,33 @@ CHOICE_LABELS = (
     gettext_noop('Former name'),
     gettext_noop('Legal name'),
 )
+
+# Help texts the models give their fields, shown under form fields in the page's language (core.forms.govuk_widgets
+# translates them); a form's own help texts are marked where the form defines them.
+HELP_TEXTS = (
+    # compliance.Answer
+    gettext_noop('How the system meets the principle, or what is missing.'),
+    # compliance.Governance
+    gettext_noop('An email address or a telephone number.'),
+    gettext_noop('How long images are kept before deletion.'),
+    gettext_noop('The law the processing relies on, e.g. Part 3 of the Data Protection Act 2018.'),
+    gettext_noop('The specified purpose the system is used for (principle 1).'),
+    gettext_noop("e.g. the Surveillance Camera Commissioner's third-party certification."),
+    # findings.Report
+    gettext_noop(
+        'Paragraphs separated by blank lines; "## " starts a heading. State figures with placeholders, such as '
+        '{{ response_rate }} or {{ drone.aware }}: a figure typed by hand is checked before publication.'
+    ),
+    # surveys.Campaign
+    gettext_noop('How commands name the campaign, e.g. "police-2022" or "2022".'),
+    gettext_noop('The makers of concern the findings of this campaign are counted against.'),
+    gettext_noop('The most reminders any one body is sent.'),
+    # vendors.ConcernList, vendors.Designation
+    gettext_noop('Date the instrument took effect or was published; empty when the sources do not give it.'),
+    gettext_noop('Date the maker was named by the list.'),
+    gettext_noop('What is covered, e.g. "video surveillance equipment".'),
+    # vendors.Manufacturer
+    gettext_noop('Canonical name, as findings print it.'),
+    gettext_noop('Country of headquarters, in English (e.g. "China", "United States"). Policy rules read it.'),
+    gettext_noop('Where the name, legal name and country come from.'),
+)

@@ -16,7 +16,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from . import exports, pagination, permissions
 from .audit import lock_at_version
-from .forms import ConfirmForm
+from .forms import ConfirmForm, govuk_widgets
 from .history import readable_history
 from .languages import english
 from .models import ObjectChange
@@ -114,6 +114,11 @@ class ActionFormView(LoginRequiredMixin, FormView):
 
     template_name = 'core/object_form.html'
     success_message = ''
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        govuk_widgets(form)  # as the form finally is: its choices and help texts in the page's language
+        return form
 
     def run_action(self, form):
         raise NotImplementedError

@@ -42,7 +42,7 @@ class AcceptDeviceForm(EquipmentLineForm):
         super().__init__(*args, **kwargs)
         # No network is chosen for the editor: a new line's default ("unknown") would be a guess made for them.
         network = self.fields['network']
-        network.choices = [('', 'Choose how it is connected'), *EquipmentLine.Network.choices]
-        network.error_messages['required'] = 'Select how the device is connected to the network.'
+        network.choices = [('', _('Choose how it is connected')), *EquipmentLine.Network.choices]
+        network.error_messages['required'] = _('Select how the device is connected to the network.')
         network.initial = None
         self.initial.pop('network', None)

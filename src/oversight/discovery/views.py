@@ -125,7 +125,7 @@ class ScanUploadView(RequireBodyEditor, ActionFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context['title'] = 'Upload scan results'
+        context['title'] = _('Upload scan results')
         return context
 
 
@@ -176,7 +176,7 @@ class AcceptDeviceView(Require, ActionFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context['device'] = self.device
-        context['title'] = f'Add the device at {self.device.address} to the register'
+        context['title'] = _('Add the device at %(address)s to the register') % {'address': self.device.address}
         return context
 
 
@@ -212,7 +212,7 @@ class TokenCreateView(RequireBodyEditor, ActionFormView):
             self.request,
             'discovery/token_created.html',
             {
-                'title': 'Scan token created',
+                'title': _('Scan token created'),
                 'token': token,
                 'secret': secret,
                 'upload_url': self.request.build_absolute_uri(reverse('discovery:upload_api')),
@@ -230,15 +230,15 @@ class TokenCreateView(RequireBodyEditor, ActionFormView):
 class TokenRevokeView(ConfirmActionView):
     heading = _('Revoke the scan token {object}?')
     button_label = _('Revoke token')
-    warning = 'A revoked token cannot be used again: agents using it must be given a new token.'
-    success_message = 'Revoked {object.name}: uploads with it are refused from now on.'
+    warning = _('A revoked token cannot be used again: agents using it must be given a new token.')
+    success_message = _('Revoked {object.name}: uploads with it are refused from now on.')
 
     def get_object(self):
         return get_editable(ScanToken, self.request.user, pk=self.kwargs['pk'])
 
     def affects(self):
-        last_used = govuk_datetime(self.object.last_used) or 'Never'
-        return [('Token', str(self.object)), ('Body', str(self.object.organisation)), ('Last used', last_used)]
+        last_used = govuk_datetime(self.object.last_used) or _('Never')
+        return [(_('Token'), str(self.object)), (_('Body'), str(self.object.organisation)), (_('Last used'), last_used)]
 
     def get_cancel_url(self):
         return reverse('discovery:token_list')

@@ -57,7 +57,7 @@ class RegulatorMixin(RequireSeesEverything):
 
 class ReportCreateView(RegulatorMixin, ActionFormView):
     form_class = NewReportForm
-    success_message = 'Report started: edit its text, check it, then publish it.'
+    success_message = _('Report started: edit its text, check it, then publish it.')
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), 'user': self.request.user}
@@ -72,7 +72,7 @@ class ReportCreateView(RegulatorMixin, ActionFormView):
 class ReportEditView(RegulatorMixin, ActionFormView):
     form_class = ReportForm
     template_name = 'findings/report_form.html'
-    success_message = 'Report text saved.'
+    success_message = _('Report text saved.')
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), 'instance': self.report, 'user': self.request.user}
@@ -199,7 +199,7 @@ class WithdrawView(RegulatorMixin, ConfirmActionView):
         'record here, marked as withdrawn with your reason; a withdrawal cannot be undone.'
     )
     button_label = _('Withdraw this version')
-    success_message = 'Withdrawn: {object} is no longer public.'
+    success_message = _('Withdrawn: {object} is no longer public.')
 
     def get_object(self):
         version = _version(self.request.user, self.kwargs['slug'], self.kwargs['number'])

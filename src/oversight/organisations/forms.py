@@ -45,8 +45,10 @@ class OrganisationForm(forms.Form):
 class LanguageForm(forms.Form):
     preferred_language = forms.ChoiceField(
         label=_('Language of its invitations and reminders'),
-        help_text='The emails about its returns are written in this language. Its people choose the language of '
-        'their pages themselves.',
+        help_text=_(
+            'The emails about its returns are written in this language. Its people choose the language of their '
+            'pages themselves.'
+        ),
         choices=Language.choices,
         widget=forms.Select(attrs={'class': 'govuk-select'}),
     )

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 
 from oversight.core.dates import govuk_date
@@ -66,7 +67,7 @@ class OrganisationDetailView(ObjectDetailView):
 
 class OrganisationCreateView(RequireReferenceEditor, ActionFormView):
     form_class = OrganisationForm
-    extra_context = {'title': 'Add an organisation', 'submit_label': 'Add organisation'}
+    extra_context = {'title': _('Add an organisation'), 'submit_label': _('Add organisation')}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), 'user': self.request.user}
@@ -149,11 +150,11 @@ class GroupDetailView(ObjectDetailView):
 
 class GroupCreateView(RequireReferenceEditor, ActionFormView):
     form_class = GroupForm
-    extra_context = {'title': 'Add an organisation group', 'submit_label': 'Add group'}
+    extra_context = {'title': _('Add an organisation group'), 'submit_label': _('Add group')}
 
     def run_action(self, form):
         group = actions.create_group(self.request.user, **form.cleaned_data)
-        messages.success(self.request, f'Group "{group}" added. Now add its members.')
+        messages.success(self.request, _('Group "%(group)s" added. Now add its members.') % {'group': group})
         return group
 
 
@@ -175,7 +176,13 @@ class GroupAddMembersView(RequireReferenceEditor, ActionFormView):
 
     def run_action(self, form):
         joined = actions.add_members(self.request.user, self.group, form.cleaned_data['organisations'])
-        messages.success(self.request, f'{joined} organisation{"s" if joined != 1 else ""} added to {self.group}.')
+        messages.success(
+            self.request,
+            ngettext(
+                '%(count)s organisation added to %(group)s.', '%(count)s organisations added to %(group)s.', joined
+            )
+            % {'count': joined, 'group': self.group},
+        )
         return self.group
 
 
@@ -190,16 +197,16 @@ class GroupRemoveMemberView(RequireReferenceEditor, ConfirmActionView):
         return get_object_or_404(members, slug=self.kwargs['organisation'])
 
     def get_heading(self):
-        return f'Remove {self.object} from {self.group}?'
+        return _('Remove %(organisation)s from %(group)s?') % {'organisation': self.object, 'group': self.group}
 
     def affects(self):
-        return [('Group', str(self.group)), ('Members after this', f'{self.group.organisations.count() - 1:,}')]
+        return [(_('Group'), str(self.group)), (_('Members after this'), f'{self.group.organisations.count() - 1:,}')]
 
     def confirmed(self, form):
         actions.remove_member(self.request.user, self.group, self.object)
 
     def get_success_message(self, result):
-        return f'{self.object} removed from {self.group}.'
+        return _('%(organisation)s removed from %(group)s.') % {'organisation': self.object, 'group': self.group}
 
     def get_cancel_url(self):
         return self.group.get_absolute_url()

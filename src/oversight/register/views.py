@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
 from django_tables2 import RequestConfig
@@ -155,6 +156,11 @@ class SystemDetailView(EquipmentHolderDetailView):
 # Writes
 
 
+# What the register's pages call each kind of object, in the page's language.
+NOUN = {Site: _('Site'), System: _('System'), EquipmentLine: _('Equipment line')}
+ADD_TITLE = {Site: _('Add site'), System: _('Add system'), EquipmentLine: _('Add equipment line')}
+
+
 class RegisterFormView(Require, ActionFormView):
     """Create or edit one register object; only the body's editors get past `allowed`."""
 
@@ -178,9 +184,8 @@ class RegisterFormView(Require, ActionFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        noun = self.model._meta.verbose_name
         context['object'] = self.object
-        context['title'] = f'Add {noun}' if self.is_create else f'Edit {self.object}'
+        context['title'] = ADD_TITLE[self.model] if self.is_create else _('Edit %(name)s') % {'name': self.object}
         return context
 
 
@@ -203,18 +208,18 @@ class DeleteView(ConfirmActionView):
 
     model = None
     heading = _('Delete {object}?')
-    warning = 'The deletion is recorded in the history, but the record itself is gone and cannot be restored.'
+    warning = _('The deletion is recorded in the history, but the record itself is gone and cannot be restored.')
     button_label = _('Delete')
-    success_message = 'Deleted {object}.'
+    success_message = _('Deleted {object}.')
     list_url = {Site: 'register:site_list', System: 'register:system_list', EquipmentLine: 'register:equipment_list'}
 
     def get_object(self):
         return get_editable(self.model, self.request.user, pk=self.kwargs['pk'])
 
     def affects(self):
-        rows = [(self.model._meta.verbose_name.capitalize(), str(self.object)), ('Body', str(self.object.organisation))]
+        rows = [(NOUN[self.model], str(self.object)), (_('Body'), str(self.object.organisation))]
         if self.model is EquipmentLine:
-            rows += [('Site', str(self.object.site)), ('System', str(self.object.system))]
+            rows += [(NOUN[Site], str(self.object.site)), (NOUN[System], str(self.object.system))]
         return rows
 
     def confirmed(self, form):
@@ -231,6 +236,11 @@ _template_download = {
     ImportBatch.Kind.EQUIPMENT: 'register:equipment_import_template',
     ImportBatch.Kind.SITES: 'register:site_import_template',
     ImportBatch.Kind.SYSTEMS: 'register:system_import_template',
+}
+_upload_title = {
+    ImportBatch.Kind.EQUIPMENT: _('Import equipment lines'),
+    ImportBatch.Kind.SITES: _('Import sites'),
+    ImportBatch.Kind.SYSTEMS: _('Import systems'),
 }
 _upload_page = {
     ImportBatch.Kind.EQUIPMENT: 'register:equipment_import',
@@ -257,7 +267,7 @@ class ImportUploadView(RequireBodyEditor, ActionFormView):
         context['kind'] = self.kind
         context['columns'] = IMPORTERS[self.kind].columns
         context['template_url'] = _template_download[self.kind]
-        context['title'] = f'Import {ImportBatch.Kind(self.kind).label.lower()}'
+        context['title'] = _upload_title[self.kind]
         batches = ImportBatch.objects.for_user(self.request.user).filter(kind=self.kind)
         # The files and their kept plans stay in the database: the list shows names and counts only.
         context['batches'] = batches.defer('content', 'planned_rows')[:10]
@@ -323,7 +333,7 @@ class ImportDiscardView(ImportBatchMixin, ConfirmActionView):
 
     heading = _('Discard {object.filename}?')
     button_label = _('Discard this file')
-    warning = 'A discarded file cannot be imported: to import it later, upload it again.'
+    warning = _('A discarded file cannot be imported: to import it later, upload it again.')
 
     def get_object(self):
         return self.batch
@@ -331,10 +341,10 @@ class ImportDiscardView(ImportBatchMixin, ConfirmActionView):
     def affects(self):
         rows = (self.batch.plan or {}).get('rows')
         return [
-            ('File', self.batch.filename),
-            ('Kind', self.batch.get_kind_display()),
-            *([('Rows of data', f'{rows:,}')] if rows is not None else []),
-            ('Uploaded', govuk_datetime(self.batch.created)),
+            (_('File'), self.batch.filename),
+            (_('Kind'), gettext(self.batch.get_kind_display())),
+            *([(_('Rows of data'), f'{rows:,}')] if rows is not None else []),
+            (_('Uploaded'), govuk_datetime(self.batch.created)),
         ]
 
     def confirmed(self, form):

@@ -237,8 +237,10 @@ class CorrectionForm(forms.Form):
     new_value = forms.CharField(
         label=_('Corrected value'),
         required=False,
-        help_text='As the questionnaire takes it: yes, no or unknown; a whole number; a date as YYYY-MM-DD; '
-        'several choices separated by commas; for a line, "yes" under "removed" withdraws it.',
+        help_text=_(
+            'As the questionnaire takes it: yes, no or unknown; a whole number; a date as YYYY-MM-DD; several '
+            'choices separated by commas; for a line, "yes" under "removed" withdraws it.'
+        ),
     )
     reason = forms.CharField(label=_('Why the value was wrong'), widget=forms.Textarea(attrs={'rows': 3}))
     source = forms.CharField(label=_('Source of the correct value'), max_length=300)
@@ -251,7 +253,7 @@ class CorrectionForm(forms.Form):
 
     def __init__(self, *args, fields, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields['field'].choices = [('', 'Choose a field')] + list(fields)
+        self.fields['field'].choices = [('', _('Choose a field'))] + list(fields)
         govuk_widgets(self)
 
 
@@ -268,8 +270,10 @@ class ContactsForm(forms.Form):
     contacts = forms.CharField(
         label=_('Contacts'),
         required=False,
-        help_text='One a line: name, email address, role (e.g. "Jo Bloggs, jo.bloggs@police.example, '
-        'Senior Responsible Officer").',
+        help_text=_(
+            'One a line: name, email address, role (e.g. "Jo Bloggs, jo.bloggs@police.example, Senior Responsible '
+            'Officer").'
+        ),
         widget=forms.Textarea(attrs={'rows': 5}),
     )
 

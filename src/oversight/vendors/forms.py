@@ -12,7 +12,7 @@ class ManufacturerForm(VersionedForm):
     class Meta:
         model = Manufacturer
         fields = ['name', 'country', 'website', 'source_url', 'notes']
-        labels = {'source_url': 'Source (web address)'}
+        labels = {'source_url': _('Source (web address)')}
 
 
 class ManufacturerNameForm(VersionedForm):
@@ -24,19 +24,21 @@ class ManufacturerNameForm(VersionedForm):
     class Meta:
         model = ManufacturerName
         fields = ['name', 'kind', 'source_url']
-        labels = {'source_url': 'Source (web address)'}
+        labels = {'source_url': _('Source (web address)')}
 
 
 class BrandForm(VersionedForm):
     class Meta:
         model = Brand
         fields = ['name', 'kind', 'owner', 'made_by', 'confidence', 'evidence', 'source_url', 'notes']
-        labels = {'made_by': 'Made by', 'source_url': 'Source (web address)'}
+        labels = {'made_by': _('Made by'), 'source_url': _('Source (web address)')}
         help_texts = {
-            'owner': 'The company that owns the brand, when it is a maker in the reference data.',
-            'made_by': "Who makes the products: the owner for its own brand, the group's parent maker for a "
-            'sub-brand, the original maker (ODM) for a relabel.',
-            'evidence': 'What shows who makes the products, e.g. firmware formats, MAC address blocks, filings.',
+            'owner': _('The company that owns the brand, when it is a maker in the reference data.'),
+            'made_by': _(
+                "Who makes the products: the owner for its own brand, the group's parent maker for a sub-brand, the "
+                'original maker (ODM) for a relabel.'
+            ),
+            'evidence': _('What shows who makes the products, e.g. firmware formats, MAC address blocks, filings.'),
         }
 
 
@@ -44,8 +46,8 @@ class CorporateRelationForm(VersionedForm):
     class Meta:
         model = CorporateRelation
         fields = ['parent', 'child', 'kind', 'since', 'until', 'source_url', 'notes']
-        labels = {'child': 'Subsidiary, affiliate or joint venture', 'source_url': 'Source (web address)'}
-        help_texts = {'until': 'The last day the relation held; leave empty while it holds.'}
+        labels = {'child': _('Subsidiary, affiliate or joint venture'), 'source_url': _('Source (web address)')}
+        help_texts = {'until': _('The last day the relation held; leave empty while it holds.')}
         widgets = {'since': _DATE, 'until': _DATE}
 
 
@@ -64,11 +66,11 @@ class ConcernListForm(VersionedForm):
             'source_url',
         ]
         labels = {
-            'slug': 'Short name',
-            'covers_affiliates': 'Covers subsidiaries and affiliates of the makers it names',
-            'source_url': 'Source (web address)',
+            'slug': _('Short name'),
+            'covers_affiliates': _('Covers subsidiaries and affiliates of the makers it names'),
+            'source_url': _('Source (web address)'),
         }
-        help_texts = {'slug': 'Lower-case letters, digits and hyphens, e.g. "ndaa-889". It cannot change later.'}
+        help_texts = {'slug': _('Lower-case letters, digits and hyphens, e.g. "ndaa-889". It cannot change later.')}
         widgets = {'date': _DATE}
 
     def __init__(self, *args, **kwargs):
@@ -82,7 +84,7 @@ class DesignationForm(VersionedForm):
     class Meta:
         model = Designation
         fields = ['manufacturer', 'date', 'scope', 'reason', 'source_url', 'notes']
-        labels = {'manufacturer': 'Maker', 'source_url': 'Source (web address)'}
+        labels = {'manufacturer': _('Maker'), 'source_url': _('Source (web address)')}
         widgets = {'date': _DATE}
 
 

@@ -203,6 +203,7 @@ class ReferenceEditView(ReferenceChangeMixin, ActionFormView):
 
     form_class = None
     save = None  # staticmethod(actions.save_*): (actor, obj, expected_version=...) -> obj
+    add_title = ''  # the add page's title: _('Add a maker')
 
     def new_object(self):
         return self.model()
@@ -217,14 +218,15 @@ class ReferenceEditView(ReferenceChangeMixin, ActionFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context['title'] = f'Edit {self.object}' if self.object else f'Add a {self.model._meta.verbose_name}'
+        context['title'] = _('Edit %(name)s') % {'name': self.object} if self.object else self.add_title
         return context
 
 
 class ManufacturerEditView(ReferenceEditView):
     model, form_class, save = Manufacturer, ManufacturerForm, staticmethod(actions.save_manufacturer)
     lookup = 'slug'
-    success_message = 'The maker was saved.'
+    add_title = _('Add a maker')
+    success_message = _('The maker was saved.')
 
 
 class MakerScopedMixin:
@@ -236,7 +238,7 @@ class MakerScopedMixin:
 
 class NameEditView(MakerScopedMixin, ReferenceEditView):
     model, form_class, save = ManufacturerName, ManufacturerNameForm, staticmethod(actions.save_name)
-    success_message = 'The name was saved.'
+    success_message = _('The name was saved.')
 
     def new_object(self):
         return ManufacturerName(manufacturer=self.maker())
@@ -244,13 +246,14 @@ class NameEditView(MakerScopedMixin, ReferenceEditView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if not self.object:
-            context['title'] = f'Add a name of {context["form"].instance.manufacturer}'
+            context['title'] = _('Add a name of %(maker)s') % {'maker': context['form'].instance.manufacturer}
         return context
 
 
 class RelationEditView(MakerScopedMixin, ReferenceEditView):
     model, form_class, save = CorporateRelation, CorporateRelationForm, staticmethod(actions.save_relation)
-    success_message = 'The corporate relation was saved.'
+    add_title = _('Add a corporate relation')
+    success_message = _('The corporate relation was saved.')
 
     def new_object(self):
         return CorporateRelation(parent=self.maker())
@@ -259,18 +262,20 @@ class RelationEditView(MakerScopedMixin, ReferenceEditView):
 class BrandEditView(ReferenceEditView):
     model, form_class, save = Brand, BrandForm, staticmethod(actions.save_brand)
     lookup = 'slug'
-    success_message = 'The brand was saved.'
+    add_title = _('Add a brand')
+    success_message = _('The brand was saved.')
 
 
 class ConcernListEditView(ReferenceEditView):
     model, form_class, save = ConcernList, ConcernListForm, staticmethod(actions.save_concern_list)
     lookup = 'slug'
-    success_message = 'The concern list was saved.'
+    add_title = _('Add a concern list')
+    success_message = _('The concern list was saved.')
 
 
 class DesignationEditView(ReferenceEditView):
     model, form_class, save = Designation, DesignationForm, staticmethod(actions.save_designation)
-    success_message = 'The designation was saved.'
+    success_message = _('The designation was saved.')
 
     def new_object(self):
         return Designation(concern_list=get_scoped_or_404(ConcernList, self.request.user, slug=self.kwargs['slug']))
@@ -278,7 +283,9 @@ class DesignationEditView(ReferenceEditView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if not self.object:
-            context['title'] = f'Add a designation to {context["form"].instance.concern_list}'
+            context['title'] = _('Add a designation to %(concern_list)s') % {
+                'concern_list': context['form'].instance.concern_list
+            }
         return context
 
 
@@ -286,7 +293,7 @@ class ReferenceDeleteView(ReferenceChangeMixin, ConfirmActionView):
     """Confirm, then delete through the action; the page returns to where the object was listed."""
 
     heading = _('Remove {object}?')
-    warning = 'The removal is recorded in the history, but the record itself is gone.'
+    warning = _('The removal is recorded in the history, but the record itself is gone.')
     button_label = _('Remove')
     remove = None  # staticmethod(actions.delete_*): (actor, obj, expected_version=...) -> None
 
@@ -296,14 +303,14 @@ class ReferenceDeleteView(ReferenceChangeMixin, ConfirmActionView):
 
 class NameDeleteView(ReferenceDeleteView):
     model, remove = ManufacturerName, staticmethod(actions.delete_name)
-    success_message = 'The name was removed.'
+    success_message = _('The name was removed.')
 
 
 class RelationDeleteView(ReferenceDeleteView):
     model, remove = CorporateRelation, staticmethod(actions.delete_relation)
-    success_message = 'The corporate relation was removed.'
+    success_message = _('The corporate relation was removed.')
 
 
 class DesignationDeleteView(ReferenceDeleteView):
     model, remove = Designation, staticmethod(actions.delete_designation)
-    success_message = 'The designation was removed.'
+    success_message = _('The designation was removed.')

@@ -135,32 +135,41 @@ def send_due_reminders(
     return reminded
 
 
+# A body whose return is in can no longer be reminded (its status is not one of Invitation.OUTSTANDING).
+_ALREADY = {
+    Invitation.Status.SUBMITTED: _('You cannot send a reminder to %(body)s because its return is already submitted.'),
+    Invitation.Status.ACCEPTED: _('You cannot send a reminder to %(body)s because its return is already accepted.'),
+}
+
+
 def hand_reminder_refusal(invitation: Invitation, now=None) -> str:
-    """Why the regulator cannot remind this body now ('' when they can), in the Design System's words."""
+    """Why the regulator cannot remind this body now ('' when they can), in the Design System's words and the
+    page's language."""
     now = now or timezone.now()
-    body = invitation.organisation
+    body = {'body': invitation.organisation}
     if invitation.campaign.status != Campaign.Status.OPEN:
-        return f'You cannot send a reminder to {body} because the campaign is not open.'
+        return _('You cannot send a reminder to %(body)s because the campaign is not open.') % body
     if invitation.status not in Invitation.OUTSTANDING:
-        return (
-            f'You cannot send a reminder to {body} because its return is already '
-            f'{invitation.get_status_display().lower()}.'
-        )
+        return _ALREADY[invitation.status] % body
     if not invitation.contacts.all():
-        return f'You cannot send a reminder to {body} because it has no contacts. Add its contacts first.'
+        return _('You cannot send a reminder to %(body)s because it has no contacts. Add its contacts first.') % body
     if invitation.sent_at is None:
-        return f'You cannot send a reminder to {body} because its invitation has not been sent. Send it first.'
+        return (
+            _('You cannot send a reminder to %(body)s because its invitation has not been sent. Send it first.') % body
+        )
     if invitation.past_cutoff(now):
         return (
-            f'You cannot send a reminder to {body} because its cut-off has passed. '
-            'Extend its cut-off first if it may still submit.'
+            _(
+                'You cannot send a reminder to %(body)s because its cut-off has passed. Extend its cut-off first if '
+                'it may still submit.'
+            )
+            % body
         )
     last = max((r.sent_at for r in invitation.reminders.all()), default=None)
     if last is not None and now - last < HAND_REMINDER_GAP:
-        return (
-            f'You cannot send a reminder to {body} because it was sent one on {govuk_datetime(last)}. '
-            'Wait a day between reminders.'
-        )
+        return _(
+            'You cannot send a reminder to %(body)s because it was sent one on %(sent)s. Wait a day between reminders.'
+        ) % {**body, 'sent': govuk_datetime(last)}
     return ''
 
 

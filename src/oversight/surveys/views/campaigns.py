@@ -104,7 +104,7 @@ class CampaignDetailView(LoginRequiredMixin, TemplateView):
 
 class CampaignCreateView(RequireSeesEverything, ActionFormView):
     form_class = NewCampaignForm
-    success_message = 'Campaign created as a draft. Open it when its dates and questionnaire are right.'
+    success_message = _('Campaign created as a draft. Open it when its dates and questionnaire are right.')
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_('New survey campaign'), submit_label=_('Create campaign'), **kwargs)
@@ -115,7 +115,7 @@ class CampaignCreateView(RequireSeesEverything, ActionFormView):
 
 class CampaignEditView(ActionFormView):
     form_class = CampaignForm
-    success_message = 'Campaign saved.'
+    success_message = _('Campaign saved.')
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -188,8 +188,8 @@ class CampaignCommandView(LoginRequiredMixin, View):
 class CampaignCloseView(ConfirmActionView):
     heading = _('Close {object}?')
     button_label = _('Close the campaign')
-    warning = 'A closed campaign cannot be opened again: bodies that have not submitted can no longer do so.'
-    success_message = '{object} is closed.'
+    warning = _('A closed campaign cannot be opened again: bodies that have not submitted can no longer do so.')
+    success_message = _('{object} is closed.')
 
     def get_object(self):
         campaign = get_scoped_or_404(Campaign, self.request.user, slug=self.kwargs['slug'])
@@ -198,7 +198,7 @@ class CampaignCloseView(ConfirmActionView):
 
     def affects(self):
         outstanding = self.object.invitations.filter(status__in=Invitation.OUTSTANDING)
-        return [('Campaign', str(self.object)), ('Bodies that have not submitted', str(outstanding.count()))]
+        return [(_('Campaign'), str(self.object)), (_('Bodies that have not submitted'), str(outstanding.count()))]
 
     def confirmed(self, form):
         return close_campaign(self.request.user, self.object)

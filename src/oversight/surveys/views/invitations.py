@@ -59,7 +59,7 @@ class InvitationFormView(ActionFormView):
 
 class ExtendView(InvitationFormView):
     form_class = ExtensionForm
-    success_message = 'Cut-off extended for this body.'
+    success_message = _('Cut-off extended for this body.')
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -78,7 +78,7 @@ class ExtendView(InvitationFormView):
 
 class ContactsView(InvitationFormView):
     form_class = ContactsForm
-    success_message = 'Contacts saved.'
+    success_message = _('Contacts saved.')
 
     def get_initial(self):
         return {

@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from oversight.core.permissions import require, sees_everything
@@ -45,7 +46,7 @@ class InvitationRemindView(LoginRequiredMixin, TemplateView):
             number=number,
             past_cap=number > invitation.campaign.reminder_cap,
             action=reverse('surveys:invitation_remind', args=[invitation.pk]),
-            button='Send reminder',
+            button=_('Send reminder'),
             **kwargs,
         )
 
@@ -58,8 +59,12 @@ class InvitationRemindView(LoginRequiredMixin, TemplateView):
         addresses = len(reminder.recipients.splitlines())
         messages.success(
             request,
-            f'Reminder sent to {self.invitation.organisation} '
-            f'({addresses} email address{"es" if addresses != 1 else ""}).',
+            ngettext(
+                'Reminder sent to %(organisation)s (%(count)s email address).',
+                'Reminder sent to %(organisation)s (%(count)s email addresses).',
+                addresses,
+            )
+            % {'organisation': self.invitation.organisation, 'count': addresses},
         )
         return HttpResponseRedirect(self.invitation.get_absolute_url())
 
@@ -78,9 +83,9 @@ class CampaignRemindOutstandingView(LoginRequiredMixin, TemplateView):
         campaign = self.campaign
         to_remind, left_out = ([], []) if campaign.status != Campaign.Status.OPEN else outstanding_reminders(campaign)
         if campaign.status != Campaign.Status.OPEN:
-            refusal = 'You cannot send reminders because the campaign is not open.'
+            refusal = _('You cannot send reminders because the campaign is not open.')
         elif not to_remind:
-            refusal = 'No outstanding body can be sent a reminder now.'
+            refusal = _('No outstanding body can be sent a reminder now.')
         else:
             refusal = ''
         count = len(to_remind)
@@ -95,7 +100,7 @@ class CampaignRemindOutstandingView(LoginRequiredMixin, TemplateView):
             left_out=left_out,
             all_outstanding=True,
             action=reverse('surveys:campaign_remind_outstanding', args=[campaign.slug]),
-            button=f'Send {count} reminder{"s" if count != 1 else ""}',
+            button=ngettext('Send %(count)s reminder', 'Send %(count)s reminders', count) % {'count': count},
             **kwargs,
         )
 

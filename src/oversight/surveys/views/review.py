@@ -94,7 +94,7 @@ class ReviewMixin(Require):
 
 class ReturnQueryView(ReviewMixin, ActionFormView):
     form_class = QueryForm
-    success_message = 'Returned to the body with your query.'
+    success_message = _('Returned to the body with your query.')
 
     def get_initial(self):
         return {'version': self.survey_return.version}
@@ -118,32 +118,32 @@ class ReturnQueryView(ReviewMixin, ActionFormView):
 class ReturnAcceptView(ReviewMixin, ConfirmActionView):
     destructive = False
     button_label = _('Accept the return')
-    warning = 'An accepted return cannot be sent back to the body: any later change is recorded as a correction.'
+    warning = _('An accepted return cannot be sent back to the body: any later change is recorded as a correction.')
 
     def get_object(self):
         return self.survey_return
 
     def get_heading(self):
-        return f'Accept the return of {self.survey_return.organisation}?'
+        return _('Accept the return of %(organisation)s?') % {'organisation': self.survey_return.organisation}
 
     def affects(self):
         submitted = self.survey_return.last_submitted_at or self.survey_return.submitted_at
         return [
-            ('Body', str(self.survey_return.organisation)),
-            ('Campaign', str(self.survey_return.campaign)),
-            ('Submitted', govuk_datetime(submitted) if submitted else 'Not yet'),
+            (_('Body'), str(self.survey_return.organisation)),
+            (_('Campaign'), str(self.survey_return.campaign)),
+            (_('Submitted'), govuk_datetime(submitted) if submitted else _('Not yet')),
         ]
 
     def confirmed(self, form):
         return accept_return(self.request.user, self.survey_return, expected_version=form.cleaned_data['version'])
 
     def get_success_message(self, result):
-        return f'The return of {self.survey_return.organisation} is accepted.'
+        return _('The return of %(organisation)s is accepted.') % {'organisation': self.survey_return.organisation}
 
 
 class CorrectionCreateView(ReviewMixin, ActionFormView):
     form_class = CorrectionForm
-    success_message = 'Correction recorded; the original answer stays on the return.'
+    success_message = _('Correction recorded; the original answer stays on the return.')
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), 'fields': correctable_fields(self.survey_return)}
