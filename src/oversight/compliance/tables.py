@@ -8,6 +8,7 @@ import oversight.core.tables  # noqa: F401  (GOV.UK date columns, registered bef
 from oversight.core.dates import govuk_date
 from oversight.core.permissions import may_edit_body
 from oversight.core.status import status_tag
+from oversight.core.tables import ChoiceColumn
 from oversight.register.models import System
 
 from .models import CERTIFICATION_STATUS, DPIA_STATUS, ReviewTask
@@ -32,7 +33,7 @@ class GovernanceTable(tables.Table):
         accessor='governance__certification_expires', verbose_name=_('Certificate expires')
     )
     # Shown by its label: django-tables2 reads the choices of the field the accessor ends at.
-    facial_recognition = tables.Column(accessor='governance__facial_recognition', verbose_name=_('Facial recognition'))
+    facial_recognition = ChoiceColumn(accessor='governance__facial_recognition', verbose_name=_('Facial recognition'))
 
     class Meta:
         model = System

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from .models import Campaign, Invitation, Reminder, Return
 
@@ -44,7 +45,8 @@ class ResponseStatistics:
 
     @property
     def response_rate_text(self) -> str:
-        return f'{self.responded} of {self.invited} ({self.response_rate_percent})'
+        values = {'responded': self.responded, 'invited': self.invited, 'rate': self.response_rate_percent}
+        return gettext('%(responded)s of %(invited)s (%(rate)s)') % values
 
 
 def response_statistics(campaign: Campaign) -> ResponseStatistics:

@@ -38,7 +38,7 @@ class BrandTable(tables.Table):
 class ConcernListTable(tables.Table):
     name = tables.Column(linkify=True)
     slug = tables.Column(verbose_name=_('Short name'))
-    covers_affiliates = tables.BooleanColumn(verbose_name=_('Covers affiliates'), yesno='Yes,No')
+    covers_affiliates = tables.BooleanColumn(verbose_name=_('Covers affiliates'), yesno=(_('Yes'), _('No')))
     designation_count = tables.Column(verbose_name=_('Makers named'))
 
     class Meta:
