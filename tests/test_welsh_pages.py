@@ -37,9 +37,7 @@ ENGLISH_LEFT: dict[str, int] = {
     # the page title: the person's user name and the service's name
     'accounts:user_detail': 2,
     # drf-spectacular's schema stays English (docs/welsh.md): each API operation adds its own text
-    'api:docs': 363,
-    # the API's address, not words
-    'api:token': 1,
+    'api:docs': 270,
     # an open review task's stored reason, in one text with the colon after its kind
     'compliance:governance_detail': 1,
     # the principles' source notes, reference data quoted with its sources
@@ -52,12 +50,10 @@ ENGLISH_LEFT: dict[str, int] = {
     'discovery:device_detail': 12,
     # the device's name as read from the network
     'discovery:scan_detail': 1,
-    # the upload address, the agent's command line and token prefixes: code, not words
-    'discovery:token_list': 3,
+    # the agent's command line, shown as an accessible name
+    'discovery:token_list': 1,
     # the regulator's own text, shown in English where no Welsh text was written (docs/welsh.md)
     'findings:report': 6,
-    # the figure names (placeholders, which are code) the edit page lists
-    'findings:report_edit': 233,
     'findings:version': 6,
     # the job's description and its error, recorded in English when it ran
     'jobs:job_detail': 2,
@@ -73,12 +69,8 @@ ENGLISH_LEFT: dict[str, int] = {
     'publications:report': 7,
     # the line's identification evidence ("Declared maker: Hikvision."), recorded in English with the line
     'register:equipment_detail': 1,
-    # the file's column names, written as the file must have them (register:site_import, system_import too)
-    'register:equipment_import': 1,
     # a name from the uploaded file, not yet stored
     'register:import_preview': 1,
-    'register:site_import': 1,
-    'register:system_import': 1,
     # typed answers (names) stored in the returns' answers
     'surveys:campaign_corrections': 2,
     # the return as read: its stored answers, and the answers' values (codes, typed names) in its history

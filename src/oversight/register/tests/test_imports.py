@@ -371,7 +371,7 @@ def test_the_preview_shows_a_page_of_rows_and_the_first_problems(editor_a, body_
     bad = _upload(editor_a, body_a, [row(**GOOD | {'quantity': '0'}, model=f'N{i}') for i in range(120)])
     page = client.get(bad.get_absolute_url()).content.decode()
     assert 'There are 120 problems' in page and 'the first 100 of 120' in page
-    assert page.count('<td class="govuk-table__cell">quantity</td>') == 100
+    assert page.count('<td class="govuk-table__cell"><code>quantity</code></td>') == 100
 
 
 def test_the_command_imports_as_the_page_does(editor_a, body_a, register_a, tmp_path):

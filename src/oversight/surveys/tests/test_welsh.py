@@ -36,7 +36,10 @@ CATALOGUE = Path(settings.LOCALE_PATHS[0]) / 'cy' / 'LC_MESSAGES'
 
 
 class VisibleText(HTMLParser):
-    """The text a person meets on a page: text outside scripts and styles, the title, and accessible names."""
+    """The text a person meets on a page: text outside scripts and styles, the title, and accessible names.
+    Code (column names, commands, placeholders in `<code>`) is not words in either language."""
+
+    NOT_WORDS = ('script', 'style', 'code', 'kbd', 'samp')
 
     def __init__(self):
         super().__init__()
@@ -44,14 +47,14 @@ class VisibleText(HTMLParser):
         self._hidden = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ('script', 'style'):
+        if tag in self.NOT_WORDS:
             self._hidden += 1
         for name, value in attrs:
             if name in ('aria-label', 'alt', 'placeholder') and value:
                 self._add(value)
 
     def handle_endtag(self, tag):
-        if tag in ('script', 'style'):
+        if tag in self.NOT_WORDS:
             self._hidden -= 1
 
     def handle_data(self, data):
