@@ -25,7 +25,7 @@ def test_a_failed_import_lists_every_problem_and_is_queued_again(client_for, edi
     assert 'The file has 2 problems: nothing was imported.' in page
     listing = client.get(reverse('jobs:job_list')).content.decode()
     assert 'govuk-tag--red" data-testid="status">Failed<' in listing  # the same tag in the list
-    assert '<td class="govuk-table__cell"><code>kind</code></td>' in page and '<td class="govuk-table__cell"><code>sensitive</code></td>' in page
+    assert all(f'<td class="govuk-table__cell"><code>{column}</code></td>' in page for column in ('kind', 'sensitive'))
     assert 'hx-trigger' not in page  # finished: the page no longer polls
     assert not Site.objects.filter(name='Deal').exists()
     # Queued again, the same task runs again: the file is still wrong, so it fails the same way, nothing written.
