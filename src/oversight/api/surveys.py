@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from oversight.core.languages import english
 from oversight.organisations.models import OrganisationGroup
 from oversight.surveys.actions.returns import Declaration, save_draft, submit_return
 from oversight.surveys.answers import Schema, check_answers
@@ -121,7 +122,7 @@ class ReturnSerializer(serializers.ModelSerializer):
     campaign = serializers.SlugRelatedField(slug_field='slug', read_only=True)
     organisation = serializers.SlugRelatedField(slug_field='slug', read_only=True)
     status = serializers.CharField(read_only=True, help_text="The invitation's status: draft, submitted...")
-    timeliness = serializers.CharField(read_only=True)
+    timeliness = serializers.SerializerMethodField()
 
     class Meta:
         model = Return
@@ -130,6 +131,11 @@ class ReturnSerializer(serializers.ModelSerializer):
         fields += ['reference', 'declarant_name', 'declarant_role', 'declared_for', 'declared_at']
         fields += ['confirmed_warnings']
         read_only_fields = fields
+
+    def get_timeliness(self, survey_return) -> str:
+        """ "On time" or how late, in English whatever the request's language, as the rest of the API."""
+        with english():
+            return survey_return.timeliness
 
 
 LINES_SHAPE = 'Give manufacturer lines as a list of objects (manufacturer, brand, model, quantity).'

@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from oversight.core.languages import in_welsh, shown
@@ -515,15 +516,16 @@ class Return(models.Model):
 
     @property
     def timeliness(self) -> str:
-        """ "On time", or "Late: 101 days after the deadline"; empty while unsubmitted."""
+        """ "On time", or "Late: 101 days after the deadline", in the active language; empty while unsubmitted."""
         if self.is_late is None:
             return ''
         if not self.is_late:
-            return 'On time'
+            return gettext('On time')
         days = self.lateness.days
         if days < 1:
-            return 'Late: less than a day after the deadline'
-        return f'Late: {days} day{"s" if days != 1 else ""} after the deadline'
+            return gettext('Late: less than a day after the deadline')
+        late = ngettext('Late: %(days)s day after the deadline', 'Late: %(days)s days after the deadline', days)
+        return late % {'days': days}
 
 
 class ReviewQuery(models.Model):

@@ -36,6 +36,13 @@ def test_a_body_reads_only_its_own_return(world, api):
     assert client.get(f'/api/invitations/{world.b.invitation.pk}/').status_code == 404
 
 
+def test_a_returns_timeliness_stays_english_whatever_the_language_asked(world, api):
+    client = api(world.a.viewer)
+    url = f'/api/returns/{world.a.survey_return.pk}/'
+    english = client.get(url).json()['timeliness']
+    assert english and client.get(url, HTTP_ACCEPT_LANGUAGE='cy').json()['timeliness'] == english
+
+
 def test_returns_filter_by_campaign_and_status(world, api):
     client = api(world.regulator)
     returned = client.get('/api/returns/', {'status': 'returned'}).json()['results']

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from oversight.core.models import ObjectChange
 from oversight.surveys.actions.campaigns import update_campaign
@@ -129,6 +130,8 @@ def test_lateness_is_computed_from_the_submission_time(editor_a, editor_b, invit
         late = submit_return(editor_b, invitation_b, with_lines())
     assert on_time.is_late is False and on_time.timeliness == 'On time'
     assert late.is_late is True and late.timeliness == 'Late: 101 days after the deadline'
+    with translation.override('cy'):  # a Welsh page says it in Welsh (the API keeps the English)
+        assert (on_time.timeliness, late.timeliness) == ('Mewn pryd', 'Yn hwyr: 101 diwrnod ar ôl y dyddiad cau')
     assert list(Return.objects.late()) == [late]
     assert list(Return.objects.on_time()) == [on_time]
 
