@@ -11,8 +11,10 @@ In Welsh (the active language is cy) they write `31 Rhagfyr 2026` and `31 Rhagfy
 
 import datetime
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import lazy
+
+from .languages import in_welsh
 
 MONTHS = {
     'en': (
@@ -54,7 +56,7 @@ MONTHS = {
 
 def _words() -> tuple[list[str], tuple[str, str, str, str]]:
     """The month names and the words for times in the active language: Welsh for cy, else English."""
-    return MONTHS['cy' if (translation.get_language() or '').startswith('cy') else 'en']
+    return MONTHS['cy' if in_welsh() else 'en']
 
 
 def govuk_date(value) -> str:

@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from .dates import govuk_datetime
+from .labels import translated
 from .models import ObjectChange
 
 
@@ -108,7 +109,7 @@ def _display(model_field, value, names: dict) -> str | None:
         shown = [names.get((model_field.related_model, key), f'#{key}') for key in keys]
         return ', '.join(shown) if shown else gettext('none')
     if model_field is not None and model_field.choices:
-        return gettext(str(dict(model_field.flatchoices).get(value, value)))
+        return translated(dict(model_field.flatchoices).get(value, value))
     moment = parse_datetime(value) if isinstance(model_field, models.DateTimeField) and isinstance(value, str) else None
     if moment is not None:
         return govuk_datetime(moment)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
 from oversight.core.dates import govuk_date
+from oversight.core.languages import in_welsh
 from oversight.core.models import ObjectChange
 from oversight.core.permissions import check, sees_everything
 
@@ -82,7 +83,7 @@ def version_context(found: Report, data: dict, narrative_source: str, narrative_
     """The page and PDF context of a report's data and text, with its title and status, in the active language.
 
     On a Welsh page (or PDF) the text is the Welsh one when it was written (`narrative_cy`), else the English."""
-    welsh = narrative_cy.strip() and (translation.get_language() or '').startswith('cy')
+    welsh = narrative_cy.strip() and in_welsh()
     shown = presentation.context(
         data, narrative_cy if welsh else narrative_source, narrative_language='cy' if welsh else 'en-gb'
     )

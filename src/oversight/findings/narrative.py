@@ -17,8 +17,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import translation
 from django.utils.translation import pgettext
+
+from oversight.core.languages import english, in_welsh
 
 from .report import percent, percent_text
 
@@ -68,7 +69,7 @@ def in_words(number: int) -> str:
 
     In Welsh, digits: a Welsh number word takes the gender of the noun after it and mutates, which a placeholder
     cannot know."""
-    if (translation.get_language() or '').startswith('cy'):
+    if in_welsh():
         return f'{number:,}'
     if 0 <= number < 20:
         return _UNITS[number]
@@ -428,7 +429,7 @@ def check(text: str, data: dict, names: dict | None = None, *, welsh: str = '') 
     result = Check()
     names = names if names is not None else namespace(data)
     # Numbers in words are read in English, whatever the language of the page asking.
-    with translation.override('en-gb'):
+    with english():
         _rendered, result.placeholder_problems = render(text, names)
         result.correction_problems = list(data.get('unflagged_changes') or [])
         book = Book(data)

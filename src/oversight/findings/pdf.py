@@ -13,7 +13,8 @@ A PDF is rendered in the active language (its `Lang` is `en-GB` or `cy`): public
 
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.utils import translation
+
+from oversight.core.languages import in_welsh
 
 PDF_VARIANT = 'pdf/ua-1'
 
@@ -90,7 +91,7 @@ def render_pdf(context: dict) -> bytes:
         mark_running_text_as_artifacts(pdf)
         problems.extend(tagging_problems(pdf))
 
-    welsh = (translation.get_language() or '').startswith('cy')
+    welsh = in_welsh()
     html = render_to_string('findings/report_print.html', {**context, 'pdf_language': 'cy' if welsh else 'en-GB'})
     pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={'data'})).write_pdf(
         pdf_variant=PDF_VARIANT, finisher=finish

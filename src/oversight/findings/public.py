@@ -15,7 +15,6 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -24,6 +23,7 @@ from django.views.generic import TemplateView
 
 from oversight.core import exports
 from oversight.core.dates import govuk_date
+from oversight.core.languages import english, in_welsh
 
 from . import actions, downloads, narrative
 from .models import ReportVersion
@@ -64,7 +64,7 @@ def summary_lang(version: ReportVersion) -> str:
     """'en-GB' when a Welsh page shows the English text's paragraph as the summary (WCAG 3.1.2), else ''."""
     blocks = narrative.blocks(version.narrative)
     english = not version.narrative_cy.strip() and any(block.kind == 'paragraph' for block in blocks)
-    return 'en-GB' if english and (translation.get_language() or '').startswith('cy') else ''
+    return 'en-GB' if english and in_welsh() else ''
 
 
 def addresses(version: ReportVersion) -> dict:
@@ -239,7 +239,7 @@ class PublicationFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         # The feed is in English, as its title and summaries are, whatever the reader's page language.
-        with translation.override('en-gb'):
+        with english():
             return super().__call__(request, *args, **kwargs)
 
     def link(self):

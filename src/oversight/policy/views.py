@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
 from oversight.core import exports, permissions
 from oversight.core.history import readable_history
+from oversight.core.labels import translated
 from oversight.core.languages import english
 from oversight.core.models import ObjectChange
 from oversight.core.permissions import may_edit_body, sees_everything
@@ -158,7 +158,7 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             progress=exposure.progress(own_decisions, UnitCost.objects.for_user(user).by_category([organisation.pk])),
             rule_sets=applicable(settings.rule_sets if settings else ()),
             settings=settings,
-            unit_costs=[(gettext(label), costs.get(value)) for value, label in Category.choices],
+            unit_costs=[(translated(label), costs.get(value)) for value, label in Category.choices],
         )
         return context
 

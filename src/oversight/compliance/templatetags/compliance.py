@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext
+
+from oversight.core.labels import translated
 
 from ..models import CERTIFICATION_STATUS, DPIA_STATUS
 
@@ -9,7 +10,7 @@ register = template.Library()
 
 def status_tag(statuses: dict, status: str | None) -> str:
     label, colour = statuses[status]
-    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, gettext(label))  # core/labels.py
+    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, translated(label))
 
 
 @register.simple_tag
