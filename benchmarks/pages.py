@@ -164,7 +164,7 @@ def run(args) -> None:
     env = {
         **os.environ,
         'DJANGO_SETTINGS_MODULE': 'load_settings',
-        'PYTHONPATH': str(HERE / 'load'),
+        'PYTHONPATH': os.pathsep.join([str(HERE / 'load'), str(HERE.parent / 'src')]),  # this checkout's code
         'OVERSIGHT_SECRET_KEY': 'pages-benchmark-' + 'x7Qz3' * 10,
         'OVERSIGHT_ALLOWED_HOSTS': '127.0.0.1',
     }

@@ -129,7 +129,7 @@ class ObligationViewSet(InEnglish, ApiMixin, mixins.ListModelMixin, viewsets.Gen
                 {'organisation': f'More than {ACROSS_BODIES_MAX_LINES:,} lines across bodies: choose a body.'}
             )
         today = timezone.localdate()
-        evaluation = cached_evaluation(selection, request.user, today, keep=filterset.keeps,
+        evaluation = cached_evaluation(selection, request.user, today, keep=filterset.keep,
                                        keep_key=filterset.keep_key())  # fmt: skip
         page = self.paginate_queryset(evaluation.obligations)
         serializer = self.get_serializer(page, many=True, context=self._context(filterset.decisions))

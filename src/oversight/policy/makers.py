@@ -16,6 +16,8 @@ class MakerFacts:
     lists: dict[str, frozenset[str]] = field(default_factory=dict)  # concern list slug -> makers it covers
     list_names: dict[str, str] = field(default_factory=dict)
     name_keys: dict[str, int] = field(default_factory=dict)  # normalised maker name -> maker id
+    # (name, maker id) -> is_name_of: a register repeats a few names over thousands of identities.
+    _names_of: dict = field(default_factory=dict, compare=False, repr=False)
 
     def in_prc(self, maker_id) -> bool:
         return maker_id is not None and self.countries.get(maker_id) == PRC
@@ -25,8 +27,11 @@ class MakerFacts:
 
     def is_name_of(self, name: str, maker) -> bool:
         """Whether `name` (as typed) is one of the maker's own names rather than another brand."""
-        key = normalise(name)
-        return key == normalise(maker.name) or self.name_keys.get(key) == maker.pk
+        known = self._names_of.get((name, maker.pk))
+        if known is None:
+            key = normalise(name)
+            known = self._names_of[name, maker.pk] = key == normalise(maker.name) or self.name_keys.get(key) == maker.pk
+        return known
 
     @classmethod
     def from_db(cls, today: datetime.date | None = None) -> 'MakerFacts':

@@ -82,7 +82,7 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             request.user,
             timezone.localdate(),
             organisation=self.organisation,
-            keep=self.filterset.keeps if valid else None,
+            keep=self.filterset.keep if valid else None,
             keep_key=self.filterset.keep_key() if valid else (),
         )
         export = request.GET.get('export')
