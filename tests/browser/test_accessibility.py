@@ -137,6 +137,26 @@ def test_forms_sent_with_errors_meet_wcag_aa(transactional_db, live_server, page
     assert not problems, '\n'.join(problems)
 
 
+def test_a_date_with_a_part_missing_is_named_linked_to_its_day_and_meets_wcag_aa(transactional_db, live_server, page):
+    """GOV.UK's date input (core.forms.GovukDateField): three labelled boxes in a fieldset, and a problem in
+    the error summary that takes the reader to the day's box."""
+    world = build_world()
+    page.context.add_cookies([sign_in_cookie(user_for(world, 'editor'), live_server)])
+    page.goto(live_server.url + reverse('register:equipment_create'))
+    installed = page.get_by_role('group', name='Installed on')
+    installed.get_by_label('Day').fill('31')
+    installed.get_by_label('Month').fill('2')
+    installed.get_by_label('Year').fill('2027')
+    page.locator('main form[method="post"] button[type="submit"]').last.click()
+    page.wait_for_load_state()
+    message = 'The date must be a real date, for example 27 3 2026.'
+    assert message in page.locator('#id_installed_on-error').inner_text()
+    assert page.get_by_role('group', name='Installed on').get_by_label('Day').input_value() == '31'  # kept
+    page.locator('.govuk-error-summary').get_by_role('link', name=f'Installed on: {message}').click()
+    assert page.evaluate('document.activeElement.id') == 'id_installed_on_0'
+    assert violations_on(page) == []
+
+
 # The main pages at 320 CSS pixels wide (WCAG 1.4.10, reflow): the page itself never scrolls sideways.
 REFLOW_PAGES = (
     ('editor', 'core:home', {}),

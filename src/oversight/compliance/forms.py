@@ -1,11 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.forms import ConfirmForm, VersionedForm, govuk_widgets
+from oversight.core.forms import ConfirmForm, GovukCheckboxes, VersionedForm, govuk_widgets
 
 from .models import RECORDED_FIELDS, Answer, Assessment, Governance, PlanAction, Principle
-
-DATE = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
 
 
 class GovernanceForm(VersionedForm):
@@ -15,10 +13,6 @@ class GovernanceForm(VersionedForm):
         widgets = {
             'purpose': forms.Textarea(attrs={'rows': 3}),
             'lawful_basis': forms.Textarea(attrs={'rows': 3}),
-            'dpia_completed_on': DATE,
-            'dpia_review_due': DATE,
-            'certified_on': DATE,
-            'certification_expires': DATE,
         }
 
 
@@ -57,7 +51,7 @@ class PlanActionForm(VersionedForm):
     class Meta:
         model = PlanAction
         fields = ['action', 'owner', 'due', 'status']
-        widgets = {'action': forms.Textarea(attrs={'rows': 3}), 'due': DATE}
+        widgets = {'action': forms.Textarea(attrs={'rows': 3})}
 
 
 class ResolveTaskForm(ConfirmForm):
@@ -80,7 +74,7 @@ class AssessmentGroupForm(VersionedForm):
     class Meta:
         model = Assessment
         fields = ['also_covers']
-        widgets = {'also_covers': forms.CheckboxSelectMultiple}
+        widgets = {'also_covers': GovukCheckboxes}
         labels = {'also_covers': _('Other systems this assessment covers')}
 
     def __init__(self, *args, **kwargs):

@@ -1,12 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.forms import GovukCheckboxes
+
 from .imports import IMPORTABLE_KINDS
 from .models import Language, Organisation, OrganisationGroup
-
-
-class GovukCheckboxes(forms.CheckboxSelectMultiple):
-    template_name = 'organisations/widgets/checkboxes.html'
 
 
 class OrganisationForm(forms.Form):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.forms import VersionedForm, govuk_widgets
+from oversight.core.forms import GovukDateField, VersionedForm, govuk_widgets
 from oversight.register.models import Category
 
 from .actions import DECISION_FIELDS
@@ -65,14 +65,13 @@ class PolicySettingsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    review_by = forms.DateField(
+    review_by = GovukDateField(
         label=_('Review removal by'),
         required=False,
         help_text=_(
             'When "consider removal" obligations fall due where no scheduled upgrade comes sooner. '
             'Leave empty for the end of the current financial year (31 March).'
         ),
-        widget=forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d'),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -81,10 +80,6 @@ class PolicySettingsForm(forms.Form):
         self.fields['rule_sets'].choices = [(s.slug, s.shown_name) for s in optional_rule_sets()]
         govuk_widgets(self)
         self.fields['rule_sets'].widget.attrs['class'] = 'govuk-checkboxes__input'
-        self.fields['review_by'].widget.attrs['class'] = 'govuk-input govuk-input--width-10'
-
-
-DATE = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
 
 
 class DecisionForm(VersionedForm):
@@ -100,8 +95,4 @@ class DecisionForm(VersionedForm):
         fields = DECISION_FIELDS
         widgets = {
             'reason': forms.Textarea(attrs={'rows': 3}),
-            'accepted_until': DATE,
-            'planned_on': DATE,
-            'ordered_on': DATE,
-            'replaced_on': DATE,
         }

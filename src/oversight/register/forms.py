@@ -26,8 +26,7 @@ class EquipmentLineForm(VersionedForm):
     class Meta:
         model = EquipmentLine
         fields = ['site', 'system', *EquipmentLine.DECLARED_FIELDS]
-        date = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
-        widgets = {'installed_on': date, 'next_upgrade': date, 'notes': forms.Textarea(attrs={'rows': 3})}
+        widgets = {'notes': forms.Textarea(attrs={'rows': 3})}
         help_texts = {
             'manufacturer_declared': _('As on the invoice or the device. Who really made it is worked out for you.'),
             'mac_address': _('Optional, e.g. 00:1F:54:12:AB:CD.'),

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.forms import govuk_widgets
+from oversight.core.forms import GovukDateField, govuk_widgets
 from oversight.organisations.models import Organisation, OrganisationGroup
 from oversight.vendors.models import ConcernList
 
@@ -244,9 +244,7 @@ class CorrectionForm(forms.Form):
     )
     reason = forms.CharField(label=_('Why the value was wrong'), widget=forms.Textarea(attrs={'rows': 3}))
     source = forms.CharField(label=_('Source of the correct value'), max_length=300)
-    date = forms.DateField(
-        label=_('Date established'), widget=forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
-    )
+    date = GovukDateField(label=_('Date established'))
     publish_as_update = forms.BooleanField(
         label=_('Publish as an Update to findings that used the old value'), required=False
     )

@@ -5,8 +5,6 @@ from oversight.core.forms import VersionedForm, govuk_widgets
 
 from .models import Brand, ConcernList, CorporateRelation, Designation, Manufacturer, ManufacturerName
 
-_DATE = forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')
-
 
 class ManufacturerForm(VersionedForm):
     class Meta:
@@ -48,7 +46,6 @@ class CorporateRelationForm(VersionedForm):
         fields = ['parent', 'child', 'kind', 'since', 'until', 'source_url', 'notes']
         labels = {'child': _('Subsidiary, affiliate or joint venture'), 'source_url': _('Source (web address)')}
         help_texts = {'until': _('The last day the relation held; leave empty while it holds.')}
-        widgets = {'since': _DATE, 'until': _DATE}
 
 
 class ConcernListForm(VersionedForm):
@@ -71,7 +68,6 @@ class ConcernListForm(VersionedForm):
             'source_url': _('Source (web address)'),
         }
         help_texts = {'slug': _('Lower-case letters, digits and hyphens, e.g. "ndaa-889". It cannot change later.')}
-        widgets = {'date': _DATE}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +81,6 @@ class DesignationForm(VersionedForm):
         model = Designation
         fields = ['manufacturer', 'date', 'scope', 'reason', 'source_url', 'notes']
         labels = {'manufacturer': _('Maker'), 'source_url': _('Source (web address)')}
-        widgets = {'date': _DATE}
 
 
 class ResolveForm(forms.Form):
