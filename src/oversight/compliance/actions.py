@@ -141,7 +141,7 @@ def cover_systems(actor, assessment: Assessment, systems, expected_version=None)
     systems = list(systems)
     wrong = [s.name for s in systems if s.organisation_id != assessment.system.organisation_id]
     if wrong or assessment.system in systems:
-        raise ValidationError({'also_covers': 'Choose other systems of the same body as the assessed system.'})
+        raise ValidationError({'also_covers': _('Choose other systems of the same body as the assessed system.')})
     names = ', '.join(sorted(s.name for s in systems)) or 'no other system'
     return save_audited(actor, assessment, f'Covers {names}', m2m={'also_covers': systems},
                         expected_version=expected_version)  # fmt: skip
@@ -194,9 +194,9 @@ def resolve_task(actor, task: ReviewTask, resolution: str, expected_version=None
     lock_at_version(task, expected_version)
     task.refresh_from_db()
     if not task.is_open:
-        raise ValidationError('This task has already been resolved.', code='resolved')
+        raise ValidationError(_('This task has already been resolved.'), code='resolved')
     if not resolution.strip():
-        raise ValidationError({'resolution': 'Say how the task was resolved.'})
+        raise ValidationError({'resolution': _('Say how the task was resolved.')})
     return reviews.close_task(actor, task, resolution.strip(), expected_version=expected_version)
 
 
@@ -217,7 +217,7 @@ def publish_transparency(actor, organisation, expected_version=None) -> Transpar
     page = Transparency.objects.select_for_update().filter(organisation=organisation).first()
     page = page or Transparency(organisation=organisation)
     if page.published:
-        raise ValidationError('The transparency page is already published.', code='published')
+        raise ValidationError(_('The transparency page is already published.'), code='published')
     page.published_on = timezone.now()
     return save_audited(actor, page, 'Published', expected_version=expected_version if page.pk else None)
 
@@ -228,7 +228,7 @@ def unpublish_transparency(actor, organisation, expected_version=None) -> Transp
     check(actor, may_edit_body, organisation.pk)
     page = Transparency.objects.select_for_update().filter(organisation=organisation).first()
     if page is None or not page.published:
-        raise ValidationError('The transparency page is not published.', code='not_published')
+        raise ValidationError(_('The transparency page is not published.'), code='not_published')
     page.published_on = None
     return save_audited(actor, page, 'Withdrawn from publication', expected_version=expected_version)
 

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from oversight.core.audit import record_change
 from oversight.core.logs import current_request_id
 from oversight.core.models import ObjectChange
-from oversight.core.permissions import check, may_edit_body, may_retry_job, sees_everything
+from oversight.core.permissions import check, may_retry_job, sees_everything
 from oversight.discovery import actions as discovery_actions
-from oversight.register.models import ImportBatch
+from oversight.register.actions import pending_batch
 from oversight.surveys.models import Campaign
 
 from .models import Job
@@ -161,12 +161,7 @@ def queue_register_import(actor, batch, fingerprint: str | None = None) -> Job:
     One import of the same file of a body at a time: a re-upload of a file whose import is under way
     is refused, so the two cannot race (the commit itself refuses a file already imported).
     """
-    check(actor, may_edit_body, batch.organisation_id)
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != ImportBatch.Status.PENDING:
-        raise ValidationError(
-            _('This file has already been %(status)s.') % {'status': batch.get_status_display().lower()}
-        )
+    batch = pending_batch(actor, batch)
     return start_job(
         actor,
         Job.Kind.REGISTER_IMPORT,

@@ -267,13 +267,19 @@ def upload_import(actor, organisation, kind: str, filename: str, content: bytes)
     return batch
 
 
-def _pending(actor, batch: ImportBatch) -> ImportBatch:
+# Why a file no longer awaiting review cannot be imported or discarded (whole messages, to translate whole).
+NOT_PENDING = {
+    ImportBatch.Status.COMMITTED: _('This file has already been imported.'),
+    ImportBatch.Status.DISCARDED: _('This file has already been discarded.'),
+}
+
+
+def pending_batch(actor, batch: ImportBatch) -> ImportBatch:
+    """The batch, locked, if the actor may import it and it still awaits review (within a transaction)."""
     batch = ImportBatch.objects.select_for_update().select_related('organisation').get(pk=batch.pk)
     check(actor, may_edit_body, batch.organisation_id)
     if batch.status != ImportBatch.Status.PENDING:
-        raise ValidationError(
-            _('This file has already been %(status)s.') % {'status': batch.get_status_display().lower()}
-        )
+        raise ValidationError(NOT_PENDING[batch.status])
     return batch
 
 
@@ -298,7 +304,7 @@ def commit_import(actor, batch: ImportBatch, fingerprint: str | None = None) -> 
         organisation_id=batch.organisation_id, sha256=batch.sha256
     )
     list(same_file.order_by('pk').values_list('pk', flat=True))
-    batch = _pending(actor, batch)
+    batch = pending_batch(actor, batch)
     earlier = ImportBatch.objects.same_file_imported(batch)
     if earlier is not None:
         when = govuk_datetime(earlier.created)
@@ -332,7 +338,7 @@ def commit_import(actor, batch: ImportBatch, fingerprint: str | None = None) -> 
 
 @transaction.atomic
 def discard_import(actor, batch: ImportBatch) -> None:
-    batch = _pending(actor, batch)
+    batch = pending_batch(actor, batch)
     _finish(actor, batch, ImportBatch.Status.DISCARDED, {}, f'Discarded {batch.filename}')
 
 

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from oversight.core.models import ObjectChange
 from oversight.register import actions
@@ -156,6 +157,8 @@ def test_update_by_id_create_and_unchanged_in_one_commit(editor_a, body_a, regis
     assert sorted(imported.values_list('action', flat=True)) == ['create', 'create', 'create', 'update']
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.COMMITTED
     with pytest.raises(ValidationError, match='already been imported'):
+        actions.commit_import(editor_a, batch)
+    with translation.override('cy'), pytest.raises(ValidationError, match='eisoes wedi’i mewnforio'):
         actions.commit_import(editor_a, batch)
 
 
