@@ -46,8 +46,11 @@ class SingleSignOnForm(forms.Form):
         if self.sign_on is None:
             domain = email.rpartition('@')[2]
             raise forms.ValidationError(
-                f'No organisation signs in to Oversight through its own service with addresses at {domain}. '
-                'Sign in with your username and password instead.'
+                _(
+                    'No organisation signs in to Oversight through its own service with addresses at %(domain)s. '
+                    'Sign in with your username and password instead.'
+                )
+                % {'domain': domain}
             )
         return email
 

@@ -50,10 +50,13 @@ class User(AbstractUser):
             return
         at_regulator = self.organisation.kind == self.organisation.Kind.REGULATOR
         if at_regulator and self.role != self.Role.REGULATOR:
-            raise ValidationError({'role': f'Users of {self.organisation} are regulator staff.'})
+            raise ValidationError({'role': _('Users of %(body)s are regulator staff.') % {'body': self.organisation}})
         if not at_regulator and self.role == self.Role.REGULATOR:
             raise ValidationError(
-                {'role': f'{self.organisation} is an overseen body: its users are administrators, editors or viewers.'}
+                {
+                    'role': _('%(body)s is an overseen body: its users are administrators, editors or viewers.')
+                    % {'body': self.organisation}
+                }
             )
 
     @property
@@ -100,15 +103,18 @@ class SingleSignOn(models.Model):
     def clean(self):
         super().clean()
         if not self.domains():
-            raise ValidationError({'email_domains': 'Name at least one email domain.'})
+            raise ValidationError({'email_domains': _('Name at least one email domain.')})
         taken = {
             domain: other.organisation
             for other in SingleSignOn.objects.exclude(pk=self.pk).select_related('organisation')
             for domain in other.domains()
         }
-        clashes = [f'{d} (already {taken[d]})' for d in self.domains() if d in taken]
+        clashes = [
+            _('%(domain)s (already %(body)s)') % {'domain': d, 'body': taken[d]} for d in self.domains() if d in taken
+        ]
         if clashes:
-            raise ValidationError({'email_domains': f'Each domain chooses one organisation: {", ".join(clashes)}.'})
+            message = _('Each domain chooses one organisation: %(clashes)s.') % {'clashes': ', '.join(clashes)}
+            raise ValidationError({'email_domains': message})
 
     @classmethod
     def origins(cls) -> list[str]:

@@ -238,10 +238,15 @@ def _publish_assessment(actor, assessment: Assessment, expected_version, publish
     lock_at_version(assessment, expected_version)
     assessment.refresh_from_db()
     if publish and not assessment.frozen:
-        raise ValidationError(f'Freeze {assessment} before publishing it.', code='open')
-    if publish == bool(assessment.published_on):
-        state = 'already published' if publish else 'not published'
-        raise ValidationError(f'{assessment} is {state}.', code=state.replace(' ', '_'))
+        raise ValidationError(
+            _('Freeze %(assessment)s before publishing it.') % {'assessment': assessment}, code='open'
+        )
+    if publish and assessment.published_on:
+        raise ValidationError(
+            _('%(assessment)s is already published.') % {'assessment': assessment}, code='already_published'
+        )
+    if not publish and not assessment.published_on:
+        raise ValidationError(_('%(assessment)s is not published.') % {'assessment': assessment}, code='not_published')
     assessment.published_on = timezone.now() if publish else None
     message = 'Published' if publish else 'Withdrawn from publication'
     return save_audited(actor, assessment, message, expected_version=expected_version)

@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .bulk import insert
+from .labels import translated
 from .models import ObjectChange
 from .text import check_visible_text
 
@@ -177,7 +179,7 @@ def lock_at_version(obj: models.Model, expected_version: int | None) -> None:
     columns = ('pk', 'version') if hasattr(obj, 'version') else ('pk',)
     stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).order_by('pk').values_list(*columns).first()
     if stored is None:
-        raise ValidationError(f'This {obj._meta.verbose_name} has been deleted.')
+        raise ValidationError(_('This %(thing)s has been deleted.') % {'thing': translated(obj._meta.verbose_name)})
     if expected_version is not None and stored[-1] != expected_version:
         raise ValidationError(STALE_MESSAGE, code='stale')
 

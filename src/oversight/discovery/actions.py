@@ -322,7 +322,9 @@ def _read_upload(content: bytes):
         if not results:
             raise ValidationError({'file': _('The nmap file lists no hosts.')})
         if len(results) > MAX_HOSTS:
-            raise ValidationError({'file': f'The nmap file lists more than {MAX_HOSTS:,} hosts.'})
+            raise ValidationError(
+                {'file': _('The nmap file lists more than %(most)s hosts.') % {'most': f'{MAX_HOSTS:,}'}}
+            )
         return meta, results
     meta, results, problems = read_lines(_decoded(content), max_hosts=MAX_HOSTS)
     if problems:
@@ -345,9 +347,12 @@ def _check_scope(scope: list[str]) -> None:
         widest = max(scope, key=lambda network: ipaddress.ip_network(network).num_addresses)
         raise ValidationError(
             {
-                'file': f'"scan.scope" covers {covered:,} addresses (it includes {widest}); a scan may claim at most '
-                f'{MAX_SCOPE_ADDRESSES:,}, as every register line in its scope that it did not see is marked unseen. '
-                'Give the networks that were scanned.'
+                'file': _(
+                    '"scan.scope" covers %(covered)s addresses (it includes %(widest)s); a scan may claim at most '
+                    '%(most)s, as every register line in its scope that it did not see is marked unseen. '
+                    'Give the networks that were scanned.'
+                )
+                % {'covered': f'{covered:,}', 'widest': widest, 'most': f'{MAX_SCOPE_ADDRESSES:,}'}
             }
         )
 

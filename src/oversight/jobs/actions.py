@@ -44,8 +44,11 @@ def already_running(lock_key: str) -> Job | None:
 
 def _busy(job: Job) -> ValidationError:
     return ValidationError(
-        f'The same work is already under way: "{job.description}" (task {job.pk}, {job.shown_status.lower()}). '
-        'Wait for it to finish, or queue it again from its page if it stopped.',
+        _(
+            'The same work is already under way: "%(work)s" (task %(task)s, %(status)s). '
+            'Wait for it to finish, or queue it again from its page if it stopped.'
+        )
+        % {'work': job.description, 'task': job.pk, 'status': job.shown_status.lower()},
         code='protected',
     )
 
@@ -243,8 +246,11 @@ def _earlier_scan(organisation, sha256: str, idempotency_key: str) -> Job | None
         earlier = tasks.filter(arguments__idempotency_key=idempotency_key).first()
         if earlier is not None and earlier.arguments.get('sha256') != sha256:
             raise ValidationError(
-                f'The Idempotency-Key "{idempotency_key}" was used for a different upload (task {earlier.pk}): '
-                'send a new key with a new file, or the same file again with this key.',
+                _(
+                    'The Idempotency-Key "%(key)s" was used for a different upload (task %(task)s): '
+                    'send a new key with a new file, or the same file again with this key.'
+                )
+                % {'key': idempotency_key, 'task': earlier.pk},
                 code='key_reused',
             )
         if earlier is not None and earlier.status != Status.FAILED:

@@ -26,10 +26,10 @@ def create_organisation(
     if kind == Organisation.Kind.REGULATOR:
         raise ValidationError({'kind': _('There is one regulator; add the bodies it oversees.')})
     if not slug or slug in RESERVED_SLUGS:
-        raise ValidationError({'name': f'"{name}" cannot be used as an organisation name.'})
+        raise ValidationError({'name': _('"%(name)s" cannot be used as an organisation name.') % {'name': name}})
     clash = Organisation.objects.filter(slug=slug).first()
     if clash is not None:
-        raise ValidationError({'name': f'"{clash.name}" already exists.'})
+        raise ValidationError({'name': _('"%(name)s" already exists.') % {'name': clash.name}})
     organisation = Organisation(
         name=name,
         slug=slug,
@@ -62,13 +62,13 @@ def create_group(actor, *, name, description='') -> OrganisationGroup:
     name = ' '.join(name.split())
     slug = slugify(name)[:100]
     if not slug or slug in RESERVED_GROUP_SLUGS:
-        raise ValidationError({'name': f'"{name}" cannot be used as a group name.'})
+        raise ValidationError({'name': _('"%(name)s" cannot be used as a group name.') % {'name': name}})
     # Groups are few; comparing keys in Python catches "Policing bodies England and Wales" too.
     clash = next(
         (g for g in OrganisationGroup.objects.all() if slug == g.slug or group_key(name) == group_key(g.name)), None
     )
     if clash is not None:
-        raise ValidationError({'name': f'The group "{clash.name}" already exists.'})
+        raise ValidationError({'name': _('The group "%(name)s" already exists.') % {'name': clash.name}})
     return save_audited(actor, OrganisationGroup(name=name, slug=slug, description=description.strip()), 'Group added')
 
 

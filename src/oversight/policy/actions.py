@@ -37,7 +37,7 @@ def set_unit_costs(actor, organisation, costs: dict[str, Decimal | None], versio
     check(actor, may_edit_body, organisation.pk)
     unknown = set(costs) - set(Category.values)
     if unknown:
-        raise ValidationError(f'Unknown system categories: {", ".join(sorted(unknown))}.')
+        raise ValidationError(_('Unknown system categories: %(unknown)s.') % {'unknown': ', '.join(sorted(unknown))})
     stored = {u.category: u for u in UnitCost.objects.select_for_update().filter(organisation=organisation)}
     labels = dict(Category.choices)
     for category, cost in costs.items():
@@ -75,7 +75,9 @@ def set_policy_settings(
     allowed = {s.slug for s in optional_rule_sets()}
     unknown = set(rule_sets) - allowed
     if unknown:
-        raise ValidationError({'rule_sets': f'Not an optional rule set: {", ".join(sorted(unknown))}.'})
+        raise ValidationError(
+            {'rule_sets': _('Not an optional rule set: %(unknown)s.') % {'unknown': ', '.join(sorted(unknown))}}
+        )
     if review_by is not None and review_by < EARLIEST_REVIEW:
         raise ValidationError({'review_by': _('The review date cannot be before the statement of 24 November 2022.')})
     settings = PolicySettings.objects.select_for_update().filter(organisation=organisation).first()

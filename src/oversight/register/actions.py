@@ -40,12 +40,18 @@ def _apply(obj, fields: dict) -> None:
         setattr(obj, name, value)
 
 
+NAME_TAKEN = {
+    Site: _('%(body)s already has a site named "%(name)s".'),
+    System: _('%(body)s already has a system named "%(name)s".'),
+}
+
+
 def _check_name_free(obj) -> None:
     """Names are unique in a body's register whatever their capitals, as imports match them."""
     taken = type(obj).objects.filter(organisation_id=obj.organisation_id, name__iexact=obj.name).exclude(pk=obj.pk)
     if taken.exists():
-        noun = obj._meta.verbose_name
-        raise ValidationError({'name': f'{obj.organisation} already has a {noun} named "{obj.name}".'})
+        message = NAME_TAKEN[type(obj)] % {'body': obj.organisation, 'name': obj.name}
+        raise ValidationError({'name': message})
 
 
 def _refuse_if_in_use(obj) -> None:
@@ -309,8 +315,11 @@ def commit_import(actor, batch: ImportBatch, fingerprint: str | None = None) -> 
     if earlier is not None:
         when = govuk_datetime(earlier.created)
         raise ValidationError(
-            f'This same file was already imported on {when} (as {earlier.filename}): nothing was imported, so '
-            'nothing is added twice. Discard this upload; to import the file again on purpose, change it first.',
+            _(
+                'This same file was already imported on %(when)s (as %(file)s): nothing was imported, so '
+                'nothing is added twice. Discard this upload; to import the file again on purpose, change it first.'
+            )
+            % {'when': when, 'file': earlier.filename},
             code='duplicate',
         )
     plan = read_batch(batch)

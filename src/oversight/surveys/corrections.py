@@ -5,6 +5,7 @@ The findings and the exports read returns "as published" through `replay`, so it
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from . import answers as checks
 from .models import Question, Return
@@ -28,24 +29,27 @@ def correctable_fields(survey_return: Return, schema: checks.Schema | None = Non
     return fields
 
 
+NOT_A_FIELD = _('"%(field)s" is not a field of this return.')
+
+
 def corrected_value(schema, answers: dict, field: str, raw) -> tuple[object, object]:
     """(old value, new value) of a correction's field, or a ValidationError naming what is wrong."""
-    key, _, rest = field.partition('.')
+    key, _dot, rest = field.partition('.')
     key = f'{key}.{rest.split(".")[0]}' if rest else key
     question = schema.questions.get(key)
     if question is None:
-        raise ValidationError({'field': f'"{field}" is not a field of this return.'})
+        raise ValidationError({'field': NOT_A_FIELD % {'field': field}})
     if question.kind != Question.Kind.MANUFACTURER_LINES:
         if field != key:
-            raise ValidationError({'field': f'"{field}" is not a field of this return.'})
+            raise ValidationError({'field': NOT_A_FIELD % {'field': field}})
         value, error = checks.clean_answer(question, raw)
         if error:
             raise ValidationError({'new_value': error})
         return answers.get(key), value
-    number, _, attribute = field[len(key) + 1 :].partition('.')
+    number, _dot, attribute = field[len(key) + 1 :].partition('.')
     lines = answers.get(key) or []
     if not (number.isdigit() and 1 <= int(number) <= len(lines)) or attribute not in LINE_ATTRIBUTES:
-        raise ValidationError({'field': f'"{field}" is not a field of this return.'})
+        raise ValidationError({'field': NOT_A_FIELD % {'field': field}})
     old = lines[int(number) - 1].get(attribute, False if attribute == 'removed' else None)
     text = str(raw if raw is not None else '').strip()
     if attribute == 'quantity':

@@ -128,7 +128,9 @@ def delete_relation(actor, relation: CorporateRelation, *, expected_version: int
 def save_concern_list(actor, concern_list: ConcernList, *, expected_version: int | None = None) -> ConcernList:
     check(actor, may_edit_reference_data)
     if concern_list.slug in RESERVED_SLUGS:
-        raise ValidationError({'slug': f'"{concern_list.slug}" is reserved: choose another short name.'})
+        raise ValidationError(
+            {'slug': _('"%(slug)s" is reserved: choose another short name.') % {'slug': concern_list.slug}}
+        )
     return save_audited(actor, concern_list, expected_version=expected_version)
 
 

@@ -6,6 +6,7 @@ Every row carries its source: these facts are published in findings and must be 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from oversight.core.querysets import ReferenceQuerySet
 
@@ -54,7 +55,7 @@ class Manufacturer(models.Model):
 def _key_of(name: str) -> str:
     key = normalise(name)
     if not key:
-        raise ValidationError({'name': 'A name needs a letter or digit besides legal forms such as Ltd or Inc.'})
+        raise ValidationError({'name': _('A name needs a letter or digit besides legal forms such as Ltd or Inc.')})
     return key
 
 
@@ -109,12 +110,18 @@ class ManufacturerName(models.Model):
         )
         if clash:
             raise ValidationError(
-                {'name': f'"{self.name}" reads the same as "{clash.name}", a name of {clash.manufacturer}.'}
+                {
+                    'name': _('"%(name)s" reads the same as "%(other)s", a name of %(maker)s.')
+                    % {'name': self.name, 'other': clash.name, 'maker': clash.manufacturer}
+                }
             )
         brand = Brand.objects.filter(normalised=self.normalised).first()
         if brand and self.manufacturer_id not in (brand.owner_id, brand.made_by_id):
             raise ValidationError(
-                {'name': f'"{self.name}" reads the same as the brand {brand}, neither owned nor made by this maker.'}
+                {
+                    'name': _('"%(name)s" reads the same as the brand %(brand)s, neither owned nor made by this maker.')
+                    % {'name': self.name, 'brand': brand}
+                }
             )
 
 
@@ -169,7 +176,9 @@ class Brand(models.Model):
         self.normalised = _key_of(self.name)
         clash = Brand.objects.filter(normalised=self.normalised).exclude(pk=self.pk).first()
         if clash:
-            raise ValidationError({'name': f'"{self.name}" reads the same as the brand {clash}.'})
+            raise ValidationError(
+                {'name': _('"%(name)s" reads the same as the brand %(brand)s.') % {'name': self.name, 'brand': clash}}
+            )
         errors = {}
         if self.kind == self.Kind.OWN and (self.owner_id is None or self.owner_id != self.made_by_id):
             errors['made_by'] = "A maker's own brand is owned and made by the same maker."
@@ -240,7 +249,7 @@ class CorporateRelation(models.Model):
 
     def clean(self):
         if self.since and self.until and self.until < self.since:
-            raise ValidationError({'until': 'The end date is before the start date.'})
+            raise ValidationError({'until': _('The end date is before the start date.')})
 
 
 class ConcernList(models.Model):

@@ -116,7 +116,7 @@ def update_campaign(actor, campaign: Campaign, *, expected_version=None, **chang
         stored = Campaign.objects.get(pk=campaign.pk)
         for name in fixed:
             if getattr(stored, name) != changes[name]:
-                raise ValidationError({name: 'It cannot change once the campaign has opened.'})
+                raise ValidationError({name: _('It cannot change once the campaign has opened.')})
     for name, value in changes.items():
         setattr(campaign, name, value)
     return save_audited(actor, campaign, 'Campaign changed', expected_version=expected_version)

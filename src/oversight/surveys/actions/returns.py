@@ -193,11 +193,13 @@ def save_section(
     schema = checks.Schema(invitation.campaign.questionnaire)
     section = next((s for s in schema.sections if s.code == section_code), None)
     if section is None:
-        raise ValidationError(f'The questionnaire has no section "{section_code}".')
+        raise ValidationError(_('The questionnaire has no section "%(section)s".') % {'section': section_code})
     prefix = f'{section.code}.'
     foreign = [key for key in raw_answers if not key.startswith(prefix)]
     if foreign:
-        raise ValidationError(f'{", ".join(foreign)}: not a question of {section.title}.')
+        raise ValidationError(
+            _('%(keys)s: not a question of %(section)s.') % {'keys': ', '.join(foreign), 'section': section.shown_title}
+        )
     answers, problems = checks.check_answers(schema, raw_answers)
     answers = checks.unasked_removed(schema, answers)
     if completed and not problems:
