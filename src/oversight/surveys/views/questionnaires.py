@@ -32,7 +32,7 @@ class QuestionnaireDetailView(LoginRequiredMixin, DetailView):
 
 class QuestionnaireVersionView(ActionFormView):
     form_class = NewVersionForm
-    success_message = 'New version created: its questions can change until a campaign using it opens.'
+    success_message = _('New version created: its questions can change until a campaign using it opens.')
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
