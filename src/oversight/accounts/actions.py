@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from oversight.core.audit import record_change, snapshot
 from oversight.core.dates import govuk_datetime
@@ -271,7 +271,8 @@ def _queue_invitation(actor, invitation: AccountInvitation) -> None:
     start_job(
         actor,
         Job.Kind.ACCOUNT_INVITATION,
-        f'Email the invitation of {invitation.user.email}',
+        gettext_noop('Email the invitation of %(email)s'),
+        {'email': invitation.user.email},
         organisation=invitation.user.organisation,
         arguments={'invitation': invitation.pk},
     )

@@ -175,6 +175,7 @@ FIELD_LABELS = (
     gettext_noop('Withdrawn at'),
     gettext_noop('Withdrawn by'),
     gettext_noop('Withdrawn by name'),
+    gettext_noop('Wording'),
     gettext_noop('Wording verified'),
 )
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from oversight.core.audit import record_change
 from oversight.core.logs import current_request_id
@@ -20,6 +21,7 @@ from oversight.core.models import ObjectChange
 from oversight.core.permissions import check, may_retry_job, sees_everything
 from oversight.discovery import actions as discovery_actions
 from oversight.register.actions import pending_batch
+from oversight.register.models import ImportBatch
 from oversight.surveys.models import Campaign
 
 from .models import Job
@@ -48,7 +50,7 @@ def _busy(job: Job) -> ValidationError:
             'The same work is already under way: "%(work)s" (task %(task)s, %(status)s). '
             'Wait for it to finish, or queue it again from its page if it stopped.'
         )
-        % {'work': job.description, 'task': job.pk, 'status': job.shown_status.lower()},
+        % {'work': job.shown_description, 'task': job.pk, 'status': job.shown_status.lower()},
         code='protected',
     )
 
@@ -58,20 +60,26 @@ def start_job(
     actor,
     kind: str,
     description: str,
+    values: dict | None = None,
     *,
     organisation=None,
     arguments: dict | None = None,
     lock_key: str = '',
     payload: bytes = b'',
 ) -> Job:
-    """Record the work and queue it once this transaction commits; the same `lock_key` cannot run twice at once."""
+    """Record the work and queue it once this transaction commits; the same `lock_key` cannot run twice at once.
+
+    `description` is an English message marked for the catalogue (gettext_noop) with `values` for its placeholders:
+    the job keeps both, so each page writes it in its reader's language.
+    """
     if lock_key and (running := already_running(lock_key)) is not None:
         raise _busy(running)
     job = Job(
         organisation=organisation,
         user=actor if getattr(actor, 'pk', None) else None,
         kind=kind,
-        description=description[:300],
+        description=(description % values if values else description)[:300],
+        wording={'message': description, 'values': values or {}},
         arguments=arguments or {},
         lock_key=lock_key,
         payload=payload,
@@ -168,11 +176,20 @@ def queue_register_import(actor, batch, fingerprint: str | None = None) -> Job:
     return start_job(
         actor,
         Job.Kind.REGISTER_IMPORT,
-        f'Import {batch.filename} ({batch.get_kind_display().lower()})',
+        REGISTER_IMPORT[batch.kind],
+        {'file': batch.filename},
         organisation=batch.organisation,
         arguments={'batch': batch.pk, 'fingerprint': fingerprint},
         lock_key=register_import_key(batch.organisation_id, batch.sha256),
     )
+
+
+# What a register import is described as, by the kind of register file.
+REGISTER_IMPORT = {
+    ImportBatch.Kind.SITES: gettext_noop('Import %(file)s (sites)'),
+    ImportBatch.Kind.SYSTEMS: gettext_noop('Import %(file)s (systems)'),
+    ImportBatch.Kind.EQUIPMENT: gettext_noop('Import %(file)s (equipment lines)'),
+}
 
 
 def refuse_while_importing(organisation, content: bytes) -> None:
@@ -190,6 +207,7 @@ def _campaign_emails(actor, campaign, kind: str, description: str, **arguments) 
         actor,
         kind,
         description,
+        {'campaign': str(campaign)},
         organisation=getattr(actor, 'organisation', None),
         arguments={'campaign': campaign.pk, **arguments},
         lock_key=f'{kind}:{campaign.pk}',
@@ -199,7 +217,8 @@ def _campaign_emails(actor, campaign, kind: str, description: str, **arguments) 
 @transaction.atomic
 def queue_invitations(actor, campaign) -> Job:
     """Email every body of the campaign not yet sent its invitation (`surveys.actions.invitations.send_invitations`)."""
-    return _campaign_emails(actor, campaign, Job.Kind.INVITATIONS, f'Email the invitations to {campaign}')
+    description = gettext_noop('Email the invitations to %(campaign)s')
+    return _campaign_emails(actor, campaign, Job.Kind.INVITATIONS, description)
 
 
 @transaction.atomic
@@ -210,9 +229,10 @@ def queue_reminders(actor, campaign, *, outstanding: bool = False) -> Job:
     Both share one lock per campaign, so the schedule and "remind all" never email a body at the same time.
     """
     if outstanding:
-        description = f'Email a reminder to every outstanding body of {campaign}'
+        description = gettext_noop('Email a reminder to every outstanding body of %(campaign)s')
         return _campaign_emails(actor, campaign, Job.Kind.REMINDERS, description, outstanding=True)
-    return _campaign_emails(actor, campaign, Job.Kind.REMINDERS, f'Email the reminders due for {campaign}')
+    description = gettext_noop('Email the reminders due for %(campaign)s')
+    return _campaign_emails(actor, campaign, Job.Kind.REMINDERS, description)
 
 
 @transaction.atomic
@@ -223,10 +243,16 @@ def queue_receipt(actor, survey_return) -> Job | None:
 
     if not receipt_recipients(survey_return.invitation, actor):
         return None
+    values = {'reference': survey_return.reference, 'body': str(survey_return.organisation)}
+    if survey_return.reference:
+        description = gettext_noop('Email the receipt of %(reference)s of %(body)s')
+    else:
+        description = gettext_noop('Email the receipt of the return of %(body)s')
     return start_job(
         actor,
         Job.Kind.RECEIPT,
-        f'Email the receipt of {survey_return.reference or "the return"} of {survey_return.organisation}',
+        description,
+        values,
         organisation=survey_return.organisation,
         arguments={'return': survey_return.pk, 'submitter': getattr(actor, 'pk', None)},
     )
@@ -279,11 +305,13 @@ def queue_scan(
     if (earlier := _earlier_scan(organisation, sha256, idempotency_key)) is not None:
         return earlier, False
     lock_key = f'scan:{organisation.pk}:{sha256}'
+    description = gettext_noop('Scan %(file)s') if filename else gettext_noop('Scan uploaded by %(user)s')
     try:
         job = start_job(
             actor,
             Job.Kind.SCAN,
-            f'Scan {filename}' if filename else f'Scan uploaded by {getattr(actor, "username", "the agent")}',
+            description,
+            {'file': filename, 'user': getattr(actor, 'username', 'the agent')},
             organisation=organisation,
             arguments={
                 'source': source,
@@ -317,7 +345,8 @@ def queue_publication(actor, report, *, note: str = '', expected_version=None, c
     return start_job(
         actor,
         Job.Kind.REPORT_PDF,
-        f'Publish {report.title}',
+        gettext_noop('Publish %(report)s'),
+        {'report': report.title},
         organisation=getattr(actor, 'organisation', None),
         arguments={
             'report': report.pk,
@@ -336,10 +365,15 @@ def queue_returns_import(
     """Import survey returns from an interchange file in the background (`surveys.actions.imports.import_returns`);
     one import into a campaign at a time."""
     check(actor, sees_everything)
+    if file_name:
+        description = gettext_noop('Import returns from %(file)s into %(campaign)s')
+    else:
+        description = gettext_noop('Import returns from an interchange file into %(campaign)s')
     return start_job(
         actor,
         Job.Kind.RETURNS_IMPORT,
-        f'Import returns from {file_name or "an interchange file"} into {reference}',
+        description,
+        {'file': file_name, 'campaign': reference},
         organisation=getattr(actor, 'organisation', None),
         # The recipients list is small text; the interchange file itself is the payload.
         arguments={

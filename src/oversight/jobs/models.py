@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .querysets import JobQuerySet
 
@@ -39,7 +40,10 @@ class Job(models.Model):
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    description = models.CharField(max_length=300)
+    description = models.CharField(max_length=300)  # in English, as the API, the logs and the audit give it
+    # The description's message (English, marked for the catalogue) and its values, so a page writes it in the
+    # reader's language; empty for a job recorded before it was kept.
+    wording = models.JSONField(default=dict, blank=True, editable=False)
     # What the task works on (primary keys, options): JSON so any backend can carry the job id alone.
     arguments = models.JSONField(default=dict, blank=True)
     # An uploaded file the task reads (a scan), kept until the task is done so a retry reads it again.
@@ -84,10 +88,17 @@ class Job(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.description
+        return self.shown_description
 
     def get_absolute_url(self) -> str:
         return reverse('jobs:job_detail', args=[self.pk])
+
+    @property
+    def shown_description(self) -> str:
+        """The description in the active language."""
+        if not self.wording:
+            return self.description
+        return gettext(self.wording['message']) % self.wording['values']
 
     @property
     def is_stale(self) -> bool:

@@ -8,7 +8,10 @@ from .models import Job
 
 
 class JobTable(tables.Table):
-    description = tables.Column(linkify=True, verbose_name=_('Task'))
+    # Shown in the page's language; an export gives the English description, as the API does.
+    description = tables.Column(
+        accessor='shown_description', order_by='description', linkify=True, verbose_name=_('Task')
+    )
     status = tables.Column(accessor='shown_status', order_by='status')
     user = tables.Column(verbose_name=_('Started by'))
 
@@ -22,3 +25,6 @@ class JobTable(tables.Table):
 
     def value_status(self, record):
         return record.shown_status
+
+    def value_description(self, record):
+        return record.description

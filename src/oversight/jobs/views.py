@@ -52,5 +52,5 @@ class JobRetryView(LoginRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
-            messages.success(request, _('Queued again: %(description)s.') % {'description': job.description})
+            messages.success(request, _('Queued again: %(description)s.') % {'description': job.shown_description})
         return HttpResponseRedirect(job.get_absolute_url())

@@ -92,3 +92,17 @@ def test_a_body_sees_only_its_own_tasks_and_a_viewer_none(client_for, editor_a, 
     assert 'sites.csv' not in client_for(editor_b).get(reverse('jobs:job_list')).content.decode()
     assert client_for(viewer_a).get(job.get_absolute_url()).status_code == 404
     assert 'sites.csv' in client_for(editor_a).get(reverse('jobs:job_list')).content.decode()
+
+
+def test_a_task_is_described_in_the_readers_language_and_in_english_where_it_is_recorded(client_for, editor_a, upload):
+    batch = upload(sites_csv('Dover Port,1 Dock Road,,custody,yes'), filename='safleoedd.csv')
+    job = actions.queue_register_import(editor_a, batch, None)
+    assert job.description == 'Import safleoedd.csv (sites)'  # the API, the logs and the audit give this
+    client = client_for(editor_a)
+    english = client.get(job.get_absolute_url()).content.decode()
+    welsh = client.get(job.get_absolute_url(), {'lang': 'cy'}).content.decode()
+    assert '<h1 class="govuk-heading-l">Import safleoedd.csv (sites)</h1>' in english
+    assert '<h1 class="govuk-heading-l">Mewnforio safleoedd.csv (safleoedd)</h1>' in welsh
+    assert 'Mewnforio safleoedd.csv (safleoedd)</a>' in client.get(reverse('jobs:job_list')).content.decode()
+    export = client.get(reverse('jobs:job_list'), {'export': 'csv'}).content.decode()
+    assert 'Import safleoedd.csv (sites)' in export and 'Mewnforio' not in export

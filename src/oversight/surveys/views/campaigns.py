@@ -177,7 +177,8 @@ class CampaignCommandView(LoginRequiredMixin, View):
                 job = send(request.user, campaign)
                 messages.success(
                     request,
-                    _('%(description)s: this page follows it until it is done.') % {'description': job.description},
+                    _('%(description)s: this page follows it until it is done.')
+                    % {'description': job.shown_description},
                 )
                 return HttpResponseRedirect(job.get_absolute_url())
         except ValidationError as exc:

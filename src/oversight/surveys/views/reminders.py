@@ -111,6 +111,7 @@ class CampaignRemindOutstandingView(LoginRequiredMixin, TemplateView):
             messages.error(request, ' '.join(exc.messages))
             return HttpResponseRedirect(self.campaign.get_absolute_url())
         messages.success(
-            request, _('%(description)s: this page follows it until it is done.') % {'description': job.description}
+            request,
+            _('%(description)s: this page follows it until it is done.') % {'description': job.shown_description},
         )
         return HttpResponseRedirect(job.get_absolute_url())
