@@ -121,6 +121,7 @@ MISSING_PARTS = {
     ('day', 'year'): _('The date must include a day and a year.'),
     ('month', 'year'): _('The date must include a month and a year.'),
 }
+NOT_A_REAL_DATE = _('The date must be a real date, for example 27 3 2026.')
 
 
 class GovukDateField(forms.DateField):
@@ -141,13 +142,13 @@ class GovukDateField(forms.DateField):
         if missing:
             raise ValidationError(MISSING_PARTS[missing], code='incomplete')
         if not all(typed.isdigit() for typed in given.values()):
-            raise ValidationError(_('The date must be a real date, for example 27 3 2026.'), code='invalid')
+            raise ValidationError(NOT_A_REAL_DATE, code='invalid')
         if len(year) != 4:
             raise ValidationError(_('The year must have 4 digits.'), code='invalid_year')
         try:
             return datetime.date(int(year), int(month), int(day))
         except ValueError:
-            raise ValidationError(_('The date must be a real date, for example 27 3 2026.'), code='invalid') from None
+            raise ValidationError(NOT_A_REAL_DATE, code='invalid') from None
 
 
 # A web address typed without its scheme is taken as https (Django 6's default; 5.2 assumes http).

@@ -4,6 +4,7 @@ import datetime
 import gc
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models.signals import post_init, pre_init
 
 from oversight.policy import evaluation
 from oversight.policy.makers import MakerFacts
@@ -48,6 +49,8 @@ def test_the_lines_read_are_the_orms_in_every_field_relation_and_state(estate_a,
         # Not read by the evaluation, but still there when a page or export asks (deferred, one query).
         assert (each.evidence, each.notes) == (expected.evidence, expected.notes)
     assert [each.site.name for each in read] == ['Maidstone HQ', 'Maidstone town centre']
+    # Built without Model.__init__: a receiver of the init signals would be skipped, so there must be none.
+    assert not pre_init.has_listeners(EquipmentLine) and not post_init.has_listeners(EquipmentLine)
 
 
 def test_a_lines_maker_names_are_looked_up_once_per_name(makers):
