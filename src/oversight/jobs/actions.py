@@ -128,11 +128,16 @@ class Superseded(Exception):
     """The attempt this worker runs was queued again meanwhile: its work must not be kept."""
 
 
+# What a job's page says it is at (fixed messages, marked for the catalogue and written in the reader's language
+# when shown; a handler's own stages are marked where it reports them).
+STARTED = gettext_noop('Started')
+
+
 def claim_job(job_id: int, attempt: int) -> bool:
     """Mark the attempt running; False if it is not queued (delivered twice, or superseded by a retry)."""
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, attempt=attempt, status=Status.QUEUED)
-    return claimed.update(status=Status.RUNNING, started_at=now, heartbeat_at=now, stage='Started') == 1
+    return claimed.update(status=Status.RUNNING, started_at=now, heartbeat_at=now, stage=STARTED) == 1
 
 
 def record_progress(job_id: int, attempt: int, done: int, total: int, stage: str) -> None:
@@ -150,12 +155,14 @@ def _close(job_id: int, attempt: int, **fields) -> bool:
 def finish_job(job_id: int, attempt: int, result: dict, url: str = '') -> None:
     """Done; run inside the work's own transaction, so the work and its "done" commit together or not at all."""
     # The uploaded file has served its purpose: what it made is in the database now.
-    if not _close(job_id, attempt, status=Status.DONE, stage='Done', result=result, result_url=url, payload=b''):
+    if not _close(
+        job_id, attempt, status=Status.DONE, stage=gettext_noop('Done'), result=result, result_url=url, payload=b''
+    ):
         raise Superseded
 
 
 def fail_job(job_id: int, attempt: int, errors: list[dict]) -> None:
-    _close(job_id, attempt, status=Status.FAILED, stage='Failed', errors=errors)
+    _close(job_id, attempt, status=Status.FAILED, stage=gettext_noop('Failed'), errors=errors)
 
 
 # Starting each kind of work: the owner's checks, then the job.

@@ -12,6 +12,7 @@ import zlib
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from oversight.accounts.actions import send_invitation
 from oversight.discovery import actions as discovery_actions
@@ -43,7 +44,7 @@ def register_import(job: Job, progress: Progress) -> Outcome:
     if batch.status == ImportBatch.Status.COMMITTED:
         # An earlier attempt committed it and was then taken for dead: the work is done, not to be done twice.
         return Outcome(batch.counts, reverse(_REGISTER_LISTS[batch.kind]))
-    progress(0, 0, f'Checking and writing {batch.filename}')
+    progress(0, 0, gettext_noop('Checking and writing the file'))
     try:
         counts = register_actions.commit_import(job.user, batch, job.arguments.get('fingerprint'))
     except ValidationError as exc:
@@ -57,7 +58,7 @@ def register_import(job: Job, progress: Progress) -> Outcome:
 def invitations(job: Job, progress: Progress) -> Outcome:
     """One connection to the mail server for the whole batch; sent last, so a refusal rolls back every "sent"."""
     campaign = Campaign.objects.get(pk=job.arguments['campaign'])
-    progress(0, 0, 'Emailing the invitations')
+    progress(0, 0, gettext_noop('Emailing the invitations'))
     with get_connection() as connection:
         sent, without = send_invitations(job.user, campaign, connection=connection)
     return Outcome({'emailed': sent, 'bodies without a contact': len(without)}, campaign.get_absolute_url())
@@ -66,7 +67,9 @@ def invitations(job: Job, progress: Progress) -> Outcome:
 def reminders(job: Job, progress: Progress) -> Outcome:
     campaign = Campaign.objects.get(pk=job.arguments['campaign'])
     by_hand = job.arguments.get('outstanding', False)
-    progress(0, 0, 'Emailing every outstanding body' if by_hand else 'Emailing the reminders due')
+    progress(
+        0, 0, gettext_noop('Emailing every outstanding body') if by_hand else gettext_noop('Emailing the reminders due')
+    )
     with get_connection() as connection:
         if by_hand:
             reminded = remind_outstanding(job.user, campaign, connection=connection)
@@ -84,7 +87,7 @@ def scan(job: Job, progress: Progress) -> Outcome:
     arguments = job.arguments
     token = ScanToken.objects.filter(pk=arguments['token']).first() if arguments['token'] else None
     actor = discovery_actions.TokenActor(f'scan token "{token.name}"') if token else job.user
-    progress(0, 0, 'Reading the lines, identifying the devices and comparing them with the register')
+    progress(0, 0, gettext_noop('Reading the lines, identifying the devices and comparing them with the register'))
     content = bytes(job.payload)
     try:
         found = discovery_actions.record_scan(
@@ -105,7 +108,7 @@ def publication(job: Job, progress: Progress) -> Outcome:
     """The figures frozen as of now and the PDF rendered; refused, with every reason, if a check fails now."""
     arguments = job.arguments
     found = Report.objects.get(pk=arguments['report'])
-    progress(0, 0, 'Computing the figures and rendering the PDF')
+    progress(0, 0, gettext_noop('Computing the figures and rendering the PDF'))
     version = findings_actions.publish_report(
         job.user,
         found,
@@ -119,7 +122,7 @@ def publication(job: Job, progress: Progress) -> Outcome:
 def receipt(job: Job, progress: Progress) -> Outcome:
     """The receipt of a submission; its audit row is written with the task's "done", so it is sent once."""
     survey_return = Return.objects.get(pk=job.arguments['return'])
-    progress(0, 0, 'Emailing the receipt')
+    progress(0, 0, gettext_noop('Emailing the receipt'))
     try:
         with get_connection() as connection:
             emailed = send_receipt(job.user, survey_return, job.arguments['submitter'], connection=connection)
@@ -131,7 +134,7 @@ def receipt(job: Job, progress: Progress) -> Outcome:
 
 def account_invitation(job: Job, progress: Progress) -> Outcome:
     """The invitation to a new account, with its link made now; sent again, the earlier link stops working."""
-    progress(0, 0, 'Emailing the invitation')
+    progress(0, 0, gettext_noop('Emailing the invitation'))
     try:
         with get_connection() as connection:
             emailed = send_invitation(job.user, job.arguments['invitation'], connection=connection)
@@ -146,7 +149,7 @@ ROW_AND_COLUMN = re.compile(r'^Row (\d+)(?:, column ([\w.]+))?:')
 
 def returns_import(job: Job, progress: Progress) -> Outcome:
     arguments = job.arguments
-    progress(0, 0, 'Checking and writing the returns')
+    progress(0, 0, gettext_noop('Checking and writing the returns'))
     try:
         text = bytes(job.payload).decode('utf-8-sig')
     except UnicodeDecodeError as exc:

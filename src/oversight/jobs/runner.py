@@ -50,7 +50,7 @@ class Progress:
 
     def __init__(self, job: Job):
         self.job_id, self.attempt = job.pk, job.attempt
-        self.done, self.total, self.stage = 0, 0, 'Started'
+        self.done, self.total, self.stage = 0, 0, actions.STARTED
         self._written = 0.0
 
     def __call__(self, done: int, total: int | None = None, stage: str | None = None) -> None:

@@ -104,5 +104,7 @@ def test_a_task_is_described_in_the_readers_language_and_in_english_where_it_is_
     assert '<h1 class="govuk-heading-l">Import safleoedd.csv (sites)</h1>' in english
     assert '<h1 class="govuk-heading-l">Mewnforio safleoedd.csv (safleoedd)</h1>' in welsh
     assert 'Mewnforio safleoedd.csv (safleoedd)</a>' in client.get(reverse('jobs:job_list')).content.decode()
+    actions.claim_job(job.pk, job.attempt)
+    assert 'Dechreuwyd' in client.get(job.get_absolute_url()).content.decode()  # its stage, in Welsh too
     export = client.get(reverse('jobs:job_list'), {'export': 'csv'}).content.decode()
     assert 'Import safleoedd.csv (sites)' in export and 'Mewnforio' not in export
