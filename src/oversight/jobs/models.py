@@ -11,9 +11,34 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop
 
 from .querysets import JobQuerySet
+
+# What a job's result counts, as its page names them: the keys are the handlers' own (register and returns
+# imports, emails, scans); a key not named here is shown as it is.
+RESULT_LABELS = {
+    'create': gettext_noop('Created'),
+    'created': gettext_noop('Created'),
+    'update': gettext_noop('Updated'),
+    'updated': gettext_noop('Updated'),
+    'unchanged': gettext_noop('Unchanged'),
+    'lines': gettext_noop('Lines'),
+    'emailed': gettext_noop('Emailed'),
+    'bodies without a contact': gettext_noop('Bodies without a contact'),
+    'reminded': gettext_noop('Reminded'),
+    'version': gettext_noop('Version'),
+    'hosts': gettext_noop('Hosts'),
+    'up': gettext_noop('Devices found'),
+    'errors': gettext_noop('Devices with errors'),
+    'concern': gettext_noop('Devices of concern'),
+    'matched': gettext_noop('Matched to the register'),
+    'undeclared': gettext_noop('Undeclared'),
+    'mismatched': gettext_noop('Mismatched'),
+    'unseen': gettext_noop('Register lines not seen'),
+    'unseen_devices': gettext_noop('Devices not seen'),
+}
 
 
 class Job(models.Model):
@@ -92,6 +117,14 @@ class Job(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse('jobs:job_detail', args=[self.pk])
+
+    @property
+    def shown_result(self) -> list[tuple[str, str, object]]:
+        """(key, label in the active language, value) of each count in the result."""
+        return [
+            (name, gettext(RESULT_LABELS[name]) if name in RESULT_LABELS else capfirst(name), value)
+            for name, value in self.result.items()
+        ]
 
     @property
     def shown_description(self) -> str:

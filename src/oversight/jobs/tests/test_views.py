@@ -106,5 +106,10 @@ def test_a_task_is_described_in_the_readers_language_and_in_english_where_it_is_
     assert 'Mewnforio safleoedd.csv (safleoedd)</a>' in client.get(reverse('jobs:job_list')).content.decode()
     actions.claim_job(job.pk, job.attempt)
     assert 'Dechreuwyd' in client.get(job.get_absolute_url()).content.decode()  # its stage, in Welsh too
+    actions.finish_job(job.pk, job.attempt, {'create': 1, 'unchanged': 0}, '/register/sites/')
+    finished = client.get(job.get_absolute_url()).content.decode()
+    assert (
+        '>Crëwyd</dt>' in finished and '>Heb newid</dt>' in finished and 'data-testid="job-result-create"' in finished
+    )
     export = client.get(reverse('jobs:job_list'), {'export': 'csv'}).content.decode()
     assert 'Import safleoedd.csv (sites)' in export and 'Mewnforio' not in export
