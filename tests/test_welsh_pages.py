@@ -55,8 +55,8 @@ ENGLISH_LEFT: dict[str, int] = {
     # the regulator's own text, shown in English where no Welsh text was written (docs/welsh.md)
     'findings:report': 6,
     'findings:version': 6,
-    # the job's description and its error, recorded in English when it ran
-    'jobs:job_detail': 2,
+    # the job's error, recorded in English when it ran (its description, stage and counts are Welsh)
+    'jobs:job_detail': 1,
     # the body's groups and its source, data joined in one text
     'organisations:organisation_detail': 3,
     'organisations:organisation_list': 2,
