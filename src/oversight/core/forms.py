@@ -30,10 +30,8 @@ def govuk_widgets(form: forms.BaseForm) -> None:
             field.help_text = translated(field.help_text)
         if isinstance(widget, GovukDateInput | GovukCheckboxes):
             continue  # their inputs carry their own classes
-        if isinstance(widget, forms.CheckboxSelectMultiple):
-            css = 'govuk-checkboxes__input'  # a template of the form's own draws each box
-        elif isinstance(widget, forms.CheckboxInput):
-            css = 'govuk-checkboxes__input'
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            css = 'govuk-checkboxes__input'  # a group's boxes are drawn by a template of the form's own
         elif isinstance(widget, forms.Select):
             css = 'govuk-select'
         elif isinstance(widget, forms.Textarea):
@@ -85,7 +83,7 @@ class GovukDateInput(forms.MultiWidget):
             try:
                 value = datetime.date.fromisoformat(value)
             except ValueError:
-                return [None, None, None]
+                value = None
         if isinstance(value, datetime.date):
             return [value.day, value.month, value.year]
         return [None, None, None]

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 
+from oversight.core.labels import translated
+
 from .querysets import JobQuerySet
 
 # What a job's result counts, as its page names them: the keys are the handlers' own (register and returns
@@ -122,7 +124,7 @@ class Job(models.Model):
     def shown_result(self) -> list[tuple[str, str, object]]:
         """(key, label in the active language, value) of each count in the result."""
         return [
-            (name, gettext(RESULT_LABELS[name]) if name in RESULT_LABELS else capfirst(name), value)
+            (name, translated(RESULT_LABELS[name]) if name in RESULT_LABELS else capfirst(name), value)
             for name, value in self.result.items()
         ]
 

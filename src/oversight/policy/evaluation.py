@@ -162,8 +162,8 @@ def _loaded(lines, related: dict) -> list:
     with what the ORM loads.
     """
     attnames = [f.attname for f in LISTED_FIELDS]
-    relations = [(EquipmentLine._meta.get_field(name), related[name]) for name in RELATIONS]
-    where = [(relation.attname, relation.cache_name, objects) for relation, objects in relations]
+    relations = [EquipmentLine._meta.get_field(name) for name in RELATIONS]
+    where = [(relation.attname, relation.cache_name, related[relation.name]) for relation in relations]
     make, db = EquipmentLine.__new__, lines.db
     loaded = []
     for row in lines.values_list(*attnames):
