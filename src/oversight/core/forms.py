@@ -58,6 +58,11 @@ class GovukCheckboxes(forms.CheckboxSelectMultiple):
 
     template_name = 'core/widgets/checkboxes.html'
 
+    def id_for_label(self, id_, index=None):
+        """The first box when the group as a whole is asked for: where the error summary's link takes the reader
+        (Django gives no id for the group, so the link went nowhere)."""
+        return super().id_for_label(id_, '0' if index is None else index)
+
 
 class GovukDateInput(forms.MultiWidget):
     """GOV.UK Frontend's date input: the day, month and year in three boxes (core/widgets/date_input.html).

@@ -105,3 +105,5 @@ def test_a_group_of_checkboxes_is_a_fieldset_named_by_its_legend():
     assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Systems covered</legend>' in html
     assert 'class="govuk-checkboxes__input" type="checkbox" name="systems" value="1" id="id_systems_0"' in html
     assert '<fieldset class="govuk-fieldset" aria-describedby="id_systems-error">' in html
+    # The error summary's link takes the reader to the first box.
+    assert '<a href="#id_systems_0">Systems covered: This field is required.</a>' in html
