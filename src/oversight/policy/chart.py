@@ -4,6 +4,7 @@ Text stays text in the SVG (not paths), and the output carries no date or random
 figures always draw the same bytes.
 """
 
+import base64
 import io
 
 from django.utils.translation import gettext
@@ -62,3 +63,12 @@ def progress_svg(quarters) -> str:
         axes.plot(positions, [q.cumulative for q in quarters], color='#00703c', marker='o', label=running)
 
     return _svg([str(q.label) for q in quarters], gettext('Devices replaced'), draw, 'upper left')
+
+
+def data_uri(svg: str) -> str:
+    return 'data:image/svg+xml;base64,' + base64.b64encode(svg.encode()).decode()
+
+
+def chart_src(timeline) -> str:
+    """The timeline chart as the page's image source, in the active language."""
+    return data_uri(timeline_svg(timeline))

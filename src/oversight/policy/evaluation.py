@@ -179,7 +179,7 @@ def _loaded(lines, related: dict) -> list:
     return loaded
 
 
-def _listed(lines) -> list:
+def loaded_lines(lines) -> list:
     """The lines in the policy page's order, each body, site, system and maker loaded once and shared.
 
     `select_related` would build one site (and body, system, makers) per line: 600,000 objects for
@@ -220,20 +220,29 @@ def _found(lines: list, inputs: Inputs, today: datetime.date, keep) -> dict[int,
     }
 
 
-@without_cycle_collection()
-def evaluate_register(lines, user, today: datetime.date, keep=None) -> Evaluation:
-    """Evaluate scoped equipment lines; `keep(obligation)` narrows the obligations (page filters)."""
-    lines = _listed(lines)
-    bodies = frozenset(line.organisation_id for line in lines)
-    inputs = Inputs(
-        bodies=bodies,
+def body_inputs(user, bodies, today: datetime.date) -> Inputs:
+    """The settings and unit costs of these bodies the user may see (all of them for the worker, `user` None),
+    and the maker facts as of `today`."""
+    settings, costs = PolicySettings.objects.all(), UnitCost.objects.all()
+    if user is not None:
+        settings, costs = settings.for_user(user), costs.for_user(user)
+    return Inputs(
+        bodies=frozenset(bodies),
         facts=MakerFacts.from_db(today),
         choices={
             s.organisation_id: BodyChoices(tuple(s.rule_sets), s.review_by)
-            for s in PolicySettings.objects.for_user(user).filter(organisation_id__in=bodies)
+            for s in settings.filter(organisation_id__in=bodies)
         },
-        unit_costs=UnitCost.objects.for_user(user).by_category(bodies),
+        unit_costs=costs.by_category(bodies),
     )
+
+
+@without_cycle_collection()
+def evaluate_register(lines, user, today: datetime.date, keep=None) -> Evaluation:
+    """Evaluate scoped equipment lines; `keep(obligation)` narrows the obligations (page filters). `user` None:
+    the worker, evaluating one body's own lines (policy.stored)."""
+    lines = loaded_lines(lines)
+    inputs = body_inputs(user, {line.organisation_id for line in lines}, today)
     found = _found(lines, inputs, today, keep)
     return Evaluation(
         today=today,
@@ -262,7 +271,7 @@ def patched(kept: Evaluation, lines, changed: set[int], keep=None) -> Evaluation
     kept evaluation did not read."""
     if not changed:
         return kept
-    fresh = _listed(lines.filter(pk__in=changed))
+    fresh = loaded_lines(lines.filter(pk__in=changed))
     if any(line.organisation_id not in kept.inputs.bodies for line in fresh):
         return None
     new = _found(fresh, kept.inputs, kept.today, keep)
@@ -380,20 +389,23 @@ def written_lines(organisation, kept: tuple, now: tuple) -> set[int] | None:
     return {int(object_id) for _, object_id in read}
 
 
-def cached_evaluation(lines, user, today: datetime.date, organisation=None, keep=None, keep_key=()) -> Evaluation:
+def cached_evaluation(
+    lines, user, today: datetime.date, organisation=None, keep=None, keep_key=(), now=None, afresh=True
+) -> Evaluation | None:
     """`evaluate_register`, kept and brought up to date as the register, the settings or the reference data change.
 
     The key is the lines' own query (scope and filters), what `keep` keeps (`keep_key`) and the day; the
     evaluation is kept with the revision it was worked out at. When only equipment lines were written since,
     it is patched with those lines (`patched`); otherwise it is worked out afresh. The rules are read once
     per process (rules.rule_sets), so new rules arrive with a restart, which empties this cache too.
+    `now` is the revision, if the caller has read it; with `afresh` False, None rather than a fresh evaluation.
     """
     try:
         sql, params = lines.query.sql_with_params()
     except EmptyResultSet:  # .none(): nothing to keep
         return evaluate_register(lines, user, today, keep=keep)
     key = (sql, tuple(map(str, params)), today, tuple(keep_key))
-    now = revision(organisation)
+    now = revision(organisation) if now is None else now
     with _cache_lock:
         held = _cache.get(key)
         if held is not None:
@@ -406,6 +418,8 @@ def cached_evaluation(lines, user, today: datetime.date, organisation=None, keep
         if written is not None:
             evaluation = patched(held[1], lines, written, keep)
     if evaluation is None:
+        if not afresh:
+            return None
         with without_cycle_collection():
             evaluation = evaluate_register(lines, user, today, keep=keep)
             if len(evaluation.lines) >= FREEZE_AFTER_LINES:

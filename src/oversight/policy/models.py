@@ -240,3 +240,70 @@ DECISION_STATES = {
     'ordered': _('Replacement ordered'),
     'replaced': _('Replaced'),
 }
+
+
+class StoredEvaluation(models.Model):
+    """A body's whole register evaluated by the worker in the form its unfiltered policy page reads, so a web
+    process that holds no evaluation of the body serves the page without working it out (policy.stored).
+
+    It stands for the register as of `revision` (policy.evaluation.revision) on the day `today`; any other
+    revision or day, and it is not shown but worked out again. docs/architecture.md, "The first policy request".
+    """
+
+    organisation = models.OneToOneField('organisations.Organisation', on_delete=models.CASCADE, related_name='+')
+    revision = models.JSONField()
+    today = models.DateField()
+    engine = models.CharField(max_length=64, help_text='Digest of the rules and the code that worked it out.')
+    worked_out_at = models.DateTimeField()
+    lines = models.PositiveIntegerField()
+    # What the page shows besides its obligations and vulnerabilities: its counts, the plan's rows and days
+    # (from which its timeline is counted), and the chart in each language.
+    figures = models.JSONField()
+    plan = models.JSONField()
+    charts = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f'Policy evaluation of {self.organisation} stored at {self.worked_out_at:%Y-%m-%d %H:%M}'
+
+
+class StoredObligation(models.Model):
+    """One row of the stored evaluation's obligations table: which obligation, and where it stands in each of
+    the table's orders (its rank by the column's value; rows of equal rank keep the page's order, `position`).
+    The text is not stored: the rows of a page are evaluated again when shown, in the reader's language."""
+
+    evaluation = models.ForeignKey(StoredEvaluation, on_delete=models.CASCADE, related_name='+')
+    line_id = models.PositiveBigIntegerField()  # not a key: a line deleted since makes the evaluation stale
+    rule = models.CharField(max_length=120)
+    position = models.PositiveIntegerField()
+    equipment_rank = models.PositiveIntegerField()
+    rule_rank = models.PositiveIntegerField()
+    due_rank = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=['evaluation', 'position'], name='policy_stored_ob_position'),
+            models.Index(fields=['evaluation', 'equipment_rank', 'position'], name='policy_stored_ob_equipment'),
+            models.Index(fields=['evaluation', 'rule_rank', 'position'], name='policy_stored_ob_rule'),
+            models.Index(fields=['evaluation', 'due_rank', 'position'], name='policy_stored_ob_due'),
+        ]
+
+    def __str__(self) -> str:
+        return f'{self.rule} on line {self.line_id}'
+
+
+class StoredVulnerability(models.Model):
+    """One row of the stored evaluation's vulnerabilities table, as StoredObligation is of its obligations."""
+
+    evaluation = models.ForeignKey(StoredEvaluation, on_delete=models.CASCADE, related_name='+')
+    line_id = models.PositiveBigIntegerField()
+    cve = models.CharField(max_length=30)
+    position = models.PositiveIntegerField()
+    equipment_rank = models.PositiveIntegerField()
+    cve_rank = models.PositiveIntegerField()
+    status_rank = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=['evaluation', 'position'], name='policy_stored_vu_position')]
+
+    def __str__(self) -> str:
+        return f'{self.cve} on line {self.line_id}'

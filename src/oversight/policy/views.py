@@ -1,6 +1,6 @@
 """The policy page (one body's, or the regulator's across bodies), its exports, and the settings forms."""
 
-import base64
+import functools
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
@@ -22,9 +22,9 @@ from oversight.core.views import ActionFormView, Require, RequireSeesEverything
 from oversight.organisations.models import Organisation
 from oversight.register.models import Category, EquipmentLine
 
-from . import actions, downloads, exposure
-from .chart import progress_svg, timeline_svg
-from .evaluation import ACROSS_BODIES_MAX_LINES, cached_evaluation, evaluate_register
+from . import actions, downloads, exposure, stored
+from .chart import chart_src, data_uri, progress_svg
+from .evaluation import ACROSS_BODIES_MAX_LINES, cached_evaluation, evaluate_register, revision
 from .filtersets import ObligationFilterSet
 from .forms import DecisionForm, PolicySettingsForm, UnitCostsForm
 from .models import ObligationDecision, PolicySettings, UnitCost
@@ -38,14 +38,6 @@ PER_PAGE = 50
 def _body(user, slug: str):
     """An overseen body the user may see; another body (or the regulator itself) is a 404."""
     return get_object_or_404(Organisation.objects.for_user(user).bodies(), slug=slug)
-
-
-def chart_src(timeline) -> str:
-    return _data_uri(timeline_svg(timeline))
-
-
-def _data_uri(svg: str) -> str:
-    return 'data:image/svg+xml;base64,' + base64.b64encode(svg.encode()).decode()
 
 
 class PolicyView(LoginRequiredMixin, TemplateView):
@@ -77,15 +69,31 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             self.too_many = 0
         else:
             selection = lines.none()
-        self.evaluation = cached_evaluation(
+        export = request.GET.get('export')
+        # A body's whole register, as its page first shows it, may be stored by the worker (policy.stored); its
+        # exports and filtered pages are worked out here.
+        whole = (
+            self.organisation is not None
+            and valid
+            and not any(self.filterset.form.cleaned_data.values())
+            and export not in downloads.EXPORTS
+        )
+        now = revision(self.organisation)
+        evaluate = functools.partial(
+            cached_evaluation,
             selection,
             request.user,
             timezone.localdate(),
             organisation=self.organisation,
             keep=self.filterset.keep if valid else None,
             keep_key=self.filterset.keep_key() if valid else (),
+            now=now,
         )
-        export = request.GET.get('export')
+        self.evaluation = (evaluate(afresh=False) or stored.page(self.organisation, now)) if whole else None
+        if self.evaluation is None:
+            self.evaluation = evaluate()
+        if whole and not isinstance(self.evaluation, stored.StoredPage):
+            stored.keep_current(self.organisation, now, len(self.evaluation.lines))
         if export in downloads.EXPORTS:
             name = f'{export}-{self.organisation.slug if self.organisation else "all-bodies"}'
             # In English from a page in either language (reasons, due bases, labels), as list pages' exports are.
@@ -301,5 +309,5 @@ class ExposureView(RequireSeesEverything, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(title=_('National exposure'), rows=self.rows, quarters=self.quarters)
         if self.quarters:
-            context['chart_src'] = _data_uri(progress_svg(self.quarters))
+            context['chart_src'] = data_uri(progress_svg(self.quarters))
         return context

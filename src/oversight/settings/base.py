@@ -308,6 +308,9 @@ TASKS = {'default': {'BACKEND': 'django_tasks_db.DatabaseBackend'}}
 # dead (its worker was killed) and may be queued again. Long enough for one SQLite write transaction.
 OVERSIGHT_TASK_HEARTBEAT_SECONDS = number_setting('OVERSIGHT_TASK_HEARTBEAT_SECONDS', 10.0)
 OVERSIGHT_TASK_STALE_SECONDS = number_setting('OVERSIGHT_TASK_STALE_SECONDS', 300.0)
+# A body's register of at least this many lines has its unfiltered policy page worked out and stored by the
+# worker, so that a web process which has not evaluated it serves the page at once (policy/stored.py).
+OVERSIGHT_STORED_POLICY_LINES = number_setting('OVERSIGHT_STORED_POLICY_LINES', 10_000)
 
 
 # A cache every node shares: the API's throttles count there, so a limit holds across web servers.

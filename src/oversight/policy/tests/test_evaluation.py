@@ -33,7 +33,7 @@ def test_the_lines_read_are_the_orms_in_every_field_relation_and_state(estate_a,
     line(estate_b, made_by=makers.axis, network=EquipmentLine.Network.CORE, audio=True)
     lines = EquipmentLine.objects.filter(organisation=estate_a.body)
 
-    read = evaluation._listed(lines)
+    read = evaluation.loaded_lines(lines)
 
     relations = ['organisation', 'site', 'system', 'manufacturer', 'made_by']
     orm = {each.pk: each for each in lines.select_related(*relations)}

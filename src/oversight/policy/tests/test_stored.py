@@ -1,0 +1,151 @@
+"""A large body's policy page served from the evaluation the worker stored (policy.stored) is the page a fresh
+evaluation gives, in every order, page and language; it is shown only while current, and the worker is asked
+to store it again, once, when it is not."""
+
+import random
+import re
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.urls import reverse
+
+from oversight.accounts.events import AccountEvent, record_event
+from oversight.policy import actions as policy_actions
+from oversight.policy import evaluation, stored
+from oversight.policy.models import StoredEvaluation, StoredObligation, StoredVulnerability
+from oversight.register.models import Category
+
+from .test_patching import Register
+
+
+@pytest.fixture
+def kent(editor_a, makers):
+    policy_actions.set_policy_settings(editor_a, editor_a.organisation, rule_sets=['ndaa-889'], review_by=None)
+    register = Register(editor_a, 'Maidstone')
+    rng = random.Random(7)
+    for _ in range(80):
+        register.add(rng)
+    return register
+
+
+# The obligations, plan and vulnerabilities tables in each of their orders (descending too) and pages.
+QUERIES = [
+    '',
+    '?o-page=2',
+    '?o-sort=equipment',
+    '?o-sort=-equipment&o-page=2',
+    '?o-sort=rule',
+    '?o-sort=-rule&o-page=3',
+    '?o-sort=due&o-page=2',
+    '?o-sort=-due',
+    '?p-sort=-cost',
+    '?p-sort=site',
+    '?v-sort=cve',
+    '?v-sort=-status',
+    '?v-sort=-equipment',
+]
+
+
+def main(response) -> str:
+    return re.search(r'<main.*</main>', response.content.decode(), re.S).group(0)
+
+
+def get(client, url: str, language: str = 'en-gb'):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    evaluation.forget_evaluations()  # as a web process that holds no evaluation of the body
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
+@pytest.mark.parametrize('language', ['en-gb', 'cy'])
+def test_the_stored_page_is_the_page_a_fresh_evaluation_gives(kent, client_for, language):
+    client = client_for(kent.editor)
+    url = reverse('policy:body', args=[kent.body.slug])
+    afresh = {}
+    for query in QUERIES:
+        response = get(client, url + query, language)
+        assert not isinstance(response.context['evaluation'], stored.StoredPage)
+        afresh[query] = main(response)
+    assert stored.work_out(kent.body) is not None
+    assert StoredObligation.objects.count() > 100 and StoredVulnerability.objects.exists()
+    for query in QUERIES:
+        response = get(client, url + query, language)
+        assert isinstance(response.context['evaluation'], stored.StoredPage), query
+        assert main(response) == afresh[query], query
+    assert 'data-testid="timeline-chart"' in afresh['']
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
+def test_a_stored_page_is_shown_only_while_current_and_stored_again_once(
+    kent, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(kent.editor)
+    url = reverse('policy:body', args=[kent.body.slug])
+    with django_capture_on_commit_callbacks(execute=True) as asked:
+        assert not isinstance(get(client, url).context['evaluation'], stored.StoredPage)
+    assert len(asked) == 1  # the worker stores it (the test settings run tasks at once)
+    held = StoredEvaluation.objects.get()
+    assert isinstance(get(client, url).context['evaluation'], stored.StoredPage)
+    # A sign-in is an audit row of the body too, but nothing the page reads: what is stored stays current.
+    record_event(AccountEvent.SIGNED_IN, user=kent.editor)
+    with django_capture_on_commit_callbacks(execute=False) as asked:
+        assert isinstance(get(client, url).context['evaluation'], stored.StoredPage)
+    assert not asked
+
+    # A change to the register (a unit cost, here) makes it stale: the page is worked out again, and the worker
+    # asked once however many requests find it stale.
+    policy_actions.set_unit_costs(kent.editor, kent.body, {Category.DRONE: 250})
+    with django_capture_on_commit_callbacks(execute=False) as asked:
+        for _ in range(3):
+            response = get(client, url)
+            assert not isinstance(response.context['evaluation'], stored.StoredPage)
+    assert len(asked) == 1
+    asked[0]()
+    assert StoredEvaluation.objects.get().revision != held.revision
+    response = get(client, url)
+    assert isinstance(response.context['evaluation'], stored.StoredPage)
+    shown = main(response)  # with the new unit cost
+    StoredEvaluation.objects.all().delete()
+    assert main(get(client, url)) == shown
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
+def test_filtered_pages_and_exports_are_worked_out_from_the_register(kent, client_for):
+    client = client_for(kent.editor)
+    url = reverse('policy:body', args=[kent.body.slug])
+    stored.work_out(kent.body)
+    for query in ['?severity=must', '?sensitive=true', '?export=obligations&format=csv']:
+        evaluation.forget_evaluations()
+        response = client.get(url + query)
+        assert response.status_code == 200
+        if response.context is not None:
+            assert not isinstance(response.context['evaluation'], stored.StoredPage)
+
+
+def test_a_small_register_is_not_stored(kent, client_for, django_capture_on_commit_callbacks):
+    client = client_for(kent.editor)
+    with django_capture_on_commit_callbacks(execute=True) as asked:
+        get(client, reverse('policy:body', args=[kent.body.slug]))
+    assert not asked and stored.work_out(kent.body) is None
+    assert not StoredEvaluation.objects.exists()
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
+def test_another_body_never_sees_the_stored_page(kent, client_for, editor_b):
+    stored.work_out(kent.body)
+    response = client_for(editor_b).get(reverse('policy:body', args=[kent.body.slug]))
+    assert response.status_code == 404
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
+def test_what_another_release_stored_is_worked_out_again(kent, client_for):
+    client = client_for(kent.editor)
+    url = reverse('policy:body', args=[kent.body.slug])
+    stored.work_out(kent.body)
+    StoredEvaluation.objects.update(engine='rules or code of another release')
+    assert not isinstance(get(client, url).context['evaluation'], stored.StoredPage)
+    assert stored.work_out(kent.body) is not None
+    assert isinstance(get(client, url).context['evaluation'], stored.StoredPage)
