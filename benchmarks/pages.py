@@ -7,7 +7,8 @@ Either point DATABASE_URL at a database benchmarks/pages_data.py built, or give 
 BODY_LINES to build one first in a throwaway SQLite file, or with --postgres in a throwaway PostgreSQL
 server (started as the test suite's is: fsync off, which a read-only benchmark does not notice). This
 serves it with gunicorn on 127.0.0.1
-(production settings less TLS, benchmarks/load/load_settings.py; 2 workers, as the 2-core machine has),
+(production settings less TLS, benchmarks/load/load_settings.py; 2 workers, as the 2-core machine has)
+with one `oversight worker` beside it,
 signs in as `regulator` and as `kent`, and requests each page --runs times, alternating with the
 baseline: the sign-in page from the same server (a page that reads no register). It prints, per page,
 the first request's time (the cold cache), the median and p95 of the others, the median ratio to the
@@ -178,6 +179,13 @@ def run(args) -> None:
         restarts(env, args)
         return
     server = start_gunicorn(env, port, args.workers, 1)
+    # One worker beside it, as a deployment runs: it stores a large body's policy page when a request asks.
+    worker = subprocess.Popen(
+        [sys.executable, '-m', 'oversight.manage', 'worker', '--no-reload', '--interval', '0.5'],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f'http://127.0.0.1:{port}'
         wait_until_up(base)
@@ -208,6 +216,8 @@ def run(args) -> None:
             after_write(clients['kent'], args.after_write, args.settle)
     finally:
         stop(server)
+        worker.terminate()
+        worker.wait(timeout=60)
 
 
 def restarts(env: dict, args) -> None:

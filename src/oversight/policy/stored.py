@@ -12,6 +12,7 @@ evaluation writes it.
 The stored page is shown only while it is current: worked out on the day, by this release's rules and code, and
 with nothing an evaluation reads written since (evaluation.revision and written_lines). Otherwise the request
 works the page out as before and asks the worker (tasks.work_out_policy) to store it again, once per revision.
+What is stored is a cache of what the register says, written by no person: it is not audited.
 """
 
 import datetime
@@ -168,10 +169,8 @@ def _current(organisation, held: list, today: datetime.date, worked_by: str, now
 
 
 def _queued_key(organisation, now) -> str:
-    digest = hashlib.sha256(repr((organisation.pk, list(now), timezone.localdate(), engine())).encode()).hexdigest()[
-        :32
-    ]
-    return f'policy-stored-{digest}'
+    asked = (organisation.pk, list(now), timezone.localdate(), engine())
+    return f'policy-stored-{hashlib.sha256(repr(asked).encode()).hexdigest()[:32]}'
 
 
 def keep_current(organisation, now, lines: int) -> None:

@@ -2,11 +2,13 @@
 evaluation gives, in every order, page and language; it is shown only while current, and the worker is asked
 to store it again, once, when it is not."""
 
+import io
 import random
 import re
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
@@ -149,3 +151,15 @@ def test_what_another_release_stored_is_worked_out_again(kent, client_for):
     assert not isinstance(get(client, url).context['evaluation'], stored.StoredPage)
     assert stored.work_out(kent.body) is not None
     assert isinstance(get(client, url).context['evaluation'], stored.StoredPage)
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=50)
+def test_the_command_stores_each_large_bodys_page_once(kent, editor_b):
+    out = io.StringIO()
+    call_command('store-policy-pages', stdout=out)
+    assert f'{kent.body}: 80 lines worked out and stored' in out.getvalue()
+    assert 'Pages stored: 1. Already current: 0.' in out.getvalue()  # the other body has no lines
+    call_command('store-policy-pages', '--body', kent.body.slug, stdout=(out := io.StringIO()))
+    assert 'Pages stored: 0. Already current: 1.' in out.getvalue()
+    with pytest.raises(CommandError, match="No body with the slug 'nowhere'"):
+        call_command('store-policy-pages', '--body', 'nowhere')

@@ -1,0 +1,50 @@
+"""`oversight store-policy-pages`: work out and store the policy page of each large body, as the worker does.
+
+A stored page holds for the day it was worked out and for the release that worked it out (policy.stored), so
+run it daily just after midnight and after a release; otherwise the first request for each large body's page
+that day works the register out itself, and asks the worker to store it.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from oversight.organisations.models import Organisation
+from oversight.policy import stored
+from oversight.policy.models import StoredEvaluation
+
+
+class Command(BaseCommand):
+    help = (
+        'Work out and store the policy page of every body with at least OVERSIGHT_STORED_POLICY_LINES equipment '
+        'lines (or of one body), so that web processes serve it without evaluating the register. A page '
+        'already current is left as it is.'
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument('--body', help='Only this body (its slug).')
+
+    def handle(self, *args, body, **options):
+        bodies = Organisation.objects.bodies().order_by('name')
+        if body:
+            bodies = bodies.filter(slug=body)
+            if not bodies:
+                raise CommandError(f'No body with the slug {body!r}.')
+        worked_out = current = 0
+        for organisation in bodies:
+            started = time.monotonic()
+            page = stored.work_out(organisation)
+            if page is not None:
+                worked_out += 1
+                self.stdout.write(
+                    f'{organisation}: {page.lines:,} lines worked out and stored in {time.monotonic() - started:.1f} s'
+                )
+            elif StoredEvaluation.objects.filter(organisation=organisation).exists():
+                current += 1
+        self.stdout.write(
+            self.style.SUCCESS(
+                f'Pages stored: {worked_out}. Already current: {current}. A body with fewer than '
+                f'{settings.OVERSIGHT_STORED_POLICY_LINES:,} lines has its page worked out when it is asked for.'
+            )
+        )
