@@ -17,7 +17,7 @@ baseline and the page's size. Targets (issue 13): p95 < 500 ms and < 300 KB.
 --restarts N measures what the first request to a web process costs, the case a kept evaluation cannot
 help: Kent's policy page is stored as the worker stores it (policy.stored), then N times over a new server is
 started and its first request for the page timed, alternately with the stored page current and with it out of
-date (as before it existed: the page works the register out itself).
+date (as before it existed: the page works the register out itself). With --pages, those pages follow.
 
 --after-write N then measures Kent's policy page N times after a change to Kent's register: each time a
 line is added through `register.actions.create_line` (an audited write, as a web request or a worker's
@@ -177,7 +177,8 @@ def run(args) -> None:
     }
     if args.restarts:
         restarts(env, args)
-        return
+        if not args.pages:
+            return
     server = start_gunicorn(env, port, args.workers, 1)
     # One worker beside it, as a deployment runs: it stores a large body's policy page when a request asks.
     worker = subprocess.Popen(
