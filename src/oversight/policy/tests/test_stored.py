@@ -46,6 +46,8 @@ QUERIES = [
     '?v-sort=cve',
     '?v-sort=-status',
     '?v-sort=-equipment',
+    '?o-page=999',  # past the end, and an order the table does not offer: as the table answers them
+    '?o-sort=nonsense&v-sort=reason',
 ]
 
 
