@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -109,9 +110,16 @@ def _change(actor, obj, action: str, before: dict | None, after: dict | None, me
     )
 
 
+# Sent after audit rows are recorded (in the writing transaction) with `changed`, the set of (organisation id,
+# app label) they touched: an app whose derived data follows others' (policy's stored pages) listens here
+# rather than being called by them.
+changes_recorded = Signal()
+
+
 def record_change(actor, obj, action: str, before: dict | None, after: dict | None, message: str = '') -> ObjectChange:
     change = _change(actor, obj, action, before, after, message, timezone.now())
     change.save()
+    changes_recorded.send(ObjectChange, changed={(change.organisation_id, change.content_type.app_label)})
     return change
 
 
@@ -121,10 +129,9 @@ def record_changes(actor, changes, message: str = '') -> None:
     `changes` holds (obj, action, before, after); the rows are inserted together, as the objects were.
     """
     now = timezone.now()
-    insert(
-        ObjectChange,
-        [_change(actor, obj, action, before, after, message, now) for obj, action, before, after in changes],
-    )
+    rows = [_change(actor, obj, action, before, after, message, now) for obj, action, before, after in changes]
+    insert(ObjectChange, rows)
+    changes_recorded.send(ObjectChange, changed={(row.organisation_id, row.content_type.app_label) for row in rows})
 
 
 STALE_MESSAGE = (

@@ -11,3 +11,10 @@ class PolicyConfig(AppConfig):
     navigation_order = 35
     # The obligations and vulnerabilities of a line, on the register's line page (core.panels).
     panels = {'register.EquipmentLine': 'oversight.policy.panels.equipment_line_panel'}
+
+    def ready(self):
+        from oversight.core.audit import changes_recorded
+
+        from .stored import register_changed
+
+        changes_recorded.connect(register_changed, dispatch_uid='policy-stored-pages')

@@ -18,28 +18,26 @@ What is stored is a cache of what the register says, written by no person: it is
 import datetime
 import functools
 import hashlib
-import threading
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
-from django_tables2.data import TableData
 
 from oversight.core import bulk
 from oversight.core.bulk import without_cycle_collection
-from oversight.register.models import EquipmentLine, Site
+from oversight.register.models import EquipmentLine
 
 from . import plan as replacement
 from .chart import chart_src
-from .evaluation import OVERDUE, body_inputs, evaluate_register, loaded_lines, revision, written_lines
+from .evaluation import (
+    READ_APPS,
+    evaluate_register,
+    revision,
+    written_lines,
+)
 from .models import StoredEvaluation, StoredObligation, StoredVulnerability
-from .obligations import SEVERITY_RANK, evaluate
-from .vulnerabilities import Status, match_lines
-
-BATCH = 5_000
 
 
 def _ranks(items: list, key) -> list[int]:
@@ -65,11 +63,6 @@ def _iso(date: datetime.date | None) -> str | None:
     return None if date is None else date.isoformat()
 
 
-@functools.lru_cache(maxsize=4096)  # a plan of thousands of rows holds a few hundred dates
-def _date(text: str | None) -> datetime.date | None:
-    return None if text is None else datetime.date.fromisoformat(text)
-
-
 def _charts(timeline) -> dict:
     """The chart's data URI in each language (its labels are written in the reader's)."""
     charts = {}
@@ -86,7 +79,7 @@ def work_out(organisation) -> StoredEvaluation | None:
     today = timezone.localdate()
     now = list(revision(organisation))
     held = StoredEvaluation.objects.filter(organisation=organisation).only('revision', 'today', 'engine').first()
-    if held is not None and _current(organisation, held.revision, held.today, held.engine, tuple(now)):
+    if held is not None and current(organisation, held.revision, held.today, held.engine, tuple(now)):
         return None
     lines = EquipmentLine.objects.filter(organisation=organisation)
     if held is None and lines.count() < settings.OVERSIGHT_STORED_POLICY_LINES:
@@ -159,7 +152,7 @@ def engine() -> str:
     return digest.hexdigest()
 
 
-def _current(organisation, held: list, today: datetime.date, worked_by: str, now: tuple) -> bool:
+def current(organisation, held: list, today: datetime.date, worked_by: str, now: tuple) -> bool:
     """Whether what was stored at revision `held` on `today` by the engine `worked_by` is what the page would show
     now: the same day and engine, and nothing an evaluation reads written since (a sign-in, say, is an audit
     row of the body too)."""
@@ -168,147 +161,53 @@ def _current(organisation, held: list, today: datetime.date, worked_by: str, now
     return held == list(now) or written_lines(organisation, tuple(held), now) == set()
 
 
-def _queued_key(organisation, now) -> str:
-    asked = (organisation.pk, list(now), timezone.localdate(), engine())
-    return f'policy-stored-{hashlib.sha256(repr(asked).encode()).hexdigest()[:32]}'
+# The worker is asked at most once while a request to store a body's page is queued and not yet started: writes
+# in the meantime are in what it will read. The mark is cleared as the task starts, so writes during its run ask
+# once more; it lapses on its own if no worker ever takes the task.
+ASKED_FOR_SECONDS = 600
+
+
+def _asked_key(organisation_id: int) -> str:
+    return f'policy-stored-asked-{organisation_id}'
+
+
+def ask_worker(organisation_id: int) -> None:
+    """Ask the worker to store the body's page again, once the writing transaction commits (unless it is asked)."""
+
+    def ask():
+        # The shared cache (the database's own by default): add() succeeds for one process only.
+        if cache.add(_asked_key(organisation_id), True, timeout=ASKED_FOR_SECONDS):
+            from .tasks import work_out_policy  # which imports this module
+
+            work_out_policy.enqueue(organisation_id)
+
+    transaction.on_commit(ask)
+
+
+def started(organisation_id: int) -> None:
+    """The worker has taken the task: a write from now on asks again."""
+    cache.delete(_asked_key(organisation_id))
 
 
 def keep_current(organisation, now, lines: int) -> None:
     """Ask the worker to store the body's page again when what is stored is not current (or, for a register of
-    `lines` lines worth storing, when nothing is): once per revision, whichever process asks first."""
+    `lines` lines worth storing, when nothing is)."""
     held = StoredEvaluation.objects.filter(organisation=organisation).values_list('revision', 'today', 'engine').first()
     if held is None and lines < settings.OVERSIGHT_STORED_POLICY_LINES:
         return
-    if held is not None and _current(organisation, *held, now):
+    if held is None or not current(organisation, *held, now):
+        ask_worker(organisation.pk)
+
+
+def register_changed(sender, changed, **kwargs) -> None:
+    """After an audited write to what an evaluation reads, ask the worker to store the pages it makes out of
+    date: the body's, or every stored page for a change to the reference data (no body). Asked now rather than
+    by the next request, a body's page is current again a few seconds after an editor's last change."""
+    bodies = {organisation for organisation, app in changed if app in READ_APPS}
+    if not bodies:
         return
-    # The shared cache (the database's own by default): add() succeeds for one process only.
-    if cache.add(_queued_key(organisation, now), True, timeout=600):
-        from .tasks import work_out_policy  # which imports this module
-
-        transaction.on_commit(lambda: work_out_policy.enqueue(organisation.pk))
-
-
-# The plan last read from each body's stored evaluation, by when it was stored: thousands of rows, the same for
-# every request until the worker stores the page again. Read-only once built (the plan table sorts a copy).
-_plans: dict = {}
-_plans_lock = threading.Lock()
-
-
-def _plan(stored: StoredEvaluation, organisation) -> replacement.Plan:
-    key = (stored.pk, stored.worked_out_at, stored.today)
-    with _plans_lock:
-        held = _plans.get(organisation.pk)
-    if held is not None and held[0] == key:
-        return held[1]
-    stored_plan = stored.plan  # deferred (page): read only when this process has not built it
-    sites = Site.objects.filter(pk__in={row[0] for row in stored_plan['rows']}).in_bulk()
-    rows = [
-        replacement.PlanRow(organisation, sites[site_id], _date(upgrade), _date(replace_by), severity, overdue, lines,
-                            devices, Decimal(cost), unpriced, set(categories))
-        for site_id, upgrade, replace_by, severity, overdue, lines, devices, cost, unpriced, categories
-        in stored_plan['rows']
-    ]  # fmt: skip
-    days = {
-        _date(date): replacement.Day([], devices, Decimal(cost), unpriced)
-        for date, devices, cost, unpriced in stored_plan['days']
-    }
-    plan = replacement.Plan(rows=rows, lines=[], timeline=replacement.timeline(days, stored.today))
-    with _plans_lock:
-        _plans[organisation.pk] = (key, plan)
-    return plan
-
-
-class StoredPage:
-    """What the policy page reads of an evaluation (as evaluation.Evaluation offers it), from a stored one."""
-
-    def __init__(self, stored: StoredEvaluation, organisation):
-        self.stored, self.today, self.tally = stored, stored.today, stored.figures['tally']
-        figures = stored.figures
-        self.plan = _plan(stored, organisation)
-        self._inputs = None
-        self.organisation = organisation
-        self.obligations = StoredRows(
-            StoredObligation.objects.filter(evaluation=stored).values_list('line_id', 'rule'),
-            figures['obligations'],
-            {'equipment': 'equipment_rank', 'rule': 'rule_rank', 'due': 'due_rank'},
-            self._obligations_of,
-        )
-        self.vulnerabilities = StoredRows(
-            StoredVulnerability.objects.filter(evaluation=stored).values_list('line_id', 'cve'),
-            figures['vulnerabilities'],
-            {'equipment': 'equipment_rank', 'cve': 'cve_rank', 'status': 'status_rank'},
-            self._matches_of,
-        )
-
-    def once(self, name: str, compute):
-        """The chart, drawn by the worker in each language."""
-        return self.stored.charts.get(name.removeprefix('chart-')) or compute()
-
-    def devices_by_severity(self) -> dict[str, int]:
-        return {severity: self.tally[severity] for severity in SEVERITY_RANK}
-
-    def overdue_devices(self) -> int:
-        return self.tally[OVERDUE]
-
-    def vulnerable_devices(self, status: Status) -> int:
-        return self.tally[str(status)]
-
-    def _lines(self, rows) -> dict:
-        lines = loaded_lines(EquipmentLine.objects.filter(organisation=self.organisation, pk__in={r[0] for r in rows}))
-        return {line.pk: line for line in lines}
-
-    def _obligations_of(self, rows) -> list:
-        """The obligations of these (line id, rule key) rows, evaluated again, in the rows' order."""
-        if self._inputs is None:
-            self._inputs = body_inputs(None, {self.organisation.pk}, self.today)
-        lines = self._lines(rows)
-        found = {
-            (o.line.pk, o.rule.key): o
-            for o in evaluate(list(lines.values()), self._inputs.facts, self._inputs.choices, self.today)
-        }
-        return [found[row] for row in rows if row in found]
-
-    def _matches_of(self, rows) -> list:
-        lines = self._lines(rows)
-        found = {(m.line.pk, m.match.vulnerability.cve): m for m in match_lines(list(lines.values()))}
-        return [found[row] for row in rows if row in found]
-
-
-class StoredRows(TableData):
-    """A stored table's rows for django-tables2: ordered and paged by the database, each page's rows evaluated
-    again (`materialise`) when shown."""
-
-    def __init__(self, rows, count: int, ranks: dict, materialise):
-        super().__init__(rows)
-        self.count, self.ranks, self.materialise = count, ranks, materialise
-        self.order = ['position']
-
-    def __len__(self):
-        return self.count
-
-    def order_by(self, aliases):
-        # A column sorted descending reverses its rank only: rows of equal rank keep the page's order, as the
-        # stable sort of a kept evaluation's list does.
-        order = []
-        for alias in aliases:
-            rank = self.ranks.get(alias.lstrip('-'))
-            if rank is not None:
-                order.append(f'-{rank}' if alias.startswith('-') else rank)
-        self.order = [*order, 'position']
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            return self.materialise(list(self.data.order_by(*self.order)[key]))
-        return self.materialise([self.data.order_by(*self.order)[key]])[0]
-
-    def __iter__(self):
-        for start in range(0, self.count, BATCH):
-            yield from self[start : start + BATCH]
-
-
-def page(organisation, now) -> StoredPage | None:
-    """The body's stored page, if it is current (at revision `now`, today)."""
-    stored = StoredEvaluation.objects.filter(organisation=organisation).defer('plan').first()
-    if stored is None or not _current(organisation, stored.revision, stored.today, stored.engine, now):
-        return None
-    return StoredPage(stored, organisation)
+    held = StoredEvaluation.objects.values_list('organisation_id', flat=True)
+    if None not in bodies:
+        held = held.filter(organisation_id__in=bodies)
+    for organisation_id in held:
+        ask_worker(organisation_id)

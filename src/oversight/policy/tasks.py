@@ -13,6 +13,7 @@ from . import stored
 @task()
 def work_out_policy(organisation_id: int) -> None:
     # Run again, or delivered twice, it finds what is stored current and does nothing.
+    stored.started(organisation_id)
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is not None:
         stored.work_out(organisation)

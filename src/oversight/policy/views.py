@@ -22,7 +22,7 @@ from oversight.core.views import ActionFormView, Require, RequireSeesEverything
 from oversight.organisations.models import Organisation
 from oversight.register.models import Category, EquipmentLine
 
-from . import actions, downloads, exposure, stored
+from . import actions, downloads, exposure, stored, stored_page
 from .chart import chart_src, data_uri, progress_svg
 from .evaluation import ACROSS_BODIES_MAX_LINES, cached_evaluation, evaluate_register, revision
 from .filtersets import ObligationFilterSet
@@ -89,10 +89,10 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             keep_key=self.filterset.keep_key() if valid else (),
             now=now,
         )
-        self.evaluation = (evaluate(afresh=False) or stored.page(self.organisation, now)) if whole else None
+        self.evaluation = (evaluate(afresh=False) or stored_page.page(self.organisation, now)) if whole else None
         if self.evaluation is None:
             self.evaluation = evaluate()
-        if whole and not isinstance(self.evaluation, stored.StoredPage):
+        if whole and not isinstance(self.evaluation, stored_page.StoredPage):
             stored.keep_current(self.organisation, now, len(self.evaluation.lines))
         if export in downloads.EXPORTS:
             name = f'{export}-{self.organisation.slug if self.organisation else "all-bodies"}'

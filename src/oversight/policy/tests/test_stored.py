@@ -11,14 +11,20 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from oversight.accounts.events import AccountEvent, record_event
+from oversight.core.audit import record_change
+from oversight.core.models import ObjectChange
 from oversight.policy import actions as policy_actions
-from oversight.policy import evaluation, stored
+from oversight.policy import evaluation, stored, stored_page
 from oversight.policy.models import StoredEvaluation, StoredObligation, StoredVulnerability
+from oversight.policy.tasks import work_out_policy
 from oversight.register.models import Category
 
 from .test_patching import Register
+
+DATABASE_BACKEND = 'django_tasks_db.DatabaseBackend'
 
 
 @pytest.fixture
@@ -71,49 +77,80 @@ def test_the_stored_page_is_the_page_a_fresh_evaluation_gives(kent, client_for, 
     afresh = {}
     for query in QUERIES:
         response = get(client, url + query, language)
-        assert not isinstance(response.context['evaluation'], stored.StoredPage)
+        assert not isinstance(response.context['evaluation'], stored_page.StoredPage)
         afresh[query] = main(response)
     assert stored.work_out(kent.body) is not None
     assert StoredObligation.objects.count() > 100 and StoredVulnerability.objects.exists()
     for query in QUERIES:
         response = get(client, url + query, language)
-        assert isinstance(response.context['evaluation'], stored.StoredPage), query
+        assert isinstance(response.context['evaluation'], stored_page.StoredPage), query
         assert main(response) == afresh[query], query
     assert 'data-testid="timeline-chart"' in afresh['']
 
 
-@override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
+def asked() -> int:
+    """How many times the worker was asked to store a page (tasks queued in the database backend)."""
+    return DBTaskResult.objects.filter(task_path='oversight.policy.tasks.work_out_policy').count()
+
+
+def work_out_what_was_asked() -> None:
+    for task in DBTaskResult.objects.filter(task_path='oversight.policy.tasks.work_out_policy', status='READY'):
+        work_out_policy.call(*task.args_kwargs['args'])
+        task.delete()
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1, TASKS={'default': {'BACKEND': DATABASE_BACKEND}})
 def test_a_stored_page_is_shown_only_while_current_and_stored_again_once(
     kent, client_for, django_capture_on_commit_callbacks
 ):
     client = client_for(kent.editor)
     url = reverse('policy:body', args=[kent.body.slug])
-    with django_capture_on_commit_callbacks(execute=True) as asked:
-        assert not isinstance(get(client, url).context['evaluation'], stored.StoredPage)
-    assert len(asked) == 1  # the worker stores it (the test settings run tasks at once)
-    held = StoredEvaluation.objects.get()
-    assert isinstance(get(client, url).context['evaluation'], stored.StoredPage)
-    # A sign-in is an audit row of the body too, but nothing the page reads: what is stored stays current.
-    record_event(AccountEvent.SIGNED_IN, user=kent.editor)
-    with django_capture_on_commit_callbacks(execute=False) as asked:
-        assert isinstance(get(client, url).context['evaluation'], stored.StoredPage)
-    assert not asked
-
-    # A change to the register (a unit cost, here) makes it stale: the page is worked out again, and the worker
-    # asked once however many requests find it stale.
-    policy_actions.set_unit_costs(kent.editor, kent.body, {Category.DRONE: 250})
-    with django_capture_on_commit_callbacks(execute=False) as asked:
+    with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
-            response = get(client, url)
-            assert not isinstance(response.context['evaluation'], stored.StoredPage)
-    assert len(asked) == 1
-    asked[0]()
+            assert not isinstance(get(client, url).context['evaluation'], stored_page.StoredPage)
+    assert asked() == 1  # once, however many requests found nothing stored before the worker started
+    work_out_what_was_asked()
+    held = StoredEvaluation.objects.get()
+    assert isinstance(get(client, url).context['evaluation'], stored_page.StoredPage)
+
+    # A sign-in is an audit row of the body too, but nothing the page reads: what is stored stays current.
+    with django_capture_on_commit_callbacks(execute=True):
+        record_event(AccountEvent.SIGNED_IN, user=kent.editor)
+        assert isinstance(get(client, url).context['evaluation'], stored_page.StoredPage)
+    assert asked() == 0
+
+    # A change to what the page reads (a unit cost) asks the worker as it commits, once while it is queued;
+    # until the worker has stored the page again, the page is worked out in the request.
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_actions.set_unit_costs(kent.editor, kent.body, {Category.DRONE: 250})
+    assert asked() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        kent.add(random.Random(1))
+        assert not isinstance(get(client, url).context['evaluation'], stored_page.StoredPage)
+    assert asked() == 1
+    work_out_what_was_asked()
     assert StoredEvaluation.objects.get().revision != held.revision
     response = get(client, url)
-    assert isinstance(response.context['evaluation'], stored.StoredPage)
-    shown = main(response)  # with the new unit cost
+    assert isinstance(response.context['evaluation'], stored_page.StoredPage)
+    shown = main(response)  # with the new unit cost and line
     StoredEvaluation.objects.all().delete()
     assert main(get(client, url)) == shown
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1, TASKS={'default': {'BACKEND': DATABASE_BACKEND}})
+def test_a_change_to_the_reference_data_asks_for_every_stored_page(
+    kent, editor_b, makers, django_capture_on_commit_callbacks
+):
+    essex = Register(editor_b, 'Chelmsford')
+    essex.add(random.Random(2))
+    stored.work_out(kent.body)
+    stored.work_out(editor_b.organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        essex.add(random.Random(3))  # one body's register
+    assert asked() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        record_change(None, makers.axis, ObjectChange.Action.UPDATE, {}, {}, 'Renamed')  # a maker: no body
+    assert asked() == 2  # the other body's page: the first is asked already
 
 
 @override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
@@ -126,7 +163,7 @@ def test_filtered_pages_and_exports_are_worked_out_from_the_register(kent, clien
         response = client.get(url + query)
         assert response.status_code == 200
         if response.context is not None:
-            assert not isinstance(response.context['evaluation'], stored.StoredPage)
+            assert not isinstance(response.context['evaluation'], stored_page.StoredPage)
 
 
 def test_a_small_register_is_not_stored(kent, client_for, django_capture_on_commit_callbacks):
@@ -150,9 +187,9 @@ def test_what_another_release_stored_is_worked_out_again(kent, client_for):
     url = reverse('policy:body', args=[kent.body.slug])
     stored.work_out(kent.body)
     StoredEvaluation.objects.update(engine='rules or code of another release')
-    assert not isinstance(get(client, url).context['evaluation'], stored.StoredPage)
+    assert not isinstance(get(client, url).context['evaluation'], stored_page.StoredPage)
     assert stored.work_out(kent.body) is not None
-    assert isinstance(get(client, url).context['evaluation'], stored.StoredPage)
+    assert isinstance(get(client, url).context['evaluation'], stored_page.StoredPage)
 
 
 @override_settings(OVERSIGHT_STORED_POLICY_LINES=50)

@@ -1,0 +1,154 @@
+"""The policy page of a large body read from what the worker stored (policy.stored): its counts, plan and chart
+as stored, and its tables' rows paged by the database, each page's rows evaluated again when shown.
+
+Apart from policy.stored so that what listens to audited writes (policy's AppConfig) does not load the tables.
+"""
+
+import datetime
+import functools
+import threading
+from decimal import Decimal
+
+from django_tables2.data import TableData
+
+from oversight.register.models import EquipmentLine, Site
+
+from . import plan as replacement
+from .evaluation import OVERDUE, body_inputs, loaded_lines
+from .models import StoredEvaluation, StoredObligation, StoredVulnerability
+from .obligations import SEVERITY_RANK, evaluate
+from .stored import current
+from .vulnerabilities import Status, match_lines
+
+BATCH = 5_000
+
+
+@functools.lru_cache(maxsize=4096)  # a plan of thousands of rows holds a few hundred dates
+def _date(text: str | None) -> datetime.date | None:
+    return None if text is None else datetime.date.fromisoformat(text)
+
+
+# The plan last read from each body's stored evaluation, by when it was stored: thousands of rows, the same for
+# every request until the worker stores the page again. Read-only once built (the plan table sorts a copy).
+_plans: dict = {}
+_plans_lock = threading.Lock()
+
+
+def _plan(stored: StoredEvaluation, organisation) -> replacement.Plan:
+    key = (stored.pk, stored.worked_out_at, stored.today)
+    with _plans_lock:
+        held = _plans.get(organisation.pk)
+    if held is not None and held[0] == key:
+        return held[1]
+    stored_plan = stored.plan  # deferred (page): read only when this process has not built it
+    sites = Site.objects.filter(pk__in={row[0] for row in stored_plan['rows']}).in_bulk()
+    rows = [
+        replacement.PlanRow(organisation, sites[site_id], _date(upgrade), _date(replace_by), severity, overdue, lines,
+                            devices, Decimal(cost), unpriced, set(categories))
+        for site_id, upgrade, replace_by, severity, overdue, lines, devices, cost, unpriced, categories
+        in stored_plan['rows']
+    ]  # fmt: skip
+    days = {
+        _date(date): replacement.Day([], devices, Decimal(cost), unpriced)
+        for date, devices, cost, unpriced in stored_plan['days']
+    }
+    plan = replacement.Plan(rows=rows, lines=[], timeline=replacement.timeline(days, stored.today))
+    with _plans_lock:
+        _plans[organisation.pk] = (key, plan)
+    return plan
+
+
+class StoredPage:
+    """What the policy page reads of an evaluation (as evaluation.Evaluation offers it), from a stored one."""
+
+    def __init__(self, stored: StoredEvaluation, organisation):
+        self.stored, self.today, self.tally = stored, stored.today, stored.figures['tally']
+        figures = stored.figures
+        self.plan = _plan(stored, organisation)
+        self._inputs = None
+        self.organisation = organisation
+        self.obligations = StoredRows(
+            StoredObligation.objects.filter(evaluation=stored).values_list('line_id', 'rule'),
+            figures['obligations'],
+            {'equipment': 'equipment_rank', 'rule': 'rule_rank', 'due': 'due_rank'},
+            self._obligations_of,
+        )
+        self.vulnerabilities = StoredRows(
+            StoredVulnerability.objects.filter(evaluation=stored).values_list('line_id', 'cve'),
+            figures['vulnerabilities'],
+            {'equipment': 'equipment_rank', 'cve': 'cve_rank', 'status': 'status_rank'},
+            self._matches_of,
+        )
+
+    def once(self, name: str, compute):
+        """The chart, drawn by the worker in each language."""
+        return self.stored.charts.get(name.removeprefix('chart-')) or compute()
+
+    def devices_by_severity(self) -> dict[str, int]:
+        return {severity: self.tally[severity] for severity in SEVERITY_RANK}
+
+    def overdue_devices(self) -> int:
+        return self.tally[OVERDUE]
+
+    def vulnerable_devices(self, status: Status) -> int:
+        return self.tally[str(status)]
+
+    def _lines(self, rows) -> dict:
+        lines = loaded_lines(EquipmentLine.objects.filter(organisation=self.organisation, pk__in={r[0] for r in rows}))
+        return {line.pk: line for line in lines}
+
+    def _obligations_of(self, rows) -> list:
+        """The obligations of these (line id, rule key) rows, evaluated again, in the rows' order."""
+        if self._inputs is None:
+            self._inputs = body_inputs(None, {self.organisation.pk}, self.today)
+        lines = self._lines(rows)
+        found = {
+            (o.line.pk, o.rule.key): o
+            for o in evaluate(list(lines.values()), self._inputs.facts, self._inputs.choices, self.today)
+        }
+        return [found[row] for row in rows if row in found]
+
+    def _matches_of(self, rows) -> list:
+        lines = self._lines(rows)
+        found = {(m.line.pk, m.match.vulnerability.cve): m for m in match_lines(list(lines.values()))}
+        return [found[row] for row in rows if row in found]
+
+
+class StoredRows(TableData):
+    """A stored table's rows for django-tables2: ordered and paged by the database, each page's rows evaluated
+    again (`materialise`) when shown."""
+
+    def __init__(self, rows, count: int, ranks: dict, materialise):
+        super().__init__(rows)
+        self.count, self.ranks, self.materialise = count, ranks, materialise
+        self.order = ['position']
+
+    def __len__(self):
+        return self.count
+
+    def order_by(self, aliases):
+        # A column sorted descending reverses its rank only: rows of equal rank keep the page's order, as the
+        # stable sort of a kept evaluation's list does.
+        order = []
+        for alias in aliases:
+            rank = self.ranks.get(alias.lstrip('-'))
+            if rank is not None:
+                order.append(f'-{rank}' if alias.startswith('-') else rank)
+        self.order = [*order, 'position']
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self.materialise(list(self.data.order_by(*self.order)[key]))
+        return self.materialise([self.data.order_by(*self.order)[key]])[0]
+
+    def __iter__(self):
+        for start in range(0, self.count, BATCH):
+            yield from self[start : start + BATCH]
+
+
+def page(organisation, now) -> StoredPage | None:
+    """The body's stored page, if it is current (at revision `now`, today)."""
+    stored = StoredEvaluation.objects.filter(organisation=organisation).defer('plan').first()
+    if stored is None or not current(organisation, stored.revision, stored.today, stored.engine, now):
+        return None
+    return StoredPage(stored, organisation)
