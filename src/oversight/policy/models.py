@@ -261,6 +261,8 @@ class StoredEvaluation(models.Model):
     figures = models.JSONField()
     plan = models.JSONField()
     charts = models.JSONField(default=dict)
+    # The rows shown are those of this generation: a store writes a new one beside them, then switches.
+    generation = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f'Policy evaluation of {self.organisation} stored at {self.worked_out_at:%Y-%m-%d %H:%M}'
@@ -272,6 +274,7 @@ class StoredObligation(models.Model):
     The text is not stored: the rows of a page are evaluated again when shown, in the reader's language."""
 
     evaluation = models.ForeignKey(StoredEvaluation, on_delete=models.CASCADE, related_name='+')
+    generation = models.PositiveBigIntegerField()
     line_id = models.PositiveBigIntegerField()  # not a key: a line deleted since makes the evaluation stale
     rule = models.CharField(max_length=120)
     position = models.PositiveIntegerField()
@@ -281,10 +284,12 @@ class StoredObligation(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=['evaluation', 'position'], name='policy_stored_ob_position'),
-            models.Index(fields=['evaluation', 'equipment_rank', 'position'], name='policy_stored_ob_equipment'),
-            models.Index(fields=['evaluation', 'rule_rank', 'position'], name='policy_stored_ob_rule'),
-            models.Index(fields=['evaluation', 'due_rank', 'position'], name='policy_stored_ob_due'),
+            models.Index(fields=['evaluation', 'generation', 'position'], name='policy_stored_ob_position'),
+            models.Index(
+                fields=['evaluation', 'generation', 'equipment_rank', 'position'], name='policy_stored_ob_equipment'
+            ),
+            models.Index(fields=['evaluation', 'generation', 'rule_rank', 'position'], name='policy_stored_ob_rule'),
+            models.Index(fields=['evaluation', 'generation', 'due_rank', 'position'], name='policy_stored_ob_due'),
         ]
 
     def __str__(self) -> str:
@@ -295,6 +300,7 @@ class StoredVulnerability(models.Model):
     """One row of the stored evaluation's vulnerabilities table, as StoredObligation is of its obligations."""
 
     evaluation = models.ForeignKey(StoredEvaluation, on_delete=models.CASCADE, related_name='+')
+    generation = models.PositiveBigIntegerField()
     line_id = models.PositiveBigIntegerField()
     cve = models.CharField(max_length=30)
     position = models.PositiveIntegerField()
@@ -303,7 +309,7 @@ class StoredVulnerability(models.Model):
     status_rank = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=['evaluation', 'position'], name='policy_stored_vu_position')]
+        indexes = [models.Index(fields=['evaluation', 'generation', 'position'], name='policy_stored_vu_position')]
 
     def __str__(self) -> str:
         return f'{self.cve} on line {self.line_id}'

@@ -18,6 +18,7 @@ What is stored is a cache of what the register says, written by no person: it is
 import datetime
 import functools
 import hashlib
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -72,12 +73,37 @@ def _charts(timeline) -> dict:
     return charts
 
 
+# Rows are written and removed this many to a transaction: on SQLite a transaction holds the database's one
+# write lock, and a page's write (a sign-in, the cache) waited for the whole of a store's (2 to 3 s).
+CHUNK = 10_000
+
+
+def _in_chunks(model, rows: list) -> None:
+    for start in range(0, len(rows), CHUNK):
+        with transaction.atomic():
+            bulk.copy(model, rows[start : start + CHUNK])
+
+
+def _remove_older(stored: StoredEvaluation) -> None:
+    """Remove the rows of generations before the one shown (and of a run that lost to a newer one)."""
+    for model in (StoredObligation, StoredVulnerability):
+        older = model.objects.filter(evaluation=stored, generation__lt=stored.generation)
+        while ids := list(older.values_list('pk', flat=True)[:CHUNK]):
+            with transaction.atomic():
+                model.objects.filter(pk__in=ids).delete()
+
+
 @without_cycle_collection()
 def work_out(organisation) -> StoredEvaluation | None:
     """Evaluate the body's whole register and store it, replacing what was stored; None when what is stored is
-    current already or the register is below the size worth storing."""
+    current already or the register is below the size worth storing.
+
+    The new rows are written as a new generation beside those shown, in short transactions, then the stored
+    evaluation is switched to them in one, and the old ones removed: a page reads one generation throughout.
+    """
     today = timezone.localdate()
     now = list(revision(organisation))
+    generation = time.time_ns()  # later runs write later generations, so a slower earlier one cannot win
     held = StoredEvaluation.objects.filter(organisation=organisation).only('revision', 'today', 'engine').first()
     if held is not None and current(organisation, held.revision, held.today, held.engine, tuple(now)):
         return None
@@ -86,52 +112,54 @@ def work_out(organisation) -> StoredEvaluation | None:
         return None
     evaluation = evaluate_register(lines, None, today)
     obligations, matches = evaluation.obligations, evaluation.vulnerabilities
-    figures = {
-        'tally': {str(name): count for name, count in evaluation.tally.items()},
-        'obligations': len(obligations),
-        'vulnerabilities': len(matches),
-    }
-    charts = _charts(evaluation.plan.timeline)
-    with transaction.atomic():
-        stored, _created = StoredEvaluation.objects.select_for_update().update_or_create(
-            organisation=organisation,
-            defaults={
-                'revision': now,
-                'today': today,
-                'engine': engine(),
-                'worked_out_at': timezone.now(),
-                'lines': len(evaluation.lines),
-                'figures': figures,
-                'plan': _plan_figures(evaluation.plan),
-                'charts': charts,
-            },
-        )
-        StoredObligation.objects.filter(evaluation=stored).delete()
-        StoredVulnerability.objects.filter(evaluation=stored).delete()
-        equipment = _ranks(obligations, lambda o: (o.line.site.name, o.line.pk))
-        rule = _ranks(obligations, lambda o: (o.severity_rank, o.due))
-        due = _ranks(obligations, lambda o: o.due)
-        bulk.copy(
-            StoredObligation,
-            [
-                StoredObligation(evaluation=stored, line_id=o.line.pk, rule=o.rule.key, position=index,
-                                 equipment_rank=equipment[index], rule_rank=rule[index], due_rank=due[index])
-                for index, o in enumerate(obligations)
-            ],
-        )  # fmt: skip
-        equipment = _ranks(matches, lambda m: (m.line.site.name, m.line.pk))
-        cve = _ranks(matches, lambda m: m.match.vulnerability.cve)
-        status = _ranks(matches, lambda m: str(m.match.status))
-        bulk.copy(
-            StoredVulnerability,
-            [
-                StoredVulnerability(evaluation=stored, line_id=m.line.pk, cve=m.match.vulnerability.cve,
-                                    position=index, equipment_rank=equipment[index], cve_rank=cve[index],
-                                    status_rank=status[index])
-                for index, m in enumerate(matches)
-            ],
-        )  # fmt: skip
-    return stored
+    # Never current until switched: no engine wrote it.
+    stored, _created = StoredEvaluation.objects.get_or_create(
+        organisation=organisation,
+        defaults={'revision': [], 'today': today, 'engine': '', 'worked_out_at': timezone.now(), 'lines': 0,
+                  'figures': {}, 'plan': {}},
+    )  # fmt: skip
+    equipment = _ranks(obligations, lambda o: (o.line.site.name, o.line.pk))
+    rule = _ranks(obligations, lambda o: (o.severity_rank, o.due))
+    due = _ranks(obligations, lambda o: o.due)
+    _in_chunks(
+        StoredObligation,
+        [
+            StoredObligation(evaluation=stored, generation=generation, line_id=o.line.pk, rule=o.rule.key,
+                             position=index, equipment_rank=equipment[index], rule_rank=rule[index],
+                             due_rank=due[index])
+            for index, o in enumerate(obligations)
+        ],
+    )  # fmt: skip
+    equipment = _ranks(matches, lambda m: (m.line.site.name, m.line.pk))
+    cve = _ranks(matches, lambda m: m.match.vulnerability.cve)
+    status = _ranks(matches, lambda m: str(m.match.status))
+    _in_chunks(
+        StoredVulnerability,
+        [
+            StoredVulnerability(evaluation=stored, generation=generation, line_id=m.line.pk,
+                                cve=m.match.vulnerability.cve, position=index, equipment_rank=equipment[index],
+                                cve_rank=cve[index], status_rank=status[index])
+            for index, m in enumerate(matches)
+        ],
+    )  # fmt: skip
+    switched = StoredEvaluation.objects.filter(pk=stored.pk, generation__lt=generation).update(
+        generation=generation,
+        revision=now,
+        today=today,
+        engine=engine(),
+        worked_out_at=timezone.now(),
+        lines=len(evaluation.lines),
+        figures={
+            'tally': {str(name): count for name, count in evaluation.tally.items()},
+            'obligations': len(obligations),
+            'vulnerabilities': len(matches),
+        },
+        plan=_plan_figures(evaluation.plan),
+        charts=_charts(evaluation.plan.timeline),
+    )
+    stored.refresh_from_db()
+    _remove_older(stored)
+    return stored if switched else None
 
 
 # What an evaluation is worked out by besides the database: the rules and matching data, and the code of the

@@ -35,7 +35,7 @@ _plans_lock = threading.Lock()
 
 
 def _plan(stored: StoredEvaluation, organisation) -> replacement.Plan:
-    key = (stored.pk, stored.worked_out_at, stored.today)
+    key = (stored.pk, stored.generation)
     with _plans_lock:
         held = _plans.get(organisation.pk)
     if held is not None and held[0] == key:
@@ -68,13 +68,17 @@ class StoredPage:
         self._inputs = None
         self.organisation = organisation
         self.obligations = StoredRows(
-            StoredObligation.objects.filter(evaluation=stored).values_list('line_id', 'rule'),
+            StoredObligation.objects.filter(evaluation=stored, generation=stored.generation).values_list(
+                'line_id', 'rule'
+            ),
             figures['obligations'],
             {'equipment': 'equipment_rank', 'rule': 'rule_rank', 'due': 'due_rank'},
             self._obligations_of,
         )
         self.vulnerabilities = StoredRows(
-            StoredVulnerability.objects.filter(evaluation=stored).values_list('line_id', 'cve'),
+            StoredVulnerability.objects.filter(evaluation=stored, generation=stored.generation).values_list(
+                'line_id', 'cve'
+            ),
             figures['vulnerabilities'],
             {'equipment': 'equipment_rank', 'cve': 'cve_rank', 'status': 'status_rank'},
             self._matches_of,

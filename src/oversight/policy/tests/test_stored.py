@@ -202,3 +202,24 @@ def test_the_command_stores_each_large_bodys_page_once(kent, editor_b):
     assert 'Pages stored: 0. Already current: 1.' in out.getvalue()
     with pytest.raises(CommandError, match="No body with the slug 'nowhere'"):
         call_command('store-policy-pages', '--body', 'nowhere')
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
+def test_a_store_switches_to_its_rows_at_once_and_an_older_run_never_wins(kent, monkeypatch):
+    def generations():
+        return {
+            model: set(model.objects.values_list('generation', flat=True))
+            for model in (StoredObligation, StoredVulnerability)
+        }
+
+    first = stored.work_out(kent.body)
+    kent.add(random.Random(5))
+    second = stored.work_out(kent.body)
+    assert second.generation > first.generation
+    assert generations() == {model: {second.generation} for model in (StoredObligation, StoredVulnerability)}
+    # A run that started before the one shown (an earlier generation) and finishes after it changes nothing.
+    kent.add(random.Random(6))
+    monkeypatch.setattr(stored.time, 'time_ns', lambda: first.generation)
+    assert stored.work_out(kent.body) is None
+    assert StoredEvaluation.objects.get().generation == second.generation
+    assert generations() == {model: {second.generation} for model in (StoredObligation, StoredVulnerability)}
