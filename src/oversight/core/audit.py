@@ -111,15 +111,19 @@ def _change(actor, obj, action: str, before: dict | None, after: dict | None, me
 
 
 # Sent after audit rows are recorded (in the writing transaction) with `changed`, the set of (organisation id,
-# app label) they touched: an app whose derived data follows others' (policy's stored pages) listens here
-# rather than being called by them.
+# model label such as "register.equipmentline") they touched: an app whose derived data follows others'
+# (policy's stored pages) listens here rather than being called by them.
 changes_recorded = Signal()
+
+
+def _label(change: ObjectChange) -> str:
+    return f'{change.content_type.app_label}.{change.content_type.model}'
 
 
 def record_change(actor, obj, action: str, before: dict | None, after: dict | None, message: str = '') -> ObjectChange:
     change = _change(actor, obj, action, before, after, message, timezone.now())
     change.save()
-    changes_recorded.send(ObjectChange, changed={(change.organisation_id, change.content_type.app_label)})
+    changes_recorded.send(ObjectChange, changed={(change.organisation_id, _label(change))})
     return change
 
 
@@ -131,7 +135,7 @@ def record_changes(actor, changes, message: str = '') -> None:
     now = timezone.now()
     rows = [_change(actor, obj, action, before, after, message, now) for obj, action, before, after in changes]
     insert(ObjectChange, rows)
-    changes_recorded.send(ObjectChange, changed={(row.organisation_id, row.content_type.app_label) for row in rows})
+    changes_recorded.send(ObjectChange, changed={(row.organisation_id, _label(row)) for row in rows})
 
 
 STALE_MESSAGE = (

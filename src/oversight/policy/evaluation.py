@@ -24,7 +24,7 @@ from oversight.vendors.models import Manufacturer
 
 from . import plan as replacement
 from .makers import MakerFacts
-from .models import PolicySettings, UnitCost
+from .models import ObligationDecision, PolicySettings, UnitCost
 from .obligations import SEVERITY_RANK, BodyChoices, Obligation, evaluate, sort_key
 from .sorting import replaced
 from .vulnerabilities import LineMatch, Status, match_lines
@@ -365,11 +365,13 @@ PATCH_MAX_LINES = 2_000
 READ_APPS = ('register', 'organisations', 'vendors', 'policy')
 
 
-def written_lines(organisation, kept: tuple, now: tuple) -> set[int] | None:
+def written_lines(organisation, kept: tuple, now: tuple, reads_decisions: bool = True) -> set[int] | None:
     """The equipment lines (by id) written between the revisions `kept` and `now`, when nothing else an
     evaluation reads was: None after a change to settings, unit costs, the reference data, a site, a system,
     an import's batch or anything else in READ_APPS, or to more than PATCH_MAX_LINES lines, or when a
-    body's write committed below the kept revision's newest row (its count of rows says so)."""
+    body's write committed below the kept revision's newest row (its count of rows says so). The body's
+    decisions are read only by the decision filter: without it (`reads_decisions` False) a decision recorded
+    changes nothing."""
     if organisation is None:
         kept_newest, now_newest = kept[0], now[0]
     elif kept[2:] == now[2:]:
@@ -383,7 +385,8 @@ def written_lines(organisation, kept: tuple, now: tuple) -> set[int] | None:
     if len(rows) > PATCH_MAX_LINES or (organisation is not None and len(rows) != now_count - kept_count):
         return None
     line_type = ContentType.objects.get_for_model(EquipmentLine).pk
-    read = [(t, i) for t, i in rows if ContentType.objects.get_for_id(t).app_label in READ_APPS]
+    unread = set() if reads_decisions else {ContentType.objects.get_for_model(ObligationDecision).pk}
+    read = [(t, i) for t, i in rows if ContentType.objects.get_for_id(t).app_label in READ_APPS and t not in unread]
     if any(content_type != line_type for content_type, _ in read):
         return None
     return {int(object_id) for _, object_id in read}
@@ -414,7 +417,7 @@ def cached_evaluation(
         return held[1]
     evaluation = None
     if held is not None:
-        written = written_lines(organisation, held[0], now)
+        written = written_lines(organisation, held[0], now, reads_decisions=keep is not None)
         if written is not None:
             evaluation = patched(held[1], lines, written, keep)
     if evaluation is None:

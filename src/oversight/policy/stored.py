@@ -182,11 +182,11 @@ def engine() -> str:
 
 def current(organisation, held: list, today: datetime.date, worked_by: str, now: tuple) -> bool:
     """Whether what was stored at revision `held` on `today` by the engine `worked_by` is what the page would show
-    now: the same day and engine, and nothing an evaluation reads written since (a sign-in, say, is an audit
-    row of the body too)."""
+    now: the same day and engine, and nothing an evaluation reads written since (a sign-in, say, or a decision,
+    which only the decision filter reads, is an audit row of the body too)."""
     if today != timezone.localdate() or worked_by != engine():
         return False
-    return held == list(now) or written_lines(organisation, tuple(held), now) == set()
+    return held == list(now) or written_lines(organisation, tuple(held), now, reads_decisions=False) == set()
 
 
 # The worker is asked at most once while a request to store a body's page is queued and not yet started: writes
@@ -231,7 +231,11 @@ def register_changed(sender, changed, **kwargs) -> None:
     """After an audited write to what an evaluation reads, ask the worker to store the pages it makes out of
     date: the body's, or every stored page for a change to the reference data (no body). Asked now rather than
     by the next request, a body's page is current again a few seconds after an editor's last change."""
-    bodies = {organisation for organisation, app in changed if app in READ_APPS}
+    bodies = {
+        organisation
+        for organisation, label in changed
+        if label.split('.')[0] in READ_APPS and label != 'policy.obligationdecision'  # only the filter reads those
+    }
     if not bodies:
         return
     held = StoredEvaluation.objects.values_list('organisation_id', flat=True)

@@ -292,6 +292,20 @@ def test_writes_to_what_the_evaluation_does_not_read_keep_it(registers, full_eva
     assert len(counted) == 1
     assert figures(kept) == figures(fresh(EquipmentLine.objects.filter(organisation=kent.body), kent.editor, TODAY))
 
+    # A decision is read only by the decision filter: the unfiltered evaluation keeps, a filtered one does not.
+    def filtered():
+        return evaluation.cached_evaluation(
+            EquipmentLine.objects.filter(organisation=kent.body), kent.editor, TODAY, organisation=kent.body,
+            keep=lambda obligation: True, keep_key=('', '', 'open'),
+        )  # fmt: skip
+
+    filtered()
+    policy_actions.record_decision(kent.editor, kept.obligations[0], decision='replace', progress='planned')
+    assert kent_evaluation(kent) is kept
+    assert len(counted) == 2
+    filtered()
+    assert len(counted) == 3
+
 
 def test_a_write_committed_below_the_kept_revision_is_not_missed(registers, full_evaluations):
     """On PostgreSQL a write can take its audit row's id before another write and commit after it, below the

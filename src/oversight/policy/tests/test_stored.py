@@ -22,6 +22,7 @@ from oversight.policy.models import StoredEvaluation, StoredObligation, StoredVu
 from oversight.policy.tasks import work_out_policy
 from oversight.register.models import Category
 
+from .conftest import TODAY
 from .test_patching import Register
 
 DATABASE_BACKEND = 'django_tasks_db.DatabaseBackend'
@@ -113,10 +114,15 @@ def test_a_stored_page_is_shown_only_while_current_and_stored_again_once(
     held = StoredEvaluation.objects.get()
     assert isinstance(get(client, url).context['evaluation'], stored_page.StoredPage)
 
-    # A sign-in is an audit row of the body too, but nothing the page reads: what is stored stays current.
+    # A sign-in and a decision are audit rows of the body too, but nothing the page reads (a decision is read
+    # only by the decision filter, and the decision column is read with the page): what is stored stays current.
     with django_capture_on_commit_callbacks(execute=True):
         record_event(AccountEvent.SIGNED_IN, user=kent.editor)
-        assert isinstance(get(client, url).context['evaluation'], stored_page.StoredPage)
+        obligation = evaluation.evaluate_register(kent.lines(), kent.editor, TODAY).obligations[0]
+        policy_actions.record_decision(kent.editor, obligation, decision='replace', progress='planned')
+        response = get(client, url)
+        assert isinstance(response.context['evaluation'], stored_page.StoredPage)
+        assert '>Change<span class="govuk-visually-hidden">' in main(response)  # the decision, on the first row
     assert asked() == 0
 
     # A change to what the page reads (a unit cost) asks the worker as it commits, once while it is queued;
