@@ -332,19 +332,17 @@ def revision(organisation=None) -> tuple:
     """What an evaluation depends on besides the rules, as of now. Every write to a register, a body's
     policy settings and unit costs, or the makers and concern lists goes through an action that records
     an audit row (core.audit) in the same transaction, so the newest audit row of the body and of the
-    reference data changes whenever any of them does. Across bodies, the newest audit row of all."""
+    reference data (rows of no body) changes whenever any of them does; reference data a release's data
+    migration loads writes none (policy.stored's engine covers it). Across bodies, the newest audit row of all.
+    """
     changes = ObjectChange.objects.order_by()
     if organisation is None:
         return (changes.aggregate(n=Max('pk'))['n'],)
     settings = PolicySettings.objects.filter(organisation=organisation).values_list('version', flat=True).first()
-    # With the body's count of rows: on PostgreSQL a write can commit after a later one, below the newest row.
+    # With counts of rows: on PostgreSQL a write can commit after a later one, below the newest row.
     body = changes.filter(organisation=organisation).aggregate(n=Max('pk'), count=Count('pk'))
-    return (
-        body['n'],
-        body['count'],
-        changes.filter(organisation__isnull=True).aggregate(n=Max('pk'))['n'],
-        settings,
-    )
+    reference = changes.filter(organisation__isnull=True).aggregate(n=Max('pk'), count=Count('pk'))
+    return (body['n'], body['count'], reference['n'], reference['count'], settings)
 
 
 # Past this many lines, a fresh evaluation that is kept is moved out of the cycle collector's sight (gc.freeze).
@@ -365,25 +363,43 @@ PATCH_MAX_LINES = 2_000
 READ_APPS = ('register', 'organisations', 'vendors', 'policy')
 
 
+def _rows_between(changes, kept: tuple, now: tuple) -> list | None:
+    """(content type id, object id) of the audit rows in `changes` between the revisions' (newest, count):
+    None past PATCH_MAX_LINES rows, or when the count moved by more than the rows found (a write committed
+    below the newest row kept)."""
+    (kept_newest, kept_count), (now_newest, now_count) = kept, now
+    between = changes.filter(pk__gt=kept_newest or 0, pk__lte=now_newest or 0)
+    rows = list(between.values_list('content_type_id', 'object_id')[: PATCH_MAX_LINES + 1])
+    if len(rows) > PATCH_MAX_LINES or len(rows) != now_count - kept_count:
+        return None
+    return rows
+
+
 def written_lines(organisation, kept: tuple, now: tuple, reads_decisions: bool = True) -> set[int] | None:
     """The equipment lines (by id) written between the revisions `kept` and `now`, when nothing else an
     evaluation reads was: None after a change to settings, unit costs, the reference data, a site, a system,
     an import's batch or anything else in READ_APPS, or to more than PATCH_MAX_LINES lines, or when a
-    body's write committed below the kept revision's newest row (its count of rows says so). The body's
-    decisions are read only by the decision filter: without it (`reads_decisions` False) a decision recorded
-    changes nothing."""
+    write committed below the kept revision's newest row (its count of rows says so). Rows of other apps,
+    such as sign-ins (with a body or, failed, without), change nothing. The body's decisions are read only
+    by the decision filter: without it (`reads_decisions` False) a decision recorded changes nothing."""
+    changes = ObjectChange.objects.order_by()
     if organisation is None:
-        kept_newest, now_newest = kept[0], now[0]
-    elif kept[2:] == now[2:]:
-        (kept_newest, kept_count), (now_newest, now_count) = kept[:2], now[:2]
+        rows = list(
+            changes.filter(pk__gt=kept[0] or 0, pk__lte=now[0] or 0).values_list('content_type_id', 'object_id')[
+                : PATCH_MAX_LINES + 1
+            ]
+        )
+        if len(rows) > PATCH_MAX_LINES:
+            return None
     else:
-        return None
-    changes = ObjectChange.objects.order_by().filter(pk__gt=kept_newest or 0, pk__lte=now_newest)
-    if organisation is not None:
-        changes = changes.filter(organisation=organisation)
-    rows = list(changes.values_list('content_type_id', 'object_id')[: PATCH_MAX_LINES + 1])
-    if len(rows) > PATCH_MAX_LINES or (organisation is not None and len(rows) != now_count - kept_count):
-        return None
+        if kept[4] != now[4]:  # the settings' version
+            return None
+        reference = _rows_between(changes.filter(organisation__isnull=True), kept[2:4], now[2:4])
+        if reference is None or any(ContentType.objects.get_for_id(t).app_label in READ_APPS for t, _ in reference):
+            return None
+        rows = _rows_between(changes.filter(organisation=organisation), kept[:2], now[:2])
+        if rows is None:
+            return None
     line_type = ContentType.objects.get_for_model(EquipmentLine).pk
     unread = set() if reads_decisions else {ContentType.objects.get_for_model(ObligationDecision).pk}
     read = [(t, i) for t, i in rows if ContentType.objects.get_for_id(t).app_label in READ_APPS and t not in unread]

@@ -263,6 +263,7 @@ class StoredEvaluation(models.Model):
     charts = models.JSONField(default=dict)
     # The rows shown are those of this generation: a store writes a new one beside them, then switches.
     generation = models.PositiveBigIntegerField(default=0)
+    issued = models.PositiveBigIntegerField(default=0, help_text='The last generation a store was given.')
 
     def __str__(self) -> str:
         return f'Policy evaluation of {self.organisation} stored at {self.worked_out_at:%Y-%m-%d %H:%M}'

@@ -11,19 +11,20 @@ evaluation writes it.
 
 The stored page is shown only while it is current: worked out on the day, by this release's rules and code, and
 with nothing an evaluation reads written since (evaluation.revision and written_lines). Otherwise the request
-works the page out as before and asks the worker (tasks.work_out_policy) to store it again, once per revision.
+works the page out as before; a write to what it reads, or a page that finds it out of date, asks the worker
+(tasks.work_out_policy) to store it again, once while the request is queued.
 What is stored is a cache of what the register says, written by no person: it is not audited.
 """
 
 import datetime
 import functools
 import hashlib
-import time
+from importlib import metadata
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from oversight.core import bulk
@@ -84,40 +85,53 @@ def _in_chunks(model, rows: list) -> None:
             bulk.copy(model, rows[start : start + CHUNK])
 
 
-def _remove_older(stored: StoredEvaluation) -> None:
-    """Remove the rows of generations before the one shown (and of a run that lost to a newer one)."""
+def _remove_before(stored: StoredEvaluation, generation: int) -> None:
+    """Remove the rows of generations before `generation`: those of runs before the one shown last, and of
+    runs that lost to a newer one or died midway."""
     for model in (StoredObligation, StoredVulnerability):
-        older = model.objects.filter(evaluation=stored, generation__lt=stored.generation)
+        older = model.objects.filter(evaluation=stored, generation__lt=generation)
         while ids := list(older.values_list('pk', flat=True)[:CHUNK]):
             with transaction.atomic():
                 model.objects.filter(pk__in=ids).delete()
 
 
+def _next_generation(organisation, today: datetime.date) -> tuple[StoredEvaluation, int]:
+    """The body's stored evaluation (a placeholder, never current, the first time) and a generation issued by
+    the database: a run that starts later has a later one, whichever machine it runs on."""
+    with transaction.atomic():
+        stored, _created = StoredEvaluation.objects.select_for_update().get_or_create(
+            organisation=organisation,
+            defaults={'revision': [], 'today': today, 'engine': '', 'worked_out_at': timezone.now(), 'lines': 0,
+                      'figures': {}, 'plan': {}},
+        )  # fmt: skip
+        stored.issued += 1
+        stored.save(update_fields=['issued'])
+    return stored, stored.issued
+
+
 @without_cycle_collection()
 def work_out(organisation) -> StoredEvaluation | None:
-    """Evaluate the body's whole register and store it, replacing what was stored; None when what is stored is
-    current already or the register is below the size worth storing.
+    """Evaluate the body's whole register and store it; None when the register is below the size worth
+    storing, when what is stored is current already (its revision is brought forward, past audit rows that
+    change nothing, so later checks read fewer), or when a run that started later switched first.
 
     The new rows are written as a new generation beside those shown, in short transactions, then the stored
-    evaluation is switched to them in one, and the old ones removed: a page reads one generation throughout.
+    evaluation is switched to them in one. The generation shown before is kept until the next run, for a page
+    that read the stored evaluation just before the switch and reads its rows after it.
     """
     today = timezone.localdate()
     now = list(revision(organisation))
-    generation = time.time_ns()  # later runs write later generations, so a slower earlier one cannot win
     held = StoredEvaluation.objects.filter(organisation=organisation).only('revision', 'today', 'engine').first()
     if held is not None and current(organisation, held.revision, held.today, held.engine, tuple(now)):
+        if held.revision != now:
+            StoredEvaluation.objects.filter(pk=held.pk, revision=held.revision).update(revision=now)
         return None
     lines = EquipmentLine.objects.filter(organisation=organisation)
     if held is None and lines.count() < settings.OVERSIGHT_STORED_POLICY_LINES:
         return None
+    stored, generation = _next_generation(organisation, today)
     evaluation = evaluate_register(lines, None, today)
     obligations, matches = evaluation.obligations, evaluation.vulnerabilities
-    # Never current until switched: no engine wrote it.
-    stored, _created = StoredEvaluation.objects.get_or_create(
-        organisation=organisation,
-        defaults={'revision': [], 'today': today, 'engine': '', 'worked_out_at': timezone.now(), 'lines': 0,
-                  'figures': {}, 'plan': {}},
-    )  # fmt: skip
     equipment = _ranks(obligations, lambda o: (o.line.site.name, o.line.pk))
     rule = _ranks(obligations, lambda o: (o.severity_rank, o.due))
     due = _ranks(obligations, lambda o: o.due)
@@ -142,6 +156,7 @@ def work_out(organisation) -> StoredEvaluation | None:
             for index, m in enumerate(matches)
         ],
     )  # fmt: skip
+    shown = StoredEvaluation.objects.filter(pk=stored.pk).values_list('generation', flat=True).get()
     switched = StoredEvaluation.objects.filter(pk=stored.pk, generation__lt=generation).update(
         generation=generation,
         revision=now,
@@ -157,27 +172,45 @@ def work_out(organisation) -> StoredEvaluation | None:
         plan=_plan_figures(evaluation.plan),
         charts=_charts(evaluation.plan.timeline),
     )
+    _remove_before(stored, min(shown, generation))
+    if not switched:
+        return None
     stored.refresh_from_db()
-    _remove_older(stored)
-    return stored if switched else None
+    return stored
 
 
-# What an evaluation is worked out by besides the database: the rules and matching data, and the code of the
-# policy engine and of the maker facts it reads. A release that changes any of them makes what was stored before
-# out of date (a process reads them once, at its start, as it reads the rules).
+# What an evaluation is worked out by besides its database rows and audit trail: the rules and matching data,
+# the code of the policy engine, of the maker facts it reads and of the labels it stores, the chart's words and
+# drawing library, and the migrations applied (a release's data migration loads makers and their names without
+# an audit row). A release that changes any of them makes what was stored before out of date. The files are
+# read as the module loads, so a process still running the old code does not sign its pages with the new.
+_PACKAGE = Path(__file__).resolve().parent.parent
 ENGINE_FILES = [
-    *sorted((Path(__file__).resolve().parent / 'data').glob('*.json')),
-    *sorted(Path(__file__).resolve().parent.glob('*.py')),
-    *(Path(__file__).resolve().parent.parent / 'vendors' / name for name in ('concerns.py', 'resolution.py')),
+    *sorted((_PACKAGE / 'policy' / 'data').glob('*.json')),
+    *sorted((_PACKAGE / 'policy').glob('*.py')),
+    _PACKAGE / 'vendors' / 'concerns.py',
+    _PACKAGE / 'vendors' / 'resolution.py',
+    _PACKAGE / 'register' / 'models.py',
+    *sorted(_PACKAGE.glob('locale/*/LC_MESSAGES/django.po')),
 ]
+
+
+def _files_digest() -> str:
+    digest = hashlib.sha256(metadata.version('matplotlib').encode())  # read, not imported: commands need not
+    for path in ENGINE_FILES:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_FILES = _files_digest()
 
 
 @functools.cache
 def engine() -> str:
-    digest = hashlib.sha256()
-    for path in ENGINE_FILES:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    from django.db.migrations.recorder import MigrationRecorder
+
+    applied = sorted(MigrationRecorder(connection).applied_migrations())
+    return hashlib.sha256(f'{_FILES} {applied}'.encode()).hexdigest()
 
 
 def current(organisation, held: list, today: datetime.date, worked_by: str, now: tuple) -> bool:
@@ -186,7 +219,9 @@ def current(organisation, held: list, today: datetime.date, worked_by: str, now:
     which only the decision filter reads, is an audit row of the body too)."""
     if today != timezone.localdate() or worked_by != engine():
         return False
-    return held == list(now) or written_lines(organisation, tuple(held), now, reads_decisions=False) == set()
+    if held == list(now):
+        return True
+    return len(held) == len(now) and written_lines(organisation, tuple(held), now, reads_decisions=False) == set()
 
 
 # The worker is asked at most once while a request to store a body's page is queued and not yet started: writes
@@ -207,9 +242,14 @@ def ask_worker(organisation_id: int) -> None:
         if cache.add(_asked_key(organisation_id), True, timeout=ASKED_FOR_SECONDS):
             from .tasks import work_out_policy  # which imports this module
 
-            work_out_policy.enqueue(organisation_id)
+            try:
+                work_out_policy.enqueue(organisation_id)
+            except Exception:
+                cache.delete(_asked_key(organisation_id))  # the next write or page asks again
+                raise
 
-    transaction.on_commit(ask)
+    # Robust: the write has committed, and a failure to ask (logged) must not answer it with an error.
+    transaction.on_commit(ask, robust=True)
 
 
 def started(organisation_id: int) -> None:

@@ -34,13 +34,21 @@ _plans: dict = {}
 _plans_lock = threading.Lock()
 
 
-def _plan(stored: StoredEvaluation, organisation) -> replacement.Plan:
+def _plan(stored: StoredEvaluation, organisation) -> replacement.Plan | None:
+    """The stored plan of the generation read; None if the worker has switched to another since."""
     key = (stored.pk, stored.generation)
     with _plans_lock:
         held = _plans.get(organisation.pk)
     if held is not None and held[0] == key:
         return held[1]
-    stored_plan = stored.plan  # deferred (page): read only when this process has not built it
+    # Read only when this process has not built it (page defers it), and only of the generation read.
+    stored_plan = (
+        StoredEvaluation.objects.filter(pk=stored.pk, generation=stored.generation)
+        .values_list('plan', flat=True)
+        .first()
+    )
+    if stored_plan is None:
+        return None
     sites = Site.objects.filter(pk__in={row[0] for row in stored_plan['rows']}).in_bulk()
     rows = [
         replacement.PlanRow(organisation, sites[site_id], _date(upgrade), _date(replace_by), severity, overdue, lines,
@@ -61,10 +69,10 @@ def _plan(stored: StoredEvaluation, organisation) -> replacement.Plan:
 class StoredPage:
     """What the policy page reads of an evaluation (as evaluation.Evaluation offers it), from a stored one."""
 
-    def __init__(self, stored: StoredEvaluation, organisation):
+    def __init__(self, stored: StoredEvaluation, organisation, plan: replacement.Plan):
         self.stored, self.today, self.tally = stored, stored.today, stored.figures['tally']
         figures = stored.figures
-        self.plan = _plan(stored, organisation)
+        self.plan = plan
         self._inputs = None
         self.organisation = organisation
         self.obligations = StoredRows(
@@ -130,6 +138,11 @@ class StoredRows(TableData):
     def __len__(self):
         return self.count
 
+    @property
+    def model(self):
+        # Not the stored rows' model: django-tables2 would take a column's header from its fields.
+        return None
+
     def order_by(self, aliases):
         # A column sorted descending reverses its rank only: rows of equal rank keep the page's order, as the
         # stable sort of a kept evaluation's list does.
@@ -155,4 +168,5 @@ def page(organisation, now) -> StoredPage | None:
     stored = StoredEvaluation.objects.filter(organisation=organisation).defer('plan').first()
     if stored is None or not current(organisation, stored.revision, stored.today, stored.engine, now):
         return None
-    return StoredPage(stored, organisation)
+    plan = _plan(stored, organisation)
+    return None if plan is None else StoredPage(stored, organisation, plan)

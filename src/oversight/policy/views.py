@@ -75,7 +75,8 @@ class PolicyView(LoginRequiredMixin, TemplateView):
         whole = (
             self.organisation is not None
             and valid
-            and not any(self.filterset.form.cleaned_data.values())
+            # "No" (False) is a filter too: only a filter left empty is none.
+            and all(value in (None, '') for value in self.filterset.form.cleaned_data.values())
             and export not in downloads.EXPORTS
         )
         now = revision(self.organisation)

@@ -114,10 +114,11 @@ def test_a_stored_page_is_shown_only_while_current_and_stored_again_once(
     held = StoredEvaluation.objects.get()
     assert isinstance(get(client, url).context['evaluation'], stored_page.StoredPage)
 
-    # A sign-in and a decision are audit rows of the body too, but nothing the page reads (a decision is read
+    # A sign-in, a failed one and a decision are audit rows too, but nothing the page reads (a decision is read
     # only by the decision filter, and the decision column is read with the page): what is stored stays current.
     with django_capture_on_commit_callbacks(execute=True):
         record_event(AccountEvent.SIGNED_IN, user=kent.editor)
+        record_event(AccountEvent.SIGN_IN_FAILED, name='nobody')  # an audit row of no body, as reference data
         obligation = evaluation.evaluate_register(kent.lines(), kent.editor, TODAY).obligations[0]
         policy_actions.record_decision(kent.editor, obligation, decision='replace', progress='planned')
         response = get(client, url)
@@ -164,7 +165,7 @@ def test_filtered_pages_and_exports_are_worked_out_from_the_register(kent, clien
     client = client_for(kent.editor)
     url = reverse('policy:body', args=[kent.body.slug])
     stored.work_out(kent.body)
-    for query in ['?severity=must', '?sensitive=true', '?export=obligations&format=csv']:
+    for query in ['?severity=must', '?sensitive=true', '?sensitive=false', '?export=obligations&format=csv']:
         evaluation.forget_evaluations()
         response = client.get(url + query)
         assert response.status_code == 200
@@ -218,14 +219,30 @@ def test_a_store_switches_to_its_rows_at_once_and_an_older_run_never_wins(kent, 
             for model in (StoredObligation, StoredVulnerability)
         }
 
-    first = stored.work_out(kent.body)
+    def each(*shown):
+        return {model: set(shown) for model in (StoredObligation, StoredVulnerability)}
+
+    first = stored.work_out(kent.body).generation
     kent.add(random.Random(5))
-    second = stored.work_out(kent.body)
-    assert second.generation > first.generation
-    assert generations() == {model: {second.generation} for model in (StoredObligation, StoredVulnerability)}
-    # A run that started before the one shown (an earlier generation) and finishes after it changes nothing.
+    second = stored.work_out(kent.body).generation
+    assert second > first
+    assert generations() == each(first, second)  # the one shown before is kept for a page reading it
     kent.add(random.Random(6))
-    monkeypatch.setattr(stored.time, 'time_ns', lambda: first.generation)
+    third = stored.work_out(kent.body).generation
+    assert generations() == each(second, third)
+
+    # A run overtaken by one that started after it and switched first changes nothing when it finishes.
+    real = stored._next_generation
+
+    def overtaken(organisation, today):
+        ours = real(organisation, today)
+        monkeypatch.setattr(stored, '_next_generation', real)
+        kent.add(random.Random(7))
+        assert stored.work_out(organisation) is not None
+        return ours
+
+    monkeypatch.setattr(stored, '_next_generation', overtaken)
+    kent.add(random.Random(8))
     assert stored.work_out(kent.body) is None
-    assert StoredEvaluation.objects.get().generation == second.generation
-    assert generations() == {model: {second.generation} for model in (StoredObligation, StoredVulnerability)}
+    shown = StoredEvaluation.objects.get()
+    assert shown.generation == third + 2 and shown.revision == list(evaluation.revision(kent.body))
