@@ -1,4 +1,4 @@
-"""A large body's policy page served from its evaluation as the worker stored it (models.StoredEvaluation).
+"""A large body's policy page worked out and stored by the worker (models.StoredEvaluation); stored_page reads it.
 
 A web process keeps the evaluations it works out (evaluation.cached_evaluation) and patches them after small
 writes, but a process that holds none, after a start, after gunicorn replaces it or after a change that needs
@@ -33,12 +33,7 @@ from oversight.register.models import EquipmentLine
 
 from . import plan as replacement
 from .chart import chart_src
-from .evaluation import (
-    READ_APPS,
-    evaluate_register,
-    revision,
-    written_lines,
-)
+from .evaluation import READ_APPS, evaluate_register, revision, written_lines
 from .models import StoredEvaluation, StoredObligation, StoredVulnerability
 
 
