@@ -28,7 +28,7 @@ def _date(text: str | None) -> datetime.date | None:
     return None if text is None else datetime.date.fromisoformat(text)
 
 
-# The plan last read from each body's stored evaluation, by when it was stored: thousands of rows, the same for
+# The plan last read from each body's stored evaluation, by its generation: thousands of rows, the same for
 # every request until the worker stores the page again. Read-only once built (the plan table sorts a copy).
 _plans: dict = {}
 _plans_lock = threading.Lock()
