@@ -3,6 +3,10 @@
 import pytest
 
 from oversight.conftest import *  # noqa: F403  (body_a, body_b, regulator, editor_a, viewer_a, editor_b, client_for)
+
+# `import *` leaves out names beginning with an underscore: the autouse fixtures are named here, or a test here
+# would start in Welsh after another's Welsh page in the same worker, or read a policy evaluation kept by another.
+from oversight.conftest import _english_unless_asked, _fresh_policy_evaluations  # noqa: F401
 from oversight.register.models import Category, EquipmentLine, Site, System
 
 # Modules import api_fixtures before pytest loads it as their plugin: have its asserts rewritten then.

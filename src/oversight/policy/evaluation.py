@@ -392,7 +392,9 @@ def written_lines(organisation, kept: tuple, now: tuple, reads_decisions: bool =
         if len(rows) > PATCH_MAX_LINES:
             return None
     else:
-        if kept[4] != now[4]:  # the settings' version
+        # A kept evaluation of the same lines across bodies (the regulator's, filtered to this body) has the
+        # revision of all bodies: it is not compared with a body's.
+        if len(kept) != len(now) or kept[4] != now[4]:  # the settings' version
             return None
         reference = _rows_between(changes.filter(organisation__isnull=True), kept[2:4], now[2:4])
         if reference is None or any(ContentType.objects.get_for_id(t).app_label in READ_APPS for t, _ in reference):

@@ -116,15 +116,21 @@ def test_another_body_gets_404_and_viewers_403_on_assessments(world, api):
 
 
 def _docx(main: str = 'wordprocessingml.document.main+xml') -> bytes:
+    """The same bytes on every call: a part named by a string would carry the time of the call, and a download
+    compared with a second call's bytes failed when the two straddled a two-second step of the zip's clock."""
+
+    def part(name: str) -> zipfile.ZipInfo:
+        return zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, 'w') as archive:
         archive.writestr(
-            '[Content_Types].xml',
+            part('[Content_Types].xml'),
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override '
             f'PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.{main}"/>'
             '</Types>',
         )
-        archive.writestr('word/document.xml', '<w:document/>')
+        archive.writestr(part('word/document.xml'), '<w:document/>')
     return buffer.getvalue()
 
 

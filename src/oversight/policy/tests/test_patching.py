@@ -363,3 +363,17 @@ def test_anything_but_a_few_lines_written_evaluates_the_register_afresh(
     kept = kent_evaluation(kent)
     assert len(counted) == 2
     assert figures(kept) == figures(fresh(EquipmentLine.objects.filter(organisation=body), editor, TODAY))
+
+
+def test_the_same_lines_kept_across_bodies_and_for_the_body_are_told_apart(registers, regulator, full_evaluations):
+    """The regulator's page across bodies filtered to Kent and Kent's own page read the same lines (one cache
+    key) with revisions of different shapes: moving from one to the other after a write evaluates afresh."""
+    counted, fresh = full_evaluations
+    kent, _ = registers
+    kent.add(random.Random(9))
+    lines = EquipmentLine.objects.for_user(regulator).filter(organisation=kent.body)
+    evaluation.cached_evaluation(lines, regulator, TODAY)
+    kent.add(random.Random(10))
+    kept = evaluation.cached_evaluation(lines, regulator, TODAY, organisation=kent.body)
+    assert len(counted) == 2
+    assert figures(kept) == figures(fresh(lines, regulator, TODAY))
