@@ -116,14 +116,15 @@ def _change(actor, obj, action: str, before: dict | None, after: dict | None, me
 changes_recorded = Signal()
 
 
-def _label(change: ObjectChange) -> str:
-    return f'{change.content_type.app_label}.{change.content_type.model}'
+def model_label(content_type: ContentType) -> str:
+    """The model an audit row records, as `changes_recorded` names it ("register.equipmentline")."""
+    return f'{content_type.app_label}.{content_type.model}'
 
 
 def record_change(actor, obj, action: str, before: dict | None, after: dict | None, message: str = '') -> ObjectChange:
     change = _change(actor, obj, action, before, after, message, timezone.now())
     change.save()
-    changes_recorded.send(ObjectChange, changed={(change.organisation_id, _label(change))})
+    changes_recorded.send(ObjectChange, changed={(change.organisation_id, model_label(change.content_type))})
     return change
 
 
@@ -135,7 +136,7 @@ def record_changes(actor, changes, message: str = '') -> None:
     now = timezone.now()
     rows = [_change(actor, obj, action, before, after, message, now) for obj, action, before, after in changes]
     insert(ObjectChange, rows)
-    changes_recorded.send(ObjectChange, changed={(row.organisation_id, _label(row)) for row in rows})
+    changes_recorded.send(ObjectChange, changed={(row.organisation_id, model_label(row.content_type)) for row in rows})
 
 
 STALE_MESSAGE = (

@@ -16,6 +16,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Max
 from django.db.models.base import ModelState
 
+from oversight.core.audit import model_label
 from oversight.core.bulk import without_cycle_collection
 from oversight.core.models import ObjectChange
 from oversight.organisations.models import Organisation
@@ -363,16 +364,22 @@ PATCH_MAX_LINES = 2_000
 READ_APPS = ('register', 'organisations', 'vendors', 'policy')
 
 
-def _rows_between(changes, kept: tuple, now: tuple) -> list | None:
-    """(content type id, object id) of the audit rows in `changes` between the revisions' (newest, count):
-    None past PATCH_MAX_LINES rows, or when the count moved by more than the rows found (a write committed
-    below the newest row kept)."""
-    (kept_newest, kept_count), (now_newest, now_count) = kept, now
+def reads(label: str, reads_decisions: bool = True) -> bool:
+    """Whether an evaluation reads what an audit row of this model ("register.equipmentline") records: the
+    models of READ_APPS, less the body's decisions for an evaluation without the decision filter, the only
+    part of it that reads them (`reads_decisions` False)."""
+    return label.split('.')[0] in READ_APPS and (reads_decisions or label != ObligationDecision._meta.label_lower)
+
+
+def _rows_between(changes, kept_newest, now_newest, counts: tuple | None = None) -> list | None:
+    """(model label, object id) of the audit rows in `changes` after `kept_newest` up to `now_newest`: None past
+    PATCH_MAX_LINES rows or, given the two revisions' counts of rows, when the count moved by more than the rows
+    found (a write committed below the newest row kept)."""
     between = changes.filter(pk__gt=kept_newest or 0, pk__lte=now_newest or 0)
     rows = list(between.values_list('content_type_id', 'object_id')[: PATCH_MAX_LINES + 1])
-    if len(rows) > PATCH_MAX_LINES or len(rows) != now_count - kept_count:
+    if len(rows) > PATCH_MAX_LINES or (counts is not None and len(rows) != counts[1] - counts[0]):
         return None
-    return rows
+    return [(model_label(ContentType.objects.get_for_id(type_id)), pk) for type_id, pk in rows]
 
 
 def written_lines(organisation, kept: tuple, now: tuple, reads_decisions: bool = True) -> set[int] | None:
@@ -384,30 +391,22 @@ def written_lines(organisation, kept: tuple, now: tuple, reads_decisions: bool =
     by the decision filter: without it (`reads_decisions` False) a decision recorded changes nothing."""
     changes = ObjectChange.objects.order_by()
     if organisation is None:
-        rows = list(
-            changes.filter(pk__gt=kept[0] or 0, pk__lte=now[0] or 0).values_list('content_type_id', 'object_id')[
-                : PATCH_MAX_LINES + 1
-            ]
-        )
-        if len(rows) > PATCH_MAX_LINES:
-            return None
+        rows = _rows_between(changes, kept[0], now[0])
     else:
         # A kept evaluation of the same lines across bodies (the regulator's, filtered to this body) has the
         # revision of all bodies: it is not compared with a body's.
         if len(kept) != len(now) or kept[4] != now[4]:  # the settings' version
             return None
-        reference = _rows_between(changes.filter(organisation__isnull=True), kept[2:4], now[2:4])
-        if reference is None or any(ContentType.objects.get_for_id(t).app_label in READ_APPS for t, _ in reference):
+        reference = _rows_between(changes.filter(organisation__isnull=True), kept[2], now[2], (kept[3], now[3]))
+        if reference is None or any(reads(label) for label, _ in reference):
             return None
-        rows = _rows_between(changes.filter(organisation=organisation), kept[:2], now[:2])
-        if rows is None:
-            return None
-    line_type = ContentType.objects.get_for_model(EquipmentLine).pk
-    unread = set() if reads_decisions else {ContentType.objects.get_for_model(ObligationDecision).pk}
-    read = [(t, i) for t, i in rows if ContentType.objects.get_for_id(t).app_label in READ_APPS and t not in unread]
-    if any(content_type != line_type for content_type, _ in read):
+        rows = _rows_between(changes.filter(organisation=organisation), kept[0], now[0], (kept[1], now[1]))
+    if rows is None:
         return None
-    return {int(object_id) for _, object_id in read}
+    read = [(label, pk) for label, pk in rows if reads(label, reads_decisions)]
+    if any(label != EquipmentLine._meta.label_lower for label, _ in read):
+        return None
+    return {int(pk) for _, pk in read}
 
 
 def cached_evaluation(

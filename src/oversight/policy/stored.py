@@ -33,7 +33,7 @@ from oversight.register.models import EquipmentLine
 
 from . import plan as replacement
 from .chart import chart_src
-from .evaluation import READ_APPS, evaluate_register, revision, written_lines
+from .evaluation import evaluate_register, reads, revision, written_lines
 from .models import StoredEvaluation, StoredObligation, StoredVulnerability
 
 
@@ -214,9 +214,7 @@ def current(organisation, held: list, today: datetime.date, worked_by: str, now:
     which only the decision filter reads, is an audit row of the body too)."""
     if today != timezone.localdate() or worked_by != engine():
         return False
-    if held == list(now):
-        return True
-    return len(held) == len(now) and written_lines(organisation, tuple(held), now, reads_decisions=False) == set()
+    return held == list(now) or written_lines(organisation, tuple(held), now, reads_decisions=False) == set()
 
 
 # The worker is asked at most once while a request to store a body's page is queued and not yet started: writes
@@ -266,11 +264,7 @@ def register_changed(sender, changed, **kwargs) -> None:
     """After an audited write to what an evaluation reads, ask the worker to store the pages it makes out of
     date: the body's, or every stored page for a change to the reference data (no body). Asked now rather than
     by the next request, a body's page is current again a few seconds after an editor's last change."""
-    bodies = {
-        organisation
-        for organisation, label in changed
-        if label.split('.')[0] in READ_APPS and label != 'policy.obligationdecision'  # only the filter reads those
-    }
+    bodies = {organisation for organisation, label in changed if reads(label, reads_decisions=False)}
     if not bodies:
         return
     held = StoredEvaluation.objects.values_list('organisation_id', flat=True)
