@@ -15,6 +15,11 @@ class PolicyConfig(AppConfig):
     def ready(self):
         from oversight.core.audit import changes_recorded
 
-        from .stored import register_changed
+        changes_recorded.connect(_register_changed, dispatch_uid='policy-stored-pages')
 
-        changes_recorded.connect(register_changed, dispatch_uid='policy-stored-pages')
+
+def _register_changed(sender, **kwargs):
+    # The evaluation's modules load with the first audited write, not with every command (about 30 ms).
+    from .stored import register_changed
+
+    register_changed(sender, **kwargs)

@@ -178,7 +178,8 @@ def work_out(organisation) -> StoredEvaluation | None:
 # the code of the policy engine, of the maker facts it reads and of the labels it stores, the chart's words and
 # drawing library, and the migrations applied (a release's data migration loads makers and their names without
 # an audit row). A release that changes any of them makes what was stored before out of date. The files are
-# read as the module loads, so a process still running the old code does not sign its pages with the new.
+# read as the module loads (with a process's first policy page, audited write or task), not at each store, so
+# a process that has run the old code does not sign its pages with the new files.
 _PACKAGE = Path(__file__).resolve().parent.parent
 ENGINE_FILES = [
     *sorted((_PACKAGE / 'policy' / 'data').glob('*.json')),
