@@ -45,8 +45,10 @@ loglevel = os.environ.get('OVERSIGHT_LOG_LEVEL', 'info').lower()
 logger_class = 'oversight.core.accesslog.AccessLogger'
 
 # Prometheus counters from every worker process, summed at each scrape (core/health.py). The directory
-# belongs to this master: emptied at start, and a dead worker's gauges are dropped.
-if not os.environ.get('PROMETHEUS_MULTIPROC_DIR'):
+# belongs to this master: emptied at start, and a dead worker's gauges are dropped. One made here is removed
+# as the master stops, so restarts leave nothing behind in the temporary directory.
+_MADE_METRICS_DIR = not os.environ.get('PROMETHEUS_MULTIPROC_DIR')
+if _MADE_METRICS_DIR:
     os.environ['PROMETHEUS_MULTIPROC_DIR'] = tempfile.mkdtemp(prefix='oversight-metrics-')
 
 
@@ -60,3 +62,8 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _MADE_METRICS_DIR:
+        shutil.rmtree(os.environ['PROMETHEUS_MULTIPROC_DIR'], ignore_errors=True)

@@ -239,6 +239,9 @@ def spawn_node(env: dict, log: pathlib.Path) -> tuple[str, subprocess.Popen]:
     port = free_port()
     node_env = {**env, 'OVERSIGHT_BIND': f'127.0.0.1:{port}', 'WEB_CONCURRENCY': '2', 'OVERSIGHT_WEB_THREADS': '2'}
     node_env.pop('PROMETHEUS_MULTIPROC_DIR', None)
+    # The node's own temporary directory, where its master makes its metrics directory (and removes it).
+    node_env['TMPDIR'] = str(log.parent / f'tmp-{port}')
+    os.makedirs(node_env['TMPDIR'])
     server = subprocess.Popen(
         [BIN / 'gunicorn', '-c', ROOT / 'gunicorn.conf.py'],
         env=node_env,
@@ -358,6 +361,19 @@ def test_the_node_logs_json_lines_with_request_ids_and_serves_metrics(node):
     access = [line for line in lines if line['logger'] == 'gunicorn.access' and line.get('request_id') == 'lb-req-0042']
     assert len(access) == 1
     assert access[0]['path'] == '/accounts/login/' and access[0]['status'] == 200 and access[0]['duration_ms'] > 0
+
+
+def test_a_stopped_node_leaves_no_metrics_directory_behind(tmp_path, static_root):
+    env = production_env(tmp_path, OVERSIGHT_STATIC_ROOT=str(static_root))
+    (tmp_path / 'var').mkdir(exist_ok=True)
+    assert oversight(env, 'migrate', '-v0').returncode == 0
+    base, server = start_node(env, tmp_path / 'gunicorn.log')
+    try:
+        made = list(tmp_path.glob('tmp-*/oversight-metrics-*'))
+        assert len(made) == 1 and made[0].is_dir()
+    finally:
+        stop(server)
+    assert not made[0].exists()
 
 
 def test_check_deploy_is_clean_with_the_production_settings_a_node_runs(node):
