@@ -390,12 +390,14 @@ def written_lines(organisation, kept: tuple, now: tuple, reads_decisions: bool =
     such as sign-ins (with a body or, failed, without), change nothing. The body's decisions are read only
     by the decision filter: without it (`reads_decisions` False) a decision recorded changes nothing."""
     changes = ObjectChange.objects.order_by()
+    # A kept evaluation of the same lines across bodies (the regulator's, filtered to this body) has the
+    # revision of all bodies: it is not compared with a body's.
+    if len(kept) != len(now):
+        return None
     if organisation is None:
         rows = _rows_between(changes, kept[0], now[0])
     else:
-        # A kept evaluation of the same lines across bodies (the regulator's, filtered to this body) has the
-        # revision of all bodies: it is not compared with a body's.
-        if len(kept) != len(now) or kept[4] != now[4]:  # the settings' version
+        if kept[4] != now[4]:  # the settings' version
             return None
         reference = _rows_between(changes.filter(organisation__isnull=True), kept[2], now[2], (kept[3], now[3]))
         if reference is None or any(reads(label) for label, _ in reference):
