@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -243,14 +244,17 @@ DECISION_STATES = {
 
 
 class StoredEvaluation(models.Model):
-    """A body's whole register evaluated by the worker in the form its unfiltered policy page reads, so a web
-    process that holds no evaluation of the body serves the page without working it out (policy.stored).
+    """A body's whole register (or, `organisation` None, every body's: the regulator's page across bodies)
+    evaluated by the worker in the form its unfiltered policy page reads, so a web process that holds no
+    evaluation of it serves the page without working it out (policy.stored).
 
     It stands for the register as of `revision` (policy.evaluation.revision) on the day `today`; any other
     revision or day, and it is not shown but worked out again. docs/architecture.md, "The first policy request".
     """
 
-    organisation = models.OneToOneField('organisations.Organisation', on_delete=models.CASCADE, related_name='+')
+    organisation = models.ForeignKey(
+        'organisations.Organisation', on_delete=models.CASCADE, related_name='+', null=True, blank=True
+    )
     revision = models.JSONField()
     today = models.DateField()
     engine = models.CharField(max_length=64, help_text='Digest of the rules and the code that worked it out.')
@@ -265,8 +269,17 @@ class StoredEvaluation(models.Model):
     generation = models.PositiveBigIntegerField(default=0)
     issued = models.PositiveBigIntegerField(default=0, help_text='The last generation a store was given.')
 
+    class Meta:
+        constraints = [
+            # One per body and one across bodies (a unique key alone would allow any number without a body).
+            models.UniqueConstraint(
+                Coalesce('organisation', models.Value(0)), name='policy_one_stored_evaluation_per_body'
+            ),
+        ]
+
     def __str__(self) -> str:
-        return f'Policy evaluation of {self.organisation} stored at {self.worked_out_at:%Y-%m-%d %H:%M}'
+        whose = self.organisation or 'every body'
+        return f'Policy evaluation of {whose} stored at {self.worked_out_at:%Y-%m-%d %H:%M}'
 
 
 class StoredObligation(models.Model):
@@ -282,6 +295,7 @@ class StoredObligation(models.Model):
     equipment_rank = models.PositiveIntegerField()
     rule_rank = models.PositiveIntegerField()
     due_rank = models.PositiveIntegerField()
+    body_rank = models.PositiveIntegerField(default=0)  # by the body's name: the page across bodies sorts by it
 
     class Meta:
         indexes = [
@@ -291,6 +305,7 @@ class StoredObligation(models.Model):
             ),
             models.Index(fields=['evaluation', 'generation', 'rule_rank', 'position'], name='policy_stored_ob_rule'),
             models.Index(fields=['evaluation', 'generation', 'due_rank', 'position'], name='policy_stored_ob_due'),
+            models.Index(fields=['evaluation', 'generation', 'body_rank', 'position'], name='policy_stored_ob_body'),
         ]
 
     def __str__(self) -> str:
@@ -308,6 +323,7 @@ class StoredVulnerability(models.Model):
     equipment_rank = models.PositiveIntegerField()
     cve_rank = models.PositiveIntegerField()
     status_rank = models.PositiveIntegerField()
+    body_rank = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=['evaluation', 'generation', 'position'], name='policy_stored_vu_position')]

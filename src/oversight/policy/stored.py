@@ -1,9 +1,11 @@
-"""A large body's policy page worked out and stored by the worker (models.StoredEvaluation); stored_page reads it.
+"""A large body's policy page, and the regulator's across bodies, worked out and stored by the worker
+(models.StoredEvaluation); stored_page reads it.
 
 A web process keeps the evaluations it works out (evaluation.cached_evaluation) and patches them after small
 writes, but a process that holds none, after a start, after gunicorn replaces it or after a change that needs
 a fresh evaluation, worked a register of 100,000 lines out in about 3 s. For a register of at least
-`settings.OVERSIGHT_STORED_POLICY_LINES` lines the worker keeps the unfiltered page in the database instead:
+`settings.OVERSIGHT_STORED_POLICY_LINES` lines the worker keeps the unfiltered page in the database instead
+(and the regulator's across bodies, up to the ACROSS_BODIES_MAX_LINES it evaluates at all):
 its counts, plan rows, timeline days and charts, and one row per obligation and vulnerability giving its
 place in each of the table's orders. A page of the tables reads its 50 rows and evaluates those rows' lines
 again, with the same engine, so what is shown is written in the reader's language exactly as a fresh
@@ -25,6 +27,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from oversight.core import bulk
@@ -33,7 +36,7 @@ from oversight.register.models import EquipmentLine
 
 from . import plan as replacement
 from .chart import chart_src
-from .evaluation import evaluate_register, reads, revision, written_lines
+from .evaluation import ACROSS_BODIES_MAX_LINES, evaluate_register, reads, revision, written_lines
 from .models import StoredEvaluation, StoredObligation, StoredVulnerability
 
 
@@ -54,6 +57,14 @@ def _plan_figures(plan: replacement.Plan) -> dict:
     ]  # fmt: skip
     days = [[date.isoformat(), day.devices, str(day.cost), day.devices_without_cost] for date, day in plan.days.items()]
     return {'rows': rows, 'days': days}
+
+
+def _by_body(evaluation) -> list:
+    return [
+        [body.organisation.pk, body.must, body.should, body.consider, body.overdue, body.plan_devices, str(body.cost),
+         body.devices_without_cost]
+        for body in evaluation.by_body()
+    ]  # fmt: skip
 
 
 def _iso(date: datetime.date | None) -> str | None:
@@ -91,8 +102,9 @@ def _remove_before(stored: StoredEvaluation, generation: int) -> None:
 
 
 def _next_generation(organisation, today: datetime.date) -> tuple[StoredEvaluation, int]:
-    """The body's stored evaluation (a placeholder, never current, the first time) and a generation issued by
-    the database: a run that starts later has a later one, whichever machine it runs on."""
+    """The body's stored evaluation (None: the one across bodies; a placeholder, never current, the first
+    time) and a generation issued by the database: a run that starts later has a later one, whichever machine it
+    runs on."""
     with transaction.atomic():
         stored, _created = StoredEvaluation.objects.select_for_update().get_or_create(
             organisation=organisation,
@@ -104,24 +116,37 @@ def _next_generation(organisation, today: datetime.date) -> tuple[StoredEvaluati
     return stored, stored.issued
 
 
+def register(organisation):
+    """The lines a stored page evaluates: the body's, or (None) every body's."""
+    lines = EquipmentLine.objects.all()
+    return lines if organisation is None else lines.filter(organisation=organisation)
+
+
 @without_cycle_collection()
 def work_out(organisation) -> StoredEvaluation | None:
-    """Evaluate the body's whole register and store it; None when the register is below the size worth
-    storing, when what is stored is current already (its revision is brought forward, past audit rows that
-    change nothing, so later checks read fewer), or when a run that started later switched first.
+    """Evaluate the body's whole register (or, None, every body's) and store it; None when the register is
+    below the size worth storing (across bodies, above the size the page evaluates), when what is stored is
+    current already (its revision is brought forward, past audit rows that change nothing, so later checks
+    read fewer), or when a run that started later switched first.
 
     The new rows are written as a new generation beside those shown, in short transactions, then the stored
     evaluation is switched to them in one. The generation shown before is kept until the next run, for a page
     that read the stored evaluation just before the switch and reads its rows after it.
     """
     today = timezone.localdate()
+    lines = register(organisation)
+    if organisation is None and lines.count() > ACROSS_BODIES_MAX_LINES:
+        # The page asks the regulator to choose a body instead: what was stored before is never shown again.
+        for held in StoredEvaluation.objects.filter(organisation=None):
+            _remove_before(held, held.issued + 1)
+            held.delete()
+        return None
     now = list(revision(organisation))
     held = StoredEvaluation.objects.filter(organisation=organisation).only('revision', 'today', 'engine').first()
     if held is not None and current(organisation, held.revision, held.today, held.engine, tuple(now)):
         if held.revision != now:
             StoredEvaluation.objects.filter(pk=held.pk, revision=held.revision).update(revision=now)
         return None
-    lines = EquipmentLine.objects.filter(organisation=organisation)
     if held is None and lines.count() < settings.OVERSIGHT_STORED_POLICY_LINES:
         return None
     stored, generation = _next_generation(organisation, today)
@@ -130,24 +155,26 @@ def work_out(organisation) -> StoredEvaluation | None:
     equipment = _ranks(obligations, lambda o: (o.line.site.name, o.line.pk))
     rule = _ranks(obligations, lambda o: (o.severity_rank, o.due))
     due = _ranks(obligations, lambda o: o.due)
+    body = _ranks(obligations, lambda o: o.line.organisation.name)
     _in_chunks(
         StoredObligation,
         [
             StoredObligation(evaluation=stored, generation=generation, line_id=o.line.pk, rule=o.rule.key,
                              position=index, equipment_rank=equipment[index], rule_rank=rule[index],
-                             due_rank=due[index])
+                             due_rank=due[index], body_rank=body[index])
             for index, o in enumerate(obligations)
         ],
     )  # fmt: skip
     equipment = _ranks(matches, lambda m: (m.line.site.name, m.line.pk))
     cve = _ranks(matches, lambda m: m.match.vulnerability.cve)
     status = _ranks(matches, lambda m: str(m.match.status))
+    body = _ranks(matches, lambda m: m.line.organisation.name)
     _in_chunks(
         StoredVulnerability,
         [
             StoredVulnerability(evaluation=stored, generation=generation, line_id=m.line.pk,
                                 cve=m.match.vulnerability.cve, position=index, equipment_rank=equipment[index],
-                                cve_rank=cve[index], status_rank=status[index])
+                                cve_rank=cve[index], status_rank=status[index], body_rank=body[index])
             for index, m in enumerate(matches)
         ],
     )  # fmt: skip
@@ -163,6 +190,7 @@ def work_out(organisation) -> StoredEvaluation | None:
             'tally': {str(name): count for name, count in evaluation.tally.items()},
             'obligations': len(obligations),
             'vulnerabilities': len(matches),
+            **({'by_body': _by_body(evaluation)} if organisation is None else {}),
         },
         plan=_plan_figures(evaluation.plan),
         charts=_charts(evaluation.plan.timeline),
@@ -223,21 +251,29 @@ def current(organisation, held: list, today: datetime.date, worked_by: str, now:
 # once more; it lapses on its own if no worker ever takes the task.
 ASKED_FOR_SECONDS = 600
 
+# The page across bodies is out of date after a write in any body: its store waits this long, so that a minute
+# of editing anywhere is one evaluation of every register (9 s at 150,000 lines), not one per body's burst.
+ACROSS_BODIES_AFTER = datetime.timedelta(seconds=60)
 
-def _asked_key(organisation_id: int) -> str:
-    return f'policy-stored-asked-{organisation_id}'
+
+def _asked_key(organisation_id: int | None) -> str:
+    return f'policy-stored-asked-{"all" if organisation_id is None else organisation_id}'
 
 
-def ask_worker(organisation_id: int) -> None:
-    """Ask the worker to store the body's page again, once the writing transaction commits (unless it is asked)."""
+def ask_worker(organisation_id: int | None) -> None:
+    """Ask the worker to store the body's page (None: the page across bodies) again, once the writing
+    transaction commits (unless it is asked)."""
 
     def ask():
         # The shared cache (the database's own by default): add() succeeds for one process only.
         if cache.add(_asked_key(organisation_id), True, timeout=ASKED_FOR_SECONDS):
             from .tasks import work_out_policy  # which imports this module
 
+            task = work_out_policy
+            if organisation_id is None and task.get_backend().supports_defer:
+                task = task.using(run_after=timezone.now() + ACROSS_BODIES_AFTER)
             try:
-                work_out_policy.enqueue(organisation_id)
+                task.enqueue(organisation_id)
             except Exception:
                 cache.delete(_asked_key(organisation_id))  # the next write or page asks again
                 raise
@@ -246,30 +282,31 @@ def ask_worker(organisation_id: int) -> None:
     transaction.on_commit(ask, robust=True)
 
 
-def started(organisation_id: int) -> None:
+def started(organisation_id: int | None) -> None:
     """The worker has taken the task: a write from now on asks again."""
     cache.delete(_asked_key(organisation_id))
 
 
 def keep_current(organisation, now, lines: int) -> None:
-    """Ask the worker to store the body's page again when what is stored is not current (or, for a register of
-    `lines` lines worth storing, when nothing is)."""
+    """Ask the worker to store the body's page (None: the page across bodies) again when what is stored is not
+    current (or, for a register of `lines` lines worth storing, when nothing is)."""
     held = StoredEvaluation.objects.filter(organisation=organisation).values_list('revision', 'today', 'engine').first()
     if held is None and lines < settings.OVERSIGHT_STORED_POLICY_LINES:
         return
     if held is None or not current(organisation, *held, now):
-        ask_worker(organisation.pk)
+        ask_worker(None if organisation is None else organisation.pk)
 
 
 def register_changed(sender, changed, **kwargs) -> None:
     """After an audited write to what an evaluation reads, ask the worker to store the pages it makes out of
-    date: the body's, or every stored page for a change to the reference data (no body). Asked now rather than
-    by the next request, a body's page is current again a few seconds after an editor's last change."""
+    date: the body's and the one across bodies, or every stored page for a change to the reference data (no
+    body). Asked now rather than by the next request, a body's page is current again a few seconds after an
+    editor's last change."""
     bodies = {organisation for organisation, label in changed if reads(label, reads_decisions=False)}
     if not bodies:
         return
     held = StoredEvaluation.objects.values_list('organisation_id', flat=True)
     if None not in bodies:
-        held = held.filter(organisation_id__in=bodies)
+        held = held.filter(Q(organisation_id__in=bodies) | Q(organisation__isnull=True))
     for organisation_id in held:
         ask_worker(organisation_id)

@@ -1,5 +1,6 @@
-"""The policy page of a large body read from what the worker stored (policy.stored): its counts, plan and chart
-as stored, and its tables' rows paged by the database, each page's rows evaluated again when shown.
+"""The policy page of a large body (or the regulator's across bodies) read from what the worker stored
+(policy.stored): its counts, plan and chart as stored, and its tables' rows paged by the database, each page's
+rows evaluated again when shown.
 
 Apart from policy.stored so that what listens to audited writes (policy's AppConfig) does not load the tables.
 """
@@ -11,13 +12,14 @@ from decimal import Decimal
 
 from django_tables2.data import TableData
 
-from oversight.register.models import EquipmentLine, Site
+from oversight.organisations.models import Organisation
+from oversight.register.models import Site
 
 from . import plan as replacement
-from .evaluation import OVERDUE, body_inputs, loaded_lines
+from .evaluation import OVERDUE, BodySummary, body_inputs, loaded_lines
 from .models import StoredEvaluation, StoredObligation, StoredVulnerability
 from .obligations import SEVERITY_RANK, evaluate
-from .stored import current
+from .stored import current, register
 from .vulnerabilities import Status, match_lines
 
 BATCH = 5_000
@@ -28,17 +30,18 @@ def _date(text: str | None) -> datetime.date | None:
     return None if text is None else datetime.date.fromisoformat(text)
 
 
-# The plan last read from each body's stored evaluation, by its generation: thousands of rows, the same for
-# every request until the worker stores the page again. Read-only once built (the plan table sorts a copy).
+# The plan last read from each stored evaluation (by body; None across bodies), by its generation: thousands
+# of rows, the same for every request until the worker stores the page again. Read-only once built (the plan
+# table sorts a copy).
 _plans: dict = {}
 _plans_lock = threading.Lock()
 
 
-def _plan(stored: StoredEvaluation, organisation) -> replacement.Plan | None:
+def _plan(stored: StoredEvaluation) -> replacement.Plan | None:
     """The stored plan of the generation read; None if the worker has switched to another since."""
     key = (stored.pk, stored.generation)
     with _plans_lock:
-        held = _plans.get(organisation.pk)
+        held = _plans.get(stored.organisation_id)
     if held is not None and held[0] == key:
         return held[1]
     # Read only when this process has not built it (page defers it), and only of the generation read.
@@ -49,10 +52,10 @@ def _plan(stored: StoredEvaluation, organisation) -> replacement.Plan | None:
     )
     if stored_plan is None:
         return None
-    sites = Site.objects.filter(pk__in={row[0] for row in stored_plan['rows']}).in_bulk()
+    sites = Site.objects.select_related('organisation').in_bulk({row[0] for row in stored_plan['rows']})
     rows = [
-        replacement.PlanRow(organisation, sites[site_id], _date(upgrade), _date(replace_by), severity, overdue, lines,
-                            devices, Decimal(cost), unpriced, set(categories))
+        replacement.PlanRow(sites[site_id].organisation, sites[site_id], _date(upgrade), _date(replace_by),
+                            severity, overdue, lines, devices, Decimal(cost), unpriced, set(categories))
         for site_id, upgrade, replace_by, severity, overdue, lines, devices, cost, unpriced, categories
         in stored_plan['rows']
     ]  # fmt: skip
@@ -62,7 +65,7 @@ def _plan(stored: StoredEvaluation, organisation) -> replacement.Plan | None:
     }
     plan = replacement.Plan(rows=rows, lines=[], timeline=replacement.timeline(days, stored.today))
     with _plans_lock:
-        _plans[organisation.pk] = (key, plan)
+        _plans[stored.organisation_id] = (key, plan)
     return plan
 
 
@@ -80,7 +83,7 @@ class StoredPage:
                 'line_id', 'rule'
             ),
             figures['obligations'],
-            {'equipment': 'equipment_rank', 'rule': 'rule_rank', 'due': 'due_rank'},
+            {'organisation': 'body_rank', 'equipment': 'equipment_rank', 'rule': 'rule_rank', 'due': 'due_rank'},
             self._obligations_of,
         )
         self.vulnerabilities = StoredRows(
@@ -88,7 +91,7 @@ class StoredPage:
                 'line_id', 'cve'
             ),
             figures['vulnerabilities'],
-            {'equipment': 'equipment_rank', 'cve': 'cve_rank', 'status': 'status_rank'},
+            {'organisation': 'body_rank', 'equipment': 'equipment_rank', 'cve': 'cve_rank', 'status': 'status_rank'},
             self._matches_of,
         )
 
@@ -105,14 +108,24 @@ class StoredPage:
     def vulnerable_devices(self, status: Status) -> int:
         return self.tally[str(status)]
 
+    def by_body(self) -> list[BodySummary]:
+        """The summary per body of the page across bodies, in the order it was stored (by the body's name)."""
+        rows = self.stored.figures['by_body']
+        bodies = Organisation.objects.in_bulk([row[0] for row in rows])
+        return [
+            BodySummary(bodies[body], must, should, consider, overdue, plan_devices, Decimal(cost), unpriced)
+            for body, must, should, consider, overdue, plan_devices, cost, unpriced in rows
+        ]
+
     def _lines(self, rows) -> dict:
-        lines = loaded_lines(EquipmentLine.objects.filter(organisation=self.organisation, pk__in={r[0] for r in rows}))
-        return {line.pk: line for line in lines}
+        lines = register(self.organisation).filter(pk__in={r[0] for r in rows})
+        return {line.pk: line for line in loaded_lines(lines)}
 
     def _obligations_of(self, rows) -> list:
         """The obligations of these (line id, rule key) rows, evaluated again, in the rows' order."""
         if self._inputs is None:
-            self._inputs = body_inputs(None, {self.organisation.pk}, self.today)
+            bodies = {self.organisation.pk} if self.organisation else {row[0] for row in self.stored.figures['by_body']}
+            self._inputs = body_inputs(None, bodies, self.today)
         lines = self._lines(rows)
         found = {
             (o.line.pk, o.rule.key): o
@@ -164,9 +177,9 @@ class StoredRows(TableData):
 
 
 def page(organisation, now) -> StoredPage | None:
-    """The body's stored page, if it is current (at revision `now`, today)."""
+    """The body's stored page (None: the one across bodies), if it is current (at revision `now`, today)."""
     stored = StoredEvaluation.objects.filter(organisation=organisation).defer('plan').first()
     if stored is None or not current(organisation, stored.revision, stored.today, stored.engine, now):
         return None
-    plan = _plan(stored, organisation)
+    plan = _plan(stored)
     return None if plan is None else StoredPage(stored, organisation, plan)

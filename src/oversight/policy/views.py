@@ -70,11 +70,11 @@ class PolicyView(LoginRequiredMixin, TemplateView):
         else:
             selection = lines.none()
         export = request.GET.get('export')
-        # A body's whole register, as its page first shows it, may be stored by the worker (policy.stored); its
-        # exports and filtered pages are worked out here.
+        # A body's whole register, as its page first shows it, and every body's on the regulator's page, may be
+        # stored by the worker (policy.stored); exports and filtered pages are worked out here.
         whole = (
-            self.organisation is not None
-            and valid
+            valid
+            and not self.too_many
             # "No" (False) is a filter too: only a filter left empty is none.
             and all(value in (None, '') for value in self.filterset.form.cleaned_data.values())
             and export not in downloads.EXPORTS

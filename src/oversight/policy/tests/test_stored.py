@@ -9,6 +9,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -204,9 +205,12 @@ def test_the_command_stores_each_large_bodys_page_once(kent, editor_b):
     out = io.StringIO()
     call_command('store-policy-pages', stdout=out)
     assert f'{kent.body}: 80 lines worked out and stored' in out.getvalue()
-    assert 'Pages stored: 1. Already current: 0.' in out.getvalue()  # the other body has no lines
+    assert 'Across bodies: 80 lines worked out and stored' in out.getvalue()
+    assert 'Pages stored: 2. Already current: 0.' in out.getvalue()  # the other body has no lines
     call_command('store-policy-pages', '--body', kent.body.slug, stdout=(out := io.StringIO()))
     assert 'Pages stored: 0. Already current: 1.' in out.getvalue()
+    call_command('store-policy-pages', stdout=(out := io.StringIO()))
+    assert 'Pages stored: 0. Already current: 2.' in out.getvalue()
     with pytest.raises(CommandError, match="No body with the slug 'nowhere'"):
         call_command('store-policy-pages', '--body', 'nowhere')
 
@@ -246,3 +250,89 @@ def test_a_store_switches_to_its_rows_at_once_and_an_older_run_never_wins(kent, 
     assert stored.work_out(kent.body) is None
     shown = StoredEvaluation.objects.get()
     assert shown.generation == third + 2 and shown.revision == list(evaluation.revision(kent.body))
+
+
+# The regulator's page across bodies: the same tables with the body column, and the summary per body.
+ACROSS_BODIES = [
+    *QUERIES,
+    '?o-sort=organisation&o-page=2',
+    '?o-sort=-organisation',
+    '?v-sort=-organisation',
+    '?p-sort=-organisation',
+    '?b-sort=-must',
+]
+
+
+@pytest.fixture
+def essex(editor_b, makers):
+    register = Register(editor_b, 'Chelmsford')
+    rng = random.Random(11)
+    for _ in range(40):
+        register.add(rng)
+    return register
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
+@pytest.mark.parametrize('language', ['en-gb', 'cy'])
+def test_the_regulators_stored_page_across_bodies_is_the_page_a_fresh_evaluation_gives(
+    kent, essex, regulator, client_for, language
+):
+    client = client_for(regulator)
+    url = reverse('policy:policy')
+    afresh = {}
+    for query in ACROSS_BODIES:
+        response = get(client, url + query, language)
+        assert not isinstance(response.context['evaluation'], stored_page.StoredPage)
+        afresh[query] = main(response)
+    assert stored.work_out(None) is not None
+    assert set(StoredObligation.objects.values_list('body_rank', flat=True)) == {0, 1}
+    for query in ACROSS_BODIES:
+        response = get(client, url + query, language)
+        assert isinstance(response.context['evaluation'], stored_page.StoredPage), query
+        assert main(response) == afresh[query], query
+    assert kent.body.name in afresh[''] and essex.body.name in afresh['']
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1, TASKS={'default': {'BACKEND': DATABASE_BACKEND}})
+def test_a_change_in_any_body_asks_for_the_page_across_bodies(
+    kent, essex, regulator, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(regulator)
+    url = reverse('policy:policy')
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not isinstance(get(client, url).context['evaluation'], stored_page.StoredPage)
+    assert asked() == 1
+    # Stored a minute later: a minute of writes in any body is one store of every register.
+    task = DBTaskResult.objects.get()
+    assert 55 <= (task.run_after - task.enqueued_at).total_seconds() <= 65
+    work_out_what_was_asked()
+    assert StoredEvaluation.objects.get().organisation is None
+    assert isinstance(get(client, url).context['evaluation'], stored_page.StoredPage)
+    with django_capture_on_commit_callbacks(execute=True):
+        essex.add(random.Random(12))  # the other body's register: the page across bodies is out of date
+        assert not isinstance(get(client, url).context['evaluation'], stored_page.StoredPage)
+    assert asked() == 1
+    work_out_what_was_asked()
+    assert isinstance(get(client, url).context['evaluation'], stored_page.StoredPage)
+    # Filtered, the regulator's page is worked out; a body's own user is sent to the body's own page.
+    filtered = get(client, url + f'?organisation={essex.body.pk}')
+    assert not isinstance(filtered.context['evaluation'], stored_page.StoredPage)
+    assert client_for(kent.editor).get(url)['Location'] == reverse('policy:body', args=[kent.body.slug])
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
+def test_past_the_lines_the_page_evaluates_across_bodies_nothing_is_stored(kent, essex, monkeypatch):
+    assert stored.work_out(None) is not None
+    monkeypatch.setattr(stored, 'ACROSS_BODIES_MAX_LINES', 100)  # 120 lines
+    assert stored.work_out(None) is None
+    assert not StoredEvaluation.objects.exists() and not StoredObligation.objects.exists()  # it asks for a body
+    assert stored.work_out(kent.body) is not None  # a body's own page has no such limit
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
+def test_there_is_one_stored_page_across_bodies(kent):
+    across = stored.work_out(None)
+    duplicate = {f: getattr(across, f) for f in ('revision', 'today', 'engine', 'worked_out_at', 'lines', 'figures')}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StoredEvaluation.objects.create(organisation=None, plan={}, **duplicate)
+    assert StoredEvaluation.objects.filter(organisation=None).count() == 1

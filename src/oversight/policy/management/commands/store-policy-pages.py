@@ -1,4 +1,5 @@
-"""`oversight store-policy-pages`: work out and store the policy page of each large body, as the worker does.
+"""`oversight store-policy-pages`: work out and store the policy page of each large body, and the regulator's
+across bodies, as the worker does.
 
 A stored page holds for the day it was worked out and for the release that worked it out (policy.stored), so
 run it daily just after midnight and after a release; otherwise the first request for each large body's page
@@ -18,8 +19,8 @@ from oversight.policy.models import StoredEvaluation
 class Command(BaseCommand):
     help = (
         'Work out and store the policy page of every body with at least OVERSIGHT_STORED_POLICY_LINES equipment '
-        'lines (or of one body), so that web processes serve it without evaluating the register. A page '
-        'already current is left as it is.'
+        "lines (or of one body), and the regulator's page across bodies, so that web processes serve them without "
+        'evaluating the register. A page already current is left as it is.'
     )
 
     def add_arguments(self, parser):
@@ -32,13 +33,15 @@ class Command(BaseCommand):
             if not bodies:
                 raise CommandError(f'No body with the slug {body!r}.')
         worked_out = current = 0
-        for organisation in bodies:
+        # Across bodies last: the bodies' pages are what their own users wait for.
+        for organisation in [*bodies, *([] if body else [None])]:
             started = time.monotonic()
             page = stored.work_out(organisation)
             if page is not None:
                 worked_out += 1
                 self.stdout.write(
-                    f'{organisation}: {page.lines:,} lines worked out and stored in {time.monotonic() - started:.1f} s'
+                    f'{organisation or "Across bodies"}: {page.lines:,} lines worked out and stored '
+                    f'in {time.monotonic() - started:.1f} s'
                 )
             elif StoredEvaluation.objects.filter(organisation=organisation).exists():
                 current += 1
