@@ -336,3 +336,20 @@ def test_there_is_one_stored_page_across_bodies(kent):
     with pytest.raises(IntegrityError), transaction.atomic():
         StoredEvaluation.objects.create(organisation=None, plan={}, **duplicate)
     assert StoredEvaluation.objects.filter(organisation=None).count() == 1
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
+def test_the_worker_patches_the_evaluation_it_keeps_when_a_few_lines_were_written(kent, client_for, monkeypatch):
+    client = client_for(kent.editor)
+    url = reverse('policy:body', args=[kent.body.slug])
+    stored.work_out(kent.body)
+    kent.add(random.Random(21))
+    kent.add(random.Random(22))
+    evaluated, real = [], evaluation.evaluate
+    with monkeypatch.context() as patch:
+        patch.setattr(evaluation, 'evaluate', lambda lines, *args: evaluated.append(len(lines)) or real(lines, *args))
+        assert stored.work_out(kent.body) is not None
+    assert evaluated == [2]  # the two lines written, not the register's 82
+    shown = {query: main(get(client, url + query)) for query in QUERIES[:8]}
+    StoredEvaluation.objects.all().delete()
+    assert {query: main(get(client, url + query)) for query in QUERIES[:8]} == shown
