@@ -46,10 +46,11 @@ logger_class = 'oversight.core.accesslog.AccessLogger'
 
 # Prometheus counters from every worker process, summed at each scrape (core/health.py). The directory
 # belongs to this master: emptied at start, and a dead worker's gauges are dropped. One made here is removed
-# as the master stops, so restarts leave nothing behind in the temporary directory.
-_MADE_METRICS_DIR = not os.environ.get('PROMETHEUS_MULTIPROC_DIR')
-if _MADE_METRICS_DIR:
+# as the master stops, so restarts leave nothing behind in the temporary directory. Which one it made is kept in
+# the environment: a reload (HUP) reads this file again with the directory set.
+if not os.environ.get('PROMETHEUS_MULTIPROC_DIR'):
     os.environ['PROMETHEUS_MULTIPROC_DIR'] = tempfile.mkdtemp(prefix='oversight-metrics-')
+    os.environ['OVERSIGHT_MADE_METRICS_DIR'] = os.environ['PROMETHEUS_MULTIPROC_DIR']
 
 
 def on_starting(server):
@@ -65,5 +66,7 @@ def child_exit(server, worker):
 
 
 def on_exit(server):
-    if _MADE_METRICS_DIR:
-        shutil.rmtree(os.environ['PROMETHEUS_MULTIPROC_DIR'], ignore_errors=True)
+    made = os.environ.get('OVERSIGHT_MADE_METRICS_DIR')
+    # A master that started its successor (USR2, an upgrade in place) leaves the directory to it.
+    if made and made == os.environ['PROMETHEUS_MULTIPROC_DIR'] and not server.reexec_pid:
+        shutil.rmtree(made, ignore_errors=True)

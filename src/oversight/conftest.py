@@ -18,10 +18,13 @@ settings.load_profile('hunt' if os.environ.get('OVERSIGHT_FUZZ_RANDOM') else 're
 @pytest.fixture(autouse=True)
 def _fresh_policy_evaluations():
     """Tests write rows without audit rows and roll them back, so an evaluation kept by the policy
-    page (policy.evaluation) could outlive what it was computed from."""
+    page (policy.evaluation) could outlive what it was computed from; so could a stored page's plan, since
+    a rollback issues the same keys and generations again."""
+    from oversight.policy import stored_page
     from oversight.policy.evaluation import forget_evaluations
 
     forget_evaluations()
+    stored_page._plans.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""Inserting many rows at once (imports): database-ready values, a few statements, the keys read back.
+"""Inserting many rows at once (imports, stored pages): database-ready values, a few statements, the keys read
+back where they are needed.
 
 Django's `bulk_create` compiles every value through the SQL compiler and, on SQLite, sends at most
 999 parameters a statement: for a register of 100,000 lines that was most of the commit's time.

@@ -241,7 +241,7 @@ def body_inputs(user, bodies, today: datetime.date) -> Inputs:
 @without_cycle_collection()
 def evaluate_register(lines, user, today: datetime.date, keep=None) -> Evaluation:
     """Evaluate scoped equipment lines; `keep(obligation)` narrows the obligations (page filters). `user` None:
-    the worker, evaluating one body's own lines (policy.stored)."""
+    the worker, evaluating a body's own lines or every body's (policy.stored)."""
     lines = loaded_lines(lines)
     inputs = body_inputs(user, {line.organisation_id for line in lines}, today)
     found = _found(lines, inputs, today, keep)
@@ -338,7 +338,8 @@ def revision(organisation=None) -> tuple:
     """
     changes = ObjectChange.objects.order_by()
     if organisation is None:
-        return (changes.aggregate(n=Max('pk'))['n'],)
+        every = changes.aggregate(n=Max('pk'), count=Count('pk'))
+        return (every['n'], every['count'])
     settings = PolicySettings.objects.filter(organisation=organisation).values_list('version', flat=True).first()
     # With counts of rows: on PostgreSQL a write can commit after a later one, below the newest row.
     body = changes.filter(organisation=organisation).aggregate(n=Max('pk'), count=Count('pk'))
@@ -395,7 +396,7 @@ def written_lines(organisation, kept: tuple, now: tuple, reads_decisions: bool =
     if len(kept) != len(now):
         return None
     if organisation is None:
-        rows = _rows_between(changes, kept[0], now[0])
+        rows = _rows_between(changes, kept[0], now[0], (kept[1], now[1]))
     else:
         if kept[4] != now[4]:  # the settings' version
             return None
@@ -412,7 +413,7 @@ def written_lines(organisation, kept: tuple, now: tuple, reads_decisions: bool =
 
 
 def cached_evaluation(
-    lines, user, today: datetime.date, organisation=None, keep=None, keep_key=(), now=None, afresh=True
+    lines, user, today: datetime.date, organisation=None, keep=None, keep_key=(), now=None, afresh=True, freeze=True
 ) -> Evaluation | None:
     """`evaluate_register`, kept and brought up to date as the register, the settings or the reference data change.
 
@@ -421,6 +422,7 @@ def cached_evaluation(
     it is patched with those lines (`patched`); otherwise it is worked out afresh. The rules are read once
     per process (rules.rule_sets), so new rules arrive with a restart, which empties this cache too.
     `now` is the revision, if the caller has read it; with `afresh` False, None rather than a fresh evaluation.
+    `freeze` False for a process that is never replaced (the worker): see FREEZE_AFTER_LINES.
     """
     try:
         sql, params = lines.query.sql_with_params()
@@ -444,7 +446,7 @@ def cached_evaluation(
             return None
         with without_cycle_collection():
             evaluation = evaluate_register(lines, user, today, keep=keep)
-            if len(evaluation.lines) >= FREEZE_AFTER_LINES:
+            if freeze and len(evaluation.lines) >= FREEZE_AFTER_LINES:
                 gc.freeze()  # before collection resumes, which would otherwise pass over all it made at once
     with _cache_lock:
         _cache[key] = (now, evaluation)

@@ -153,8 +153,9 @@ def work_out(organisation) -> StoredEvaluation | None:
         return None
     stored, generation = _next_generation(organisation, today)
     # Kept by the worker's process as a web process keeps it: after a few lines written, patched (0.1 s for
-    # 100,000 lines) rather than worked out again (3 s).
-    evaluation = cached_evaluation(lines, None, today, organisation=organisation, now=tuple(now))
+    # 100,000 lines) rather than worked out again (3 s). Not frozen: the worker is never replaced, so what a
+    # freeze kept of other tasks' garbage would stay for good.
+    evaluation = cached_evaluation(lines, None, today, organisation=organisation, now=tuple(now), freeze=False)
     obligations, matches = evaluation.obligations, evaluation.vulnerabilities
     equipment = _ranks(obligations, lambda o: (o.line.site.name, o.line.pk))
     rule = _ranks(obligations, lambda o: (o.severity_rank, o.due))
@@ -276,6 +277,7 @@ def ask_worker(organisation_id: int | None) -> None:
             from .tasks import work_out_policy  # which imports this module
 
             task = work_out_policy
+            # A backend that cannot defer (the immediate one, in tests) stores it at once.
             if organisation_id is None and task.get_backend().supports_defer:
                 task = task.using(run_after=timezone.now() + ACROSS_BODIES_AFTER)
             try:

@@ -326,6 +326,26 @@ def test_a_write_committed_below_the_kept_revision_is_not_missed(registers, full
     assert len(counted) == 2
 
 
+def test_a_write_committed_below_the_kept_revision_across_bodies_is_not_missed(registers, regulator, full_evaluations):
+    """As above, for the regulator's page across bodies, whose revision is every body's: a write of one body
+    committing after another body's later row."""
+    counted, fresh = full_evaluations
+    kent, essex = registers
+    rng = random.Random(8)
+    kent.add(rng)
+    gap = record_event(AccountEvent.SIGNED_IN, user=kent.editor).pk
+    ObjectChange.objects.filter(pk=gap).delete()
+    essex.add(rng)
+    lines = EquipmentLine.objects.for_user(regulator)
+    evaluation.cached_evaluation(lines, regulator, TODAY)
+    line = kent.lines().first()
+    register_actions.update_line(kent.editor, line, line.version, quantity=line.quantity + 7)
+    ObjectChange.objects.filter(pk=ObjectChange.objects.order_by('-pk').first().pk).update(id=gap)
+    kept = evaluation.cached_evaluation(lines, regulator, TODAY)
+    assert figures(kept) == figures(fresh(lines, regulator, TODAY))
+    assert len(counted) == 2
+
+
 @pytest.mark.parametrize(
     'write',
     [

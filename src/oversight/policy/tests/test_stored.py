@@ -327,6 +327,10 @@ def test_past_the_lines_the_page_evaluates_across_bodies_nothing_is_stored(kent,
     assert stored.work_out(None) is None
     assert not StoredEvaluation.objects.exists() and not StoredObligation.objects.exists()  # it asks for a body
     assert stored.work_out(kent.body) is not None  # a body's own page has no such limit
+    call_command('store-policy-pages', stdout=(out := io.StringIO()))
+    assert 'Across bodies: not stored (the page is stored from 1 lines to 100, past which it asks for a body).' in (
+        out.getvalue()
+    )
 
 
 @override_settings(OVERSIGHT_STORED_POLICY_LINES=1)

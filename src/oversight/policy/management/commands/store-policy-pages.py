@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from oversight.organisations.models import Organisation
-from oversight.policy import stored
+from oversight.policy import evaluation, stored
 from oversight.policy.models import StoredEvaluation
 
 
@@ -37,6 +37,7 @@ class Command(BaseCommand):
         for organisation in [*bodies, *([] if body else [None])]:
             started = time.monotonic()
             page = stored.work_out(organisation)
+            evaluation.forget_evaluations()  # kept for a worker's next patch; this process ends
             if page is not None:
                 worked_out += 1
                 self.stdout.write(
@@ -45,6 +46,11 @@ class Command(BaseCommand):
                 )
             elif StoredEvaluation.objects.filter(organisation=organisation).exists():
                 current += 1
+            elif organisation is None:
+                self.stdout.write(
+                    f'Across bodies: not stored (the page is stored from {settings.OVERSIGHT_STORED_POLICY_LINES:,} '
+                    f'lines to {stored.ACROSS_BODIES_MAX_LINES:,}, past which it asks for a body).'
+                )
         self.stdout.write(
             self.style.SUCCESS(
                 f'Pages stored: {worked_out}. Already current: {current}. A body with fewer than '
