@@ -30,29 +30,36 @@ def _max_parameters() -> int:
     return 65_535  # PostgreSQL's bound on a statement's parameters
 
 
+def _inserted(cursor, model, fields: list, items: list, values_of, returning: str = ''):
+    """Insert `items` (each row's values `values_of(item)`) as many to a statement as the database takes,
+    yielding each batch once its statement has run (for the keys it returns)."""
+    quote = connection.ops.quote_name
+    columns = ', '.join(quote(field.column) for field in fields)
+    placeholders = '(' + ', '.join(['%s'] * len(fields)) + ')'
+    per_statement = max(1, _max_parameters() // len(fields))
+    for start in range(0, len(items), per_statement):
+        batch = items[start : start + per_statement]
+        cursor.execute(
+            f'INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES '
+            f'{", ".join([placeholders] * len(batch))}{returning}',
+            [value for item in batch for value in values_of(item)],
+        )
+        yield batch
+
+
 def insert(model, objects: list) -> None:
     """Insert unsaved `objects` of `model` and set each one's primary key, as `bulk_create` would."""
     if not objects:
         return
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    columns = ', '.join(quote(field.column) for field in fields)
-    placeholders = '(' + ', '.join(['%s'] * len(fields)) + ')'
-    per_statement = max(1, _max_parameters() // len(fields))
     pk = model._meta.pk
     readers = [_reader(field) for field in fields]
     with connection.cursor() as wrapper:
         # The driver's own cursor: with DEBUG on, Django's would keep every statement with its thousands of
         # values written into it (hundreds of MB over a national register) and spend seconds formatting them.
         cursor = wrapper.cursor
-        for start in range(0, len(objects), per_statement):
-            batch = objects[start : start + per_statement]
-            params = [read(obj) for obj in batch for read in readers]
-            cursor.execute(
-                f'INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES '
-                f'{", ".join([placeholders] * len(batch))} RETURNING {quote(pk.column)}',
-                params,
-            )
+        returning = f' RETURNING {connection.ops.quote_name(pk.column)}'
+        for batch in _inserted(cursor, model, fields, objects, lambda obj: [read(obj) for read in readers], returning):
             for obj, (key,) in zip(batch, cursor.fetchall(), strict=True):
                 setattr(obj, pk.attname, key)
                 obj._state.adding, obj._state.db = False, connection.alias
@@ -77,24 +84,17 @@ def copy_values(model, names: list[str], rows) -> None:
     its attname, `evaluation_id`), building no model instance: for rows made by the hundred thousand, their
     construction cost more than the writing. Keys are not read back."""
     fields = [model._meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    table, columns = quote(model._meta.db_table), ', '.join(quote(field.column) for field in fields)
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor  # the driver's own, as in `insert`
         if connection.vendor == 'postgresql':
-            with cursor.copy(f'COPY {table} ({columns}) FROM STDIN') as stream:
+            quote = connection.ops.quote_name
+            columns = ', '.join(quote(field.column) for field in fields)
+            with cursor.copy(f'COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN') as stream:
                 for row in rows:
                     stream.write_row(row)
             return
-        rows = list(rows)
-        per_statement = max(1, _max_parameters() // len(fields))
-        placeholders = '(' + ', '.join(['%s'] * len(fields)) + ')'
-        for start in range(0, len(rows), per_statement):
-            batch = rows[start : start + per_statement]
-            cursor.execute(
-                f'INSERT INTO {table} ({columns}) VALUES {", ".join([placeholders] * len(batch))}',
-                [value for row in batch for value in row],
-            )
+        for _batch in _inserted(cursor, model, fields, list(rows), lambda row: row):
+            pass
 
 
 @contextlib.contextmanager

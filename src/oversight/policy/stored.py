@@ -21,6 +21,8 @@ What is stored is a cache of what the register says, written by no person: it is
 import datetime
 import functools
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -48,6 +50,58 @@ def _ranks(items: list, key) -> list[int]:
     return [rank[value] for value in keys]
 
 
+def _by_site(item) -> tuple:
+    return (item.line.site.name, item.line.pk)
+
+
+def _by_body(item) -> str:
+    return item.line.organisation.name
+
+
+def _cve(match) -> str:
+    return match.match.vulnerability.cve
+
+
+@dataclass(frozen=True)
+class StoredTable:
+    """What a stored table keeps of each obligation or vulnerability: its line and `name` (`name_of` it), and
+    for each column the page's table sorts by (as its order_by names it), the rank field that keeps that order
+    and the key the rank is taken by."""
+
+    model: type
+    name: str
+    name_of: Callable
+    ranks: dict[str, tuple[str, Callable]]
+
+    def identity(self, item) -> tuple:
+        """The (line id, name) of an obligation or vulnerability, as its stored row holds it."""
+        return (item.line.pk, self.name_of(item))
+
+
+OBLIGATIONS = StoredTable(
+    StoredObligation,
+    'rule',
+    lambda o: o.rule.key,
+    {
+        'organisation': ('body_rank', _by_body),
+        'equipment': ('equipment_rank', _by_site),
+        'rule': ('rule_rank', lambda o: (o.severity_rank, o.due)),
+        'due': ('due_rank', lambda o: o.due),
+    },
+)
+VULNERABILITIES = StoredTable(
+    StoredVulnerability,
+    'cve',
+    _cve,
+    {
+        'organisation': ('body_rank', _by_body),
+        'equipment': ('equipment_rank', _by_site),
+        'cve': ('cve_rank', _cve),
+        'status': ('status_rank', lambda m: str(m.match.status)),
+    },
+)
+
+
 def _plan_figures(plan: replacement.Plan) -> dict:
     rows = [
         [row.site.pk, _iso(row.next_upgrade), row.replace_by.isoformat(),
@@ -59,7 +113,7 @@ def _plan_figures(plan: replacement.Plan) -> dict:
     return {'rows': rows, 'days': days}
 
 
-def _by_body(evaluation) -> list:
+def _summary_by_body(evaluation) -> list:
     return [
         [body.organisation.pk, body.must, body.should, body.consider, body.overdue, body.plan_devices, str(body.cost),
          body.devices_without_cost]
@@ -87,10 +141,19 @@ def _charts(evaluation) -> dict:
 CHUNK = 10_000
 
 
-def _in_chunks(model, names: list[str], rows: list) -> None:
+def _write_rows(table: StoredTable, stored: StoredEvaluation, generation: int, items: list) -> None:
+    """One row per item of the stored table: its identity, its place in the page's order and its rank in each
+    of the table's orders; CHUNK rows to a transaction."""
+    names = ['evaluation_id', 'generation', 'line_id', table.name, 'position']
+    names += [rank for rank, _key in table.ranks.values()]
+    ranked = zip(*[_ranks(items, key) for _rank, key in table.ranks.values()], strict=True)
+    rows = [
+        (stored.pk, generation, *table.identity(item), position, *item_ranks)
+        for position, (item, item_ranks) in enumerate(zip(items, ranked, strict=True))
+    ]
     for start in range(0, len(rows), CHUNK):
         with transaction.atomic():
-            bulk.copy_values(model, names, rows[start : start + CHUNK])
+            bulk.copy_values(table.model, names, rows[start : start + CHUNK])
 
 
 def _remove_before(stored: StoredEvaluation, generation: int) -> None:
@@ -157,34 +220,8 @@ def work_out(organisation) -> StoredEvaluation | None:
     # freeze kept of other tasks' garbage would stay for good.
     evaluation = cached_evaluation(lines, None, today, organisation=organisation, now=tuple(now), freeze=False)
     obligations, matches = evaluation.obligations, evaluation.vulnerabilities
-    equipment = _ranks(obligations, lambda o: (o.line.site.name, o.line.pk))
-    rule = _ranks(obligations, lambda o: (o.severity_rank, o.due))
-    due = _ranks(obligations, lambda o: o.due)
-    body = _ranks(obligations, lambda o: o.line.organisation.name)
-    _in_chunks(
-        StoredObligation,
-        ['evaluation_id', 'generation', 'line_id', 'rule', 'position', 'equipment_rank', 'rule_rank', 'due_rank',
-         'body_rank'],
-        [
-            (stored.pk, generation, o.line.pk, o.rule.key, index, equipment[index], rule[index], due[index],
-             body[index])
-            for index, o in enumerate(obligations)
-        ],
-    )  # fmt: skip
-    equipment = _ranks(matches, lambda m: (m.line.site.name, m.line.pk))
-    cve = _ranks(matches, lambda m: m.match.vulnerability.cve)
-    status = _ranks(matches, lambda m: str(m.match.status))
-    body = _ranks(matches, lambda m: m.line.organisation.name)
-    _in_chunks(
-        StoredVulnerability,
-        ['evaluation_id', 'generation', 'line_id', 'cve', 'position', 'equipment_rank', 'cve_rank', 'status_rank',
-         'body_rank'],
-        [
-            (stored.pk, generation, m.line.pk, m.match.vulnerability.cve, index, equipment[index], cve[index],
-             status[index], body[index])
-            for index, m in enumerate(matches)
-        ],
-    )  # fmt: skip
+    _write_rows(OBLIGATIONS, stored, generation, obligations)
+    _write_rows(VULNERABILITIES, stored, generation, matches)
     shown = StoredEvaluation.objects.filter(pk=stored.pk).values_list('generation', flat=True).get()
     switched = StoredEvaluation.objects.filter(pk=stored.pk, generation__lt=generation).update(
         generation=generation,
@@ -197,7 +234,7 @@ def work_out(organisation) -> StoredEvaluation | None:
             'tally': {str(name): count for name, count in evaluation.tally.items()},
             'obligations': len(obligations),
             'vulnerabilities': len(matches),
-            **({'by_body': _by_body(evaluation)} if organisation is None else {}),
+            **({'by_body': _summary_by_body(evaluation)} if organisation is None else {}),
         },
         plan=_plan_figures(evaluation.plan),
         charts=_charts(evaluation),

@@ -17,9 +17,9 @@ from oversight.register.models import Site
 
 from . import plan as replacement
 from .evaluation import OVERDUE, BodySummary, body_inputs, loaded_lines
-from .models import StoredEvaluation, StoredObligation, StoredVulnerability
+from .models import StoredEvaluation
 from .obligations import SEVERITY_RANK, evaluate
-from .stored import current, register
+from .stored import OBLIGATIONS, VULNERABILITIES, StoredTable, current, register
 from .vulnerabilities import Status, match_lines
 
 BATCH = 5_000
@@ -78,21 +78,16 @@ class StoredPage:
         self.plan = plan
         self._inputs = None
         self.organisation = organisation
-        self.obligations = StoredRows(
-            StoredObligation.objects.filter(evaluation=stored, generation=stored.generation).values_list(
-                'line_id', 'rule'
-            ),
-            figures['obligations'],
-            {'organisation': 'body_rank', 'equipment': 'equipment_rank', 'rule': 'rule_rank', 'due': 'due_rank'},
-            self._obligations_of,
-        )
-        self.vulnerabilities = StoredRows(
-            StoredVulnerability.objects.filter(evaluation=stored, generation=stored.generation).values_list(
-                'line_id', 'cve'
-            ),
-            figures['vulnerabilities'],
-            {'organisation': 'body_rank', 'equipment': 'equipment_rank', 'cve': 'cve_rank', 'status': 'status_rank'},
-            self._matches_of,
+        self.obligations = self._rows(OBLIGATIONS, figures['obligations'], self._obligations_of)
+        self.vulnerabilities = self._rows(VULNERABILITIES, figures['vulnerabilities'], self._matches_of)
+
+    def _rows(self, table: StoredTable, count: int, materialise) -> 'StoredRows':
+        shown = table.model.objects.filter(evaluation=self.stored, generation=self.stored.generation)
+        return StoredRows(
+            shown.values_list('line_id', table.name),
+            count,
+            {column: rank for column, (rank, _key) in table.ranks.items()},
+            materialise,
         )
 
     def once(self, name: str, compute):
@@ -128,14 +123,14 @@ class StoredPage:
             self._inputs = body_inputs(None, bodies, self.today)
         lines = self._lines(rows)
         found = {
-            (o.line.pk, o.rule.key): o
+            OBLIGATIONS.identity(o): o
             for o in evaluate(list(lines.values()), self._inputs.facts, self._inputs.choices, self.today)
         }
         return [found[row] for row in rows if row in found]
 
     def _matches_of(self, rows) -> list:
         lines = self._lines(rows)
-        found = {(m.line.pk, m.match.vulnerability.cve): m for m in match_lines(list(lines.values()))}
+        found = {VULNERABILITIES.identity(m): m for m in match_lines(list(lines.values()))}
         return [found[row] for row in rows if row in found]
 
 
