@@ -2,7 +2,7 @@
 
 `snapshot(organisation, on)` is what a submitted return keeps (`Return.governance`), so findings count the
 records as they stood when the body submitted, whatever changes afterwards (docs/findings.md, "Compliance
-with the Code"); `reconstruct(organisation, at)` rebuilds the same from the audit trail for a return that
+with the Code"); `reconstruct({body: at})` rebuilds the same from the audit trail for returns that
 kept none (imported, or submitted before returns kept them). `questionnaire_answers(organisation)` pre-fills
 the governance section of a new return.
 """
@@ -51,18 +51,28 @@ def _day(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
-def _live(organisation) -> list:
-    """The body's systems, governance records, self-assessments and their actions, as querysets of what it has now."""
+def _live() -> list:
+    """The models of a body's governance (systems, records, self-assessments, their actions), each with its path
+    to the body: querysets of what bodies have now."""
     return [
-        System.objects.filter(organisation=organisation),
-        Governance.objects.filter(system__organisation=organisation),
-        Assessment.objects.filter(system__organisation=organisation).prefetch_related('also_covers'),
-        PlanAction.objects.filter(assessment__system__organisation=organisation),
+        (System.objects.all(), 'organisation'),
+        (Governance.objects.all(), 'system__organisation'),
+        (Assessment.objects.prefetch_related('also_covers'), 'system__organisation'),
+        (PlanAction.objects.all(), 'assessment__system__organisation'),
     ]
 
 
-def _entries(organisation, systems: dict, records: dict, assessments: dict, actions: dict, on: datetime.date) -> list:
-    """The snapshot from the records' states (audit snapshots, by key): one entry per system, statuses taken on `on`."""
+def _entries(
+    organisation_id: int,
+    numbers: dict,
+    systems: dict,
+    records: dict,
+    assessments: dict,
+    actions: dict,
+    on: datetime.date,
+) -> list:
+    """The snapshot from the records' states (audit snapshots, by key): one entry per system, statuses taken on `on`;
+    `numbers`: each principle's number by its key."""
     by_system = {state['system']: state for state in records.values()}
     frozen = sorted(
         (
@@ -74,14 +84,13 @@ def _entries(organisation, systems: dict, records: dict, assessments: dict, acti
         reverse=True,
     )
     latest = _newest_per_system(((a['system'], *a['also_covers']), (pk, a)) for _frozen_on, pk, a in frozen)
-    numbers = dict(Principle.objects.values_list('pk', 'number'))
     # Each assessment's actions not done, gathered once rather than searched for every system.
     open_by_assessment: dict[int, list[dict]] = {}
     for action in actions.values():
         if action['status'] != PlanAction.Status.DONE:
             open_by_assessment.setdefault(action['assessment'], []).append(action)
     entries = []
-    for system in sorted((int(pk), state) for pk, state in systems.items() if state['organisation'] == organisation.pk):
+    for system in sorted((int(pk), state) for pk, state in systems.items() if state['organisation'] == organisation_id):
         pk, state = system
         record = by_system.get(pk)
         assessment_pk, assessment = latest.get(pk, (None, None))
@@ -111,22 +120,43 @@ def _entries(organisation, systems: dict, records: dict, assessments: dict, acti
     return entries
 
 
+def _numbers() -> dict:
+    return dict(Principle.objects.values_list('pk', 'number'))
+
+
 def snapshot(organisation, on: datetime.date) -> list[dict]:
     """Each of the body's systems' governance now: statuses, certification step, self-assessment, actions.
 
     Only what findings count is kept, with statuses taken on `on`, so counting it later gives the same figures.
     """
-    return _entries(organisation, *(current_states(live) for live in _live(organisation)), on)
+    states = [current_states(live.filter(**{body: organisation})) for live, body in _live()]
+    return _entries(organisation.pk, _numbers(), *states, on)
 
 
-def reconstruct(organisation, at: datetime.datetime) -> list[dict] | None:
-    """The snapshot the body's records would have given at `at`, rebuilt from the audit trail (core.audit.states_as_of).
+# Bodies rebuilt together: each query names them all, within every database's limit on parameters.
+RECONSTRUCT_BATCH = 2_000
+
+
+def reconstruct(moments: dict[int, datetime.datetime]) -> dict[int, list[dict] | None]:
+    """For each body (id: moment), the snapshot its records would have given at the moment, rebuilt from the
+    audit trail (core.audit.states_as_of), in a few queries for each batch of bodies.
 
     None when the register held none of the body's systems then: the history has nothing to rebuild from,
     and "no systems" would count as a body with nothing to govern (docs/findings.md).
     """
-    states = [states_as_of(live, at, organisation.pk) for live in _live(organisation)]
-    return _entries(organisation, *states, timezone.localdate(at)) or None
+    numbers, rebuilt = _numbers(), {}
+    bodies = list(moments)
+    for start in range(0, len(bodies), RECONSTRUCT_BATCH):
+        batch = {
+            organisation_id: moments[organisation_id] for organisation_id in bodies[start : start + RECONSTRUCT_BATCH]
+        }
+        states = [states_as_of(live, body, batch) for live, body in _live()]
+        for organisation_id, at in batch.items():
+            entries = _entries(
+                organisation_id, numbers, *(held[organisation_id] for held in states), timezone.localdate(at)
+            )
+            rebuilt[organisation_id] = entries or None
+    return rebuilt
 
 
 def questionnaire_answers(organisation) -> dict[str, object]:

@@ -58,32 +58,42 @@ def current_states(live: models.QuerySet) -> dict[str, dict]:
     return states
 
 
-def states_as_of(live: models.QuerySet, at: datetime.datetime, organisation_id) -> dict[str, dict]:
-    """The state at `at` of a body's objects of one model (`live`: those it has now), by key, from the audit trail.
+def states_as_of(live: models.QuerySet, body: str, moments: dict) -> dict[int, dict[str, dict]]:
+    """For each body in `moments` (id: datetime), the state at its moment of its objects of one model, by key,
+    from the audit trail; `live` holds the objects they have now and `body` is its path to their body
+    ('organisation', 'system__organisation').
 
-    The rule: each object as it is now, with every audited change after `at` undone, newest first (so as
+    The rule: each object as it is now, with every audited change after the moment undone, newest first (so as
     the earliest of them found it; None where that change created it). An object gone without an audit row
-    of its own (deleted with its parent by a cascade) is as its last change up to `at` left it. Only audited
-    writes are seen: the states are the history as the audit trail holds it.
+    of its own (deleted with its parent by a cascade) is as its last change up to the moment left it. Only
+    audited writes are seen: the states are the history as the audit trail holds it. A few queries whatever
+    the number of bodies: an import rebuilds thousands at once.
     """
-    states: dict[str, dict | None] = current_states(live)
+    states: dict[int, dict[str, dict | None]] = {organisation_id: {} for organisation_id in moments}
+    for obj in live.filter(**{f'{body}__in': list(moments)}).annotate(audit_body=models.F(body)):
+        state = states[obj.audit_body][str(obj.pk)] = snapshot(obj)
+        state.pop('version', None)
     changes = (
         ObjectChange.objects.filter(
             content_type=ContentType.objects.get_for_model(live.model, for_concrete_model=True),
-            organisation_id=organisation_id,
+            organisation_id__in=list(moments),
         )
         .order_by('-time', '-pk')
-        .values_list('object_id', 'time', 'before', 'after')
+        .values_list('organisation_id', 'object_id', 'time', 'before', 'after')
     )
-    last_kept = {}
-    for key, time, before, after in changes:
-        if time > at:
-            states[key] = before
+    last_kept: dict[int, dict] = {organisation_id: {} for organisation_id in moments}
+    for organisation_id, key, time, before, after in changes.iterator(chunk_size=2_000):
+        if time > moments[organisation_id]:
+            states[organisation_id][key] = before
         else:
-            last_kept.setdefault(key, after)
-    for key, after in last_kept.items():
-        states.setdefault(key, after)
-    return {key: state for key, state in states.items() if state is not None}
+            last_kept[organisation_id].setdefault(key, after)
+    for organisation_id, kept in last_kept.items():
+        for key, after in kept.items():
+            states[organisation_id].setdefault(key, after)
+    return {
+        organisation_id: {key: state for key, state in held.items() if state is not None}
+        for organisation_id, held in states.items()
+    }
 
 
 def organisation_of(obj: models.Model):

@@ -226,8 +226,7 @@ def _write_imported(actor, campaign, invitations, new, changed, file_name, illus
     now = timezone.now()
     answers_field, governance_field = Return._meta.get_field('answers'), Return._meta.get_field('governance')
     entries = [*new, *(entry for _pk, _others, entry in changed)]
-    organisations = Organisation.objects.in_bulk([e.organisation_id for e in entries])
-    rebuilt = {e.organisation_id: governance_rebuilt(organisations[e.organisation_id], e.submitted_at) for e in entries}
+    rebuilt = governance_rebuilt({e.organisation_id: e.submitted_at for e in entries})
     adapted: dict = {}
 
     def when(value):

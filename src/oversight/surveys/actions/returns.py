@@ -78,19 +78,22 @@ def governance_taken(organisation, now) -> dict:
     }
 
 
-def governance_rebuilt(organisation, at) -> dict:
-    """The return's fields for the body's governance records as of `at`, rebuilt from the audit trail.
+def governance_rebuilt(moments: dict) -> dict[int, dict]:
+    """For each body (id: moment), the return's fields for its governance records as of the moment, rebuilt
+    from the audit trail.
 
     For a return that took none at submission (imported, or submitted before returns kept them): not
-    available when the register held none of the body's systems at `at`.
+    available when the register held none of the body's systems then.
     """
-    systems = reconstruct_governance(organisation, at)
     return {
-        'governance': systems or [],
-        'governance_basis': Return.GovernanceBasis.NOT_AVAILABLE
-        if systems is None
-        else Return.GovernanceBasis.RECONSTRUCTED,
-        'governance_as_of': at,
+        organisation_id: {
+            'governance': systems or [],
+            'governance_basis': Return.GovernanceBasis.NOT_AVAILABLE
+            if systems is None
+            else Return.GovernanceBasis.RECONSTRUCTED,
+            'governance_as_of': moments[organisation_id],
+        }
+        for organisation_id, systems in reconstruct_governance(moments).items()
     }
 
 
@@ -106,8 +109,16 @@ def fill_missing_governance(actor, campaign: Campaign | None = None) -> dict[str
     if campaign is not None:
         missing = missing.filter(campaign=campaign)
     filled = dict.fromkeys((Return.GovernanceBasis.RECONSTRUCTED, Return.GovernanceBasis.NOT_AVAILABLE), 0)
-    for survey_return in missing.select_for_update(of=('self',)).select_related('organisation').order_by('pk'):
-        for name, value in governance_rebuilt(survey_return.organisation, survey_return.last_submitted_at).items():
+    returns = list(missing.select_for_update(of=('self',)).select_related('organisation').order_by('pk'))
+    # Rebuilt a campaign at a time: each holds one return of a body.
+    moments: dict[int, dict] = {}
+    for survey_return in returns:
+        moments.setdefault(survey_return.campaign_id, {})[survey_return.organisation_id] = (
+            survey_return.last_submitted_at
+        )
+    rebuilt = {campaign_id: governance_rebuilt(bodies) for campaign_id, bodies in moments.items()}
+    for survey_return in returns:
+        for name, value in rebuilt[survey_return.campaign_id][survey_return.organisation_id].items():
             setattr(survey_return, name, value)
         # Validated already: only the records, which no form edits, change.
         save_audited(
