@@ -274,3 +274,26 @@ def test_an_editor_imports_systems_through_the_pages(
     client.post(reverse('register:system_import'), {'file': blank})
     page = client.get(ImportBatch.objects.get(filename='bad.csv').get_absolute_url()).content.decode()
     assert 'There is 1 problem' in page and 'Choose one of' in page
+
+
+def test_the_service_navigation_is_worked_out_once_for_a_page_of_lines(client_for, editor_a, register_a, monkeypatch):
+    """Each line's maker is a template cell rendered with the request, which runs the context processors again."""
+    from oversight.core import context_processors
+
+    for model in ('P3265', 'Q6075-E', 'M3106'):
+        actions.create_line(
+            None, register_a.site.organisation, site=register_a.site, system=register_a.system,
+            manufacturer_declared='Axis', model=model, quantity=1,
+        )  # fmt: skip
+    worked_out = []
+    monkeypatch.setattr(
+        context_processors,
+        '_navigation',
+        lambda request, real=context_processors._navigation: worked_out.append(1) or real(request),
+    )
+
+    page = client_for(editor_a).get(reverse('register:equipment_list'))
+
+    assert page.content.decode().count('P3265') + page.content.decode().count('M3106') >= 2
+    assert 'Register' in [item['label'] for item in page.context['nav_items']]
+    assert len(worked_out) == 1
