@@ -1,7 +1,7 @@
 """The Code's 12 guiding principles as reference data, each with its source (initial_data/principles.json).
 
-Principles 8 to 12 are loaded with `wording_verified` false: their wording was not confirmed against an
-authoritative copy of the Code (docs/compliance.md).
+The file is read as it stands when the migration runs: principles 8 to 12 were first loaded unverified,
+then quoted (0009).
 """
 
 import json
