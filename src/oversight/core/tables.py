@@ -55,3 +55,16 @@ class ChoiceColumn(tables.Column):
 
     def value(self, value):
         return value
+
+
+class CountColumn(tables.Column):
+    """A number of things: right-aligned (core/table.html reads `numeric`) and written with its thousands
+    separated, as GOV.UK writes numbers; the number itself in exports."""
+
+    numeric = True
+
+    def render(self, value):
+        return f'{value:,}'
+
+    def value(self, value):
+        return value

@@ -2,14 +2,9 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.tables import ChoiceColumn, DateTimeColumn
+from oversight.core.tables import ChoiceColumn, CountColumn, DateTimeColumn
 
 from .models import DiscoveredDevice, Scan, UnseenLine
-
-
-class CountColumn(tables.Column):
-    def __init__(self, verbose_name, **kwargs):
-        super().__init__(verbose_name=verbose_name, attrs={'td': {'class': 'govuk-table__cell--numeric'}}, **kwargs)
 
 
 class CountsColumn(CountColumn):
@@ -18,10 +13,13 @@ class CountsColumn(CountColumn):
     empty_values = ()
 
     def __init__(self, key, verbose_name):
-        super().__init__(verbose_name, orderable=False)
+        super().__init__(verbose_name=verbose_name, orderable=False)
         self.key = key
 
     def render(self, record):
+        return super().render(record.counts.get(self.key, 0))
+
+    def value(self, record):
         return record.counts.get(self.key, 0)
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from oversight.core.dates import govuk_date
 from oversight.core.languages import in_welsh
 from oversight.core.status import status_tag
-from oversight.core.tables import DateColumn
+from oversight.core.tables import CountColumn, DateColumn
 
 from .models import DECISION_STATES
 from .rules import SEVERITY_LABELS
@@ -132,8 +132,8 @@ class PlanTable(tables.Table):
     next_upgrade = DateColumn(verbose_name=_('Next scheduled upgrade'), default=_('Not recorded'))
     replace_by = tables.Column(verbose_name=_('Replace by'))
     severity = tables.Column(verbose_name=_('Most pressing'), order_by=('severity_rank',))
-    lines = tables.Column(verbose_name=_('Lines'))
-    devices = tables.Column(verbose_name=_('Devices'))
+    lines = CountColumn(verbose_name=_('Lines'))
+    devices = CountColumn(verbose_name=_('Devices'))
     cost = tables.Column(verbose_name=_('Estimated cost'))
 
     class Meta:
@@ -194,11 +194,11 @@ class VulnerabilityTable(tables.Table):
 
 class BodySummaryTable(tables.Table):
     organisation = tables.Column(verbose_name=_('Body'), order_by=('organisation__name',))
-    must = tables.Column(verbose_name=_('Devices: must'))
-    should = tables.Column(verbose_name=_('Devices: should'))
-    consider = tables.Column(verbose_name=_('Devices: consider'))
-    overdue = tables.Column(verbose_name=_('Devices overdue'))
-    plan_devices = tables.Column(verbose_name=_('Devices to replace'))
+    must = CountColumn(verbose_name=_('Devices: must'))
+    should = CountColumn(verbose_name=_('Devices: should'))
+    consider = CountColumn(verbose_name=_('Devices: consider'))
+    overdue = CountColumn(verbose_name=_('Devices overdue'))
+    plan_devices = CountColumn(verbose_name=_('Devices to replace'))
     cost = tables.Column(verbose_name=_('Estimated cost'))
 
     class Meta:

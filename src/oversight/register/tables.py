@@ -2,7 +2,8 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-import oversight.core.tables  # noqa: F401  (GOV.UK date columns, registered before these tables are built)
+# Imported before these tables are built: it registers GOV.UK's date columns too.
+from oversight.core.tables import CountColumn
 
 from .models import EquipmentLine, Site, System
 
@@ -14,11 +15,6 @@ class MadeByColumn(tables.Column):
 
     def render(self, record):
         return render_to_string('register/made_by.html', {'line': record})
-
-
-class CountColumn(tables.Column):
-    def __init__(self, verbose_name, **kwargs):
-        super().__init__(verbose_name=verbose_name, attrs={'td': {'class': 'govuk-table__cell--numeric'}}, **kwargs)
 
 
 class EquipmentLineTable(tables.Table):
@@ -35,7 +31,7 @@ class EquipmentLineTable(tables.Table):
         order_by='manufacturer__name',
     )
     made_by = MadeByColumn(verbose_name=_('Made by'), order_by=('made_by__name', 'concern'))
-    quantity = CountColumn('Devices')
+    quantity = CountColumn(verbose_name=_('Devices'))
 
     class Meta:
         model = EquipmentLine
@@ -47,9 +43,9 @@ class EquipmentLineTable(tables.Table):
 class CountsTable(tables.Table):
     """The equipment counted in each row (querysets' `with_counts()`)."""
 
-    line_count = CountColumn('Lines')
-    device_count = CountColumn('Devices')
-    concern_device_count = CountColumn('Devices of concern')
+    line_count = CountColumn(verbose_name=_('Lines'))
+    device_count = CountColumn(verbose_name=_('Devices'))
+    concern_device_count = CountColumn(verbose_name=_('Devices of concern'))
 
 
 class SiteTable(CountsTable):
