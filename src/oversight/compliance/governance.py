@@ -12,7 +12,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from oversight.core.audit import current_states, states_as_of
+from oversight.core.audit import bodies_holding, current_states, states_as_of
 from oversight.register.models import System
 
 from .models import Answer, Assessment, Governance, PlanAction, Principle
@@ -144,8 +144,10 @@ def reconstruct(moments: dict[int, datetime.datetime]) -> dict[int, list[dict] |
     None when the register held none of the body's systems then: the history has nothing to rebuild from,
     and "no systems" would count as a body with nothing to govern (docs/findings.md).
     """
-    numbers, rebuilt = _numbers(), {}
-    bodies = list(moments)
+    # A body that never had a system has nothing to rebuild: most of a national file's, without a query each.
+    holding = bodies_holding(System.objects.all(), 'organisation')
+    rebuilt: dict[int, list[dict] | None] = {body: None for body in moments if body not in holding}
+    numbers, bodies = _numbers(), [body for body in moments if body in holding]
     for start in range(0, len(bodies), RECONSTRUCT_BATCH):
         batch = {
             organisation_id: moments[organisation_id] for organisation_id in bodies[start : start + RECONSTRUCT_BATCH]

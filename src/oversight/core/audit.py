@@ -96,6 +96,19 @@ def states_as_of(live: models.QuerySet, body: str, moments: dict) -> dict[int, d
     }
 
 
+def bodies_holding(live: models.QuerySet, body: str) -> set[int]:
+    """The bodies that hold objects of `live`'s model now, or held any by the audit trail; `body` as for
+    `states_as_of`. Only these can have had one at any moment."""
+    now = live.order_by().values_list(body, flat=True).distinct()
+    held = (
+        ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(live.model, for_concrete_model=True))
+        .order_by()
+        .values_list('organisation_id', flat=True)
+        .distinct()
+    )
+    return set(now) | set(held)
+
+
 def organisation_of(obj: models.Model):
     """The organisation an object belongs to, for scoping its history (None for reference data)."""
     organisation_id = getattr(obj, 'organisation_id', None)
