@@ -23,7 +23,7 @@ from oversight.core.languages import english
 from oversight.core.permissions import sees_everything
 from oversight.organisations.models import Organisation
 from oversight.policy import actions, exposure
-from oversight.policy.evaluation import ACROSS_BODIES_MAX_LINES, cached_evaluation, evaluate_register
+from oversight.policy.evaluation import ACROSS_BODIES_MAX_LINES, evaluate_register, filtered_evaluation, revision
 from oversight.policy.filtersets import ObligationFilterSet
 from oversight.policy.models import ObligationDecision, UnitCost
 from oversight.register.models import EquipmentLine
@@ -128,9 +128,10 @@ class ObligationViewSet(InEnglish, ApiMixin, mixins.ListModelMixin, viewsets.Gen
             raise exceptions.ValidationError(
                 {'organisation': f'More than {ACROSS_BODIES_MAX_LINES:,} lines across bodies: choose a body.'}
             )
-        today = timezone.localdate()
-        evaluation = cached_evaluation(selection, request.user, today, keep=filterset.keep,
-                                       keep_key=filterset.keep_key())  # fmt: skip
+        evaluation = filtered_evaluation(
+            lines, selection, request.user, timezone.localdate(), None,
+            filterset.narrows_lines(), filterset.keep, filterset.keep_key(), revision(None),
+        )  # fmt: skip
         page = self.paginate_queryset(evaluation.obligations)
         serializer = self.get_serializer(page, many=True, context=self._context(filterset.decisions))
         return self.get_paginated_response(serializer.data)

@@ -209,15 +209,16 @@ def _found(lines: list, inputs: Inputs, today: datetime.date, keep) -> dict[int,
     obligations = evaluate(lines, inputs.facts, inputs.choices, today)
     if keep is not None:
         obligations = [o for o in obligations if keep(o)]
-    of_line: dict[int, list] = {line.pk: [] for line in lines}
+    # `id` rather than `pk`, a property, read a few times for each of 100,000 lines.
+    of_line: dict[int, list] = {line.id: [] for line in lines}
     for obligation in obligations:
-        of_line[obligation.line.pk].append(obligation)
-    matched: dict[int, list] = {line.pk: [] for line in lines}
+        of_line[obligation.line.id].append(obligation)
+    matched: dict[int, list] = {line.id: [] for line in lines}
     for line_match in match_lines(lines):
-        matched[line_match.line.pk].append(line_match)
-    planned = {entry.line.pk: entry for entry in replacement.plan_lines(obligations, inputs.unit_costs, today)}
+        matched[line_match.line.id].append(line_match)
+    planned = {entry.line.id: entry for entry in replacement.plan_lines(obligations, inputs.unit_costs, today)}
     return {
-        line.pk: Found(line, tuple(of_line[line.pk]), planned.get(line.pk), tuple(matched[line.pk])) for line in lines
+        line.id: Found(line, tuple(of_line[line.id]), planned.get(line.id), tuple(matched[line.id])) for line in lines
     }
 
 
@@ -244,7 +245,10 @@ def evaluate_register(lines, user, today: datetime.date, keep=None) -> Evaluatio
     the worker, evaluating a body's own lines or every body's (policy.stored)."""
     lines = loaded_lines(lines)
     inputs = body_inputs(user, {line.organisation_id for line in lines}, today)
-    found = _found(lines, inputs, today, keep)
+    return _evaluation(today, lines, inputs, _found(lines, inputs, today, keep))
+
+
+def _evaluation(today: datetime.date, lines: list, inputs: Inputs, found: dict[int, Found]) -> Evaluation:
     return Evaluation(
         today=today,
         lines=lines,
@@ -255,6 +259,27 @@ def evaluate_register(lines, user, today: datetime.date, keep=None) -> Evaluatio
         found=found,
         tally=_tally(found.values()),
     )
+
+
+def narrowed(whole: Evaluation, lines: set[int] | None, keep) -> Evaluation:
+    """What `evaluate_register` finds for the whole's lines with these ids (None: every one) and the obligations
+    `keep` keeps, read from the whole's findings: the rules are not applied again, and a line's place in the plan
+    is made again only when the filter drops some of its obligations. 0.2 to 0.35 s for 100,000 lines, where
+    evaluating them takes 3 s."""
+    before, unit_costs, today = whole.found, whole.inputs.unit_costs, whole.today
+    # `id` rather than `pk`, a property, read a few times for each of 100,000 lines.
+    chosen = whole.lines if lines is None else [line for line in whole.lines if line.id in lines]
+    found = {}
+    for line in chosen:
+        each = before[line.id]
+        if keep is not None:
+            obligations = tuple(o for o in each.obligations if keep(o))
+            if len(obligations) != len(each.obligations):
+                # A line's place in the plan comes from its own obligations alone.
+                planned = replacement.plan_lines(obligations, unit_costs, today)
+                each = Found(line, obligations, planned[0] if planned else None, each.matches)
+        found[line.id] = each
+    return _evaluation(today, chosen, whole.inputs, found)
 
 
 def _vulnerability_order(line_match: LineMatch) -> tuple:
@@ -323,10 +348,17 @@ _cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
 CACHE_LINES = 300_000
 
+# Filtered pages narrowed from a kept evaluation (`narrowed`), by their query and revision: a few, as a person
+# pages and sorts through one filter after another. They share the lines and findings of the one they narrow
+# (each adds a few per cent: 13 MB beside 219 MB for 100,000 lines), and go with it.
+_narrowed: OrderedDict = OrderedDict()
+NARROWED_KEPT = 8
+
 
 def forget_evaluations() -> None:
     with _cache_lock:
         _cache.clear()
+        _narrowed.clear()
 
 
 def revision(organisation=None) -> tuple:
@@ -452,4 +484,51 @@ def cached_evaluation(
         _cache[key] = (now, evaluation)
         while len(_cache) > 1 and sum(len(e.lines) for _, e in _cache.values()) > CACHE_LINES:
             _cache.popitem(last=False)
+        _forget_narrowed_of_others()
     return evaluation
+
+
+def _forget_narrowed_of_others() -> None:
+    """Forget the filtered pages narrowed from evaluations no longer kept (replaced or pushed out): they would
+    hold on to their lines and findings. Under the cache lock."""
+    held = {id(evaluation) for _, evaluation in _cache.values()}
+    for key in [key for key, (whole, _) in _narrowed.items() if id(whole) not in held]:
+        del _narrowed[key]
+
+
+def narrowed_evaluation(whole: Evaluation, selection, ids, keep, keep_key, now) -> Evaluation:
+    """`narrowed(whole, ids(), keep)`, kept for the filtered page's next requests (its other pages and orders)
+    until anything is written; `ids` None when no filter narrows the lines, `selection` their query."""
+    sql, params = selection.query.sql_with_params()
+    key = (sql, tuple(map(str, params)), tuple(keep_key), whole.today, tuple(now))
+    with _cache_lock:
+        held = _narrowed.get(key)
+        if held is not None:
+            _narrowed.move_to_end(key)
+    if held is not None and held[0] is whole:
+        return held[1]
+    evaluation = narrowed(whole, None if ids is None else ids(), keep)
+    with _cache_lock:
+        _forget_narrowed_of_others()
+        _narrowed[key] = (whole, evaluation)
+        while len(_narrowed) > NARROWED_KEPT:
+            _narrowed.popitem(last=False)
+    return evaluation
+
+
+def filtered_evaluation(
+    lines, selection, user, today: datetime.date, organisation, narrows_lines: bool, keep, keep_key, now
+) -> Evaluation:
+    """A filtered page's evaluation (or an export's, or the API's): `selection` of the scoped `lines`, filtered by
+    line (`narrows_lines`) and by obligation (`keep`). Narrowed from the whole register's evaluation when this
+    process keeps it, or when only obligations are filtered (which evaluates the whole register anyway, kept for
+    the next); worked out for the lines chosen when they are filtered and nothing is kept (a site's lines take
+    less than a register)."""
+    whole = cached_evaluation(lines, user, today, organisation=organisation, now=now, afresh=False)
+    if whole is None and narrows_lines:
+        return cached_evaluation(selection, user, today, organisation, keep, keep_key, now=now)
+    whole = whole or cached_evaluation(lines, user, today, organisation=organisation, now=now)
+    if not narrows_lines and keep is None:
+        return whole
+    ids = (lambda: set(selection.values_list('pk', flat=True))) if narrows_lines else None
+    return narrowed_evaluation(whole, selection, ids, keep, keep_key, now)

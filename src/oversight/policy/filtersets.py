@@ -71,10 +71,18 @@ class ObligationFilterSet(GovukFilterSet):
     def obligation_filter(self, queryset, name, value: str):
         return queryset  # applied to the evaluated obligations by keep
 
+    # The filters of the obligations evaluated (`keep`); the others narrow the lines.
+    OBLIGATION_FILTERS = ('severity', 'rule_set', 'state')
+
     def keep_key(self) -> tuple:
         """What `keep` keeps, for the evaluation cache (the other filters are in the lines' query)."""
         data = self.form.cleaned_data
-        return (data.get('severity') or '', data.get('rule_set') or '', data.get('state') or '')
+        return tuple(data.get(name) or '' for name in self.OBLIGATION_FILTERS)
+
+    def narrows_lines(self) -> bool:
+        """Whether a filter of the lines is set, not only of their obligations ("No" is a filter too)."""
+        data = self.form.cleaned_data
+        return any(value not in (None, '') for name, value in data.items() if name not in self.OBLIGATION_FILTERS)
 
     @cached_property
     def decisions(self) -> dict:

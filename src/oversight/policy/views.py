@@ -24,7 +24,13 @@ from oversight.register.models import Category, EquipmentLine
 
 from . import actions, downloads, exposure, stored, stored_page
 from .chart import chart_src, data_uri, progress_svg
-from .evaluation import ACROSS_BODIES_MAX_LINES, cached_evaluation, evaluate_register, revision
+from .evaluation import (
+    ACROSS_BODIES_MAX_LINES,
+    cached_evaluation,
+    evaluate_register,
+    filtered_evaluation,
+    revision,
+)
 from .filtersets import ObligationFilterSet
 from .forms import DecisionForm, PolicySettingsForm, UnitCostsForm
 from .models import ObligationDecision, PolicySettings, UnitCost
@@ -80,19 +86,21 @@ class PolicyView(LoginRequiredMixin, TemplateView):
             and export not in downloads.EXPORTS
         )
         now = revision(self.organisation)
-        evaluate = functools.partial(
-            cached_evaluation,
-            selection,
-            request.user,
-            timezone.localdate(),
-            organisation=self.organisation,
-            keep=self.filterset.keep if valid else None,
-            keep_key=self.filterset.keep_key() if valid else (),
-            now=now,
+        # The whole register's evaluation, kept by this process; a filtered page is narrowed from it.
+        evaluate_whole = functools.partial(
+            cached_evaluation, lines, request.user, timezone.localdate(), organisation=self.organisation, now=now
         )
-        self.evaluation = (evaluate(afresh=False) or stored_page.page(self.organisation, now)) if whole else None
-        if self.evaluation is None:
-            self.evaluation = evaluate()
+        if whole:
+            self.evaluation = (
+                evaluate_whole(afresh=False) or stored_page.page(self.organisation, now) or evaluate_whole()
+            )
+        elif valid and not self.too_many:
+            self.evaluation = filtered_evaluation(
+                lines, selection, request.user, timezone.localdate(), self.organisation,
+                self.filterset.narrows_lines(), self.filterset.keep, self.filterset.keep_key(), now,
+            )  # fmt: skip
+        else:
+            self.evaluation = evaluate_register(selection, request.user, timezone.localdate())  # nothing
         if whole and not isinstance(self.evaluation, stored_page.StoredPage):
             stored.keep_current(self.organisation, now, len(self.evaluation.lines))
         if export in downloads.EXPORTS:
