@@ -8,14 +8,16 @@ service itself). docs/compliance.md, "What needs doing".
 """
 
 import datetime
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from oversight.core.audit import save_audited
+from oversight.core.audit import record_changes, save_audited, snapshot
 from oversight.core.dates import govuk_date
+from oversight.core.models import ObjectChange
 
 from .models import Assessment, Governance, PlanAction, ReviewTask
 from .querysets import EXPIRY_WARNING_DAYS
@@ -31,12 +33,23 @@ def _occurrence(when, reason: str) -> dict:
     return {'raised_at': when.isoformat(), 'reason': reason}
 
 
+def _repeats(task: ReviewTask, reason: str) -> bool:
+    """Whether the cause is the one the task last had: given again, it says nothing new and is not repeated."""
+    return bool(task.occurrences) and task.occurrences[-1]['reason'] == reason
+
+
 def _raised_again(task: ReviewTask, reason: str) -> ReviewTask:
-    """Add a cause to an open task; the cause it last had, given again, says nothing new and is not repeated."""
-    if task.occurrences and task.occurrences[-1]['reason'] == reason:
+    """Add a cause to an open task."""
+    if _repeats(task, reason):
         return task
     task.occurrences = [*task.occurrences, _occurrence(timezone.now(), reason)]
     return save_audited(None, task, f'Raised again: {reason}'[:300])
+
+
+def _source(source) -> dict:
+    if source is None:
+        return {}
+    return {'source_type': ContentType.objects.get_for_model(source), 'source_id': str(source.pk)}
 
 
 @transaction.atomic
@@ -56,16 +69,79 @@ def raise_task(organisation_id, kind: str, reason: str, *, system=None, due=None
         raised_at=now,
         due=due,
         occurrences=[_occurrence(now, reason)],
+        **_source(source),
     )
-    if source is not None:
-        task.source_type = ContentType.objects.get_for_model(source)
-        task.source_id = str(source.pk)
     try:
         with transaction.atomic():
             return save_audited(None, task, f'Raised: {reason}'[:300])
     except IntegrityError:
         # Raised by someone else in between: the one-open-task constraint kept it single; this cause joins it.
         return _raised_again(_open(kind, **lookup).select_for_update().get(), reason)
+
+
+class Wanted(NamedTuple):
+    """A system's task to raise, with its cause (`raise_tasks`)."""
+
+    system: object
+    reason: str
+    due: datetime.date | None = None
+    source: object = None
+
+
+def _state(task: ReviewTask) -> dict:
+    """The task as its audit rows record it."""
+    state = snapshot(task)
+    state.pop('version', None)
+    return state
+
+
+@transaction.atomic
+def raise_tasks(kind: str, wanted: list[Wanted]) -> int:
+    """`raise_task` for many systems at once, in a few queries whatever their number (an import moving the
+    cameras of a thousand systems, the daily refresh's first run): the open tasks locked together, the causes
+    added to them in one update, the new ones inserted together, one audit row each as `raise_task` writes.
+    How many were raised new."""
+    by_system = {each.system.pk: each for each in wanted}
+    held = {
+        task.system_id: task for task in _open(kind, system_id__in=list(by_system)).select_for_update().order_by('pk')
+    }
+    now = timezone.now()
+    again, new = [], []
+    for system_id, each in by_system.items():
+        task = held.get(system_id)
+        if task is None:
+            new.append(
+                ReviewTask(
+                    organisation_id=each.system.organisation_id,
+                    system=each.system,
+                    kind=kind,
+                    reason=each.reason,
+                    raised_at=now,
+                    due=each.due,
+                    occurrences=[_occurrence(now, each.reason)],
+                    **_source(each.source),
+                )  # fmt: skip
+            )
+        elif not _repeats(task, each.reason):
+            before = _state(task)
+            task.occurrences = [*task.occurrences, _occurrence(now, each.reason)]
+            task.version += 1
+            again.append((task, ObjectChange.Action.UPDATE, before, _state(task), f'Raised again: {each.reason}'[:300]))
+    if again:
+        ReviewTask.objects.bulk_update([task for task, *_ in again], ['occurrences', 'version'])
+        record_changes(None, again)
+    try:
+        with transaction.atomic():
+            ReviewTask.objects.bulk_create(new)
+    except IntegrityError:
+        # One raised by someone else in between: each settled on its own, as raise_task settles it.
+        for task in new:
+            each = by_system[task.system_id]
+            raise_task(task.organisation_id, kind, each.reason, system=each.system, due=each.due, source=each.source)
+        return len(new)
+    record_changes(None, [(task, ObjectChange.Action.CREATE, None, _state(task), f'Raised: {task.reason}'[:300])
+                          for task in new])  # fmt: skip
+    return len(new)
 
 
 def close_task(actor, task: ReviewTask, resolution: str, expected_version=None) -> ReviewTask:
@@ -75,12 +151,26 @@ def close_task(actor, task: ReviewTask, resolution: str, expected_version=None) 
     return save_audited(actor, task, f'Resolved: {resolution}'[:300], expected_version=expected_version)
 
 
+def _resolve(tasks: list[ReviewTask], resolution) -> int:
+    """Resolve these tasks (locked by the caller) by the service itself, together; `resolution` is the words, or
+    a function of the task giving them. As `close_task` would, one audit row each."""
+    now, changes = timezone.now(), []
+    for task in tasks:
+        before = _state(task)
+        words = resolution(task) if callable(resolution) else resolution
+        task.resolved_at, task.resolved_by, task.resolution = now, None, words
+        task.version += 1
+        changes.append((task, ObjectChange.Action.UPDATE, before, _state(task), f'Resolved: {words}'[:300]))
+    ReviewTask.objects.bulk_update(tasks, ['resolved_at', 'resolved_by', 'resolution', 'version'])
+    record_changes(None, changes)
+    return len(tasks)
+
+
 def _resolve_open(tasks, resolution: str) -> int:
-    resolved = 0
-    for task in tasks.select_for_update().order_by('pk'):
-        close_task(None, task, resolution)
-        resolved += 1
-    return resolved
+    # With the system and body its audit row names (PostgreSQL locks the task's row alone, not the joined ones).
+    return _resolve(
+        list(tasks.select_for_update(of=('self',)).select_related('system', 'organisation').order_by('pk')), resolution
+    )
 
 
 # Event-driven triggers
@@ -88,10 +178,12 @@ def _resolve_open(tasks, resolution: str) -> int:
 
 def cameras_changed(sender, *, organisation_id, changes: dict, **kwargs) -> None:
     """Cameras added, moved or removed: review the DPIA of each system that has one."""
-    records = Governance.objects.filter(system_id__in=changes, dpia_completed_on__isnull=False)
-    for record in records.select_related('system'):
-        reason = 'The register changed: ' + '; '.join(changes[record.system_id]) + '.'
-        raise_task(organisation_id, Kind.DPIA_CHANGE, reason, system=record.system, source=record)
+    records = Governance.objects.filter(system_id__in=list(changes), dpia_completed_on__isnull=False)
+    wanted = [
+        Wanted(record.system, 'The register changed: ' + '; '.join(changes[record.system_id]) + '.', source=record)
+        for record in records.select_related('system')
+    ]
+    raise_tasks(Kind.DPIA_CHANGE, wanted)
 
 
 def facial_recognition_introduced(record: Governance) -> None:
@@ -176,16 +268,25 @@ def refresh(today: datetime.date, systems) -> tuple[int, int]:
         (Kind.ACTION_DUE, _actions_due(today, systems)),
     ):
         open_ids = set(_open(kind, system__in=systems).values_list('system_id', flat=True))
-        for system_id, (reason, due, source) in needing.items():
-            if system_id not in open_ids:
-                raise_task(source.system.organisation_id, kind, reason, system=source.system, due=due, source=source)
-                raised += 1
+        raised += raise_tasks(
+            kind,
+            [
+                Wanted(source.system, reason, due, source)
+                for system_id, (reason, due, source) in needing.items()
+                if system_id not in open_ids
+            ],
+        )
         resolved += _resolve_open(_open(kind, system__in=systems).exclude(system_id__in=needing), RESOLUTIONS[kind])
     # A DPIA done on or after the day the change raised the task (locked, so two runs resolve it once).
     changed = _open(Kind.DPIA_CHANGE, system__in=systems, system__governance__dpia_completed_on__isnull=False)
-    for task in changed.select_for_update(of=('self',)).select_related('system__governance').order_by('pk'):
-        done = task.system.governance.dpia_completed_on
-        if done >= timezone.localdate(task.raised_at):
-            close_task(None, task, f'The DPIA was done again on {govuk_date(done)}.')
-            resolved += 1
+    done = [
+        task
+        for task in changed.select_for_update(of=('self',))
+        .select_related('system__governance', 'organisation')
+        .order_by('pk')
+        if task.system.governance.dpia_completed_on >= timezone.localdate(task.raised_at)
+    ]
+    resolved += _resolve(
+        done, lambda task: f'The DPIA was done again on {govuk_date(task.system.governance.dpia_completed_on)}.'
+    )
     return raised, resolved

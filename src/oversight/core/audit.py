@@ -154,10 +154,12 @@ def record_change(actor, obj, action: str, before: dict | None, after: dict | No
 def record_changes(actor, changes, message: str = '') -> None:
     """Record many changes at once (an import's chunk of lines): still one audit row per object.
 
-    `changes` holds (obj, action, before, after); the rows are inserted together, as the objects were.
+    `changes` holds (obj, action, before, after), or with a message of its own after them; the rows are
+    inserted together, as the objects were.
     """
     now = timezone.now()
-    rows = [_change(actor, obj, action, before, after, message, now) for obj, action, before, after in changes]
+    rows = [_change(actor, obj, action, before, after, own[0] if own else message, now)
+            for obj, action, before, after, *own in changes]  # fmt: skip
     insert(ObjectChange, rows)
     changes_recorded.send(ObjectChange, changed={(row.organisation_id, model_label(row.content_type)) for row in rows})
 

@@ -181,17 +181,47 @@ def _line_placement(line: EquipmentLine | None) -> dict | None:
     return {'site': line.site_id, 'system': line.system_id, 'quantity': line.quantity}
 
 
+# A system's changes are named up to this many, the rest counted: an import moves thousands of cameras, and the
+# review task they raise says so in a sentence, not a page.
+NAMED_CHANGES = 5
+
+
+def _more(count: int) -> str:
+    return f'{count:,} more change{"s" if count != 1 else ""}'
+
+
+class Placements:
+    """What moved, by system, in words, from (before, after) placements of lines: gathered over an import's
+    chunks, announced once (`cameras_changed`)."""
+
+    def __init__(self, organisation_id):
+        self.organisation_id, self.named, self.more = organisation_id, {}, {}
+
+    def add(self, pairs) -> None:
+        pairs = list(pairs)
+        site_ids = {p['site'] for pair in pairs for p in pair if p}
+        site_names = dict(Site.objects.filter(pk__in=site_ids).values_list('pk', 'name'))
+        for before, after in pairs:
+            for system_id, words in _placement_changes(before, after, site_names).items():
+                named = self.named.setdefault(system_id, [])
+                room = max(NAMED_CHANGES - len(named), 0)
+                named.extend(words[:room])
+                self.more[system_id] = self.more.get(system_id, 0) + len(words[room:])
+
+    def announce(self) -> None:
+        changes = {
+            system_id: [*words, _more(self.more[system_id])] if self.more[system_id] else words
+            for system_id, words in self.named.items()
+        }
+        if changes:
+            cameras_changed.send(sender=EquipmentLine, organisation_id=self.organisation_id, changes=changes)
+
+
 def _announce(organisation_id, pairs) -> None:
     """Send `cameras_changed` for (before, after) placements of lines, merged by system."""
-    pairs = list(pairs)
-    site_ids = {p['site'] for pair in pairs for p in pair if p}
-    site_names = dict(Site.objects.filter(pk__in=site_ids).values_list('pk', 'name'))
-    merged: dict = {}
-    for before, after in pairs:
-        for system_id, words in _placement_changes(before, after, site_names).items():
-            merged.setdefault(system_id, []).extend(words)
-    if merged:
-        cameras_changed.send(sender=EquipmentLine, organisation_id=organisation_id, changes=merged)
+    placements = Placements(organisation_id)
+    placements.add(pairs)
+    placements.announce()
 
 
 @transaction.atomic
@@ -372,6 +402,7 @@ def apply_plan(actor, organisation, plan: Plan, message: str) -> None:
         save_audited(actor, system, message, validate=False)
         systems[system.name.casefold()] = system.pk
     rows = plan.iter_rows()
+    placements = Placements(organisation.pk)
     while chunk := list(itertools.islice(rows, WRITE_BATCH)):
         created, updated = [], []
         for row in chunk:
@@ -380,8 +411,9 @@ def apply_plan(actor, organisation, plan: Plan, message: str) -> None:
             if model is EquipmentLine and row.values['system_id'] is None:
                 row.values['system_id'] = systems[row.shown['system'].casefold()]  # a system this import adds
             (created if row.action == 'create' else updated).append(row)
-        _create_rows(actor, organisation, model, created, message)
-        _update_rows(actor, organisation, model, updated, message)
+        _create_rows(actor, organisation, model, created, message, placements)
+        _update_rows(actor, organisation, model, updated, message, placements)
+    placements.announce()
 
 
 def _audited(obj) -> dict:
@@ -390,17 +422,17 @@ def _audited(obj) -> dict:
     return after
 
 
-def _create_rows(actor, organisation, model, rows, message: str) -> None:
+def _create_rows(actor, organisation, model, rows, message: str, placements: Placements) -> None:
     objects = [build(model, row.values) for row in rows]
     for obj in objects:
         obj.organisation = organisation
     insert(model, objects)
     record_changes(actor, [(obj, ObjectChange.Action.CREATE, None, _audited(obj)) for obj in objects], message)
     if model is EquipmentLine:
-        _announce(organisation.pk, [(None, _line_placement(obj)) for obj in objects])
+        placements.add((None, _line_placement(obj)) for obj in objects)
 
 
-def _update_rows(actor, organisation, model, rows, message: str) -> None:
+def _update_rows(actor, organisation, model, rows, message: str, placements: Placements) -> None:
     """Apply each row to its stored object, locked, refusing the whole import if one changed since the plan."""
     if not rows:
         return
@@ -421,9 +453,8 @@ def _update_rows(actor, organisation, model, rows, message: str) -> None:
     model.objects.bulk_update([obj for obj, *_ in changes], sorted(fields))
     record_changes(actor, changes, message)
     if model is EquipmentLine:
-        placements = [({name: before[name] for name in PLACEMENT_FIELDS}, _line_placement(obj))
-                      for obj, _action, before, _after in changes]  # fmt: skip
-        _announce(organisation.pk, placements)
+        placements.add(({name: before[name] for name in PLACEMENT_FIELDS}, _line_placement(obj))
+                       for obj, _action, before, _after in changes)  # fmt: skip
 
 
 @transaction.atomic
