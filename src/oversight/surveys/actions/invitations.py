@@ -111,8 +111,15 @@ def send_due_reminders(
     )
     if campaign is not None:
         candidates = candidates.filter(campaign=campaign)
+    # Read together first, so a run with nothing due (most of them, from cron) costs a few queries whatever the
+    # number of bodies; each one due is then read again under its lock, and sent only if still due.
+    due = [
+        invitation.pk
+        for invitation in candidates.select_related('campaign').prefetch_related('reminders').order_by('pk')
+        if reminder_due(invitation, now)
+    ]
     reminded = []
-    for pk in candidates.values_list('pk', flat=True):
+    for pk in due:
         with transaction.atomic():
             invitation = (
                 Invitation.objects.select_for_update()
