@@ -10,10 +10,12 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count, Q
 
 from oversight.organisations.models import Organisation
 from oversight.policy import evaluation, stored
 from oversight.policy.models import StoredEvaluation
+from oversight.register.models import EquipmentLine
 
 
 class Command(BaseCommand):
@@ -32,6 +34,16 @@ class Command(BaseCommand):
             bodies = bodies.filter(slug=body)
             if not bodies:
                 raise CommandError(f'No body with the slug {body!r}.')
+        # Only a body large enough, or stored before, can have a page to store: the others (most of 5,000) are
+        # left out in one query, not asked one by one.
+        large = (
+            EquipmentLine.objects.order_by()
+            .values('organisation')
+            .annotate(lines=Count('pk'))
+            .filter(lines__gte=settings.OVERSIGHT_STORED_POLICY_LINES)
+            .values('organisation')
+        )
+        bodies = bodies.filter(Q(pk__in=large) | Q(pk__in=StoredEvaluation.objects.values('organisation')))
         worked_out = current = 0
         # Across bodies last: the bodies' pages are what their own users wait for.
         for organisation in [*bodies, *([] if body else [None])]:
