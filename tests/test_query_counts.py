@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from oversight.accounts.models import User
+from oversight.compliance.models import Governance, ReviewTask
 from oversight.policy.evaluation import forget_evaluations
 from oversight.register.models import Category, EquipmentLine, Site, System
 from oversight.surveys.actions.returns import submit_return
@@ -25,6 +26,12 @@ def grow(organisation, sites: int, lines_per_site: int) -> None:
         n = next(counter)
         site = Site.objects.create(organisation=organisation, name=f'Site {n}', sensitive=n % 2 == 0)
         system = System.objects.create(organisation=organisation, name=f'System {n}', category=Category.values[n % 8])
+        # Governance and a review task for each system: the compliance lists' rows.
+        Governance.objects.create(system=system, dpia_completed_on=datetime.date(2025, 3, 1), dpia_review_due=None)
+        ReviewTask.objects.create(
+            organisation=organisation, system=system, kind=ReviewTask.Kind.DPIA_CHANGE, reason='Cameras moved.',
+            occurrences=[{'raised_at': '2026-01-01T12:00:00+00:00', 'reason': 'Cameras moved.'}],
+        )  # fmt: skip
         EquipmentLine.objects.bulk_create(
             EquipmentLine(
                 organisation=organisation,
@@ -59,11 +66,17 @@ PAGES = [
     ('regulator', '/policy/'),
     ('regulator', '/policy/kent-police/'),
     ('regulator', '/organisations/'),
+    ('regulator', '/compliance/'),
+    ('regulator', '/compliance/to-do/'),
+    ('regulator', '/compliance/to-do/all-bodies/'),
     ('editor_a', '/register/'),
     ('editor_a', '/register/sites/'),
     ('editor_a', '/register/systems/'),
     ('editor_a', '/policy/kent-police/'),
     ('editor_a', '/policy/kent-police/?p-page=2&o-page=2'),
+    ('editor_a', '/policy/kent-police/?severity=must&sensitive=true'),
+    ('editor_a', '/compliance/'),
+    ('editor_a', '/compliance/to-do/'),
 ]
 
 
