@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from oversight.core.audit import save_audited
+from oversight.core.audit import record_changes, save_audited, snapshot
+from oversight.core.models import ObjectChange
 from oversight.core.permissions import check, may_edit_reference_data
+from oversight.core.text import check_visible_text
 
 from .imports import RESERVED_GROUP_SLUGS, RESERVED_SLUGS, ImportPlan, group_key, plan_import, slug_for
 from .models import Language, Organisation, OrganisationGroup
@@ -116,13 +118,33 @@ def import_organisations(actor, headers, rows, default_source: str) -> ImportPla
     groups = {g.name: g for g in OrganisationGroup.objects.all()}
     for name in plan.new_groups:
         groups[name] = create_group(actor, name=name, description='Created by an import of organisations.')
+    # New bodies written together (a national list is thousands): checked by the plan against the database and
+    # the file, so each is validated field by field here without the per-row queries of save_audited.
+    new = []
     for row in plan.rows:
         if row.existing is None:
             organisation = Organisation(
                 name=row.name, slug=slug_for(row.name), kind=row.kind, country=row.country, source=row.source
             )
-            save_audited(actor, organisation, 'Imported', m2m={'groups': [groups[g].pk for g in row.groups]})
+            check_visible_text(organisation)
+            organisation.clean_fields()
+            new.append((organisation, sorted({groups[g].pk for g in row.groups})))
         elif row.joins:
             current = list(row.existing.groups.all())
             _set_groups(actor, row.existing, current + [groups[g] for g in row.joins], 'Imported')
+    Organisation.objects.bulk_create([organisation for organisation, _ in new])
+    membership = Organisation.groups.through
+    membership.objects.bulk_create(
+        membership(organisation_id=organisation.pk, organisationgroup_id=group)
+        for organisation, joined in new
+        for group in joined
+    )
+    record_changes(
+        actor,
+        [
+            (organisation, ObjectChange.Action.CREATE, None, snapshot(organisation, {'groups': joined}))
+            for organisation, joined in new
+        ],
+        'Imported',
+    )
     return plan

@@ -128,3 +128,26 @@ def test_a_loosely_spelled_group_is_the_existing_group(regulator):
     assert plan.new_groups == []
     assert plan.rows[0].groups == ['Policing bodies, England and Wales']
     assert Organisation.objects.get(name='Thurrock Council').groups.get().slug == 'policing-bodies-england-wales'
+
+
+def test_new_bodies_are_written_together_each_with_its_audit_row(regulator):
+    """A national list is thousands of bodies: each written on its own cost 13 queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def imported(names) -> int:
+        text = 'name,kind,country,group\n' + ''.join(
+            f'{name},local_authority,England,Kent partners\n' for name in names
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert run_import(regulator, text).problems == []
+        return len(queries)
+
+    imported(['Medway Council'])  # the group is made by the first import
+    few = imported([f'Council {n}' for n in range(2)])
+    assert imported([f'District {n}' for n in range(12)]) == few
+    district = Organisation.objects.get(name='District 7')
+    assert [g.name for g in district.groups.all()] == ['Kent partners']
+    change = ObjectChange.objects.get(object_id=str(district.pk), content_type__model='organisation')
+    assert (change.action, change.message, change.object_repr) == ('create', 'Imported', 'District 7')
+    assert change.after['groups'] == [district.groups.get().pk] and change.after['slug'] == 'district-7'
