@@ -317,9 +317,9 @@ def test_a_workbook_claiming_every_row_and_column_is_refused_at_once(world, db, 
     huge = declaring({(1, 1): 'name', (1, 2): 'address', (1_048_576, 1): 'Dover'}, 'A1:XFD1048576')
     upload = SimpleUploadedFile('huge.xlsx', huge)
     before = _counts()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the same however busy the machine is
     response = client_for(world, role).post(url, {'file': upload})
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert f'the limit is {MAX_ROWS:,}' in response.content.decode()
     assert _counts() == before
 

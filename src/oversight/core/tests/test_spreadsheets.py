@@ -161,9 +161,9 @@ def test_a_sheet_declaring_itself_huge_is_read_by_what_it_holds_and_quickly():
 
     data = declaring({(1, 1): 'name', (1, 2): 'address', (20000, 1): 'Dover'}, 'A1:XFD20000')
     assert len(data) < 10_000
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the same however busy the machine is
     sheet = read_upload('register.xlsx', data)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     assert sheet.headers == ['name', 'address']
     assert sheet.rows == [(20000, {'name': 'Dover', 'address': ''})]
 
@@ -174,10 +174,10 @@ def test_a_sheet_beyond_the_row_cap_is_refused_naming_the_limit():
     from oversight.core.spreadsheets import MAX_ROWS
 
     data = declaring({(1, 1): 'name', (1_048_576, 1): 'Dover'}, 'A1:XFD1048576')
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the same however busy the machine is
     with pytest.raises(SpreadsheetError, match=f'the limit is {MAX_ROWS:,}'):
         read_upload('register.xlsx', data)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     rows = b'name\n' + b'x\n' * (MAX_ROWS + 1)
     with pytest.raises(SpreadsheetError, match=f'the limit is {MAX_ROWS:,}'):
         read_upload('register.csv', rows, max_bytes=len(rows))
