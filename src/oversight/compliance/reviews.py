@@ -105,6 +105,8 @@ def raise_tasks(kind: str, wanted: list[Wanted]) -> int:
     held = {
         task.system_id: task for task in _open(kind, system_id__in=list(by_system)).select_for_update().order_by('pk')
     }
+    for system_id, task in held.items():
+        task.system = by_system[system_id].system  # named by its audit row: not read again for each
     now = timezone.now()
     again, new = [], []
     for system_id, each in by_system.items():

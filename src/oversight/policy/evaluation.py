@@ -349,8 +349,9 @@ _cache_lock = threading.Lock()
 CACHE_LINES = 300_000
 
 # Filtered pages narrowed from a kept evaluation (`narrowed`), by their query and revision: a few, as a person
-# pages and sorts through one filter after another. They share the lines and findings of the one they narrow
-# (each adds a few per cent: 13 MB beside 219 MB for 100,000 lines), and go with it.
+# pages and sorts through one filter after another, holding CACHE_LINES lines between them. They share the lines
+# and findings of the one they narrow (each adds a few per cent: 13 MB beside 219 MB for 100,000 lines), and go
+# with it.
 _narrowed: OrderedDict = OrderedDict()
 NARROWED_KEPT = 8
 
@@ -510,8 +511,12 @@ def narrowed_evaluation(whole: Evaluation, selection, ids, keep, keep_key, now) 
     evaluation = narrowed(whole, None if ids is None else ids(), keep)
     with _cache_lock:
         _forget_narrowed_of_others()
+        if not any(kept is whole for _, kept in _cache.values()):
+            return evaluation  # pushed out meanwhile by another thread: kept, it would keep the whole alive
         _narrowed[key] = (whole, evaluation)
-        while len(_narrowed) > NARROWED_KEPT:
+        while len(_narrowed) > 1 and (
+            len(_narrowed) > NARROWED_KEPT or sum(len(e.lines) for _, e in _narrowed.values()) > CACHE_LINES
+        ):
             _narrowed.popitem(last=False)
     return evaluation
 

@@ -18,7 +18,7 @@ from oversight.discovery.models import Scan
 from oversight.discovery.signals import scan_reconciled
 from oversight.discovery.tests.test_upload_api import BODY
 from oversight.register import actions as register_actions
-from oversight.register.models import Category, ImportBatch
+from oversight.register.models import Category, ImportBatch, System
 from oversight.register.tests.sheets import row, sheet_bytes
 
 D = datetime.date
@@ -334,7 +334,13 @@ def _imported(editor, body, site, systems, lines: int) -> int:
     from django.test.utils import CaptureQueriesContext
 
     rows = [
-        row(site=site.name, system=systems[n % len(systems)].name, manufacturer='Axis', model=f'P{n}', quantity='2')
+        row(
+            site=site.name,
+            system=systems[n % len(systems)].name,
+            manufacturer='Axis',
+            model=f'P{n}-{lines}',
+            quantity='2',
+        )
         for n in range(lines)
     ]
     batch = register_actions.upload_import(editor, body, ImportBatch.Kind.EQUIPMENT, 'r.csv', sheet_bytes('csv', rows))
@@ -358,16 +364,20 @@ def test_an_import_raises_the_reviews_of_many_systems_in_the_queries_of_a_few(ed
         ).count()
         == 20
     )
-    # Imported again over 1,200 lines (three chunks): one more cause each, naming five changes and counting the rest.
-    assert _imported(editor_b, editor_b.organisation, site_b, systems_b, 1_200) > few
+    # Imported again: a cause added to each open task, as few queries for 20 systems as for 2.
+    again = _imported(editor_a, body_a, site_a, list(System.objects.filter(organisation=body_a)), 12)
+    assert _imported(editor_b, editor_b.organisation, site_b, systems_b, 420) <= again
+    # Over 1,200 lines (three chunks): one more cause each, naming five changes and counting the rest.
+    _imported(editor_b, editor_b.organisation, site_b, systems_b, 1_200)
     task = raised.get(system=systems_b[0])
-    assert len(task.occurrences) == 2 and task.version == 2
-    assert task.occurrences[1]['reason'] == (
+    assert len(task.occurrences) == 3 and task.version == 3
+    assert task.occurrences[1]['reason'].endswith('; 16 more changes.')
+    assert task.occurrences[2]['reason'] == (
         'The register changed: 2 cameras added at Chelmsford HQ; 2 cameras added at Chelmsford HQ; 2 cameras added '
         'at Chelmsford HQ; 2 cameras added at Chelmsford HQ; 2 cameras added at Chelmsford HQ; 55 more changes.'
     )
     again = ObjectChange.objects.filter(object_id=str(task.pk), content_type__model='reviewtask').latest('pk')
-    assert again.message.startswith('Raised again: The register changed') and len(again.after['occurrences']) == 2
+    assert again.message.startswith('Raised again: The register changed') and len(again.after['occurrences']) == 3
 
 
 def test_the_daily_refresh_raises_and_resolves_for_many_bodies_in_the_queries_of_a_few(body_a):
