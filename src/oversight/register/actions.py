@@ -396,11 +396,15 @@ def apply_plan(actor, organisation, plan: Plan, message: str) -> None:
         raise ValidationError(_('A plan with errors cannot be written.'))
     check(actor, may_edit_body, organisation.pk)
     model = IMPORTERS[plan.kind].model
-    systems = {}
-    for system in plan.new_systems:
+    # The systems the file names that the body does not have yet, added together (a first import names hundreds).
+    new_systems = plan.new_systems  # built anew at each reading
+    for system in new_systems:
         system.organisation = organisation
-        save_audited(actor, system, message, validate=False)
-        systems[system.name.casefold()] = system.pk
+    insert(System, new_systems)
+    record_changes(
+        actor, [(system, ObjectChange.Action.CREATE, None, _audited(system)) for system in new_systems], message
+    )
+    systems = {system.name.casefold(): system.pk for system in new_systems}
     rows = plan.iter_rows()
     placements = Placements(organisation.pk)
     while chunk := list(itertools.islice(rows, WRITE_BATCH)):
