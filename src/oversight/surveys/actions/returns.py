@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from oversight.compliance.governance import reconstruct as reconstruct_governance
 from oversight.compliance.governance import snapshot as governance_snapshot
-from oversight.core.audit import STALE_MESSAGE, record_change, save_audited
+from oversight.core.audit import STALE_MESSAGE, record_change, record_changes, save_audited, snapshot
 from oversight.core.dates import govuk_datetime
 from oversight.core.models import ObjectChange
 from oversight.core.permissions import check, sees_everything
@@ -101,15 +101,16 @@ def governance_rebuilt(moments: dict) -> dict[int, dict]:
 def fill_missing_governance(actor, campaign: Campaign | None = None) -> dict[str, int]:
     """Rebuild the governance records of submitted returns that kept none, as of their last submission.
 
-    Each return is written through save_audited, its audit row saying how the records were obtained; a
-    return already holding records is left as it is, so running it again changes nothing. {basis: count}.
+    The returns are written together, each with its audit row saying how the records were obtained; a return
+    already holding records is left as it is, so running it again changes nothing. {basis: count}.
     """
     check(actor, sees_everything, message=REGULATOR_ONLY)
     missing = Return.objects.responded().filter(governance_basis=Return.GovernanceBasis.NONE)
     if campaign is not None:
         missing = missing.filter(campaign=campaign)
     filled = dict.fromkeys((Return.GovernanceBasis.RECONSTRUCTED, Return.GovernanceBasis.NOT_AVAILABLE), 0)
-    returns = list(missing.select_for_update(of=('self',)).select_related('organisation').order_by('pk'))
+    # With the body and campaign its audit row names, read together; written together, one audit row each.
+    returns = list(missing.select_for_update(of=('self',)).select_related('organisation', 'campaign').order_by('pk'))
     # Rebuilt a campaign at a time: each holds one return of a body.
     moments: dict[int, dict] = {}
     for survey_return in returns:
@@ -117,17 +118,22 @@ def fill_missing_governance(actor, campaign: Campaign | None = None) -> dict[str
             survey_return.last_submitted_at
         )
     rebuilt = {campaign_id: governance_rebuilt(bodies) for campaign_id, bodies in moments.items()}
+    changes = []
     for survey_return in returns:
+        before = snapshot(survey_return)
         for name, value in rebuilt[survey_return.campaign_id][survey_return.organisation_id].items():
             setattr(survey_return, name, value)
-        # Validated already: only the records, which no form edits, change.
-        save_audited(
-            actor,
-            survey_return,
-            f'Governance records as of {survey_return.last_submitted_at.isoformat()}: {survey_return.governance_basis}',
-            validate=False,
+        survey_return.version += 1
+        after = snapshot(survey_return)
+        before.pop('version')
+        after.pop('version')
+        message = (
+            f'Governance records as of {survey_return.last_submitted_at.isoformat()}: {survey_return.governance_basis}'
         )
+        changes.append((survey_return, ObjectChange.Action.UPDATE, before, after, message))
         filled[survey_return.governance_basis] += 1
+    Return.objects.bulk_update(returns, ['governance', 'governance_basis', 'governance_as_of', 'version'])
+    record_changes(actor, changes)
     return filled
 
 
