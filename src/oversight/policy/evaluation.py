@@ -483,10 +483,18 @@ def cached_evaluation(
                 gc.freeze()  # before collection resumes, which would otherwise pass over all it made at once
     with _cache_lock:
         _cache[key] = (now, evaluation)
-        while len(_cache) > 1 and sum(len(e.lines) for _, e in _cache.values()) > CACHE_LINES:
-            _cache.popitem(last=False)
+        _trim(_cache)
         _forget_narrowed_of_others()
     return evaluation
+
+
+def _trim(store: OrderedDict, entries: int | None = None) -> None:
+    """Drop a store's oldest evaluations past `entries`, or past CACHE_LINES lines between them; the newest
+    always stays. Under the cache lock."""
+    while len(store) > 1 and (
+        (entries is not None and len(store) > entries) or sum(len(e.lines) for _, e in store.values()) > CACHE_LINES
+    ):
+        store.popitem(last=False)
 
 
 def _forget_narrowed_of_others() -> None:
@@ -514,10 +522,7 @@ def narrowed_evaluation(whole: Evaluation, selection, ids, keep, keep_key, now) 
         if not any(kept is whole for _, kept in _cache.values()):
             return evaluation  # pushed out meanwhile by another thread: kept, it would keep the whole alive
         _narrowed[key] = (whole, evaluation)
-        while len(_narrowed) > 1 and (
-            len(_narrowed) > NARROWED_KEPT or sum(len(e.lines) for _, e in _narrowed.values()) > CACHE_LINES
-        ):
-            _narrowed.popitem(last=False)
+        _trim(_narrowed, NARROWED_KEPT)
     return evaluation
 
 
