@@ -46,10 +46,21 @@ def _raised_again(task: ReviewTask, reason: str) -> ReviewTask:
     return save_audited(None, task, f'Raised again: {reason}'[:300])
 
 
-def _source(source) -> dict:
-    if source is None:
-        return {}
-    return {'source_type': ContentType.objects.get_for_model(source), 'source_id': str(source.pk)}
+def _new_task(organisation_id, system, kind: str, reason: str, due, source, now) -> ReviewTask:
+    """A task raised now, unsaved: its first cause is its reason; what raised it, by type and key."""
+    task = ReviewTask(
+        organisation_id=organisation_id,
+        system=system,
+        kind=kind,
+        reason=reason,
+        raised_at=now,
+        due=due,
+        occurrences=[_occurrence(now, reason)],
+    )
+    if source is not None:
+        task.source_type = ContentType.objects.get_for_model(source)
+        task.source_id = str(source.pk)
+    return task
 
 
 @transaction.atomic
@@ -61,16 +72,7 @@ def raise_task(organisation_id, kind: str, reason: str, *, system=None, due=None
     if found is not None:
         return _raised_again(found, reason)
     now = timezone.now()
-    task = ReviewTask(
-        organisation_id=organisation_id,
-        system=system,
-        kind=kind,
-        reason=reason,
-        raised_at=now,
-        due=due,
-        occurrences=[_occurrence(now, reason)],
-        **_source(source),
-    )
+    task = _new_task(organisation_id, system, kind, reason, due, source, now)
     try:
         with transaction.atomic():
             return save_audited(None, task, f'Raised: {reason}'[:300])
@@ -113,16 +115,7 @@ def raise_tasks(kind: str, wanted: list[Wanted]) -> int:
         task = held.get(system_id)
         if task is None:
             new.append(
-                ReviewTask(
-                    organisation_id=each.system.organisation_id,
-                    system=each.system,
-                    kind=kind,
-                    reason=each.reason,
-                    raised_at=now,
-                    due=each.due,
-                    occurrences=[_occurrence(now, each.reason)],
-                    **_source(each.source),
-                )  # fmt: skip
+                _new_task(each.system.organisation_id, each.system, kind, each.reason, each.due, each.source, now)
             )
         elif not _repeats(task, each.reason):
             before = _state(task)
