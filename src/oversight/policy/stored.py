@@ -141,9 +141,9 @@ def _charts(evaluation) -> dict:
 CHUNK = 10_000
 
 
-def _write_rows(table: StoredTable, stored: StoredEvaluation, generation: int, items: list) -> None:
+def _write_rows(table: StoredTable, stored: StoredEvaluation, generation: int, items: list) -> bool:
     """One row per item of the stored table: its identity, its place in the page's order and its rank in each
-    of the table's orders; CHUNK rows to a transaction."""
+    of the table's orders; CHUNK rows to a transaction. False when the stored evaluation was removed meanwhile."""
     names = ['evaluation_id', 'generation', 'line_id', table.name, 'position']
     names += [rank for rank, _key in table.ranks.values()]
     ranked = zip(*[_ranks(items, key) for _rank, key in table.ranks.values()], strict=True)
@@ -153,7 +153,12 @@ def _write_rows(table: StoredTable, stored: StoredEvaluation, generation: int, i
     ]
     for start in range(0, len(rows), CHUNK):
         with transaction.atomic():
+            # Locked while a chunk is written, so a removal (`_remove`) waits for it and the next chunk finds
+            # the evaluation gone, rather than writing rows that point at nothing.
+            if not StoredEvaluation.objects.select_for_update().filter(pk=stored.pk).exists():
+                return False
             bulk.copy_values(table.model, names, rows[start : start + CHUNK])
+    return True
 
 
 def _remove_before(stored: StoredEvaluation, generation: int) -> None:
@@ -164,6 +169,17 @@ def _remove_before(stored: StoredEvaluation, generation: int) -> None:
         # Each chunk chosen by the database in the same statement (the keys do not travel to Python and back).
         while model.objects.filter(pk__in=older.values('pk')[:CHUNK]).delete()[0]:
             pass
+
+
+def _remove(stored: StoredEvaluation) -> None:
+    """Remove a stored evaluation and its rows: most of them a chunk at a time, then, under the lock a run
+    writing rows takes for each chunk, whatever such a run wrote since, and the evaluation itself."""
+    _remove_before(stored, stored.issued + 1)
+    with transaction.atomic():
+        if StoredEvaluation.objects.select_for_update().filter(pk=stored.pk).exists():
+            for model in (StoredObligation, StoredVulnerability):
+                model.objects.filter(evaluation=stored).delete()
+            StoredEvaluation.objects.filter(pk=stored.pk).delete()
 
 
 def _next_generation(organisation, today: datetime.date) -> tuple[StoredEvaluation, int]:
@@ -192,7 +208,8 @@ def work_out(organisation) -> StoredEvaluation | None:
     """Evaluate the body's whole register (or, None, every body's) and store it; None when the register is
     below the size worth storing (across bodies, above the size the page evaluates), when what is stored is
     current already (its revision is brought forward, past audit rows that change nothing, so later checks
-    read fewer), or when a run that started later switched first.
+    read fewer), when a run that started later switched first, or when the stored evaluation was removed while
+    this run wrote its rows (the register across bodies grew past what the page evaluates).
 
     The new rows are written as a new generation beside those shown, in short transactions, then the stored
     evaluation is switched to them in one. The generation shown before is kept until the next run, for a page
@@ -203,8 +220,7 @@ def work_out(organisation) -> StoredEvaluation | None:
     if organisation is None and lines.count() > ACROSS_BODIES_MAX_LINES:
         # The page asks the regulator to choose a body instead: what was stored before is never shown again.
         for held in StoredEvaluation.objects.filter(organisation=None):
-            _remove_before(held, held.issued + 1)
-            held.delete()
+            _remove(held)
         return None
     now = list(revision(organisation))
     held = StoredEvaluation.objects.filter(organisation=organisation).only('revision', 'today', 'engine').first()
@@ -220,9 +236,11 @@ def work_out(organisation) -> StoredEvaluation | None:
     # freeze kept of other tasks' garbage would stay for good.
     evaluation = cached_evaluation(lines, None, today, organisation=organisation, now=tuple(now), freeze=False)
     obligations, matches = evaluation.obligations, evaluation.vulnerabilities
-    _write_rows(OBLIGATIONS, stored, generation, obligations)
-    _write_rows(VULNERABILITIES, stored, generation, matches)
-    shown = StoredEvaluation.objects.filter(pk=stored.pk).values_list('generation', flat=True).get()
+    written = _write_rows(OBLIGATIONS, stored, generation, obligations)
+    written = written and _write_rows(VULNERABILITIES, stored, generation, matches)
+    shown = StoredEvaluation.objects.filter(pk=stored.pk).values_list('generation', flat=True).first()
+    if not written or shown is None:
+        return None  # removed while this run wrote its rows: the removal took them too
     switched = StoredEvaluation.objects.filter(pk=stored.pk, generation__lt=generation).update(
         generation=generation,
         revision=now,

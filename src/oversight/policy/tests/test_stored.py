@@ -338,6 +338,28 @@ def test_past_the_lines_the_page_evaluates_across_bodies_nothing_is_stored(kent,
 
 
 @override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
+def test_a_store_across_bodies_removed_while_it_writes_leaves_nothing(kent, essex, monkeypatch):
+    assert stored.work_out(None) is not None
+    essex.add(random.Random(13))
+    real = stored._write_rows
+
+    def removed_midway(table, evaluation, generation, items):
+        # Another worker finds the register past what the page evaluates, between this run's two tables.
+        monkeypatch.setattr(stored, '_write_rows', real)
+        real(table, evaluation, generation, items)
+        with monkeypatch.context() as limit:
+            limit.setattr(stored, 'ACROSS_BODIES_MAX_LINES', 100)  # 121 lines
+            assert stored.work_out(None) is None
+        return real(table, evaluation, generation, items)
+
+    monkeypatch.setattr(stored, '_write_rows', removed_midway)
+    assert stored.work_out(None) is None
+    assert not StoredEvaluation.objects.exists()
+    assert not StoredObligation.objects.exists() and not StoredVulnerability.objects.exists()
+    connection.check_constraints()  # no row points at the removed evaluation
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
 def test_there_is_one_stored_page_across_bodies(kent):
     across = stored.work_out(None)
     duplicate = {f: getattr(across, f) for f in ('revision', 'today', 'engine', 'worked_out_at', 'lines', 'figures')}
