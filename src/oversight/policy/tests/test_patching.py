@@ -308,6 +308,36 @@ def test_writes_to_what_the_evaluation_does_not_read_keep_it(registers, full_eva
 
 
 @pytest.mark.parametrize('across_bodies', [False, True])
+def test_more_writes_than_a_patch_takes_of_what_the_evaluation_does_not_read_keep_it(
+    registers, regulator, full_evaluations, monkeypatch, across_bodies
+):
+    """A day of sign-ins (and returns, tasks…) is many audit rows: past PATCH_MAX_LINES of them, the few the
+    evaluation reads are still found and patched in, not the register worked out afresh."""
+    counted, fresh = full_evaluations
+    kent, essex = registers
+    monkeypatch.setattr(evaluation, 'PATCH_MAX_LINES', 3)
+    rng = random.Random(9)
+    kent.add(rng)
+    if across_bodies:
+        lines, user, organisation = EquipmentLine.objects.for_user(regulator), regulator, None
+    else:
+        lines, user, organisation = EquipmentLine.objects.filter(organisation=kent.body), kent.editor, kent.body
+    evaluation.cached_evaluation(lines, user, TODAY, organisation=organisation)
+    for editor in (kent.editor, essex.editor):
+        for _ in range(5):
+            record_event(AccountEvent.SIGNED_IN, user=editor)
+        kent.add(rng)
+    kept = evaluation.cached_evaluation(lines, user, TODAY, organisation=organisation)
+    assert len(counted) == 1
+    assert figures(kept) == figures(fresh(lines, user, TODAY))
+    # More lines written than a patch takes, among the sign-ins, and the register is worked out afresh.
+    for _ in range(4):
+        kent.add(rng)
+    evaluation.cached_evaluation(lines, user, TODAY, organisation=organisation)
+    assert len(counted) == 2
+
+
+@pytest.mark.parametrize('across_bodies', [False, True])
 def test_a_write_committed_below_the_kept_revision_is_not_missed(registers, regulator, full_evaluations, across_bodies):
     """On PostgreSQL a write can take its audit row's id before another write and commit after it, below the
     newest row the kept evaluation saw. Emulated by moving an audited edit's row into a gap left earlier: for a

@@ -360,6 +360,24 @@ def test_a_store_across_bodies_removed_while_it_writes_leaves_nothing(kent, esse
 
 
 @override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
+def test_stored_pages_stay_current_through_more_sign_ins_than_a_patch_takes(
+    kent, essex, regulator, client_for, monkeypatch
+):
+    monkeypatch.setattr(evaluation, 'PATCH_MAX_LINES', 3)
+    kept = {body: stored.work_out(body).generation for body in (kent.body, None)}
+    for editor in (kent.editor, essex.editor):
+        for _ in range(5):
+            record_event(AccountEvent.SIGNED_IN, user=editor)
+    for user, url in (
+        (kent.editor, reverse('policy:body', args=[kent.body.slug])),
+        (regulator, reverse('policy:policy')),
+    ):
+        assert isinstance(get(client_for(user), url).context['evaluation'], stored_page.StoredPage)
+    assert stored.work_out(kent.body) is None and stored.work_out(None) is None  # current: not worked out again
+    assert {s.organisation: s.generation for s in StoredEvaluation.objects.all()} == kept
+
+
+@override_settings(OVERSIGHT_STORED_POLICY_LINES=1)
 def test_there_is_one_stored_page_across_bodies(kent):
     across = stored.work_out(None)
     duplicate = {f: getattr(across, f) for f in ('revision', 'today', 'engine', 'worked_out_at', 'lines', 'figures')}
