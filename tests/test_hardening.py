@@ -728,3 +728,30 @@ def test_a_write_that_waited_past_the_busy_timeout_is_a_409_on_pages_and_the_api
     )
     assert page.status_code == 409 and 'nothing you sent was saved' in page.content.decode()
     assert ObjectChange.objects.count() == before
+
+
+# "²" is a digit to str.isdigit but not to int(); 2**63 is past any database integer. Each was a 500.
+NOT_WHOLE_NUMBERS = ['²', '٣', str(2**63)]
+
+
+@pytest.mark.parametrize('number', NOT_WHOLE_NUMBERS)
+def test_numbers_int_refuses_or_no_database_holds_are_refused_not_a_500(world, db, number):
+    editor = client_for(world, 'editor', raise_request_exception=False)
+    api = APIClient(raise_request_exception=False)
+    api.force_authenticate(world.a.editor)
+    site = world.a.sites[0]
+    answers = {
+        f'/api/policy/obligations/{number}.uk-wms-2022.no-core-network/': api.get,
+        f'/api/register/sites/{site.pk}/?version={number}': api.delete,
+        f'/register/?site={number}': editor.get,
+        f'/register/?organisation={number}': client_for(world, 'regulator', raise_request_exception=False).get,
+    }
+    for url, method in answers.items():
+        assert method(url).status_code in (200, 400, 404), url
+    assert Site.objects.filter(pk=site.pk).exists()
+    body = world.a.organisation
+    response = editor.post(
+        f'/policy/{body.slug}/settings/',
+        {'review_by_day': number, 'review_by_month': '3', 'review_by_year': '2027', 'version': ''},
+    )
+    assert response.status_code == 200 and 'The date must be a real date' in response.content.decode()

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from oversight.core import pagination
+from oversight.core.text import whole_number
 
 from .authentication import PersonalTokenAuthentication
 from .parsers import BoundedJSONParser
@@ -144,7 +145,7 @@ class ReadOnlyViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
 def expected_version(request) -> int:
     """The `version` a delete states it started from (?version=), required so nothing is deleted unseen."""
-    text = request.query_params.get('version', '')
-    if not text.isdigit():
+    version = whole_number(request.query_params.get('version', ''))
+    if version is None:
         raise exceptions.ValidationError({'version': 'Give the version you read (?version=N): it is required.'})
-    return int(text)
+    return version

@@ -9,6 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 
 from oversight.core.jsondata import JsonError, loads
+from oversight.core.text import whole_number
 
 MULTIPART_HEADROOM = 64 * 1024
 
@@ -25,8 +26,8 @@ def _too_large(limit: int) -> TooLarge:
 def refuse_declared_excess(request, headroom: int = 0) -> int:
     """The upload bound; a body declared larger than it is refused with a 413 before any of it is read."""
     limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
-    declared = request.META.get('CONTENT_LENGTH') or '0'
-    if not declared.isdigit() or int(declared) > limit + headroom:
+    declared = whole_number(request.META.get('CONTENT_LENGTH') or '0')
+    if declared is None or declared > limit + headroom:
         raise _too_large(limit)
     return limit
 

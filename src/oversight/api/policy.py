@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from oversight.core.languages import english
 from oversight.core.permissions import sees_everything
+from oversight.core.text import whole_number
 from oversight.organisations.models import Organisation
 from oversight.policy import actions, exposure
 from oversight.policy.evaluation import ACROSS_BODIES_MAX_LINES, evaluate_register, filtered_evaluation, revision
@@ -142,9 +143,9 @@ class ObligationViewSet(InEnglish, ApiMixin, mixins.ListModelMixin, viewsets.Gen
     def get_object(self):
         """The obligation named by its identity, as the user's own lines evaluate today (another body's: a 404)."""
         line, _, key = self.kwargs['pk'].partition('.')
-        if not line.isdigit():
+        if (line := whole_number(line)) is None:
             raise Http404
-        lines = self.get_queryset().filter(pk=int(line))
+        lines = self.get_queryset().filter(pk=line)
         key = key.replace('.', '/', 1)
         for obligation in evaluate_register(lines, self.request.user, timezone.localdate()).obligations:
             if obligation.rule.key == key:

@@ -5,6 +5,7 @@ from django import forms
 from django.urls import reverse
 
 from .forms import govuk_widgets
+from .text import whole_number
 
 
 class GovukFilterSet(django_filters.FilterSet):
@@ -56,8 +57,9 @@ class SearchableChoiceFilter(django_filters.ModelChoiceFilter):
         if not value:
             return qs
         chosen = self.get_queryset(self.parent.request)
-        if value.isdigit():
-            chosen = chosen.filter(pk=int(value))
-        for word in [] if value.isdigit() else value.split():
+        number = whole_number(value)
+        if number is not None:
+            chosen = chosen.filter(pk=number)
+        for word in [] if number is not None else value.split():
             chosen = chosen.filter(name__icontains=word)
         return qs.filter(**{f'{self.field_name}__in': chosen.values('pk')})

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeData
 from django.utils.translation import gettext_lazy as _
 
 from .labels import translated
+from .text import whole_number
 
 
 def govuk_widgets(form: forms.BaseForm) -> None:
@@ -144,7 +145,7 @@ class GovukDateField(forms.DateField):
             return None
         if missing:
             raise ValidationError(MISSING_PARTS[missing], code='incomplete')
-        if not all(typed.isdigit() for typed in given.values()):
+        if any(whole_number(typed) is None for typed in given.values()):
             raise ValidationError(NOT_A_REAL_DATE, code='invalid')
         if len(year) != 4:
             raise ValidationError(_('The year must have 4 digits.'), code='invalid_year')

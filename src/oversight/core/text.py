@@ -40,3 +40,16 @@ def check_visible_text(obj: models.Model) -> None:
                 errors[field.name] = message
     if errors:
         raise ValidationError(errors)
+
+
+# A database's integer column holds at most this: a larger number names no row.
+BIGGEST_INTEGER = 2**63 - 1
+
+
+def whole_number(text: str) -> int | None:
+    """`text` as a whole number written in the digits 0 to 9, or None. `str.isdigit` also takes "²" and other
+    digits `int` refuses, and a number past BIGGEST_INTEGER is no id, version or length anything holds."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= BIGGEST_INTEGER else None

@@ -20,6 +20,7 @@ from rest_framework.exceptions import Throttled
 
 from oversight.core.dates import govuk_datetime
 from oversight.core.permissions import may_edit_body, sees_everything
+from oversight.core.text import whole_number
 from oversight.core.throttling import ScanUploadThrottle, TokenFailures, too_many_response
 from oversight.core.views import (
     ActionFormView,
@@ -274,8 +275,8 @@ def upload_api(request):
     except Throttled as exc:
         return too_many_response(exc)
     limit = settings.OVERSIGHT_MAX_UPLOAD_BYTES
-    declared = request.META.get('CONTENT_LENGTH') or '0'
-    if not declared.isdigit() or int(declared) > limit:
+    declared = whole_number(request.META.get('CONTENT_LENGTH') or '0')
+    if declared is None or declared > limit:
         return _too_large(limit)
     content = request.read(limit + 1)
     if len(content) > limit:

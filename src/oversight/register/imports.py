@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 
 from oversight.core.models import ObjectChange
 from oversight.core.spreadsheets import SpreadsheetError, open_upload
-from oversight.core.text import hidden_character
+from oversight.core.text import hidden_character, whole_number
 from oversight.vendors.models import Manufacturer
 
 from .identification import IDENTITY_FIELDS, Identities
@@ -371,9 +371,10 @@ class Importer:
 def _parse_id(text: str) -> int | None:
     if not text:
         return None
-    if not text.isdigit():
+    number = whole_number(text)
+    if number is None:
         raise BadValue(f'"{text}" is not a line number from an export: leave id blank to add a new line.')
-    return int(text)
+    return number
 
 
 class EquipmentImporter(Importer):

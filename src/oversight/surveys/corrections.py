@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from oversight.core.text import whole_number
+
 from . import answers as checks
 from .models import Question, Return
 
@@ -48,9 +50,10 @@ def corrected_value(schema, answers: dict, field: str, raw) -> tuple[object, obj
         return answers.get(key), value
     number, _dot, attribute = field[len(key) + 1 :].partition('.')
     lines = answers.get(key) or []
-    if not (number.isdigit() and 1 <= int(number) <= len(lines)) or attribute not in LINE_ATTRIBUTES:
+    number = whole_number(number)
+    if not (number is not None and 1 <= number <= len(lines)) or attribute not in LINE_ATTRIBUTES:
         raise ValidationError({'field': NOT_A_FIELD % {'field': field}})
-    old = lines[int(number) - 1].get(attribute, False if attribute == 'removed' else None)
+    old = lines[number - 1].get(attribute, False if attribute == 'removed' else None)
     text = str(raw if raw is not None else '').strip()
     if attribute == 'quantity':
         value, error = checks.clean_quantity(text)

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from oversight.core.permissions import sees_everything
 from oversight.core.querysets import OrganisationScopedQuerySet
+from oversight.core.text import whole_number
 
 
 def _is_body_user(user) -> bool:
@@ -28,8 +29,8 @@ class CampaignQuerySet(models.QuerySet):
         found = self.filter(slug=reference).first()
         if found is not None:
             return found
-        if reference.isdigit():
-            by_year = list(self.filter(year=int(reference)).order_by('slug'))
+        if (year := whole_number(reference)) is not None:
+            by_year = list(self.filter(year=year).order_by('slug'))
             if len(by_year) == 1:
                 return by_year[0]
             if len(by_year) > 1:

@@ -10,6 +10,8 @@ import contextvars
 import ssl
 from dataclasses import dataclass, field
 
+from oversight.core.text import whole_number
+
 HEADER_LIMIT = 16 * 1024  # a device's status line and headers
 BODY_LIMIT = 64 * 1024  # enough for any login page's <title>
 DATAGRAM_LIMIT = 64 * 1024
@@ -104,9 +106,10 @@ async def read_head(reader: asyncio.StreamReader, protocol: str, timeout: float)
     lines = block.decode('latin-1').split('\r\n')
     status_line = lines[0]
     parts = status_line.split(' ', 2)
-    if len(parts) < 2 or not parts[0].startswith(f'{protocol}/') or not parts[1].isdigit():
+    status = whole_number(parts[1]) if len(parts) >= 2 else None
+    if status is None or not parts[0].startswith(f'{protocol}/'):
         raise ProbeError(f'not a {protocol} reply: {status_line[:60]!r}')
-    reply = Reply(parts[0], int(parts[1]), parts[2] if len(parts) > 2 else '')
+    reply = Reply(parts[0], status, parts[2] if len(parts) > 2 else '')
     for line in lines[1:]:
         name, sep, value = line.partition(':')
         if sep and name.strip():
@@ -118,8 +121,7 @@ async def read_body(
     reader: asyncio.StreamReader, reply: Reply, timeout: float, *, stop_at: bytes | None = None
 ) -> str | None:
     """Read the body up to BODY_LIMIT, or until `stop_at` is seen; returns a note when it was cut short."""
-    length = reply.headers.get('content-length', '')
-    wanted = int(length) if length.isdigit() else None
+    wanted = whole_number(reply.headers.get('content-length', ''))
     chunks = []
     size = 0
     deadline = asyncio.get_running_loop().time() + timeout

@@ -4,6 +4,8 @@ Most devices answer OPTIONS freely and DESCRIBE with 401 and their realm ("Login
 Dahua-made devices). The challenge is read, never answered.
 """
 
+from oversight.core.text import whole_number
+
 from .http import USER_AGENT
 from .net import ProbeError, close, connect, read_head
 
@@ -30,8 +32,7 @@ async def probe_rtsp(address: str, port: int, timeout: float) -> dict | None:
                 found.setdefault('public', reply.headers['public'])
             if reply.headers.get('www-authenticate'):
                 found.setdefault('www_authenticate', reply.headers['www-authenticate'])
-            length = reply.headers.get('content-length', '')
-            if length.isdigit() and int(length):
+            if whole_number(reply.headers.get('content-length', '')):
                 # A stream description: not needed, and the connection ends here.
                 break
     except (ConnectionError, OSError) as exc:

@@ -47,6 +47,8 @@ def test_every_problem_is_reported_at_once_by_row_and_column(editor_a, body_a, r
         row(**GOOD | {'system': 'New ANPR'}),  # 10: a new system needs its category
         row(**GOOD, id='abc'),  # 11
         row(**GOOD | {'quantity': '0'}),  # 12
+        row(**GOOD, id='²'),  # 13: a digit to str.isdigit, not to int()
+        row(**GOOD, id=2**63),  # 14: past any database integer
     ]
     before = _state()
     batch = _upload(editor_a, body_a, rows, fmt)
@@ -69,6 +71,8 @@ def test_every_problem_is_reported_at_once_by_row_and_column(editor_a, body_a, r
         (10, 'category'),
         (11, 'id'),
         (12, 'quantity'),
+        (13, 'id'),
+        (14, 'id'),
     }
     messages = {(e.row, e.column): e.message for e in errors}
     assert 'negative' in messages[3, 'quantity'] and 'whole number' in messages[4, 'quantity']
@@ -77,7 +81,7 @@ def test_every_problem_is_reported_at_once_by_row_and_column(editor_a, body_a, r
     assert 'is Internal CCTV, not ANPR' in messages[7, 'category']
     # Another body's line reads exactly like a line that does not exist: its existence does not leak.
     assert messages[8, 'id'].replace(str(line_b.pk), 'N') == messages[9, 'id'].replace('999999', 'N')
-    with pytest.raises(ValidationError, match='17 problems'):
+    with pytest.raises(ValidationError, match='19 problems'):
         actions.commit_import(editor_a, batch)
     assert _state() == before
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportBatch.Status.PENDING
