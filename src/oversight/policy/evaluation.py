@@ -223,15 +223,15 @@ def _found(lines: list, inputs: Inputs, today: datetime.date, keep) -> dict[int,
     }
 
 
-def body_inputs(user, bodies, today: datetime.date) -> Inputs:
+def body_inputs(user, bodies, today: datetime.date, facts: MakerFacts | None = None) -> Inputs:
     """The settings and unit costs of these bodies the user may see (all of them for the worker, `user` None),
-    and the maker facts as of `today`."""
+    and the maker facts as of `today` (unless given: those read before, when the reference data is unchanged)."""
     settings, costs = PolicySettings.objects.all(), UnitCost.objects.all()
     if user is not None:
         settings, costs = settings.for_user(user), costs.for_user(user)
     return Inputs(
         bodies=frozenset(bodies),
-        facts=MakerFacts.from_db(today),
+        facts=MakerFacts.from_db(today) if facts is None else facts,
         choices={
             s.organisation_id: BodyChoices(tuple(s.rule_sets), s.review_by)
             for s in settings.filter(organisation_id__in=bodies)
@@ -281,6 +281,34 @@ def narrowed(whole: Evaluation, lines: set[int] | None, keep) -> Evaluation:
                 each = Found(line, obligations, planned[0] if planned else None, each.matches)
         found[line.id] = each
     return _evaluation(today, chosen, whole.inputs, found)
+
+
+@without_cycle_collection()
+def with_new_settings(kept: Evaluation, user, keep, rules: bool) -> Evaluation:
+    """`kept` as the bodies' policy settings and unit costs now stand, its lines unchanged: after new unit costs
+    only the plan is priced again; after new settings (`rules`) the rules are applied again to the lines kept,
+    which are not read again. For 100,000 lines on a loaded machine: 0.6 s and 4.4 to 5.4 s, where evaluating
+    afresh took 7 to 9.6 s."""
+    today = kept.today
+    inputs = body_inputs(user, kept.inputs.bodies, today, facts=kept.inputs.facts)
+    if rules:
+        return _evaluation(today, kept.lines, inputs, _found(kept.lines, inputs, today, keep))
+    entries = replacement.repriced(
+        [each.plan_line for each in kept.found.values() if each.plan_line], inputs.unit_costs
+    )
+    priced = {entry.line.id: entry for entry in entries}
+    evaluation = Evaluation(
+        today=today,
+        lines=kept.lines,
+        obligations=kept.obligations,
+        plan=replacement.from_entries(entries, today),
+        vulnerabilities=kept.vulnerabilities,
+        inputs=inputs,
+        found={pk: Found(e.line, e.obligations, priced.get(pk), e.matches) for pk, e in kept.found.items()},
+        tally=kept.tally,  # devices, not costs
+    )
+    evaluation._memo.update({name: chart for name, chart in kept._memo.items() if name.startswith('chart')})
+    return evaluation
 
 
 def _vulnerability_order(line_match: LineMatch) -> tuple:
@@ -435,23 +463,33 @@ def _rows_between(
     return [(model_label(ContentType.objects.get_for_id(type_id)), pk) for type_id, pk in rows]
 
 
-def written_lines(organisation, kept: tuple, now: tuple, reads_decisions: bool = True) -> set[int] | None:
-    """The equipment lines (by id) written between the revisions `kept` and `now`, when nothing else an
-    evaluation reads was: None after a change to settings, unit costs, the reference data, a site, a system,
-    an import's batch or anything else in READ_APPS, or to more than PATCH_MAX_LINES lines, or when a
-    write committed below the kept revision's newest row (its count of rows says so). Rows of other apps,
-    such as sign-ins (with a body or, failed, without), change nothing. The body's decisions are read only
-    by the decision filter: without it (`reads_decisions` False) a decision recorded changes nothing."""
+@dataclass(frozen=True)
+class Written:
+    """What an evaluation reads that was written between two revisions: equipment lines (by id), and whether
+    the bodies' unit costs or policy settings changed."""
+
+    lines: set[int]
+    unit_costs: bool = False
+    settings: bool = False
+
+
+def written_since(organisation, kept: tuple, now: tuple, reads_decisions: bool = True) -> Written | None:
+    """What was written between the revisions `kept` and `now`, when it is only equipment lines, unit costs
+    and policy settings: None after a change to the reference data, a site, a system, an import's batch or
+    anything else in READ_APPS, to more than PATCH_MAX_LINES lines, or when a write committed below the kept
+    revision's newest row (its count of rows says so). Rows of other apps, such as sign-ins (with a body or,
+    failed, without), change nothing. The body's decisions are read only by the decision filter: without it
+    (`reads_decisions` False) a decision recorded changes nothing."""
     changes = ObjectChange.objects.order_by()
     # A kept evaluation of the same lines across bodies (the regulator's, filtered to this body) has the
     # revision of all bodies: it is not compared with a body's.
     if len(kept) != len(now):
         return None
+    settings = False
     if organisation is None:
         rows = _rows_between(changes, kept[0], now[0], (kept[1], now[1]), reads_decisions)
     else:
-        if kept[4] != now[4]:  # the settings' version
-            return None
+        settings = kept[4] != now[4]  # the settings' version
         reference = _rows_between(changes.filter(organisation__isnull=True), kept[2], now[2], (kept[3], now[3]))
         if reference is None or any(reads(label) for label, _ in reference):
             return None
@@ -459,10 +497,24 @@ def written_lines(organisation, kept: tuple, now: tuple, reads_decisions: bool =
         rows = _rows_between(body, kept[0], now[0], (kept[1], now[1]), reads_decisions)
     if rows is None:
         return None
-    read = [(label, pk) for label, pk in rows if reads(label, reads_decisions)]
-    if any(label != EquipmentLine._meta.label_lower for label, _ in read):
+    lines, kinds = set(), set()
+    for label, pk in rows:
+        if label == EquipmentLine._meta.label_lower:
+            lines.add(int(pk))
+        elif reads(label, reads_decisions):
+            kinds.add(label)
+    if kinds - {UnitCost._meta.label_lower, PolicySettings._meta.label_lower}:
         return None
-    return {int(pk) for _, pk in read}
+    return Written(lines, UnitCost._meta.label_lower in kinds, settings or PolicySettings._meta.label_lower in kinds)
+
+
+def written_lines(organisation, kept: tuple, now: tuple, reads_decisions: bool = True) -> set[int] | None:
+    """The equipment lines (by id) written between two revisions when nothing else an evaluation reads was
+    (`written_since`), not even unit costs or policy settings; None otherwise."""
+    written = written_since(organisation, kept, now, reads_decisions)
+    if written is None or written.unit_costs or written.settings:
+        return None
+    return written.lines
 
 
 def cached_evaluation(
@@ -491,9 +543,12 @@ def cached_evaluation(
         return held[1]
     evaluation = None
     if held is not None:
-        written = written_lines(organisation, held[0], now, reads_decisions=keep is not None)
+        written = written_since(organisation, held[0], now, reads_decisions=keep is not None)
         if written is not None:
-            evaluation = patched(held[1], lines, written, keep)
+            evaluation = held[1]
+            if written.unit_costs or written.settings:
+                evaluation = with_new_settings(evaluation, user, keep, rules=written.settings)
+            evaluation = patched(evaluation, lines, written.lines, keep)
     if evaluation is None:
         if not afresh:
             return None

@@ -138,6 +138,17 @@ class Plan:
         return sum(r.devices_without_cost for r in self.rows)
 
 
+def _cost(line, unit_costs: dict) -> Decimal | None:
+    """What replacing the line costs at its body's unit cost for its category; None when unpriced."""
+    unit = unit_costs.get((line.organisation_id, line.system.category))
+    return None if unit is None else unit * line.quantity
+
+
+def repriced(entries: list[PlanLine], unit_costs: dict) -> list[PlanLine]:
+    """The plan lines again at new unit costs: what is replaced, and when, does not depend on them."""
+    return [PlanLine(e.line, e.severity, e.replace_by, e.overdue, _cost(e.line, unit_costs)) for e in entries]
+
+
 def plan_lines(obligations: list[Obligation], unit_costs: dict, today: datetime.date) -> list[PlanLine]:
     """One entry per line to be replaced, in no order; `unit_costs` maps (organisation id, category) -> cost."""
     by_line: dict[int, PlanLine] = {}
@@ -147,8 +158,7 @@ def plan_lines(obligations: list[Obligation], unit_costs: dict, today: datetime.
         line = obligation.line
         entry = by_line.get(line.pk)
         if entry is None:
-            unit = unit_costs.get((line.organisation_id, line.system.category))
-            cost = None if unit is None else unit * line.quantity
+            cost = _cost(line, unit_costs)
             by_line[line.pk] = PlanLine(line, obligation.severity, obligation.due, obligation.due < today, cost)
             continue
         if SEVERITY_RANK[obligation.severity] < SEVERITY_RANK[entry.severity]:

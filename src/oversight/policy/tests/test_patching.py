@@ -206,6 +206,20 @@ def not_consider(obligation) -> bool:
 SELECTIONS = ['body', 'filtered', 'across bodies']
 
 
+def _selection(selection: str, kent, regulator) -> tuple:
+    """(lines, user, organisation, keep, keep_key) of the selection."""
+    user, organisation, keep, keep_key = kent.editor, kent.body, None, ()
+    if selection == 'across bodies':
+        user, organisation = regulator, None
+    lines = EquipmentLine.objects.for_user(user)
+    if selection == 'filtered':
+        lines = lines.filter(organisation=kent.body, site__sensitive=True)
+        keep, keep_key = not_consider, ('not consider',)
+    elif selection == 'body':
+        lines = lines.filter(organisation=kent.body)
+    return lines, user, organisation, keep, keep_key
+
+
 @pytest.mark.parametrize('selection', SELECTIONS)
 @pytest.mark.parametrize('seed', [1, 2, 3])
 def test_a_patched_evaluation_equals_the_register_evaluated_afresh(
@@ -217,15 +231,7 @@ def test_a_patched_evaluation_equals_the_register_evaluated_afresh(
     for _ in range(12):
         kent.add(rng)
         essex.add(rng)
-    user, organisation, keep, keep_key = kent.editor, kent.body, None, ()
-    if selection == 'across bodies':
-        user, organisation = regulator, None
-    lines = EquipmentLine.objects.for_user(user)
-    if selection == 'filtered':
-        lines = lines.filter(organisation=kent.body, site__sensitive=True)
-        keep, keep_key = not_consider, ('not consider',)
-    elif selection == 'body':
-        lines = lines.filter(organisation=kent.body)
+    lines, user, organisation, keep, keep_key = _selection(selection, kent, regulator)
 
     def kept():
         return evaluation.cached_evaluation(lines, user, TODAY, organisation=organisation, keep=keep, keep_key=keep_key)
@@ -363,16 +369,40 @@ def test_a_write_committed_below_the_kept_revision_is_not_missed(registers, regu
     assert len(counted) == 2
 
 
-@pytest.mark.parametrize(
-    'write',
-    [
-        'policy settings',
-        'unit costs',
-        'site',
-        'system',
-        'too many lines',
-    ],
-)
+@pytest.mark.parametrize('selection', SELECTIONS)
+@pytest.mark.parametrize('write', ['unit costs', 'policy settings', 'both, and a line'])
+def test_new_unit_costs_or_settings_rework_the_kept_lines_without_reading_the_register(
+    write, selection, registers, regulator, full_evaluations, monkeypatch
+):
+    """After saving unit costs or policy settings a person lands on the policy page: the kept lines are
+    priced, or the rules applied to them, again, as a fresh evaluation would."""
+    counted, fresh = full_evaluations
+    kent, essex = registers
+    rng = random.Random(6)
+    for _ in range(6):
+        kent.add(rng)
+        essex.add(rng)
+    lines, user, organisation, keep, keep_key = _selection(selection, kent, regulator)
+    before = evaluation.cached_evaluation(lines, user, TODAY, organisation=organisation, keep=keep, keep_key=keep_key)
+    editor, body = kent.editor, kent.body
+    if write != 'policy settings':
+        policy_actions.set_unit_costs(editor, body, {Category.DRONE: Decimal('3000'), Category.ANPR: Decimal('75')})
+    if write != 'unit costs':
+        policy_actions.set_policy_settings(editor, body, rule_sets=[], review_by=datetime.date(2026, 12, 31))
+    if write == 'both, and a line':
+        kent.add(rng)
+    reads = []
+    monkeypatch.setattr(
+        evaluation, 'loaded_lines', lambda query, real=evaluation.loaded_lines: reads.append(1) or real(query)
+    )
+    kept = evaluation.cached_evaluation(lines, user, TODAY, organisation=organisation, keep=keep, keep_key=keep_key)
+    assert kept is not before and len(counted) == 1
+    assert len(reads) == (1 if write == 'both, and a line' else 0)  # only the line written is read
+    assert figures(kept) == figures(fresh(lines, user, TODAY, keep=keep))
+    assert figures(kept) != figures(before)
+
+
+@pytest.mark.parametrize('write', ['site', 'system', 'too many lines'])
 def test_anything_but_a_few_lines_written_evaluates_the_register_afresh(
     write, registers, full_evaluations, monkeypatch
 ):
@@ -383,11 +413,7 @@ def test_anything_but_a_few_lines_written_evaluates_the_register_afresh(
         kent.add(rng)
     kent_evaluation(kent)
     editor, body = kent.editor, kent.body
-    if write == 'policy settings':
-        policy_actions.set_policy_settings(editor, body, rule_sets=[], review_by=None)
-    elif write == 'unit costs':
-        policy_actions.set_unit_costs(editor, body, {Category.DRONE: Decimal('3000')})
-    elif write == 'site':
+    if write == 'site':
         site = kent.sites[2]
         register_actions.update_site(editor, site, site.version, sensitive=True)
     elif write == 'system':
