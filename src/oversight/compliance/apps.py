@@ -20,6 +20,9 @@ class ComplianceConfig(AppConfig):
         'register.System': 'oversight.compliance.panels.system_panel',
         'surveys.Return': 'oversight.compliance.panels.return_panel',
     }
+    # What keeps a system in the register (core.holds): its self-assessments, a group assessment covering it, and
+    # its evidence files. The register asks before deleting a system and does not import this app.
+    holds = {'register.System': 'oversight.compliance.models.holds_on_system'}
 
     def ready(self):
         # Review triggers from the lower apps, which send signals and do not know this app (compliance.reviews).

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from oversight.core.querysets import OrganisationScopedQuerySet, ReferenceQuerySet
 
@@ -222,7 +223,8 @@ class Evidence(OwnedBySystem, models.Model):
     when uploaded (compliance.evidence) and only ever served as a download.
     """
 
-    system = models.ForeignKey('register.System', on_delete=models.CASCADE, related_name='evidence')
+    # Kept: deleting the system would leave the file in storage (only delete_evidence removes it), unaudited.
+    system = models.ForeignKey('register.System', on_delete=models.PROTECT, related_name='evidence')
     principle = models.ForeignKey(Principle, on_delete=models.PROTECT, null=True, blank=True, related_name='+')
     title = models.CharField(max_length=200)
     file = models.FileField(upload_to=evidence_path, max_length=200)
@@ -258,7 +260,8 @@ class Assessment(OwnedBySystem, models.Model):
     a new version starts from a copy of it. A system has at most one open assessment.
     """
 
-    system = models.ForeignKey('register.System', on_delete=models.CASCADE, related_name='assessments')
+    # Kept: a version is on record, and the register refuses to delete an assessed system (holds_on_system).
+    system = models.ForeignKey('register.System', on_delete=models.PROTECT, related_name='assessments')
     number = models.PositiveIntegerField()
     frozen_on = models.DateTimeField(null=True, blank=True)
     frozen_by = models.ForeignKey(
@@ -356,6 +359,49 @@ class PlanAction(models.Model):
     @property
     def organisation_id(self):
         return self.assessment.system.organisation_id
+
+
+def holds_on_system(system) -> list[str]:
+    """What of this app's records still needs the system, in the editor's words (core.holds): the register
+    refuses to delete a system while any does.
+
+    A system covered by an open group assessment is refused too rather than taken out of the group: who the
+    assessment answers for is the editor's choice on the assessment's page (with its version checked), not a
+    side effect of tidying the register, and a query asked before a deletion writes nothing.
+    """
+    holds = []
+    if count := system.assessments.count():
+        holds.append(
+            ngettext(
+                '%(system)s has %(count)s self-assessment, kept as a compliance record: a system that has been '
+                'assessed cannot be deleted.',
+                '%(system)s has %(count)s self-assessments, kept as compliance records: a system that has been '
+                'assessed cannot be deleted.',
+                count,
+            )
+            % {'system': system, 'count': count}
+        )
+    covering = Assessment.objects.filter(also_covers=system).select_related('system').order_by('system__name', 'number')
+    if frozen := [str(assessment) for assessment in covering if assessment.frozen]:
+        holds.append(
+            _('%(system)s is covered by %(assessments)s, frozen as a version on record: it cannot be deleted.')
+            % {'system': system, 'assessments': ', '.join(frozen)}
+        )
+    if still_open := [str(assessment) for assessment in covering if not assessment.frozen]:
+        holds.append(
+            _('%(system)s is covered by %(assessments)s: remove it from the systems covered first.')
+            % {'system': system, 'assessments': ', '.join(still_open)}
+        )
+    if count := system.evidence.count():
+        holds.append(
+            ngettext(
+                '%(system)s has %(count)s evidence file: delete its evidence first.',
+                '%(system)s has %(count)s evidence files: delete its evidence first.',
+                count,
+            )
+            % {'system': system, 'count': count}
+        )
+    return holds
 
 
 class ReviewTask(models.Model):

@@ -160,6 +160,7 @@ FIELD_LABELS = (
     gettext_noop('Started at'),
     gettext_noop('Submitted at'),
     gettext_noop('Survey return'),
+    gettext_noop('Task id'),
     gettext_noop('Text in Welsh'),
     gettext_noop('Thermal'),
     gettext_noop('Title'),

@@ -5,7 +5,9 @@ backstop for every other way in (the admin, a shell, a bug), as CHECK and UNIQUE
 rules within one row. A violation is an IntegrityError, as for any constraint.
 
 `condition` is SQL over the row being written (`NEW`) that both SQLite (3.39+) and PostgreSQL read the
-same way: use IS DISTINCT FROM, not != or IS NOT, where a side may be NULL.
+same way: use IS DISTINCT FROM, not != or IS NOT, where a side may be NULL. A rule is checked on INSERT and
+UPDATE unless it names its `events`: a rule on 'update' alone may read the row as it was (`OLD`) too, and
+one on 'delete' (or on 'update' and 'delete': a row that may neither go nor leave where it is) reads `OLD` only.
 
 SQLite drops a table's triggers when Django rebuilds the table in a migration (ALTER on SQLite), so
 each rule has a test that writes a violating row: if a later migration drops a trigger, it fails.
@@ -13,14 +15,20 @@ each rule has a test that writes a violating row: if a later migration drops a t
 
 from django.db.migrations.operations.base import Operation
 
+EVENTS = ('insert', 'update', 'delete')
+WRITES = ('insert', 'update')
+
 
 class EnforceRule(Operation):
     reversible = True
     reduces_to_sql = True
 
-    def __init__(self, name: str, table: str, columns: list[str], condition: str, message: str):
+    def __init__(self, name: str, table: str, columns: list[str], condition: str, message: str, events=WRITES):
+        if not events or set(events) - set(EVENTS):
+            raise ValueError(f'events are some of {EVENTS}, not {events}')
         self.name, self.table, self.columns = name, table, columns
         self.condition, self.message = condition, message
+        self.events = tuple(event for event in EVENTS if event in events)
 
     def deconstruct(self):
         kwargs = {
@@ -30,6 +38,8 @@ class EnforceRule(Operation):
             'condition': self.condition,
             'message': self.message,
         }
+        if self.events != WRITES:
+            kwargs['events'] = list(self.events)
         return self.__class__.__name__, [], kwargs
 
     def state_forwards(self, app_label, state):
@@ -53,28 +63,30 @@ class EnforceRule(Operation):
     def _create(self, vendor: str) -> list[str]:
         message = self.message.replace("'", "''")
         columns = ', '.join(self.columns)
+        on = {'insert': 'INSERT', 'update': f'UPDATE OF {columns}', 'delete': 'DELETE'}
         if vendor == 'sqlite':
             raise_it = f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
             return [
-                f'CREATE TRIGGER {self.name}_insert BEFORE INSERT ON {self.table} '
-                f'FOR EACH ROW WHEN {self.condition} {raise_it}',
-                f'CREATE TRIGGER {self.name}_update BEFORE UPDATE OF {columns} ON {self.table} '
-                f'FOR EACH ROW WHEN {self.condition} {raise_it}',
+                f'CREATE TRIGGER {self.name}_{event} BEFORE {on[event]} ON {self.table} '
+                f'FOR EACH ROW WHEN {self.condition} {raise_it}'
+                for event in self.events
             ]
         if vendor == 'postgresql':
+            # A BEFORE trigger returning NULL skips the row silently: a delete it lets through returns OLD.
+            keep_deleted = "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; " if 'delete' in self.events else ''
             return [
                 f'CREATE FUNCTION {self.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN '
                 f'IF {self.condition} THEN '
                 f"RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation', MESSAGE = '{message}'; "
-                'END IF; RETURN NEW; END $$',
-                f'CREATE TRIGGER {self.name} BEFORE INSERT OR UPDATE OF {columns} ON {self.table} '
-                f'FOR EACH ROW EXECUTE FUNCTION {self.name}()',
+                f'END IF; {keep_deleted}RETURN NEW; END $$',
+                f'CREATE TRIGGER {self.name} BEFORE {" OR ".join(on[event] for event in self.events)} '
+                f'ON {self.table} FOR EACH ROW EXECUTE FUNCTION {self.name}()',
             ]
         raise NotImplementedError(f'Oversight supports SQLite and PostgreSQL, not {vendor}.')
 
     def _drop(self, vendor: str) -> list[str]:
         if vendor == 'sqlite':
-            return [f'DROP TRIGGER IF EXISTS {self.name}_insert', f'DROP TRIGGER IF EXISTS {self.name}_update']
+            return [f'DROP TRIGGER IF EXISTS {self.name}_{event}' for event in self.events]
         return [f'DROP TRIGGER IF EXISTS {self.name} ON {self.table}', f'DROP FUNCTION IF EXISTS {self.name}()']
 
 

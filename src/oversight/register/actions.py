@@ -24,6 +24,7 @@ from oversight.core.audit import (
 )
 from oversight.core.bulk import insert
 from oversight.core.dates import govuk_datetime
+from oversight.core.holds import holds_on
 from oversight.core.models import ObjectChange
 from oversight.core.permissions import check, may_edit_body
 from oversight.core.spreadsheets import SpreadsheetError
@@ -55,17 +56,21 @@ def _check_name_free(obj) -> None:
 
 
 def _refuse_if_in_use(obj) -> None:
-    count = obj.equipment.count()
-    if count:
-        raise ValidationError(
+    """Refuse while equipment lines or another app's records (core.holds: a system's self-assessments and
+    evidence, for one) still need `obj`, naming each; the caller has locked it."""
+    reasons = []
+    if count := obj.equipment.count():
+        reasons.append(
             ngettext(
                 '%(obj)s still has %(count)s equipment line: move it elsewhere or delete it first.',
                 '%(obj)s still has %(count)s equipment lines: move them elsewhere or delete them first.',
                 count,
             )
-            % {'obj': obj, 'count': count},
-            code='protected',
+            % {'obj': obj, 'count': count}
         )
+    reasons += holds_on(obj)
+    if reasons:
+        raise ValidationError(' '.join(reasons), code='protected')
 
 
 # Sites and systems: named places and systems of one body, changed the same way.

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from oversight.core import holds
 from oversight.core.audit import STALE_MESSAGE
 from oversight.core.models import ObjectChange
 from oversight.register import actions
@@ -95,3 +96,27 @@ def test_a_site_or_system_in_use_is_not_deleted(editor_a, body_a, register_a):
     EquipmentLine.objects.all().delete()
     actions.delete_system(editor_a, System.objects.get(pk=register_a.system.pk), expected_version=1)
     assert ObjectChange.objects.filter(action='delete', object_repr__startswith='Custody CCTV').exists()
+
+
+def test_a_site_or_system_another_app_holds_is_not_deleted_and_the_refusal_names_every_hold(
+    monkeypatch, editor_a, body_a, register_a
+):
+    """The register asks every app's `holds` (core.holds) before deleting, without importing those apps."""
+    said = {'register.Site': [lambda site: [f'{site.name} is held by a record.'], lambda site: []]}
+    monkeypatch.setattr(holds, 'registry', lambda: said)
+    _line(editor_a, body_a, register_a)
+    with pytest.raises(ValidationError) as refused:
+        actions.delete_site(editor_a, register_a.site, expected_version=1)
+    assert refused.value.code == 'protected'
+    assert refused.value.messages == [
+        'Maidstone HQ still has 1 equipment line: move it elsewhere or delete it first. '
+        'Maidstone HQ is held by a record.'
+    ]
+    EquipmentLine.objects.all().delete()
+    with pytest.raises(ValidationError) as refused:
+        actions.delete_site(editor_a, register_a.site, expected_version=1)
+    assert refused.value.messages == ['Maidstone HQ is held by a record.']
+    assert Site.objects.filter(pk=register_a.site.pk).exists()
+    monkeypatch.setattr(holds, 'registry', lambda: {})
+    actions.delete_site(editor_a, register_a.site, expected_version=1)
+    assert not Site.objects.filter(pk=register_a.site.pk).exists()
