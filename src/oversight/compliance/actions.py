@@ -17,7 +17,7 @@ from oversight.core.permissions import check, may_edit_body
 from oversight.register.models import System
 
 from . import reviews
-from .evidence import check_evidence
+from .evidence import check_evidence, stored_name
 from .models import (
     RECORDED_FIELDS,
     Answer,
@@ -63,7 +63,7 @@ def add_evidence(actor, system, upload, *, title: str, principle=None, message: 
         system=system,
         principle=principle,
         title=title,
-        filename=upload.name.replace('\\', '/').rpartition('/')[2][:200],
+        filename=stored_name(upload.name),
         content_type=kind.content_type,
         size=upload.size,
         uploaded_by=actor if getattr(actor, 'pk', None) else None,

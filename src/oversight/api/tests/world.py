@@ -220,7 +220,7 @@ def _register(body: Body, quantities, own_maker: str) -> None:
     body.evidence = compliance_actions.add_evidence(
         editor,
         cctv,
-        SimpleUploadedFile(f'{marker}-dpia.pdf', f'%PDF-1.7 {marker} DPIA'.encode()),
+        SimpleUploadedFile(f'{marker}-dpia.pdf', f'%PDF-1.7 {marker} DPIA\n%%EOF\n'.encode()),
         title=f'{marker} DPIA',
     )
     compliance_actions.publish_transparency(editor, organisation)
