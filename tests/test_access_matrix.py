@@ -48,6 +48,8 @@ from rest_framework.test import APIClient
 
 from oversight.api.policy import obligation_id
 from oversight.api.tests.world import World, scan_upload
+from oversight.compliance import actions as compliance_actions
+from oversight.compliance.models import PlanAction, Principle
 from oversight.core.models import ObjectChange
 from oversight.core.views import ObjectListView
 from oversight.discovery import actions as discovery_actions
@@ -123,6 +125,16 @@ def a(attribute: str, key: str = 'pk', *, prop: str = 'pk'):
         return {key: getattr(obj, prop)}
 
     return build
+
+
+def plan_action(w: World):
+    """An action on the plan of A's open self-assessment, made through its action on first asking (the world has
+    none), inside the asking test's own transaction like everything it writes. Its text is one the world holds
+    already (the evidence's title), so the Welsh page walk, which reads the stored text first, takes it for data."""
+    made = first(PlanAction, assessment=w.a.assessment)
+    return made or compliance_actions.add_plan_action(
+        w.a.editor, w.a.assessment, Principle.objects.get(number=3), action=w.a.evidence.title, owner='DPO'
+    )
 
 
 def decision_kwargs(obligation) -> dict:
@@ -295,6 +307,10 @@ PAGES: dict[str, Page] = {
     'compliance:evidence_download': page(OWN_OBJECT, a('evidence')),
     'compliance:evidence_delete': page(A_EDITORS, a('evidence'), post=REFUSED_POST),
     'compliance:assessment_start': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
+    # Before the assessment's page, so walks over every page (axe, Welsh) see its plan with the action's Change link.
+    'compliance:assessment_plan_change': page(
+        A_EDITORS, lambda w: {'pk': w.a.assessment.pk, 'action': plan_action(w).pk}, post=REFUSED_POST
+    ),
     'compliance:assessment_detail': page(OWN_OBJECT, a('assessment')),
     'compliance:assessment_answer': page(
         A_EDITORS, lambda w: {'pk': w.a.assessment.pk, 'number': 3}, post=REFUSED_POST
@@ -926,6 +942,9 @@ for _path in ('answer', 'plan', 'cover', 'freeze', 'publish', 'unpublish'):
     API[(f'/api/compliance/assessments/{{id}}/{_path}/', 'post')] = Operation(
         API_REGISTER_WRITE, lambda w: {'id': w.a.assessment.pk}
     )
+API[('/api/compliance/assessments/{id}/plan/{action_id}/', 'patch')] = Operation(
+    API_REGISTER_WRITE, lambda w: {'id': w.a.assessment.pk, 'action_id': plan_action(w).pk}
+)
 for _path, _attribute in (('sites', 'sites'), ('systems', 'systems'), ('equipment', 'lines')):
     _params = lambda w, attribute=_attribute: {'id': getattr(w.a, attribute)[-1].pk}  # noqa: E731
     API[(f'/api/register/{_path}/', 'get')] = Operation(API_READ)
@@ -1028,6 +1047,9 @@ PROVED_BY = {
     ),
     'compliance:assessment_freeze': T(
         'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
+    ),
+    'compliance:assessment_plan_change': T(
+        'compliance', 'plan_actions', 'test_an_editor_marks_an_action_done_through_the_pages_and_its_task_resolves'
     ),
     'compliance:task_resolve': T('compliance', 'reviews', 'test_an_editor_resolves_a_task_through_the_pages'),
     'compliance:assessment_group': T(
@@ -1187,6 +1209,9 @@ PROVED_BY[('/api/compliance/governance/{id}/', 'patch')] = _RECORDS
 PROVED_BY[('/api/compliance/assessments/', 'post')] = _ASSESSED
 for _path in ('answer', 'plan', 'cover', 'freeze', 'publish', 'unpublish'):
     PROVED_BY[(f'/api/compliance/assessments/{{id}}/{_path}/', 'post')] = _ASSESSED
+PROVED_BY[('/api/compliance/assessments/{id}/plan/{action_id}/', 'patch')] = T(
+    'compliance', 'plan_actions', 'test_an_editor_changes_an_action_through_the_api_in_scope'
+)
 PROVED_BY[('/api/compliance/evidence/', 'post')] = _EVIDENCE
 PROVED_BY[('/api/compliance/evidence/{id}/', 'delete')] = _EVIDENCE
 PROVED_BY[('/api/compliance/transparency/publish/', 'post')] = _PUBLISHED

@@ -8,9 +8,10 @@ Evidence is uploaded as multipart form data and checked by its content with the 
 """
 
 from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -145,6 +146,23 @@ class PlanActionSerializer(serializers.ModelSerializer):
         read_only_fields = ['version']
 
 
+# Documented as a change to the PlanAction it is (PatchedPlanAction), so its status shares PlanActionStatusEnum.
+@extend_schema_serializer(component_name='PlanAction')
+class PlanActionChangeSerializer(serializers.ModelSerializer):
+    """A change to an action of the plan: any of its text, owner, due date and status, with the version read."""
+
+    version = _version_field()
+
+    class Meta:
+        model = PlanAction
+        fields = ['action', 'owner', 'due', 'status', 'version']
+
+    def validate(self, attrs):
+        if 'version' not in attrs:
+            raise serializers.ValidationError({'version': 'Send the version you read: it is required for an edit.'})
+        return attrs
+
+
 class AssessmentSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name='api:assessment-detail')
     organisation = serializers.SlugRelatedField(source='system.organisation', slug_field='slug', read_only=True)
@@ -218,6 +236,24 @@ class AssessmentViewSet(ComplianceMixin, mixins.CreateModelMixin, viewsets.ReadO
         response = self._read(assessment.pk)
         response.status_code = status.HTTP_201_CREATED
         return response
+
+    @extend_schema(
+        request=PlanActionChangeSerializer,
+        responses=PlanActionSerializer,
+        parameters=[OpenApiParameter('action_id', int, OpenApiParameter.PATH, description='The action (its `id`).')],
+    )
+    @action(detail=True, methods=['patch'], url_path=r'plan/(?P<action_id>[0-9]+)', url_name='plan-action')
+    def change_plan_action(self, request, pk=None, action_id=None):
+        """Change an action of the plan: its text, owner, due date or status (send the action's `version`)."""
+        assessment = self.get_object()
+        item = get_object_or_404(PlanAction.objects.select_related('principle'), assessment=assessment, pk=action_id)
+        given = PlanActionChangeSerializer(item, data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        values = dict(given.validated_data)
+        version = values.pop('version')
+        with action_errors():
+            changed = actions.update_plan_action(request.user, item, version, **values)
+        return Response(PlanActionSerializer(changed).data)
 
     @extend_schema(request=CoverSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=['post'])

@@ -40,18 +40,27 @@ def record_governance(actor, system, expected_version: int | None = None, *, mes
         raise TypeError(f'not governance fields: {", ".join(sorted(unknown))}')
     # Locked, so two first saves of the same system cannot both create a record.
     record = Governance.objects.select_for_update().filter(system=system).first() or Governance(system=system)
-    used_before = record.facial_recognition not in NO_FACIAL_RECOGNITION
+    used_before = record.facial_recognition
     for name, value in fields.items():
         setattr(record, name, value)
+    _refuse_dates_ahead(record, timezone.localdate())
     record = save_audited(actor, record, message, expected_version=expected_version if record.pk else None)
-    if not used_before and record.facial_recognition not in NO_FACIAL_RECOGNITION:
-        reviews.facial_recognition_introduced(record)
+    if reviews.more_intrusive(used_before, record.facial_recognition):
+        reviews.facial_recognition_more_intrusive(record, used_before)
     # A DPIA renewed or a certificate renewed resolves its task now, not at the next daily run.
     reviews.refresh(timezone.localdate(), System.objects.filter(pk=system.pk))
     return record
 
 
-NO_FACIAL_RECOGNITION = ('', Governance.FacialRecognition.NONE)
+def _refuse_dates_ahead(record: Governance, today) -> None:
+    """A DPIA or a certificate is recorded once it exists: dated ahead, a DPIA would settle every change until then."""
+    errors = {}
+    if record.dpia_completed_on and record.dpia_completed_on > today:
+        errors['dpia_completed_on'] = _('The date the DPIA was completed must be today or in the past.')
+    if record.certified_on and record.certified_on > today:
+        errors['certified_on'] = _('The date the certificate was issued must be today or in the past.')
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -164,6 +173,30 @@ def add_plan_action(actor, assessment: Assessment, principle, **fields) -> PlanA
     check(actor, may_edit_body, assessment.system.organisation_id)
     _lock_open(assessment)
     return save_audited(actor, PlanAction(assessment=assessment, principle=principle, **fields))
+
+
+# What an editor changes on an action of a plan (its principle stays: add an action to another principle instead).
+PLAN_ACTION_FIELDS = ('action', 'owner', 'due', 'status')
+
+
+@transaction.atomic
+def update_plan_action(actor, action: PlanAction, expected_version=None, /, **changes) -> PlanAction:
+    """Change an action of an open assessment's plan: its text (`action=`, hence the positional-only parameters),
+    owner, due date or status.
+
+    An action done, or due later, clears the system's "action past due" task at once, not at the next daily run.
+    """
+    unknown = set(changes) - set(PLAN_ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f'not plan action fields: {", ".join(sorted(unknown))}')
+    assessment = action.assessment
+    check(actor, may_edit_body, assessment.system.organisation_id)
+    _lock_open(assessment)
+    for name, value in changes.items():
+        setattr(action, name, value)
+    action = save_audited(actor, action, expected_version=expected_version)
+    reviews.refresh(timezone.localdate(), System.objects.filter(pk=assessment.system_id))
+    return action
 
 
 @transaction.atomic

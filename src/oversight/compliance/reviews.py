@@ -20,7 +20,7 @@ from oversight.core.dates import govuk_date
 from oversight.core.models import ObjectChange
 
 from .models import Assessment, Governance, PlanAction, ReviewTask
-from .querysets import EXPIRY_WARNING_DAYS
+from .querysets import certification_status, dpia_status
 
 Kind = ReviewTask.Kind
 
@@ -161,7 +161,7 @@ def _resolve(tasks: list[ReviewTask], resolution) -> int:
     return len(tasks)
 
 
-def _resolve_open(tasks, resolution: str) -> int:
+def _resolve_open(tasks, resolution) -> int:
     # With the system and body its audit row names (PostgreSQL locks the task's row alone, not the joined ones).
     return _resolve(
         list(tasks.select_for_update(of=('self',)).select_related('system', 'organisation').order_by('pk')), resolution
@@ -181,8 +181,34 @@ def cameras_changed(sender, *, organisation_id, changes: dict, **kwargs) -> None
     raise_tasks(Kind.DPIA_CHANGE, wanted)
 
 
-def facial_recognition_introduced(record: Governance) -> None:
-    reason = f'Facial recognition is now recorded as used: {record.get_facial_recognition_display()}.'
+# Facial recognition uses from the least intrusive to the most: a move up this list is a new use for the DPIA
+# (the DPIA template names facial recognition among the occasions for doing it again). Not recorded counts as none.
+FACIAL_RECOGNITION_USES = (
+    Governance.FacialRecognition.NONE,
+    Governance.FacialRecognition.RETROSPECTIVE,
+    Governance.FacialRecognition.OPERATOR_INITIATED,
+    Governance.FacialRecognition.LIVE,
+)
+
+
+def _intrusiveness(use: str) -> int:
+    return FACIAL_RECOGNITION_USES.index(use or Governance.FacialRecognition.NONE)
+
+
+def more_intrusive(before: str, after: str) -> bool:
+    """Whether facial recognition use `after` is more intrusive than `before` (none, retrospective,
+    operator-initiated, live)."""
+    return _intrusiveness(after) > _intrusiveness(before)
+
+
+def facial_recognition_more_intrusive(record: Governance, before: str) -> None:
+    """Facial recognition started, or its use became more intrusive (retrospective to live): review the DPIA."""
+    now = record.get_facial_recognition_display()
+    if _intrusiveness(before) == 0:
+        reason = f'Facial recognition is now recorded as used: {now}.'
+    else:
+        was = Governance.FacialRecognition(before).label
+        reason = f'Facial recognition use changed from {was} to {now}, a more intrusive use.'
     raise_task(record.system.organisation_id, Kind.DPIA_CHANGE, reason, system=record.system, source=record)
 
 
@@ -205,18 +231,27 @@ def scan_reconciled(sender, *, scan, **kwargs) -> None:
 # Date-driven triggers
 
 
+# Which statuses of a record (querysets.dpia_status, certification_status: the rule the lists and the API show)
+# need a task, so a task is open exactly while the record says "Review due", "Expired" or "Expires within 90 days".
+DPIA_NEEDING = ('due',)
+CERTIFICATION_NEEDING = ('expired', 'expiring')
+
+
 def _dpia_due(today, records) -> dict:
-    return {
-        r.system_id: (f'The DPIA’s review was due on {govuk_date(r.dpia_review_due)}.', r.dpia_review_due, r)
-        for r in records.filter(dpia_review_due__lte=today)
-    }
+    needing = {}
+    for r in records.annotate(status=dpia_status(on=today)).filter(status__in=DPIA_NEEDING):
+        if r.dpia_review_due is None:
+            reason = 'The DPIA has no next review date: review it, and record when its next review is due.'
+        else:
+            reason = f'The DPIA’s review was due on {govuk_date(r.dpia_review_due)}.'
+        needing[r.system_id] = (reason, r.dpia_review_due, r)
+    return needing
 
 
 def _certification(today, records) -> dict:
-    soon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
     needing = {}
-    for r in records.filter(certification_expires__lte=soon):
-        verb = 'expired' if r.certification_expires < today else 'expires'
+    for r in records.annotate(status=certification_status(on=today)).filter(status__in=CERTIFICATION_NEEDING):
+        verb = 'expired' if r.status == 'expired' else 'expires'
         reason = f'The certificate {verb} on {govuk_date(r.certification_expires)}: renew the certification.'
         needing[r.system_id] = (reason, r.certification_expires, r)
     return needing
@@ -245,16 +280,43 @@ def _actions_due(today, systems) -> dict:
     return needing
 
 
+# Why a date-driven task's cause has gone, by the status its record has now (no record: as with nothing recorded).
 RESOLUTIONS = {
-    Kind.DPIA_DUE: 'The DPIA was reviewed: its next review is not yet due.',
-    Kind.CERTIFICATION: 'The certificate was renewed: it no longer expires within 90 days.',
+    Kind.DPIA_DUE: {
+        'in_date': 'The DPIA was reviewed: its next review is not yet due.',
+        'missing': 'The DPIA was removed from the governance record: no DPIA is recorded, so none is due for review.',
+    },
+    Kind.CERTIFICATION: {
+        'valid': 'The certificate was renewed: it no longer expires within 90 days.',
+        'none': 'The certificate was removed from the governance record: no certification is recorded to renew.',
+    },
     Kind.ACTION_DUE: 'No action of the latest self-assessment is past due any more.',
 }
+NOTHING_RECORDED = {Kind.DPIA_DUE: 'missing', Kind.CERTIFICATION: 'none'}
+
+
+def _cleared(kind: str, today, tasks):
+    """The words resolving each of these tasks: for a record's task, by the status the record has now."""
+    words = RESOLUTIONS[kind]
+    if isinstance(words, str):
+        return words
+    status = dpia_status(on=today) if kind == Kind.DPIA_DUE else certification_status(on=today)
+    now = dict(
+        Governance.objects.filter(system__in=tasks.values('system'))
+        .annotate(status=status)
+        .values_list('system_id', 'status')
+    )
+    return lambda task: words[now.get(task.system_id, NOTHING_RECORDED[kind])]
+
+
+def _latest_cause_day(task: ReviewTask) -> datetime.date:
+    """The day of the task's latest cause: a DPIA done before it did not consider that change."""
+    return timezone.localdate(task.causes[-1]['raised_at'] if task.occurrences else task.raised_at)
 
 
 def refresh(today: datetime.date, systems) -> tuple[int, int]:
     """Raise and resolve the date-driven tasks of `systems` (register.System queryset) as of `today`, and
-    resolve their DPIA-change tasks whose DPIA has been done since. (raised, resolved)."""
+    resolve their DPIA-change tasks whose DPIA has been done since their latest cause. (raised, resolved)."""
     raised = resolved = 0
     records = Governance.objects.filter(system__in=systems).select_related('system')
     for kind, needing in (
@@ -271,15 +333,16 @@ def refresh(today: datetime.date, systems) -> tuple[int, int]:
                 if system_id not in open_ids
             ],
         )
-        resolved += _resolve_open(_open(kind, system__in=systems).exclude(system_id__in=needing), RESOLUTIONS[kind])
-    # A DPIA done on or after the day the change raised the task (locked, so two runs resolve it once).
+        cleared = _open(kind, system__in=systems).exclude(system_id__in=needing)
+        resolved += _resolve_open(cleared, _cleared(kind, today, cleared))
+    # A DPIA done on or after the day of the task's latest cause (locked, so two runs resolve it once).
     changed = _open(Kind.DPIA_CHANGE, system__in=systems, system__governance__dpia_completed_on__isnull=False)
     done = [
         task
         for task in changed.select_for_update(of=('self',))
         .select_related('system__governance', 'organisation')
         .order_by('pk')
-        if task.system.governance.dpia_completed_on >= timezone.localdate(task.raised_at)
+        if task.system.governance.dpia_completed_on >= _latest_cause_day(task)
     ]
     resolved += _resolve(
         done, lambda task: f'The DPIA was done again on {govuk_date(task.system.governance.dpia_completed_on)}.'

@@ -19,6 +19,11 @@ urlpatterns = [
         views.PlanActionAddView.as_view(),
         name='assessment_plan_add',
     ),
+    path(
+        'assessments/<int:pk>/actions/<int:action>/',
+        views.PlanActionChangeView.as_view(),
+        name='assessment_plan_change',
+    ),
     path('assessments/<int:pk>/systems/', views.AssessmentGroupView.as_view(), name='assessment_group'),
     path('assessments/<int:pk>/freeze/', views.AssessmentFreezeView.as_view(), name='assessment_freeze'),
     path('to-do/', views.TaskListView.as_view(), name='task_list'),

@@ -288,6 +288,36 @@ class PlanActionAddView(AssessmentFormView):
         return actions.add_plan_action(self.request.user, self.assessment, self.principle, **form.model_values())
 
 
+class PlanActionChangeView(Require, ActionFormView):
+    """Change an action of an open assessment's plan: its text, owner, due date or status."""
+
+    form_class = PlanActionForm
+    success_message = gettext_lazy('Action saved.')
+
+    def allowed(self) -> bool:
+        self.assessment = get_editable(Assessment, self.request.user, pk=self.kwargs['pk'])
+        self.item = get_object_or_404(self.assessment.plan.select_related('principle'), pk=self.kwargs['action'])
+        return True
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), 'user': self.request.user, 'instance': self.item}
+
+    def run_action(self, form):
+        values = form.model_values()
+        return actions.update_plan_action(self.request.user, self.item, form.cleaned_data['version'], **values)
+
+    def get_success_url(self, result=None):
+        return self.assessment.get_absolute_url() + f'#principle-{self.item.principle.number}'
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['title'] = _('Change an action for principle %(number)s: %(assessment)s') % {
+            'number': self.item.principle.number,
+            'assessment': self.assessment,
+        }
+        return context
+
+
 class AssessmentFreezeView(ConfirmActionView):
     heading = gettext_lazy('Freeze {object}?')
     warning = gettext_lazy(

@@ -127,8 +127,9 @@ def test_a_move_raises_for_both_systems_and_a_system_without_a_dpia_gets_none(bo
     assert not _open().exists()  # no DPIA on record: the governance list already says so
     actions.record_governance(None, plain, dpia_completed_on=D(2025, 1, 1))
     register_actions.update_line(None, line, None, system=assessed)
-    assert _open(system=plain).get().reason == 'The register changed: 2 cameras moved away at Maidstone HQ.'
-    assert _open(system=assessed).get().reason == 'The register changed: 2 cameras moved in at Maidstone HQ.'
+    moved = _open(kind=Kind.DPIA_CHANGE)
+    assert moved.get(system=plain).reason == 'The register changed: 2 cameras moved away at Maidstone HQ.'
+    assert moved.get(system=assessed).reason == 'The register changed: 2 cameras moved in at Maidstone HQ.'
     # A change that moves no camera (a note) raises nothing more.
     ReviewTask.objects.all().delete()
     register_actions.update_line(None, line, None, notes='repainted')
@@ -157,6 +158,131 @@ def test_facial_recognition_raises_a_review_and_a_new_dpia_resolves_it(system_a)
     task.refresh_from_db()
     assert task.resolved_at is not None and task.resolved_by is None
     assert task.resolution == 'The DPIA was done again on 1 June 2026.'
+
+
+def test_facial_recognition_becoming_more_intrusive_raises_a_review_saying_what_changed(editor_a, system_a):
+    with time_machine.travel(NOW, tick=False):
+        record = actions.record_governance(
+            None, system_a, dpia_completed_on=D(2026, 1, 5), dpia_review_due=D(2027, 1, 5),
+            facial_recognition='retrospective',
+        )  # fmt: skip
+        first = _open(system=system_a, kind=Kind.DPIA_CHANGE).get()
+        assert first.reason == 'Facial recognition is now recorded as used: Retrospective facial recognition.'
+        actions.resolve_task(editor_a, first, 'The DPIA covers retrospective use.')
+        for use in ('operator_initiated', 'live'):
+            record = actions.record_governance(None, system_a, record.version, facial_recognition=use)
+        task = _open(system=system_a, kind=Kind.DPIA_CHANGE).get()
+        assert [cause['reason'] for cause in task.occurrences] == [
+            'Facial recognition use changed from Retrospective facial recognition to Operator-initiated facial '
+            'recognition, a more intrusive use.',
+            'Facial recognition use changed from Operator-initiated facial recognition to Live facial recognition, '
+            'a more intrusive use.',
+        ]
+        actions.resolve_task(editor_a, task, 'The DPIA was reviewed for live use.')
+        # The same use, or a less intrusive one, is nothing new for the DPIA.
+        for use in ('live', 'retrospective', 'none', ''):
+            record = actions.record_governance(None, system_a, record.version, facial_recognition=use)
+    assert not _open(system=system_a, kind=Kind.DPIA_CHANGE).exists()
+
+
+def test_a_dpia_done_before_the_latest_change_leaves_its_review_open(body_a, site_a, assessed):
+    """A task keeps every cause: a DPIA dated before the latest did not consider that change."""
+    with time_machine.travel(NOW, tick=False):
+        line = _line(body_a, site_a, assessed)
+    with time_machine.travel(NOW + datetime.timedelta(days=4), tick=False):
+        register_actions.update_line(None, line, None, quantity=5)
+    with time_machine.travel(NOW + datetime.timedelta(days=6), tick=False):
+        record = actions.record_governance(
+            None, assessed, assessed.governance.version, dpia_completed_on=D(2026, 6, 3), dpia_review_due=D(2027, 6, 3)
+        )
+        call_command('raise-review-tasks', stdout=io.StringIO())
+        task = _open(system=assessed, kind=Kind.DPIA_CHANGE).get()
+        assert len(task.occurrences) == 2
+        actions.record_governance(None, assessed, record.version, dpia_completed_on=D(2026, 6, 5))
+    task.refresh_from_db()
+    assert not task.is_open and task.resolution == 'The DPIA was done again on 5 June 2026.'
+
+
+def test_a_dpia_or_a_certificate_dated_after_today_is_refused_naming_its_field(client_for, editor_a, system_a):
+    """A DPIA recorded a year ahead would settle every change to the cameras until then."""
+    from django.core.exceptions import ValidationError
+    from rest_framework.test import APIClient
+
+    ahead = {
+        'dpia_completed_on': D(2026, 6, 2), 'certification_body': 'nsi', 'certification_step': 'step_1',
+        'certified_on': D(2026, 6, 2), 'certification_expires': D(2027, 6, 2),
+    }  # fmt: skip
+    with time_machine.travel(NOW, tick=False):
+        with pytest.raises(ValidationError) as refused:
+            actions.record_governance(editor_a, system_a, **ahead)
+        assert refused.value.message_dict == {
+            'dpia_completed_on': ['The date the DPIA was completed must be today or in the past.'],
+            'certified_on': ['The date the certificate was issued must be today or in the past.'],
+        }
+        record = actions.record_governance(editor_a, system_a, **{**ahead, 'dpia_completed_on': D(2026, 6, 1),
+                                                                  'certified_on': D(2026, 6, 1)})  # fmt: skip
+        edit = reverse('compliance:governance_edit', args=[system_a.pk])
+        page = client_for(editor_a).post(edit, {'dpia_completed_on': '2027-06-01', 'version': record.version})
+        assert page.status_code == 200
+        assert 'The date the DPIA was completed must be today or in the past.' in page.content.decode()
+        api = APIClient()
+        api.force_authenticate(editor_a)
+        url = f'/api/compliance/governance/{record.pk}/'
+        answer = api.patch(url, {'version': record.version, 'certified_on': '2026-06-02'}, format='json')
+        assert answer.status_code == 400
+        assert answer.json() == {'certified_on': ['The date the certificate was issued must be today or in the past.']}
+    record.refresh_from_db()
+    assert (record.dpia_completed_on, record.certified_on, record.version) == (D(2026, 6, 1), D(2026, 6, 1), 1)
+
+
+def test_a_dpia_without_a_review_date_is_due_for_review_until_one_is_set(editor_a, system_a):
+    """The tasks follow the record's own status (querysets.dpia_status): "Review due" while a review date has
+    come or none is set, so clearing the date leaves the task open; removing the DPIA closes it, saying so."""
+    from oversight.compliance.models import Governance
+
+    def status():
+        return Governance.objects.with_status().get(system=system_a).dpia
+
+    with time_machine.travel(NOW, tick=False):
+        record = actions.record_governance(None, system_a, dpia_completed_on=D(2025, 3, 1))
+        task = _open(system=system_a, kind=Kind.DPIA_DUE).get()
+        assert status() == 'due' and task.due is None
+        assert task.reason == 'The DPIA has no next review date: review it, and record when its next review is due.'
+        record = actions.record_governance(None, system_a, record.version, dpia_review_due=D(2026, 5, 1))
+        assert _open(system=system_a, kind=Kind.DPIA_DUE).get() == task  # still due: the same task
+        record = actions.record_governance(None, system_a, record.version, dpia_review_due=None)
+        actions.raise_review_tasks(D(2026, 6, 1))
+        assert status() == 'due' and _open(system=system_a, kind=Kind.DPIA_DUE).get() == task
+        record = actions.record_governance(None, system_a, record.version, dpia_review_due=D(2027, 3, 1))
+        task.refresh_from_db()
+        assert status() == 'in_date' and task.resolution == 'The DPIA was reviewed: its next review is not yet due.'
+
+        record = actions.record_governance(None, system_a, record.version, dpia_review_due=D(2026, 6, 1))
+        again = _open(system=system_a, kind=Kind.DPIA_DUE).get()
+        actions.record_governance(None, system_a, record.version, dpia_completed_on=None, dpia_review_due=None)
+        actions.raise_review_tasks(D(2026, 6, 1))
+    again.refresh_from_db()
+    assert status() == 'missing' and not again.is_open
+    assert again.resolution == (
+        'The DPIA was removed from the governance record: no DPIA is recorded, so none is due for review.'
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_removing_a_certificate_resolves_its_task_saying_so_not_renewed(system_a):
+    record = actions.record_governance(
+        None, system_a, certification_body='nsi', certification_step='step_1', certified_on=D(2025, 7, 1),
+        certification_expires=D(2026, 7, 15),
+    )  # fmt: skip
+    task = _open(system=system_a, kind=Kind.CERTIFICATION).get()
+    actions.record_governance(None, system_a, record.version, certification_body='', certification_step='',
+                              certified_on=None, certification_expires=None)  # fmt: skip
+    actions.raise_review_tasks(D(2026, 6, 1))
+    task.refresh_from_db()
+    assert not task.is_open and not _open(system=system_a).exists()
+    assert task.resolution == (
+        'The certificate was removed from the governance record: no certification is recorded to renew.'
+    )
 
 
 @time_machine.travel(NOW)
