@@ -1,7 +1,8 @@
 """Background tasks over the API: the status resource a 202 points at, and queueing a stopped task again."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from django.utils import translation
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -26,7 +27,7 @@ class JobSerializer(serializers.ModelSerializer):
     started_by = serializers.SlugRelatedField(source='user', slug_field='username', read_only=True)
     status = serializers.SerializerMethodField()
     retryable = serializers.BooleanField(source='can_retry', read_only=True)
-    errors = JobProblemSerializer(many=True, read_only=True, help_text='Every problem, when it failed.')
+    errors = serializers.SerializerMethodField()
     result_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -53,8 +54,17 @@ class JobSerializer(serializers.ModelSerializer):
         ]
 
     def get_status(self, job) -> str:
-        """queued, running, done or failed; a task whose worker died is failed (and retryable)."""
+        """queued, running, done or failed; a stopped task (its worker died, none runs, or the queue lost it) is
+        failed and retryable, with the reason in `errors`."""
         return Job.Status.FAILED if job.is_stale else job.status
+
+    @extend_schema_field(JobProblemSerializer(many=True))
+    def get_errors(self, job) -> list[dict]:
+        """Every problem, when it failed; for a stopped task, why it stopped, as its page says it."""
+        if job.is_stale and not job.errors:
+            with translation.override('en'):
+                return [{'row': None, 'column': '', 'message': job.stopped_message}]
+        return job.errors
 
     def get_result_url(self, job) -> str:
         """Where the outcome is, on the site, once done."""

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from oversight.core.audit import record_change
+from oversight.core.audit import record_change, record_changes
+from oversight.core.dates import govuk_datetime
 from oversight.core.logs import current_request_id
 from oversight.core.models import ObjectChange
 from oversight.core.permissions import check, may_retry_job, sees_everything
@@ -30,10 +31,20 @@ Status = Job.Status
 
 
 def _enqueue_on_commit(job: Job) -> None:
+    """Hand the attempt to the backend once the record commits, and note the backend's id for it.
+
+    If the backend refuses it then, the request that asked still stands (the record is committed); the attempt,
+    never handed over, shows stopped after the stale limit and can be queued again (Job.stopped_reason).
+    """
     from .tasks import run_job  # the task module imports the handlers, which import every app's actions
 
     job_id, attempt, request_id = job.pk, job.attempt, current_request_id()
-    transaction.on_commit(lambda: run_job.enqueue(job_id, attempt, request_id))
+
+    def enqueue():
+        handed = run_job.enqueue(job_id, attempt, request_id)
+        Job.objects.filter(pk=job_id, attempt=attempt).update(task_id=handed.id)
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 def _state(job: Job) -> dict:
@@ -99,6 +110,11 @@ def retry_job(actor, job: Job) -> Job:
     """Queue a failed or stopped task again, as a new attempt; the work is idempotent, so nothing is done twice."""
     job = Job.objects.select_for_update().get(pk=job.pk)
     check(actor, may_retry_job, job)
+    return _queue_again(actor, job, 'Queued again')
+
+
+def _queue_again(actor, job: Job, message: str) -> Job:
+    """A new attempt of `job`, locked by the caller in its transaction."""
     if not job.can_retry:
         raise ValidationError(
             _('This task is %(status)s: only a failed or stopped task is queued again.')
@@ -108,14 +124,15 @@ def retry_job(actor, job: Job) -> Job:
     now = timezone.now()
     job.status, job.attempt = Status.QUEUED, job.attempt + 1
     job.stage, job.progress_done, job.progress_total = '', 0, 0
-    job.result, job.errors, job.result_url = {}, [], ''
+    job.result, job.errors, job.result_url, job.task_id = {}, [], '', ''
     job.started_at, job.finished_at, job.heartbeat_at = None, None, now
+    job.__dict__.pop('stopped_reason', None)  # worked out for the attempt before: this one may run
     try:
         with transaction.atomic():
             job.save()
     except IntegrityError as exc:  # the same work was started afresh meanwhile
         raise _busy(already_running(job.lock_key) or job) from exc
-    record_change(actor, job, ObjectChange.Action.UPDATE, before, _state(job), f'Queued again: {job.description}')
+    record_change(actor, job, ObjectChange.Action.UPDATE, before, _state(job), f'{message}: {job.description}')
     _enqueue_on_commit(job)
     return job
 
@@ -161,8 +178,9 @@ def finish_job(job_id: int, attempt: int, result: dict, url: str = '') -> None:
         raise Superseded
 
 
-def fail_job(job_id: int, attempt: int, errors: list[dict]) -> None:
-    _close(job_id, attempt, status=Status.FAILED, stage=gettext_noop('Failed'), errors=errors)
+def fail_job(job_id: int, attempt: int, errors: list[dict], result: dict | None = None) -> None:
+    """Failed, with every problem and the counts of what was kept (work sent as it goes: Job.SENT_AS_IT_GOES)."""
+    _close(job_id, attempt, status=Status.FAILED, stage=gettext_noop('Failed'), errors=errors, result=result or {})
 
 
 # Starting each kind of work: the owner's checks, then the job.
@@ -272,7 +290,8 @@ IDEMPOTENCY_KEY = re.compile(r'[!-~]{1,200}')
 def _earlier_scan(organisation, sha256: str, idempotency_key: str) -> Job | None:
     """The task that already took this upload: the same Idempotency-Key, or the same bytes for the same body.
 
-    A task that failed made no scan, so its upload is taken again; a key reused for other bytes is refused.
+    A task that failed made no scan, so its upload is taken again (and one that stopped is queued again by
+    queue_scan); a key reused for other bytes is refused.
     """
     tasks = Job.objects.filter(kind=Job.Kind.SCAN, organisation=organisation).defer('payload')
     if idempotency_key:
@@ -301,7 +320,8 @@ def queue_scan(
     every device identified and compared with the register, is the worker's, and its task names each bad
     line. The upload is kept compressed (25 MB of JSON lines is about 1 MB). An upload made
     before (the same bytes for the same body, or the same `idempotency_key`) is not made twice: the
-    task that took it is returned, with False for "not new", and through it the scan it made.
+    task that took it is returned, with False for "not new", and through it the scan it made; if that
+    task stopped (its worker died), it is queued again and returned as new.
     """
     if idempotency_key and not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
         raise ValidationError(
@@ -310,6 +330,8 @@ def queue_scan(
     discovery_actions.check_upload(actor, organisation, content, filename=filename, token=token)
     sha256 = hashlib.sha256(content).hexdigest()
     if (earlier := _earlier_scan(organisation, sha256, idempotency_key)) is not None:
+        if earlier.is_stale:  # its worker died or it never ran: the upload is a person's way of asking again
+            return _scan_again(actor, earlier)
         return earlier, False
     lock_key = f'scan:{organisation.pk}:{sha256}'
     description = gettext_noop('Scan %(file)s') if filename else gettext_noop('Scan uploaded by %(user)s')
@@ -337,6 +359,15 @@ def queue_scan(
             return running, False
         raise
     return job, True
+
+
+def _scan_again(actor, earlier: Job) -> tuple[Job, bool]:
+    """The stopped task that took this upload, queued again with the file it kept; as it is if a worker took it
+    up meanwhile. The uploader may: check_upload has allowed the upload itself."""
+    job = Job.objects.select_for_update().get(pk=earlier.pk)
+    if not job.can_retry:
+        return job, False
+    return _queue_again(actor, job, 'Queued again by an upload of the same file'), True
 
 
 @transaction.atomic
@@ -388,9 +419,18 @@ def queue_returns_import(
             'file_name': file_name,
             'recipients': recipients.decode('utf-8-sig', 'replace') if recipients is not None else None,
         },
-        lock_key=f'returns-import:{reference.strip().lower()}',
+        lock_key=returns_import_key(reference),
         payload=content,
     )
+
+
+def returns_import_key(reference: str) -> str:
+    """One import into a campaign at a time, however it is named (slug or year); one the import would create is
+    named by the slug it would get."""
+    try:
+        return f'returns-import:{Campaign.objects.lookup(reference).pk}'
+    except (Campaign.DoesNotExist, Campaign.MultipleObjectsReturned):
+        return f'returns-import:new:{reference.strip().lower()}'
 
 
 # Retention (`oversight clean-up`).
@@ -400,9 +440,31 @@ def queue_returns_import(
 def clear_failed_task_files(before, *, dry_run: bool = False) -> int:
     """The uploaded files (a scan, an interchange file) kept by tasks that failed before `before`, so
     they could be queued again: past that they cannot be (Job.can_retry). A task that finished has
-    already let its file go. Returns how many files went, or with dry_run how many would."""
+    already let its file go. A task silent since before `before` (its worker died, and nobody queued it
+    again) is closed as failed then, with its audit row, so its file goes too and a new upload of the
+    same file is taken afresh. Returns how many files went, or with dry_run how many would."""
+    stopped = Job.objects.filter(status__in=Job.ACTIVE, heartbeat_at__lt=before).exclude(payload=b'')
     old = Job.objects.filter(status=Status.FAILED, finished_at__lt=before).exclude(payload=b'')
-    return old.count() if dry_run else old.update(payload=b'')
+    if dry_run:
+        return stopped.count() + old.count()
+    _close_stopped(list(stopped.defer('payload')))
+    return old.update(payload=b'')
+
+
+def _close_stopped(jobs: list[Job]) -> None:
+    """Failed as of their last sign of life, so their file's retention counts from then (Job.file_removed)."""
+    changes = []
+    for job in jobs:
+        before = _state(job)
+        job.status, job.stage, job.finished_at = Status.FAILED, gettext_noop('Failed'), job.heartbeat_at
+        message = (
+            f'It stopped on {govuk_datetime(job.heartbeat_at)} and was not queued again; its file was removed '
+            'at the end of its retention.'
+        )
+        job.errors = [{'row': None, 'column': '', 'message': message}]
+        changes.append((job, ObjectChange.Action.UPDATE, before, _state(job)))
+    Job.objects.bulk_update(jobs, ['status', 'stage', 'finished_at', 'errors'])
+    record_changes(None, changes, 'Closed: stopped, and its file past its retention')
 
 
 @transaction.atomic

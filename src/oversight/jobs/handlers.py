@@ -1,16 +1,19 @@
 """The work each kind of job does, calling the owning app's actions as the person who started it.
 
 A handler returns an `Outcome` or raises (`JobFailed` with every problem, or the action's
-ValidationError). Unless it says otherwise (`atomic = False`) it runs in one transaction with the
-job's "done", so it is all or nothing, and a retry after any failure starts from a clean state.
+ValidationError). It runs in one transaction with the job's "done", so it is all or nothing, and a
+retry after any failure starts from a clean state; the emails of invitations and reminders are the
+exception (`Job.SENT_AS_IT_GOES`): each is recorded as it is sent, and a failure says how many were.
 """
 
 import io
 import re
+import smtplib
 import zlib
 
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
+from django.db import IntegrityError, connection
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
@@ -24,7 +27,7 @@ from oversight.register import actions as register_actions
 from oversight.register.imports import read_batch
 from oversight.register.models import ImportBatch
 from oversight.surveys.actions.imports import import_returns
-from oversight.surveys.actions.invitations import remind_outstanding, send_due_reminders, send_invitations
+from oversight.surveys.actions.invitations import MailStopped, remind_outstanding, send_due_reminders, send_invitations
 from oversight.surveys.actions.returns import send_receipt
 from oversight.surveys.interchange import InterchangeError
 from oversight.surveys.models import Campaign, Return
@@ -55,12 +58,35 @@ def register_import(job: Job, progress: Progress) -> Outcome:
     return Outcome(counts, reverse(_REGISTER_LISTS[batch.kind]))
 
 
+def _refusal(exc: OSError) -> str:
+    """The mail server's answer as it gave it ("451 Too many messages"), or why it could not be reached."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f'{exc.smtp_code} {exc.smtp_error.decode("utf-8", "replace")}'
+    return str(exc)
+
+
+def _mail_stopped(email: str, exc: MailStopped | OSError, key: str) -> JobFailed:
+    """What a run of emails kept when the mail server stopped it: those sent before stay sent and recorded."""
+    if not isinstance(exc, MailStopped):  # it could not be reached at all
+        message = f'The mail server could not be reached ({exc}): no {email} was sent. Queue it again once it is back.'
+        return JobFailed([problem(message)], {key: 0})
+    sent = '1 was sent' if exc.sent == 1 else f'{exc.sent} were sent'
+    message = (
+        f'The mail server refused the {email} to {exc.body}: {_refusal(exc.refusal)}; {sent}. '
+        'Queue it again to send the rest.'
+    )
+    return JobFailed([problem(message)], {key: exc.sent})
+
+
 def invitations(job: Job, progress: Progress) -> Outcome:
-    """One connection to the mail server for the whole batch; sent last, so a refusal rolls back every "sent"."""
+    """One connection to the mail server for the whole batch; each invitation recorded as it is sent."""
     campaign = Campaign.objects.get(pk=job.arguments['campaign'])
     progress(0, 0, gettext_noop('Emailing the invitations'))
-    with get_connection() as connection:
-        sent, without = send_invitations(job.user, campaign, connection=connection)
+    try:
+        with get_connection() as connection:
+            sent, without = send_invitations(job.user, campaign, connection=connection)
+    except (MailStopped, OSError) as exc:  # OSError: the server could not be reached
+        raise _mail_stopped('invitation', exc, 'emailed') from exc
     return Outcome({'emailed': sent, 'bodies without a contact': len(without)}, campaign.get_absolute_url())
 
 
@@ -70,17 +96,15 @@ def reminders(job: Job, progress: Progress) -> Outcome:
     progress(
         0, 0, gettext_noop('Emailing every outstanding body') if by_hand else gettext_noop('Emailing the reminders due')
     )
-    with get_connection() as connection:
-        if by_hand:
-            reminded = remind_outstanding(job.user, campaign, connection=connection)
-        else:
-            reminded = send_due_reminders(campaign=campaign, connection=connection)
+    try:
+        with get_connection() as connection:
+            if by_hand:
+                reminded = remind_outstanding(job.user, campaign, connection=connection)
+            else:
+                reminded = send_due_reminders(campaign=campaign, connection=connection)
+    except (MailStopped, OSError) as exc:
+        raise _mail_stopped('reminder', exc, 'reminded') from exc
     return Outcome({'reminded': len(reminded)}, campaign.get_absolute_url())
-
-
-# Each reminder is recorded in its own transaction as it is sent, so a retry after a failure sends only those
-# still due: rolling back the ones already sent would send them twice.
-reminders.atomic = False
 
 
 def scan(job: Job, progress: Progress) -> Outcome:
@@ -163,6 +187,14 @@ def returns_import(job: Job, progress: Progress) -> Outcome:
             recipients_stream=io.StringIO(recipients, newline='') if recipients is not None else None,
             file_name=arguments['file_name'],
         )
+    except (IntegrityError, connection.Database.IntegrityError) as exc:  # the returns' COPY raises the driver's own
+        # Another import into the same campaign (the command, or one queued under another lock) wrote the same
+        # returns or made the same campaign while this one ran; what it wrote stands, this one wrote nothing.
+        message = (
+            f'Another import into {arguments["reference"]} wrote its returns while this one ran, so this one was '
+            'not written: nothing of it was kept. Queue it again once the other is done.'
+        )
+        raise JobFailed([problem(message)]) from exc
     except InterchangeError as exc:
         problems = []
         for message in exc.problems:  # "Row 12, column operates: ..." names where it is

@@ -20,7 +20,11 @@ class TaskCollector:
         stale_before = now - timedelta(seconds=settings.OVERSIGHT_TASK_STALE_SECONDS)
         active = Q(status__in=Job.ACTIVE)
         counts = dict(Job.objects.values_list('status').annotate(n=Count('pk')).order_by())
-        stopped = Job.objects.filter(active, heartbeat_at__lt=stale_before).count()
+        # As Job.stopped_reason has it, short of asking the backend about each queued task: a queued task waits
+        # its turn while any worker shows life, unless it was never handed over.
+        moving = Job.objects.workers_seen_since(stale_before)
+        stuck = Q(status=Job.Status.RUNNING) | Q(status=Job.Status.QUEUED, task_id='') if moving else active
+        stopped = Job.objects.filter(stuck, heartbeat_at__lt=stale_before).count()
         oldest = Job.objects.filter(status=Job.Status.QUEUED).aggregate(at=Min('created'))['at']
 
         tasks = GaugeMetricFamily(
@@ -31,7 +35,8 @@ class TaskCollector:
         yield tasks
         yield GaugeMetricFamily(
             'oversight_tasks_stopped',
-            'Queued or running tasks silent past the stale limit: their worker died, or none is running.',
+            'Queued or running tasks that will not finish by themselves: their worker died, none is running, or '
+            'the queue never got them.',
             value=stopped,
         )
         yield GaugeMetricFamily(

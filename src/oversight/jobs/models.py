@@ -11,9 +11,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 
+from oversight.core.dates import govuk_time
 from oversight.core.labels import translated
 
 from .querysets import JobQuerySet
@@ -40,6 +42,26 @@ RESULT_LABELS = {
     'mismatched': gettext_noop('Mismatched'),
     'unseen': gettext_noop('Register lines not seen'),
     'unseen_devices': gettext_noop('Devices not seen'),
+}
+
+# Why a queued or running task will not finish by itself (Job.stopped_reason): the page shows it in the reader's
+# language, the API in English as the task's error.
+STOPPED = {
+    'worker_died': gettext_noop(
+        'The worker running this task stopped (no sign of life since %(heartbeat_at)s). '
+        'Nothing it was writing was kept.'
+    ),
+    'worker_died_kept': gettext_noop(
+        'The worker running this task stopped (no sign of life since %(heartbeat_at)s). What it had done is kept: '
+        'queued again, it does the rest.'
+    ),
+    'no_worker': gettext_noop(
+        'No worker has taken this task since %(heartbeat_at)s: is a worker running (oversight worker)?'
+    ),
+    'lost': gettext_noop(
+        'The task queue has no record of this task, queued at %(heartbeat_at)s: it was never handed over, or was '
+        'lost. Queue it again.'
+    ),
 }
 
 
@@ -73,6 +95,9 @@ class Job(models.Model):
     wording = models.JSONField(default=dict, blank=True, editable=False)
     # What the task works on (primary keys, options): JSON so any backend can carry the job id alone.
     arguments = models.JSONField(default=dict, blank=True)
+    # The backend's id of the attempt's task, recorded once it is handed over: without it, or with the backend
+    # no longer knowing it, a queued attempt will never run.
+    task_id = models.CharField(max_length=100, blank=True, editable=False)
     # An uploaded file the task reads (a scan), kept until the task is done so a retry reads it again.
     payload = models.BinaryField(default=b'', blank=True)
     # While queued or running, the same work (e.g. one file of one body) cannot be started twice.
@@ -101,6 +126,8 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=['organisation', '-created'], name='jobs_org_created'),
             models.Index(fields=['user', '-created'], name='jobs_user_created'),
+            # The latest signs of life of the workers (JobQuerySet.workers_seen_since).
+            models.Index(fields=['heartbeat_at'], name='jobs_heartbeat'),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -135,11 +162,47 @@ class Job(models.Model):
             return self.description
         return gettext(self.wording['message']) % self.wording['values']
 
+    # Kinds whose emails are each recorded and sent in their own transaction as the task goes, not all or nothing:
+    # rolling back those already sent would send them twice when run again.
+    SENT_AS_IT_GOES = (Kind.INVITATIONS, Kind.REMINDERS)
+
+    @property
+    def all_or_nothing(self) -> bool:
+        """Whether a failure, or a worker dying, leaves nothing of the task's work (see SENT_AS_IT_GOES)."""
+        return self.kind not in self.SENT_AS_IT_GOES
+
+    @cached_property
+    def stopped_reason(self) -> str:
+        """Why this queued or running task will not finish by itself (a key of STOPPED), or '' while it may.
+
+        Running, its worker's heartbeat is the sign of life. Queued, it waits its turn while any worker shows life
+        (a task claimed, running or finished within the stale limit), so a task behind a long one is not taken for
+        stopped; it will not run if no worker does, or if the backend never got it or no longer holds it.
+        """
+        limit = timedelta(seconds=settings.OVERSIGHT_TASK_STALE_SECONDS)
+        now = timezone.now()
+        if self.status not in self.ACTIVE or now - self.heartbeat_at <= limit:
+            return ''
+        if self.status == self.Status.RUNNING:
+            return 'worker_died' if self.all_or_nothing else 'worker_died_kept'
+        if not self.task_id:
+            return 'lost'
+        if not Job.objects.workers_seen_since(now - limit):
+            return 'no_worker'
+        from .tasks import backend_holds  # the task module imports the handlers, which import every app's actions
+
+        return '' if backend_holds(self.task_id) else 'lost'
+
     @property
     def is_stale(self) -> bool:
-        """Queued or running with no sign of life for longer than the stale limit: its worker is gone."""
-        limit = timedelta(seconds=settings.OVERSIGHT_TASK_STALE_SECONDS)
-        return self.status in self.ACTIVE and timezone.now() - self.heartbeat_at > limit
+        return bool(self.stopped_reason)
+
+    @property
+    def stopped_message(self) -> str:
+        """The reason it stopped, in the active language ('' while it may still finish)."""
+        if not self.stopped_reason:
+            return ''
+        return gettext(STOPPED[self.stopped_reason]) % {'heartbeat_at': govuk_time(self.heartbeat_at)}
 
     # Kinds whose task keeps the uploaded file it reads, until it is done or the file's retention ends.
     WITH_FILE = (Kind.SCAN, Kind.RETURNS_IMPORT)

@@ -19,3 +19,10 @@ class JobQuerySet(OrganisationScopedQuerySet):
         if user.organisation_id and may_edit_body(user, user.organisation_id):
             mine |= Q(organisation_id=user.organisation_id)
         return self.filter(mine)
+
+    def workers_seen_since(self, since) -> bool:
+        """Whether a worker claimed, ran or finished a task since `since`: the queue is moving.
+
+        A retry or a new task resets its heartbeat without a worker, so only attempts a worker started count.
+        """
+        return self.filter(started_at__isnull=False, heartbeat_at__gte=since).exists()

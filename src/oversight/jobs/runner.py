@@ -3,6 +3,7 @@
 The work of a handler and the job's "done" are written in one transaction: a worker killed midway
 leaves nothing of the work (the database rolls the transaction back), the job stays "running" until
 its heartbeat is old enough to show it stopped, and queueing it again runs the whole work afresh.
+Emails are the exception (Job.SENT_AS_IT_GOES): each is kept as it is sent, and a retry does the rest.
 """
 
 import contextlib
@@ -30,11 +31,12 @@ class Outcome:
 
 
 class JobFailed(Exception):
-    """The work was refused; `errors` are every problem, each {row, column, message}."""
+    """The work was refused or stopped; `errors` are every problem, each {row, column, message}, and `result` counts
+    what was done and kept before it stopped (a task sending emails as it goes)."""
 
-    def __init__(self, errors: list[dict]):
+    def __init__(self, errors: list[dict], result: dict | None = None):
         super().__init__(errors[0]['message'] if errors else 'failed')
-        self.errors = errors
+        self.errors, self.result = errors, result or {}
 
 
 def problem(message: str, row: int | None = None, column: str = '') -> dict:
@@ -112,7 +114,7 @@ def _run(job: Job, attempt: int, handler: Handler) -> str:
     progress = Progress(job)
     try:
         with heartbeat(progress):
-            if getattr(handler, 'atomic', True):
+            if job.all_or_nothing:
                 with transaction.atomic():
                     outcome = handler(job, progress)
                     actions.finish_job(job_id, attempt, outcome.result, outcome.url)
@@ -122,7 +124,7 @@ def _run(job: Job, attempt: int, handler: Handler) -> str:
     except actions.Superseded:
         return 'superseded'
     except JobFailed as exc:
-        actions.fail_job(job_id, attempt, exc.errors)
+        actions.fail_job(job_id, attempt, exc.errors, exc.result)
         return 'failed'
     except ValidationError as exc:
         actions.fail_job(job_id, attempt, [problem(message) for message in exc.messages])
@@ -133,7 +135,8 @@ def _run(job: Job, attempt: int, handler: Handler) -> str:
         return 'failed'
     except Exception:
         logger.exception('Job %s (attempt %s) stopped with an unexpected error', job_id, attempt)
-        message = 'An unexpected error stopped the task; nothing it was doing was kept. Queue it again, or report it.'
+        kept = 'nothing it was doing was kept' if job.all_or_nothing else 'what it had done is kept'
+        message = f'An unexpected error stopped the task; {kept}. Queue it again, or report it.'
         actions.fail_job(job_id, attempt, [problem(message)])
         return 'failed'
     return 'done'

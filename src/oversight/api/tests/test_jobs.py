@@ -29,6 +29,8 @@ def test_a_stopped_task_is_failed_and_queued_again_over_the_api(world, api, djan
     Job.objects.filter(pk=job.pk).update(heartbeat_at=silent_since)
     stopped = client.get(queued['Location']).json()
     assert stopped['status'] == 'failed' and stopped['retryable']
+    # Why, in the words its page gives: a client that stops polling at "failed" can say so.
+    assert stopped['errors'][0]['message'].startswith('The worker running this task stopped (no sign of life since ')
     with django_capture_on_commit_callbacks(execute=True):
         retried = client.post(f'/api/jobs/{job.pk}/retry/', {}, format='json')
     assert retried.status_code == 202 and retried['Location'] == f'/api/jobs/{job.pk}/'

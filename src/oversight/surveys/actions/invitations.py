@@ -44,39 +44,55 @@ def set_contacts(actor, invitation: Invitation, contacts: list[tuple[str, str, s
     return invitation
 
 
-@transaction.atomic
+class MailStopped(Exception):
+    """The mail server refused the email to one body, or dropped the connection: the emails of the run sent before
+    it (`sent` of them) are kept and recorded; that body's is not, so running it again sends it and the rest."""
+
+    def __init__(self, body, sent: int, refusal: OSError):
+        super().__init__(f'{body}: {refusal}')
+        self.body, self.sent, self.refusal = body, sent, refusal
+
+
+def _send(message, connection, body, sent: int) -> None:
+    """Send one body's email of a run, the last step of its transaction; `sent` counts those of the run before it."""
+    message.connection = connection
+    try:
+        message.send()
+    except OSError as exc:  # smtplib's errors are OSErrors too
+        raise MailStopped(body, sent, exc) from exc
+
+
 def send_invitations(actor, campaign: Campaign, now=None, connection=None) -> tuple[int, list[str]]:
     """Email every recipient not yet sent its invitation. Returns (sent, bodies without contacts).
 
-    `connection` is an email backend connection; by default the one settings name.
+    Each invitation is locked, marked sent with its audit row and emailed in its own transaction, the email last:
+    a refusal (MailStopped) rolls back only that one, the others stay sent, and running it again emails only
+    those not sent yet. Every email of the run goes over one connection to the mail server (`connection`, by
+    default the one settings name).
     """
     check(actor, sees_everything, message=REGULATOR_ONLY)
     if campaign.status != Campaign.Status.OPEN:
         raise ValidationError(_('Open the campaign before sending its invitations.'))
+    if connection is None:
+        with get_connection() as opened:
+            return send_invitations(actor, campaign, now, connection=opened)
     now = now or timezone.now()
-    pending = campaign.invitations.filter(sent_at__isnull=True).select_related('organisation', 'campaign')
-    messages, sent, no_contacts = [], [], []
-    for invitation in pending.prefetch_related('contacts'):
-        message = compose(invitation, 'invitation', {})
-        if message is None:
-            no_contacts.append(invitation.organisation.name)
-            continue
-        messages.append(message)
-        invitation.sent_at = now
-        sent.append(invitation)
-    Invitation.objects.bulk_update(sent, ['sent_at'])
-    if sent:
-        record_change(
-            actor,
-            campaign,
-            ObjectChange.Action.UPDATE,
-            None,
-            {'invitations_sent': sorted(i.organisation_id for i in sent)},
-            f'Invitations emailed to {len(sent)} bodies',
-        )
-    # Sent last: if the mail server refuses, the transaction rolls back and nothing is marked sent.
-    (connection or get_connection()).send_messages(messages)
-    return len(sent), no_contacts
+    pending = campaign.invitations.filter(sent_at__isnull=True).order_by('organisation__name')
+    sent, no_contacts = 0, []
+    for pk in pending.values_list('pk', flat=True):
+        with transaction.atomic():
+            invitation = _locked(pk)
+            if invitation.sent_at is not None:  # sent by another run meanwhile
+                continue
+            message = compose(invitation, 'invitation', {})
+            if message is None:
+                no_contacts.append(invitation.organisation.name)
+                continue
+            invitation.sent_at = now
+            save_audited(actor, invitation, 'Invitation emailed')
+            _send(message, connection, invitation.organisation, sent)
+        sent += 1
+    return sent, no_contacts
 
 
 def reminder_due(invitation: Invitation, now) -> bool:
@@ -99,7 +115,7 @@ def send_due_reminders(
     """Send every reminder the schedules call for; safe to run from cron as often as wanted.
 
     Each invitation is re-read under a row lock in its own transaction, so two runs at once
-    cannot both send it a reminder, and a failure leaves the others sent and recorded. Every
+    cannot both send it a reminder, and a refusal (MailStopped) leaves the others sent and recorded. Every
     reminder of the run goes over one connection to the mail server, opened when the first is sent.
     """
     if connection is None:
@@ -137,8 +153,7 @@ def send_due_reminders(
                 continue
             reminder = Reminder(invitation=invitation, sent_at=now, recipients='\n'.join(message.to))
             save_audited(None, reminder, f'Reminder {invitation.reminders.count() + 1} sent')
-            message.connection = connection
-            message.send()
+            _send(message, connection, invitation.organisation, len(reminded) - 1)
     return reminded
 
 
@@ -185,8 +200,9 @@ def compose_reminder(invitation: Invitation):
     return compose(invitation, 'reminder', {'number': len(invitation.reminders.all()) + 1})
 
 
-def _send_by_hand(actor, invitation: Invitation, now, connection) -> Reminder:
-    """Record and send one reminder; the caller holds the invitation's row lock in a transaction."""
+def _record_by_hand(actor, invitation: Invitation, now):
+    """Record one reminder and return it with its email, which the caller sends last in the same transaction, so a
+    refusal rolls the reminder back; the caller holds the invitation's row lock."""
     refusal = hand_reminder_refusal(invitation, now)
     if refusal:
         raise ValidationError(refusal)
@@ -194,10 +210,7 @@ def _send_by_hand(actor, invitation: Invitation, now, connection) -> Reminder:
     number = len(invitation.reminders.all()) + 1
     reminder = Reminder(invitation=invitation, sent_at=now, recipients='\n'.join(message.to))
     save_audited(actor, reminder, f'Reminder {number} sent by hand')
-    # Sent last: if the mail server refuses, the transaction rolls back and no reminder is recorded.
-    message.connection = connection
-    message.send()
-    return reminder
+    return reminder, message
 
 
 def _locked(pk: int) -> Invitation:
@@ -213,7 +226,10 @@ def _locked(pk: int) -> Invitation:
 def send_reminder(actor, invitation: Invitation, now=None, connection=None) -> Reminder:
     """Remind one body now, by hand: one email, sent in the request. Refused with the reason when it cannot be."""
     check(actor, sees_everything, message=REGULATOR_ONLY)
-    return _send_by_hand(actor, _locked(invitation.pk), now or timezone.now(), connection or get_connection())
+    reminder, message = _record_by_hand(actor, _locked(invitation.pk), now or timezone.now())
+    message.connection = connection or get_connection()
+    message.send()
+    return reminder
 
 
 def outstanding_reminders(campaign: Campaign, now=None) -> tuple[list[Invitation], list[tuple[Invitation, str]]]:
@@ -238,8 +254,8 @@ def outstanding_reminders(campaign: Campaign, now=None) -> tuple[list[Invitation
 def remind_outstanding(actor, campaign: Campaign, now=None, connection=None) -> list[Invitation]:
     """Remind every outstanding body that can be reminded now, by hand (the task behind "remind all").
 
-    Like the schedule, each is locked, recorded and sent in its own transaction, so a failure leaves the
-    others sent; a retry sends only to the bodies not reminded since (`HAND_REMINDER_GAP`).
+    Like the schedule, each is locked, recorded and sent in its own transaction, so a refusal (MailStopped) leaves
+    the others sent; a retry sends only to the bodies not reminded since (`HAND_REMINDER_GAP`).
     """
     check(actor, sees_everything, message=REGULATOR_ONLY)
     if connection is None:
@@ -252,7 +268,8 @@ def remind_outstanding(actor, campaign: Campaign, now=None, connection=None) -> 
             invitation = _locked(pk)
             if hand_reminder_refusal(invitation, now):
                 continue
-            _send_by_hand(actor, invitation, now, connection)
+            _reminder, message = _record_by_hand(actor, invitation, now)
+            _send(message, connection, invitation.organisation, len(reminded))
             reminded.append(invitation)
     return reminded
 
