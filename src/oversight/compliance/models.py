@@ -416,7 +416,7 @@ class ReviewTask(models.Model):
     class Kind(models.TextChoices):
         DPIA_CHANGE = 'dpia_change', _('Review the DPIA after a change')
         UNDECLARED = 'undeclared', _('Reconcile undeclared devices')
-        DPIA_DUE = 'dpia_due', _('DPIA review date passed')
+        DPIA_DUE = 'dpia_due', _('DPIA review due')
         CERTIFICATION = 'certification', _('Certificate expiring')
         ACTION_DUE = 'action_due', _('Self-assessment action past due')
 
