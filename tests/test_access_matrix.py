@@ -319,6 +319,7 @@ PAGES: dict[str, Page] = {
         A_EDITORS, lambda w: {'pk': w.a.assessment.pk, 'number': 3}, post=REFUSED_POST
     ),
     'compliance:assessment_freeze': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
+    'compliance:assessment_discard': page(A_EDITORS, a('assessment'), post=REFUSED_POST),
     'compliance:governance_edit': page(A_EDITORS, a('systems.0'), post=REFUSED_POST),
     'compliance:task_list': page(EVERYONE, queries=(*EXPORTS, '?kind=dpia_change', '?state=done', '?state=')),
     'compliance:task_counts': page(REGULATOR_ONLY, queries=('?kind=undeclared', '?state=')),
@@ -910,6 +911,7 @@ API: dict[tuple[str, str], Operation] = {
     ('/api/compliance/assessments/', 'get'): Operation(API_READ),
     ('/api/compliance/assessments/', 'post'): Operation(API_REGISTER_CREATE),
     ('/api/compliance/assessments/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.assessment.pk}),
+    ('/api/compliance/assessments/{id}/', 'delete'): Operation(API_REGISTER_WRITE, lambda w: {'id': w.a.assessment.pk}),
     ('/api/compliance/evidence/', 'get'): Operation(API_READ),
     ('/api/compliance/evidence/', 'post'): Operation(API_REGISTER_CREATE),
     ('/api/compliance/evidence/{id}/', 'get'): Operation(API_OWN, lambda w: {'id': w.a.evidence.pk}),
@@ -1047,6 +1049,11 @@ PROVED_BY = {
     ),
     'compliance:assessment_freeze': T(
         'compliance', 'assessments', 'test_an_editor_assesses_plans_and_freezes_through_the_pages'
+    ),
+    'compliance:assessment_discard': T(
+        'compliance',
+        'records_kept',
+        'test_an_open_assessment_is_discarded_through_the_page_and_its_systems_can_then_go',
     ),
     'compliance:assessment_plan_change': T(
         'compliance', 'plan_actions', 'test_an_editor_marks_an_action_done_through_the_pages_and_its_task_resolves'
@@ -1211,6 +1218,9 @@ for _path in ('answer', 'plan', 'cover', 'freeze', 'publish', 'unpublish'):
     PROVED_BY[(f'/api/compliance/assessments/{{id}}/{_path}/', 'post')] = _ASSESSED
 PROVED_BY[('/api/compliance/assessments/{id}/plan/{action_id}/', 'patch')] = T(
     'compliance', 'plan_actions', 'test_an_editor_changes_an_action_through_the_api_in_scope'
+)
+PROVED_BY[('/api/compliance/assessments/{id}/', 'delete')] = T(
+    'compliance', 'records_kept', 'test_an_open_assessment_is_discarded_through_the_api'
 )
 PROVED_BY[('/api/compliance/evidence/', 'post')] = _EVIDENCE
 PROVED_BY[('/api/compliance/evidence/{id}/', 'delete')] = _EVIDENCE

@@ -190,7 +190,9 @@ class CoverSerializer(VersionSerializer):
     also_covers = ScopedPrimaryKey(many=True, queryset=System.objects.all(), help_text='Other systems of the body.')
 
 
-class AssessmentViewSet(ComplianceMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AssessmentViewSet(
+    ComplianceMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Self-assessments against the 12 principles: started (a new version copies the last frozen one), answered,
     planned, frozen as a version on record, and published on the body's transparency page."""
 
@@ -208,6 +210,11 @@ class AssessmentViewSet(ComplianceMixin, mixins.CreateModelMixin, viewsets.ReadO
         with action_errors():
             started = actions.start_assessment(self.request.user, serializer.validated_data['system'])
         serializer.instance = self.get_queryset().get(pk=started.pk)
+
+    def perform_destroy(self, instance):
+        """Discard an open assessment with its answers and plan; a frozen version is refused (409)."""
+        with action_errors():
+            actions.discard_assessment(self.request.user, instance)
 
     @extend_schema(request=AnswerSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=['post'])

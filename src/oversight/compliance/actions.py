@@ -200,6 +200,23 @@ def update_plan_action(actor, action: PlanAction, expected_version=None, /, **ch
 
 
 @transaction.atomic
+def discard_assessment(actor, assessment: Assessment, expected_version=None) -> None:
+    """Discard an open self-assessment with its answers and plan: one started by mistake or no longer wanted, which
+    would otherwise stop its system from ever being deleted. A frozen version is on record and is never discarded."""
+    check(actor, may_edit_body, assessment.system.organisation_id)
+    _lock_open(assessment)
+    answers, planned = assessment.answers.count(), assessment.plan.count()
+    delete_audited(
+        actor,
+        assessment,
+        f'Discarded, with {answers} answers and {planned} actions',
+        expected_version=expected_version,
+    )
+    # Its actions go with it, and so does any "action past due" they raised.
+    reviews.refresh(timezone.localdate(), System.objects.filter(pk=assessment.system_id))
+
+
+@transaction.atomic
 def freeze_assessment(actor, assessment: Assessment, expected_version=None) -> Assessment:
     """Freeze a complete assessment as a version on record: every principle must be answered."""
     check(actor, may_edit_body, assessment.system.organisation_id)

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path('assessments/<int:pk>/systems/', views.AssessmentGroupView.as_view(), name='assessment_group'),
     path('assessments/<int:pk>/freeze/', views.AssessmentFreezeView.as_view(), name='assessment_freeze'),
+    path('assessments/<int:pk>/discard/', views.AssessmentDiscardView.as_view(), name='assessment_discard'),
     path('to-do/', views.TaskListView.as_view(), name='task_list'),
     path('to-do/all-bodies/', views.TaskCountsView.as_view(), name='task_counts'),
     path('to-do/<int:pk>/', views.TaskDetailView.as_view(), name='task_detail'),

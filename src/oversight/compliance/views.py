@@ -337,6 +337,35 @@ class AssessmentFreezeView(ConfirmActionView):
         return actions.freeze_assessment(self.request.user, self.object, form.cleaned_data['version'])
 
 
+class AssessmentDiscardView(ConfirmActionView):
+    heading = gettext_lazy('Discard {object}?')
+    warning = gettext_lazy(
+        'Its answers and action plan are deleted. The discarding is recorded in the history, but the answers cannot '
+        'be restored.'
+    )
+    button_label = gettext_lazy('Discard')
+    success_message = gettext_lazy('Discarded {object}.')
+
+    def get_object(self):
+        return get_editable(Assessment, self.request.user, pk=self.kwargs['pk'])
+
+    def affects(self):
+        return [
+            (_('System'), self.object.system.name),
+            (_('Answers'), str(self.object.answers.count())),
+            (_('Actions'), str(self.object.plan.count())),
+        ]
+
+    def get_cancel_url(self) -> str:
+        return self.object.get_absolute_url()
+
+    def get_success_url(self, result=None):
+        return reverse('compliance:governance_detail', args=[self.object.system_id])
+
+    def confirmed(self, form):
+        actions.discard_assessment(self.request.user, self.object, form.cleaned_data['version'])
+
+
 # What needs doing: review tasks
 
 

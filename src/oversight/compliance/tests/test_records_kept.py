@@ -194,3 +194,49 @@ def test_a_frozen_version_is_still_published_and_withdrawn_and_an_open_one_chang
     assert Answer.objects.filter(assessment=second, principle__number=2).update(assessment=third) == 1
     Assessment.objects.filter(pk=second.pk).delete()
     assert not Assessment.objects.filter(pk=second.pk).exists()
+
+
+def test_an_open_assessment_is_discarded_through_the_page_and_its_systems_can_then_go(client_for, editor_a, body_a):
+    custody = register_actions.create_system(None, body_a, name='Custody', category=Category.INTERNAL_CCTV)
+    town = register_actions.create_system(None, body_a, name='Town', category=Category.EXTERNAL_CCTV)
+    assessment = actions.start_assessment(None, custody)
+    actions.cover_systems(None, assessment, [town])
+    actions.answer_principle(None, assessment, Principle.objects.get(number=1), response='met', comment='ok')
+    actions.add_plan_action(None, assessment, Principle.objects.get(number=3), action='Publish it', owner='DPO')
+    client = client_for(editor_a)
+    assert 'Discard this draft' in client.get(assessment.get_absolute_url()).content.decode()
+    url = reverse('compliance:assessment_discard', args=[assessment.pk])
+    assert 'Discard Self-assessment 1 of Custody?' in client.get(url).content.decode()
+    response = client.post(url, {'version': Assessment.objects.get(pk=assessment.pk).version})
+    assert response['Location'] == reverse('compliance:governance_detail', args=[custody.pk])
+    assert not Assessment.objects.exists() and not Answer.objects.exists() and not PlanAction.objects.exists()
+    discarded = ObjectChange.objects.get(
+        object_id=str(assessment.pk), content_type__model='assessment', action='delete'
+    )
+    assert discarded.message == 'Discarded, with 1 answers and 1 actions' and discarded.user == editor_a
+    for system in (town, custody):  # nothing holds them now
+        register_actions.delete_system(editor_a, System.objects.get(pk=system.pk))
+    assert not System.objects.filter(pk__in=[town.pk, custody.pk]).exists()
+
+
+def test_a_frozen_version_is_never_discarded_on_the_page_or_the_api(client_for, editor_a, pilots):
+    a, b, assessment, evidence = pilots
+    before = _state(assessment, evidence)
+    url = reverse('compliance:assessment_discard', args=[assessment.pk])
+    assert 'Discard this draft' not in client_for(editor_a).get(assessment.get_absolute_url()).content.decode()
+    response = client_for(editor_a).post(url, {'version': assessment.version})
+    assert 'is frozen and cannot change' in response.content.decode()
+    api = APIClient()
+    api.force_authenticate(editor_a)
+    response = api.delete(f'/api/compliance/assessments/{assessment.pk}/')
+    assert response.status_code == 409 and 'frozen' in response.json()['detail']
+    assert _state(assessment, evidence) == before
+
+
+def test_an_open_assessment_is_discarded_through_the_api(editor_a, body_a):
+    system = register_actions.create_system(None, body_a, name='Drones', category=Category.DRONE)
+    assessment = actions.start_assessment(None, system)
+    api = APIClient()
+    api.force_authenticate(editor_a)
+    assert api.delete(f'/api/compliance/assessments/{assessment.pk}/').status_code == 204
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
