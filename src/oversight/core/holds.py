@@ -13,19 +13,15 @@ deleting action asks `holds_on(obj)` with the object locked and refuses while an
 
 from functools import cache
 
-from django.apps import apps
 from django.utils.module_loading import import_string
+
+from .declared import by_label
 
 
 @cache
 def registry() -> dict[str, list]:
     """Model label -> the functions naming what holds its objects, gathered once from every app."""
-    found: dict[str, list] = {}
-    for config in apps.get_app_configs():
-        for label, paths in getattr(config, 'holds', {}).items():
-            for path in [paths] if isinstance(paths, str) else paths:
-                found.setdefault(label, []).append(import_string(path))
-    return found
+    return by_label('holds', import_string)
 
 
 def holds_on(obj) -> list[str]:

@@ -15,21 +15,17 @@ and rendered by `{% page_panels 'home' %}`; its functions are called with `obj` 
 
 from functools import cache
 
-from django.apps import apps
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
+
+from .declared import by_label
 
 
 @cache
 def registry() -> dict[str, list]:
     """Model label -> its panels (template names and functions), gathered once from every app."""
-    found: dict[str, list] = {}
-    for config in apps.get_app_configs():
-        for label, entries in getattr(config, 'panels', {}).items():
-            for entry in [entries] if isinstance(entries, str) else entries:
-                found.setdefault(label, []).append(entry if entry.endswith('.html') else import_string(entry))
-    return found
+    return by_label('panels', lambda entry: entry if entry.endswith('.html') else import_string(entry))
 
 
 def render_panels(request, obj, key: str = '') -> str:
